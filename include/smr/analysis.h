@@ -1,0 +1,116 @@
+// Correlation stage: derives from the frozen store
+//  - the job timeline (job start/end from system data, steps per node and
+//    phase, training loop, initialization, finalization, phase intervals);
+//  - the 60-second window plan the rules walk (rules-and-report.md §1).
+// Everything here is computed once and read by rules and the report builder.
+#ifndef SMR_ANALYSIS_H_
+#define SMR_ANALYSIS_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "smr/discover.h"
+#include "smr/store.h"
+
+namespace smr {
+
+struct StepEvent {
+  uint32_t event = 0;  // index into EventColumns
+  StrId node = 0;      // framework node id (e.g. "algo-1-27")
+  StrId phase = 0;     // "Step:ModeKeys.TRAIN", ...
+  int64_t step = -1;
+  int64_t start_us = 0;
+  int64_t end_us = 0;
+};
+
+// One contiguous stretch of the job: a run of one step phase, the gap
+// between two runs, before the first step or after the last one.
+struct PhaseInterval {
+  std::string label;  // "TRAIN", "EVAL", "Before first step",
+                      // "Between TRAIN and EVAL", "After last step", ...
+  std::string phase;  // short phase ("TRAIN") or "" for gaps
+  int64_t start_us = 0;
+  int64_t end_us = 0;
+};
+
+struct StepStats {
+  int64_t count = 0;
+  double mean_s = 0, min_s = 0, max_s = 0, p50_s = 0, p95_s = 0, p99_s = 0;
+};
+
+struct NodePhaseSteps {
+  StrId node = 0;
+  StrId phase = 0;
+  std::vector<uint32_t> steps;  // indices into JobTimeline::steps, by start
+  StepStats stats;
+};
+
+struct JobTimeline {
+  bool has_system = false;
+  double job_start_s = 0;  // min system timestamp
+  double job_end_s = 0;    // max system timestamp
+  bool has_steps = false;
+  int64_t first_step_start_us = 0;  // first Step:ModeKeys* start
+  int64_t last_step_start_us = 0;   // start of the last step (SageMaker's
+                                    // "training loop end")
+  int64_t last_step_end_us = 0;     // end of the last step
+  std::vector<StepEvent> steps;     // sorted by (start, event index)
+  std::vector<NodePhaseSteps> by_node_phase;  // sorted (node, phase)
+  std::vector<PhaseInterval> phases;  // job timeline partition, in time order
+};
+
+JobTimeline BuildTimeline(const MetricStore& store);
+
+// Linear-interpolated quantile of sorted data, q in [0,1] (numpy default).
+double QuantileSorted(std::span<const double> sorted, double q);
+// Same on unsorted data (copies and sorts).
+double Quantile(std::span<const double> values, double q);
+
+// The 60 s windows of SageMaker's ProfilerReport: [t0 + k·60 s, t0 +
+// (k+1)·60 s], system samples inclusive at both ends, framework events that
+// overlap the window. t0 = earliest file-name timestamp (system or
+// framework). Windows continue until every system sample and framework event
+// has been covered.
+class WindowPlan {
+ public:
+  static constexpr int64_t kWindowUs = 60'000'000;
+
+  WindowPlan() = default;
+  WindowPlan(const MetricStore& store, const Discovery& discovery,
+             int64_t window_us = kWindowUs);
+
+  size_t size() const { return starts_.size(); }
+  int64_t first_timestamp_us() const { return t0_us_; }
+  int64_t start_us(size_t w) const { return starts_[w]; }
+  int64_t end_us(size_t w) const { return starts_[w] + window_us_; }
+  // System rows in the window, in reader order.
+  std::span<const uint32_t> system_rows(size_t w) const {
+    return {sys_rows_.data() + sys_begin_[w], sys_rows_.data() + sys_begin_[w + 1]};
+  }
+  // Framework events overlapping the window, in store order.
+  std::span<const uint32_t> events(size_t w) const {
+    return {ev_rows_.data() + ev_begin_[w], ev_rows_.data() + ev_begin_[w + 1]};
+  }
+
+ private:
+  int64_t t0_us_ = 0;
+  int64_t window_us_ = kWindowUs;
+  std::vector<int64_t> starts_;
+  std::vector<uint32_t> sys_rows_;
+  std::vector<uint32_t> sys_begin_{0};
+  std::vector<uint32_t> ev_rows_;
+  std::vector<uint32_t> ev_begin_{0};
+};
+
+// Everything a rule may read. All members outlive the evaluation.
+struct AnalysisContext {
+  const MetricStore* store = nullptr;
+  const JobTimeline* timeline = nullptr;
+  const WindowPlan* windows = nullptr;
+};
+
+}  // namespace smr
+
+#endif  // SMR_ANALYSIS_H_

@@ -1,0 +1,80 @@
+// Diagnostics: counted, non-fatal data problems found while reading input
+// (tier 3). Every skipped line, event or file is recorded here with a reason,
+// so the report's data-quality section can say what was left out and why.
+// Not thread-safe: each worker owns one and they are merged with Merge().
+#ifndef SMR_DIAGNOSTICS_H_
+#define SMR_DIAGNOSTICS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace smr {
+
+// Why something was skipped or adjusted. Keep in sync with IssueInfo().
+enum class Issue : int {
+  // Files
+  kUnreadableFile = 0,   // could not open/read
+  kEmptyFile,            // 0 bytes
+  kIgnoredFileName,      // name does not match any known pattern
+  kGzipError,            // corrupt/truncated gzip (what inflated is kept)
+  // System JSON lines
+  kMalformedLine,        // not valid JSON / not an object / blank in the middle
+  kMissingField,         // Type/Dimension/Value/NodeId/Timestamp missing
+  kBadFieldType,         // e.g. Value given as a string
+  kNonFiniteValue,       // NaN / Infinity / out of range
+  // Chrome traces
+  kTruncatedTrace,       // array not terminated; complete events kept
+  kMalformedEvent,       // event not an object or unparsable
+  kMissingDuration,      // X event without dur
+  kUnmatchedEnd,         // E without B
+  kUnmatchedBegin,       // B without E at end of file
+  kNegativeDuration,     // end before start
+  kIgnoredPhase,         // ph i/I/C/unknown (informational)
+  kNoBaseTime,           // no start_time_since_epoch_in_micros; inherited
+  kNotAnArray,           // top-level object instead of array (pevents)
+  kCount
+};
+
+struct IssueInfo {
+  const char* key;          // stable identifier for JSON, e.g. "malformed_line"
+  const char* description;  // one line for people
+  bool data_loss;           // true if data was dropped (false: informational)
+};
+const IssueInfo& GetIssueInfo(Issue issue);
+
+struct DiagnosticExample {
+  std::string file;
+  int64_t line = 0;  // 1-based; 0 when not line-specific
+  std::string excerpt;
+};
+
+class Diagnostics {
+ public:
+  static constexpr size_t kMaxExamplesPerIssue = 5;
+
+  // Records one occurrence. `excerpt` is truncated to ~120 bytes.
+  void Record(Issue issue, std::string_view file, int64_t line,
+              std::string_view excerpt);
+  // Adds `n` occurrences without examples (bulk counts).
+  void Add(Issue issue, int64_t n);
+
+  int64_t count(Issue issue) const { return counts_[static_cast<int>(issue)]; }
+  int64_t total() const;
+  int64_t total_data_loss() const;
+  const std::vector<DiagnosticExample>& examples(Issue issue) const {
+    return examples_[static_cast<int>(issue)];
+  }
+  // Appends other's counts and examples (examples keep the first N overall).
+  void Merge(const Diagnostics& other);
+
+ private:
+  int64_t counts_[static_cast<int>(Issue::kCount)] = {};
+  std::vector<DiagnosticExample> examples_[static_cast<int>(Issue::kCount)];
+};
+
+}  // namespace smr
+
+#endif  // SMR_DIAGNOSTICS_H_

@@ -1,0 +1,69 @@
+// Discovery: finds the profiler files under a directory (formats.md §1).
+// Output is sorted deterministically (reader order: file-name timestamp, then
+// path), which is the order importers append records in.
+#ifndef SMR_DISCOVER_H_
+#define SMR_DISCOVER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "smr/status.h"
+
+namespace smr {
+
+enum class FileKind : uint8_t {
+  kSystem,             // system/**/<10 digits>.algo-N.json (JSON lines)
+  kPythonTimeline,     // framework/pevents/**/<ts>_<node>_pythontimeline.json
+  kModelTimeline,      // ..._model_timeline.json
+  kHorovodTimeline,    // ..._horovod_timeline.json
+  kSmDataParallel,     // ..._smdataparallel_timeline.json
+  kTfTrace,            // framework/tensorflow/detailed_profiling/**/*trace.json.gz
+};
+const char* FileKindName(FileKind kind);  // "system", "pythontimeline", ...
+bool IsFrameworkKind(FileKind kind);
+
+struct InputFile {
+  std::string path;      // absolute or as given + relative part
+  std::string rel_path;  // relative to the profiler-output root (for messages)
+  FileKind kind = FileKind::kSystem;
+  std::string node;      // node id from the file name (system: "algo-1";
+                         // pevents: "<rank>-<host>" as written; TF: basename
+                         // up to the first '.')
+  int64_t name_ts_us = 0;  // timestamp encoded in the name, in µs (system:
+                           // seconds*1e6; pevents: as written, ns names
+                           // divided by 1000; TF: metadata end_us or 0)
+  int64_t base_time_us = 0;  // TF traces only: .metadata start_us (0 if none)
+  bool has_metadata = false; // TF traces only
+  uint64_t size_bytes = 0;
+};
+
+struct PythonStatsSummary {
+  int64_t count = 0;
+  int64_t first_start_us = 0;  // 0 if unknown
+  int64_t last_end_us = 0;
+};
+
+struct Discovery {
+  std::string root;  // the profiler-output directory actually used
+  std::vector<InputFile> files;  // sorted: (name_ts_us, path) within kind
+                                 // group order system first, then framework
+  PythonStatsSummary python_stats;
+  // Files under system/ or framework/ that match no pattern, with the reason.
+  std::vector<std::pair<std::string, std::string>> ignored;
+
+  size_t CountKind(FileKind kind) const;
+  uint64_t TotalBytes() const;
+};
+
+// Resolves `dir` to a profiler-output root: `dir` itself if it has system/ or
+// framework/, else a single `*/profiler-output` (or `profiler-output`) below
+// it, searched up to 3 levels deep. Errors (exit code 2 in the CLI):
+//  - dir missing/not a directory;
+//  - no profiler data found (message says what was looked for);
+//  - more than one job's profiler-output (message lists them).
+StatusOr<Discovery> DiscoverInputs(const std::string& dir);
+
+}  // namespace smr
+
+#endif  // SMR_DISCOVER_H_

@@ -1,0 +1,28 @@
+// Renderers: ReportModel -> bytes. They do no analysis and no file I/O (the
+// pipeline writes files atomically).
+#ifndef SMR_RENDER_H_
+#define SMR_RENDER_H_
+
+#include <string>
+
+#include "smr/report_model.h"
+#include "smr/status.h"
+
+namespace smr {
+
+// Draws one chart as a standalone <svg> element (cairo SVG surface). Text
+// from the input is escaped by cairo's SVG writer / our own escaping.
+StatusOr<std::string> RenderChartSvg(const Chart& chart);
+
+// Self-contained HTML (inline CSS, inline SVG, no scripts needed, no network)
+// from the ctemplate templates in `template_dir`.
+StatusOr<std::string> RenderHtml(const ReportModel& model,
+                                 const std::string& template_dir);
+
+// Multi-page A4 PDF drawn with cairo + pango (DejaVu fonts), tables that
+// break across pages with repeated headers, vector charts, page numbers.
+StatusOr<std::string> RenderPdf(const ReportModel& model);
+
+}  // namespace smr
+
+#endif  // SMR_RENDER_H_

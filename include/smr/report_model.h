@@ -1,0 +1,121 @@
+// ReportModel: the report as plain data (sections, paragraphs, tables,
+// charts). Built once by BuildReportModel(), rendered by the HTML and PDF
+// renderers. Every string is final display text (already formatted with fmt)
+// and NOT escaped: renderers escape for their medium.
+#ifndef SMR_REPORT_MODEL_H_
+#define SMR_REPORT_MODEL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace smr {
+
+// ---- Charts: data, not pixels -------------------------------------------
+
+struct ChartPoint {
+  double x = 0;
+  double y = 0;
+};
+
+struct ChartSeries {
+  std::string label;
+  std::vector<ChartPoint> points;  // line charts: sorted by x
+  int color = -1;                  // palette index; -1 = by series order
+};
+
+struct ChartBand {  // shaded x-range (training phases)
+  double x0 = 0, x1 = 0;
+  std::string label;
+  int color = 0;
+};
+
+struct BoxStats {  // Tukey box: whiskers lower/upper, box p25..p75, median
+  std::string label;
+  double lower = 0, p25 = 0, p50 = 0, p75 = 0, upper = 0;
+  double max = 0;     // optional dot (NaN = none)
+  bool highlight = false;  // flagged by a rule
+};
+
+struct PieSlice {
+  std::string label;
+  double value = 0;
+};
+
+struct HistogramBin {
+  double x0 = 0, x1 = 0, count = 0;
+};
+
+struct HistogramSeries {
+  std::string label;
+  std::vector<HistogramBin> bins;
+};
+
+enum class ChartKind { kLine, kBox, kPie, kBar, kHistogram };
+
+struct Chart {
+  ChartKind kind = ChartKind::kLine;
+  std::string id;        // stable identifier (used for file-free embedding)
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  bool x_is_time = false;  // x in seconds since epoch: axis shows UTC time
+  double y_min = 0, y_max = 0;  // y_max <= y_min: auto
+  std::vector<ChartSeries> series;        // kLine
+  std::vector<ChartBand> bands;           // kLine
+  std::vector<BoxStats> boxes;            // kBox
+  std::vector<PieSlice> slices;           // kPie / kBar
+  std::vector<HistogramSeries> histograms;  // kHistogram
+  std::vector<double> vlines;             // kHistogram: threshold markers
+  double width = 900, height = 300;       // points (1/72 in); SVG px
+};
+
+// ---- Text and tables -------------------------------------------------------
+
+struct Table {
+  std::string caption;
+  std::vector<std::string> columns;
+  std::vector<bool> numeric;  // per column: right-align
+  std::vector<std::vector<std::string>> rows;
+  std::vector<int> highlight_rows;  // row indices to emphasise
+};
+
+enum class BlockKind { kParagraph, kTable, kChart, kNote, kKeyValues, kCharts };
+
+struct KeyValue {
+  std::string key;
+  std::string value;
+};
+
+enum class Severity { kInfo, kOk, kWarning, kIssue };
+
+struct Block {
+  BlockKind kind = BlockKind::kParagraph;
+  std::string text;      // kParagraph / kNote (plain text; **bold** not used)
+  Severity severity = Severity::kInfo;  // kNote colouring
+  Table table;           // kTable
+  Chart chart;           // kChart
+  std::vector<Chart> charts;  // kCharts: a row of small charts side by side
+  std::vector<KeyValue> key_values;  // kKeyValues
+};
+
+struct Section {
+  std::string id;     // anchor, e.g. "training-job-summary"
+  std::string title;  // heading text
+  int level = 2;      // 2 = section, 3 = subsection
+  std::vector<Block> blocks;
+  std::vector<Section> subsections;
+};
+
+struct ReportModel {
+  std::string title = "SageMaker Debugger Profiling Report";
+  std::string subtitle;      // job / input description
+  std::string input_dir;
+  std::string generated_by;  // "sm-report 0.1.0"
+  std::vector<KeyValue> overview;  // headline facts shown at the top
+  std::vector<Section> sections;
+};
+
+}  // namespace smr
+
+#endif  // SMR_REPORT_MODEL_H_

@@ -1,0 +1,76 @@
+// Rules: pure functions over the AnalysisContext that reproduce SageMaker's
+// ProfilerReport rules (rules-and-report.md §4). A Rule holds its parameter
+// values; Evaluate() is const and never throws. The registry is one explicit
+// list (builtin_rules.cc) in SageMaker's rule order.
+#ifndef SMR_RULE_H_
+#define SMR_RULE_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "smr/analysis.h"
+#include "smr/status.h"
+
+namespace smr {
+
+enum class ParamType { kInt, kDouble, kPercent, kString };
+
+struct ParamSpec {
+  std::string name;
+  ParamType type = ParamType::kDouble;
+  std::string default_value;  // as printed in RuleParameters
+  std::string unit;           // "%", "samples", "minutes", ...
+  std::string description;
+};
+
+struct RuleResult {
+  std::string name;
+  int64_t triggered = 0;   // "RuleTriggered"
+  int64_t violations = 0;  // "Violations"
+  int64_t datapoints = 0;  // "Datapoints"
+  nlohmann::ordered_json details = nlohmann::ordered_json::object();
+  std::string rule_parameters;  // "key:value\nkey:value"
+  bool failed = false;          // internal error: see error
+  std::string error;
+  bool applicable = true;       // false when the data the rule needs is absent
+  std::string not_applicable_reason;
+};
+
+// SageMaker's single-line JSON (key order RuleTriggered, Violations, Details,
+// Datapoints, RuleParameters; ", " and ": " separators; floats as Python repr).
+std::string RuleResultToJson(const RuleResult& r);
+// Python-json.dumps-compatible serialization of any ordered_json.
+std::string DumpPythonJson(const nlohmann::ordered_json& j);
+
+class Rule {
+ public:
+  virtual ~Rule() = default;
+  virtual std::string_view name() const = 0;         // "LowGPUUtilization"
+  virtual std::string_view description() const = 0;  // rules-summary text
+  virtual std::string_view recommendation() const = 0;
+  virtual const std::vector<ParamSpec>& params() const = 0;
+  // Sets a parameter from text; validates type and range. Error message names
+  // the rule, the parameter and what is allowed.
+  virtual Status SetParam(std::string_view param, std::string_view value) = 0;
+  // "key:value\n..." with the values in use, in SageMaker's order.
+  virtual std::string RuleParameters() const = 0;
+  virtual RuleResult Evaluate(const AnalysisContext& ctx) const = 0;
+};
+
+// Runs every rule; a rule that throws is reported as failed, never fatal.
+std::vector<RuleResult> EvaluateRules(
+    const std::vector<std::unique_ptr<Rule>>& rules, const AnalysisContext& ctx);
+
+// All built-in rules in ProfilerReport order (CPUBottleneck, IOBottleneck,
+// LowGPUUtilization, StepOutlier, GPUMemoryIncrease, BatchSize,
+// MaxInitializationTime, LoadBalancing, OverallSystemUsage, Dataloader,
+// OverallFrameworkMetrics) — only those implemented are present.
+std::vector<std::unique_ptr<Rule>> CreateBuiltinRules();
+
+}  // namespace smr
+
+#endif  // SMR_RULE_H_

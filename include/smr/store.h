@@ -1,0 +1,233 @@
+// MetricStore: the columnar, interned store every later stage reads.
+//
+// Importers append through StoreBuilder (not thread-safe: one per worker;
+// builders are merged in file order with StoreBuilder::Append). Build()
+// freezes the data into a MetricStore; after that only const access exists.
+//
+// System samples are kept in *reader order* (files in discovery order, lines
+// in file order) because the original rules consume them that way; per-series
+// time-sorted row lists are built at freeze time for charts and statistics.
+#ifndef SMR_STORE_H_
+#define SMR_STORE_H_
+
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "smr/discover.h"
+
+namespace smr {
+
+using StrId = uint32_t;
+
+// Interns strings; ids are dense and stable for the pool's lifetime.
+class StringPool {
+ public:
+  StringPool();  // id 0 is the empty string
+  StringPool(const StringPool&) = delete;
+  StringPool& operator=(const StringPool&) = delete;
+  StringPool(StringPool&&) = default;
+  StringPool& operator=(StringPool&&) = default;
+  StrId Intern(std::string_view s);
+  std::string_view Get(StrId id) const { return strings_[id]; }
+  // Returns the id if `s` was interned, else -1.
+  int64_t Find(std::string_view s) const;
+  size_t size() const { return strings_.size(); }
+
+ private:
+  std::deque<std::string> strings_;  // deque: element addresses are stable
+  std::unordered_map<std::string_view, StrId> index_;
+};
+
+// What a system series measures (formats.md §2.2).
+enum class MetricKind : uint8_t {
+  kCpuUtilization,    // type cpu, Dimension CPUUtilization, name cpuN
+  kCpuIoWait,         // type cpu, Dimension I/OWaitPercentage
+  kGpuUtilization,    // type gpu, Dimension GPUUtilization, name gpuN
+  kGpuMemory,         // type gpu, Dimension GPUMemoryUtilization
+  kHostMemoryUsed,    // type memory, name MemoryUsedPercent
+  kIoIops,            // type i/o, name IOPS
+  kIoReadBytes,       // type i/o, ReadThroughputInBytesPerSecond
+  kIoWriteBytes,      // type i/o, WriteThroughputInBytesPerSecond
+  kNetRxAlgorithm,    // network ReceiveBytesPerSecond, Dimension Algorithm
+  kNetTxAlgorithm,    // network TransmitBytesPerSecond, Dimension Algorithm
+  kNetRxPlatform,     // ... Dimension Platform
+  kNetTxPlatform,
+  kOther,             // any other combination: kept, reported as "other"
+};
+MetricKind ClassifyMetric(std::string_view type, std::string_view name,
+                          std::string_view dimension);
+const char* MetricKindName(MetricKind kind);
+
+struct SeriesInfo {
+  StrId node = 0;
+  StrId type = 0;
+  StrId name = 0;
+  StrId dimension = 0;
+  MetricKind kind = MetricKind::kOther;
+  int device = -1;  // N of cpuN / gpuN, else -1
+};
+
+// Which file family a framework event came from.
+enum class TraceSource : uint8_t {
+  kPythonTimeline,
+  kModelTimeline,
+  kHorovod,
+  kSmDataParallel,
+  kTfTrace,
+};
+
+// Column storage of system samples (reader order).
+struct SystemColumns {
+  std::vector<double> ts_s;       // Timestamp as written (float seconds)
+  std::vector<double> value;
+  std::vector<uint32_t> series;   // index into MetricStore::series()
+  size_t size() const { return ts_s.size(); }
+};
+
+// Column storage of framework events (complete events; B/E pairs already
+// matched). Times are absolute µs since the epoch (base time applied).
+struct EventColumns {
+  std::vector<int64_t> start_us;
+  std::vector<int64_t> end_us;
+  std::vector<StrId> name;     // event name
+  std::vector<StrId> phase;    // process_name of its pid ("Unknown" if none)
+  std::vector<StrId> node;     // node id from the file name, with
+                               // "<x>-algo-<n>" rewritten to "algo-<n>-<x>"
+  std::vector<int64_t> step;   // int(args.step_num) or -1
+  std::vector<int64_t> os_pid;  // args.pid, else -1
+  std::vector<int64_t> tid;     // tid / args.thread_id, else -1
+  std::vector<int32_t> worker_id;    // args.worker_id, else -1
+  std::vector<int32_t> num_workers;  // args.num_workers, else -1
+  std::vector<int8_t> pin_memory;    // args.pin_memory: 1/0, -1 absent
+  std::vector<TraceSource> source;
+  std::vector<uint32_t> file;        // index into MetricStore::files()
+  size_t size() const { return start_us.size(); }
+};
+
+// Per-file read statistics (for the data-quality section).
+struct FileStats {
+  std::string rel_path;
+  FileKind kind = FileKind::kSystem;
+  uint64_t bytes = 0;
+  int64_t records_read = 0;     // lines (system) or events (traces) seen
+  int64_t records_kept = 0;
+  int64_t records_skipped = 0;
+  bool unreadable = false;
+};
+
+class MetricStore;
+
+class StoreBuilder {
+ public:
+  StoreBuilder() = default;
+  StoreBuilder(const StoreBuilder&) = delete;
+  StoreBuilder& operator=(const StoreBuilder&) = delete;
+  StoreBuilder(StoreBuilder&&) = default;
+  StoreBuilder& operator=(StoreBuilder&&) = default;
+
+  StringPool& strings() { return strings_; }
+
+  // Returns the series id for (node,type,name,dimension), creating it.
+  uint32_t SeriesId(std::string_view node, std::string_view type,
+                    std::string_view name, std::string_view dimension);
+  void AddSample(uint32_t series, double ts_s, double value) {
+    sys_.ts_s.push_back(ts_s);
+    sys_.value.push_back(value);
+    sys_.series.push_back(series);
+  }
+
+  // Registers a file; returns its index for EventColumns::file.
+  uint32_t AddFile(FileStats stats);
+  FileStats& file(uint32_t index) { return files_[index]; }
+
+  struct Event {
+    int64_t start_us = 0;
+    int64_t end_us = 0;
+    std::string_view name;
+    std::string_view phase;
+    std::string_view node;
+    int64_t step = -1;
+    int64_t os_pid = -1;
+    int64_t tid = -1;
+    int32_t worker_id = -1;
+    int32_t num_workers = -1;
+    int8_t pin_memory = -1;
+    TraceSource source = TraceSource::kPythonTimeline;
+    uint32_t file = 0;
+  };
+  void AddEvent(const Event& e);
+
+  // Moves everything of `other` after this builder's data, remapping ids.
+  void Append(StoreBuilder&& other);
+
+  // Freezes. The builder is left empty.
+  MetricStore Build();
+
+ private:
+  friend class MetricStore;
+  StringPool strings_;
+  std::vector<SeriesInfo> series_;
+  std::unordered_map<std::string, uint32_t> series_index_;
+  SystemColumns sys_;
+  EventColumns ev_;
+  std::vector<FileStats> files_;
+};
+
+class MetricStore {
+ public:
+  MetricStore() = default;
+  MetricStore(MetricStore&&) = default;
+  MetricStore& operator=(MetricStore&&) = default;
+  MetricStore(const MetricStore&) = delete;
+  MetricStore& operator=(const MetricStore&) = delete;
+
+  const StringPool& strings() const { return strings_; }
+  std::string_view str(StrId id) const { return strings_.Get(id); }
+
+  const std::vector<SeriesInfo>& series() const { return series_; }
+  const SystemColumns& system() const { return sys_; }
+  const EventColumns& events() const { return ev_; }
+  const std::vector<FileStats>& files() const { return files_; }
+
+  // Row indices of one series sorted by timestamp (stable w.r.t. reader
+  // order for equal timestamps).
+  std::span<const uint32_t> SeriesRows(uint32_t series) const {
+    return {series_rows_.data() + series_row_begin_[series],
+            series_rows_.data() + series_row_begin_[series + 1]};
+  }
+  // Distinct system node ids (from the records' NodeId), sorted naturally
+  // (algo-2 before algo-10).
+  const std::vector<StrId>& system_nodes() const { return system_nodes_; }
+  // Series of one node and kind, ordered by device index then name.
+  std::vector<uint32_t> SeriesOf(StrId node, MetricKind kind) const;
+
+  bool has_system() const { return sys_.size() > 0; }
+  bool has_framework() const { return ev_.size() > 0; }
+  double min_system_ts_s() const { return min_ts_s_; }
+  double max_system_ts_s() const { return max_ts_s_; }
+
+ private:
+  friend class StoreBuilder;
+  StringPool strings_;
+  std::vector<SeriesInfo> series_;
+  SystemColumns sys_;
+  EventColumns ev_;
+  std::vector<FileStats> files_;
+  std::vector<uint32_t> series_rows_;
+  std::vector<uint32_t> series_row_begin_;
+  std::vector<StrId> system_nodes_;
+  double min_ts_s_ = 0;
+  double max_ts_s_ = 0;
+};
+
+// Natural order for ids like algo-2 < algo-10, gpu2 < gpu10.
+bool NaturalLess(std::string_view a, std::string_view b);
+
+}  // namespace smr
+
+#endif  // SMR_STORE_H_
