@@ -1,0 +1,295 @@
+#include "smr/store.h"
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <numeric>
+
+namespace smr {
+
+// ---- StringPool --------------------------------------------------------------
+
+StringPool::StringPool() { Intern(""); }
+
+StrId StringPool::Intern(std::string_view s) {
+  auto it = index_.find(s);
+  if (it != index_.end()) return it->second;
+  const StrId id = static_cast<StrId>(strings_.size());
+  strings_.emplace_back(s);
+  index_.emplace(std::string_view(strings_.back()), id);
+  return id;
+}
+
+int64_t StringPool::Find(std::string_view s) const {
+  auto it = index_.find(s);
+  return it == index_.end() ? -1 : static_cast<int64_t>(it->second);
+}
+
+// ---- Metric classification (formats.md §2.2) --------------------------------
+
+namespace {
+
+// Returns N for "<prefix>N", else -1.
+int DeviceIndex(std::string_view name, std::string_view prefix) {
+  if (name.size() <= prefix.size() || name.substr(0, prefix.size()) != prefix) {
+    return -1;
+  }
+  int n = 0;
+  for (char c : name.substr(prefix.size())) {
+    if (c < '0' || c > '9') return -1;
+    if (n > 1'000'000) return -1;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+std::string SeriesKeyString(std::string_view node, std::string_view type,
+                            std::string_view name, std::string_view dimension) {
+  std::string key;
+  key.reserve(node.size() + type.size() + name.size() + dimension.size() + 3);
+  key.append(node).push_back('\0');
+  key.append(type).push_back('\0');
+  key.append(name).push_back('\0');
+  key.append(dimension);
+  return key;
+}
+
+}  // namespace
+
+MetricKind ClassifyMetric(std::string_view type, std::string_view name,
+                          std::string_view dimension) {
+  if (type == "cpu") {
+    if (dimension == "CPUUtilization") return MetricKind::kCpuUtilization;
+    if (dimension == "I/OWaitPercentage") return MetricKind::kCpuIoWait;
+  } else if (type == "gpu") {
+    if (dimension == "GPUUtilization") return MetricKind::kGpuUtilization;
+    if (dimension == "GPUMemoryUtilization") return MetricKind::kGpuMemory;
+  } else if (type == "memory") {
+    if (name == "MemoryUsedPercent") return MetricKind::kHostMemoryUsed;
+  } else if (type == "i/o") {
+    if (name == "IOPS") return MetricKind::kIoIops;
+    if (name == "ReadThroughputInBytesPerSecond") return MetricKind::kIoReadBytes;
+    if (name == "WriteThroughputInBytesPerSecond") return MetricKind::kIoWriteBytes;
+  } else if (type == "network") {
+    const bool rx = name == "ReceiveBytesPerSecond";
+    const bool tx = name == "TransmitBytesPerSecond";
+    if (dimension == "Algorithm") {
+      if (rx) return MetricKind::kNetRxAlgorithm;
+      if (tx) return MetricKind::kNetTxAlgorithm;
+    } else if (dimension == "Platform") {
+      if (rx) return MetricKind::kNetRxPlatform;
+      if (tx) return MetricKind::kNetTxPlatform;
+    }
+  }
+  return MetricKind::kOther;
+}
+
+const char* MetricKindName(MetricKind kind) {
+  switch (kind) {
+    case MetricKind::kCpuUtilization: return "CPU utilization";
+    case MetricKind::kCpuIoWait: return "I/O wait";
+    case MetricKind::kGpuUtilization: return "GPU utilization";
+    case MetricKind::kGpuMemory: return "GPU memory";
+    case MetricKind::kHostMemoryUsed: return "host memory used";
+    case MetricKind::kIoIops: return "IOPS";
+    case MetricKind::kIoReadBytes: return "read throughput";
+    case MetricKind::kIoWriteBytes: return "write throughput";
+    case MetricKind::kNetRxAlgorithm: return "network receive (algorithm)";
+    case MetricKind::kNetTxAlgorithm: return "network transmit (algorithm)";
+    case MetricKind::kNetRxPlatform: return "network receive (platform)";
+    case MetricKind::kNetTxPlatform: return "network transmit (platform)";
+    case MetricKind::kOther: return "other";
+  }
+  return "other";
+}
+
+bool NaturalLess(std::string_view a, std::string_view b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    const bool da = std::isdigit(static_cast<unsigned char>(a[i]));
+    const bool db = std::isdigit(static_cast<unsigned char>(b[j]));
+    if (da && db) {
+      size_t ie = i, je = j;
+      while (ie < a.size() && std::isdigit(static_cast<unsigned char>(a[ie]))) ++ie;
+      while (je < b.size() && std::isdigit(static_cast<unsigned char>(b[je]))) ++je;
+      // Compare numerically without overflow: strip leading zeros, then by
+      // length, then lexicographically.
+      size_t ia = i, jb = j;
+      while (ia + 1 < ie && a[ia] == '0') ++ia;
+      while (jb + 1 < je && b[jb] == '0') ++jb;
+      const size_t la = ie - ia, lb = je - jb;
+      if (la != lb) return la < lb;
+      const int c = a.substr(ia, la).compare(b.substr(jb, lb));
+      if (c != 0) return c < 0;
+      if ((ie - i) != (je - j)) return (ie - i) < (je - j);
+      i = ie;
+      j = je;
+    } else {
+      if (a[i] != b[j]) return a[i] < b[j];
+      ++i;
+      ++j;
+    }
+  }
+  return (a.size() - i) < (b.size() - j);
+}
+
+// ---- StoreBuilder -------------------------------------------------------------
+
+uint32_t StoreBuilder::SeriesId(std::string_view node, std::string_view type,
+                                std::string_view name,
+                                std::string_view dimension) {
+  std::string key = SeriesKeyString(node, type, name, dimension);
+  auto it = series_index_.find(key);
+  if (it != series_index_.end()) return it->second;
+  SeriesInfo info;
+  info.node = strings_.Intern(node);
+  info.type = strings_.Intern(type);
+  info.name = strings_.Intern(name);
+  info.dimension = strings_.Intern(dimension);
+  info.kind = ClassifyMetric(type, name, dimension);
+  if (type == "cpu") info.device = DeviceIndex(name, "cpu");
+  if (type == "gpu") info.device = DeviceIndex(name, "gpu");
+  const uint32_t id = static_cast<uint32_t>(series_.size());
+  series_.push_back(info);
+  series_index_.emplace(std::move(key), id);
+  return id;
+}
+
+uint32_t StoreBuilder::AddFile(FileStats stats) {
+  files_.push_back(std::move(stats));
+  return static_cast<uint32_t>(files_.size() - 1);
+}
+
+void StoreBuilder::AddEvent(const Event& e) {
+  ev_.start_us.push_back(e.start_us);
+  ev_.end_us.push_back(e.end_us);
+  ev_.name.push_back(strings_.Intern(e.name));
+  ev_.phase.push_back(strings_.Intern(e.phase));
+  ev_.node.push_back(strings_.Intern(e.node));
+  ev_.step.push_back(e.step);
+  ev_.os_pid.push_back(e.os_pid);
+  ev_.tid.push_back(e.tid);
+  ev_.worker_id.push_back(e.worker_id);
+  ev_.num_workers.push_back(e.num_workers);
+  ev_.pin_memory.push_back(e.pin_memory);
+  ev_.source.push_back(e.source);
+  ev_.file.push_back(e.file);
+}
+
+void StoreBuilder::Append(StoreBuilder&& other) {
+  // String ids of `other` -> ids in this pool.
+  std::vector<StrId> str_map(other.strings_.size());
+  for (size_t i = 0; i < other.strings_.size(); ++i) {
+    str_map[i] = strings_.Intern(other.strings_.Get(static_cast<StrId>(i)));
+  }
+  std::vector<uint32_t> series_map(other.series_.size());
+  for (size_t i = 0; i < other.series_.size(); ++i) {
+    const SeriesInfo& s = other.series_[i];
+    series_map[i] = SeriesId(other.strings_.Get(s.node), other.strings_.Get(s.type),
+                             other.strings_.Get(s.name),
+                             other.strings_.Get(s.dimension));
+  }
+  const uint32_t file_offset = static_cast<uint32_t>(files_.size());
+  for (auto& f : other.files_) files_.push_back(std::move(f));
+
+  sys_.ts_s.insert(sys_.ts_s.end(), other.sys_.ts_s.begin(), other.sys_.ts_s.end());
+  sys_.value.insert(sys_.value.end(), other.sys_.value.begin(),
+                    other.sys_.value.end());
+  sys_.series.reserve(sys_.series.size() + other.sys_.series.size());
+  for (uint32_t s : other.sys_.series) sys_.series.push_back(series_map[s]);
+
+  const EventColumns& o = other.ev_;
+  auto append = [](auto& dst, const auto& src) {
+    dst.insert(dst.end(), src.begin(), src.end());
+  };
+  append(ev_.start_us, o.start_us);
+  append(ev_.end_us, o.end_us);
+  for (StrId id : o.name) ev_.name.push_back(str_map[id]);
+  for (StrId id : o.phase) ev_.phase.push_back(str_map[id]);
+  for (StrId id : o.node) ev_.node.push_back(str_map[id]);
+  append(ev_.step, o.step);
+  append(ev_.os_pid, o.os_pid);
+  append(ev_.tid, o.tid);
+  append(ev_.worker_id, o.worker_id);
+  append(ev_.num_workers, o.num_workers);
+  append(ev_.pin_memory, o.pin_memory);
+  append(ev_.source, o.source);
+  for (uint32_t f : o.file) ev_.file.push_back(f + file_offset);
+
+  other = StoreBuilder();
+}
+
+MetricStore StoreBuilder::Build() {
+  MetricStore m;
+  m.strings_ = std::move(strings_);
+  m.series_ = std::move(series_);
+  m.sys_ = std::move(sys_);
+  m.ev_ = std::move(ev_);
+  m.files_ = std::move(files_);
+
+  // Per-series rows sorted by time (counting sort by series, then a stable
+  // sort by timestamp inside each series; already sorted in practice).
+  const size_t n_series = m.series_.size();
+  const size_t n_rows = m.sys_.size();
+  m.series_row_begin_.assign(n_series + 1, 0);
+  for (uint32_t s : m.sys_.series) ++m.series_row_begin_[s + 1];
+  for (size_t s = 0; s < n_series; ++s) {
+    m.series_row_begin_[s + 1] += m.series_row_begin_[s];
+  }
+  m.series_rows_.resize(n_rows);
+  std::vector<uint32_t> cursor(m.series_row_begin_.begin(),
+                               m.series_row_begin_.end() - 1);
+  for (size_t r = 0; r < n_rows; ++r) {
+    m.series_rows_[cursor[m.sys_.series[r]]++] = static_cast<uint32_t>(r);
+  }
+  const std::vector<double>& ts = m.sys_.ts_s;
+  for (size_t s = 0; s < n_series; ++s) {
+    auto b = m.series_rows_.begin() + m.series_row_begin_[s];
+    auto e = m.series_rows_.begin() + m.series_row_begin_[s + 1];
+    if (!std::is_sorted(b, e, [&](uint32_t x, uint32_t y) { return ts[x] < ts[y]; })) {
+      std::stable_sort(b, e, [&](uint32_t x, uint32_t y) { return ts[x] < ts[y]; });
+    }
+  }
+
+  if (n_rows > 0) {
+    auto [mn, mx] = std::minmax_element(ts.begin(), ts.end());
+    m.min_ts_s_ = *mn;
+    m.max_ts_s_ = *mx;
+  }
+
+  std::vector<StrId> nodes;
+  for (const SeriesInfo& s : m.series_) {
+    if (m.series_row_begin_[&s - m.series_.data() + 1] ==
+        m.series_row_begin_[&s - m.series_.data()]) {
+      continue;  // series without samples
+    }
+    nodes.push_back(s.node);
+  }
+  std::sort(nodes.begin(), nodes.end());
+  nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+  std::sort(nodes.begin(), nodes.end(), [&](StrId a, StrId b) {
+    return NaturalLess(m.strings_.Get(a), m.strings_.Get(b));
+  });
+  m.system_nodes_ = std::move(nodes);
+
+  *this = StoreBuilder();
+  return m;
+}
+
+// ---- MetricStore ---------------------------------------------------------------
+
+std::vector<uint32_t> MetricStore::SeriesOf(StrId node, MetricKind kind) const {
+  std::vector<uint32_t> out;
+  for (uint32_t s = 0; s < series_.size(); ++s) {
+    if (series_[s].node == node && series_[s].kind == kind) out.push_back(s);
+  }
+  std::sort(out.begin(), out.end(), [&](uint32_t a, uint32_t b) {
+    if (series_[a].device != series_[b].device) {
+      return series_[a].device < series_[b].device;
+    }
+    return NaturalLess(str(series_[a].name), str(series_[b].name));
+  });
+  return out;
+}
+
+}  // namespace smr
