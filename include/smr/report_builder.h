@@ -1,0 +1,45 @@
+// Report builder: turns rule results (and, when available, the raw store and
+// timeline) into the plain ReportModel both renderers draw. Every number it
+// shows comes from a RuleResult's JSON Details or from the timeline, so the
+// report and the rule JSONs never disagree.
+#ifndef SMR_REPORT_BUILDER_H_
+#define SMR_REPORT_BUILDER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "smr/analysis.h"
+#include "smr/diagnostics.h"
+#include "smr/discover.h"
+#include "smr/report_model.h"
+#include "smr/rule.h"
+#include "smr/store.h"
+
+namespace smr {
+
+struct ReportInputs {
+  std::string input_dir;
+  std::string generated_by;  // "sm-report 0.1.0"
+  // Rule results in evaluation order, and the rules that produced them (for
+  // descriptions); rules may be shorter than results (render-from-JSON mode).
+  const std::vector<RuleResult>* results = nullptr;
+  const std::vector<std::unique_ptr<Rule>>* rules = nullptr;
+  // Optional raw data (absent when rendering from rule JSONs only).
+  const Discovery* discovery = nullptr;
+  const MetricStore* store = nullptr;
+  const JobTimeline* timeline = nullptr;
+  const Diagnostics* diagnostics = nullptr;
+};
+
+ReportModel BuildReportModel(const ReportInputs& in);
+
+// Display helpers (UTC). `FormatUtc(1639601706.5)` -> "2021-12-15 20:55:06".
+std::string FormatUtc(double epoch_s);
+std::string FormatDuration(double seconds);  // "1 h 02 min", "15 min 08 s", "42 s"
+std::string FormatNumber(double v, int decimals);  // fixed, "-" for NaN
+std::string FormatBytes(double bytes);             // "12.3 MB"
+
+}  // namespace smr
+
+#endif  // SMR_REPORT_BUILDER_H_

@@ -1,0 +1,58 @@
+#include <cmath>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "smr/report_builder.h"
+
+namespace smr {
+
+std::string FormatUtc(double epoch_s) {
+  if (!std::isfinite(epoch_s)) return "-";
+  const std::time_t t = static_cast<std::time_t>(std::floor(epoch_s));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+std::string FormatDuration(double seconds) {
+  if (!std::isfinite(seconds)) return "-";
+  const bool neg = seconds < 0;
+  int64_t s = static_cast<int64_t>(std::llround(std::fabs(seconds)));
+  const int64_t h = s / 3600;
+  const int64_t m = (s % 3600) / 60;
+  s %= 60;
+  std::string out;
+  if (h > 0) {
+    out = fmt::format("{} h {:02d} min", h, m);
+  } else if (m > 0) {
+    out = fmt::format("{} min {:02d} s", m, s);
+  } else {
+    out = fmt::format("{} s", s);
+  }
+  return neg ? "-" + out : out;
+}
+
+std::string FormatNumber(double v, int decimals) {
+  if (!std::isfinite(v)) return "-";
+  std::string s = fmt::format("{:.{}f}", v, decimals);
+  if (s == "-0" || s.find_first_not_of("-0.") == std::string::npos) {
+    s = fmt::format("{:.{}f}", 0.0, decimals);  // no "-0.00"
+  }
+  return s;
+}
+
+std::string FormatBytes(double bytes) {
+  if (!std::isfinite(bytes)) return "-";
+  static const char* kUnits[] = {"B", "KB", "MB", "GB", "TB", "PB"};
+  int u = 0;
+  double v = bytes;
+  while (std::fabs(v) >= 1000 && u < 5) {
+    v /= 1000;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{:.0f} B", v) : fmt::format("{:.1f} {}", v, kUnits[u]);
+}
+
+}  // namespace smr
