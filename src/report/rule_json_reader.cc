@@ -1,0 +1,35 @@
+#include <fmt/format.h>
+
+#include "smr/report_builder.h"
+
+namespace smr {
+
+StatusOr<RuleResult> ParseRuleResultJson(const std::string& name, std::string_view json) {
+  nlohmann::ordered_json j;
+  try {
+    j = nlohmann::ordered_json::parse(json.begin(), json.end());
+  } catch (const nlohmann::json::exception& e) {
+    return Status::Error(fmt::format("{}: not valid JSON ({})", name, e.what()));
+  }
+  if (!j.is_object()) return Status::Error(fmt::format("{}: not a JSON object", name));
+  RuleResult r;
+  r.name = name;
+  auto integer = [&](const char* key, int64_t* out) -> bool {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number()) return false;
+    *out = it->get<int64_t>();
+    return true;
+  };
+  if (!integer("RuleTriggered", &r.triggered) || !integer("Violations", &r.violations) ||
+      !integer("Datapoints", &r.datapoints)) {
+    return Status::Error(fmt::format(
+        "{}: missing RuleTriggered, Violations or Datapoints", name));
+  }
+  if (auto it = j.find("Details"); it != j.end() && it->is_object()) r.details = *it;
+  if (auto it = j.find("RuleParameters"); it != j.end() && it->is_string()) {
+    r.rule_parameters = it->get<std::string>();
+  }
+  return r;
+}
+
+}  // namespace smr
