@@ -1,9 +1,335 @@
+// RenderHtml: ReportModel -> one self-contained HTML page via ctemplate.
+//
+// The templates (templates/*.tpl) are logic-free and auto-escaped
+// ({{%AUTOESCAPE context="HTML"}}), so every string from the model is
+// escaped by ctemplate, never by hand. Only two values bypass escaping
+// with :none: the stylesheet (templates/report.css, our own file) and the
+// chart SVG produced by RenderChartSvg (our own markup).
+//
+// Each call uses its own ctemplate::TemplateCache, so RenderHtml is
+// re-entrant and never sees templates cached from another directory.
+
+#include <algorithm>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include <ctemplate/template_cache.h>
+#include <ctemplate/template_dictionary.h>
+#include <ctemplate/template_enums.h>
+
 #include "smr/render.h"
+#include "smr/report_model.h"
+#include "smr/status.h"
 
 namespace smr {
+namespace {
 
-StatusOr<std::string> RenderHtml(const ReportModel&, const std::string&) {
-  return Status::Error("html renderer not implemented yet");
+constexpr char kPageTemplate[] = "report.html.tpl";
+constexpr char kSectionTemplate[] = "section.tpl";
+constexpr char kTableTemplate[] = "table.tpl";
+constexpr char kChartTemplate[] = "chart.tpl";
+constexpr char kStylesheet[] = "report.css";
+
+// Deepest heading the section template has a branch for.
+constexpr int kMaxHeadingLevel = 6;
+
+const char* SeverityClass(Severity severity) {
+  switch (severity) {
+    case Severity::kInfo:
+      return "info";
+    case Severity::kOk:
+      return "ok";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kIssue:
+      return "issue";
+  }
+  return "info";
+}
+
+const char* SeverityLabel(Severity severity) {
+  switch (severity) {
+    case Severity::kInfo:
+      return "Note";
+    case Severity::kOk:
+      return "OK";
+    case Severity::kWarning:
+      return "Warning";
+    case Severity::kIssue:
+      return "Issue";
+  }
+  return "Note";
+}
+
+// Lower-case ASCII letters, digits and single dashes: an anchor that needs
+// no escaping in either `id="..."` or `href="#..."`, so the table of
+// contents and the headings always agree whatever the model's ids contain.
+std::string Slug(std::string_view text) {
+  std::string slug;
+  for (char c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (keep) {
+      slug.push_back(c);
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug.push_back('-');
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug;
+}
+
+// Hands out unique anchors in document order (deterministic).
+class AnchorAllocator {
+ public:
+  std::string Allocate(const Section& section) {
+    std::string base = Slug(section.id);
+    if (base.empty()) base = Slug(section.title);
+    if (base.empty()) base = "section";
+    std::string anchor = base;
+    for (int n = 2; used_.count(anchor) > 0; ++n) {
+      anchor = fmt::format("{}-{}", base, n);
+    }
+    used_.insert(anchor);
+    return anchor;
+  }
+
+ private:
+  std::set<std::string> used_;
+};
+
+// Cairo's SVG writer emits an XML declaration, which has no place inside
+// an HTML body; everything from "<svg" on is kept as is.
+std::string_view StripXmlProlog(std::string_view svg) {
+  const std::size_t start = svg.find("<svg");
+  if (start == std::string_view::npos) return svg;
+  return svg.substr(start);
+}
+
+void FillChart(const Chart& chart, ctemplate::TemplateDictionary* dict) {
+  dict->SetFilename(kChartTemplate);
+  const std::string title = chart.title.empty() ? "Chart" : chart.title;
+  dict->SetValue("TITLE", title);
+  // A chart that cannot be drawn must not cost the reader the whole page:
+  // it becomes a placeholder box naming the chart.
+  StatusOr<std::string> svg = RenderChartSvg(chart);
+  if (svg.ok()) {
+    std::string_view markup = StripXmlProlog(*svg);
+    if (markup.rfind("<svg", 0) == 0) {
+      ctemplate::TemplateDictionary* svg_dict =
+          dict->AddSectionDictionary("SVG");
+      svg_dict->SetValue("MARKUP", ctemplate::TemplateString(
+                                       markup.data(), markup.size()));
+      return;
+    }
+  }
+  dict->ShowSection("PLACEHOLDER");
+}
+
+void FillTable(const Table& table, ctemplate::TemplateDictionary* dict) {
+  dict->SetFilename(kTableTemplate);
+  if (!table.caption.empty()) {
+    dict->SetValueAndShowSection("TEXT", table.caption, "CAPTION");
+  }
+  // Rows may be ragged: every row is padded to the widest of header/rows so
+  // column classes stay aligned.
+  std::size_t width = table.columns.size();
+  for (const auto& row : table.rows) width = std::max(width, row.size());
+  auto align = [&table](std::size_t col) {
+    return col < table.numeric.size() && table.numeric[col] ? "num" : "txt";
+  };
+  for (std::size_t c = 0; c < width; ++c) {
+    ctemplate::TemplateDictionary* col = dict->AddSectionDictionary("COL");
+    col->SetValue("NAME", c < table.columns.size() ? table.columns[c] : "");
+    col->SetValue("ALIGN", align(c));
+  }
+  const std::set<int> highlighted(table.highlight_rows.begin(),
+                                  table.highlight_rows.end());
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& cells = table.rows[r];
+    ctemplate::TemplateDictionary* row = dict->AddSectionDictionary("ROW");
+    if (highlighted.count(static_cast<int>(r)) > 0) row->ShowSection("HL");
+    for (std::size_t c = 0; c < width; ++c) {
+      ctemplate::TemplateDictionary* cell = row->AddSectionDictionary("CELL");
+      cell->SetValue("TEXT", c < cells.size() ? cells[c] : "");
+      cell->SetValue("ALIGN", align(c));
+    }
+  }
+}
+
+void FillBlock(const Block& block, ctemplate::TemplateDictionary* dict) {
+  switch (block.kind) {
+    case BlockKind::kParagraph:
+      dict->SetValueAndShowSection("TEXT", block.text, "PARAGRAPH");
+      break;
+    case BlockKind::kNote: {
+      ctemplate::TemplateDictionary* note = dict->AddSectionDictionary("NOTE");
+      note->SetValue("TEXT", block.text);
+      note->SetValue("SEVERITY", SeverityClass(block.severity));
+      note->SetValue("LABEL", SeverityLabel(block.severity));
+      break;
+    }
+    case BlockKind::kKeyValues: {
+      if (block.key_values.empty()) break;
+      ctemplate::TemplateDictionary* kvs =
+          dict->AddSectionDictionary("KEY_VALUES");
+      for (const KeyValue& kv : block.key_values) {
+        ctemplate::TemplateDictionary* row = kvs->AddSectionDictionary("KV");
+        row->SetValue("KEY", kv.key);
+        row->SetValue("VALUE", kv.value);
+      }
+      break;
+    }
+    case BlockKind::kTable:
+      FillTable(block.table, dict->AddSectionDictionary("TABLE")
+                                 ->AddIncludeDictionary("TABLE_BODY"));
+      break;
+    case BlockKind::kChart:
+      FillChart(block.chart, dict->AddSectionDictionary("CHART")
+                                 ->AddIncludeDictionary("CHART_BODY"));
+      break;
+    case BlockKind::kCharts: {
+      if (block.charts.empty()) break;
+      ctemplate::TemplateDictionary* row =
+          dict->AddSectionDictionary("CHART_ROW");
+      for (const Chart& chart : block.charts) {
+        FillChart(chart, row->AddSectionDictionary("ROW_ITEM")
+                             ->AddIncludeDictionary("CHART_BODY"));
+      }
+      break;
+    }
+  }
+}
+
+// `depth` 0 = top-level section. Headings follow nesting depth (h2, h3, ...)
+// so the outline stays valid even if a model's `level` disagrees; `toc`
+// receives entries for the first two levels only.
+void FillSection(const Section& section, int depth, AnchorAllocator* anchors,
+                 ctemplate::TemplateDictionary* toc,
+                 ctemplate::TemplateDictionary* dict) {
+  dict->SetFilename(kSectionTemplate);
+  const std::string anchor = anchors->Allocate(section);
+  const int level = std::min(2 + depth, kMaxHeadingLevel);
+  dict->SetValue("ANCHOR", anchor);
+  dict->SetValue("TITLE", section.title);
+  dict->SetIntValue("LEVEL", level);
+  dict->ShowSection(fmt::format("H{}", level));
+
+  ctemplate::TemplateDictionary* sub_toc = nullptr;
+  if (toc != nullptr) {
+    const char* entry_name = depth == 0 ? "TOC_ENTRY" : "TOC_SUB_ENTRY";
+    ctemplate::TemplateDictionary* entry = toc->AddSectionDictionary(entry_name);
+    entry->SetValue("ANCHOR", anchor);
+    entry->SetValue("TITLE", section.title);
+    if (depth == 0 && !section.subsections.empty()) {
+      sub_toc = entry->AddSectionDictionary("TOC_SUB");
+    }
+  }
+
+  for (const Block& block : section.blocks) {
+    FillBlock(block, dict->AddSectionDictionary("BLOCK"));
+  }
+  for (const Section& sub : section.subsections) {
+    FillSection(sub, depth + 1, anchors, sub_toc,
+                dict->AddSectionDictionary("SUBSECTION")
+                    ->AddIncludeDictionary("SUBSECTION_BODY"));
+  }
+}
+
+StatusOr<std::string> ReadTextFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error(fmt::format("cannot read {}", path.string()));
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  if (in.bad()) {
+    return Status::Error(fmt::format("error reading {}", path.string()));
+  }
+  return contents.str();
+}
+
+// ctemplate only reports a bool (and logs to stderr), so missing files are
+// checked up front to give the user an error that names the file.
+Status CheckTemplateFiles(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return Status::Error(
+        fmt::format("html template directory not found: {}", dir.string()));
+  }
+  for (const char* name : {kPageTemplate, kSectionTemplate, kTableTemplate,
+                           kChartTemplate, kStylesheet}) {
+    const std::filesystem::path path = dir / name;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      return Status::Error(
+          fmt::format("html template not found: {}", path.string()));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<std::string> RenderHtml(const ReportModel& model,
+                                 const std::string& template_dir) {
+  const std::filesystem::path dir(template_dir.empty() ? "." : template_dir);
+  if (Status status = CheckTemplateFiles(dir); !status.ok()) return status;
+  StatusOr<std::string> css = ReadTextFile(dir / kStylesheet);
+  if (!css.ok()) return css.status();
+
+  ctemplate::TemplateDictionary dict("report");
+  dict.SetValue("CSS", *css);
+  dict.SetValue("TITLE", model.title);
+  if (!model.subtitle.empty()) {
+    dict.SetValueAndShowSection("TEXT", model.subtitle, "SUBTITLE");
+  }
+  if (!model.generated_by.empty()) {
+    dict.SetValueAndShowSection("TEXT", model.generated_by, "GENERATED");
+  }
+  dict.SetValue("GENERATED_BY", model.generated_by);
+  if (!model.input_dir.empty()) {
+    dict.SetValueAndShowSection("TEXT", model.input_dir, "INPUT");
+  }
+  if (!model.overview.empty()) {
+    ctemplate::TemplateDictionary* overview =
+        dict.AddSectionDictionary("OVERVIEW");
+    for (const KeyValue& kv : model.overview) {
+      ctemplate::TemplateDictionary* card =
+          overview->AddSectionDictionary("CARD");
+      card->SetValue("KEY", kv.key);
+      card->SetValue("VALUE", kv.value);
+    }
+  }
+
+  AnchorAllocator anchors;
+  ctemplate::TemplateDictionary* toc =
+      model.sections.empty() ? nullptr : dict.AddSectionDictionary("TOC");
+  for (const Section& section : model.sections) {
+    FillSection(section, /*depth=*/0, &anchors, toc,
+                dict.AddSectionDictionary("SECTION")
+                    ->AddIncludeDictionary("SECTION_BODY"));
+  }
+
+  ctemplate::TemplateCache cache;
+  if (!cache.SetTemplateRootDirectory(dir.string())) {
+    return Status::Error(
+        fmt::format("cannot use html template directory {}", dir.string()));
+  }
+  std::string html;
+  if (!cache.ExpandWithData(kPageTemplate, ctemplate::STRIP_BLANK_LINES,
+                            &dict, /*per_expand_data=*/nullptr, &html)) {
+    return Status::Error(fmt::format(
+        "expanding html template {}: syntax error or unreadable include "
+        "(see ctemplate message above)",
+        (dir / kPageTemplate).string()));
+  }
+  return html;
 }
 
 }  // namespace smr

@@ -1,0 +1,396 @@
+// RenderHtml: structure of the page, escaping of every model string,
+// self-containment, error handling and determinism.
+
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "smr/render.h"
+#include "smr/report_model.h"
+
+namespace smr {
+namespace {
+
+const std::string kTemplateDir = std::string(SMR_SOURCE_DIR) + "/templates";
+
+const std::string kScript = "<script>alert(1)</script>";
+const std::string kImg = "\"><img src=x onerror=alert(1)>";
+
+std::size_t Count(std::string_view haystack, std::string_view needle) {
+  std::size_t n = 0;
+  for (std::size_t pos = haystack.find(needle); pos != std::string_view::npos;
+       pos = haystack.find(needle, pos + needle.size())) {
+    ++n;
+  }
+  return n;
+}
+
+Block Paragraph(std::string text) {
+  Block b;
+  b.kind = BlockKind::kParagraph;
+  b.text = std::move(text);
+  return b;
+}
+
+Block Note(Severity severity, std::string text) {
+  Block b;
+  b.kind = BlockKind::kNote;
+  b.severity = severity;
+  b.text = std::move(text);
+  return b;
+}
+
+Chart LineChart(std::string id, std::string title) {
+  Chart c;
+  c.kind = ChartKind::kLine;
+  c.id = std::move(id);
+  c.title = std::move(title);
+  c.x_label = "Time";
+  c.y_label = "Utilization in %";
+  ChartSeries s;
+  s.label = "gpu0";
+  s.points = {{0, 10}, {60, 80}, {120, 75}};
+  c.series.push_back(s);
+  return c;
+}
+
+// A small report shaped like the real one: overview cards, a summary with
+// key/values and a pie, a statistics table with numeric columns and a
+// highlighted row, notes of every severity, and a subsection with a row of
+// small charts.
+ReportModel MakeModel() {
+  ReportModel m;
+  m.title = "SageMaker Debugger Profiling Report";
+  m.subtitle = "Training job pytorch-mnist-2023";
+  m.input_dir = "/data/run-1";
+  m.generated_by = "sm-report 0.1.0";
+  m.overview = {{"Job duration", "1079 s"}, {"Nodes", "2"}, {"Rules triggered", "3 of 9"}};
+
+  Section summary;
+  summary.id = "training-job-summary";
+  summary.title = "Training job summary";
+  summary.blocks.push_back(Paragraph("Your training job ran for 1079 seconds."));
+  Block kv;
+  kv.kind = BlockKind::kKeyValues;
+  kv.key_values = {{"Start time", "10:02:11 03/14/2023"}, {"Initialization", "15 %"}};
+  summary.blocks.push_back(kv);
+  Block pie;
+  pie.kind = BlockKind::kChart;
+  pie.chart.kind = ChartKind::kPie;
+  pie.chart.id = "job-phases";
+  pie.chart.title = "Job phases";
+  pie.chart.slices = {{"Initialization", 15}, {"Training loop", 84}, {"Finalization", 1}};
+  summary.blocks.push_back(pie);
+
+  Section usage;
+  usage.id = "system-usage-statistics";
+  usage.title = "System usage statistics";
+  Block table;
+  table.kind = BlockKind::kTable;
+  table.table.caption = "Utilization per node";
+  table.table.columns = {"node", "metric", "max", "p95"};
+  table.table.numeric = {false, false, true, true};
+  table.table.rows = {{"algo-1", "GPU", "99.00", "84.20"},
+                      {"algo-2", "GPU", "98.00", "12.50"}};
+  table.table.highlight_rows = {1};
+  usage.blocks.push_back(table);
+  usage.blocks.push_back(Note(Severity::kInfo, "Percentiles over the whole job."));
+  usage.blocks.push_back(Note(Severity::kOk, "CPU is well utilized."));
+  usage.blocks.push_back(Note(Severity::kWarning, "GPU p95 is below 70 %."));
+  usage.blocks.push_back(Note(Severity::kIssue, "Node algo-2 is underutilized."));
+
+  Section gpu;
+  gpu.id = "gpu-utilization-analysis";
+  gpu.title = "GPU utilization analysis";
+  gpu.level = 3;
+  Block charts;
+  charts.kind = BlockKind::kCharts;
+  charts.charts = {LineChart("gpu-algo-1", "Node algo-1"),
+                   LineChart("gpu-algo-2", "Node algo-2")};
+  gpu.blocks.push_back(charts);
+  usage.subsections.push_back(gpu);
+
+  m.sections = {summary, usage};
+  return m;
+}
+
+std::string Render(const ReportModel& model) {
+  StatusOr<std::string> html = RenderHtml(model, kTemplateDir);
+  EXPECT_TRUE(html.ok()) << html.status().message();
+  return html.ok() ? *html : std::string();
+}
+
+// A fresh directory under the gtest temp dir holding copies of the
+// templates, so a test can remove or change one file.
+std::filesystem::path CopyTemplates(const std::string& name) {
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / ("smr-html-" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  for (const auto& entry : std::filesystem::directory_iterator(kTemplateDir)) {
+    std::filesystem::copy_file(entry.path(), dir / entry.path().filename());
+  }
+  return dir;
+}
+
+TEST(HtmlRendererTest, IsAStandaloneUtf8PageWithInlineStyles) {
+  const std::string html = Render(MakeModel());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u) << html.substr(0, 80);
+  EXPECT_NE(html.find("<meta charset=\"utf-8\">"), std::string::npos);
+  EXPECT_NE(html.find("<meta name=\"viewport\""), std::string::npos);
+  // The stylesheet is inlined verbatim (its print rules included).
+  EXPECT_NE(html.find("<style>"), std::string::npos);
+  EXPECT_NE(html.find("@media print"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+}
+
+TEST(HtmlRendererTest, HeaderShowsTitleSubtitleAndOverviewCards) {
+  const std::string html = Render(MakeModel());
+  EXPECT_NE(html.find("<title>SageMaker Debugger Profiling Report</title>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<h1>SageMaker Debugger Profiling Report</h1>"),
+            std::string::npos);
+  EXPECT_NE(html.find("Training job pytorch-mnist-2023"), std::string::npos);
+  EXPECT_NE(html.find("sm-report 0.1.0"), std::string::npos);
+  EXPECT_EQ(Count(html, "<div class=\"card\">"), 3u);
+  EXPECT_NE(html.find("<dt>Job duration</dt><dd>1079 s</dd>"),
+            std::string::npos);
+}
+
+TEST(HtmlRendererTest, EverySectionHasHeadingAnchorAndContentsEntry) {
+  const std::string html = Render(MakeModel());
+  struct Expected {
+    const char* anchor;
+    const char* heading;
+  };
+  for (const Expected& e :
+       {Expected{"training-job-summary", "<h2>Training job summary"},
+        Expected{"system-usage-statistics", "<h2>System usage statistics"},
+        Expected{"gpu-utilization-analysis", "<h3>GPU utilization analysis"}}) {
+    SCOPED_TRACE(e.anchor);
+    EXPECT_NE(html.find(std::string("id=\"") + e.anchor + "\""),
+              std::string::npos);
+    EXPECT_NE(html.find(e.heading), std::string::npos);
+    // One link from the contents, one self-link beside the heading.
+    EXPECT_EQ(Count(html, std::string("href=\"#") + e.anchor + "\""), 2u);
+  }
+  // Contents list the sections in model order.
+  EXPECT_LT(html.find("href=\"#training-job-summary\""),
+            html.find("href=\"#system-usage-statistics\""));
+}
+
+TEST(HtmlRendererTest, DuplicateOrEmptySectionIdsGetUniqueAnchors) {
+  ReportModel m;
+  Section a;
+  a.id = "rules";
+  a.title = "Rules";
+  Section b = a;
+  Section c;
+  c.title = "Data quality";  // no id: anchor from the title
+  m.sections = {a, b, c};
+  const std::string html = Render(m);
+  EXPECT_NE(html.find("id=\"rules\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"rules-2\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"data-quality\""), std::string::npos);
+}
+
+TEST(HtmlRendererTest, TableHasCaptionHeaderNumericAlignmentAndHighlight) {
+  const std::string html = Render(MakeModel());
+  EXPECT_NE(html.find("<figcaption>Utilization per node</figcaption>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<th scope=\"col\" class=\"txt\">node</th>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<th scope=\"col\" class=\"num\">p95</th>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td class=\"txt\">algo-1</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num\">84.20</td>"), std::string::npos);
+  // 2 rows x 2 numeric columns.
+  EXPECT_EQ(Count(html, "<td class=\"num\">"), 4u);
+  // Only row 1 (algo-2) is highlighted.
+  EXPECT_EQ(Count(html, "<tr class=\"hl\">"), 1u);
+  EXPECT_NE(html.find("<tr class=\"hl\"><td class=\"txt\">algo-2</td>"),
+            std::string::npos);
+  // Wide tables scroll inside their own box.
+  EXPECT_NE(html.find("<div class=\"table-scroll\">"), std::string::npos);
+}
+
+TEST(HtmlRendererTest, RaggedRowsArePaddedToTheHeaderWidth) {
+  ReportModel m;
+  Section s;
+  s.title = "T";
+  Block b;
+  b.kind = BlockKind::kTable;
+  b.table.columns = {"a", "b", "c"};
+  b.table.numeric = {false, true, true};
+  b.table.rows = {{"x"}};
+  s.blocks.push_back(b);
+  m.sections.push_back(s);
+  const std::string html = Render(m);
+  EXPECT_NE(html.find("<td class=\"txt\">x</td><td class=\"num\"></td>"
+                      "<td class=\"num\"></td></tr>"),
+            std::string::npos);
+}
+
+TEST(HtmlRendererTest, NotesCarryTheirSeverityClass) {
+  const std::string html = Render(MakeModel());
+  EXPECT_NE(html.find("class=\"note note-info\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"note note-ok\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"note note-warning\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"note note-issue\""), std::string::npos);
+  const std::size_t issue = html.find("class=\"note note-issue\"");
+  EXPECT_LT(issue, html.find("Node algo-2 is underutilized."));
+}
+
+TEST(HtmlRendererTest, KeyValuesBecomeARowHeaderTable) {
+  const std::string html = Render(MakeModel());
+  EXPECT_NE(html.find("<tr><th scope=\"row\">Start time</th>"
+                      "<td>10:02:11 03/14/2023</td></tr>"),
+            std::string::npos);
+}
+
+TEST(HtmlRendererTest, EveryChartBecomesSvgOrTitledPlaceholder) {
+  const std::string html = Render(MakeModel());
+  // 1 pie + a row of 2 line charts.
+  EXPECT_EQ(Count(html, "<figure class=\"chart\""), 3u);
+  EXPECT_EQ(Count(html, "<div class=\"chart-row\">"), 1u);
+  const std::size_t drawn = Count(html, "<svg");
+  const std::size_t placeholders = Count(html, "class=\"chart-placeholder\"");
+  EXPECT_EQ(drawn + placeholders, 3u);
+  for (const char* title : {"Job phases", "Node algo-1", "Node algo-2"}) {
+    EXPECT_NE(html.find(std::string("aria-label=\"") + title + "\""),
+              std::string::npos)
+        << title;
+  }
+  // Inline SVG only: no XML declaration in the middle of an HTML body.
+  EXPECT_EQ(html.find("<?xml"), std::string::npos);
+}
+
+TEST(HtmlRendererTest, HostileStringsAreEscapedInEveryField) {
+  ReportModel m;
+  m.title = kScript;
+  m.subtitle = kImg;
+  m.input_dir = kScript;
+  m.generated_by = kImg;
+  m.overview = {{kScript, kImg}};
+  Section s;
+  s.id = kImg;
+  s.title = kScript;
+  s.blocks.push_back(Paragraph(kScript));
+  s.blocks.push_back(Note(Severity::kIssue, kImg));
+  Block kv;
+  kv.kind = BlockKind::kKeyValues;
+  kv.key_values = {{kImg, kScript}};
+  s.blocks.push_back(kv);
+  Block table;
+  table.kind = BlockKind::kTable;
+  table.table.caption = kScript;
+  table.table.columns = {kImg, kScript};
+  table.table.numeric = {false, true};
+  table.table.rows = {{kScript, kImg}};
+  s.blocks.push_back(table);
+  Block chart;
+  chart.kind = BlockKind::kChart;
+  chart.chart = LineChart(kImg, kScript);
+  chart.chart.x_label = kImg;
+  chart.chart.y_label = kScript;
+  chart.chart.series[0].label = kScript;
+  s.blocks.push_back(chart);
+  Block charts;
+  charts.kind = BlockKind::kCharts;
+  charts.charts = {LineChart(kScript, kImg)};
+  s.blocks.push_back(charts);
+  Section sub;
+  sub.id = kScript;
+  sub.title = kImg;
+  sub.blocks.push_back(Paragraph(kImg));
+  s.subsections.push_back(sub);
+  m.sections.push_back(s);
+
+  const std::string html = Render(m);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(html.find("\"><img"), std::string::npos);
+  EXPECT_EQ(html.find("onerror=alert(1)>"), std::string::npos);
+  // Escaped text is still there for the reader: title (x2 + h1 + footer),
+  // input dir, section title (heading + contents), paragraph, key/value,
+  // caption, header and cell; chart titles are in aria-labels/placeholders.
+  EXPECT_GE(Count(html, "&lt;script&gt;alert(1)&lt;/script&gt;"), 10u);
+  EXPECT_GE(Count(html, "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), 6u);
+  // Anchors derived from hostile ids are plain slugs.
+  const std::regex href("href=\"#([^\"]*)\"");
+  int anchors = 0;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), href);
+       it != std::sregex_iterator(); ++it, ++anchors) {
+    EXPECT_TRUE(std::regex_match((*it)[1].str(), std::regex("[a-z0-9-]+")))
+        << (*it)[1].str();
+  }
+  EXPECT_EQ(anchors, 4);  // 2 sections x (contents + heading self-link)
+}
+
+TEST(HtmlRendererTest, PageReferencesNoExternalResource) {
+  const std::string html = Render(MakeModel());
+  for (const char* needle :
+       {"http://", "https://", "src=", "<link", "@import", "url(", "<script",
+        "<iframe", "<object", "<embed"}) {
+    EXPECT_EQ(html.find(needle), std::string::npos) << needle;
+  }
+}
+
+TEST(HtmlRendererTest, SameModelRendersIdenticalBytes) {
+  const ReportModel m = MakeModel();
+  const std::string first = Render(m);
+  const std::string second = Render(m);
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(first, second);
+}
+
+TEST(HtmlRendererTest, MissingTemplateDirectoryIsAnErrorNamingIt) {
+  StatusOr<std::string> html =
+      RenderHtml(MakeModel(), "/nonexistent/smr-templates");
+  ASSERT_FALSE(html.ok());
+  EXPECT_NE(html.status().message().find("/nonexistent/smr-templates"),
+            std::string::npos)
+      << html.status().message();
+}
+
+TEST(HtmlRendererTest, MissingTemplateFileIsAnErrorNamingTheFile) {
+  for (const char* name : {"report.html.tpl", "section.tpl", "table.tpl",
+                           "chart.tpl", "report.css"}) {
+    SCOPED_TRACE(name);
+    const std::filesystem::path dir = CopyTemplates("missing");
+    std::filesystem::remove(dir / name);
+    StatusOr<std::string> html = RenderHtml(MakeModel(), dir.string());
+    ASSERT_FALSE(html.ok());
+    EXPECT_NE(html.status().message().find(name), std::string::npos)
+        << html.status().message();
+  }
+}
+
+TEST(HtmlRendererTest, MalformedTemplateIsAnErrorNotACrash) {
+  const std::filesystem::path dir = CopyTemplates("malformed");
+  std::ofstream(dir / "table.tpl", std::ios::trunc)
+      << "{{%AUTOESCAPE context=\"HTML\"}}\n{{#ROW}}<td>{{TEXT}}</td>\n";
+  StatusOr<std::string> html = RenderHtml(MakeModel(), dir.string());
+  EXPECT_FALSE(html.ok());
+}
+
+TEST(HtmlRendererTest, EachCallLoadsTemplatesFromItsOwnDirectory) {
+  const std::filesystem::path dir = CopyTemplates("custom");
+  std::ofstream(dir / "report.html.tpl", std::ios::trunc)
+      << "{{%AUTOESCAPE context=\"HTML\"}}\n<p>custom {{TITLE}}</p>\n";
+  StatusOr<std::string> custom = RenderHtml(MakeModel(), dir.string());
+  ASSERT_TRUE(custom.ok()) << custom.status().message();
+  EXPECT_EQ(*custom, "<p>custom SageMaker Debugger Profiling Report</p>\n");
+  // The stock templates are not shadowed by the previous call.
+  EXPECT_NE(Render(MakeModel()).find("<!DOCTYPE html>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace smr
