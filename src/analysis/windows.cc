@@ -1,0 +1,112 @@
+// WindowPlan: SageMaker ProfilerReport's 60 s scan windows
+// (rules-and-report.md §1). System rows are delivered to every window with
+// start <= ts <= end (so a sample exactly on a boundary belongs to two
+// windows), framework events to every window they overlap. Unlike SageMaker,
+// which stops at the latest file timestamp, windows continue until every
+// sample and event is covered (docs/compatibility.md).
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "smr/analysis.h"
+
+namespace smr {
+namespace {
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+// smdebug converts float seconds with int(ts * 1e9) before comparing.
+int64_t SecondsToNs(double ts_s) { return static_cast<int64_t>(ts_s * 1e9); }
+
+// Counting-sort style bucketing that keeps the input order inside each
+// bucket. `ranges[i]` is the inclusive window range of item i.
+void Bucket(const std::vector<std::pair<int64_t, int64_t>>& ranges,
+            size_t num_windows, std::vector<uint32_t>* rows,
+            std::vector<uint32_t>* begin) {
+  std::vector<uint32_t> counts(num_windows + 1, 0);
+  for (const auto& [lo, hi] : ranges) {
+    for (int64_t k = lo; k <= hi; ++k) ++counts[static_cast<size_t>(k) + 1];
+  }
+  begin->assign(num_windows + 1, 0);
+  for (size_t k = 0; k < num_windows; ++k) (*begin)[k + 1] = (*begin)[k] + counts[k + 1];
+  rows->assign((*begin)[num_windows], 0);
+  std::vector<uint32_t> cursor(begin->begin(), begin->end() - 1);
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    for (int64_t k = ranges[i].first; k <= ranges[i].second; ++k) {
+      (*rows)[cursor[static_cast<size_t>(k)]++] = static_cast<uint32_t>(i);
+    }
+  }
+}
+
+}  // namespace
+
+WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
+                       int64_t window_us)
+    : window_us_(window_us > 0 ? window_us : kWindowUs) {
+  const SystemColumns& sys = store.system();
+  const EventColumns& ev = store.events();
+  if (sys.size() == 0 && ev.size() == 0) return;  // no windows at all
+
+  // t0: earliest file-name timestamp (system or framework file).
+  bool have_t0 = false;
+  int64_t t0 = std::numeric_limits<int64_t>::max();
+  for (const InputFile& f : discovery.files) {
+    if (f.name_ts_us <= 0) continue;  // e.g. TF traces without metadata
+    t0 = std::min(t0, f.name_ts_us);
+    have_t0 = true;
+  }
+  if (!have_t0) {
+    // No usable file names (stores built in memory): start at the earliest
+    // datum, truncated to whole seconds like SageMaker's file names.
+    for (size_t i = 0; i < sys.size(); ++i) {
+      t0 = std::min(t0, FloorDiv(SecondsToNs(sys.ts_s[i]), 1'000'000'000) * 1'000'000);
+    }
+    for (size_t i = 0; i < ev.size(); ++i) {
+      t0 = std::min(t0, FloorDiv(ev.start_us[i], 1'000'000) * 1'000'000);
+    }
+  }
+  t0_us_ = t0;
+
+  const int64_t w_us = window_us_;
+  const int64_t t0_ns = t0 * 1000;
+  const int64_t w_ns = w_us * 1000;
+  int64_t last_window = 0;
+
+  // Data before t0 cannot occur in SageMaker's layout (file names are the
+  // minute the file was opened); if it does, it goes to window 0 rather
+  // than being silently dropped.
+  std::vector<std::pair<int64_t, int64_t>> sys_ranges(sys.size());
+  for (size_t i = 0; i < sys.size(); ++i) {
+    const int64_t rel = SecondsToNs(sys.ts_s[i]) - t0_ns;
+    int64_t lo = 0, hi = 0;
+    if (rel > 0) {
+      hi = FloorDiv(rel, w_ns);
+      lo = (rel % w_ns == 0) ? hi - 1 : hi;  // boundary: both windows
+    }
+    sys_ranges[i] = {lo, hi};
+    last_window = std::max(last_window, hi);
+  }
+  std::vector<std::pair<int64_t, int64_t>> ev_ranges(ev.size());
+  for (size_t i = 0; i < ev.size(); ++i) {
+    const int64_t s = ev.start_us[i] - t0;
+    const int64_t e = std::max(ev.end_us[i], ev.start_us[i]) - t0;
+    // Overlap with [t0+kW, t0+(k+1)W]: k*W <= e and s <= (k+1)*W.
+    int64_t hi = std::max<int64_t>(0, FloorDiv(e, w_us));
+    int64_t lo = std::max<int64_t>(0, -FloorDiv(-(s - w_us), w_us));  // ceil
+    if (lo > hi) lo = hi;
+    ev_ranges[i] = {lo, hi};
+    last_window = std::max(last_window, hi);
+  }
+  const size_t n = static_cast<size_t>(last_window) + 1;
+  starts_.resize(n);
+  for (size_t k = 0; k < n; ++k) starts_[k] = t0 + static_cast<int64_t>(k) * w_us;
+  Bucket(sys_ranges, n, &sys_rows_, &sys_begin_);
+  Bucket(ev_ranges, n, &ev_rows_, &ev_begin_);
+}
+
+}  // namespace smr

@@ -1,0 +1,153 @@
+#include "src/rules/overall_system_usage.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "src/rules/python_json.h"
+#include "src/rules/rule_util.h"
+
+namespace smr {
+namespace {
+
+enum Metric { kNetwork = 0, kGpu, kCpu, kCpuMemory, kGpuMemory, kIo, kNumMetrics };
+constexpr std::array<const char*, kNumMetrics> kMetricNames = {
+    "Network", "GPU", "CPU", "CPU memory", "GPU memory", "I/O"};
+
+// Per-timestamp sums of one node, in first-seen order.
+struct NodeSums {
+  StrId node = 0;
+  std::unordered_map<double, size_t> slot;
+  std::vector<double> sums;
+};
+
+struct MetricSums {
+  std::vector<NodeSums> nodes;
+  void Add(StrId node, double ts, double v) {
+    size_t ni = 0;
+    while (ni < nodes.size() && nodes[ni].node != node) ++ni;
+    if (ni == nodes.size()) nodes.push_back({node, {}, {}});
+    NodeSums& ns = nodes[ni];
+    auto [it, inserted] = ns.slot.emplace(ts, ns.sums.size());
+    if (inserted) ns.sums.push_back(0.0);
+    ns.sums[it->second] += v;
+  }
+};
+
+nlohmann::ordered_json StatValue(double v) {
+  if (v > 0) return PythonRound(v, 2);
+  return 0;  // SageMaker writes non-positive statistics as the integer 0
+}
+
+void RecordMetric(const MetricStore& store, const MetricSums& m, size_t n,
+                  nlohmann::ordered_json* out) {
+  if (n == 0) return;
+  const double div = static_cast<double>(n);
+  for (const NodeSums& ns : m.nodes) {
+    if (ns.sums.empty()) continue;
+    std::vector<double> sorted = ns.sums;
+    std::sort(sorted.begin(), sorted.end());
+    nlohmann::ordered_json stats = nlohmann::ordered_json::object();
+    stats["max"] = StatValue(sorted.back() / div);
+    stats["p99"] = StatValue(QuantileSorted(sorted, 0.99) / div);
+    stats["p95"] = StatValue(QuantileSorted(sorted, 0.95) / div);
+    stats["p50"] = StatValue(QuantileSorted(sorted, 0.50) / div);
+    stats["min"] = StatValue(sorted.front() / div);
+    (*out)[std::string(store.str(ns.node))] = std::move(stats);
+  }
+}
+
+}  // namespace
+
+std::string_view OverallSystemUsageRule::description() const {
+  return "Aggregates the system usage of each worker node (CPU, GPU, their memory, network and "
+         "I/O wait) and reports its percentiles. It never triggers.";
+}
+
+std::string_view OverallSystemUsageRule::recommendation() const {
+  return "Compare the utilization with the instance capacity: a node that stays far below it "
+         "could run on a smaller instance type.";
+}
+
+const std::vector<ParamSpec>& OverallSystemUsageRule::params() const {
+  static const std::vector<ParamSpec> kSpecs;
+  return kSpecs;
+}
+
+Status OverallSystemUsageRule::SetParam(std::string_view param, std::string_view) {
+  return UnknownParamError(name(), param, params());
+}
+
+RuleResult OverallSystemUsageRule::Evaluate(const AnalysisContext& ctx) const {
+  RuleResult r;
+  r.name = std::string(name());
+  r.rule_parameters = RuleParameters();
+  const MetricStore& store = *ctx.store;
+  const WindowPlan& plan = *ctx.windows;
+  const SystemColumns& sys = store.system();
+
+  // Per series: which metric it feeds (-1: none), and whether it adds a
+  // GPU / core name to the divisors.
+  const size_t num_series = store.series().size();
+  std::vector<int> metric_of(num_series, -1);
+  for (size_t s = 0; s < num_series; ++s) {
+    const SeriesInfo& info = store.series()[s];
+    const std::string_view dim = store.str(info.dimension);
+    if (dim == "GPUMemoryUtilization") metric_of[s] = kGpuMemory;
+    else if (dim == "GPUUtilization") metric_of[s] = kGpu;
+    else if (store.str(info.name) == "MemoryUsedPercent") metric_of[s] = kCpuMemory;
+    else if (dim == "CPUUtilization") metric_of[s] = kCpu;
+    else if (dim == "Algorithm") metric_of[s] = kNetwork;
+    else if (dim == "I/OWaitPercentage") metric_of[s] = kIo;
+  }
+
+  std::array<MetricSums, kNumMetrics> sums;
+  std::unordered_set<StrId> gpu_ids, core_ids;
+  r.details = nlohmann::ordered_json::object();
+  for (const char* m : kMetricNames) r.details[m] = nlohmann::ordered_json::object();
+
+  auto record_all = [&]() {
+    const std::array<size_t, kNumMetrics> divisors = {
+        1, gpu_ids.size(), core_ids.size(), 1, gpu_ids.size(), core_ids.size()};
+    for (int m = 0; m < kNumMetrics; ++m) {
+      RecordMetric(store, sums[m], divisors[m], &r.details[kMetricNames[m]]);
+    }
+  };
+
+  for (size_t w = 0; w < plan.size(); ++w) {
+    for (uint32_t row : plan.system_rows(w)) {
+      const uint32_t s = sys.series[row];
+      const int m = metric_of[s];
+      if (m < 0) continue;
+      const SeriesInfo& info = store.series()[s];
+      if (m == kGpu) gpu_ids.insert(info.name);
+      if (m == kCpu) core_ids.insert(info.name);
+      sums[m].Add(info.node, sys.ts_s[row], sys.value[row]);
+    }
+    if (!sums[kCpu].nodes.empty()) {
+      const int64_t nvalues = static_cast<int64_t>(sums[kCpu].nodes.front().sums.size());
+      r.datapoints = nvalues;
+      if (nvalues > kMaxDatapoints) {
+        // SageMaker's memory guard drops the accumulated sums; the
+        // statistics recorded so far stay in Details.
+        record_all();
+        for (MetricSums& m : sums) m.nodes.clear();
+      }
+    }
+  }
+  record_all();
+  if (!store.has_system()) {
+    r.applicable = false;
+    r.not_applicable_reason = "no system metrics";
+  }
+  return r;
+}
+
+std::unique_ptr<Rule> CreateOverallSystemUsageRule() {
+  return std::make_unique<OverallSystemUsageRule>();
+}
+
+}  // namespace smr

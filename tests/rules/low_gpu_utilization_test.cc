@@ -1,0 +1,127 @@
+#include "src/rules/low_gpu_utilization.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "smr/rule.h"
+#include "tests/testing/store_builder.h"
+
+namespace smr {
+namespace {
+
+using testing::TestData;
+
+LowGpuUtilizationRule SmallRule(int64_t patience, int64_t window) {
+  LowGpuUtilizationRule rule;
+  EXPECT_TRUE(rule.SetParam("patience", std::to_string(patience)).ok());
+  EXPECT_TRUE(rule.SetParam("window", std::to_string(window)).ok());
+  return rule;
+}
+
+TEST(LowGpuUtilizationTest, WorkedExampleFromHeader) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.GpuUtil("algo-1", "gpu0", 1000.5, 0).GpuUtil("algo-1", "gpu0", 1001.0, 0);
+  d.GpuUtil("algo-1", "gpu0", 1001.5, 10);
+  auto built = d.Build();
+  RuleResult r = SmallRule(2, 3).Evaluate(built->ctx());
+  EXPECT_EQ(RuleResultToJson(r),
+            "{\"RuleTriggered\": 1, \"Violations\": 1, \"Details\": {\"algo-1\": {\"gpu0\": "
+            "{\"gpu_max\": 10.0, \"gpu_95\": 9.0, \"gpu_5\": 0.0, \"p25\": 0.0, \"p50\": 0.0, "
+            "\"p75\": 5.0, \"p95\": 9.0, \"upper\": 10.0, \"lower\": 0.0}}, "
+            "\"last_timestamp\": 1000000000}, \"Datapoints\": 3, \"RuleParameters\": "
+            "\"threshold_p95:70\\nthreshold_p5:10\\nwindow:3\\npatience:2\"}");
+}
+
+TEST(LowGpuUtilizationTest, PatienceNotReachedNeverChecks) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 3; ++i) d.GpuUtil("algo-1", "gpu0", 1000.5 + i, 0);
+  auto built = d.Build();
+  RuleResult r = SmallRule(3, 3).Evaluate(built->ctx());  // needs > 3 values
+  EXPECT_EQ(r.triggered, 0);
+  EXPECT_EQ(r.datapoints, 3);
+  EXPECT_TRUE(r.details.empty());
+}
+
+TEST(LowGpuUtilizationTest, P95ExactlyAtThresholdIsNotFlagged) {
+  // All values 70: p95 == 70 is neither < 70 nor > 70.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 4; ++i) d.GpuUtil("algo-1", "gpu0", 1000.5 + i, 70);
+  auto built = d.Build();
+  EXPECT_EQ(SmallRule(2, 4).Evaluate(built->ctx()).triggered, 0);
+}
+
+TEST(LowGpuUtilizationTest, FluctuationNeedsP5BelowThreshold) {
+  // Last 3 values {0, 100, 100}: p95 = 100 > 70, p5 = 10·... index 0.1 -> 10.0.
+  // p5 == threshold_p5 (10) is not below it; with threshold_p5 11 it is.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.GpuUtil("algo-1", "gpu0", 1000.5, 0).GpuUtil("algo-1", "gpu0", 1001.0, 100);
+  d.GpuUtil("algo-1", "gpu0", 1001.5, 100);
+  auto built = d.Build();
+  LowGpuUtilizationRule rule = SmallRule(2, 3);
+  EXPECT_EQ(rule.Evaluate(built->ctx()).triggered, 0);
+  ASSERT_TRUE(rule.SetParam("threshold_p5", "11").ok());
+  RuleResult r = rule.Evaluate(built->ctx());
+  EXPECT_EQ(r.triggered, 1);
+  EXPECT_EQ(r.details["algo-1"]["gpu0"]["gpu_5"].get<double>(), 10.0);
+}
+
+TEST(LowGpuUtilizationTest, CountsEveryFlaggedGpuInEveryWindow) {
+  // Two GPUs idle over three windows; patience 1 -> windows 0..2 each flag
+  // both GPUs once they have 2 values: window 0 has 2 values each.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int w = 0; w < 3; ++w) {
+    for (int k = 0; k < 2; ++k) {
+      const double ts = 1000.5 + 60 * w + k;
+      d.GpuUtil("algo-1", "gpu0", ts, 0).GpuUtil("algo-1", "gpu1", ts, 0);
+    }
+  }
+  auto built = d.Build();
+  RuleResult r = SmallRule(1, 500).Evaluate(built->ctx());
+  EXPECT_EQ(r.triggered, 6);
+  EXPECT_EQ(r.violations, 6);
+  EXPECT_EQ(r.datapoints, 6);
+  EXPECT_EQ(r.details["last_timestamp"].get<int64_t>(), 1'120'000'000);
+  EXPECT_TRUE(r.details["algo-1"].contains("gpu1"));
+}
+
+TEST(LowGpuUtilizationTest, CpuOnlyInstanceHasNoDatapoints) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 5; ++i) d.Cpu("algo-1", "cpu0", 1000.5 + i, 50);
+  auto built = d.Build();
+  RuleResult r = LowGpuUtilizationRule().Evaluate(built->ctx());
+  EXPECT_EQ(RuleResultToJson(r),
+            "{\"RuleTriggered\": 0, \"Violations\": 0, \"Details\": {}, \"Datapoints\": 0, "
+            "\"RuleParameters\": \"threshold_p95:70\\nthreshold_p5:10\\nwindow:500\\n"
+            "patience:1000\"}");
+  EXPECT_FALSE(r.applicable);
+}
+
+TEST(LowGpuUtilizationTest, ParametersDefaultsOverridesAndErrors) {
+  LowGpuUtilizationRule rule;
+  EXPECT_EQ(rule.RuleParameters(), "threshold_p95:70\nthreshold_p5:10\nwindow:500\npatience:1000");
+  EXPECT_TRUE(rule.SetParam("threshold_p95", "80.5").ok());
+  EXPECT_EQ(rule.values().threshold_p95, 80.5);
+  EXPECT_EQ(rule.RuleParameters(),
+            "threshold_p95:80.5\nthreshold_p5:10\nwindow:500\npatience:1000");
+  Status unknown = rule.SetParam("thresold", "1");
+  EXPECT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.message().find("LowGPUUtilization"), std::string::npos);
+  EXPECT_NE(unknown.message().find("threshold_p95"), std::string::npos);
+  Status range = rule.SetParam("threshold_p5", "101");
+  EXPECT_FALSE(range.ok());
+  EXPECT_NE(range.message().find("0 to 100"), std::string::npos);
+  EXPECT_FALSE(rule.SetParam("window", "0").ok());
+  EXPECT_FALSE(rule.SetParam("patience", "1.5").ok());
+  EXPECT_FALSE(rule.SetParam("patience", "abc").ok());
+  EXPECT_EQ(rule.values().patience, 1000);
+}
+
+}  // namespace
+}  // namespace smr
