@@ -1,0 +1,676 @@
+// Synthetic SageMaker Debugger profiler output. Format references are to
+// /work/shared/spec/formats.md; the trace writer mirrors smdebug's
+// TimelineFileWriter (metadata block per file, phase pids numbered from 1 in
+// order of first use in the file, "[\n" ... ",\n" ... "\n]", rotation after
+// 60 s or at a UTC hour change, file named by the end time of the last event
+// written).
+#include "samples/generator/generator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <string_view>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "samples/generator/prng.h"
+
+namespace smr::samplegen {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kUsPerS = 1'000'000;
+// 2024-06-14 08:41:07 UTC: the default job crosses the 09:00 hour boundary,
+// so both the system and the framework writers change hour directory.
+constexpr int64_t kDefaultJobStartUs = 1'718'354'467'000'000 + 231'954;
+
+// ---------------------------------------------------------------------------
+// Schedule: what the training script does, shared by all nodes (data-parallel
+// nodes step in lock-step; each node adds a small offset).
+
+enum class SpanKind { kInit, kIterInit, kTrain, kEval, kFinal };
+
+struct Span {
+  SpanKind kind;
+  int64_t start_us;
+  int64_t end_us;
+};
+
+enum Phase : uint8_t {
+  kPhaseStepTrain,
+  kPhaseStepEval,
+  kPhaseForward,
+  kPhaseIterInit,
+  kPhaseIter,
+  kPhaseWorker,
+  kPhaseCpuFunctions,
+  kPhaseGpuFunctions,
+  kPhaseCount,
+};
+
+constexpr std::string_view kPhaseNames[kPhaseCount] = {
+    "Step:ModeKeys.TRAIN", "Step:ModeKeys.EVAL", "Forward",
+    "DataLoaderIterInitialize", "DataLoaderIter", "DataLoaderWorker",
+    "cpu_functions", "gpu_functions-dev:0",
+};
+
+// One trace event, node-independent; Render() adds the node's pids.
+struct Event {
+  int64_t start_us = 0;
+  int64_t dur_us = 0;
+  int64_t write_us = 0;  // when the writer thread gets it (decides file + order)
+  Phase phase = kPhaseCount;
+  std::string_view name;
+  int64_t a = 0;  // step_num / worker_id / num_workers / tid
+  int64_t b = 0;  // worker pid offset / global step / device
+  std::string_view s;  // gpu: originating cpu op name
+  int64_t c = 0;       // gpu: cpu op start us
+};
+
+Event Ev(int64_t start_us, int64_t dur_us, int64_t write_us, Phase phase, std::string_view name,
+         int64_t a = 0, int64_t b = 0, std::string_view s = {}, int64_t c = 0) {
+  Event e;
+  e.start_us = start_us;
+  e.dur_us = dur_us;
+  e.write_us = write_us;
+  e.phase = phase;
+  e.name = name;
+  e.a = a;
+  e.b = b;
+  e.s = s;
+  e.c = c;
+  return e;
+}
+
+// One CPU operator of a ResNet-style step and the kernel it launches.
+struct Op {
+  std::string_view cpu;
+  std::string_view kernel;  // empty: no GPU work
+  double gpu_weight;        // share of the step's GPU time
+};
+
+constexpr Op kForwardBlock[] = {
+    {"aten::conv2d", "volta_scudnn_128x64_relu_interior_nn_v1", 6.0},
+    {"aten::batch_norm", "cudnn::bn_fw_tr_1C11_kernel_NCHW<float, float, int, 512, true, 1>", 1.6},
+    {"aten::relu_", "at::native::vectorized_elementwise_kernel<4, at::native::clamp_min_scalar_kernel_impl>", 0.8},
+};
+constexpr Op kForwardHead[] = {
+    {"aten::max_pool2d", "at::native::max_pool_forward_nchw<float, float>", 0.7},
+    {"aten::adaptive_avg_pool2d", "at::native::adaptive_average_pool<float>", 0.3},
+    {"aten::flatten", "", 0.0},
+    {"aten::addmm", "volta_sgemm_128x32_tn", 0.9},
+    {"aten::log_softmax", "at::native::cunn_SoftMaxForward<4, float, float, float, at::native::LogSoftMaxForwardEpilogue>", 0.2},
+    {"aten::nll_loss", "at::native::nll_loss_forward_reduce_cuda_kernel_2d<float, float, long>", 0.1},
+};
+constexpr Op kBackwardHead[] = {
+    {"NllLossBackward", "at::native::nll_loss_backward_reduce_cuda_kernel_2d<float, long>", 0.1},
+    {"LogSoftmaxBackward", "at::native::cunn_SoftMaxBackward<4, float, float, float, at::native::LogSoftMaxBackwardEpilogue>", 0.2},
+    {"AddmmBackward", "volta_sgemm_32x128_nt", 1.4},
+    {"aten::adaptive_avg_pool2d_backward", "at::native::atomic_adaptive_average_gradinput<float>", 0.3},
+};
+constexpr Op kBackwardBlock[] = {
+    {"aten::threshold_backward", "at::native::vectorized_elementwise_kernel<4, at::native::threshold_kernel_impl<float>>", 1.0},
+    {"aten::cudnn_batch_norm_backward", "cudnn::bn_bw_1C11_kernel_new<float, float, float2, 512, true, 1>", 2.2},
+    {"aten::cudnn_convolution_backward_input", "volta_scudnn_128x64_stridedB_splitK_small_nn_v1", 6.5},
+    {"aten::cudnn_convolution_backward_weight", "cudnn::detail::wgrad_alg0_engine<float, 128, 5, 5, 3, 3, 3, false, 512>", 5.5},
+};
+constexpr Op kOptimizer[] = {
+    {"aten::zero_", "at::native::vectorized_elementwise_kernel<4, at::native::FillFunctor<float>>", 0.3},
+    {"aten::add_", "at::native::vectorized_elementwise_kernel<4, at::native::AddFunctor<float>>", 0.8},
+    {"aten::mul_", "at::native::vectorized_elementwise_kernel<4, at::native::MulScalarFunctor<float, float>>", 0.4},
+};
+constexpr int kBlocks = 4;
+
+struct Schedule {
+  std::vector<Span> spans;
+  std::vector<Event> events;
+  std::map<std::string, int64_t> steps;
+  int64_t first_step_us = -1;
+  int64_t job_end_us = 0;
+  int64_t writer_base_us = 0;  // start_time_since_epoch_in_micros
+};
+
+// Emits the cpu_functions / gpu_functions-dev:0 events of one detailed-
+// profiled step [start, start+dur): CPU launches run ahead, kernels queue
+// behind them on the device (autograd profiler view, formats.md 1.4).
+void AddDetailedOps(int64_t start_us, int64_t dur_us, int64_t global_step, SplitMix64* rng,
+                    std::vector<Event>* events) {
+  std::vector<Op> fwd, bwd;
+  for (int b = 0; b < kBlocks; ++b) fwd.insert(fwd.end(), std::begin(kForwardBlock), std::end(kForwardBlock));
+  fwd.insert(fwd.end(), std::begin(kForwardHead), std::end(kForwardHead));
+  bwd.insert(bwd.end(), std::begin(kBackwardHead), std::end(kBackwardHead));
+  for (int b = 0; b < kBlocks; ++b) bwd.insert(bwd.end(), std::begin(kBackwardBlock), std::end(kBackwardBlock));
+  bwd.insert(bwd.end(), std::begin(kOptimizer), std::end(kOptimizer));
+
+  double total_weight = 0;
+  for (const Op& op : fwd) total_weight += op.gpu_weight;
+  for (const Op& op : bwd) total_weight += op.gpu_weight;
+  const double gpu_us = 0.86 * static_cast<double>(dur_us);
+  const int64_t write_us = start_us + dur_us + 1;
+  int64_t gpu_free_us = start_us;
+
+  auto emit = [&](const std::vector<Op>& ops, int64_t seg_start, int64_t seg_len, int64_t tid) {
+    const int64_t slot = seg_len / static_cast<int64_t>(ops.size());
+    for (size_t i = 0; i < ops.size(); ++i) {
+      const Op& op = ops[i];
+      const int64_t cpu_start = seg_start + static_cast<int64_t>(i) * slot + rng->Int(0, slot / 10);
+      const int64_t cpu_dur = std::max<int64_t>(8, static_cast<int64_t>(slot * rng->Uniform(0.25, 0.6)));
+      events->push_back(Ev(cpu_start, cpu_dur, write_us, kPhaseCpuFunctions, op.cpu, tid, global_step));
+      if (op.kernel.empty()) continue;
+      const int64_t k_start = std::max(gpu_free_us, cpu_start + rng->Int(6, 25));
+      const int64_t k_dur = std::max<int64_t>(
+          3, static_cast<int64_t>(gpu_us * op.gpu_weight / total_weight * rng->Uniform(0.9, 1.1)));
+      events->push_back(Ev(k_start, k_dur, write_us, kPhaseGpuFunctions, op.kernel, 0, global_step, op.cpu, cpu_start));
+      gpu_free_us = k_start + k_dur;
+    }
+  };
+  const int64_t fwd_len = dur_us * 30 / 100;
+  emit(fwd, start_us + 150, fwd_len, 1);
+  // Backward runs on the autograd engine's thread (tid 2).
+  emit(bwd, start_us + 150 + fwd_len, dur_us * 55 / 100, 2);
+}
+
+Schedule BuildSchedule(const Scenario& sc) {
+  Schedule out;
+  SplitMix64 rng = SplitMix64::ForStream(sc.seed, "schedule");
+  const int64_t job_start = sc.job_start_us;
+  const int64_t job_end = job_start + static_cast<int64_t>(sc.minutes * 60.0 * kUsPerS);
+  const int64_t train_end = job_end - static_cast<int64_t>(sc.final_s * kUsPerS);
+  int64_t t = job_start + static_cast<int64_t>(sc.init_s * kUsPerS);
+  out.job_end_us = job_end;
+  // The hook (and its trace writer) is created while the script sets up,
+  // well before the first step.
+  out.writer_base_us = job_start + std::min<int64_t>(t - job_start, 25 * kUsPerS) / 2 +
+                       rng.Int(0, 999'999);
+  out.spans.push_back({SpanKind::kInit, job_start, t});
+
+  int64_t train_steps = 0, eval_steps = 0, global_step = 0;
+  int64_t worker_pid_offset = 1;
+  bool first_iterator = true;
+
+  // Runs one TRAIN or EVAL pass (new DataLoader iterator, then steps) from t
+  // until no further step fits before phase_end; returns the new time.
+  auto run_phase = [&](bool train, int64_t phase_end) {
+    const int nw = sc.num_workers;
+    const int64_t init_dur = first_iterator ? rng.Int(1'400'000, 2'200'000) : rng.Int(350'000, 900'000);
+    first_iterator = false;
+    out.events.push_back(Ev(t, init_dur, t + init_dur, kPhaseIterInit,
+                          nw > 0 ? "_MultiProcessingDataLoaderIter.__init__"
+                                 : "_SingleProcessDataLoaderIter.__init__",
+                          nw));
+    out.spans.push_back({SpanKind::kIterInit, t, t + init_dur});
+    t += init_dur;
+    const int64_t iter_ready = t;
+    out.spans.push_back({train ? SpanKind::kTrain : SpanKind::kEval, t, t});
+    const double mean_us = (train ? sc.train_step_ms : sc.eval_step_ms) * 1000.0;
+    std::vector<int64_t> worker_free(std::max(nw, 1), iter_ready);
+    int64_t& mode_steps = train ? train_steps : eval_steps;
+    for (int64_t batch = 0;; ++batch) {
+      int64_t getnext = batch == 0 ? rng.Int(60'000, 220'000) : rng.Int(1'500, 5'500);
+      if (nw > 0) {
+        // The worker that owns this batch fetched it in the background.
+        const int w = static_cast<int>(batch % nw);
+        const int64_t fetch = static_cast<int64_t>(nw * mean_us * rng.Uniform(0.45, 0.75));
+        int64_t f_start = std::max(worker_free[w], t - fetch);
+        f_start = std::max(f_start, iter_ready);
+        const int64_t f_end = f_start + fetch;
+        worker_free[w] = f_end;
+        getnext = std::max(getnext, f_end - t + rng.Int(80, 400));
+        out.events.push_back(Ev(f_start, fetch, f_end, kPhaseWorker, "DataLoaderWorker", w,
+                              worker_pid_offset + w));
+      }
+      int64_t dur = static_cast<int64_t>(mean_us * (1.0 + sc.step_jitter * (2.0 * rng.Uniform() - 1.0)));
+      if (train && train_steps == 0) dur = static_cast<int64_t>(sc.first_step_s * kUsPerS);
+      if (t + getnext + dur > phase_end) break;
+      out.events.push_back(Ev(t, getnext, t + getnext, kPhaseIter,
+                            nw > 0 ? "_MultiProcessingDataLoaderIter::GetNext"
+                                   : "_SingleProcessDataLoaderIter::GetNext"));
+      const int64_t step_start = t + getnext;
+      if (out.first_step_us < 0) out.first_step_us = step_start;
+      // Step events are logged at the next forward-pre-hook.
+      out.events.push_back(Ev(step_start, dur, step_start + dur + 2'000,
+                            train ? kPhaseStepTrain : kPhaseStepEval,
+                            kPhaseNames[train ? kPhaseStepTrain : kPhaseStepEval], mode_steps));
+      const int64_t fwd_dur = static_cast<int64_t>(dur * (train ? rng.Uniform(0.30, 0.36) : rng.Uniform(0.85, 0.95)));
+      out.events.push_back(Ev(step_start + 120, fwd_dur, step_start + 120 + fwd_dur, kPhaseForward,
+                            "ResNet", mode_steps));
+      if (train && mode_steps >= sc.detailed_start_step &&
+          mode_steps < sc.detailed_start_step + sc.detailed_num_steps) {
+        AddDetailedOps(step_start, dur, global_step, &rng, &out.events);
+      }
+      ++mode_steps;
+      ++global_step;
+      // Optimizer step and zero_grad run between the step events.
+      t = step_start + dur + (train ? rng.Int(2'000, 5'000) : rng.Int(300, 1'000));
+    }
+    out.spans.back().end_us = t;
+    worker_pid_offset += std::max(nw, 1);
+  };
+
+  while (true) {
+    if (t + static_cast<int64_t>(5 * kUsPerS) > train_end) break;
+    run_phase(true, std::min(train_end, t + static_cast<int64_t>(sc.train_epoch_s * kUsPerS)));
+    if (sc.eval_s <= 0 || t + static_cast<int64_t>((sc.eval_s + 3.0) * kUsPerS) > train_end) break;
+    run_phase(false, t + static_cast<int64_t>(sc.eval_s * kUsPerS));
+  }
+  out.spans.push_back({SpanKind::kFinal, t, job_end});
+  out.steps["Step:ModeKeys.TRAIN"] = train_steps;
+  out.steps["Step:ModeKeys.EVAL"] = eval_steps;
+  std::stable_sort(out.events.begin(), out.events.end(),
+                   [](const Event& x, const Event& y) { return x.write_us < y.write_us; });
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Formatting helpers.
+
+std::string HourDir(int64_t epoch_s) {
+  const std::time_t tt = static_cast<std::time_t>(epoch_s);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  return fmt::format("{:04}{:02}{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour);
+}
+
+// Python's json.dumps writes floats as their shortest round-trip repr, and
+// integral floats with ".0"; fmt's "{}" is the same shortest form.
+void AppendFloat(double v, std::string* out) {
+  const size_t at = out->size();
+  fmt::format_to(std::back_inserter(*out), "{}", v);
+  if (out->find_first_of(".en", at) == std::string::npos) out->append(".0");
+}
+
+// Shifts a timestamp (100 ns ticks) by a few ticks until its shortest
+// decimal form has 6-7 decimals like real samples (formats.md 2.1), and is
+// never on a whole second.
+int64_t RealisticTicks(int64_t ticks) {
+  std::string s;
+  for (;; ticks += 3) {
+    s.clear();
+    fmt::format_to(std::back_inserter(s), "{}", static_cast<double>(ticks) / 1e7);
+    const size_t dot = s.find('.');
+    if (dot != std::string::npos && s.size() - dot - 1 >= 6) return ticks;
+  }
+}
+
+double Round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+bool WriteFile(const fs::path& path, const std::string& data, Summary* summary,
+               std::string* error) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) {
+    *error = fmt::format("creating {}: {}", path.parent_path().string(), ec.message());
+    return false;
+  }
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(data.data(), static_cast<std::streamsize>(data.size()));
+  f.close();
+  if (!f) {
+    *error = fmt::format("writing {}: failed", path.string());
+    return false;
+  }
+  summary->bytes += static_cast<int64_t>(data.size());
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Framework trace files (formats.md 1.2, 3.1).
+
+void AppendEvent(const Event& e, int pid_index, int64_t base_us, int64_t node_pid,
+                 std::string* out) {
+  auto o = std::back_inserter(*out);
+  fmt::format_to(o, "{{\"name\": \"{}\", \"pid\": {}, \"ph\": \"X\", \"ts\": {}, \"dur\": {}, \"args\": {{",
+                 e.name, pid_index, e.start_us - base_us, e.dur_us);
+  switch (e.phase) {
+    case kPhaseStepTrain:
+    case kPhaseStepEval:
+    case kPhaseForward:
+      fmt::format_to(o, "\"pid\": {}, \"step_num\": \"{}\"", node_pid, e.a);
+      break;
+    case kPhaseIterInit:
+      fmt::format_to(o, "\"pid\": {}, \"num_workers\": {}, \"pin_memory\": true", node_pid, e.a);
+      break;
+    case kPhaseIter:
+      fmt::format_to(o, "\"pid\": {}", node_pid);
+      break;
+    case kPhaseWorker:
+      fmt::format_to(o, "\"pid\": {}, \"worker_id\": {}", node_pid + e.b, e.a);
+      break;
+    case kPhaseCpuFunctions:
+      fmt::format_to(o, "\"tid\": {}, \"step_num\": {}, \"device\": \"cpu\"", e.a, e.b);
+      break;
+    case kPhaseGpuFunctions:
+      fmt::format_to(o,
+                     "\"tid\": 0, \"step_num\": {}, \"event_name\": \"{}\", \"device\": 0, "
+                     "\"start_cpu_thread\": 1, \"cpu_thread_start_time\": {}.0",
+                     e.b, e.s, e.c);
+      break;
+    case kPhaseCount:
+      break;
+  }
+  out->append("}},\n");
+}
+
+bool WriteTraces(const Scenario& sc, const Schedule& sched, int node, int64_t offset_us,
+                 int64_t node_pid, const fs::path& out_dir, Summary* summary,
+                 std::string* error) {
+  const std::string node_id = fmt::format("{}-algo-{}", node - 1, node);
+  const int64_t base_us = sched.writer_base_us + offset_us;
+  std::string buf;
+  int pid_of_phase[kPhaseCount];
+  bool open = false;
+  int next_pid = 1;
+  int64_t last_close_us = base_us;
+  int64_t cur_hour = 0;
+  int64_t last_end_us = 0;
+
+  auto close = [&]() -> bool {
+    // The writer replaces the trailing ",\n" by "\n]" (formats.md 3.1).
+    buf.resize(buf.size() - 2);
+    buf.append("\n]");
+    const fs::path path = out_dir / "framework" / "pevents" / HourDir(last_end_us / kUsPerS) /
+                          fmt::format("{}_{}_pythontimeline.json", last_end_us, node_id);
+    if (!WriteFile(path, buf, summary, error)) return false;
+    ++summary->trace_files;
+    open = false;
+    last_close_us = last_end_us;
+    return true;
+  };
+
+  for (const Event& src : sched.events) {
+    if (src.phase == kPhaseCpuFunctions || src.phase == kPhaseGpuFunctions) {
+      if (sc.gpus == 0 && src.phase == kPhaseGpuFunctions) continue;
+    }
+    Event e = src;
+    e.start_us += offset_us;
+    e.write_us += offset_us;
+    if (e.phase == kPhaseGpuFunctions) e.c += offset_us;
+    const int64_t end_us = e.start_us + e.dur_us;
+    const int64_t hour = end_us / (3600 * kUsPerS);
+    if (open && (hour != cur_hour || end_us - last_close_us > 60 * kUsPerS)) {
+      if (!close()) return false;
+    }
+    if (!open) {
+      buf.assign("[\n");
+      std::fill(std::begin(pid_of_phase), std::end(pid_of_phase), 0);
+      next_pid = 1;
+      cur_hour = hour;
+      open = true;
+      fmt::format_to(std::back_inserter(buf),
+                     "{{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 0, \"args\": "
+                     "{{\"start_time_since_epoch_in_micros\": {}}}}},\n"
+                     "{{\"name\": \"process_sort_index\", \"ph\": \"M\", \"pid\": 0, \"args\": "
+                     "{{\"sort_index\": 0}}}},\n",
+                     base_us);
+    }
+    if (pid_of_phase[e.phase] == 0) {
+      pid_of_phase[e.phase] = next_pid++;
+      fmt::format_to(std::back_inserter(buf),
+                     "{{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": {0}, \"args\": "
+                     "{{\"name\": \"{1}\"}}}},\n"
+                     "{{\"name\": \"process_sort_index\", \"ph\": \"M\", \"pid\": {0}, \"args\": "
+                     "{{\"sort_index\": {0}}}}},\n",
+                     pid_of_phase[e.phase], kPhaseNames[e.phase]);
+    }
+    AppendEvent(e, pid_of_phase[e.phase], base_us, node_pid, &buf);
+    ++summary->trace_events;
+    last_end_us = end_us;
+  }
+  if (open && !close()) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// System metrics (formats.md 1.1, 2). Each series is a mean-reverting random
+// walk around a phase-dependent target, folded back into its range.
+
+class Series {
+ public:
+  Series(uint64_t seed, const std::string& name, double sigma)
+      : rng_(SplitMix64::ForStream(seed, name)), sigma_(sigma) {}
+  // Next value around `target`, kept inside [lo, hi].
+  double Next(double target, double lo, double hi) {
+    walk_ = 0.75 * walk_ + sigma_ * rng_.Noise();
+    double v = target + walk_;
+    if (v > hi) v = hi - std::min(hi - lo, (v - hi) * 0.5) * rng_.Uniform();
+    if (v < lo) v = lo + std::min(hi - lo, (lo - v) * 0.5) * rng_.Uniform();
+    return v;
+  }
+  double Uniform(double lo, double hi) { return rng_.Uniform(lo, hi); }
+
+ private:
+  SplitMix64 rng_;
+  double sigma_;
+  double walk_ = 0;
+};
+
+struct NodeSeries {
+  std::vector<Series> cpu, iowait, gpu, gpu_mem;
+  std::vector<double> cpu_target, gpu_target, mem_plateau;
+  Series memory, iops, read, write, rx_alg, tx_alg, rx_plat, tx_plat, jitter;
+};
+
+bool WriteSystem(const Scenario& sc, const Schedule& sched, int node, int64_t offset_us,
+                 const fs::path& out_dir, Summary* summary, std::string* error) {
+  const std::string node_id = fmt::format("algo-{}", node);
+  const uint64_t seed = sc.seed * 1000003ULL + static_cast<uint64_t>(node);
+  auto series = [&](const std::string& name, double sigma) { return Series(seed, name, sigma); };
+  NodeSeries ns{{}, {}, {}, {}, {}, {}, {},
+                series("memory", 0.4), series("iops", 25), series("read", 5e6),
+                series("write", 3e4), series("rx_alg", 1e4), series("tx_alg", 1e4),
+                series("rx_plat", 6e3), series("tx_plat", 2e3), series("jitter", 1)};
+  SplitMix64 levels = SplitMix64::ForStream(seed, "levels");
+  for (int c = 0; c < sc.cpus; ++c) {
+    ns.cpu.push_back(series(fmt::format("cpu{}", c), 4.0));
+    ns.iowait.push_back(series(fmt::format("iowait{}", c), 0.6));
+    ns.cpu_target.push_back(levels.Uniform(sc.cpu_lo + 5, sc.cpu_hi - 5));
+  }
+  const int underused = (sc.underused_last_gpu && sc.gpus >= 2) ? sc.gpus - 1 : -1;
+  for (int g = 0; g < sc.gpus; ++g) {
+    ns.gpu.push_back(series(fmt::format("gpu{}", g), g == underused ? 3.0 : 4.5));
+    ns.gpu_mem.push_back(series(fmt::format("gpu_mem{}", g), 0.15));
+    ns.gpu_target.push_back(g == underused ? (sc.idle_gpu_lo + sc.idle_gpu_hi) / 2
+                                           : levels.Uniform(sc.busy_gpu_lo + 12, sc.busy_gpu_hi - 8));
+    ns.mem_plateau.push_back(g == underused ? levels.Uniform(18, 24) : levels.Uniform(62, 76));
+  }
+
+  const int64_t interval_us = static_cast<int64_t>(sc.interval_ms) * 1000;
+  const int64_t job_start = sc.job_start_us + offset_us;
+  const int64_t job_end = sched.job_end_us + offset_us;
+  const int64_t init_end = sched.spans.front().end_us + offset_us;
+  const int64_t final_start = sched.spans.back().start_us + offset_us;
+  // GPU memory fills while the model is moved to the device, ramping over
+  // tens of seconds (a jump would look like GPUMemoryIncrease).
+  const int64_t ramp_start = init_end - std::min<int64_t>(45 * kUsPerS, (init_end - job_start) / 2);
+  const int64_t ramp_end = init_end + 15 * kUsPerS;
+  const bool multi_node = sc.nodes > 1;
+
+  std::map<int64_t, std::string> files;  // epoch minute -> JSON lines
+  size_t span_idx = 0;
+  auto line = [&](int64_t ts_ticks, std::string_view type, std::string_view name,
+                  std::string_view dim, double value) {
+    ts_ticks = RealisticTicks(ts_ticks);
+    std::string& f = files[ts_ticks / 10'000'000 / 60 * 60];
+    fmt::format_to(std::back_inserter(f),
+                   "{{\"Type\":\"{}\",\"Name\":\"{}\",\"Dimension\":\"{}\",\"Value\":", type, name,
+                   dim);
+    AppendFloat(Round2(value), &f);
+    fmt::format_to(std::back_inserter(f), ",\"NodeId\":\"{}\",\"Timestamp\":", node_id);
+    AppendFloat(static_cast<double>(ts_ticks) / 1e7, &f);
+    f.append("}\n");
+    ++summary->system_lines;
+  };
+
+  for (int64_t t = job_start; t <= job_end; t += interval_us) {
+    while (span_idx + 1 < sched.spans.size() && sched.spans[span_idx].end_us + offset_us <= t) ++span_idx;
+    const SpanKind kind = sched.spans[span_idx].kind;
+    const double init_frac = static_cast<double>(t - job_start) / std::max<int64_t>(1, init_end - job_start);
+    const double final_frac = static_cast<double>(t - final_start) / std::max<int64_t>(1, job_end - final_start);
+
+    // Group timestamps: the cpu group first, the other types a few ms later
+    // (formats.md 2.2); 100 ns ticks with a random sub-microsecond part.
+    const int64_t base_ticks = t * 10 + static_cast<int64_t>(ns.jitter.Uniform(3'000, 18'000));
+    int64_t ticks = base_ticks;
+
+    // cpu: CPUUtilization and I/OWaitPercentage per vCPU.
+    for (int c = 0; c < sc.cpus; ++c) {
+      double target, lo, hi, io_target;
+      switch (kind) {
+        case SpanKind::kInit: target = 12 + 18 * init_frac; lo = 2; hi = 45; io_target = 4; break;
+        case SpanKind::kIterInit: target = ns.cpu_target[c] + 15; lo = 20; hi = 80; io_target = 2; break;
+        case SpanKind::kTrain: target = ns.cpu_target[c]; lo = sc.cpu_lo; hi = sc.cpu_hi; io_target = 0.8; break;
+        case SpanKind::kEval: target = ns.cpu_target[c] * 0.7; lo = sc.cpu_lo * 0.6; hi = sc.cpu_hi * 0.8; io_target = 0.5; break;
+        case SpanKind::kFinal: default: target = 8; lo = 1; hi = 20; io_target = 1.5; break;
+      }
+      line(ticks, "cpu", fmt::format("cpu{}", c), "CPUUtilization", ns.cpu[c].Next(target, lo, hi));
+      line(ticks, "cpu", fmt::format("cpu{}", c), "I/OWaitPercentage",
+           ns.iowait[c].Next(io_target, 0, io_target * 3));
+    }
+
+    // gpu: GPUUtilization and GPUMemoryUtilization per device.
+    ticks = base_ticks + static_cast<int64_t>(ns.jitter.Uniform(18'000, 42'000));
+    for (int g = 0; g < sc.gpus; ++g) {
+      const bool idle_gpu = g == underused;
+      double target, lo, hi;
+      switch (kind) {
+        case SpanKind::kInit:
+          target = t >= ramp_start ? 3 : 0.2; lo = 0; hi = t >= ramp_start ? 8 : 1; break;
+        case SpanKind::kIterInit:
+          target = idle_gpu ? 6 : 35; lo = idle_gpu ? 2 : 20; hi = idle_gpu ? 12 : 55; break;
+        case SpanKind::kTrain:
+          target = ns.gpu_target[g];
+          lo = idle_gpu ? sc.idle_gpu_lo : sc.busy_gpu_lo;
+          hi = idle_gpu ? sc.idle_gpu_hi : sc.busy_gpu_hi;
+          break;
+        case SpanKind::kEval:
+          target = idle_gpu ? 8 : ns.gpu_target[g] - 22; lo = idle_gpu ? 2 : 45; hi = idle_gpu ? 15 : 82; break;
+        case SpanKind::kFinal: default:
+          if (sc.final_gpu_idle) {
+            target = final_frac < 0.3 ? 4 : 0.3; lo = 0; hi = final_frac < 0.3 ? 9 : 1;
+          } else {
+            target = 22; lo = 12; hi = 35;
+          }
+          break;
+      }
+      line(ticks, "gpu", fmt::format("gpu{}", g), "GPUUtilization", ns.gpu[g].Next(target, lo, hi));
+      double mem = ns.mem_plateau[g];
+      if (t < ramp_start) {
+        mem = 0.0;
+      } else if (t < ramp_end) {
+        mem *= static_cast<double>(t - ramp_start) / static_cast<double>(ramp_end - ramp_start);
+      }
+      if (t > job_end - 4 * kUsPerS) mem = 0.0;  // process exit frees the device
+      line(ticks, "gpu", fmt::format("gpu{}", g), "GPUMemoryUtilization",
+           mem > 0 ? ns.gpu_mem[g].Next(mem, std::max(0.0, mem - 1.5), std::min(100.0, mem + 1.5)) : 0.0);
+    }
+
+    // memory, i/o, network.
+    ticks = base_ticks + static_cast<int64_t>(ns.jitter.Uniform(42'000, 60'000));
+    const double mem_target = kind == SpanKind::kInit ? 5 + 25 * init_frac
+                              : kind == SpanKind::kFinal ? 30 - 18 * final_frac : 31;
+    line(ticks, "memory", "MemoryUsedPercent", "", ns.memory.Next(mem_target, 2, 45));
+    ticks += static_cast<int64_t>(ns.jitter.Uniform(800, 3'000));
+    const bool init = kind == SpanKind::kInit, fin = kind == SpanKind::kFinal;
+    const bool idle = init || fin;
+    line(ticks, "i/o", "IOPS", "", ns.iops.Next(init ? 900 : fin ? 60 : 260, 0, 2000));
+    line(ticks, "i/o", "ReadThroughputInBytesPerSecond", "",
+         ns.read.Next(init ? 9.5e7 : fin ? 2e5 : 5.5e7, 0, 2e8));
+    line(ticks, "i/o", "WriteThroughputInBytesPerSecond", "",
+         ns.write.Next(init ? 7e7 : fin ? 4.5e7 : 2.5e5, 0, 1.2e8));
+    ticks = base_ticks + static_cast<int64_t>(ns.jitter.Uniform(95'000, 140'000));
+    const double alg_rx = init ? 6.5e7 : idle ? 3e4 : multi_node ? 3.2e8 : 4.5e4;
+    const double alg_tx = fin ? 3.5e7 : idle ? 2e4 : multi_node ? 3.1e8 : 3e4;
+    line(ticks, "network", "ReceiveBytesPerSecond", "Algorithm", ns.rx_alg.Next(alg_rx, 0, alg_rx * 1.6));
+    line(ticks, "network", "TransmitBytesPerSecond", "Algorithm", ns.tx_alg.Next(alg_tx, 0, alg_tx * 1.6));
+    line(ticks, "network", "ReceiveBytesPerSecond", "Platform", ns.rx_plat.Next(2.5e4, 0, 6e4));
+    line(ticks, "network", "TransmitBytesPerSecond", "Platform", ns.tx_plat.Next(9e3, 0, 3e4));
+  }
+
+  for (const auto& [minute_s, data] : files) {
+    const fs::path path = out_dir / "system" / "incremental" / HourDir(minute_s) /
+                          fmt::format("{}.{}.json", minute_s, node_id);
+    if (!WriteFile(path, data, summary, error)) return false;
+    ++summary->system_files;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> ScenarioNames() { return {"default", "healthy", "long-init", "cpu-only"}; }
+
+bool MakeScenario(const std::string& name, Scenario* out) {
+  Scenario sc;
+  sc.name = name;
+  sc.job_start_us = kDefaultJobStartUs;
+  if (name == "default") {
+    // defaults of the struct
+  } else if (name == "healthy") {
+    sc.init_s = 100;
+    sc.final_s = 6;
+    sc.underused_last_gpu = false;
+    sc.busy_gpu_lo = 74;
+    sc.cpu_lo = 35;
+    sc.cpu_hi = 65;
+    sc.train_step_ms = 120;
+    sc.eval_step_ms = 45;
+  } else if (name == "long-init") {
+    // First step 25.5 min after the start: MaxInitializationTime (20 min).
+    sc.minutes = 32;
+    sc.init_s = 25.5 * 60;
+    sc.final_s = 20;
+    sc.underused_last_gpu = false;
+    sc.train_epoch_s = 150;
+  } else if (name == "cpu-only") {
+    sc.gpus = 0;
+    sc.minutes = 20;
+    sc.init_s = 90;
+    sc.final_s = 15;
+    sc.cpu_lo = 55;
+    sc.cpu_hi = 85;
+    sc.train_step_ms = 320;
+    sc.eval_step_ms = 110;
+    sc.first_step_s = 1.2;
+    sc.num_workers = 4;
+    sc.detailed_num_steps = 40;
+  } else {
+    return false;
+  }
+  *out = sc;
+  return true;
+}
+
+bool Generate(const Scenario& sc, const std::string& out_dir_str, Summary* summary,
+              std::string* error) {
+  const fs::path out_dir(out_dir_str);
+  std::error_code ec;
+  for (const char* sub : {"system", "framework"}) {
+    fs::remove_all(out_dir / sub, ec);
+    if (ec) {
+      *error = fmt::format("removing {}: {}", (out_dir / sub).string(), ec.message());
+      return false;
+    }
+  }
+  const Schedule sched = BuildSchedule(sc);
+  summary->steps = sched.steps;
+  summary->seconds = static_cast<double>(sched.job_end_us - sc.job_start_us) / kUsPerS;
+  summary->first_step_after_s =
+      sched.first_step_us < 0 ? -1 : static_cast<double>(sched.first_step_us - sc.job_start_us) / kUsPerS;
+  SplitMix64 node_rng = SplitMix64::ForStream(sc.seed, "nodes");
+  for (int node = 1; node <= sc.nodes; ++node) {
+    // Nodes start within a second of each other; steps stay in lock-step
+    // up to a few ms (data-parallel all-reduce).
+    const int64_t offset_us = node == 1 ? 0 : node_rng.Int(500, 4'000);
+    const int64_t node_pid = node_rng.Int(90, 400);
+    if (!WriteSystem(sc, sched, node, offset_us, out_dir, summary, error)) return false;
+    if (!WriteTraces(sc, sched, node, offset_us, node_pid, out_dir, summary, error)) return false;
+  }
+  return true;
+}
+
+}  // namespace smr::samplegen

@@ -1,0 +1,143 @@
+// smr-sample-gen: command-line front end of the sample-data generator.
+//   smr-sample-gen --out DIR [--scenario NAME] [--nodes N] [--gpus G]
+//                  [--cpus C] [--interval-ms MS] [--minutes M] [--seed S]
+// Exit codes: 0 written, 1 I/O error, 2 usage error.
+#include <charconv>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "samples/generator/generator.h"
+
+namespace {
+
+constexpr int kExitIo = 1;
+constexpr int kExitUsage = 2;
+
+void PrintUsage(std::FILE* to) {
+  std::string names;
+  for (const std::string& n : smr::samplegen::ScenarioNames()) {
+    names += names.empty() ? n : "|" + n;
+  }
+  fmt::print(to,
+             "usage: smr-sample-gen --out DIR [--scenario {}] [--nodes N] [--gpus G]\n"
+             "                      [--cpus C] [--interval-ms MS] [--minutes M] [--seed S]\n"
+             "Writes a synthetic SageMaker Debugger profiler-output directory\n"
+             "(system/incremental/..., framework/pevents/...) into DIR.\n"
+             "Flags override the scenario's values; see samples/README.md.\n",
+             names);
+}
+
+template <typename T>
+bool ParseNumber(std::string_view text, T* out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, *out);
+  return ec == std::errc() && ptr == end;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string out_dir;
+  std::string scenario_name = "default";
+  long long nodes = -1, gpus = -1, cpus = -1, interval_ms = -1;
+  unsigned long long seed = 0;
+  bool have_seed = false;
+  double minutes = -1;
+
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      PrintUsage(stdout);
+      return 0;
+    }
+    std::string_view value;
+    std::string_view flag = arg;
+    if (const size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
+      flag = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      fmt::print(stderr, "smr-sample-gen: {} needs a value\n", arg);
+      return kExitUsage;
+    }
+    bool ok = true;
+    if (flag == "--out" || flag == "-o") {
+      out_dir = std::string(value);
+      ok = !out_dir.empty();
+    } else if (flag == "--scenario") {
+      scenario_name = std::string(value);
+    } else if (flag == "--nodes") {
+      ok = ParseNumber(value, &nodes) && nodes >= 1 && nodes <= 64;
+    } else if (flag == "--gpus") {
+      ok = ParseNumber(value, &gpus) && gpus >= 0 && gpus <= 16;
+    } else if (flag == "--cpus") {
+      ok = ParseNumber(value, &cpus) && cpus >= 1 && cpus <= 256;
+    } else if (flag == "--interval-ms") {
+      ok = ParseNumber(value, &interval_ms) && interval_ms >= 100 && interval_ms <= 60000;
+    } else if (flag == "--minutes") {
+      ok = ParseNumber(value, &minutes) && minutes >= 1 && minutes <= 24 * 60;
+    } else if (flag == "--seed") {
+      ok = ParseNumber(value, &seed);
+      have_seed = true;
+    } else {
+      fmt::print(stderr, "smr-sample-gen: unknown option '{}'\n", flag);
+      PrintUsage(stderr);
+      return kExitUsage;
+    }
+    if (!ok) {
+      fmt::print(stderr, "smr-sample-gen: bad value '{}' for {}\n", value, flag);
+      return kExitUsage;
+    }
+  }
+  if (out_dir.empty()) {
+    fmt::print(stderr, "smr-sample-gen: --out DIR is required\n");
+    PrintUsage(stderr);
+    return kExitUsage;
+  }
+
+  smr::samplegen::Scenario sc;
+  if (!smr::samplegen::MakeScenario(scenario_name, &sc)) {
+    fmt::print(stderr, "smr-sample-gen: unknown scenario '{}'\n", scenario_name);
+    PrintUsage(stderr);
+    return kExitUsage;
+  }
+  if (nodes > 0) sc.nodes = static_cast<int>(nodes);
+  if (gpus >= 0) sc.gpus = static_cast<int>(gpus);
+  if (cpus > 0) sc.cpus = static_cast<int>(cpus);
+  if (interval_ms > 0) sc.interval_ms = static_cast<int>(interval_ms);
+  if (minutes > 0) sc.minutes = minutes;
+  if (have_seed) sc.seed = seed;
+  if (sc.init_s + sc.final_s + 10 > sc.minutes * 60) {
+    fmt::print(stderr,
+               "smr-sample-gen: --minutes {} is too short for scenario '{}' (initialization "
+               "{:.0f} s + finalization {:.0f} s)\n",
+               sc.minutes, sc.name, sc.init_s, sc.final_s);
+    return kExitUsage;
+  }
+
+  smr::samplegen::Summary summary;
+  std::string error;
+  if (!smr::samplegen::Generate(sc, out_dir, &summary, &error)) {
+    fmt::print(stderr, "smr-sample-gen: {}\n", error);
+    return kExitIo;
+  }
+  fmt::print("smr-sample-gen: scenario '{}' (seed {}): {} node(s), {} GPU(s), {} vCPU(s), "
+             "{} ms sampling, {:.1f} min\n",
+             sc.name, sc.seed, sc.nodes, sc.gpus, sc.cpus, sc.interval_ms, summary.seconds / 60.0);
+  fmt::print("  {}/system/incremental: {} files, {} lines\n", out_dir, summary.system_files,
+             summary.system_lines);
+  fmt::print("  {}/framework/pevents: {} files, {} events\n", out_dir, summary.trace_files,
+             summary.trace_events);
+  std::string steps;
+  for (const auto& [phase, n] : summary.steps) {
+    steps += fmt::format("{}{} {}", steps.empty() ? "" : ", ", phase, n);
+  }
+  fmt::print("  steps per node: {}; first step {:.1f} s after the job start\n", steps,
+             summary.first_step_after_s);
+  fmt::print("  total {:.1f} MB\n", static_cast<double>(summary.bytes) / 1e6);
+  return 0;
+}
