@@ -1,0 +1,137 @@
+#include "src/rules/overall_framework_metrics.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "smr/rule.h"
+#include "tests/testing/store_builder.h"
+
+namespace smr {
+namespace {
+
+using testing::TestData;
+constexpr int64_t kT0 = 1'000'000'000;
+
+TEST(OverallFrameworkMetricsTest, WorkedExampleFromHeader) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.Step("algo-1-27", "TRAIN", 0, kT0, kT0 + 75000);
+  d.Event("algo-1-27", "cpu_functions", "aten::conv2d", kT0, kT0 + 60000);
+  d.Event("algo-1-27", "cpu_functions", "aten::relu", kT0, kT0 + 39000);
+  d.Event("algo-1-27", "cpu_functions", "aten::add", kT0, kT0 + 1000);
+  d.Event("algo-1-27", "gpu_functions-dev:0", "volta_gemm", kT0, kT0 + 25000);
+  d.Event("algo-1-27", "DataLoaderIter", "DataLoaderIter", kT0, kT0 + 25000);
+  d.Event("algo-1-27", "Forward", "Forward", kT0, kT0 + 75000);
+  d.Step("algo-1-27", "TRAIN", 1, kT0 + 125000, kT0 + 200000);
+  auto built = d.Build();
+  EXPECT_EQ(RuleResultToJson(OverallFrameworkMetricsRule().Evaluate(built->ctx())),
+            "{\"RuleTriggered\": 0, \"Violations\": 0, \"Details\": {\"ratio\": "
+            "{\"gpu_functions-dev:0\": 20.0, \"cpu_functions\": 80.0}, \"CPU\": "
+            "{\"aten::conv2d\": 60.60606060606061, \"aten::relu\": 39.39393939393939}, "
+            "\"CPU_total\": {\"aten::conv2d\": 60000, \"aten::relu\": 39000}, "
+            "\"GPU\": {\"volta_gemm\": 100.0}, \"GPU_total\": {\"volta_gemm\": 25000}, "
+            "\"phase\": {\"Step:ModeKeys.TRAIN\": 75.0, \"others\": 25.0}, \"phase_time\": {}, "
+            "\"general\": {\"DataLoaderIter\": 25.0, \"Forward\": 75.0}}, \"Datapoints\": 0, "
+            "\"RuleParameters\": \"\"}");
+}
+
+TEST(OverallFrameworkMetricsTest, NoFrameworkDataGivesEmptyDicts) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.Cpu("algo-1", "cpu0", 1000.5, 1);
+  auto built = d.Build();
+  EXPECT_EQ(RuleResultToJson(OverallFrameworkMetricsRule().Evaluate(built->ctx())),
+            "{\"RuleTriggered\": 0, \"Violations\": 0, \"Details\": {\"ratio\": {}, "
+            "\"phase\": {}, \"phase_time\": {}}, \"Datapoints\": 0, \"RuleParameters\": \"\"}");
+}
+
+TEST(OverallFrameworkMetricsTest, KeysAppearInTheWindowOrderTheyFirstShowUp) {
+  // Window 0 only has a step; CPU operators appear in window 1.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.Step("n", "TRAIN", 0, kT0 + 1'000'000, kT0 + 2'000'000);
+  d.Event("n", "cpu_functions", "op", kT0 + 61'000'000, kT0 + 62'000'000);
+  auto built = d.Build();
+  RuleResult r = OverallFrameworkMetricsRule().Evaluate(built->ctx());
+  std::vector<std::string> keys;
+  for (auto it = r.details.begin(); it != r.details.end(); ++it) keys.push_back(it.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"ratio", "phase", "phase_time", "CPU", "CPU_total"}));
+}
+
+TEST(OverallFrameworkMetricsTest, SmallOperatorsAreDroppedAtTwoPercent) {
+  // Exactly 2 % is dropped ("> 2" keeps).
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.Event("n", "cpu_functions", "big", kT0, kT0 + 98);
+  d.Event("n", "cpu_functions", "two", kT0, kT0 + 2);
+  auto built = d.Build();
+  RuleResult r = OverallFrameworkMetricsRule().Evaluate(built->ctx());
+  EXPECT_EQ(r.details["CPU"].size(), 1u);
+  EXPECT_EQ(r.details["CPU"]["big"].get<double>(), 100.0);
+}
+
+TEST(OverallFrameworkMetricsTest, DeviationOthersIsTimeOutsideSteps) {
+  // Steps [0,75], [125,200], [250,325] ms: 225 ms of steps, 100 ms between.
+  const std::vector<std::pair<int64_t, int64_t>> steps = {
+      {0, 75000}, {125000, 200000}, {250000, 325000}};
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    d.Step("n", "TRAIN", static_cast<int64_t>(i), kT0 + steps[i].first, kT0 + steps[i].second);
+  }
+  auto built = d.Build();
+  RuleResult r = OverallFrameworkMetricsRule().Evaluate(built->ctx());
+
+  // Reference of SageMaker's recurrence (gpu_counts = 1 without GPU events):
+  // others = (end - start) - (sum of step phases incl. the old others).
+  double train = 0, others = 0;
+  for (const auto& [s, e] : steps) {
+    train += static_cast<double>(e - s);
+    others = static_cast<double>(e - steps[0].first) - (train + others);
+  }
+  EXPECT_EQ(others, 50000.0);  // undercounts the 100 ms between steps
+  const double sm_others_pct = others / (train + others) * 100;
+  EXPECT_NEAR(sm_others_pct, 18.18, 0.01);
+
+  EXPECT_NEAR(r.details["phase"]["others"].get<double>(), 100000.0 / 325000.0 * 100, 1e-9);
+  EXPECT_NEAR(r.details["phase"]["Step:ModeKeys.TRAIN"].get<double>(),
+              225000.0 / 325000.0 * 100, 1e-9);
+}
+
+TEST(OverallFrameworkMetricsTest, OthersIsNeverNegativeWithOverlappingNodes) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.Step("algo-1-1", "GLOBAL", 0, kT0, kT0 + 100000);
+  d.Step("algo-2-1", "GLOBAL", 0, kT0, kT0 + 100000);
+  auto built = d.Build();
+  RuleResult r = OverallFrameworkMetricsRule().Evaluate(built->ctx());
+  EXPECT_EQ(r.details["phase"]["others"].get<double>(), 0.0);
+  EXPECT_EQ(r.details["phase"]["Step:ModeKeys.GLOBAL"].get<double>(), 100.0);
+}
+
+TEST(OverallFrameworkMetricsTest, ForwardBackwardAndHorovod) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.Event("n", "Forward-SubModuleInternal", "conv", kT0, kT0 + 300);
+  d.Event("n", "Backward-SubModuleInternal", "conv", kT0, kT0 + 100);
+  d.Event("n", "hvd", "allreduce", kT0, kT0 + 99, -1, TraceSource::kHorovod);
+  d.Event("n", "hvd", "tiny", kT0, kT0 + 1, -1, TraceSource::kHorovod);
+  auto built = d.Build();
+  RuleResult r = OverallFrameworkMetricsRule().Evaluate(built->ctx());
+  EXPECT_EQ(r.details["forward_backward"]["Forward pass"].get<double>(), 75.0);
+  EXPECT_EQ(r.details["forward_backward"]["Backward pass"].get<double>(), 25.0);
+  EXPECT_EQ(r.details["horovod"].size(), 1u);
+  EXPECT_EQ(r.details["horovod"]["allreduce"].get<double>(), 100.0);
+}
+
+TEST(OverallFrameworkMetricsTest, TakesNoParameters) {
+  OverallFrameworkMetricsRule rule;
+  EXPECT_EQ(rule.RuleParameters(), "");
+  EXPECT_FALSE(rule.SetParam("x", "1").ok());
+}
+
+}  // namespace
+}  // namespace smr

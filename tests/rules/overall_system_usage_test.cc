@@ -1,0 +1,79 @@
+#include "src/rules/overall_system_usage.h"
+
+#include <gtest/gtest.h>
+
+#include "smr/rule.h"
+#include "tests/testing/store_builder.h"
+
+namespace smr {
+namespace {
+
+using testing::TestData;
+
+TEST(OverallSystemUsageTest, WorkedExampleFromHeader) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.Cpu("algo-1", "cpu0", 1000.5, 10).Cpu("algo-1", "cpu1", 1000.5, 30);
+  d.GpuUtil("algo-1", "gpu0", 1000.5, 50).HostMem("algo-1", 1000.5, 20);
+  d.Cpu("algo-1", "cpu0", 1001.0, 20).Cpu("algo-1", "cpu1", 1001.0, 40);
+  d.GpuUtil("algo-1", "gpu0", 1001.0, 0).HostMem("algo-1", 1001.0, 21);
+  auto built = d.Build();
+  EXPECT_EQ(RuleResultToJson(OverallSystemUsageRule().Evaluate(built->ctx())),
+            "{\"RuleTriggered\": 0, \"Violations\": 0, \"Details\": {\"Network\": {}, "
+            "\"GPU\": {\"algo-1\": {\"max\": 50.0, \"p99\": 49.5, \"p95\": 47.5, \"p50\": 25.0, "
+            "\"min\": 0}}, "
+            "\"CPU\": {\"algo-1\": {\"max\": 30.0, \"p99\": 29.9, \"p95\": 29.5, \"p50\": 25.0, "
+            "\"min\": 20.0}}, "
+            "\"CPU memory\": {\"algo-1\": {\"max\": 21.0, \"p99\": 20.99, \"p95\": 20.95, "
+            "\"p50\": 20.5, \"min\": 20.0}}, \"GPU memory\": {}, \"I/O\": {}}, "
+            "\"Datapoints\": 2, \"RuleParameters\": \"\"}");
+}
+
+TEST(OverallSystemUsageTest, GpuAverageDividesByAllGpusAndNetworkSumsAlgorithmOnly) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 4; ++i) {
+    d.GpuUtil("algo-1", "gpu" + std::to_string(i), 1000.5, i == 0 ? 91 : 0);
+  }
+  d.NetRx("algo-1", 1000.5, 1000.004).NetTx("algo-1", 1000.5, 0.002);
+  d.Sample("algo-1", "network", "ReceiveBytesPerSecond", "Platform", 1000.5, 5e6);
+  d.Cpu("algo-1", "cpu0", 1000.5, 0.001);
+  auto built = d.Build();
+  RuleResult r = OverallSystemUsageRule().Evaluate(built->ctx());
+  EXPECT_EQ(r.details["GPU"]["algo-1"]["max"].get<double>(), 22.75);  // 91 / 4
+  EXPECT_EQ(r.details["Network"]["algo-1"]["max"].get<double>(), 1000.01);  // rounded
+  // 0.001 > 0 is kept as a float and rounds to 0.0 (not the integer 0).
+  EXPECT_TRUE(r.details["CPU"]["algo-1"]["max"].is_number_float());
+  EXPECT_EQ(r.details["CPU"]["algo-1"]["max"].get<double>(), 0.0);
+}
+
+TEST(OverallSystemUsageTest, CpuOnlyInstanceHasEmptyGpuKeys) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.Cpu("algo-1", "cpu0", 1000.5, 50).IoWait("algo-1", "cpu0", 1000.5, 0);
+  auto built = d.Build();
+  RuleResult r = OverallSystemUsageRule().Evaluate(built->ctx());
+  EXPECT_TRUE(r.details["GPU"].empty());
+  EXPECT_TRUE(r.details["GPU memory"].empty());
+  EXPECT_TRUE(r.details["I/O"]["algo-1"]["max"].is_number_integer());
+  EXPECT_EQ(r.datapoints, 1);
+}
+
+TEST(OverallSystemUsageTest, EmptyStoreStillListsMetricKeys) {
+  auto built = TestData().Build();
+  EXPECT_EQ(RuleResultToJson(OverallSystemUsageRule().Evaluate(built->ctx())),
+            "{\"RuleTriggered\": 0, \"Violations\": 0, \"Details\": {\"Network\": {}, "
+            "\"GPU\": {}, \"CPU\": {}, \"CPU memory\": {}, \"GPU memory\": {}, \"I/O\": {}}, "
+            "\"Datapoints\": 0, \"RuleParameters\": \"\"}");
+}
+
+TEST(OverallSystemUsageTest, TakesNoParameters) {
+  OverallSystemUsageRule rule;
+  EXPECT_EQ(rule.RuleParameters(), "");
+  Status s = rule.SetParam("threshold", "1");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("OverallSystemUsage"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace smr
