@@ -1,0 +1,112 @@
+// Private: Chrome-trace event extraction and semantics (formats.md §3.2-3.3),
+// shared by the pevents importer and the TensorFlow trace importer.
+// A TraceProcessor handles one file; it is fed events in file order and
+// appends complete events to a StoreBuilder.
+#ifndef SMR_SRC_INGEST_CHROME_TRACE_IMPORTER_H_
+#define SMR_SRC_INGEST_CHROME_TRACE_IMPORTER_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "smr/diagnostics.h"
+#include "smr/discover.h"
+#include "smr/store.h"
+#include "src/ingest/ingest_internal.h"
+
+namespace smr::ingest_internal {
+
+// A time in µs as written: integer (exact) or float (TF traces).
+struct TimeValue {
+  bool is_int = true;
+  int64_t i = 0;
+  double d = 0;
+  double AsDouble() const;
+};
+
+// The fields of one trace event that sm-report uses, copied out of the
+// parser's buffers.
+struct RawEvent {
+  int64_t line = 0;  // 1-based line in the file, 0 if unknown
+  bool has_ph = false;
+  std::string ph;
+  std::string name;
+  bool has_pid = false;
+  int64_t pid = -1;  // top-level pid (phase index)
+  bool has_tid = false;
+  int64_t tid = -1;
+  bool has_ts = false;
+  TimeValue ts;
+  bool has_dur = false;
+  TimeValue dur;
+  // args
+  bool has_base = false;
+  int64_t base_us = 0;  // start_time_since_epoch_in_micros
+  bool has_args_name = false;
+  std::string args_name;
+  int64_t step = -1;
+  int64_t os_pid = -1;
+  bool has_args_thread_id = false;
+  int64_t args_thread_id = -1;
+  int32_t worker_id = -1;
+  int32_t num_workers = -1;
+  int8_t pin_memory = -1;
+};
+
+void ExtractEvent(simdjson::dom::object obj, int64_t line, RawEvent* ev);
+
+class TraceProcessor {
+ public:
+  // `initial_base_us`: base before the file's own metadata (inherited or the
+  // TF .metadata start). `report_inherited`: record kNoBaseTime when events
+  // were timed without the file's own base.
+  TraceProcessor(const InputFile& file, std::string node,
+                 int64_t initial_base_us, bool base_is_inherited,
+                 bool report_inherited, uint32_t file_index, StoreBuilder* out,
+                 Diagnostics* diag);
+
+  void Process(const RawEvent& ev);
+  // Reports unmatched B events and ignored phases, fills FileStats.
+  TraceFileInfo Finish();
+
+ private:
+  struct OpenBegin {
+    std::string name;
+    TimeValue start;
+    int64_t line;
+    int64_t pid;
+  };
+  std::string_view PhaseOf(int64_t pid) const;
+  void Skip(Issue issue, const RawEvent& ev, std::string_view what);
+  void MarkBaseUse();
+  void Emit(const RawEvent& args_from, std::string_view name, int64_t pid,
+            const TimeValue& start, const TimeValue& end);
+  int64_t initial_base_us() const { return initial_base_us_; }
+
+  const InputFile& file_;
+  std::string node_;
+  TraceSource source_;
+  uint32_t file_index_;
+  StoreBuilder* out_;
+  Diagnostics* diag_;
+  int64_t base_us_;
+  int64_t initial_base_us_ = base_us_;
+  bool base_is_inherited_;
+  bool report_inherited_;
+  TraceFileInfo info_;
+  std::unordered_map<int64_t, std::string> phases_;
+  std::map<int64_t, std::vector<OpenBegin>> open_;
+  int64_t read_ = 0;
+  int64_t kept_ = 0;
+  int64_t skipped_ = 0;
+  int64_t ignored_ = 0;
+};
+
+}  // namespace smr::ingest_internal
+
+#endif  // SMR_SRC_INGEST_CHROME_TRACE_IMPORTER_H_

@@ -1,0 +1,268 @@
+// System metrics JSON lines (formats.md §2, corruption handling §4).
+//
+// Hot path: the file is one padded buffer; each line is handed to the
+// simdjson on-demand parser in place (the bytes after a line are the rest of
+// the buffer, which satisfies simdjson's padding rule). String fields are
+// views into the parser's string buffer, so nothing is allocated per line
+// unless a new series appears. smdebug aborts the whole query on a bad line
+// that is not the last one; we skip it, count it and keep everything else.
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "smr/ingest.h"
+#include "src/ingest/ingest_internal.h"
+
+namespace smr {
+namespace ingest_internal {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+bool IsBlank(std::string_view s) {
+  for (char c : s) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Remembers which series followed which: system files repeat the same cycle
+// of (node, type, name, dimension) keys every sample, so the successor of the
+// previous line's series is almost always right and costs four short
+// comparisons instead of building and hashing a key.
+class SeriesPredictor {
+ public:
+  explicit SeriesPredictor(StoreBuilder* out) : out_(out) {}
+
+  uint32_t Lookup(std::string_view node, std::string_view type,
+                  std::string_view name, std::string_view dim) {
+    uint32_t guess = prev_ < successor_.size() ? successor_[prev_] : kNone;
+    uint32_t id;
+    if (guess != kNone && Matches(guess, node, type, name, dim)) {
+      id = guess;
+    } else if (prev_ != kNone && Matches(prev_, node, type, name, dim)) {
+      id = prev_;
+    } else {
+      id = out_->SeriesId(node, type, name, dim);
+      if (id >= keys_.size()) {
+        keys_.resize(id + 1);
+        successor_.resize(id + 1, kNone);
+      }
+      Key& k = keys_[id];
+      if (!k.set) {
+        k = Key{std::string(node), std::string(type), std::string(name),
+                std::string(dim), true};
+      }
+    }
+    if (prev_ != kNone) successor_[prev_] = id;
+    prev_ = id;
+    return id;
+  }
+
+ private:
+  static constexpr uint32_t kNone = 0xffffffffu;
+  struct Key {
+    std::string node, type, name, dim;
+    bool set = false;
+  };
+  bool Matches(uint32_t id, std::string_view node, std::string_view type,
+               std::string_view name, std::string_view dim) const {
+    if (id >= keys_.size() || !keys_[id].set) return false;
+    const Key& k = keys_[id];
+    return k.name == name && k.dim == dim && k.type == type && k.node == node;
+  }
+
+  StoreBuilder* out_;
+  std::vector<Key> keys_;
+  std::vector<uint32_t> successor_;
+  uint32_t prev_ = kNone;
+};
+
+enum class LineError { kNone, kMalformed, kMissing, kBadType, kNonFinite };
+
+Issue ToIssue(LineError e) {
+  switch (e) {
+    case LineError::kMissing: return Issue::kMissingField;
+    case LineError::kBadType: return Issue::kBadFieldType;
+    case LineError::kNonFinite: return Issue::kNonFiniteValue;
+    default: return Issue::kMalformedLine;
+  }
+}
+
+// Reads a required number. NaN/Infinity are not JSON, so they are detected
+// from the raw token before simdjson rejects them.
+LineError ReadNumber(od::value v, double* out) {
+  std::string_view tok = v.raw_json_token();
+  if (tok.empty()) return LineError::kMalformed;
+  char c = tok[0];
+  if (c == '"') return LineError::kBadType;
+  if (c == 'N' || c == 'I' ||
+      (c == '-' && tok.size() > 1 && (tok[1] == 'I' || tok[1] == 'N'))) {
+    return LineError::kNonFinite;
+  }
+  if (c != '-' && (c < '0' || c > '9')) return LineError::kBadType;
+  simdjson::error_code err = v.get_double().get(*out);
+  if (err) {
+    // Out-of-range literals (1e999) are non-finite; anything else is junk.
+    char buf[64];
+    size_t n = tok.size() < sizeof(buf) - 1 ? tok.size() : sizeof(buf) - 1;
+    std::memcpy(buf, tok.data(), n);
+    buf[n] = '\0';
+    double d = std::strtod(buf, nullptr);
+    return std::isinf(d) ? LineError::kNonFinite : LineError::kMalformed;
+  }
+  return std::isfinite(*out) ? LineError::kNone : LineError::kNonFinite;
+}
+
+// Reads a string field; `null` is accepted only where `null_ok`.
+LineError ReadString(od::value v, std::string_view* out, bool null_ok) {
+  simdjson::error_code err = v.get_string().get(*out);
+  if (!err) return LineError::kNone;
+  if (err == simdjson::INCORRECT_TYPE) {
+    if (null_ok && v.is_null()) {
+      *out = {};
+      return LineError::kNone;
+    }
+    return LineError::kBadType;
+  }
+  return LineError::kMalformed;
+}
+
+struct Record {
+  std::string_view type, name, dim, node;
+  double value = 0;
+  double ts_s = 0;
+};
+
+// Parses one line in place. `capacity` = readable bytes from `line.data()`.
+LineError ParseLine(od::parser* parser, std::string_view line,
+                    size_t capacity, Record* rec) {
+  od::document doc;
+  if (parser->iterate(line.data(), line.size(), capacity).get(doc)) {
+    return LineError::kMalformed;
+  }
+  od::object obj;
+  if (doc.get_object().get(obj)) return LineError::kMalformed;
+  enum : unsigned { kType = 1, kDim = 2, kValue = 4, kNode = 8, kTs = 16 };
+  unsigned seen = 0;
+  LineError first_error = LineError::kNone;
+  auto note = [&first_error](LineError e) {
+    if (e != LineError::kNone && first_error == LineError::kNone) {
+      first_error = e;
+    }
+  };
+  for (auto field : obj) {
+    od::raw_json_string key;
+    if (field.key().get(key)) return LineError::kMalformed;
+    od::value v;
+    if (field.value().get(v)) return LineError::kMalformed;
+    LineError e = LineError::kNone;
+    if (key.unsafe_is_equal("Type")) {
+      e = ReadString(v, &rec->type, false);
+      seen |= kType;
+    } else if (key.unsafe_is_equal("Name")) {
+      e = ReadString(v, &rec->name, true);
+    } else if (key.unsafe_is_equal("Dimension")) {
+      e = ReadString(v, &rec->dim, false);
+      seen |= kDim;
+    } else if (key.unsafe_is_equal("Value")) {
+      e = ReadNumber(v, &rec->value);
+      seen |= kValue;
+    } else if (key.unsafe_is_equal("NodeId")) {
+      e = ReadString(v, &rec->node, false);
+      seen |= kNode;
+    } else if (key.unsafe_is_equal("Timestamp")) {
+      e = ReadNumber(v, &rec->ts_s);
+      seen |= kTs;
+    }
+    // A syntax error makes the rest of the object unreadable.
+    if (e == LineError::kMalformed) return e;
+    note(e);
+  }
+  // Trailing bytes after the object ("{...} x") make the line invalid.
+  const char* loc = nullptr;
+  if (!doc.current_location().get(loc)) return LineError::kMalformed;
+  if (first_error != LineError::kNone) return first_error;
+  if (seen != (kType | kDim | kValue | kNode | kTs)) return LineError::kMissing;
+  return LineError::kNone;
+}
+
+}  // namespace
+
+void ImportSystemMetricsPadded(const InputFile& file, const char* data,
+                               size_t size, StoreBuilder* out,
+                               Diagnostics* diag) {
+  FileStats stats;
+  stats.rel_path = file.rel_path;
+  stats.kind = file.kind;
+  stats.bytes = size;
+  uint32_t file_index = out->AddFile(std::move(stats));
+
+  od::parser parser;
+  SeriesPredictor series(out);
+  const char* p = data;
+  const char* const end = data + size;
+  const char* const readable_end = end + simdjson::SIMDJSON_PADDING;
+  int64_t line_no = 0;
+  int64_t read = 0, kept = 0, skipped = 0;
+  int64_t blank_run = 0, blank_first = 0;
+  Record rec;
+  while (p < end) {
+    const char* nl =
+        static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char* line_end = nl ? nl : end;
+    std::string_view line(p, static_cast<size_t>(line_end - p));
+    p = nl ? nl + 1 : end;
+    ++line_no;
+    if (IsBlank(line)) {
+      // Trailing blank lines are fine; blanks followed by data are not.
+      if (blank_run++ == 0) blank_first = line_no;
+      continue;
+    }
+    if (blank_run > 0) {
+      for (int64_t i = 0; i < blank_run; ++i) {
+        diag->Record(Issue::kMalformedLine, file.rel_path, blank_first + i,
+                     "(blank line)");
+      }
+      read += blank_run;
+      skipped += blank_run;
+      blank_run = 0;
+    }
+    ++read;
+    rec = Record{};
+    LineError err = ParseLine(&parser, line,
+                              static_cast<size_t>(readable_end - line.data()),
+                              &rec);
+    if (err != LineError::kNone) {
+      diag->Record(ToIssue(err), file.rel_path, line_no, line);
+      ++skipped;
+      continue;
+    }
+    out->AddSample(series.Lookup(rec.node, rec.type, rec.name, rec.dim),
+                   rec.ts_s, rec.value);
+    ++kept;
+  }
+  FileStats& fs = out->file(file_index);
+  fs.records_read = read;
+  fs.records_kept = kept;
+  fs.records_skipped = skipped;
+}
+
+}  // namespace ingest_internal
+
+void ImportSystemMetrics(const InputFile& file, std::string_view contents,
+                         StoreBuilder* out, Diagnostics* diag) {
+  simdjson::padded_string padded(contents.data(), contents.size());
+  ingest_internal::ImportSystemMetricsPadded(file, padded.data(),
+                                             contents.size(), out, diag);
+}
+
+}  // namespace smr

@@ -1,0 +1,268 @@
+// Discovery tests: each builds a small directory tree in a temp dir.
+#include "smr/discover.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace smr {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempTree {
+ public:
+  explicit TempTree(const std::string& suffix = "") {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    root_ = fs::temp_directory_path() /
+            (std::string("smr_discover_") + info->name() + suffix + "_" +
+             std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+  ~TempTree() { fs::remove_all(root_); }
+  void Touch(const std::string& rel, const std::string& content = "x") {
+    fs::path p = root_ / rel;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << content;
+  }
+  std::string path(const std::string& rel = "") const {
+    return rel.empty() ? root_.string() : (root_ / rel).string();
+  }
+
+ private:
+  fs::path root_;
+};
+
+std::vector<std::string> RelPaths(const Discovery& d) {
+  std::vector<std::string> out;
+  for (const InputFile& f : d.files) out.push_back(f.rel_path);
+  return out;
+}
+
+bool IsIgnored(const Discovery& d, const std::string& rel) {
+  for (const auto& [path, why] : d.ignored) {
+    if (path == rel) return true;
+  }
+  return false;
+}
+
+TEST(DiscoverInputsTest, AcceptsProfilerOutputDirItself) {
+  TempTree t;
+  t.Touch("system/incremental/2020071317/1594662600.algo-1.json");
+  auto d = DiscoverInputs(t.path());
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(d->root, t.path());
+  ASSERT_EQ(d->files.size(), 1u);
+  const InputFile& f = d->files[0];
+  EXPECT_EQ(f.kind, FileKind::kSystem);
+  EXPECT_EQ(f.node, "algo-1");
+  EXPECT_EQ(f.name_ts_us, 1594662600LL * 1000000);
+  EXPECT_EQ(f.rel_path, "system/incremental/2020071317/1594662600.algo-1.json");
+}
+
+TEST(DiscoverInputsTest, FindsProfilerOutputInsideJobPrefixBesideRuleOutput) {
+  TempTree t;
+  t.Touch("job-1/profiler-output/system/incremental/1594662600.algo-1.json");
+  // The report's own folder is also called profiler-output but holds no
+  // system/ or framework/ data.
+  t.Touch("job-1/rule-output/ProfilerReport-1/profiler-output/"
+          "profiler-report.html");
+  auto d = DiscoverInputs(t.path());
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(d->root, t.path("job-1/profiler-output"));
+  EXPECT_EQ(d->files.size(), 1u);
+}
+
+TEST(DiscoverInputsTest, TwoJobsIsAnErrorListingBoth) {
+  TempTree t;
+  t.Touch("job-a/profiler-output/system/x/1594662600.algo-1.json");
+  t.Touch("job-b/profiler-output/framework/pevents/x/"
+          "1594662624718694_0-algo-1_pythontimeline.json");
+  auto d = DiscoverInputs(t.path());
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.status().message().find(t.path("job-a/profiler-output")),
+            std::string::npos);
+  EXPECT_NE(d.status().message().find(t.path("job-b/profiler-output")),
+            std::string::npos);
+}
+
+TEST(DiscoverInputsTest, MissingDirectoryIsAnError) {
+  auto d = DiscoverInputs("/nonexistent/smr/dir");
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.status().message().find("does not exist"), std::string::npos);
+}
+
+TEST(DiscoverInputsTest, NoProfilerDataSaysWhatWasLookedFor) {
+  TempTree t;
+  t.Touch("something/else.txt");
+  auto d = DiscoverInputs(t.path());
+  ASSERT_FALSE(d.ok());
+  const std::string& m = d.status().message();
+  EXPECT_NE(m.find("system/"), std::string::npos);
+  EXPECT_NE(m.find("framework/"), std::string::npos);
+  EXPECT_NE(m.find("profiler-output/"), std::string::npos);
+}
+
+TEST(DiscoverInputsTest, ProfilerOutputDeeperThanThreeLevelsIsNotFound) {
+  TempTree t;
+  t.Touch("a/b/c/profiler-output/system/x/1594662600.algo-1.json");
+  EXPECT_FALSE(DiscoverInputs(t.path()).ok());
+}
+
+TEST(DiscoverInputsTest, BadSystemNamesAreIgnoredWithReason) {
+  TempTree t;
+  t.Touch("system/incremental/160000000.algo-1.json");    // 9 digits
+  t.Touch("system/incremental/1600000000.node-1.json");   // not algo-N
+  t.Touch("system/incremental/16000000000.algo-1.json");  // 11 digits
+  t.Touch("system/incremental/1600000000.algo-2.json");
+  t.Touch("system/training_job_end.ts");                  // expected marker
+  auto d = DiscoverInputs(t.path());
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->files.size(), 1u);
+  EXPECT_EQ(d->files[0].node, "algo-2");
+  EXPECT_TRUE(IsIgnored(*d, "system/incremental/160000000.algo-1.json"));
+  EXPECT_TRUE(IsIgnored(*d, "system/incremental/1600000000.node-1.json"));
+  EXPECT_TRUE(IsIgnored(*d, "system/incremental/16000000000.algo-1.json"));
+  EXPECT_FALSE(IsIgnored(*d, "system/training_job_end.ts"));
+  EXPECT_EQ(d->ignored.size(), 3u);
+}
+
+TEST(DiscoverInputsTest, TraceNamesGiveKindNodeAndMicroseconds) {
+  TempTree t;
+  t.Touch("framework/pevents/2020051923/"
+          "1589930988000000_4487_0000_pythontimeline.json");
+  t.Touch("framework/pevents/2020051223/"
+          "1589314018481947000_1234-testhost_model_timeline.json");
+  t.Touch("framework/pevents/2020070206/"
+          "1593673051473228_88359-8c859046be41.ant.amazon.com_horovod_"
+          "timeline.json");
+  t.Touch("framework/pevents/x/1600000000000000_0-algo-1_smdataparallel_"
+          "timeline.json");
+  t.Touch("framework/pevents/x/abc_0-algo-1_pythontimeline.json");
+  auto d = DiscoverInputs(t.path());
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->files.size(), 4u);
+  // Sorted by name timestamp (ns name converted to µs first).
+  EXPECT_EQ(d->files[0].kind, FileKind::kModelTimeline);
+  EXPECT_EQ(d->files[0].name_ts_us, 1589314018481947LL);
+  EXPECT_EQ(d->files[0].node, "1234-testhost");
+  EXPECT_EQ(d->files[1].kind, FileKind::kPythonTimeline);
+  EXPECT_EQ(d->files[1].node, "4487");
+  EXPECT_EQ(d->files[1].name_ts_us, 1589930988000000LL);
+  EXPECT_EQ(d->files[2].kind, FileKind::kHorovodTimeline);
+  EXPECT_EQ(d->files[2].node, "88359-8c859046be41.ant.amazon.com");
+  EXPECT_EQ(d->files[3].kind, FileKind::kSmDataParallel);
+  EXPECT_TRUE(
+      IsIgnored(*d, "framework/pevents/x/abc_0-algo-1_pythontimeline.json"));
+}
+
+TEST(DiscoverInputsTest, OrderIsSystemThenFrameworkByTimestampThenPath) {
+  TempTree t;
+  t.Touch("system/b/1594662660.algo-1.json");
+  t.Touch("system/a/1594662660.algo-2.json");
+  t.Touch("system/a/1594662600.algo-1.json");
+  t.Touch("framework/pevents/h/1000_0-algo-1_pythontimeline.json");
+  t.Touch("framework/pevents/h/1000_0-algo-1_model_timeline.json");
+  t.Touch("framework/pevents/h/999_0-algo-1_pythontimeline.json");
+  auto d = DiscoverInputs(t.path());
+  ASSERT_TRUE(d.ok());
+  std::vector<std::string> want = {
+      "system/a/1594662600.algo-1.json",
+      "system/a/1594662660.algo-2.json",
+      "system/b/1594662660.algo-1.json",
+      "framework/pevents/h/999_0-algo-1_pythontimeline.json",
+      "framework/pevents/h/1000_0-algo-1_model_timeline.json",
+      "framework/pevents/h/1000_0-algo-1_pythontimeline.json",
+  };
+  EXPECT_EQ(RelPaths(*d), want);
+}
+
+TEST(DiscoverInputsTest, TfTraceTakesBaseTimeFromMetadataFourLevelsUp) {
+  TempTree t;
+  const std::string step = "framework/tensorflow/detailed_profiling/2020080513/000000000/";
+  t.Touch(step + "80807-host.ant.amazon.com_1596659864545103_1596659864854168.metadata", "");
+  t.Touch(step + "events.out.tfevents.1596659864.host.profile-empty");
+  t.Touch(step + "plugins/profile/2020_08_05_13_37_44/host.ant.amazon.com.trace.json.gz");
+  t.Touch(step + "plugins/profile/2020_08_05_13_37_44/host.ant.amazon.com.overview_page.pb");
+  t.Touch("framework/tensorflow/detailed_profiling/2020080514/000000005/"
+          "plugins/profile/p/other.trace.json.gz");
+  auto d = DiscoverInputs(t.path());
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->files.size(), 2u);
+  EXPECT_TRUE(d->ignored.empty());
+  const InputFile& without = d->files[0];  // name_ts 0 sorts first
+  EXPECT_EQ(without.node, "other");
+  EXPECT_FALSE(without.has_metadata);
+  EXPECT_EQ(without.base_time_us, 0);
+  const InputFile& with = d->files[1];
+  EXPECT_EQ(with.kind, FileKind::kTfTrace);
+  EXPECT_EQ(with.node, "host");
+  EXPECT_TRUE(with.has_metadata);
+  EXPECT_EQ(with.base_time_us, 1596659864545103LL);
+  EXPECT_EQ(with.name_ts_us, 1596659864854168LL);
+}
+
+TEST(DiscoverInputsTest, PythonStatsAreCountedWithTheirTimeRange) {
+  TempTree t;
+  // Old layout and current layout (formats.md §1.5).
+  t.Touch("framework/tensorflow/cProfile/"
+          "1596585363775342.0_1596585373504789.0_151-algo-1_-1/python_stats");
+  t.Touch("framework/pytorch/cprofile/0-algo-1/"
+          "train-0-stepstart-1596585380000000.5_train-1-stepend-1596585390000000.0/"
+          "python_stats.json");
+  t.Touch("framework/pevents/x/1000_0-algo-1_pythontimeline.json.tmp");
+  auto d = DiscoverInputs(t.path());
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->files.size(), 0u);
+  EXPECT_EQ(d->python_stats.count, 2);
+  EXPECT_EQ(d->python_stats.first_start_us, 1596585363775342LL);
+  EXPECT_EQ(d->python_stats.last_end_us, 1596585390000000LL);
+  ASSERT_EQ(d->ignored.size(), 1u);
+  EXPECT_NE(d->ignored[0].second.find(".tmp"), std::string::npos);
+}
+
+TEST(DiscoverInputsTest, SymlinkLoopsEndAndOutsideLinksAreNotFollowed) {
+  TempTree t;
+  TempTree outside_dummy("_outside");
+  t.Touch("system/a/1594662600.algo-1.json");
+  fs::create_directory_symlink(t.path("system"), t.path("system/a/loop"));
+  outside_dummy.Touch("x/1594662700.algo-1.json");
+  fs::create_directory_symlink(outside_dummy.path("x"), t.path("system/out"));
+  auto d = DiscoverInputs(t.path());
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(RelPaths(*d),
+            std::vector<std::string>{"system/a/1594662600.algo-1.json"});
+  EXPECT_TRUE(IsIgnored(*d, "system/out"));
+}
+
+TEST(DiscoverInputsTest, SharedTestTracesHaveThreeSystemAndFourFrameworkFiles) {
+  auto d = DiscoverInputs(std::string(SMR_SHARED_DIR) +
+                          "/smdebug-resources/test_traces");
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(d->CountKind(FileKind::kSystem), 3u);
+  EXPECT_EQ(d->CountKind(FileKind::kPythonTimeline), 4u);
+  EXPECT_EQ(d->files[0].name_ts_us, 1591160699LL * 1000000);
+  EXPECT_TRUE(d->ignored.empty());
+}
+
+TEST(DiscoverInputsTest, SharedTfTraceFindsItsMetadata) {
+  auto d = DiscoverInputs(std::string(SMR_SHARED_DIR) +
+                          "/smdebug-resources/tfprofiler_timeline_traces");
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  ASSERT_EQ(d->files.size(), 1u);
+  EXPECT_EQ(d->files[0].node, "8c859046be41");
+  EXPECT_EQ(d->files[0].base_time_us, 1596659864545103LL);
+  EXPECT_EQ(d->python_stats.count, 3);
+  EXPECT_EQ(d->python_stats.first_start_us, 1596585363775342LL);
+  EXPECT_EQ(d->python_stats.last_end_us, 1596585376017246LL);
+  EXPECT_TRUE(d->ignored.empty());
+}
+
+}  // namespace
+}  // namespace smr

@@ -1,0 +1,237 @@
+// ImportAll on the real smdebug test resources: reproduces the counts of
+// formats.md §7, and checks determinism across worker counts.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "smr/discover.h"
+#include "smr/ingest.h"
+
+namespace smr {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Resource(const std::string& rel) {
+  return std::string(SMR_SHARED_DIR) + "/smdebug-resources/" + rel;
+}
+
+IngestResult ImportDir(const std::string& rel, int jobs = 2) {
+  auto d = DiscoverInputs(Resource(rel));
+  EXPECT_TRUE(d.ok()) << d.status().message();
+  if (!d.ok()) return IngestResult{};
+  IngestOptions opts;
+  opts.jobs = jobs;
+  return ImportAll(*d, opts);
+}
+
+size_t CountType(const MetricStore& s, std::string_view type) {
+  size_t n = 0;
+  for (uint32_t series : s.system().series) {
+    if (s.str(s.series()[series].type) == type) ++n;
+  }
+  return n;
+}
+
+size_t CountName(const MetricStore& s, std::string_view name) {
+  size_t n = 0;
+  for (StrId id : s.events().name) {
+    if (s.str(id) == name) ++n;
+  }
+  return n;
+}
+
+TEST(ImportAllTest, TestTracesHave78SystemAnd4FrameworkEvents) {
+  IngestResult r = ImportDir("test_traces");
+  EXPECT_EQ(r.store.system().size(), 78u);
+  EXPECT_EQ(CountType(r.store, "cpu"), 68u);
+  EXPECT_EQ(CountType(r.store, "gpu"), 10u);
+  ASSERT_EQ(r.store.events().size(), 4u);
+  const EventColumns& e = r.store.events();
+  EXPECT_EQ(r.store.str(e.name[0]), "event1");
+  EXPECT_EQ(r.store.str(e.phase[0]), "RotationPolicyTest_file_size");
+  EXPECT_EQ(r.store.str(e.node[0]), "4487");
+  EXPECT_EQ(e.step[0], 1);
+  EXPECT_EQ(e.end_us[0] - e.start_us[0], 1000000);
+  EXPECT_EQ(r.diagnostics.total_data_loss(), 0);
+  EXPECT_EQ(r.store.files().size(), 7u);
+  EXPECT_GT(r.bytes_read, 0u);
+}
+
+TEST(ImportAllTest, MergeTracesHave702EventsWith30TrainAnd10EvalSteps) {
+  IngestResult r = ImportDir("merge_traces");
+  EXPECT_EQ(r.store.system().size(), 0u);
+  EXPECT_EQ(r.store.events().size(), 702u);
+  EXPECT_EQ(CountName(r.store, "Step:ModeKeys.TRAIN"), 30u);
+  EXPECT_EQ(CountName(r.store, "Step:ModeKeys.EVAL"), 10u);
+  EXPECT_EQ(CountName(r.store, "dataset::GetNext"), 622u);
+  EXPECT_EQ(CountName(r.store, "IteratorGetNextOp::DoCompute"), 40u);
+  // The longest TRAIN step of formats.md §7 (step 0).
+  int64_t max_train = 0;
+  const EventColumns& e = r.store.events();
+  for (size_t i = 0; i < e.size(); ++i) {
+    if (r.store.str(e.name[i]) == "Step:ModeKeys.TRAIN") {
+      max_train = std::max(max_train, e.end_us[i] - e.start_us[i]);
+      EXPECT_EQ(e.os_pid[i], 905);
+      EXPECT_EQ(r.store.str(e.node[i]), "905-b88ab1bb8259");
+    }
+  }
+  EXPECT_EQ(max_train, 9020725);
+  EXPECT_EQ(r.diagnostics.total_data_loss(), 0);
+}
+
+TEST(ImportAllTest, ModelTimelineTracesHave109Events) {
+  IngestResult r = ImportDir("model_timeline_traces");
+  EXPECT_EQ(r.store.events().size(), 109u);
+  EXPECT_EQ(CountName(r.store, "kAllReduce"), 9u);
+  EXPECT_EQ(CountName(r.store, "dataset::GetNext"), 100u);
+  EXPECT_EQ(r.diagnostics.total_data_loss(), 0);
+}
+
+// smdebug reads 19 events from the Horovod directory: the file with the
+// events holds 19 X events (kept, ~9.4-day durations and all); its 4
+// NEGOTIATE_ALLREDUCE B events (pids 1, 2, 12, 13) never get an E on their
+// pid, and its 2 E events are on pid 14, which has no open B, so no B/E pair
+// completes; the CYCLE_START instant events are ignored. The first file has
+// only an instant event.
+TEST(ImportAllTest, HorovodTracesHave19EventsLikeSmdebug) {
+  IngestResult r = ImportDir("horovod_timeline_traces");
+  EXPECT_EQ(r.store.events().size(), 19u);
+  EXPECT_EQ(r.diagnostics.count(Issue::kUnmatchedBegin), 4);
+  EXPECT_EQ(r.diagnostics.count(Issue::kUnmatchedEnd), 2);
+  EXPECT_EQ(r.diagnostics.count(Issue::kIgnoredPhase), 2);
+  const EventColumns& e = r.store.events();
+  for (size_t i = 0; i < e.size(); ++i) {
+    EXPECT_GT(e.end_us[i] - e.start_us[i], 812354000000LL);
+    EXPECT_EQ(e.source[i], TraceSource::kHorovod);
+  }
+}
+
+int64_t FirstXTs(const std::string& gz_path) {
+  std::ifstream in(gz_path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  bool ok = false;
+  std::string json = Gunzip(ss.str(), &ok);
+  EXPECT_TRUE(ok);
+  nlohmann::json doc = nlohmann::json::parse(json, nullptr, false);
+  for (const auto& ev : doc["traceEvents"]) {
+    if (ev.contains("ph") && ev["ph"] == "X") return ev["ts"].get<int64_t>();
+  }
+  return -1;
+}
+
+TEST(ImportAllTest, TfProfilerTraceHas798EventsOnMetadataBaseTime) {
+  IngestResult r = ImportDir("tfprofiler_timeline_traces");
+  ASSERT_EQ(r.store.events().size(), 798u);
+  int64_t first_ts = FirstXTs(Resource(
+      "tfprofiler_timeline_traces/framework/tensorflow/detailed_profiling/"
+      "2020080513/000000000/plugins/profile/2020_08_05_13_37_44/"
+      "8c859046be41.ant.amazon.com.trace.json.gz"));
+  ASSERT_GE(first_ts, 0);
+  EXPECT_EQ(r.store.events().start_us[0], 1596659864545103LL + first_ts);
+  EXPECT_EQ(r.store.str(r.store.events().node[0]), "8c859046be41");
+  EXPECT_EQ(r.diagnostics.count(Issue::kNoBaseTime), 0);
+  EXPECT_EQ(r.diagnostics.total_data_loss(), 0);
+}
+
+TEST(ImportAllTest, TfTraceWithoutMetadataHas256EventsNearEpoch) {
+  IngestResult r = ImportDir("tfprofiler_local_missing_metadata");
+  ASSERT_EQ(r.store.events().size(), 256u);
+  int64_t min_start = r.store.events().start_us[0];
+  for (int64_t s : r.store.events().start_us) min_start = std::min(min_start, s);
+  EXPECT_EQ(min_start, 116);  // 116.457 us after the epoch (formats.md §7)
+  EXPECT_EQ(r.diagnostics.count(Issue::kNoBaseTime), 1);
+}
+
+TEST(ImportAllTest, ResultIsIdenticalForAnyNumberOfWorkers) {
+  IngestResult a = ImportDir("merge_traces", 1);
+  IngestResult b = ImportDir("merge_traces", 3);
+  ASSERT_EQ(a.store.events().size(), b.store.events().size());
+  EXPECT_EQ(a.store.events().start_us, b.store.events().start_us);
+  EXPECT_EQ(a.store.events().end_us, b.store.events().end_us);
+  EXPECT_EQ(a.store.events().file, b.store.events().file);
+  for (size_t i = 0; i < a.store.events().size(); ++i) {
+    ASSERT_EQ(a.store.str(a.store.events().name[i]),
+              b.store.str(b.store.events().name[i]));
+  }
+  IngestResult c = ImportDir("test_traces", 1);
+  IngestResult d = ImportDir("test_traces", 4);
+  EXPECT_EQ(c.store.system().ts_s, d.store.system().ts_s);
+  EXPECT_EQ(c.store.system().value, d.store.system().value);
+}
+
+class ImportAllTempTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("smr_import_all_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  void Write(const std::string& rel, const std::string& content) {
+    fs::path p = root_ / rel;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << content;
+  }
+  fs::path root_;
+};
+
+TEST_F(ImportAllTempTest, BaseTimeIsInheritedAcrossFilesInOrderForAnyJobs) {
+  const std::string dir = "framework/pevents/h/";
+  Write(dir + "100_0-algo-1_pythontimeline.json",
+        "[\n{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 0, \"args\": "
+        "{\"start_time_since_epoch_in_micros\": 5000}},\n"
+        "{\"name\": \"a\", \"pid\": 1, \"ph\": \"X\", \"ts\": 1, \"dur\": 1}\n]\n");
+  Write(dir + "200_0-algo-1_pythontimeline.json",
+        "[\n{\"name\": \"b\", \"pid\": 1, \"ph\": \"X\", \"ts\": 2, \"dur\": 1}\n]\n");
+  Write(dir + "300_0-algo-1_pythontimeline.json",
+        "[\n{\"name\": \"c\", \"pid\": 1, \"ph\": \"X\", \"ts\": 3, \"dur\": 1}\n]\n");
+  Write(dir + "150_0-algo-1_model_timeline.json",
+        "[\n{\"name\": \"d\", \"pid\": 1, \"ph\": \"X\", \"ts\": 4, \"dur\": 1}\n]\n");
+  Write("system/x/1594662600.algo-1.json", "");
+  auto d = DiscoverInputs(root_.string());
+  ASSERT_TRUE(d.ok());
+  for (int jobs : {1, 4}) {
+    IngestOptions opts;
+    opts.jobs = jobs;
+    IngestResult r = ImportAll(*d, opts);
+    const EventColumns& e = r.store.events();
+    ASSERT_EQ(e.size(), 4u);
+    // Order: 100 (a), 150 (d, other kind), 200 (b), 300 (c).
+    EXPECT_EQ(e.start_us[0], 5001);
+    EXPECT_EQ(e.start_us[1], 4);
+    EXPECT_EQ(e.start_us[2], 5002);
+    EXPECT_EQ(e.start_us[3], 5003);
+    EXPECT_EQ(r.diagnostics.count(Issue::kNoBaseTime), 3);
+    EXPECT_EQ(r.diagnostics.count(Issue::kEmptyFile), 1);
+  }
+}
+
+TEST_F(ImportAllTempTest, UnreadableFileIsCountedAndOthersRead) {
+  Write("system/x/1594662600.algo-1.json",
+        R"({"Type":"cpu","Name":"cpu0","Dimension":"CPUUtilization","Value":1,"NodeId":"algo-1","Timestamp":1})"
+        "\n");
+  auto d = DiscoverInputs(root_.string());
+  ASSERT_TRUE(d.ok());
+  Discovery disc = *d;
+  InputFile missing = disc.files[0];
+  missing.path += ".gone";
+  missing.rel_path += ".gone";
+  disc.files.push_back(missing);
+  IngestResult r = ImportAll(disc, IngestOptions{});
+  EXPECT_EQ(r.store.system().size(), 1u);
+  EXPECT_EQ(r.diagnostics.count(Issue::kUnreadableFile), 1);
+  ASSERT_EQ(r.store.files().size(), 2u);
+  EXPECT_TRUE(r.store.files()[1].unreadable);
+}
+
+}  // namespace
+}  // namespace smr
