@@ -1,0 +1,168 @@
+// Our rule JSONs must have the shape of SageMaker's: every (key path, value
+// type) we write must occur in at least one real report of the same rule
+// (shared/real-reports/*/profiler-reports/<Rule>.json). Dynamic keys (node
+// and GPU ids, operator and phase names) are wildcards.
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "smr/rule.h"
+#include "src/rules/batch_size.h"
+#include "src/rules/low_gpu_utilization.h"
+#include "src/rules/max_initialization_time.h"
+#include "src/rules/overall_framework_metrics.h"
+#include "src/rules/overall_system_usage.h"
+#include "tests/testing/store_builder.h"
+
+namespace smr {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+// Which rule is being walked changes the wildcards: OverallFrameworkMetrics
+// keys its operator/phase dicts by free text; OverallSystemUsage writes
+// non-positive statistics as ints and others as floats, so its numbers are
+// compared as "number".
+struct WalkMode {
+  bool free_children = false;
+  bool merge_numbers = false;
+};
+
+WalkMode ModeFor(const std::string& rule) {
+  return {rule == "OverallFrameworkMetrics", rule == "OverallSystemUsage"};
+}
+
+std::string KeyPattern(const WalkMode& mode, const std::string& parent, const std::string& key) {
+  static const std::set<std::string> kFreeChildren = {
+      "ratio", "phase", "CPU", "CPU_total", "GPU", "GPU_total", "general", "horovod",
+      "forward_backward"};
+  if (mode.free_children && kFreeChildren.count(parent)) return "*";
+  if (std::regex_match(key, std::regex("algo-[0-9]+"))) return "<node>";
+  if (std::regex_match(key, std::regex("gpu[0-9]+"))) return "<gpu>";
+  if (std::regex_match(key, std::regex("gpu[0-9]+_memory"))) return "<gpu>_memory";
+  return key;
+}
+
+std::string TypeName(const WalkMode& mode, const Json& j) {
+  if (mode.merge_numbers && j.is_number()) return "number";
+  if (j.is_object()) return "object";
+  if (j.is_array()) return "array";
+  if (j.is_string()) return "string";
+  if (j.is_boolean()) return "bool";
+  if (j.is_number_float()) return "float";
+  if (j.is_number()) return "int";
+  return "null";
+}
+
+void Walk(const WalkMode& mode, const Json& j, const std::string& path,
+          const std::string& parent_key, std::set<std::string>* out) {
+  out->insert(path + ":" + TypeName(mode, j));
+  if (!j.is_object()) return;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    Walk(mode, it.value(), path + "/" + KeyPattern(mode, parent_key, it.key()), it.key(), out);
+  }
+}
+
+std::set<std::string> RealShapes(const std::string& rule, int* files) {
+  std::set<std::string> shapes;
+  *files = 0;
+  const fs::path root = fs::path(SMR_SHARED_DIR) / "real-reports";
+  if (!fs::exists(root)) return shapes;
+  for (const auto& dir : fs::directory_iterator(root)) {
+    const fs::path p = dir.path() / "profiler-reports" / (rule + ".json");
+    if (!fs::exists(p)) continue;
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    try {
+      Walk(ModeFor(rule), Json::parse(ss.str()), "", "", &shapes);
+      ++*files;
+    } catch (const std::exception&) {
+      ADD_FAILURE() << "cannot parse " << p;
+    }
+  }
+  return shapes;
+}
+
+// One node, one GPU, 4 cores; 3 windows of samples every 0.5 s; TRAIN and
+// EVAL steps with CPU/GPU operators and data loading.
+std::unique_ptr<testing::BuiltData> RealisticInput() {
+  testing::TestData d;
+  d.SystemFile("algo-1", 1000).FrameworkFile("1-algo-1", 1'000'000'000);
+  for (int i = 0; i < 360; ++i) {
+    const double ts = 1000.25 + 0.5 * i;
+    for (int c = 0; c < 4; ++c) {
+      d.Cpu("algo-1", "cpu" + std::to_string(c), ts, 10 + (i + c) % 30);
+      d.IoWait("algo-1", "cpu" + std::to_string(c), ts, i % 7 == 0 ? 3.5 : 0);
+    }
+    d.GpuUtil("algo-1", "gpu0", ts, i % 5 == 0 ? 40 : 2);
+    d.GpuMem("algo-1", "gpu0", ts, 20 + i % 3);
+    d.HostMem("algo-1", ts, 12.5);
+    d.NetRx("algo-1", ts, i % 2 ? 1000 : 0).NetTx("algo-1", ts, 10);
+  }
+  int64_t t = 1'020'000'000;
+  for (int s = 0; s < 100; ++s, t += 1'000'000) {
+    const char* mode = s < 80 ? "TRAIN" : "EVAL";
+    d.Step("algo-1-27", mode, s, t, t + 800'000);
+    d.Event("algo-1-27", "cpu_functions", "aten::conv2d", t + 1000, t + 400'000);
+    d.Event("algo-1-27", "cpu_functions", "aten::to", t + 400'000, t + 500'000);
+    d.Event("algo-1-27", "gpu_functions-dev:0", "volta_sgemm", t + 1000, t + 300'000);
+    d.Event("algo-1-27", "DataLoaderIter", "DataLoaderIter", t + 900'000, t + 950'000);
+  }
+  return d.Build();
+}
+
+void ExpectShapeMatches(Rule& rule) {
+  auto input = RealisticInput();
+  RuleResult r = rule.Evaluate(input->ctx());
+  std::set<std::string> ours;
+  Walk(ModeFor(std::string(rule.name())), Json::parse(RuleResultToJson(r)), "", "", &ours);
+  int files = 0;
+  std::set<std::string> real = RealShapes(std::string(rule.name()), &files);
+  if (files == 0) GTEST_SKIP() << "real reports not found under " << SMR_SHARED_DIR;
+  for (const std::string& shape : ours) {
+    EXPECT_TRUE(real.count(shape)) << rule.name() << ": " << shape << " never occurs in "
+                                   << files << " real reports";
+  }
+}
+
+TEST(SchemaTest, LowGpuUtilizationMatchesRealReports) {
+  LowGpuUtilizationRule rule({70, 10, 100, 200});
+  auto input = RealisticInput();
+  ASSERT_GT(rule.Evaluate(input->ctx()).triggered, 0);  // exercise Details
+  ExpectShapeMatches(rule);
+}
+
+TEST(SchemaTest, BatchSizeMatchesRealReports) {
+  BatchSizeParams p;
+  p.patience = 200;
+  p.window = 100;
+  BatchSizeRule rule(p);
+  auto input = RealisticInput();
+  ASSERT_GT(rule.Evaluate(input->ctx()).triggered, 0);
+  ExpectShapeMatches(rule);
+}
+
+TEST(SchemaTest, MaxInitializationTimeMatchesRealReports) {
+  MaxInitializationTimeRule rule;
+  ExpectShapeMatches(rule);
+}
+
+TEST(SchemaTest, OverallSystemUsageMatchesRealReports) {
+  OverallSystemUsageRule rule;
+  ExpectShapeMatches(rule);
+}
+
+TEST(SchemaTest, OverallFrameworkMetricsMatchesRealReports) {
+  OverallFrameworkMetricsRule rule;
+  ExpectShapeMatches(rule);
+}
+
+}  // namespace
+}  // namespace smr
