@@ -9,21 +9,23 @@
 // Each call uses its own ctemplate::TemplateCache, so RenderHtml is
 // re-entrant and never sees templates cached from another directory.
 
+#include <ctemplate/template_cache.h>
+#include <ctemplate/template_dictionary.h>
+#include <ctemplate/template_enums.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
-
-#include <fmt/format.h>
-
-#include <ctemplate/template_cache.h>
-#include <ctemplate/template_dictionary.h>
-#include <ctemplate/template_enums.h>
+#include <utility>
 
 #include "smr/render.h"
 #include "smr/report_model.h"
@@ -87,10 +89,11 @@ std::string Slug(std::string_view text) {
   return slug;
 }
 
-// Hands out unique anchors in document order (deterministic).
-class AnchorAllocator {
+// Per-page state, filled in document order so output is deterministic:
+// unique section anchors and a running chart number for SVG id prefixes.
+class PageState {
  public:
-  std::string Allocate(const Section& section) {
+  std::string AllocateAnchor(const Section& section) {
     std::string base = Slug(section.id);
     if (base.empty()) base = Slug(section.title);
     if (base.empty()) base = "section";
@@ -102,36 +105,124 @@ class AnchorAllocator {
     return anchor;
   }
 
+  std::string NextChartIdPrefix() { return fmt::format("chart{}-", ++charts_); }
+
  private:
   std::set<std::string> used_;
+  int charts_ = 0;
 };
 
-// Cairo's SVG writer emits an XML declaration, which has no place inside
-// an HTML body; everything from "<svg" on is kept as is.
-std::string_view StripXmlProlog(std::string_view svg) {
+// Rewrites one chart's SVG (cairo's SVG writer output) for inlining into a
+// page that holds many charts:
+// - drops the XML declaration, which has no place inside an HTML body;
+// - drops the xmlns declarations of the root element: the HTML parser puts
+//   inline <svg> and xlink:href in their namespaces by itself, and the page
+//   then carries no URL of any kind;
+// - renames every id (and every "#id" / url(#id) reference to it) to
+//   `prefix` + its rank of first definition. Ids must be unique in the
+//   page: cairo numbers glyphs and clips from 1 in each file, so two charts
+//   would otherwise both define id="glyph0-1" and the second would draw the
+//   first one's glyphs. Renumbering also makes the page deterministic,
+//   since cairo's "surfaceN" ids come from a process-wide counter.
+std::string InlineSvg(std::string_view svg, std::string_view prefix) {
   const std::size_t start = svg.find("<svg");
-  if (start == std::string_view::npos) return svg;
-  return svg.substr(start);
+  if (start == std::string_view::npos) return std::string();
+  std::string out(svg.substr(start));
+  // [begin, end) of the value of attribute `attr` (with its leading space
+  // and `="`) in the root <svg ...> tag, or npos.
+  auto root_value = [&out](std::string_view attr) {
+    const std::size_t root_end = out.find('>');
+    const std::size_t at = out.find(attr);
+    if (root_end == std::string::npos || at == std::string::npos ||
+        at > root_end) {
+      return std::pair(std::string::npos, std::string::npos);
+    }
+    const std::size_t begin = at + attr.size();
+    const std::size_t end = out.find('"', begin);
+    if (end == std::string::npos || end > root_end) {
+      return std::pair(std::string::npos, std::string::npos);
+    }
+    return std::pair(begin, end);
+  };
+  for (std::string_view attr : {" xmlns=\"", " xmlns:xlink=\""}) {
+    const auto [begin, end] = root_value(attr);
+    if (begin == std::string::npos) continue;
+    out.erase(begin - attr.size(), end + 1 - (begin - attr.size()));
+  }
+  std::map<std::string, std::string, std::less<>> renamed;
+  constexpr std::string_view kIdAttr = " id=\"";
+  for (std::size_t pos = out.find(kIdAttr); pos != std::string::npos;
+       pos = out.find(kIdAttr, pos + kIdAttr.size())) {
+    const std::size_t begin = pos + kIdAttr.size();
+    const std::size_t end = out.find('"', begin);
+    if (end == std::string::npos) break;
+    renamed.emplace(out.substr(begin, end - begin),
+                    fmt::format("{}{}", prefix, renamed.size() + 1));
+  }
+
+  // One pass over the markup; each pattern is followed by an id that ends
+  // at `terminator`. References to ids this chart does not define are kept.
+  struct IdSite {
+    std::string_view pattern;
+    char terminator;
+  };
+  constexpr IdSite kSites[] = {{kIdAttr, '"'},
+                               {"href=\"#", '"'},
+                               {"url(#", ')'},
+                               {"aria-labelledby=\"", '"'},
+                               {"aria-describedby=\"", '"'}};
+  std::string result;
+  result.reserve(out.size());
+  std::size_t i = 0;
+  while (i < out.size()) {
+    const IdSite* site = nullptr;
+    for (const IdSite& candidate : kSites) {
+      if (out.compare(i, candidate.pattern.size(), candidate.pattern) == 0) {
+        site = &candidate;
+        break;
+      }
+    }
+    if (site == nullptr) {
+      result.push_back(out[i++]);
+      continue;
+    }
+    const std::size_t begin = i + site->pattern.size();
+    const std::size_t end = out.find(site->terminator, begin);
+    if (end == std::string::npos) {
+      result.append(out, i, std::string::npos);
+      break;
+    }
+    result.append(site->pattern);
+    // aria-* hold space-separated id lists; the other sites hold one id.
+    std::string_view names(out.data() + begin, end - begin);
+    while (!names.empty()) {
+      const std::size_t space = names.find(' ');
+      const std::string_view name = names.substr(0, space);
+      const auto it = renamed.find(name);
+      result.append(it != renamed.end() ? std::string_view(it->second) : name);
+      if (space == std::string_view::npos) break;
+      result.push_back(' ');
+      names.remove_prefix(space + 1);
+    }
+    i = end;
+  }
+  return result;
 }
 
-void FillChart(const Chart& chart, ctemplate::TemplateDictionary* dict) {
+void FillChart(const Chart& chart, PageState* page,
+               ctemplate::TemplateDictionary* dict) {
   dict->SetFilename(kChartTemplate);
-  const std::string title = chart.title.empty() ? "Chart" : chart.title;
-  dict->SetValue("TITLE", title);
+  dict->SetValue("TITLE", chart.title.empty() ? "Chart" : chart.title);
   // A chart that cannot be drawn must not cost the reader the whole page:
   // it becomes a placeholder box naming the chart.
   StatusOr<std::string> svg = RenderChartSvg(chart);
-  if (svg.ok()) {
-    std::string_view markup = StripXmlProlog(*svg);
-    if (markup.rfind("<svg", 0) == 0) {
-      ctemplate::TemplateDictionary* svg_dict =
-          dict->AddSectionDictionary("SVG");
-      svg_dict->SetValue("MARKUP", ctemplate::TemplateString(
-                                       markup.data(), markup.size()));
-      return;
-    }
+  std::string markup;
+  if (svg.ok()) markup = InlineSvg(*svg, page->NextChartIdPrefix());
+  if (markup.empty()) {
+    dict->ShowSection("PLACEHOLDER");
+    return;
   }
-  dict->ShowSection("PLACEHOLDER");
+  dict->AddSectionDictionary("SVG")->SetValue("MARKUP", markup);
 }
 
 void FillTable(const Table& table, ctemplate::TemplateDictionary* dict) {
@@ -165,7 +256,8 @@ void FillTable(const Table& table, ctemplate::TemplateDictionary* dict) {
   }
 }
 
-void FillBlock(const Block& block, ctemplate::TemplateDictionary* dict) {
+void FillBlock(const Block& block, PageState* page,
+               ctemplate::TemplateDictionary* dict) {
   switch (block.kind) {
     case BlockKind::kParagraph:
       dict->SetValueAndShowSection("TEXT", block.text, "PARAGRAPH");
@@ -189,20 +281,23 @@ void FillBlock(const Block& block, ctemplate::TemplateDictionary* dict) {
       break;
     }
     case BlockKind::kTable:
-      FillTable(block.table, dict->AddSectionDictionary("TABLE")
-                                 ->AddIncludeDictionary("TABLE_BODY"));
+      FillTable(block.table,
+                dict->AddSectionDictionary("TABLE")->AddIncludeDictionary(
+                    "TABLE_BODY"));
       break;
     case BlockKind::kChart:
-      FillChart(block.chart, dict->AddSectionDictionary("CHART")
-                                 ->AddIncludeDictionary("CHART_BODY"));
+      FillChart(block.chart, page,
+                dict->AddSectionDictionary("CHART")->AddIncludeDictionary(
+                    "CHART_BODY"));
       break;
     case BlockKind::kCharts: {
       if (block.charts.empty()) break;
       ctemplate::TemplateDictionary* row =
           dict->AddSectionDictionary("CHART_ROW");
       for (const Chart& chart : block.charts) {
-        FillChart(chart, row->AddSectionDictionary("ROW_ITEM")
-                             ->AddIncludeDictionary("CHART_BODY"));
+        FillChart(chart, page,
+                  row->AddSectionDictionary("ROW_ITEM")
+                      ->AddIncludeDictionary("CHART_BODY"));
       }
       break;
     }
@@ -212,11 +307,11 @@ void FillBlock(const Block& block, ctemplate::TemplateDictionary* dict) {
 // `depth` 0 = top-level section. Headings follow nesting depth (h2, h3, ...)
 // so the outline stays valid even if a model's `level` disagrees; `toc`
 // receives entries for the first two levels only.
-void FillSection(const Section& section, int depth, AnchorAllocator* anchors,
+void FillSection(const Section& section, int depth, PageState* page,
                  ctemplate::TemplateDictionary* toc,
                  ctemplate::TemplateDictionary* dict) {
   dict->SetFilename(kSectionTemplate);
-  const std::string anchor = anchors->Allocate(section);
+  const std::string anchor = page->AllocateAnchor(section);
   const int level = std::min(2 + depth, kMaxHeadingLevel);
   dict->SetValue("ANCHOR", anchor);
   dict->SetValue("TITLE", section.title);
@@ -226,7 +321,8 @@ void FillSection(const Section& section, int depth, AnchorAllocator* anchors,
   ctemplate::TemplateDictionary* sub_toc = nullptr;
   if (toc != nullptr) {
     const char* entry_name = depth == 0 ? "TOC_ENTRY" : "TOC_SUB_ENTRY";
-    ctemplate::TemplateDictionary* entry = toc->AddSectionDictionary(entry_name);
+    ctemplate::TemplateDictionary* entry =
+        toc->AddSectionDictionary(entry_name);
     entry->SetValue("ANCHOR", anchor);
     entry->SetValue("TITLE", section.title);
     if (depth == 0 && !section.subsections.empty()) {
@@ -235,10 +331,10 @@ void FillSection(const Section& section, int depth, AnchorAllocator* anchors,
   }
 
   for (const Block& block : section.blocks) {
-    FillBlock(block, dict->AddSectionDictionary("BLOCK"));
+    FillBlock(block, page, dict->AddSectionDictionary("BLOCK"));
   }
   for (const Section& sub : section.subsections) {
-    FillSection(sub, depth + 1, anchors, sub_toc,
+    FillSection(sub, depth + 1, page, sub_toc,
                 dict->AddSectionDictionary("SUBSECTION")
                     ->AddIncludeDictionary("SUBSECTION_BODY"));
   }
@@ -307,13 +403,13 @@ StatusOr<std::string> RenderHtml(const ReportModel& model,
     }
   }
 
-  AnchorAllocator anchors;
+  PageState page;
   ctemplate::TemplateDictionary* toc =
       model.sections.empty() ? nullptr : dict.AddSectionDictionary("TOC");
   for (const Section& section : model.sections) {
-    FillSection(section, /*depth=*/0, &anchors, toc,
-                dict.AddSectionDictionary("SECTION")
-                    ->AddIncludeDictionary("SECTION_BODY"));
+    FillSection(section, /*depth=*/0, &page, toc,
+                dict.AddSectionDictionary("SECTION")->AddIncludeDictionary(
+                    "SECTION_BODY"));
   }
 
   ctemplate::TemplateCache cache;
@@ -322,8 +418,8 @@ StatusOr<std::string> RenderHtml(const ReportModel& model,
         fmt::format("cannot use html template directory {}", dir.string()));
   }
   std::string html;
-  if (!cache.ExpandWithData(kPageTemplate, ctemplate::STRIP_BLANK_LINES,
-                            &dict, /*per_expand_data=*/nullptr, &html)) {
+  if (!cache.ExpandWithData(kPageTemplate, ctemplate::STRIP_BLANK_LINES, &dict,
+                            /*per_expand_data=*/nullptr, &html)) {
     return Status::Error(fmt::format(
         "expanding html template {}: syntax error or unreadable include "
         "(see ctemplate message above)",

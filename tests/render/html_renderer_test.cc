@@ -1,16 +1,18 @@
 // RenderHtml: structure of the page, escaping of every model string,
 // self-containment, error handling and determinism.
 
+#include <gtest/gtest.h>
+
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <gtest/gtest.h>
-
+#include "render/sample_model.h"
 #include "smr/render.h"
 #include "smr/report_model.h"
 
@@ -70,22 +72,27 @@ ReportModel MakeModel() {
   m.subtitle = "Training job pytorch-mnist-2023";
   m.input_dir = "/data/run-1";
   m.generated_by = "sm-report 0.1.0";
-  m.overview = {{"Job duration", "1079 s"}, {"Nodes", "2"}, {"Rules triggered", "3 of 9"}};
+  m.overview = {{"Job duration", "1079 s"},
+                {"Nodes", "2"},
+                {"Rules triggered", "3 of 9"}};
 
   Section summary;
   summary.id = "training-job-summary";
   summary.title = "Training job summary";
-  summary.blocks.push_back(Paragraph("Your training job ran for 1079 seconds."));
+  summary.blocks.push_back(
+      Paragraph("Your training job ran for 1079 seconds."));
   Block kv;
   kv.kind = BlockKind::kKeyValues;
-  kv.key_values = {{"Start time", "10:02:11 03/14/2023"}, {"Initialization", "15 %"}};
+  kv.key_values = {{"Start time", "10:02:11 03/14/2023"},
+                   {"Initialization", "15 %"}};
   summary.blocks.push_back(kv);
   Block pie;
   pie.kind = BlockKind::kChart;
   pie.chart.kind = ChartKind::kPie;
   pie.chart.id = "job-phases";
   pie.chart.title = "Job phases";
-  pie.chart.slices = {{"Initialization", 15}, {"Training loop", 84}, {"Finalization", 1}};
+  pie.chart.slices = {
+      {"Initialization", 15}, {"Training loop", 84}, {"Finalization", 1}};
   summary.blocks.push_back(pie);
 
   Section usage;
@@ -100,10 +107,12 @@ ReportModel MakeModel() {
                       {"algo-2", "GPU", "98.00", "12.50"}};
   table.table.highlight_rows = {1};
   usage.blocks.push_back(table);
-  usage.blocks.push_back(Note(Severity::kInfo, "Percentiles over the whole job."));
+  usage.blocks.push_back(
+      Note(Severity::kInfo, "Percentiles over the whole job."));
   usage.blocks.push_back(Note(Severity::kOk, "CPU is well utilized."));
   usage.blocks.push_back(Note(Severity::kWarning, "GPU p95 is below 70 %."));
-  usage.blocks.push_back(Note(Severity::kIssue, "Node algo-2 is underutilized."));
+  usage.blocks.push_back(
+      Note(Severity::kIssue, "Node algo-2 is underutilized."));
 
   Section gpu;
   gpu.id = "gpu-utilization-analysis";
@@ -323,8 +332,8 @@ TEST(HtmlRendererTest, HostileStringsAreEscapedInEveryField) {
   // caption, header and cell; chart titles are in aria-labels/placeholders.
   EXPECT_GE(Count(html, "&lt;script&gt;alert(1)&lt;/script&gt;"), 10u);
   EXPECT_GE(Count(html, "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), 6u);
-  // Anchors derived from hostile ids are plain slugs.
-  const std::regex href("href=\"#([^\"]*)\"");
+  // Section anchors derived from hostile ids are plain slugs.
+  const std::regex href(R"re(<a (?:class="anchor" )?href="#([^"]*)")re");
   int anchors = 0;
   for (auto it = std::sregex_iterator(html.begin(), html.end(), href);
        it != std::sregex_iterator(); ++it, ++anchors) {
@@ -334,12 +343,99 @@ TEST(HtmlRendererTest, HostileStringsAreEscapedInEveryField) {
   EXPECT_EQ(anchors, 4);  // 2 sections x (contents + heading self-link)
 }
 
+// Escapes the five HTML-special characters the way a reader's browser must
+// see them as text (independent of the renderer's code path).
+std::string HtmlText(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// The shared representative model (every block and chart kind, a long
+// table, hostile strings) renders with every section reachable from the
+// contents and no raw markup from the input.
+TEST(HtmlRendererTest, SampleReportHasEverySectionAndNoRawInputMarkup) {
+  const ReportModel model = testing_sample::SampleReportModel();
+  const std::string html = Render(model);
+  ASSERT_FALSE(html.empty());
+  std::vector<const Section*> sections;
+  for (const Section& s : model.sections) {
+    sections.push_back(&s);
+    for (const Section& sub : s.subsections) sections.push_back(&sub);
+  }
+  for (const Section* s : sections) {
+    SCOPED_TRACE(s->id);
+    EXPECT_NE(html.find("id=\"" + s->id + "\""), std::string::npos);
+    EXPECT_NE(
+        html.find("<a href=\"#" + s->id + "\">" + HtmlText(s->title) + "</a>"),
+        std::string::npos);
+    EXPECT_NE(html.find(HtmlText(s->title) + "<a class=\"anchor\""),
+              std::string::npos);
+  }
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<b>"), std::string::npos);
+  EXPECT_NE(html.find(HtmlText(testing_sample::kHostile)), std::string::npos);
+  // The 120-row table: every row present, highlighted rows 7, 47, 87.
+  EXPECT_EQ(Count(html, "<tr class=\"hl\">"), 3u + 1u);  // + node table
+  EXPECT_NE(html.find("<td class=\"num\">119</td>"), std::string::npos);
+}
+
 TEST(HtmlRendererTest, PageReferencesNoExternalResource) {
   const std::string html = Render(MakeModel());
   for (const char* needle :
-       {"http://", "https://", "src=", "<link", "@import", "url(", "<script",
-        "<iframe", "<object", "<embed"}) {
+       {"http://", "https://", "src=", "<link", "@import", "<script", "<iframe",
+        "<object", "<embed", "xmlns"}) {
     EXPECT_EQ(html.find(needle), std::string::npos) << needle;
+  }
+  // url(...) only as a reference to an element of the page (SVG clips).
+  EXPECT_FALSE(std::regex_search(html, std::regex(R"(url\((?!#))")));
+}
+
+// Charts are drawn as separate SVG documents that each number their ids
+// from 1; inlined side by side they must not share ids (even when two
+// charts share a Chart::id), and every id reference must resolve inside
+// the page.
+TEST(HtmlRendererTest, IdsAreUniqueAndEveryFragmentReferenceResolves) {
+  ReportModel m = MakeModel();
+  Block more;
+  more.kind = BlockKind::kCharts;
+  more.charts = {LineChart("same", "Step durations"),
+                 LineChart("same", "Workload")};
+  m.sections[0].blocks.push_back(more);
+  const std::string html = Render(m);
+  std::set<std::string> ids;
+  const std::regex id_attr(R"re( id="([^"]*)")re");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), id_attr);
+       it != std::sregex_iterator(); ++it) {
+    EXPECT_TRUE(ids.insert((*it)[1].str()).second)
+        << "duplicate id " << (*it)[1].str();
+  }
+  const std::regex ref(
+      R"re((?:href="#|url\(#|aria-labelledby="|aria-describedby=")([^")]*))re");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), ref);
+       it != std::sregex_iterator(); ++it) {
+    EXPECT_EQ(ids.count((*it)[1].str()), 1u)
+        << "dangling reference #" << (*it)[1].str();
   }
 }
 
