@@ -97,9 +97,13 @@ Issue ToIssue(LineError e) {
   }
 }
 
-// Reads a required number. NaN/Infinity are not JSON, so they are detected
-// from the raw token before simdjson rejects them.
+// Reads a required number. On failure the raw token tells why: NaN and
+// Infinity are not JSON, so simdjson rejects them like any other junk.
 LineError ReadNumber(od::value v, double* out) {
+  simdjson::error_code err = v.get_double().get(*out);
+  if (!err) {
+    return std::isfinite(*out) ? LineError::kNone : LineError::kNonFinite;
+  }
   std::string_view tok = v.raw_json_token();
   if (tok.empty()) return LineError::kMalformed;
   char c = tok[0];
@@ -109,17 +113,18 @@ LineError ReadNumber(od::value v, double* out) {
     return LineError::kNonFinite;
   }
   if (c != '-' && (c < '0' || c > '9')) return LineError::kBadType;
-  simdjson::error_code err = v.get_double().get(*out);
-  if (err) {
-    // Out-of-range literals (1e999) are non-finite; anything else is junk.
-    char buf[64];
-    size_t n = tok.size() < sizeof(buf) - 1 ? tok.size() : sizeof(buf) - 1;
-    std::memcpy(buf, tok.data(), n);
-    buf[n] = '\0';
-    double d = std::strtod(buf, nullptr);
-    return std::isinf(d) ? LineError::kNonFinite : LineError::kMalformed;
+  // Out-of-range literals (1e999) are non-finite; anything else is junk.
+  char buf[64];
+  size_t n = 0;
+  while (n < tok.size() && n < sizeof(buf) - 1 &&
+         (tok[n] == '-' || tok[n] == '+' || tok[n] == '.' || tok[n] == 'e' ||
+          tok[n] == 'E' || (tok[n] >= '0' && tok[n] <= '9'))) {
+    buf[n] = tok[n];
+    ++n;
   }
-  return std::isfinite(*out) ? LineError::kNone : LineError::kNonFinite;
+  buf[n] = '\0';
+  double d = std::strtod(buf, nullptr);
+  return std::isinf(d) ? LineError::kNonFinite : LineError::kMalformed;
 }
 
 // Reads a string field; `null` is accepted only where `null_ok`.
