@@ -1,9 +1,166 @@
+// RenderChartSvg: one chart as an inline-embeddable <svg> element.
+//
+// cairo writes a standalone SVG document; we make it safe to inline several
+// of them in one HTML page: the XML declaration is dropped, every element id
+// cairo emits (glyph0-1, clip1, surface5, ...) is prefixed with the chart id
+// so ids stay unique across charts, and an accessible <title> is added.
+// Text is drawn by pango and reaches the SVG as glyph outlines, so no input
+// string appears in the output except the escaped title.
+#include <cairo-svg.h>
+#include <cairo.h>
+
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <string>
+
 #include "smr/render.h"
+#include "src/render/cairo_handles.h"
+#include "src/render/chart_painter.h"
 
 namespace smr {
+namespace {
 
-StatusOr<std::string> RenderChartSvg(const Chart&) {
-  return Status::Error("svg charts not implemented yet");
+cairo_status_t AppendToString(void* closure, const unsigned char* data,
+                              unsigned int length) {
+  static_cast<std::string*>(closure)->append(
+      reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+std::string EscapeXml(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    switch (ch) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += ch;
+    }
+  }
+  return out;
+}
+
+// Id prefix: [A-Za-z0-9_-] from the chart id, starting with a letter.
+std::string IdPrefix(const std::string& chart_id) {
+  std::string out = "chart-";
+  for (char ch : chart_id) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+    out += ok ? ch : '_';
+  }
+  return out + "-";
+}
+
+// Rewrites every id definition (id="X") and reference (href="#X", url(#X))
+// to prefix + a number in order of first appearance. Renumbering (not just
+// prefixing) matters for determinism: cairo names some elements after
+// process-wide surface counters ("surface6" on the second render).
+std::string RenumberIds(const std::string& svg, const std::string& prefix) {
+  static constexpr const char* kOpeners[] = {"id=\"", "href=\"#", "url(#"};
+  std::map<std::string, int> ids;  // old name -> number
+  std::string out;
+  out.reserve(svg.size() + svg.size() / 8);
+  size_t pos = 0;
+  // Next hit per opener, recomputed only once passed (keeps this linear).
+  size_t next[3] = {0, 0, 0};
+  for (int i = 0; i < 3; ++i) next[i] = svg.find(kOpeners[i]);
+  while (pos < svg.size()) {
+    size_t best = std::string::npos;
+    size_t best_len = 0;
+    for (int i = 0; i < 3; ++i) {
+      if (next[i] != std::string::npos && next[i] < pos) {
+        next[i] = svg.find(kOpeners[i], pos);
+      }
+      if (next[i] < best) {
+        best = next[i];
+        best_len = std::strlen(kOpeners[i]);
+      }
+    }
+    if (best == std::string::npos) break;
+    const size_t name_begin = best + best_len;
+    const size_t name_end = svg.find_first_of("\")", name_begin);
+    if (name_end == std::string::npos) break;
+    const std::string name = svg.substr(name_begin, name_end - name_begin);
+    const auto it =
+        ids.emplace(name, static_cast<int>(ids.size()) + 1).first;
+    out.append(svg, pos, name_begin - pos);
+    out += prefix + std::to_string(it->second);
+    pos = name_end;
+  }
+  out.append(svg, pos, std::string::npos);
+  return out;
+}
+
+}  // namespace
+
+StatusOr<std::string> RenderChartSvg(const Chart& chart) {
+  const double w = std::isfinite(chart.width) && chart.width >= 16
+                       ? chart.width
+                       : 900;
+  const double h = std::isfinite(chart.height) && chart.height >= 16
+                       ? chart.height
+                       : 300;
+  std::string svg;
+  {
+    CairoSurfacePtr surface(
+        cairo_svg_surface_create_for_stream(AppendToString, &svg, w, h));
+    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
+      return Status::Error("cannot create SVG surface: " +
+                           std::string(cairo_status_to_string(
+                               cairo_surface_status(surface.get()))));
+    }
+    cairo_svg_surface_restrict_to_version(surface.get(), CAIRO_SVG_VERSION_1_1);
+    cairo_svg_surface_set_document_unit(surface.get(), CAIRO_SVG_UNIT_PX);
+    CairoPtr cr(cairo_create(surface.get()));
+    PaintChart(cr.get(), chart, 0, 0, w, h);
+    const cairo_status_t st = cairo_status(cr.get());
+    cr.reset();
+    cairo_surface_finish(surface.get());
+    const cairo_status_t sst = cairo_surface_status(surface.get());
+    if (st != CAIRO_STATUS_SUCCESS || sst != CAIRO_STATUS_SUCCESS) {
+      return Status::Error(
+          "SVG rendering failed: " +
+          std::string(cairo_status_to_string(st != CAIRO_STATUS_SUCCESS ? st
+                                                                        : sst)));
+    }
+  }
+
+  // Drop the XML declaration (invalid inside HTML).
+  const size_t start = svg.find("<svg");
+  if (start == std::string::npos) {
+    return Status::Error("SVG rendering produced no <svg> element");
+  }
+  svg.erase(0, start);
+
+  // Every id in the document is cairo's; renumber them all consistently.
+  const std::string prefix = IdPrefix(chart.id);
+  svg = RenumberIds(svg, prefix);
+
+  // Accessible name: role on the root element, <title> as its first child.
+  const size_t tag_end = svg.find('>');
+  if (tag_end == std::string::npos) {
+    return Status::Error("SVG rendering produced a malformed <svg> element");
+  }
+  const std::string title_id = prefix + "title";
+  svg.insert(tag_end + 1, "\n<title id=\"" + title_id + "\">" +
+                              EscapeXml(chart.title) + "</title>");
+  svg.insert(tag_end, " role=\"img\" aria-labelledby=\"" + title_id + "\"");
+  return svg;
 }
 
 }  // namespace smr

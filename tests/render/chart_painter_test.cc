@@ -1,0 +1,279 @@
+#include "src/render/chart_painter.h"
+
+#include <cairo.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "render/sample_model.h"
+
+namespace smr {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+TEST(NiceStepTest, RoundsUpToOneTwoFiveTimesPowerOfTen) {
+  EXPECT_DOUBLE_EQ(NiceStepAtLeast(19.4), 20);
+  EXPECT_DOUBLE_EQ(NiceStepAtLeast(1), 1);
+  EXPECT_DOUBLE_EQ(NiceStepAtLeast(7), 10);
+  EXPECT_DOUBLE_EQ(NiceStepAtLeast(0.3), 0.5);
+  EXPECT_DOUBLE_EQ(NiceStepAtLeast(0.2), 0.2);  // 0.2/0.1 is not exactly 2
+  EXPECT_DOUBLE_EQ(NiceStepAtLeast(450), 500);
+  EXPECT_DOUBLE_EQ(NiceStepAtLeast(0), 1);
+  EXPECT_DOUBLE_EQ(NiceStepAtLeast(kNaN), 1);
+}
+
+TEST(NiceTicksTest, WidensToStepMultiples) {
+  const Ticks t = NiceTicks(0, 97, 5);
+  EXPECT_DOUBLE_EQ(t.step, 20);
+  EXPECT_DOUBLE_EQ(t.lo, 0);
+  EXPECT_DOUBLE_EQ(t.hi, 100);
+  EXPECT_EQ(t.values, (std::vector<double>{0, 20, 40, 60, 80, 100}));
+}
+
+TEST(NiceTicksTest, NegativeRangeIncludesZero) {
+  const Ticks t = NiceTicks(-3, 7, 5);
+  EXPECT_DOUBLE_EQ(t.step, 2);
+  EXPECT_EQ(t.values, (std::vector<double>{-4, -2, 0, 2, 4, 6, 8}));
+}
+
+TEST(NiceTicksTest, EqualBoundsArePadded) {
+  // 5..5 -> 4.5..5.5 (10% of 5), raw step 0.25 -> 0.5.
+  const Ticks t = NiceTicks(5, 5, 4);
+  EXPECT_DOUBLE_EQ(t.step, 0.5);
+  ASSERT_EQ(t.values.size(), 3u);
+  EXPECT_DOUBLE_EQ(t.values[0], 4.5);
+  EXPECT_DOUBLE_EQ(t.values[2], 5.5);
+  // 0..0 -> -1..1.
+  const Ticks z = NiceTicks(0, 0, 4);
+  EXPECT_DOUBLE_EQ(z.lo, -1);
+  EXPECT_DOUBLE_EQ(z.hi, 1);
+}
+
+TEST(NiceTicksTest, NonFiniteInputGivesUnitRange) {
+  const Ticks t = NiceTicks(kNaN, kInf, 5);
+  EXPECT_DOUBLE_EQ(t.lo, 0);
+  EXPECT_DOUBLE_EQ(t.hi, 1);
+  EXPECT_DOUBLE_EQ(t.step, 0.2);
+}
+
+TEST(InnerTicksTest, KeepsRangeAndListsInsideTicks) {
+  const Ticks t = InnerTicks(0, 3600, 4);  // raw 900 -> 1000
+  EXPECT_DOUBLE_EQ(t.lo, 0);
+  EXPECT_DOUBLE_EQ(t.hi, 3600);
+  EXPECT_EQ(t.values, (std::vector<double>{0, 1000, 2000, 3000}));
+  const Ticks u = InnerTicks(3, 97, 4);  // raw 23.5 -> 50
+  EXPECT_EQ(u.values, (std::vector<double>{50}));
+}
+
+TEST(TimeTicksTest, UsesClockStepsAlignedToUtc) {
+  // One hour from 22:13:20 UTC, 6 intervals: raw 600 s -> 10 min steps from
+  // 22:20 to 23:10.
+  const Ticks t = TimeTicks(1700000000, 1700003600, 6);
+  EXPECT_DOUBLE_EQ(t.step, 600);
+  ASSERT_EQ(t.values.size(), 6u);
+  EXPECT_DOUBLE_EQ(t.values.front(), 1700000400);
+  EXPECT_DOUBLE_EQ(t.values.back(), 1700003400);
+  EXPECT_EQ(FormatUtcTick(t.values.front(), t.step, false), "22:20");
+  EXPECT_EQ(FormatUtcTick(t.values.back(), t.step, true), "11-14 23:10");
+  // 7 minutes / 5 -> raw 84 s -> 2 min.
+  EXPECT_DOUBLE_EQ(TimeTicks(0, 420, 5).step, 120);
+  // Three days / 4 -> raw 64800 s -> 86400 (one day).
+  EXPECT_DOUBLE_EQ(TimeTicks(0, 3 * 86400, 4).step, 86400);
+}
+
+TEST(TimeFormatTest, FormatsUtc) {
+  EXPECT_EQ(FormatUtcDate(1700000000), "2023-11-14");
+  EXPECT_EQ(FormatUtcTick(1700000000, 30, false), "22:13:20");
+  EXPECT_EQ(FormatUtcTick(0, 3600, false), "00:00");
+  EXPECT_EQ(FormatUtcTick(kNaN, 60, false), "");
+}
+
+TEST(FormatTickValueTest, DecimalsFollowStepAndSuffixesScale) {
+  EXPECT_EQ(FormatTickValue(0.5, 0.5), "0.5");
+  EXPECT_EQ(FormatTickValue(3, 1), "3");
+  EXPECT_EQ(FormatTickValue(0.25, 0.05), "0.25");
+  EXPECT_EQ(FormatTickValue(20000, 10000), "20k");
+  EXPECT_EQ(FormatTickValue(2e6, 1e6), "2M");
+  EXPECT_EQ(FormatTickValue(3e9, 1e9), "3G");
+  EXPECT_EQ(FormatTickValue(4000, 2000), "4000");
+  // Accumulated error around zero must not print "-0".
+  EXPECT_EQ(FormatTickValue(-1e-17, 0.1), "0.0");
+}
+
+TEST(LinearScaleTest, MapsDomainOntoRange) {
+  const LinearScale y{0, 100, 200, 0};  // y axis grows upward
+  EXPECT_DOUBLE_EQ(y.Map(0), 200);
+  EXPECT_DOUBLE_EQ(y.Map(25), 150);
+  EXPECT_DOUBLE_EQ(y.Map(100), 0);
+  const LinearScale flat{5, 5, 10, 30};
+  EXPECT_DOUBLE_EQ(flat.Map(5), 20);
+}
+
+TEST(DownsampleMinMaxTest, KeepsMinAndMaxPerBucketInXOrder) {
+  // 12 points over [0, 12), 3 buckets of width 4.
+  const std::vector<double> ys = {5, 1, 9, 4, 3, 3, 3, 3, 7, 2, 8, 0};
+  std::vector<ChartPoint> pts;
+  for (size_t i = 0; i < ys.size(); ++i) pts.push_back({double(i), ys[i]});
+  const std::vector<ChartPoint> out = DownsampleMinMax(pts, 0, 12, 3);
+  // Bucket 0: min (1,1), max (2,9). Bucket 1: flat -> (4,3).
+  // Bucket 2: max (10,8), min (11,0).
+  const std::vector<std::pair<double, double>> want = {
+      {1, 1}, {2, 9}, {4, 3}, {10, 8}, {11, 0}};
+  ASSERT_EQ(out.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_DOUBLE_EQ(out[i].x, want[i].first) << i;
+    EXPECT_DOUBLE_EQ(out[i].y, want[i].second) << i;
+  }
+}
+
+TEST(DownsampleMinMaxTest, DropsNonFiniteAndKeepsSmallSeries) {
+  const std::vector<ChartPoint> pts = {
+      {0, 1}, {1, kNaN}, {2, 3}, {kInf, 4}, {4, 5}};
+  const std::vector<ChartPoint> out = DownsampleMinMax(pts, 0, 4, 100);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_DOUBLE_EQ(out[1].x, 2);
+}
+
+TEST(DownsampleMinMaxTest, HugeSeriesShrinksAndKeepsExtremes) {
+  std::vector<ChartPoint> pts;
+  for (int i = 0; i < 100000; ++i) {
+    pts.push_back({double(i), std::sin(i * 0.01) * 10});
+  }
+  pts[31337].y = 1000;
+  pts[77777].y = -1000;
+  const std::vector<ChartPoint> out = DownsampleMinMax(pts, 0, 99999, 500);
+  EXPECT_LE(out.size(), 1000u);
+  EXPECT_GE(out.size(), 500u);
+  double lo = 0, hi = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    lo = std::min(lo, out[i].y);
+    hi = std::max(hi, out[i].y);
+    if (i > 0) {
+      EXPECT_LT(out[i - 1].x, out[i].x);
+    }
+  }
+  EXPECT_DOUBLE_EQ(lo, -1000);
+  EXPECT_DOUBLE_EQ(hi, 1000);
+}
+
+TEST(PaletteTest, WrapsAndClampsNegativeIndices) {
+  EXPECT_EQ(PaletteColor(-1).r, PaletteColor(0).r);
+  EXPECT_EQ(PaletteColor(PaletteSize()).b, PaletteColor(0).b);
+  EXPECT_NE(PaletteColor(0).r, PaletteColor(1).r);
+}
+
+// Paints into an ARGB image and returns pixels; the data pointer stays valid
+// while `surface` lives.
+struct Raster {
+  cairo_surface_t* surface = nullptr;
+  explicit Raster(const Chart& c, int w = 600, int h = 300) {
+    surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t* cr = cairo_create(surface);
+    PaintChart(cr, c, 0, 0, w, h);
+    EXPECT_EQ(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+    cairo_destroy(cr);
+    cairo_surface_flush(surface);
+  }
+  ~Raster() { cairo_surface_destroy(surface); }
+  // Number of pixels within `tol` of colour `c`.
+  int CountNear(Rgb c, int tol = 24) const {
+    const unsigned char* data = cairo_image_surface_get_data(surface);
+    const int stride = cairo_image_surface_get_stride(surface);
+    int n = 0;
+    for (int y = 0; y < cairo_image_surface_get_height(surface); ++y) {
+      const uint32_t* row = reinterpret_cast<const uint32_t*>(data + y * stride);
+      for (int x = 0; x < cairo_image_surface_get_width(surface); ++x) {
+        const int r = (row[x] >> 16) & 0xff, g = (row[x] >> 8) & 0xff,
+                  b = row[x] & 0xff;
+        if (std::abs(r - int(c.r * 255)) <= tol &&
+            std::abs(g - int(c.g * 255)) <= tol &&
+            std::abs(b - int(c.b * 255)) <= tol) {
+          ++n;
+        }
+      }
+    }
+    return n;
+  }
+  int NonWhite() const {
+    return 600 * 300 - CountNear({1, 1, 1}, 3);
+  }
+};
+
+TEST(PaintChartTest, LineSeriesUsesItsPaletteColour) {
+  Chart c;
+  c.kind = ChartKind::kLine;
+  ChartSeries s;
+  s.color = 5;  // vermillion
+  for (int i = 0; i < 100; ++i) s.points.push_back({double(i), double(i % 7)});
+  c.series.push_back(s);
+  Raster r(c);
+  EXPECT_GT(r.CountNear(PaletteColor(5)), 100);
+  EXPECT_EQ(r.CountNear(PaletteColor(0), 10), 0);  // no other series colour
+}
+
+TEST(PaintChartTest, EveryKindPaintsSomething) {
+  using namespace testing_sample;
+  for (const Chart& c : {SampleLineChart(500), SampleBoxChart(),
+                         SamplePieChart(), SampleBarChart(),
+                         SampleHistogramChart()}) {
+    Raster r(c);
+    EXPECT_GT(r.NonWhite(), 2000) << c.id;
+  }
+}
+
+TEST(PaintChartTest, EmptyAndDegenerateChartsDoNotCrash) {
+  for (ChartKind k : {ChartKind::kLine, ChartKind::kBox, ChartKind::kPie,
+                      ChartKind::kBar, ChartKind::kHistogram}) {
+    Chart empty;
+    empty.kind = k;
+    Raster r(empty);
+    EXPECT_GT(r.NonWhite(), 0);  // the "No data" text
+  }
+  Chart single;
+  single.kind = ChartKind::kLine;
+  single.series.push_back({"one", {{5, 5}}, -1});
+  single.series.push_back({"nan", {{kNaN, kNaN}, {1, kInf}}, -1});
+  Raster r(single);
+  EXPECT_GT(r.CountNear(PaletteColor(0)), 4);  // the single-point dot
+
+  Chart zero_pie;
+  zero_pie.kind = ChartKind::kPie;
+  zero_pie.slices = {{"a", 0}, {"b", kNaN}, {"c", -3}};
+  Raster rp(zero_pie);
+  EXPECT_EQ(rp.CountNear(PaletteColor(0), 10), 0);
+
+  Chart flat_box;
+  flat_box.kind = ChartKind::kBox;
+  flat_box.boxes.push_back({"flat", 2, 2, 2, 2, 2, kNaN, true});
+  Raster rb(flat_box);
+  EXPECT_GT(rb.NonWhite(), 0);
+
+  // Zero-sized or NaN rectangles are ignored.
+  cairo_surface_t* s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 10, 10);
+  cairo_t* cr = cairo_create(s);
+  PaintChart(cr, flat_box, 0, 0, 0, 0);
+  PaintChart(cr, flat_box, kNaN, 0, 10, 10);
+  EXPECT_EQ(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+  cairo_destroy(cr);
+  cairo_surface_destroy(s);
+}
+
+TEST(PaintChartTest, HighlightedBoxUsesWarningColour) {
+  Chart c;
+  c.kind = ChartKind::kBox;
+  c.boxes.push_back({"ok", 1, 2, 3, 4, 5, kNaN, false});
+  Raster plain(c);
+  c.boxes[0].highlight = true;
+  Raster flagged(c);
+  const Rgb vermillion = PaletteColor(5);
+  EXPECT_GT(flagged.CountNear(vermillion), 50);
+  EXPECT_EQ(plain.CountNear(vermillion, 10), 0);
+}
+
+}  // namespace
+}  // namespace smr

@@ -1,0 +1,120 @@
+#include <regex>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "render/sample_model.h"
+#include "smr/render.h"
+
+namespace smr {
+namespace {
+
+using testing_sample::kHostile;
+
+std::string Svg(const Chart& c) {
+  StatusOr<std::string> svg = RenderChartSvg(c);
+  EXPECT_TRUE(svg.ok()) << svg.status().message();
+  return svg.ok() ? *svg : std::string();
+}
+
+std::multiset<std::string> Ids(const std::string& svg) {
+  std::multiset<std::string> ids;
+  static const std::regex kId(R"re(\sid="([^"]*)")re");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kId);
+       it != std::sregex_iterator(); ++it) {
+    ids.insert((*it)[1]);
+  }
+  return ids;
+}
+
+std::set<std::string> References(const std::string& svg) {
+  std::set<std::string> refs;
+  static const std::regex kRef(R"re((?:href="#|url\(#)([^")]*))re");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kRef);
+       it != std::sregex_iterator(); ++it) {
+    refs.insert((*it)[1]);
+  }
+  return refs;
+}
+
+TEST(RenderChartSvgTest, IsInlineSvgWithoutXmlDeclaration) {
+  const std::string svg = Svg(testing_sample::SampleBarChart());
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  EXPECT_EQ(svg.find("<?xml"), std::string::npos);
+  // Size comes from the chart (440 x 200).
+  EXPECT_NE(svg.find("viewBox=\"0 0 440 200\""), std::string::npos);
+  EXPECT_NE(svg.find("</svg>"), std::string::npos);
+}
+
+TEST(RenderChartSvgTest, IdsAreUniqueAcrossChartsAndReferencesResolve) {
+  Chart a = testing_sample::SampleLineChart(300);
+  Chart b = a;
+  a.id = "first";
+  b.id = "second";
+  const std::string sa = Svg(a), sb = Svg(b);
+  const std::multiset<std::string> ia = Ids(sa), ib = Ids(sb);
+  ASSERT_FALSE(ia.empty());  // cairo emits glyph/clip ids
+  std::multiset<std::string> all = ia;
+  all.insert(ib.begin(), ib.end());
+  for (const std::string& id : all) EXPECT_EQ(all.count(id), 1u) << id;
+  for (const std::string& id : ia) EXPECT_EQ(id.rfind("chart-first-", 0), 0u);
+  for (const std::string& ref : References(sa)) {
+    EXPECT_EQ(ia.count(ref), 1u) << "dangling reference " << ref;
+  }
+}
+
+TEST(RenderChartSvgTest, HostileChartIdCannotBreakAttributes) {
+  Chart c = testing_sample::SampleBarChart();
+  c.id = "x\" onload=\"alert(1)";
+  const std::string svg = Svg(c);
+  EXPECT_EQ(svg.find("onload=\""), std::string::npos);
+}
+
+TEST(RenderChartSvgTest, TitleIsEscapedAndAccessible) {
+  Chart c = testing_sample::SamplePieChart();
+  c.title = kHostile;
+  const std::string svg = Svg(c);
+  EXPECT_NE(svg.find("<title id=\"chart-framework-ops-title\">"
+                     "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;"
+                     "</title>"),
+            std::string::npos);
+  EXPECT_EQ(svg.find("<script"), std::string::npos);
+  EXPECT_EQ(svg.find("<b>"), std::string::npos);
+  EXPECT_NE(svg.find("role=\"img\""), std::string::npos);
+}
+
+TEST(RenderChartSvgTest, SameInputGivesSameBytes) {
+  const Chart c = testing_sample::SampleHistogramChart();
+  EXPECT_EQ(Svg(c), Svg(c));
+}
+
+TEST(RenderChartSvgTest, RendersEveryKindAndEmptyCharts) {
+  using namespace testing_sample;
+  for (const Chart& c :
+       {SampleLineChart(), SampleBoxChart(), SamplePieChart(),
+        SampleBarChart(), SampleHistogramChart(),
+        EmptyChart(ChartKind::kLine, "e1"), EmptyChart(ChartKind::kBox, "e2"),
+        EmptyChart(ChartKind::kPie, "e3"), EmptyChart(ChartKind::kBar, "e4"),
+        EmptyChart(ChartKind::kHistogram, "e5")}) {
+    const std::string svg = Svg(c);
+    EXPECT_EQ(svg.rfind("<svg", 0), 0u) << c.id;
+  }
+  Chart zero = SampleBarChart();
+  zero.width = 0;
+  zero.height = -5;
+  EXPECT_TRUE(RenderChartSvg(zero).ok());
+}
+
+TEST(RenderChartSvgTest, HugeSeriesIsDownsampled) {
+  const Chart small = testing_sample::SampleLineChart(2000);
+  const Chart huge = testing_sample::SampleLineChart(200000);
+  const std::string a = Svg(small), b = Svg(huge);
+  // 100x the points must not give 100x the bytes: at most ~2 points per
+  // horizontal unit per series survive.
+  EXPECT_LT(b.size(), a.size() * 3);
+  EXPECT_LT(b.size(), 600u * 1024);
+}
+
+}  // namespace
+}  // namespace smr
