@@ -673,7 +673,7 @@ class Painter {
       NoData(body);
       return;
     }
-    IncludeZero(&lo, &hi);
+    // No forced zero: boxes of similar steps would shrink to slivers.
     Axis y = MakeYAxis(lo, hi, body.h - 30);
     Rect p = PlotRect(body, y.labels, c_.x_label, 0);
     if (p.w < 10 || p.h < 10) return;

@@ -539,7 +539,10 @@ class PdfLayout {
   static double ChartHeightFor(const Chart& c, double w) {
     const double cw = c.width > 16 && std::isfinite(c.width) ? c.width : 900;
     const double ch = c.height > 16 && std::isfinite(c.height) ? c.height : 300;
-    return std::clamp(ch * w / cw, 90.0, (kBottom - kTop) * 0.6);
+    // Scaling a wide 900x300 chart to the text width would leave a flat
+    // strip; keep at least ~190 pt (or the chart's own height) of plot.
+    const double scaled = std::max(ch * w / cw, std::min(ch, 190.0));
+    return std::clamp(scaled, 90.0, (kBottom - kTop) * 0.6);
   }
 
   void FramedChart(const Chart& c, double x, double w, double h) {
