@@ -26,6 +26,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "smr/render.h"
 #include "smr/report_model.h"
@@ -39,6 +40,9 @@ constexpr char kSectionTemplate[] = "section.tpl";
 constexpr char kTableTemplate[] = "table.tpl";
 constexpr char kChartTemplate[] = "chart.tpl";
 constexpr char kStylesheet[] = "report.css";
+
+// A text column with a cell longer than this is laid out as prose.
+constexpr std::size_t kProseCellChars = 80;
 
 // Deepest heading the section template has a branch for.
 constexpr int kMaxHeadingLevel = 6;
@@ -234,9 +238,23 @@ void FillTable(const Table& table, ctemplate::TemplateDictionary* dict) {
   // column classes stay aligned.
   std::size_t width = table.columns.size();
   for (const auto& row : table.rows) width = std::max(width, row.size());
-  auto align = [&table](std::size_t col) {
-    return col < table.numeric.size() && table.numeric[col] ? "num" : "txt";
-  };
+  // Column class: "num" (right-aligned figures), "txt", or "txt prose" for
+  // columns of sentences (rule descriptions), which get a wider minimum so
+  // they do not shrink to a few words per line beside wide columns.
+  std::vector<const char*> classes(width, "txt");
+  for (std::size_t c = 0; c < width; ++c) {
+    if (c < table.numeric.size() && table.numeric[c]) {
+      classes[c] = "num";
+      continue;
+    }
+    for (const auto& row : table.rows) {
+      if (c < row.size() && row[c].size() > kProseCellChars) {
+        classes[c] = "txt prose";
+        break;
+      }
+    }
+  }
+  auto align = [&classes](std::size_t col) { return classes[col]; };
   for (std::size_t c = 0; c < width; ++c) {
     ctemplate::TemplateDictionary* col = dict->AddSectionDictionary("COL");
     col->SetValue("NAME", c < table.columns.size() ? table.columns[c] : "");

@@ -247,6 +247,26 @@ TEST(HtmlRendererTest, RaggedRowsArePaddedToTheHeaderWidth) {
             std::string::npos);
 }
 
+TEST(HtmlRendererTest, ColumnsOfSentencesAreMarkedAsProse) {
+  ReportModel m;
+  Section s;
+  s.title = "Rules";
+  Block b;
+  b.kind = BlockKind::kTable;
+  b.table.columns = {"Rule", "Description", "Triggered"};
+  b.table.numeric = {false, false, true};
+  b.table.rows = {{"BatchSize", std::string(81, 'x'), "18"},
+                  {"StepOutlier", "short", "0"}};
+  s.blocks.push_back(b);
+  m.sections.push_back(s);
+  const std::string html = Render(m);
+  // The whole column is prose, including its short cells.
+  EXPECT_EQ(Count(html, "<td class=\"txt prose\">"), 2u);
+  EXPECT_NE(html.find("<td class=\"txt\">StepOutlier</td>"
+                      "<td class=\"txt prose\">short</td>"),
+            std::string::npos);
+}
+
 TEST(HtmlRendererTest, NotesCarryTheirSeverityClass) {
   const std::string html = Render(MakeModel());
   EXPECT_NE(html.find("class=\"note note-info\""), std::string::npos);
