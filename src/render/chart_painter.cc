@@ -522,7 +522,8 @@ class Painter {
 
   Axis MakeYAxis(double lo, double hi, double ph_guess) {
     Axis y;
-    const int target = std::clamp(static_cast<int>(ph_guess / 38), 2, 8);
+    const int target =
+        std::clamp(static_cast<int>(std::lround(ph_guess / 22)), 3, 8);
     if (c_.y_max > c_.y_min && Finite(c_.y_min) && Finite(c_.y_max)) {
       y.ticks = InnerTicks(c_.y_min, c_.y_max, target);
     } else {
@@ -612,10 +613,6 @@ class Painter {
       SetColor(cr_, PaletteColor(band.color), 0.13);
       cairo_rectangle(cr_, bx0, p.y, bx1 - bx0, p.h);
       cairo_fill(cr_);
-      if (!band.label.empty() && bx1 - bx0 > 16) {
-        Text(band.label, tick_, bx0 + 3, p.y + 2, HAlign::kLeft, VAlign::kTop,
-             kTextMuted, bx1 - bx0 - 6);
-      }
     }
     cairo_restore(cr_);
 
@@ -647,6 +644,28 @@ class Painter {
         cairo_line_to(cr_, sx.Map(pts[k].x), y.scale.Map(pts[k].y));
       }
       cairo_stroke(cr_);
+    }
+    // Band labels last, on a translucent backdrop, so lines cannot hide them.
+    for (const ChartBand& band : c_.bands) {
+      if (!Finite(band.x0) || !Finite(band.x1) || band.label.empty()) continue;
+      const double bx0 = std::max(p.x, sx.Map(std::min(band.x0, band.x1)));
+      const double bx1 = std::min(p.x + p.w, sx.Map(std::max(band.x0, band.x1)));
+      if (bx1 - bx0 <= 16) continue;
+      PangoLayoutPtr layout =
+          text_.Layout(band.label, tick_, bx1 - bx0 - 6, /*ellipsize=*/true);
+      double lw = 0, lh = 0;
+      TextContext::Size(layout.get(), &lw, &lh);
+      PangoLayoutLine* line = pango_layout_get_line_readonly(layout.get(), 0);
+      if (line != nullptr) {
+        PangoRectangle lr;
+        pango_layout_line_get_extents(line, nullptr, &lr);
+        lw = static_cast<double>(lr.width) / PANGO_SCALE;
+      }
+      SetColor(cr_, kWhite, 0.75);
+      cairo_rectangle(cr_, bx0 + 1, p.y + 1, lw + 4, lh + 1);
+      cairo_fill(cr_);
+      SetColor(cr_, kTextMuted);
+      text_.Show(layout.get(), bx0 + 3, p.y + 1.5);
     }
     cairo_restore(cr_);
   }
