@@ -453,37 +453,49 @@ class Builder {
     sub.id = "system-usage-" + node_name;
     sub.title = "Utilization over time on " + node_name;
     sub.level = 3;
-    Chart c;
-    c.kind = ChartKind::kLine;
-    c.id = "timeline-" + node_name;
-    c.title = fmt::format("{}: CPU, GPU and memory utilization", node_name);
-    c.x_label = "Time (UTC)";
-    c.y_label = "Utilization (%)";
-    c.x_is_time = true;
-    c.y_min = 0;
-    c.y_max = 100;
-    c.height = 320;
-    const auto cpus = st.SeriesOf(node, MetricKind::kCpuUtilization);
-    if (!cpus.empty()) c.series.push_back({"CPU (all cores)", AveragePerTimestamp(cpus), -1});
-    const auto gpus = st.SeriesOf(node, MetricKind::kGpuUtilization);
-    for (uint32_t g : gpus) {
-      c.series.push_back({std::string(st.str(st.series()[g].name)), SeriesPoints(g), -1});
-    }
-    const auto gmem = st.SeriesOf(node, MetricKind::kGpuMemory);
-    if (!gmem.empty()) c.series.push_back({"GPU memory (avg)", AveragePerTimestamp(gmem), -1});
-    const auto hmem = st.SeriesOf(node, MetricKind::kHostMemoryUsed);
-    if (!hmem.empty()) c.series.push_back({"Host memory", AveragePerTimestamp(hmem), -1});
-    if (in_.timeline) {
-      for (const PhaseInterval& p : in_.timeline->phases) {
-        if (p.phase.empty()) continue;
-        c.bands.push_back({p.start_us / 1e6, p.end_us / 1e6, p.label, p.phase == "EVAL" ? 1 : 0});
+    auto timeline_chart = [&](const std::string& id, const std::string& title) {
+      Chart c;
+      c.kind = ChartKind::kLine;
+      c.id = id;
+      c.title = title;
+      c.x_label = "Time";
+      c.y_label = "Utilization (%)";
+      c.x_is_time = true;
+      c.y_min = 0;
+      c.y_max = 100;
+      c.height = 300;
+      if (in_.timeline) {
+        for (const PhaseInterval& p : in_.timeline->phases) {
+          if (p.phase.empty()) continue;
+          c.bands.push_back(
+              {p.start_us / 1e6, p.end_us / 1e6, p.label, p.phase == "EVAL" ? 1 : 0});
+        }
       }
-    }
+      return c;
+    };
+    const auto cpus = st.SeriesOf(node, MetricKind::kCpuUtilization);
+    const auto gpus = st.SeriesOf(node, MetricKind::kGpuUtilization);
+    const auto gmem = st.SeriesOf(node, MetricKind::kGpuMemory);
+    const auto hmem = st.SeriesOf(node, MetricKind::kHostMemoryUsed);
+    Chart host = timeline_chart("timeline-host-" + node_name,
+                                fmt::format("{}: CPU and memory", node_name));
+    if (!cpus.empty()) host.series.push_back({"CPU (all cores)", AveragePerTimestamp(cpus), 0});
+    if (!gmem.empty()) host.series.push_back({"GPU memory (avg)", AveragePerTimestamp(gmem), 1});
+    if (!hmem.empty()) host.series.push_back({"Host memory", AveragePerTimestamp(hmem), 2});
     sub.blocks.push_back(Paragraph(fmt::format(
-        "Total CPU (average over {}), each GPU's utilization, average GPU memory and host "
-        "memory on {} over the job. Shaded areas are training phases.",
-        Plural(static_cast<int64_t>(cpus.size()), "core", "cores"), node_name)));
-    sub.blocks.push_back(ChartBlock(std::move(c)));
+        "Total CPU utilization (average over {}), average GPU memory utilization and host "
+        "memory used on {} over the job{}. Shaded areas are the training phases.",
+        Plural(static_cast<int64_t>(cpus.size()), "core", "cores"), node_name,
+        gpus.empty() ? "" : ", then the utilization of each GPU")));
+    sub.blocks.push_back(ChartBlock(std::move(host)));
+    if (!gpus.empty()) {
+      Chart gc = timeline_chart("timeline-gpu-" + node_name,
+                                fmt::format("{}: utilization per GPU", node_name));
+      for (uint32_t g : gpus) {
+        gc.series.push_back({std::string(st.str(st.series()[g].name)), SeriesPoints(g), -1});
+      }
+      sub.blocks.push_back(ChartBlock(std::move(gc)));
+    }
     if (in_.timeline && !in_.timeline->phases.empty()) {
       sub.blocks.push_back(TableBlock(PhaseUsageTable(node, cpus, gpus, gmem, hmem)));
     }
@@ -571,7 +583,7 @@ class Builder {
     });
     Table t;
     t.caption = what + " operators (share of the time of the operators above 2 %)";
-    t.columns = {"Operator", "Percentage", "Cumulative time (µs)"};
+    t.columns = {"Operator", "Percentage", "Cumulative time (microseconds)"};
     t.numeric = {false, true, true};
     for (const auto& [pct, total, op] : rows) {
       t.rows.push_back({op, FormatNumber(pct, 2),
@@ -783,25 +795,26 @@ class Builder {
       c.y_min = 0;
       c.y_max = 100;
       c.height = 280;
-      std::string text;
+      Table t;
+      t.caption = fmt::format("GPUs flagged on node {} (last evaluation)", node);
+      t.columns = {"GPU", "Finding", "p95 last window (%)", "p5 last window (%)",
+                   "Median (%)", "Max (%)"};
+      t.numeric = {false, false, true, true, true, true};
+      const double thr95 = std::atof(p95.c_str()), thr5 = std::atof(p5.c_str());
       for (const auto& [gpu, st] : gpus.items()) {
         const double g95 = Num(st, "gpu_95", 0), g5 = Num(st, "gpu_5", 0);
-        const double thr95 = std::atof(p95.c_str()), thr5 = std::atof(p5.c_str());
-        c.boxes.push_back(BoxFrom(gpu, st, g95 < thr95));
-        text += fmt::format("{} on {}: maximum utilization {} %", gpu, node,
-                            FormatNumber(Num(st, "gpu_max", 0), 0));
-        if (g95 < thr95) {
-          text += fmt::format(", the 95th percentile of the last window was only {} %",
-                              FormatNumber(g95, 1));
-        }
-        if (g5 < thr5) {
-          text += fmt::format(", the 5th percentile was only {} %", FormatNumber(g5, 1));
-        }
-        if (g95 - g5 > 50) text += "; the utilization is fluctuating quite a lot";
-        text += ". ";
+        const bool under = g95 < thr95;
+        c.boxes.push_back(BoxFrom(gpu, st, under));
+        std::string finding = under ? "underused (p95 below threshold)"
+                                    : (g5 < thr5 ? "fluctuating (p5 below threshold)"
+                                                 : "flagged");
+        if (g95 - g5 > 50) finding += "; fluctuates a lot";
+        if (under) t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
+        t.rows.push_back({gpu, finding, FormatNumber(g95, 1), FormatNumber(g5, 1),
+                          FormatNumber(Num(st, "p50", 0), 1),
+                          FormatNumber(Num(st, "gpu_max", 0), 1)});
       }
-      if (!text.empty()) text.pop_back();
-      s.blocks.push_back(Paragraph(text));
+      s.blocks.push_back(TableBlock(std::move(t)));
       s.blocks.push_back(ChartBlock(std::move(c)));
     }
     return s;
