@@ -30,7 +30,7 @@ struct ChartBand {  // shaded x-range (training phases)
   int color = 0;
 };
 
-struct BoxStats {  // Tukey box: whiskers lower/upper, box p25..p75, median
+struct BoxPlot {  // Tukey box: whiskers lower/upper, box p25..p75, median
   std::string label;
   double lower = 0, p25 = 0, p50 = 0, p75 = 0, upper = 0;
   double max = 0;     // optional dot (NaN = none)
@@ -63,7 +63,7 @@ struct Chart {
   double y_min = 0, y_max = 0;  // y_max <= y_min: auto
   std::vector<ChartSeries> series;        // kLine
   std::vector<ChartBand> bands;           // kLine
-  std::vector<BoxStats> boxes;            // kBox
+  std::vector<BoxPlot> boxes;            // kBox
   std::vector<PieSlice> slices;           // kPie / kBar
   std::vector<HistogramSeries> histograms;  // kHistogram
   std::vector<double> vlines;             // kHistogram: threshold markers

@@ -27,6 +27,15 @@ struct ParamSpec {
   std::string description;
 };
 
+// Where and when a rule fired, for the report's "when and where" (not part of
+// SageMaker's JSON). Rules append one per trigger; optional.
+struct RuleFinding {
+  int64_t window_start_us = 0;  // start of the 60 s window that fired
+  std::string node;             // "" if not node-specific
+  std::string device;           // "gpu0", "" ...
+  double value = 0;             // the statistic that crossed the threshold
+};
+
 struct RuleResult {
   std::string name;
   int64_t triggered = 0;   // "RuleTriggered"
@@ -38,6 +47,7 @@ struct RuleResult {
   std::string error;
   bool applicable = true;       // false when the data the rule needs is absent
   std::string not_applicable_reason;
+  std::vector<RuleFinding> findings;  // report only; never serialized
 };
 
 // SageMaker's single-line JSON (key order RuleTriggered, Violations, Details,

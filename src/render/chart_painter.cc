@@ -677,8 +677,8 @@ class Painter {
   // ---- kBox ----
   void Box(Rect body) {
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    std::vector<const BoxStats*> boxes;
-    for (const BoxStats& b : c_.boxes) {
+    std::vector<const BoxPlot*> boxes;
+    for (const BoxPlot& b : c_.boxes) {
       if (!Finite(b.lower) || !Finite(b.p25) || !Finite(b.p50) ||
           !Finite(b.p75) || !Finite(b.upper)) {
         continue;
@@ -710,7 +710,7 @@ class Painter {
     cairo_rectangle(cr_, p.x, p.y - 1, p.w, p.h + 2);
     cairo_clip(cr_);
     for (size_t i = 0; i < boxes.size(); ++i) {
-      const BoxStats& b = *boxes[i];
+      const BoxPlot& b = *boxes[i];
       const double cx = p.x + slot * (i + 0.5);
       const Rgb col = b.highlight ? kWarning : PaletteColor(0);
       const double y25 = y.scale.Map(b.p25), y75 = y.scale.Map(b.p75);

@@ -104,8 +104,8 @@ std::string Plural(int64_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-BoxStats BoxFrom(const std::string& label, const Json& s, bool highlight) {
-  BoxStats b;
+BoxPlot BoxFrom(const std::string& label, const Json& s, bool highlight) {
+  BoxPlot b;
   b.label = label;
   b.lower = Num(s, "lower", 0);
   b.p25 = Num(s, "p25", 0);

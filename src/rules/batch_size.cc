@@ -187,6 +187,7 @@ RuleResult BatchSizeRule::Evaluate(const AnalysisContext& ctx) const {
         r.violations += 1;
         const std::string node_key(store.str(node));
         const std::string gpu_key(store.str(g.gpu));
+        r.findings.push_back({plan.start_us(w), node_key, gpu_key, TailP95(g.util, window)});
         nlohmann::ordered_json& entry = r.details[node_key];
         entry["cpu"] = BoxJson(ns.cpu);
         entry[gpu_key] = BoxJson(g.util);

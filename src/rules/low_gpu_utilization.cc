@@ -133,6 +133,8 @@ RuleResult LowGpuUtilizationRule::Evaluate(const AnalysisContext& ctx) const {
         r.triggered += 1;
         r.violations += 1;
         r.datapoints = static_cast<int64_t>(n);
+        r.findings.push_back({plan.start_us(w), std::string(store.str(node_id)),
+                              std::string(store.str(gpu_id)), under_used ? p95w : p5w});
         const BoxStats box = ComputeBoxStats(*values);
         nlohmann::ordered_json& entry =
             r.details[std::string(store.str(node_id))][std::string(store.str(gpu_id))];

@@ -54,7 +54,7 @@ inline Chart SampleBoxChart() {
   c.y_label = "Step time (ms)";
   c.x_label = "Node";
   for (int i = 0; i < 6; ++i) {
-    BoxStats b;
+    BoxPlot b;
     b.label = "algo-" + std::to_string(i + 1);
     b.lower = 80 + i;
     b.p25 = 95 + i;
