@@ -25,7 +25,7 @@ std::string ReadFile(const fs::path& p) {
 
 // Runs a shell command built only from test-controlled paths; returns the
 // exit status and captures stdout+stderr into *output.
-int Run(const std::string& cmd, std::string* output = nullptr) {
+int RunCommand(const std::string& cmd, std::string* output = nullptr) {
   const fs::path log = fs::temp_directory_path() / fmt::format("smr-e2e-{}.log", getpid());
   const int rc = std::system((cmd + " > '" + log.string() + "' 2>&1").c_str());
   if (output) *output = ReadFile(log);
@@ -55,11 +55,11 @@ const Job& GetJob(const std::string& scenario) {
   job.data = root / "job";
   job.out = root / "report";
   std::string gen_log;
-  const int gen = Run(fmt::format("'{}' --out '{}' --scenario {}", SMR_SAMPLE_GEN,
+  const int gen = RunCommand(fmt::format("'{}' --out '{}' --scenario {}", SMR_SAMPLE_GEN,
                                   job.data.string(), scenario),
                       &gen_log);
   EXPECT_EQ(gen, 0) << gen_log;
-  job.exit_code = Run(fmt::format("'{}' build '{}' -o '{}'", SMR_CLI, job.data.string(),
+  job.exit_code = RunCommand(fmt::format("'{}' build '{}' -o '{}'", SMR_CLI, job.data.string(),
                                   job.out.string()),
                       &job.log);
   return jobs.emplace(scenario, std::move(job)).first->second;
@@ -100,7 +100,7 @@ TEST(EndToEndTest, PdfHasEverySectionHeading) {
   ASSERT_GE(pdf.size(), 5u);
   EXPECT_EQ(pdf.substr(0, 5), "%PDF-");
   std::string text;
-  ASSERT_EQ(Run(fmt::format("pdftotext -layout '{}' -", (job.out / "profiler-report.pdf").string()),
+  ASSERT_EQ(RunCommand(fmt::format("pdftotext -layout '{}' -", (job.out / "profiler-report.pdf").string()),
                 &text),
             0);
   for (const char* heading :
@@ -148,8 +148,16 @@ TEST(EndToEndTest, DefaultSampleFlagsTheUnderusedGpu) {
   const auto low = RuleJson(job.out, "LowGPUUtilization");
   EXPECT_GT(low["RuleTriggered"].get<int64_t>(), 0);
   ASSERT_TRUE(low["Details"].contains("algo-1"));
-  EXPECT_TRUE(low["Details"]["algo-1"].contains("gpu3"));
-  EXPECT_FALSE(low["Details"]["algo-1"].contains("gpu0"));
+  ASSERT_TRUE(low["Details"]["algo-1"].contains("gpu3"));
+  // gpu3 is the underused GPU: its p95 stays below the 70 % threshold. The
+  // busy GPUs may only be flagged as fluctuating (p95 above 70 %) in the
+  // last windows, when they go idle during finalization.
+  EXPECT_LT(low["Details"]["algo-1"]["gpu3"]["gpu_95"].get<double>(), 70.0);
+  for (const char* busy : {"gpu0", "gpu1", "gpu2"}) {
+    if (low["Details"]["algo-1"].contains(busy)) {
+      EXPECT_GT(low["Details"]["algo-1"][busy]["gpu_95"].get<double>(), 70.0) << busy;
+    }
+  }
   const auto mit = RuleJson(job.out, "MaxInitializationTime");
   EXPECT_EQ(mit["RuleTriggered"].get<int64_t>(), 0);
 }
@@ -181,19 +189,19 @@ TEST(EndToEndTest, CpuOnlyJobHasNoGpuVerdicts) {
 
 TEST(EndToEndTest, UsageErrorsExitTwoWithOneLine) {
   std::string out;
-  EXPECT_EQ(Run(fmt::format("'{}' build /nonexistent/dir", SMR_CLI), &out), 2);
+  EXPECT_EQ(RunCommand(fmt::format("'{}' build /nonexistent/dir", SMR_CLI), &out), 2);
   EXPECT_NE(out.find("/nonexistent/dir"), std::string::npos) << out;
   const fs::path empty = fs::path(SMR_BINARY_DIR) / "e2e" / "empty";
   fs::create_directories(empty);
-  EXPECT_EQ(Run(fmt::format("'{}' build '{}' -o '{}/out'", SMR_CLI, empty.string(),
+  EXPECT_EQ(RunCommand(fmt::format("'{}' build '{}' -o '{}/out'", SMR_CLI, empty.string(),
                             empty.string()),
                 &out),
             2);
   EXPECT_FALSE(fs::exists(empty / "out"));
-  EXPECT_EQ(Run(fmt::format("'{}' build '{}' --format html,docx", SMR_CLI, empty.string()), &out),
+  EXPECT_EQ(RunCommand(fmt::format("'{}' build '{}' --format html,docx", SMR_CLI, empty.string()), &out),
             2);
   EXPECT_NE(out.find("docx"), std::string::npos);
-  EXPECT_EQ(Run(fmt::format("'{}' --version", SMR_CLI), &out), 0);
+  EXPECT_EQ(RunCommand(fmt::format("'{}' --version", SMR_CLI), &out), 0);
   EXPECT_NE(out.find("sm-report"), std::string::npos);
 }
 
@@ -202,7 +210,7 @@ TEST(EndToEndTest, SameInputGivesIdenticalOutputs) {
   ASSERT_EQ(job.exit_code, 0) << job.log;
   const fs::path again = job.out.parent_path() / "again";
   std::string log;
-  ASSERT_EQ(Run(fmt::format("'{}' build '{}' -o '{}' -j 1", SMR_CLI, job.data.string(),
+  ASSERT_EQ(RunCommand(fmt::format("'{}' build '{}' -o '{}' -j 1", SMR_CLI, job.data.string(),
                             again.string()),
                 &log),
             0)
