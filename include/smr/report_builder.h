@@ -30,6 +30,8 @@ struct ReportInputs {
   const MetricStore* store = nullptr;
   const JobTimeline* timeline = nullptr;
   const Diagnostics* diagnostics = nullptr;
+  // Rules switched off by configuration (the report says so).
+  std::vector<std::string> disabled_rules;
 };
 
 ReportModel BuildReportModel(const ReportInputs& in);

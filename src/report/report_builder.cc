@@ -8,114 +8,13 @@
 
 #include <fmt/format.h>
 
+#include "src/report/blocks.h"
+#include "src/report/rule_sections.h"
+
 namespace smr {
 namespace {
 
-using Json = nlohmann::ordered_json;
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// ---- small model helpers ------------------------------------------------------
-
-Block Paragraph(std::string text) {
-  Block b;
-  b.kind = BlockKind::kParagraph;
-  b.text = std::move(text);
-  return b;
-}
-
-Block Note(Severity severity, std::string text) {
-  Block b;
-  b.kind = BlockKind::kNote;
-  b.severity = severity;
-  b.text = std::move(text);
-  return b;
-}
-
-Block TableBlock(Table t) {
-  Block b;
-  b.kind = BlockKind::kTable;
-  b.table = std::move(t);
-  return b;
-}
-
-Block ChartBlock(Chart c) {
-  Block b;
-  b.kind = BlockKind::kChart;
-  b.chart = std::move(c);
-  return b;
-}
-
-Block ChartsBlock(std::vector<Chart> charts) {
-  Block b;
-  b.kind = BlockKind::kCharts;
-  b.charts = std::move(charts);
-  return b;
-}
-
-Block KeyValues(std::vector<KeyValue> kv) {
-  Block b;
-  b.kind = BlockKind::kKeyValues;
-  b.key_values = std::move(kv);
-  return b;
-}
-
-double Num(const Json& j, const char* key, double fallback = kNaN) {
-  if (!j.is_object()) return fallback;
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_number()) return fallback;
-  return it->get<double>();
-}
-
-bool HasObject(const Json& j, const char* key) {
-  if (!j.is_object()) return false;
-  auto it = j.find(key);
-  return it != j.end() && it->is_object() && !it->empty();
-}
-
-// Splits "a:1\nb:2" into (key, value) pairs.
-std::vector<std::pair<std::string, std::string>> ParseRuleParameters(
-    const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    std::string line = text.substr(pos, nl - pos);
-    const size_t colon = line.find(':');
-    if (colon != std::string::npos) {
-      out.emplace_back(line.substr(0, colon), line.substr(colon + 1));
-    } else if (!line.empty()) {
-      out.emplace_back(line, "");
-    }
-    pos = nl + 1;
-  }
-  return out;
-}
-
-std::string ParamValue(const RuleResult& r, const std::string& key,
-                       const std::string& fallback) {
-  for (const auto& [k, v] : ParseRuleParameters(r.rule_parameters)) {
-    if (k == key) return v;
-  }
-  return fallback;
-}
-
-std::string Plural(int64_t n, const char* one, const char* many) {
-  return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
-BoxPlot BoxFrom(const std::string& label, const Json& s, bool highlight) {
-  BoxPlot b;
-  b.label = label;
-  b.lower = Num(s, "lower", 0);
-  b.p25 = Num(s, "p25", 0);
-  b.p50 = Num(s, "p50", 0);
-  b.p75 = Num(s, "p75", 0);
-  b.upper = Num(s, "upper", 0);
-  b.max = Num(s, "gpu_max");
-  b.highlight = highlight;
-  return b;
-}
+using namespace report_internal;  // NOLINT: private helpers of this module
 
 // ---- the builder --------------------------------------------------------------
 
@@ -149,6 +48,11 @@ class Builder {
   const RuleResult* Result(const std::string& name) const {
     auto it = results_.find(name);
     return it == results_.end() ? nullptr : it->second;
+  }
+
+  bool IsDisabled(const std::string& name) const {
+    return std::find(in_.disabled_rules.begin(), in_.disabled_rules.end(), name) !=
+           in_.disabled_rules.end();
   }
 
   const Rule* RuleByName(const std::string& name) const {
@@ -732,8 +636,30 @@ class Builder {
     Section s;
     s.id = "training-loop";
     s.title = "Analyzing the training loop";
-    if (const RuleResult* r = Result("LowGPUUtilization")) s.subsections.push_back(GpuSection(*r));
-    if (const RuleResult* r = Result("BatchSize")) s.subsections.push_back(BatchSection(*r));
+    s.blocks.push_back(Paragraph(
+        "The following sections analyse the training loop rule by rule: what each rule "
+        "checks, what it found, when and where, and what to do about it."));
+    // Order of the original report (rules-and-report.md §2.5).
+    auto add = [&](const char* name, auto make) {
+      if (const RuleResult* r = Result(name)) {
+        s.subsections.push_back(make(*r));
+      } else if (IsDisabled(name)) {
+        Section off;
+        off.id = std::string("rule-") + name;
+        off.title = name;
+        off.level = 3;
+        off.blocks.push_back(Note(Severity::kInfo, fmt::format("The {} rule was disabled.", name)));
+        s.subsections.push_back(std::move(off));
+      }
+    };
+    add("StepOutlier", [&](const RuleResult& r) { return StepOutlierSection(r, in_); });
+    add("LowGPUUtilization", [&](const RuleResult& r) { return GpuSection(r); });
+    add("LoadBalancing", [&](const RuleResult& r) { return LoadBalancingSection(r, in_); });
+    add("Dataloader", [&](const RuleResult& r) { return DataloaderSection(r, in_); });
+    add("BatchSize", [&](const RuleResult& r) { return BatchSection(r); });
+    add("CPUBottleneck", [&](const RuleResult& r) { return BottleneckSection(r, in_, false); });
+    add("IOBottleneck", [&](const RuleResult& r) { return BottleneckSection(r, in_, true); });
+    add("GPUMemoryIncrease", [&](const RuleResult& r) { return GpuMemorySection(r, in_); });
     return s;
   }
 
@@ -785,6 +711,7 @@ class Builder {
                     "strategy, or increase the batch size.",
                     r.triggered, when.empty() ? "" : "; it was last triggered in the window "
                                                      "starting " + when)));
+    if (!r.findings.empty()) s.blocks.push_back(TableBlock(FindingsTable(r, "p95/p5 of window (%)")));
     for (const auto& [node, gpus] : r.details.items()) {
       if (!gpus.is_object()) continue;
       Chart c;
@@ -854,6 +781,7 @@ class Builder {
         fmt::format("The rule was triggered {} times{}. What to do: run on a smaller instance "
                     "type, or increase the batch size so each step gives the GPU more work.",
                     r.triggered, when.empty() ? "" : "; last in the window starting " + when)));
+    if (!r.findings.empty()) s.blocks.push_back(TableBlock(FindingsTable(r, "GPU p95 (%)")));
     for (const auto& [node, stats] : r.details.items()) {
       if (!stats.is_object()) continue;
       Chart c;

@@ -1,5 +1,6 @@
 #include "smr/report_builder.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -179,6 +180,138 @@ TEST(ReportBuilderTest, EveryRealSetBuildsWithoutRawData) {
     const ReportModel m = BuildFromSet(entry.path().filename().string(), &results);
     EXPECT_GE(m.sections.size(), 4u) << entry.path();
   }
+}
+
+
+std::string AllText(const Section& s) {
+  std::string out;
+  for (const Block& b : s.blocks) {
+    out += b.text + "\n";
+    for (const auto& kv : b.key_values) out += kv.key + "=" + kv.value + "\n";
+  }
+  return out;
+}
+
+const Table* TableWithCaption(const Section& s, const std::string& prefix) {
+  for (const Block& b : s.blocks) {
+    if (b.kind == BlockKind::kTable && b.table.caption.rfind(prefix, 0) == 0) return &b.table;
+  }
+  return nullptr;
+}
+
+TEST(ReportBuilderTest, TrainingLoopSectionsFollowTheOriginalOrder) {
+  std::vector<RuleResult> results;
+  const ReportModel m = BuildFromSet("klay-liu__AWS-MLE-Capstone-Project", &results);
+  const Section* loop = FindSection(m.sections, "training-loop");
+  ASSERT_NE(loop, nullptr);
+  std::vector<std::string> ids;
+  for (const Section& sub : loop->subsections) ids.push_back(sub.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"step-duration", "gpu-utilization",
+                                           "workload-balancing", "dataloading", "batch-size",
+                                           "cpu-bottlenecks", "io-bottlenecks", "gpu-memory"}));
+}
+
+TEST(ReportBuilderTest, BottleneckShareIsViolationsOverDatapoints) {
+  // Afi83 CPUBottleneck.json: Violations 1277, Datapoints 2166 -> int(58.9) =
+  // 58 %, low_gpu_utilization 1683, RuleTriggered 9.
+  std::vector<RuleResult> results;
+  const ReportModel m = BuildFromSet(
+      "Afi83__CD0387-deep-learning-topics-within-computer-vision-nlp-project-starter", &results);
+  const Section* s = FindSection(m.sections, "cpu-bottlenecks");
+  ASSERT_NE(s, nullptr);
+  const std::string text = AllText(*s);
+  EXPECT_NE(text.find("1277 of 2166 samples (58 %) were bottlenecks"), std::string::npos) << text;
+  EXPECT_NE(text.find("below 10 % in 1683 samples"), std::string::npos) << text;
+  EXPECT_NE(text.find("triggered 9 times"), std::string::npos) << text;
+}
+
+TEST(ReportBuilderTest, WorkloadDistancesAreComputedForEveryGpuPair) {
+  // klay-liu LoadBalancing workloads (4 GPUs, only gpu0 busy). Jensen-Shannon
+  // distances computed independently (Python, natural log): gpu0-gpu1 0.50,
+  // gpu0-gpu3 0.50, gpu1-gpu2 0.02.
+  std::vector<RuleResult> results;
+  const ReportModel m = BuildFromSet("klay-liu__AWS-MLE-Capstone-Project", &results);
+  const Section* s = FindSection(m.sections, "workload-balancing");
+  ASSERT_NE(s, nullptr);
+  const Table* t = TableWithCaption(*s, "Pairwise distances");
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->rows.size(), 6u);  // 4 choose 2
+  EXPECT_EQ(t->rows[0][0], "gpu0");
+  EXPECT_EQ(t->rows[0][2], "0.50");
+  EXPECT_EQ(t->rows[0][3], "yes");  // above the 0.2 threshold
+  bool found_small = false;
+  for (const auto& row : t->rows) {
+    if (row[0] == "gpu1" && row[1] == "gpu2") {
+      EXPECT_EQ(row[2], "0.02");
+      EXPECT_EQ(row[3], "no");
+      found_small = true;
+    }
+  }
+  EXPECT_TRUE(found_small);
+}
+
+TEST(ReportBuilderTest, DataloaderShowsWorkersCoresAndPinMemory) {
+  // QwejoD Dataloader.json: pin_memory false, num_workers 6, cores 4,
+  // dataloaders 6, dataloading_time p50 36.331447.
+  std::vector<RuleResult> results;
+  const ReportModel m = BuildFromSet("QwejoD__Dog-breed-classification-using-AWS-Sagemaker",
+                                     &results);
+  const Section* s = FindSection(m.sections, "dataloading");
+  ASSERT_NE(s, nullptr);
+  const std::string text = AllText(*s);
+  EXPECT_NE(text.find("CPU cores=4"), std::string::npos) << text;
+  EXPECT_NE(text.find("Median parallel data loaders=6"), std::string::npos);
+  EXPECT_NE(text.find("num_workers=6"), std::string::npos);
+  EXPECT_NE(text.find("pin_memory=false"), std::string::npos);
+  EXPECT_NE(text.find("median 36.3314 s"), std::string::npos);
+}
+
+TEST(ReportBuilderTest, StepOutlierTableShowsTheJsonStatistics) {
+  // klay-liu StepOutlier.json: algo-1-27 TRAIN mean 0.10472257937806874,
+  // max 14.371815, 11 outliers, stddev 0.79.
+  std::vector<RuleResult> results;
+  const ReportModel m = BuildFromSet("klay-liu__AWS-MLE-Capstone-Project", &results);
+  const Section* s = FindSection(m.sections, "step-duration");
+  ASSERT_NE(s, nullptr);
+  const Table* t = TableWithCaption(*s, "Step durations per node");
+  ASSERT_NE(t, nullptr);
+  ASSERT_GE(t->rows.size(), 1u);
+  EXPECT_EQ(t->rows[0][0], "algo-1-27");
+  EXPECT_EQ(t->rows[0][1], "Step:ModeKeys.TRAIN");
+  EXPECT_EQ(t->rows[0][2], "0.1047");
+  EXPECT_EQ(t->rows[0][3], "14.3718");
+  EXPECT_EQ(t->rows[0][8], "0.79");
+  EXPECT_EQ(t->rows[0][9], "11");
+  EXPECT_EQ(t->highlight_rows, std::vector<int>{0});  // 11 > n_outliers 10
+}
+
+TEST(ReportBuilderTest, CpuOnlyJobSaysGpuRulesDoNotApply) {
+  // JawnMarc: CPU-only instance (8 cores), GPU rules with 0 datapoints.
+  std::vector<RuleResult> results;
+  const ReportModel m = BuildFromSet("JawnMarc__deep-learning-with-sagemaker", &results);
+  for (const char* id : {"gpu-memory", "workload-balancing"}) {
+    const Section* s = FindSection(m.sections, id);
+    ASSERT_NE(s, nullptr) << id;
+    bool info = false;
+    for (const Block& b : s->blocks) {
+      if (b.kind == BlockKind::kNote && b.severity == Severity::kInfo) info = true;
+    }
+    EXPECT_TRUE(info) << id;
+  }
+}
+
+TEST(ReportBuilderTest, DisabledRuleIsNamedInTheReport) {
+  std::vector<RuleResult> results = LoadRealSet("klay-liu__AWS-MLE-Capstone-Project");
+  results.erase(std::remove_if(results.begin(), results.end(),
+                               [](const RuleResult& r) { return r.name == "Dataloader"; }),
+                results.end());
+  ReportInputs in;
+  in.results = &results;
+  in.disabled_rules = {"Dataloader"};
+  const ReportModel m = BuildReportModel(in);
+  const Section* s = FindSection(m.sections, "rule-Dataloader");
+  ASSERT_NE(s, nullptr);
+  EXPECT_NE(AllText(*s).find("disabled"), std::string::npos);
 }
 
 }  // namespace
