@@ -224,7 +224,11 @@ Schedule BuildSchedule(const Scenario& sc) {
                               worker_pid_offset + w));
       }
       int64_t dur = static_cast<int64_t>(mean_us * (1.0 + sc.step_jitter * (2.0 * rng.Uniform() - 1.0)));
-      if (train && train_steps == 0) dur = static_cast<int64_t>(sc.first_step_s * kUsPerS);
+      if (train && train_steps == 0) {
+        dur = static_cast<int64_t>(sc.first_step_s * kUsPerS);
+      } else if (train && sc.outlier_every > 0 && train_steps % sc.outlier_every == sc.outlier_every - 1) {
+        dur = static_cast<int64_t>(mean_us * rng.Uniform(sc.outlier_factor_lo, sc.outlier_factor_hi));
+      }
       if (t + getnext + dur > phase_end) break;
       out.events.push_back(Ev(t, getnext, t + getnext, kPhaseIter,
                             nw > 0 ? "_MultiProcessingDataLoaderIter::GetNext"
@@ -467,16 +471,34 @@ bool WriteSystem(const Scenario& sc, const Schedule& sched, int node, int64_t of
   SplitMix64 levels = SplitMix64::ForStream(seed, "levels");
   for (int c = 0; c < sc.cpus; ++c) {
     ns.cpu.push_back(series(fmt::format("cpu{}", c), 4.0));
-    ns.iowait.push_back(series(fmt::format("iowait{}", c), 0.6));
+    ns.iowait.push_back(series(fmt::format("iowait{}", c), c < sc.iowait_cpus ? 5.0 : 0.6));
     ns.cpu_target.push_back(levels.Uniform(sc.cpu_lo + 5, sc.cpu_hi - 5));
   }
-  const int underused = (sc.underused_last_gpu && sc.gpus >= 2) ? sc.gpus - 1 : -1;
+  // The last underused_gpus GPUs of the node are the underused ones (only on
+  // nodes with at least two GPUs: one idle GPU alone is not an imbalance).
+  const int first_underused = sc.gpus >= 2 ? sc.gpus - std::min(sc.underused_gpus, sc.gpus - 1) : sc.gpus;
   for (int g = 0; g < sc.gpus; ++g) {
-    ns.gpu.push_back(series(fmt::format("gpu{}", g), g == underused ? 3.0 : 4.5));
+    const bool idle_gpu = g >= first_underused;
+    ns.gpu.push_back(series(fmt::format("gpu{}", g), idle_gpu ? 3.0 : 4.5));
     ns.gpu_mem.push_back(series(fmt::format("gpu_mem{}", g), 0.15));
-    ns.gpu_target.push_back(g == underused ? (sc.idle_gpu_lo + sc.idle_gpu_hi) / 2
-                                           : levels.Uniform(sc.busy_gpu_lo + 12, sc.busy_gpu_hi - 8));
-    ns.mem_plateau.push_back(g == underused ? levels.Uniform(18, 24) : levels.Uniform(62, 76));
+    // A narrow busy range (a starved GPU) gets one common target, so all
+    // GPUs of the node show the same histogram.
+    const bool wide = sc.busy_gpu_hi - sc.busy_gpu_lo >= 20;
+    ns.gpu_target.push_back(idle_gpu ? (sc.idle_gpu_lo + sc.idle_gpu_hi) / 2
+                            : wide   ? levels.Uniform(sc.busy_gpu_lo + 12, sc.busy_gpu_hi - 8)
+                                     : (sc.busy_gpu_lo + sc.busy_gpu_hi) / 2);
+    ns.mem_plateau.push_back(idle_gpu ? levels.Uniform(sc.idle_mem_lo, sc.idle_mem_hi)
+                                      : levels.Uniform(sc.busy_mem_lo, sc.busy_mem_hi));
+  }
+  // Memory-leak steps (GPUMemoryIncrease): the start times of the EVAL
+  // phases at which the plateau rises.
+  std::vector<int64_t> mem_jump_us;
+  for (const Span& span : sched.spans) {
+    if (static_cast<int>(mem_jump_us.size()) >= sc.mem_jumps) break;
+    if (span.kind == SpanKind::kEval &&
+        span.start_us - sc.job_start_us >= static_cast<int64_t>(sc.mem_jump_after_s * kUsPerS)) {
+      mem_jump_us.push_back(span.start_us + offset_us);
+    }
   }
 
   const int64_t interval_us = static_cast<int64_t>(sc.interval_ms) * 1000;
@@ -518,6 +540,7 @@ bool WriteSystem(const Scenario& sc, const Schedule& sched, int node, int64_t of
     int64_t ticks = base_ticks;
 
     // cpu: CPUUtilization and I/OWaitPercentage per vCPU.
+    const bool loading = kind == SpanKind::kIterInit || kind == SpanKind::kTrain || kind == SpanKind::kEval;
     for (int c = 0; c < sc.cpus; ++c) {
       double target, lo, hi, io_target;
       switch (kind) {
@@ -527,15 +550,22 @@ bool WriteSystem(const Scenario& sc, const Schedule& sched, int node, int64_t of
         case SpanKind::kEval: target = ns.cpu_target[c] * 0.7; lo = sc.cpu_lo * 0.6; hi = sc.cpu_hi * 0.8; io_target = 0.5; break;
         case SpanKind::kFinal: default: target = 8; lo = 1; hi = 20; io_target = 1.5; break;
       }
+      if (loading && c < sc.hot_cpus) {
+        lo = sc.hot_cpu_lo;
+        hi = sc.hot_cpu_hi;
+        target = (lo + hi) / 2;
+      }
       line(ticks, "cpu", fmt::format("cpu{}", c), "CPUUtilization", ns.cpu[c].Next(target, lo, hi));
+      const bool io_wait = loading && c < sc.iowait_cpus;
       line(ticks, "cpu", fmt::format("cpu{}", c), "I/OWaitPercentage",
-           ns.iowait[c].Next(io_target, 0, io_target * 3));
+           io_wait ? ns.iowait[c].Next((sc.iowait_lo + sc.iowait_hi) / 2, sc.iowait_lo, sc.iowait_hi)
+                   : ns.iowait[c].Next(io_target, 0, io_target * 3));
     }
 
     // gpu: GPUUtilization and GPUMemoryUtilization per device.
     ticks = base_ticks + static_cast<int64_t>(ns.jitter.Uniform(18'000, 42'000));
     for (int g = 0; g < sc.gpus; ++g) {
-      const bool idle_gpu = g == underused;
+      const bool idle_gpu = g >= first_underused;
       double target, lo, hi;
       switch (kind) {
         case SpanKind::kInit:
@@ -557,8 +587,19 @@ bool WriteSystem(const Scenario& sc, const Schedule& sched, int node, int64_t of
           }
           break;
       }
+      if (sc.gpus_starved && loading) {
+        target = ns.gpu_target[g];
+        lo = sc.busy_gpu_lo;
+        hi = sc.busy_gpu_hi;
+      }
       line(ticks, "gpu", fmt::format("gpu{}", g), "GPUUtilization", ns.gpu[g].Next(target, lo, hi));
       double mem = ns.mem_plateau[g];
+      for (const int64_t jump_us : mem_jump_us) {
+        // Each step completes over two samples.
+        const double frac = static_cast<double>(t - jump_us) / static_cast<double>(2 * interval_us);
+        mem += sc.mem_jump_pct * std::clamp(frac + 0.5, 0.0, 1.0);
+      }
+      mem = std::min(mem, 99.0);
       if (t < ramp_start) {
         mem = 0.0;
       } else if (t < ramp_end) {
@@ -602,7 +643,44 @@ bool WriteSystem(const Scenario& sc, const Schedule& sched, int node, int64_t of
 
 }  // namespace
 
-std::vector<std::string> ScenarioNames() { return {"default", "healthy", "long-init", "cpu-only"}; }
+std::vector<std::string> ScenarioNames() {
+  return {"default",    "healthy",       "long-init",   "cpu-only",   "cpu-bottleneck",
+          "io-bottleneck", "memory-growth", "imbalance", "step-outliers", "few-loaders",
+          "multi-node"};
+}
+
+namespace {
+
+// The healthy job: every GPU busy, short finalization (fewer than the 25
+// samples that would put p5 of a 500-sample window below 10 %).
+void MakeHealthy(Scenario* sc) {
+  sc->init_s = 100;
+  sc->final_s = 6;
+  sc->underused_gpus = 0;
+  sc->busy_gpu_lo = 74;
+  sc->cpu_lo = 35;
+  sc->cpu_hi = 65;
+  sc->train_step_ms = 120;
+  sc->eval_step_ms = 45;
+}
+
+// An input-bound job: the GPUs wait for data in every phase (1-9 %), 20 min,
+// short init and finalization so most samples show the bottleneck.
+void MakeStarved(Scenario* sc) {
+  sc->minutes = 20;
+  sc->init_s = 60;
+  sc->final_s = 8;
+  sc->underused_gpus = 0;
+  sc->gpus_starved = true;
+  sc->busy_gpu_lo = 1;
+  sc->busy_gpu_hi = 9;
+  // Short GPU steps: 8 workers then start a batch each about every 0.6 s,
+  // ~9 loader processes per second on 8 vCPUs (Dataloader stays quiet).
+  sc->train_step_ms = 120;
+  sc->eval_step_ms = 45;
+}
+
+}  // namespace
 
 bool MakeScenario(const std::string& name, Scenario* out) {
   Scenario sc;
@@ -611,20 +689,13 @@ bool MakeScenario(const std::string& name, Scenario* out) {
   if (name == "default") {
     // defaults of the struct
   } else if (name == "healthy") {
-    sc.init_s = 100;
-    sc.final_s = 6;
-    sc.underused_last_gpu = false;
-    sc.busy_gpu_lo = 74;
-    sc.cpu_lo = 35;
-    sc.cpu_hi = 65;
-    sc.train_step_ms = 120;
-    sc.eval_step_ms = 45;
+    MakeHealthy(&sc);
   } else if (name == "long-init") {
     // First step 25.5 min after the start: MaxInitializationTime (20 min).
     sc.minutes = 32;
     sc.init_s = 25.5 * 60;
     sc.final_s = 20;
-    sc.underused_last_gpu = false;
+    sc.underused_gpus = 0;
     sc.train_epoch_s = 150;
   } else if (name == "cpu-only") {
     sc.gpus = 0;
@@ -638,6 +709,67 @@ bool MakeScenario(const std::string& name, Scenario* out) {
     sc.first_step_s = 1.2;
     sc.num_workers = 4;
     sc.detailed_num_steps = 40;
+  } else if (name == "cpu-bottleneck") {
+    // Heavy augmentation in the loader workers: 6 of 8 vCPUs pinned above
+    // 90 %, the GPUs below 10 % (CPUBottleneck, section 4.3). The average
+    // CPU stays above 70 %, so BatchSize does not look at the GPUs.
+    MakeStarved(&sc);
+    sc.hot_cpus = 6;
+  } else if (name == "io-bottleneck") {
+    // Small files read from network storage: 6 of 8 vCPUs wait on I/O
+    // 55-85 % of the time while the GPUs sit below 10 % (IOBottleneck,
+    // section 4.4). The model fills the GPU memory (72-80 %), so BatchSize
+    // (which needs GPU memory p95 < 70) stays quiet.
+    MakeStarved(&sc);
+    sc.iowait_cpus = 6;
+    sc.cpu_lo = 20;
+    sc.cpu_hi = 45;
+    sc.busy_mem_lo = 72;
+    sc.busy_mem_hi = 80;
+  } else if (name == "memory-growth") {
+    // A leak: validation outputs kept on the device, so the caching
+    // allocator grabs a large new segment at the start of each EVAL phase
+    // after 10 min: 14-18 % -> ~54 % -> ~92 % (GPUMemoryIncrease, 4.5).
+    MakeHealthy(&sc);
+    sc.busy_mem_lo = 14;
+    sc.busy_mem_hi = 18;
+    sc.mem_jumps = 2;
+    sc.mem_jump_pct = 38;
+    sc.mem_jump_after_s = 600;
+  } else if (name == "imbalance") {
+    // gpu2 and gpu3 get a smaller share of the work (10-35 %) while gpu0/1
+    // stay busy (LoadBalancing, 4.7). All four hold the same replica, so
+    // their memory is alike (72-78 %) and BatchSize stays quiet.
+    MakeHealthy(&sc);
+    sc.underused_gpus = 2;
+    sc.idle_gpu_lo = 10;
+    sc.idle_gpu_hi = 35;
+    sc.busy_mem_lo = sc.idle_mem_lo = 72;
+    sc.busy_mem_hi = sc.idle_mem_hi = 78;
+  } else if (name == "step-outliers") {
+    // Every 60th TRAIN step writes a synchronous checkpoint and takes 4-7x
+    // the mean step (StepOutlier, 4.6).
+    MakeHealthy(&sc);
+    sc.outlier_every = 60;
+  } else if (name == "few-loaders") {
+    // One DataLoader worker on a 16-vCPU, 1-GPU instance: it keeps up with
+    // the GPU, but only ~2 processes load data per second (Dataloader, 4.8).
+    MakeHealthy(&sc);
+    sc.gpus = 1;
+    sc.cpus = 16;
+    sc.num_workers = 1;
+  } else if (name == "multi-node") {
+    // The healthy job on 2 nodes x 4 GPUs (algo-1, algo-2), except for a
+    // 40 s finalization (model upload) with idle GPUs: the last windows of
+    // every GPU on both nodes fluctuate (p95 > 70, p5 < 10), so
+    // LowGPUUtilization has per-node Details.
+    // 6 DataLoader workers per node: the Dataloader rule counts the loader
+    // processes of all nodes in one per-second bucket against the vCPUs of
+    // one node, so 2 x (6 workers + main) = 14 stays within 70-200 % of 8.
+    MakeHealthy(&sc);
+    sc.nodes = 2;
+    sc.final_s = 40;
+    sc.num_workers = 6;
   } else {
     return false;
   }

@@ -35,10 +35,34 @@ struct Scenario {
   double step_jitter = 0.08;      // +- fraction, bounded noise
   double first_step_s = 2.6;      // step 0: cudnn autotuning, lazy init
   int num_workers = 8;            // DataLoader workers per iterator
-  bool underused_last_gpu = true; // last GPU of each node at 5-25 %
+  int underused_gpus = 1;         // the last N GPUs of each node run at idle_gpu_lo..hi
   double busy_gpu_lo = 70.0, busy_gpu_hi = 98.0;
   double idle_gpu_lo = 5.0, idle_gpu_hi = 25.0;
+  // GPU memory plateau after the model is on the device, per GPU kind.
+  double busy_mem_lo = 62.0, busy_mem_hi = 76.0;
+  double idle_mem_lo = 18.0, idle_mem_hi = 24.0;
+  // Input-bound job: every GPU stays in busy_gpu_lo..hi during EVAL and
+  // DataLoader start-up too (the GPUs wait for data in every phase).
+  bool gpus_starved = false;
   double cpu_lo = 30.0, cpu_hi = 60.0;  // per-core CPUUtilization while training
+  // The first hot_cpus cores run at hot_cpu_lo..hi while the loaders work
+  // (TRAIN, EVAL, DataLoader start-up): CPU-heavy preprocessing.
+  int hot_cpus = 0;
+  double hot_cpu_lo = 91.0, hot_cpu_hi = 99.5;
+  // The first iowait_cpus cores wait on I/O at iowait_lo..hi % in the same
+  // phases: reads from slow storage.
+  int iowait_cpus = 0;
+  double iowait_lo = 55.0, iowait_hi = 85.0;
+  // GPU memory leak: at the start of each EVAL phase that begins at least
+  // mem_jump_after_s after the job start (at most mem_jumps times), the
+  // memory plateau of every GPU rises by mem_jump_pct over 2 samples.
+  int mem_jumps = 0;
+  double mem_jump_pct = 0.0;
+  double mem_jump_after_s = 0.0;
+  // Every outlier_every-th TRAIN step (0 = never) takes outlier_factor_lo..hi
+  // times the mean step (a synchronous checkpoint or host sync).
+  int outlier_every = 0;
+  double outlier_factor_lo = 4.0, outlier_factor_hi = 7.0;
   bool final_gpu_idle = true;     // GPUs drop to ~0 during finalization
   int detailed_start_step = 50;   // TRAIN steps with cpu_functions/gpu ops
   int detailed_num_steps = 100;
