@@ -6,6 +6,9 @@
 
 #include "smr/rule.h"
 #include "src/rules/batch_size.h"
+#include "src/rules/dataloader.h"
+#include "src/rules/gpu_memory_increase.h"
+#include "src/rules/load_balancing.h"
 #include "src/rules/low_gpu_utilization.h"
 #include "src/rules/max_initialization_time.h"
 #include "src/rules/overall_framework_metrics.h"
@@ -19,12 +22,12 @@ std::vector<std::unique_ptr<Rule>> CreateBuiltinRules() {
   // IOBottleneck (§4.4) goes here.
   rules.push_back(CreateLowGpuUtilizationRule());
   // StepOutlier (§4.6) goes here.
-  // GPUMemoryIncrease (§4.5) goes here.
+  rules.push_back(CreateGpuMemoryIncreaseRule());
   rules.push_back(CreateBatchSizeRule());
   rules.push_back(CreateMaxInitializationTimeRule());
-  // LoadBalancing (§4.7) goes here.
+  rules.push_back(CreateLoadBalancingRule());
   rules.push_back(CreateOverallSystemUsageRule());
-  // Dataloader (§4.8) goes here.
+  rules.push_back(CreateDataloaderRule());
   rules.push_back(CreateOverallFrameworkMetricsRule());
   return rules;
 }

@@ -13,6 +13,9 @@
 
 #include "smr/rule.h"
 #include "src/rules/batch_size.h"
+#include "src/rules/dataloader.h"
+#include "src/rules/gpu_memory_increase.h"
+#include "src/rules/load_balancing.h"
 #include "src/rules/low_gpu_utilization.h"
 #include "src/rules/max_initialization_time.h"
 #include "src/rules/overall_framework_metrics.h"
@@ -146,6 +149,30 @@ TEST(SchemaTest, BatchSizeMatchesRealReports) {
   BatchSizeRule rule(p);
   auto input = RealisticInput();
   ASSERT_GT(rule.Evaluate(input->ctx()).triggered, 0);
+  ExpectShapeMatches(rule);
+}
+
+TEST(SchemaTest, GpuMemoryIncreaseMatchesRealReports) {
+  GpuMemoryIncreaseParams p;
+  p.increase = 0.01;
+  p.patience = 200;
+  GpuMemoryIncreaseRule rule(p);
+  auto input = RealisticInput();
+  ASSERT_GT(rule.Evaluate(input->ctx()).triggered, 0);
+  ExpectShapeMatches(rule);
+}
+
+TEST(SchemaTest, LoadBalancingMatchesRealReports) {
+  LoadBalancingRule rule;
+  auto input = RealisticInput();
+  ASSERT_TRUE(rule.Evaluate(input->ctx()).details.contains("algo-1"));
+  ExpectShapeMatches(rule);
+}
+
+TEST(SchemaTest, DataloaderMatchesRealReports) {
+  DataloaderRule rule;
+  auto input = RealisticInput();
+  ASSERT_TRUE(rule.Evaluate(input->ctx()).details.contains("dataloading_time"));
   ExpectShapeMatches(rule);
 }
 

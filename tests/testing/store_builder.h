@@ -94,6 +94,24 @@ class TestData {
     builder_.AddEvent(e);
     return *this;
   }
+  // A framework event with data-loader args: args.pid, args.num_workers,
+  // args.pin_memory (1/0); -1 means the arg is absent.
+  TestData& LoaderEvent(std::string_view node, std::string_view phase, std::string_view name,
+                        int64_t start_us, int64_t end_us, int64_t os_pid,
+                        int32_t num_workers = -1, int8_t pin_memory = -1) {
+    StoreBuilder::Event e;
+    e.start_us = start_us;
+    e.end_us = end_us;
+    e.name = name;
+    e.phase = phase;
+    e.node = node;
+    e.os_pid = os_pid;
+    e.num_workers = num_workers;
+    e.pin_memory = pin_memory;
+    e.file = file_;
+    builder_.AddEvent(e);
+    return *this;
+  }
   // A PyTorch step event: name and phase "Step:ModeKeys.<mode>".
   TestData& Step(std::string_view node, std::string_view mode, int64_t step,
                  int64_t start_us, int64_t end_us) {

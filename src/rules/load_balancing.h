@@ -1,0 +1,83 @@
+// LoadBalancing (rules-and-report.md §4.7, §7): detects GPUs of one node
+// whose utilization distributions differ (workload imbalance).
+//
+// Algorithm (cumulative over the 60 s windows of the WindowPlan): every
+// GPUUtilization sample of a (node, gpu) goes into that GPU's histogram of
+// 50 bins of width 2 covering the full 0–100 % range ([0,2), [2,4), …,
+// [96,98), and the last bin closed: [98,100]; values outside 0–100 are
+// clamped into the first/last bin). Datapoints = number of samples of the
+// GPU of the last GPUUtilization sample. After each window:
+//   Details[node]["workloads"][gpu] = the histogram (50 ints), for every GPU
+//   seen so far (first-seen order, as SageMaker);
+//   then for every pair of GPUs of the same node (i < j in natural order,
+//   gpu2 before gpu10) that both have more than `patience` samples, the
+//   Jensen–Shannon distance of the normalised histograms
+//     d = sqrt(½·KL(p‖m) + ½·KL(q‖m)),  m = (p + q)/2,  natural log
+//   is compared with `threshold`; if d > threshold, RuleTriggered and
+//   Violations grow by 1 and Details[node]["distances"][gpu_i][gpu_j] = d
+//   (latest value). A pair is counted again in every later window in which it
+//   is still above the threshold — the original's per-window structure, and
+//   the same "window-evaluations" meaning as LowGPUUtilization's counter.
+// When a GPU exceeds 1 000 000 samples all histograms are dropped.
+//
+// Deviations from SageMaker (docs/compatibility.md): SageMaker's pair loop is
+// defective and never compares two different GPUs (0 triggers ever), pairs
+// GPUs across nodes, and bins with edges 0, 2, …, 98 (49 bins; values above
+// 98 % dropped).
+//
+// Worked example (threshold 0.2, patience 2, t0 = 1000 s):
+//   algo-1/gpu0 at 100 % and algo-1/gpu1 at 0 %, 3 samples each ->
+//   workloads gpu0 = [0 ×49, 3], gpu1 = [3, 0 ×49]; disjoint histograms:
+//   KL(p‖m) = KL(q‖m) = ln 2, d = sqrt(ln 2) = 0.8325546111576977 > 0.2.
+//   {"RuleTriggered": 1, "Violations": 1, "Details": {"algo-1": {"workloads":
+//    {"gpu0": [0, …, 0, 3], "gpu1": [3, 0, …, 0]}, "distances": {"gpu0":
+//    {"gpu1": 0.8325546111576977}}}}, "Datapoints": 3, "RuleParameters":
+//    "threshold:0.2\npatience:2"}
+#ifndef SMR_SRC_RULES_LOAD_BALANCING_H_
+#define SMR_SRC_RULES_LOAD_BALANCING_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "smr/rule.h"
+
+namespace smr {
+
+struct LoadBalancingParams {
+  // Default 0.2 (the container's value; SDK/guide: 0.5). Jensen–Shannon
+  // distance (0 … sqrt(ln 2) ≈ 0.83) above which two GPUs are imbalanced.
+  double threshold = 0.2;
+  // Default 1000 (samples; guide: 10). Both GPUs of a pair need more samples
+  // than this before they are compared.
+  int64_t patience = 1000;
+};
+
+class LoadBalancingRule : public Rule {
+ public:
+  static constexpr int kBins = 50;
+  static constexpr int64_t kMaxDatapoints = 1'000'000;
+
+  explicit LoadBalancingRule(LoadBalancingParams params = {}) : p_(params) {}
+  std::string_view name() const override { return "LoadBalancing"; }
+  std::string_view description() const override;
+  std::string_view recommendation() const override;
+  const std::vector<ParamSpec>& params() const override;
+  Status SetParam(std::string_view param, std::string_view value) override;
+  std::string RuleParameters() const override;
+  RuleResult Evaluate(const AnalysisContext& ctx) const override;
+  const LoadBalancingParams& values() const { return p_; }
+
+ private:
+  LoadBalancingParams p_;
+};
+
+std::unique_ptr<Rule> CreateLoadBalancingRule();
+
+// Jensen–Shannon distance (natural log) of two histograms, each normalised
+// to sum 1. Exposed for tests. 0 if either histogram is empty.
+double JensenShannonDistance(std::span<const int64_t> a, std::span<const int64_t> b);
+
+}  // namespace smr
+
+#endif  // SMR_SRC_RULES_LOAD_BALANCING_H_

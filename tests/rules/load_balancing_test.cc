@@ -1,0 +1,267 @@
+#include "src/rules/load_balancing.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "smr/rule.h"
+#include "tests/testing/store_builder.h"
+
+namespace smr {
+namespace {
+
+using testing::TestData;
+
+LoadBalancingRule SmallRule(double threshold, int64_t patience) {
+  LoadBalancingParams p;
+  p.threshold = threshold;
+  p.patience = patience;
+  return LoadBalancingRule(p);
+}
+
+// "[0, 0, …, x]" style JSON arrays of 50 bins with one non-zero bin.
+std::string OneBin(int bin, int count) {
+  std::string s = "[";
+  for (int i = 0; i < 50; ++i) {
+    if (i) s += ", ";
+    s += std::to_string(i == bin ? count : 0);
+  }
+  return s + "]";
+}
+
+// n samples every 0.5 s from `start_s` on each listed GPU of `node`.
+void Constant(TestData& d, const std::string& node, const std::vector<std::string>& gpus,
+              const std::vector<double>& util, int n, double start_s = 1000.5) {
+  for (int i = 0; i < n; ++i) {
+    for (size_t g = 0; g < gpus.size(); ++g) d.GpuUtil(node, gpus[g], start_s + 0.5 * i, util[g]);
+  }
+}
+
+// --- Tiny references of SageMaker's original behaviour (§4.7, §7) ---
+
+// np.histogram(values, bins=np.arange(0, 100, 2)): 49 bins, edges 0 … 98,
+// last bin [96, 98] closed, anything above 98 dropped.
+std::vector<int64_t> SageMakerHistogram(const std::vector<double>& values) {
+  std::vector<int64_t> h(49, 0);
+  for (double v : values) {
+    if (v < 0 || v > 98) continue;
+    h[static_cast<size_t>(std::min(static_cast<int>(v / 2), 48))] += 1;
+  }
+  return h;
+}
+
+// SageMaker's pair loop: the loop over the second GPU sits after the loop over
+// the first one, whose variable keeps its last value, so only (last, last) is
+// visited and the gpu1 != gpu2 test skips it. Returns the distance checks made.
+int SageMakerDistanceChecks(int n_gpus) {
+  int last = 0;
+  for (int i = 0; i < n_gpus; ++i) last = i;
+  int checks = 0;
+  for (int j = last; j < n_gpus; ++j) {
+    if (j != last) ++checks;
+  }
+  return checks;
+}
+
+TEST(LoadBalancingTest, WorkedExampleFromHeader) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  Constant(d, "algo-1", {"gpu0", "gpu1"}, {100, 0}, 3);
+  auto built = d.Build();
+  RuleResult r = SmallRule(0.2, 2).Evaluate(built->ctx());
+  EXPECT_EQ(RuleResultToJson(r),
+            "{\"RuleTriggered\": 1, \"Violations\": 1, \"Details\": {\"algo-1\": {\"workloads\": "
+            "{\"gpu0\": " + OneBin(49, 3) + ", \"gpu1\": " + OneBin(0, 3) +
+            "}, \"distances\": {\"gpu0\": {\"gpu1\": 0.8325546111576977}}}}, \"Datapoints\": 3, "
+            "\"RuleParameters\": \"threshold:0.2\\npatience:2\"}");
+}
+
+TEST(LoadBalancingTest, JensenShannonDistanceByHand) {
+  // Disjoint: KL(p‖m) = KL(q‖m) = ln 2 -> sqrt(ln 2).
+  std::vector<int64_t> busy(50, 0), idle(50, 0);
+  busy[49] = 7;
+  idle[0] = 3;  // different totals: each histogram is normalised first
+  EXPECT_DOUBLE_EQ(JensenShannonDistance(busy, idle), std::sqrt(std::log(2.0)));
+  EXPECT_EQ(JensenShannonDistance(idle, idle), 0.0);
+  // p = (½, ½), q = (1, 0), m = (¾, ¼): KL(p‖m) = ½·ln(4/3), KL(q‖m) = ln(4/3)
+  // -> d = sqrt(¾·ln(4/3)) ≈ 0.4645.
+  std::vector<int64_t> half = {1, 1}, one = {1, 0};
+  EXPECT_DOUBLE_EQ(JensenShannonDistance(half, one), std::sqrt(0.75 * std::log(4.0 / 3.0)));
+  EXPECT_EQ(JensenShannonDistance(std::vector<int64_t>{0, 0}, one), 0.0);
+}
+
+TEST(LoadBalancingTest, DeviationPairLoopComparesDifferentGpus) {
+  // 4 GPUs, gpu0 busy, gpu1-3 idle. SageMaker: no distance is ever computed
+  // (0 triggers, as in every real report); we flag (gpu0, gpu1/2/3).
+  EXPECT_EQ(SageMakerDistanceChecks(4), 0);
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  Constant(d, "algo-1", {"gpu0", "gpu1", "gpu2", "gpu3"}, {90, 0, 0, 0}, 5);
+  auto built = d.Build();
+  RuleResult r = SmallRule(0.2, 4).Evaluate(built->ctx());
+  EXPECT_EQ(r.triggered, 3);
+  EXPECT_EQ(r.violations, 3);
+  const auto& dist = r.details["algo-1"]["distances"];
+  ASSERT_EQ(dist.size(), 1u);
+  EXPECT_EQ(dist["gpu0"].size(), 3u);
+  EXPECT_DOUBLE_EQ(dist["gpu0"]["gpu3"].get<double>(), std::sqrt(std::log(2.0)));
+}
+
+TEST(LoadBalancingTest, DeviationSaturatedGpuIsCounted) {
+  // GPU at 99-100 %: SageMaker's histogram drops every sample (sum 0 < 6);
+  // ours keeps them all in the closed last bin [98, 100].
+  const std::vector<double> values = {99, 100, 100, 99.5, 98, 100};
+  const std::vector<int64_t> sm = SageMakerHistogram(values);
+  EXPECT_EQ(sm.size(), 49u);
+  EXPECT_EQ(std::accumulate(sm.begin(), sm.end(), int64_t{0}), 1);  // only the 98
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (size_t i = 0; i < values.size(); ++i) {
+    d.GpuUtil("algo-1", "gpu0", 1000.5 + 0.5 * static_cast<double>(i), values[i]);
+  }
+  auto built = d.Build();
+  RuleResult r = LoadBalancingRule().Evaluate(built->ctx());
+  const auto& h = r.details["algo-1"]["workloads"]["gpu0"];
+  ASSERT_EQ(h.size(), 50u);
+  EXPECT_EQ(h[49].get<int64_t>(), 6);
+  EXPECT_EQ(h[48].get<int64_t>(), 0);
+}
+
+TEST(LoadBalancingTest, BinEdgesAreHalfOpenExceptTheLast) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  const std::vector<double> values = {0, 1.99, 2, 97.9, -1, 120};
+  for (size_t i = 0; i < values.size(); ++i) {
+    d.GpuUtil("algo-1", "gpu0", 1000.5 + 0.5 * static_cast<double>(i), values[i]);
+  }
+  auto built = d.Build();
+  const auto h = LoadBalancingRule().Evaluate(built->ctx()).details["algo-1"]["workloads"]["gpu0"];
+  EXPECT_EQ(h[0].get<int64_t>(), 3);   // 0, 1.99, and -1 clamped
+  EXPECT_EQ(h[1].get<int64_t>(), 1);   // 2
+  EXPECT_EQ(h[48].get<int64_t>(), 1);  // 97.9 in [96, 98)
+  EXPECT_EQ(h[49].get<int64_t>(), 1);  // 120 clamped
+}
+
+TEST(LoadBalancingTest, GpusOfDifferentNodesAreNotCompared) {
+  TestData d;
+  d.SystemFile("algo-1", 1000).SystemFile("algo-2", 1000);
+  Constant(d, "algo-1", {"gpu0"}, {100}, 5);
+  Constant(d, "algo-2", {"gpu0"}, {0}, 5);
+  auto built = d.Build();
+  RuleResult r = SmallRule(0.2, 1).Evaluate(built->ctx());
+  EXPECT_EQ(r.triggered, 0);
+  EXPECT_FALSE(r.details["algo-1"].contains("distances"));
+  EXPECT_TRUE(r.details["algo-2"].contains("workloads"));
+}
+
+TEST(LoadBalancingTest, DistanceExactlyAtThresholdDoesNotFire) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  Constant(d, "algo-1", {"gpu0", "gpu1"}, {100, 0}, 3);
+  auto built = d.Build();
+  LoadBalancingRule rule = SmallRule(0.2, 2);
+  ASSERT_TRUE(rule.SetParam("threshold", "0.8325546111576977").ok());  // sqrt(ln 2)
+  EXPECT_EQ(rule.values().threshold, std::sqrt(std::log(2.0)));
+  EXPECT_EQ(rule.Evaluate(built->ctx()).triggered, 0);
+  ASSERT_TRUE(rule.SetParam("threshold", "0.8325").ok());
+  EXPECT_EQ(rule.Evaluate(built->ctx()).triggered, 1);
+}
+
+TEST(LoadBalancingTest, PatienceNeedsMoreSamplesOnBothGpus) {
+  // Like the real short jobs: workloads written, nothing compared.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  Constant(d, "algo-1", {"gpu0", "gpu1"}, {100, 0}, 3);
+  auto built = d.Build();
+  RuleResult r = SmallRule(0.2, 3).Evaluate(built->ctx());  // 3 is not > 3
+  EXPECT_EQ(r.triggered, 0);
+  EXPECT_EQ(r.datapoints, 3);
+  EXPECT_EQ(RuleResultToJson(r),
+            "{\"RuleTriggered\": 0, \"Violations\": 0, \"Details\": {\"algo-1\": {\"workloads\": "
+            "{\"gpu0\": " + OneBin(49, 3) + ", \"gpu1\": " + OneBin(0, 3) +
+            "}}}, \"Datapoints\": 3, \"RuleParameters\": \"threshold:0.2\\npatience:3\"}");
+}
+
+TEST(LoadBalancingTest, ImbalancedPairCountsOncePerWindow) {
+  // Three windows of imbalance (samples at 1000.5…, 1060.5…, 1120.5…):
+  // the cumulative histograms are compared after each window.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int w = 0; w < 3; ++w) Constant(d, "algo-1", {"gpu0", "gpu1"}, {100, 0}, 2, 1000.5 + 60 * w);
+  auto built = d.Build();
+  RuleResult r = SmallRule(0.2, 1).Evaluate(built->ctx());
+  EXPECT_EQ(r.triggered, 3);
+  EXPECT_EQ(r.violations, 3);
+  EXPECT_EQ(r.datapoints, 6);
+  ASSERT_EQ(r.findings.size(), 3u);
+  EXPECT_EQ(r.findings[2].window_start_us, 1'120'000'000);
+  EXPECT_EQ(r.findings[2].device, "gpu0/gpu1");
+}
+
+TEST(LoadBalancingTest, CpuOnlyInstanceHasEmptyDetails) {
+  // Real CPU-only report (JawnMarc): Details {}, Datapoints 0.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 5; ++i) d.Cpu("algo-1", "cpu0", 1000.5 + i, 50);
+  auto built = d.Build();
+  RuleResult r = LoadBalancingRule().Evaluate(built->ctx());
+  EXPECT_EQ(RuleResultToJson(r),
+            "{\"RuleTriggered\": 0, \"Violations\": 0, \"Details\": {}, \"Datapoints\": 0, "
+            "\"RuleParameters\": \"threshold:0.2\\npatience:1000\"}");
+  EXPECT_FALSE(r.applicable);
+}
+
+TEST(LoadBalancingTest, MultiNodeFourGpusEach) {
+  // algo-1: gpu0 busy, gpu1-3 idle (like klay-liu) -> 3 pairs; algo-2:
+  // balanced -> no distances.
+  TestData d;
+  d.SystemFile("algo-1", 1000).SystemFile("algo-2", 1000);
+  const std::vector<std::string> gpus = {"gpu0", "gpu1", "gpu2", "gpu3"};
+  for (int i = 0; i < 4; ++i) {
+    Constant(d, "algo-1", gpus, {91, 0, 0, 0}, 1, 1000.5 + i);
+    Constant(d, "algo-2", gpus, {50, 50, 50, 50}, 1, 1000.5 + i);
+  }
+  auto built = d.Build();
+  RuleResult r = SmallRule(0.2, 3).Evaluate(built->ctx());
+  EXPECT_EQ(r.triggered, 3);
+  EXPECT_EQ(r.datapoints, 4);
+  EXPECT_EQ(r.details["algo-1"]["workloads"].size(), 4u);
+  EXPECT_EQ(r.details["algo-1"]["distances"]["gpu0"].size(), 3u);
+  EXPECT_EQ(r.details["algo-2"]["workloads"].size(), 4u);
+  EXPECT_FALSE(r.details["algo-2"].contains("distances"));
+  EXPECT_EQ(r.details["algo-2"]["workloads"]["gpu3"][25].get<int64_t>(), 4);
+}
+
+TEST(LoadBalancingTest, PairsUseNaturalGpuOrderWorkloadsFirstSeenOrder) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  Constant(d, "algo-1", {"gpu10", "gpu2"}, {100, 0}, 3);
+  auto built = d.Build();
+  RuleResult r = SmallRule(0.2, 2).Evaluate(built->ctx());
+  ASSERT_EQ(r.triggered, 1);
+  EXPECT_TRUE(r.details["algo-1"]["distances"]["gpu2"].contains("gpu10"));
+  EXPECT_EQ(r.details["algo-1"]["workloads"].begin().key(), "gpu10");
+}
+
+TEST(LoadBalancingTest, ParametersDefaultsOverridesAndErrors) {
+  LoadBalancingRule rule;
+  EXPECT_EQ(rule.RuleParameters(), "threshold:0.2\npatience:1000");
+  EXPECT_TRUE(rule.SetParam("threshold", "0.5").ok());
+  EXPECT_TRUE(rule.SetParam("patience", "10").ok());
+  EXPECT_EQ(rule.RuleParameters(), "threshold:0.5\npatience:10");
+  Status unknown = rule.SetParam("window", "1");
+  EXPECT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.message().find("LoadBalancing"), std::string::npos);
+  EXPECT_NE(unknown.message().find("threshold"), std::string::npos);
+  EXPECT_FALSE(rule.SetParam("threshold", "0").ok());
+  EXPECT_FALSE(rule.SetParam("threshold", "abc").ok());
+  EXPECT_FALSE(rule.SetParam("patience", "0").ok());
+  EXPECT_EQ(rule.values().threshold, 0.5);
+}
+
+}  // namespace
+}  // namespace smr
