@@ -1,16 +1,23 @@
 // The `sm-report build` pipeline: discover -> ingest -> freeze -> correlate
-// -> rules -> report model -> renderers -> atomic file writes. Only this stage
-// (and main) touches output paths.
+// -> rules -> report model -> renderers -> atomic file writes, and the
+// `sm-report render` pipeline: existing SageMaker rule JSONs -> report model
+// -> renderers. Only this stage (and main) touches output paths.
 #ifndef SMR_PIPELINE_H_
 #define SMR_PIPELINE_H_
 
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "smr/status.h"
 
 namespace smr {
+
+class Rule;
 
 struct BuildOptions {
   std::string input_dir;
@@ -21,17 +28,53 @@ struct BuildOptions {
   std::string template_dir;  // empty: installed/source templates
   int jobs = 0;              // ingest threads, 0 = all cores
   bool quiet = false;
+  // Rule configuration (rule_config.h): a JSON config file (empty: none) and
+  // `Rule.param=value` / `Rule_param=value` overrides that win over it.
+  std::string config_path;
+  std::vector<std::string> rule_params;
+  // The rules to run before configuration (empty: CreateBuiltinRules());
+  // lets tests inject a rule, e.g. one that fails.
+  std::function<std::vector<std::unique_ptr<Rule>>()> make_rules;
 };
+
+struct RenderOptions {
+  // A `profiler-reports/` folder of SageMaker rule JSONs, or a folder that
+  // contains exactly one such set up to kMaxRenderSearchDepth levels down.
+  std::string input_dir;
+  std::string out_dir = "profiler-report";
+  bool html = true;
+  bool pdf = true;
+  std::string template_dir;
+  bool quiet = false;
+};
+
+inline constexpr int kMaxRenderSearchDepth = 6;
 
 struct BuildSummary {
   std::vector<std::string> written;  // paths written, in order
   int64_t warnings = 0;              // data problems counted
   int64_t rules_triggered = 0;       // rules with RuleTriggered > 0
+  int64_t rules_failed = 0;          // rules that failed with an internal
+                                     // error (`--strict` exits non-zero)
 };
 
 // Errors are usage-level (exit 2): bad input dir, no profiler data, output
 // not writable. Data problems are warnings on `log`, never errors.
 StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log);
+
+// Renders the report from existing rule JSONs (no raw data). Errors (exit 2):
+// no rule JSON found, several sets found, output not writable. A rule JSON
+// that cannot be parsed is a warning on `log`, and the rule is left out.
+// `warnings` counts skipped files.
+StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log);
+
+// The folder of rule JSONs RunRender would use for `dir` (see RenderOptions).
+// Hidden folders (.ipynb_checkpoints, ...) are not searched.
+StatusOr<std::string> FindRuleJsonDir(const std::string& dir);
+
+// The 11 rule names of SageMaker's ProfilerReport, in its order
+// (rules-and-report.md §1); render mode reads `<name>.json` for each.
+const std::vector<std::string>& ProfilerReportRuleNames();
 
 // Writes `data` to `path` atomically (temporary file in the same directory,
 // then rename), creating parent directories.

@@ -1,30 +1,78 @@
 // sm-report: command-line entry point. Parses arguments and calls the
-// pipeline; prints one line per usage error and exits 2.
+// pipeline; prints one line per usage error and exits 2 (docs/cli.md).
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "smr/pipeline.h"
+#include "smr/rule.h"
+#include "smr/rule_config.h"
 
 namespace {
 
+constexpr int kExitOk = 0;
 constexpr int kExitUsage = 2;
+// --strict only: the report was written but a rule failed with an internal
+// error (it is shown as failed in the report and its rule JSON).
+constexpr int kExitRuleFailed = 3;
 
-int Build(const smr::BuildOptions& opts) {
-  smr::StatusOr<smr::BuildSummary> result = smr::RunBuild(opts, &std::cerr);
+struct Formats {
+  bool html = false;
+  bool pdf = false;
+  bool json = false;
+};
+
+// Parses a comma-separated --format list; `allowed` lists the accepted
+// names for the message ("html, pdf" or "html, pdf, json").
+bool ParseFormats(const std::string& text, bool allow_json, Formats* out) {
+  const char* allowed = allow_json ? "html, pdf, json" : "html, pdf";
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t comma = text.find(',', pos);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string f = text.substr(pos, comma - pos);
+    if (f == "html") {
+      out->html = true;
+    } else if (f == "pdf") {
+      out->pdf = true;
+    } else if (f == "json" && allow_json) {
+      out->json = true;
+    } else {
+      std::cerr << fmt::format("sm-report: unknown format '{}' in --format; allowed: {}\n", f,
+                               allowed);
+      return false;
+    }
+    pos = comma + 1;
+  }
+  return true;
+}
+
+int Finish(const smr::StatusOr<smr::BuildSummary>& result, bool quiet, const char* what) {
   if (!result.ok()) {
     std::cerr << "sm-report: " << result.status().message() << "\n";
     return kExitUsage;
   }
   for (const std::string& path : result->written) std::cout << path << "\n";
-  if (!opts.quiet && result->warnings > 0) {
-    std::cerr << fmt::format("sm-report: {} input records were skipped; see the report's "
-                             "Data quality section\n",
-                             result->warnings);
+  if (!quiet && result->warnings > 0) {
+    std::cerr << fmt::format("sm-report: {} {}\n", result->warnings, what);
   }
-  return 0;
+  return kExitOk;
+}
+
+int ListRules(bool as_json) {
+  const std::vector<std::unique_ptr<smr::Rule>> rules = smr::CreateBuiltinRules();
+  if (as_json) {
+    std::cout << smr::DescribeRulesJson(rules).dump(2) << "\n";
+  } else {
+    std::cout << smr::DescribeRulesText(rules)
+              << "\nSet a parameter with --rule-param Rule.param=value (or Rule_param=value) "
+                 "or --config FILE; Rule.enabled=false disables a rule.\n";
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -34,21 +82,54 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("sm-report ") + SMR_VERSION);
   app.require_subcommand(1);
 
-  smr::BuildOptions opts;
-  std::string formats = "html,pdf,json";
+  // ---- build ----
+  smr::BuildOptions build_opts;
+  std::string build_formats = "html,pdf,json";
   CLI::App* build = app.add_subcommand(
       "build", "Read a profiler-output directory and write the report and rule JSONs");
-  build->add_option("DIR", opts.input_dir,
+  build->add_option("DIR", build_opts.input_dir,
                     "profiler-output directory, or a job folder that contains one")
       ->required();
-  build->add_option("-o,--output", opts.out_dir, "Output directory")
+  build->add_option("-o,--output", build_opts.out_dir, "Output directory")
       ->default_str("./profiler-report");
-  build->add_option("--format", formats, "Comma-separated outputs: html,pdf,json")
+  build->add_option("--format", build_formats, "Comma-separated outputs: html,pdf,json")
       ->default_str("html,pdf,json");
-  build->add_option("-j,--jobs", opts.jobs, "Parallel ingest threads (0 = all cores)")
+  build->add_option("-j,--jobs", build_opts.jobs, "Parallel ingest threads (0 = all cores)")
       ->check(CLI::NonNegativeNumber);
-  build->add_option("--template-dir", opts.template_dir, "Directory of the HTML templates");
-  build->add_flag("-q,--quiet", opts.quiet, "Print only the paths written and errors");
+  build->add_option("--template-dir", build_opts.template_dir, "Directory of the HTML templates");
+  build->add_option("--config", build_opts.config_path,
+                    "JSON rule configuration: {\"Rule\": {\"enabled\": bool, \"param\": value}}");
+  build->add_option("--rule-param", build_opts.rule_params,
+                    "Set a rule parameter: Rule.param=value or Rule_param=value "
+                    "(repeatable; wins over --config; Rule.enabled=false disables a rule)")
+      ->allow_extra_args(false);
+  build->add_flag("-q,--quiet", build_opts.quiet, "Print only the paths written and errors");
+  bool strict = false;
+  build->add_flag("--strict", strict,
+                  "Exit with 3 if a rule failed with an internal error (the report is still "
+                  "written)");
+
+  // ---- render ----
+  smr::RenderOptions render_opts;
+  std::string render_formats = "html,pdf";
+  CLI::App* render = app.add_subcommand(
+      "render", "Render the report from existing SageMaker rule JSONs (profiler-reports/)");
+  render->add_option("DIR", render_opts.input_dir,
+                     "profiler-reports directory, or a folder that contains one")
+      ->required();
+  render->add_option("-o,--output", render_opts.out_dir, "Output directory")
+      ->default_str("./profiler-report");
+  render->add_option("--format", render_formats, "Comma-separated outputs: html,pdf")
+      ->default_str("html,pdf");
+  render->add_option("--template-dir", render_opts.template_dir,
+                     "Directory of the HTML templates");
+  render->add_flag("-q,--quiet", render_opts.quiet, "Print only the paths written and errors");
+
+  // ---- rules ----
+  bool rules_json = false;
+  CLI::App* rules = app.add_subcommand(
+      "rules", "List the rules with their descriptions and parameters (defaults, units)");
+  rules->add_flag("--json", rules_json, "Machine-readable JSON");
 
   try {
     app.parse(argc, argv);
@@ -64,26 +145,29 @@ int main(int argc, char** argv) {
   }
 
   if (build->parsed()) {
-    opts.html = opts.pdf = opts.json = false;
-    size_t pos = 0;
-    while (pos <= formats.size()) {
-      size_t comma = formats.find(',', pos);
-      if (comma == std::string::npos) comma = formats.size();
-      const std::string f = formats.substr(pos, comma - pos);
-      if (f == "html") {
-        opts.html = true;
-      } else if (f == "pdf") {
-        opts.pdf = true;
-      } else if (f == "json") {
-        opts.json = true;
-      } else {
-        std::cerr << fmt::format("sm-report: unknown format '{}' in --format; allowed: "
-                                 "html, pdf, json\n", f);
-        return kExitUsage;
-      }
-      pos = comma + 1;
+    Formats f;
+    if (!ParseFormats(build_formats, /*allow_json=*/true, &f)) return kExitUsage;
+    build_opts.html = f.html;
+    build_opts.pdf = f.pdf;
+    build_opts.json = f.json;
+    const smr::StatusOr<smr::BuildSummary> built = smr::RunBuild(build_opts, &std::cerr);
+    const int code = Finish(built, build_opts.quiet,
+                            "input records were skipped; see the report's Data quality section");
+    if (code == kExitOk && strict && built->rules_failed > 0) {
+      std::cerr << fmt::format("sm-report: {} rule(s) failed with an internal error (--strict)\n",
+                               built->rules_failed);
+      return kExitRuleFailed;
     }
-    return Build(opts);
+    return code;
   }
+  if (render->parsed()) {
+    Formats f;
+    if (!ParseFormats(render_formats, /*allow_json=*/false, &f)) return kExitUsage;
+    render_opts.html = f.html;
+    render_opts.pdf = f.pdf;
+    return Finish(smr::RunRender(render_opts, &std::cerr), render_opts.quiet,
+                  "rule JSON files could not be read and were left out");
+  }
+  if (rules->parsed()) return ListRules(rules_json);
   return kExitUsage;
 }
