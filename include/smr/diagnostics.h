@@ -6,6 +6,7 @@
 #define SMR_DIAGNOSTICS_H_
 
 #include <cstdint>
+#include <array>
 #include <map>
 #include <string>
 #include <string_view>
@@ -35,6 +36,14 @@ enum class Issue : int {
   kIgnoredPhase,         // ph i/I/C/unknown (informational)
   kNoBaseTime,           // no start_time_since_epoch_in_micros; inherited
   kNotAnArray,           // top-level object instead of array (pevents)
+  // Added for the data-quality report (docs/data-quality.md); appended so
+  // the keys and values above stay stable.
+  kInvalidUtf8,          // system line with invalid UTF-8 bytes
+  kDuplicateRecord,      // exact duplicate system sample (series, ts, value)
+  kDuplicateEvent,       // exact duplicate trace event (dropped like pandas)
+  kAbsurdDuration,       // event longer than 24 h: excluded from analysis
+  kRepeatedBaseTime,     // base time changes inside a file (informational)
+  kDuplicateFile,        // byte-identical copy of an earlier file of its kind
   kCount
 };
 
@@ -45,21 +54,32 @@ struct IssueInfo {
 };
 const IssueInfo& GetIssueInfo(Issue issue);
 
+// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD and
+// control characters (except tab) by a space: for file names and excerpts
+// shown in messages, HTML and JSON.
+std::string SanitizeUtf8(std::string_view s);
+
 struct DiagnosticExample {
   std::string file;
   int64_t line = 0;  // 1-based; 0 when not line-specific
   std::string excerpt;
 };
 
+using IssueCounts = std::array<int64_t, static_cast<size_t>(Issue::kCount)>;
+
 class Diagnostics {
  public:
   static constexpr size_t kMaxExamplesPerIssue = 5;
 
-  // Records one occurrence. `excerpt` is truncated to ~120 bytes.
+  // Records one occurrence. `excerpt` is truncated to ~120 bytes; invalid
+  // UTF-8 in `file` or `excerpt` is replaced by U+FFFD so every message,
+  // HTML and JSON output stays valid text.
   void Record(Issue issue, std::string_view file, int64_t line,
               std::string_view excerpt);
   // Adds `n` occurrences without examples (bulk counts).
   void Add(Issue issue, int64_t n);
+  // Adds `n` occurrences attributed to `file`, without examples.
+  void Add(Issue issue, std::string_view file, int64_t n);
 
   int64_t count(Issue issue) const { return counts_[static_cast<int>(issue)]; }
   int64_t total() const;
@@ -67,11 +87,17 @@ class Diagnostics {
   const std::vector<DiagnosticExample>& examples(Issue issue) const {
     return examples_[static_cast<int>(issue)];
   }
+  // Counts per file (the `file` given to Record / Add(issue, file, n));
+  // bulk Add(issue, n) is in the totals only.
+  const std::map<std::string, IssueCounts>& file_counts() const {
+    return file_counts_;
+  }
   // Appends other's counts and examples (examples keep the first N overall).
   void Merge(const Diagnostics& other);
 
  private:
   int64_t counts_[static_cast<int>(Issue::kCount)] = {};
+  std::map<std::string, IssueCounts> file_counts_;
   std::vector<DiagnosticExample> examples_[static_cast<int>(Issue::kCount)];
 };
 

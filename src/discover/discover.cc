@@ -21,6 +21,8 @@
 
 #include <fmt/format.h>
 
+#include "smr/diagnostics.h"
+
 namespace smr {
 namespace fs = std::filesystem;
 
@@ -116,6 +118,12 @@ bool IsWithin(const fs::path& p, const fs::path& root) {
   return true;
 }
 
+// Names that look like profiler data (a directory with such a name is worth a
+// line in the data-quality report).
+bool LooksLikeDataFile(std::string_view name) {
+  return EndsWith(name, ".json") || EndsWith(name, ".json.gz");
+}
+
 class Walker {
  public:
   using FileFn = std::function<void(const fs::path& path,
@@ -131,14 +139,21 @@ class Walker {
     if (ec) root_canon_ = fs::absolute(root, ec);
   }
 
-  // Walks `rel_dir` (relative to the root) recursively.
+  // Walks `rel_dir` (relative to the root) recursively. Every entry that is
+  // neither walked nor handed to `on_file_` is reported to `on_ignore_` with
+  // the reason (docs/data-quality.md "Files and folders").
   void Walk(const std::string& rel_dir) {
     std::error_code ec;
     fs::path dir = root_ / rel_dir;
     fs::path canon = fs::canonical(dir, ec);
-    if (ec) return;
+    if (ec) {
+      on_ignore_(rel_dir, "directory could not be resolved: " + ec.message());
+      return;
+    }
     if (!visited_.insert(canon.string()).second) {
-      on_ignore_(rel_dir, "directory already visited (symlink loop), skipped");
+      on_ignore_(rel_dir,
+                 "directory already read through another path (symlink "
+                 "loop or second link), skipped");
       return;
     }
     fs::directory_iterator it(dir, ec);
@@ -148,7 +163,10 @@ class Walker {
     }
     std::vector<std::string> names;
     for (; it != fs::directory_iterator(); it.increment(ec)) {
-      if (ec) break;
+      if (ec) {
+        on_ignore_(rel_dir, "directory listing failed part-way: " + ec.message());
+        break;
+      }
       names.push_back(it->path().filename().string());
     }
     std::sort(names.begin(), names.end());
@@ -157,26 +175,38 @@ class Walker {
       fs::path path = root_ / rel;
       std::error_code sec;
       fs::file_status st = fs::symlink_status(path, sec);
-      if (sec) continue;
+      if (sec) {
+        on_ignore_(rel, "could not be inspected: " + sec.message());
+        continue;
+      }
       if (fs::is_symlink(st)) {
+        // canonical() fails on a dangling link and on a link loop (ELOOP).
         fs::path target = fs::canonical(path, sec);
         if (sec) {
-          on_ignore_(rel, "broken symlink");
+          on_ignore_(rel, "broken symlink (" + sec.message() + ")");
           continue;
         }
         if (!IsWithin(target, root_canon_)) {
-          on_ignore_(rel, "symlink points outside the input directory");
+          on_ignore_(rel, "symlink points outside the input directory, not followed");
           continue;
         }
         st = fs::status(target, sec);
-        if (sec) continue;
+        if (sec) {
+          on_ignore_(rel, "symlink target could not be inspected: " + sec.message());
+          continue;
+        }
       }
       if (fs::is_directory(st)) {
+        if (LooksLikeDataFile(name)) {
+          on_ignore_(rel, "a directory named like a data file; its contents are searched");
+        }
         Walk(rel);
       } else if (fs::is_regular_file(st)) {
         uint64_t size = fs::file_size(path, sec);
         if (sec) size = 0;
         on_file_(path, rel, size);
+      } else {
+        on_ignore_(rel, "not a regular file (device, FIFO or socket), not read");
       }
     }
   }
@@ -391,8 +421,10 @@ StatusOr<Discovery> DiscoverInputs(const std::string& dir) {
   double stats_first = 0, stats_last = 0;
   bool stats_have_range = false;
 
+  // rel paths are for messages, HTML and JSON only (files are opened by
+  // `path`), so bytes of non-UTF-8 names are replaced there.
   auto on_ignore = [&d](const std::string& rel, const std::string& why) {
-    d.ignored.emplace_back(CleanRel(rel), why);
+    d.ignored.emplace_back(SanitizeUtf8(CleanRel(rel)), why);
   };
   auto on_file = [&](const fs::path& path, const std::string& raw_rel,
                      uint64_t size) {
@@ -400,7 +432,7 @@ StatusOr<Discovery> DiscoverInputs(const std::string& dir) {
     std::string name = path.filename().string();
     InputFile f;
     f.path = path.string();
-    f.rel_path = rel;
+    f.rel_path = SanitizeUtf8(rel);
     f.size_bytes = size;
     if (StartsWith(rel, "system/")) {
       if (ParseSystemName(name, &f)) {

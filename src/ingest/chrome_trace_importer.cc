@@ -132,6 +132,18 @@ void ReadArgs(dom::object args, RawEvent* ev) {
   }
 }
 
+struct ArrayScan {
+  struct Element {
+    size_t begin;
+    size_t size;
+    int64_t line;  // 1-based line of the element's first byte
+  };
+  std::vector<Element> elements;
+  bool terminated = false;    // the closing ']' was found
+  bool partial_tail = false;  // the data ends inside an element
+  int64_t last_line = 0;
+};
+
 // Parses one newline-free slice of the padded buffer as an event object.
 enum class LineParse { kEvent, kNotObject, kInvalid };
 
@@ -166,6 +178,80 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsWs(s.front())) s.remove_prefix(1);
   while (!s.empty() && IsWs(s.back())) s.remove_suffix(1);
   return s;
+}
+
+// Finds the top-level elements of the JSON array whose '[' is at
+// data[open], without parsing them: strings (with escapes) are skipped and
+// brackets counted, so a value ends where its brackets balance. This keeps
+// every complete element of a file cut off anywhere, whatever its layout.
+ArrayScan ScanArray(const char* data, size_t size, size_t open) {
+  ArrayScan out;
+  int64_t line = 1;
+  for (const char* p = data; (p = static_cast<const char*>(std::memchr(
+                                  p, '\n', static_cast<size_t>(data + open - p)))) != nullptr;
+       ++p) {
+    ++line;
+  }
+  size_t pos = open + 1;
+  while (true) {
+    while (pos < size && (IsWs(data[pos]) || data[pos] == ',')) {
+      if (data[pos] == '\n') ++line;
+      ++pos;
+    }
+    if (pos >= size) break;
+    if (data[pos] == ']') {
+      out.terminated = true;
+      break;
+    }
+    const size_t begin = pos;
+    const int64_t begin_line = line;
+    int64_t depth = 0;
+    bool in_string = false;
+    bool complete = false;
+    for (; pos < size; ++pos) {
+      const char c = data[pos];
+      if (c == '\n') ++line;
+      if (in_string) {
+        if (c == '\\') {
+          ++pos;  // the escaped character
+          if (pos < size && data[pos] == '\n') ++line;
+        } else if (c == '"') {
+          in_string = false;
+        }
+        continue;
+      }
+      if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (depth == 0) {
+          // A scalar element ended by the array's ']', or a stray '}' that
+          // is junk on its own (consumed so the scan moves on).
+          if (pos == begin) ++pos;
+          complete = true;
+          break;
+        }
+        if (--depth == 0) {
+          ++pos;
+          complete = true;
+          break;
+        }
+      } else if (c == ',' && depth == 0) {
+        complete = true;
+        break;
+      }
+    }
+    if (!complete) {
+      out.partial_tail = true;
+      break;
+    }
+    size_t end = pos;
+    while (end > begin && IsWs(data[end - 1])) --end;
+    out.elements.push_back({begin, end - begin, begin_line});
+  }
+  out.last_line = line;
+  return out;
 }
 
 }  // namespace
@@ -254,12 +340,30 @@ void TraceProcessor::MarkBaseUse() {
   if (!info_.has_own_base) info_.used_inherited = true;
 }
 
+size_t TraceProcessor::EventKeyHash::operator()(const EventKey& k) const {
+  uint64_t h = std::hash<std::string>()(k.name);
+  for (int64_t v : {k.start_us, k.end_us, k.pid, k.tid, k.step, k.os_pid,
+                    static_cast<int64_t>(k.worker_id),
+                    static_cast<int64_t>(k.num_workers),
+                    static_cast<int64_t>(k.pin_memory)}) {
+    h ^= static_cast<uint64_t>(v) + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+  }
+  return static_cast<size_t>(h);
+}
+
 void TraceProcessor::Emit(const RawEvent& args_from, std::string_view name,
                           int64_t pid, const TimeValue& start,
                           const TimeValue& end) {
   StoreBuilder::Event e;
   e.start_us = start.is_int ? start.i : static_cast<int64_t>(start.d);
   e.end_us = end.is_int ? end.i : static_cast<int64_t>(end.d);
+  if (e.end_us - e.start_us > kMaxDurationUs) {
+    ++skipped_;
+    diag_->Record(Issue::kAbsurdDuration, file_.rel_path, args_from.line,
+                  fmt::format("'{}' (pid {}) lasts {:.1f} h", name, pid,
+                              static_cast<double>(e.end_us - e.start_us) / 3.6e9));
+    return;
+  }
   e.name = name;
   e.phase = PhaseOf(pid);
   e.node = node_;
@@ -273,6 +377,19 @@ void TraceProcessor::Emit(const RawEvent& args_from, std::string_view name,
   e.pin_memory = args_from.pin_memory;
   e.source = source_;
   e.file = file_index_;
+  // smdebug's pandas layer drops exact duplicate rows; a duplicated line (a
+  // re-sent chunk, a hand-merged file) would otherwise count twice.
+  if (!emitted_
+           .insert(EventKey{e.start_us, e.end_us, pid, e.tid, e.step, e.os_pid,
+                            e.worker_id, e.num_workers, e.pin_memory,
+                            std::string(name)})
+           .second) {
+    ++skipped_;
+    diag_->Record(Issue::kDuplicateEvent, file_.rel_path, args_from.line,
+                  fmt::format("'{}' (pid {}) at {} us, {} us", name, pid,
+                              e.start_us, e.end_us - e.start_us));
+    return;
+  }
   out_->AddEvent(e);
   ++kept_;
 }
@@ -287,6 +404,13 @@ void TraceProcessor::Process(const RawEvent& ev) {
   if (ev.ph == "M") {
     if (ev.name == "process_name") {
       if (ev.has_base) {
+        // A second base-time block (concatenated writers, formats.md §3.1)
+        // re-times the events after it; worth a line in the report.
+        if (info_.has_own_base && ev.base_us != base_us_) {
+          diag_->Record(Issue::kRepeatedBaseTime, file_.rel_path, ev.line,
+                        fmt::format("base time changes from {} to {} us",
+                                    base_us_, ev.base_us));
+        }
         base_us_ = ev.base_us;
         info_.has_own_base = true;
       }
@@ -356,7 +480,7 @@ TraceFileInfo TraceProcessor::Finish() {
     }
   }
   open_.clear();
-  if (ignored_ > 0) diag_->Add(Issue::kIgnoredPhase, ignored_);
+  if (ignored_ > 0) diag_->Add(Issue::kIgnoredPhase, file_.rel_path, ignored_);
   if (report_inherited_ && info_.used_inherited) {
     diag_->Record(Issue::kNoBaseTime, file_.rel_path, 0,
                   base_is_inherited_
@@ -390,14 +514,10 @@ TraceFileInfo ImportChromeTracePadded(const InputFile& file, const char* data,
 
   std::string_view all(data, size);
   size_t first = 0;
+  // A UTF-8 byte-order mark (hand-edited files) is not part of the JSON.
+  if (size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) first = 3;
   while (first < size && IsWs(data[first])) ++first;
   if (first == size) return proc.Finish();  // empty: ImportAll reports it
-  if (data[first] != '[') {
-    // smdebug iterates a top-level object's keys and finds no events.
-    diag->Record(Issue::kNotAnArray, file.rel_path, 1,
-                 all.substr(first, 120));
-    return proc.Finish();
-  }
 
   dom::parser parser;
   std::vector<RawEvent> events;
@@ -409,64 +529,110 @@ TraceFileInfo ImportChromeTracePadded(const InputFile& file, const char* data,
   bool terminated = false;
   bool truncated_last = false;
   int64_t line_no = 0;
-  size_t pos = 0;
-  bool seen_open = false;
   RawEvent ev;
-  while (pos < size) {
-    const char* nl = static_cast<const char*>(
-        std::memchr(data + pos, '\n', size - pos));
-    size_t line_end = nl ? static_cast<size_t>(nl - data) : size;
-    std::string_view line = Trim(all.substr(pos, line_end - pos));
-    size_t next = nl ? line_end + 1 : size;
-    ++line_no;
-    pos = next;
-    if (!seen_open && !line.empty() && line.front() == '[') {
-      seen_open = true;
-      line = Trim(line.substr(1));
-    }
-    if (!line.empty() && line.back() == ']' &&
-        Trim(all.substr(next)).empty()) {
-      terminated = true;
-      line = Trim(line.substr(0, line.size() - 1));
-    }
-    if (!line.empty() && line.back() == ',') {
-      line = Trim(line.substr(0, line.size() - 1));
-    }
-    if (line.empty()) continue;
-    LineParse r = ParseEventAt(&parser, line.data(), line.size(), line_no, &ev);
-    if (r == LineParse::kEvent) {
-      events.push_back(std::move(ev));
-    } else if (r == LineParse::kInvalid && Trim(all.substr(next)).empty() &&
-               !terminated) {
-      truncated_last = true;  // the writer died inside this event
-    } else {
-      bad.push_back(BadLine{line_no, line});
-    }
-  }
 
-  if (!bad.empty()) {
-    // Not one event per line (e.g. everything on one line): parse the whole
-    // array if it is valid JSON.
+  // Parses the elements the scanner found (the salvage path).
+  auto take_scanned = [&](const ArrayScan& scan) {
+    events.clear();
+    bad.clear();
+    terminated = scan.terminated;
+    truncated_last = scan.partial_tail;
+    for (const ArrayScan::Element& el : scan.elements) {
+      LineParse r = ParseEventAt(&parser, data + el.begin, el.size, el.line, &ev);
+      if (r == LineParse::kEvent) {
+        events.push_back(std::move(ev));
+      } else {
+        bad.push_back(BadLine{el.line, all.substr(el.begin, el.size)});
+      }
+    }
+    line_no = scan.last_line;
+  };
+
+  if (data[first] == '{') {
+    // The TF-profiler shape, {"traceEvents": [...]}, is accepted here too;
+    // any other object is what smdebug reads as 0 events (formats.md §4).
     dom::element root;
     dom::array arr;
     if (!parser.parse(reinterpret_cast<const uint8_t*>(data), size, false)
              .get(root) &&
-        !root.get_array().get(arr)) {
-      events.clear();
-      bad.clear();
-      truncated_last = false;
+        !root["traceEvents"].get_array().get(arr)) {
       terminated = true;
       for (dom::element e : arr) {
         dom::object obj;
         if (e.get_object().get(obj)) {
-          bad.push_back(BadLine{0, "(array element is not an object)"});
+          bad.push_back(BadLine{0, "(traceEvents element is not an object)"});
           continue;
         }
         ExtractEvent(obj, 0, &ev);
         events.push_back(std::move(ev));
       }
+    } else {
+      size_t key = all.find("\"traceEvents\"", first);
+      size_t open = key == std::string_view::npos ? key : all.find('[', key);
+      if (open == std::string_view::npos) {
+        diag->Record(Issue::kNotAnArray, file.rel_path, 1,
+                     all.substr(first, 120));
+        FileStats& fs = out->file(file_index);
+        fs.records_read += 1;
+        fs.records_skipped += 1;
+        return proc.Finish();
+      }
+      take_scanned(ScanArray(data, size, open));
+    }
+  } else if (data[first] != '[') {
+    diag->Record(Issue::kNotAnArray, file.rel_path, 1, all.substr(first, 120));
+    FileStats& fs = out->file(file_index);
+    fs.records_read += 1;
+    fs.records_skipped += 1;
+    return proc.Finish();
+  } else {
+    // Fast path: smdebug's one-event-per-line layout.
+    size_t pos = 0;
+    bool seen_open = false;
+    while (pos < size) {
+      const char* nl = static_cast<const char*>(
+          std::memchr(data + pos, '\n', size - pos));
+      size_t line_end = nl ? static_cast<size_t>(nl - data) : size;
+      std::string_view line = Trim(all.substr(pos, line_end - pos));
+      size_t next = nl ? line_end + 1 : size;
+      ++line_no;
+      pos = next;
+      if (line_no == 1 && line.size() >= 3 &&
+          std::memcmp(line.data(), "\xEF\xBB\xBF", 3) == 0) {
+        line = Trim(line.substr(3));
+      }
+      if (!seen_open && !line.empty() && line.front() == '[') {
+        seen_open = true;
+        line = Trim(line.substr(1));
+      }
+      if (!line.empty() && line.back() == ']' &&
+          Trim(all.substr(next)).empty()) {
+        terminated = true;
+        line = Trim(line.substr(0, line.size() - 1));
+      }
+      if (!line.empty() && line.back() == ',') {
+        line = Trim(line.substr(0, line.size() - 1));
+      }
+      if (line.empty()) continue;
+      LineParse r =
+          ParseEventAt(&parser, line.data(), line.size(), line_no, &ev);
+      if (r == LineParse::kEvent) {
+        events.push_back(std::move(ev));
+      } else if (r == LineParse::kInvalid && Trim(all.substr(next)).empty() &&
+                 !terminated) {
+        truncated_last = true;  // the writer died inside this event
+      } else {
+        bad.push_back(BadLine{line_no, line});
+      }
+    }
+    // Not one event per line (one giant line, pretty-printed, several
+    // events on a line), or a cut-off last line that may hold several
+    // complete events: find the array's elements by their brackets instead.
+    if (!bad.empty() || truncated_last) {
+      take_scanned(ScanArray(data, size, first));
     }
   }
+
   for (const BadLine& b : bad) {
     diag->Record(Issue::kMalformedEvent, file.rel_path, b.line, b.text);
   }

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <simdjson.h>
@@ -70,11 +71,28 @@ class TraceProcessor {
                  bool report_inherited, uint32_t file_index, StoreBuilder* out,
                  Diagnostics* diag);
 
+  // Events longer than this are excluded from analysis (kAbsurdDuration):
+  // no training step or operator runs for a day; the Horovod test file's
+  // 9.4-day events are clock garbage (formats.md §3.4).
+  static constexpr int64_t kMaxDurationUs = 24LL * 3600 * 1000000;
+
   void Process(const RawEvent& ev);
   // Reports unmatched B events and ignored phases, fills FileStats.
   TraceFileInfo Finish();
 
  private:
+  // Everything an emitted event stores: two events with equal keys are
+  // exact duplicates (docs/data-quality.md "Chrome traces").
+  struct EventKey {
+    int64_t start_us, end_us, pid, tid, step, os_pid;
+    int32_t worker_id, num_workers;
+    int8_t pin_memory;
+    std::string name;
+    bool operator==(const EventKey&) const = default;
+  };
+  struct EventKeyHash {
+    size_t operator()(const EventKey& k) const;
+  };
   struct OpenBegin {
     std::string name;
     TimeValue start;
@@ -101,6 +119,7 @@ class TraceProcessor {
   TraceFileInfo info_;
   std::unordered_map<int64_t, std::string> phases_;
   std::map<int64_t, std::vector<OpenBegin>> open_;
+  std::unordered_set<EventKey, EventKeyHash> emitted_;
   int64_t read_ = 0;
   int64_t kept_ = 0;
   int64_t skipped_ = 0;

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include <simdjson.h>
@@ -86,13 +87,21 @@ class SeriesPredictor {
   uint32_t prev_ = kNone;
 };
 
-enum class LineError { kNone, kMalformed, kMissing, kBadType, kNonFinite };
+enum class LineError {
+  kNone,
+  kMalformed,
+  kMissing,
+  kBadType,
+  kNonFinite,
+  kBadUtf8
+};
 
 Issue ToIssue(LineError e) {
   switch (e) {
     case LineError::kMissing: return Issue::kMissingField;
     case LineError::kBadType: return Issue::kBadFieldType;
     case LineError::kNonFinite: return Issue::kNonFiniteValue;
+    case LineError::kBadUtf8: return Issue::kInvalidUtf8;
     default: return Issue::kMalformedLine;
   }
 }
@@ -141,6 +150,32 @@ LineError ReadString(od::value v, std::string_view* out, bool null_ok) {
   return LineError::kMalformed;
 }
 
+constexpr double kMaxTimestampS = 4102444800.0;  // 2100-01-01T00:00:00Z
+
+// An exact duplicate sample: same series, timestamp and value, bit for bit
+// (docs/data-quality.md "Time"). Files are per node and minute, so a set per
+// file stays small.
+struct SampleKey {
+  uint32_t series;
+  uint64_t ts_bits;
+  uint64_t value_bits;
+  bool operator==(const SampleKey&) const = default;
+};
+struct SampleKeyHash {
+  size_t operator()(const SampleKey& k) const {
+    uint64_t h = k.ts_bits * 0x9E3779B97F4A7C15ull;
+    h ^= k.value_bits + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2);
+    h ^= k.series * 0xC2B2AE3D27D4EB4Full;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+};
+
+uint64_t Bits(double d) {
+  uint64_t b;
+  std::memcpy(&b, &d, sizeof(b));
+  return b;
+}
+
 struct Record {
   std::string_view type, name, dim, node;
   double value = 0;
@@ -151,8 +186,10 @@ struct Record {
 LineError ParseLine(od::parser* parser, std::string_view line,
                     size_t capacity, Record* rec) {
   od::document doc;
-  if (parser->iterate(line.data(), line.size(), capacity).get(doc)) {
-    return LineError::kMalformed;
+  if (simdjson::error_code err =
+          parser->iterate(line.data(), line.size(), capacity).get(doc)) {
+    return err == simdjson::UTF8_ERROR ? LineError::kBadUtf8
+                                       : LineError::kMalformed;
   }
   od::object obj;
   if (doc.get_object().get(obj)) return LineError::kMalformed;
@@ -197,6 +234,10 @@ LineError ParseLine(od::parser* parser, std::string_view line,
   if (!doc.current_location().get(loc)) return LineError::kMalformed;
   if (first_error != LineError::kNone) return first_error;
   if (seen != (kType | kDim | kValue | kNode | kTs)) return LineError::kMissing;
+  // A timestamp before the epoch or after 2100 is not seconds since the
+  // epoch (e.g. milliseconds written by mistake): it would stretch the
+  // job's timeline over decades, so the line is counted as out of range.
+  if (rec->ts_s < 0 || rec->ts_s > kMaxTimestampS) return LineError::kNonFinite;
   return LineError::kNone;
 }
 
@@ -220,6 +261,9 @@ void ImportSystemMetricsPadded(const InputFile& file, const char* data,
   int64_t read = 0, kept = 0, skipped = 0;
   int64_t blank_run = 0, blank_first = 0;
   Record rec;
+  std::unordered_set<SampleKey, SampleKeyHash> seen;
+  // A UTF-8 byte-order mark (hand-edited files) is not part of the JSON.
+  if (size >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
   while (p < end) {
     const char* nl =
         static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
@@ -251,8 +295,13 @@ void ImportSystemMetricsPadded(const InputFile& file, const char* data,
       ++skipped;
       continue;
     }
-    out->AddSample(series.Lookup(rec.node, rec.type, rec.name, rec.dim),
-                   rec.ts_s, rec.value);
+    const uint32_t id = series.Lookup(rec.node, rec.type, rec.name, rec.dim);
+    if (!seen.insert(SampleKey{id, Bits(rec.ts_s), Bits(rec.value)}).second) {
+      diag->Record(Issue::kDuplicateRecord, file.rel_path, line_no, line);
+      ++skipped;
+      continue;
+    }
+    out->AddSample(id, rec.ts_s, rec.value);
     ++kept;
   }
   FileStats& fs = out->file(file_index);

@@ -240,10 +240,13 @@ TEST(ChromeTraceImporterTest, UnterminatedArrayKeepsCompleteEvents) {
   EXPECT_EQ(r2.diag.count(Issue::kMalformedEvent), 0);
 }
 
-TEST(ChromeTraceImporterTest, TopLevelObjectIsNotAnArray) {
+TEST(ChromeTraceImporterTest, TraceEventsObjectIsReadOtherObjectIsNotAnArray) {
   Imported r = Import(R"({"traceEvents": [{"name": "a", "ph": "X", "pid": 1, "ts": 1, "dur": 1}]})");
-  EXPECT_EQ(r.store.events().size(), 0u);
-  EXPECT_EQ(r.diag.count(Issue::kNotAnArray), 1);
+  EXPECT_EQ(r.store.events().size(), 1u);
+  EXPECT_EQ(r.diag.count(Issue::kNotAnArray), 0);
+  Imported other = Import(R"({"events": [{"name": "a", "ph": "X", "pid": 1, "ts": 1, "dur": 1}]})");
+  EXPECT_EQ(other.store.events().size(), 0u);
+  EXPECT_EQ(other.diag.count(Issue::kNotAnArray), 1);
 }
 
 TEST(ChromeTraceImporterTest, MalformedLineInTheMiddleIsSkipped) {
@@ -271,15 +274,18 @@ TEST(ChromeTraceImporterTest, SingleLineAndPrettyPrintedArraysAreParsedWhole) {
   EXPECT_EQ(pretty.diag.total_data_loss(), 0);
 }
 
-TEST(ChromeTraceImporterTest, HugeHorovodDurationsAreKeptAsWritten) {
+TEST(ChromeTraceImporterTest, DurationsOverADayAreCountedAndExcluded) {
   Imported r = Import(
       Array({R"({"name": "process_name", "ph": "M", "pid": 0, "args": {"start_time_since_epoch_in_micros": 1592860687560103}})",
-             R"({"name": "4", "pid": 1, "ph": "X", "ts": 8440610, "dur": 812355471858})"}),
+             R"({"name": "4", "pid": 1, "ph": "X", "ts": 8440610, "dur": 812355471858})",
+             R"({"name": "day", "pid": 1, "ph": "X", "ts": 1, "dur": 86400000000})"}),
       TraceFile(FileKind::kHorovodTimeline, "88359-host"));
-  ASSERT_EQ(r.store.events().size(), 1u);
-  EXPECT_EQ(r.store.events().start_us[0], 1592860687560103LL + 8440610);
-  EXPECT_EQ(r.store.events().end_us[0], 1592860687560103LL + 8440610 + 812355471858LL);
+  ASSERT_EQ(r.store.events().size(), 1u);  // exactly 24 h is still kept
+  EXPECT_EQ(r.store.events().end_us[0] - r.store.events().start_us[0], 86400000000LL);
   EXPECT_EQ(r.store.events().source[0], TraceSource::kHorovod);
+  EXPECT_EQ(r.diag.count(Issue::kAbsurdDuration), 1);
+  ASSERT_EQ(r.diag.examples(Issue::kAbsurdDuration).size(), 1u);
+  EXPECT_EQ(r.diag.examples(Issue::kAbsurdDuration)[0].line, 3);
 }
 
 TEST(ChromeTraceImporterTest, OverflowingTimesAreRejectedNotWrapped) {

@@ -95,22 +95,22 @@ TEST(ImportAllTest, ModelTimelineTracesHave109Events) {
 }
 
 // smdebug reads 19 events from the Horovod directory: the file with the
-// events holds 19 X events (kept, ~9.4-day durations and all); its 4
+// events holds 19 X events with ~9.4-day durations; its 4
 // NEGOTIATE_ALLREDUCE B events (pids 1, 2, 12, 13) never get an E on their
 // pid, and its 2 E events are on pid 14, which has no open B, so no B/E pair
 // completes; the CYCLE_START instant events are ignored. The first file has
-// only an instant event.
-TEST(ImportAllTest, HorovodTracesHave19EventsLikeSmdebug) {
+// only an instant event. We count the same 19 but exclude them from
+// analysis as absurd (> 24 h, docs/data-quality.md).
+TEST(ImportAllTest, HorovodTracesHave19AbsurdEvents) {
   IngestResult r = ImportDir("horovod_timeline_traces");
-  EXPECT_EQ(r.store.events().size(), 19u);
+  EXPECT_EQ(r.store.events().size(), 0u);
+  EXPECT_EQ(r.diagnostics.count(Issue::kAbsurdDuration), 19);
   EXPECT_EQ(r.diagnostics.count(Issue::kUnmatchedBegin), 4);
   EXPECT_EQ(r.diagnostics.count(Issue::kUnmatchedEnd), 2);
   EXPECT_EQ(r.diagnostics.count(Issue::kIgnoredPhase), 2);
-  const EventColumns& e = r.store.events();
-  for (size_t i = 0; i < e.size(); ++i) {
-    EXPECT_GT(e.end_us[i] - e.start_us[i], 812354000000LL);
-    EXPECT_EQ(e.source[i], TraceSource::kHorovod);
-  }
+  int64_t read = 0;
+  for (const FileStats& f : r.store.files()) read += f.records_read;
+  EXPECT_GT(read, 19);
 }
 
 int64_t FirstXTs(const std::string& gz_path) {
@@ -127,9 +127,12 @@ int64_t FirstXTs(const std::string& gz_path) {
   return -1;
 }
 
-TEST(ImportAllTest, TfProfilerTraceHas798EventsOnMetadataBaseTime) {
+// 798 X events, one of them an exact duplicate (same name, pid, tid, ts and
+// dur): smdebug's pandas layer keeps 797 rows (formats.md §7) and so do we.
+TEST(ImportAllTest, TfProfilerTraceHas797DistinctEventsOnMetadataBaseTime) {
   IngestResult r = ImportDir("tfprofiler_timeline_traces");
-  ASSERT_EQ(r.store.events().size(), 798u);
+  ASSERT_EQ(r.store.events().size(), 797u);
+  EXPECT_EQ(r.diagnostics.count(Issue::kDuplicateEvent), 1);
   int64_t first_ts = FirstXTs(Resource(
       "tfprofiler_timeline_traces/framework/tensorflow/detailed_profiling/"
       "2020080513/000000000/plugins/profile/2020_08_05_13_37_44/"

@@ -43,7 +43,11 @@ std::string Name(const MetricStore& s, size_t row) {
 }
 
 TEST(SystemMetricsImporterTest, KeepsEveryFieldOfGoodLines) {
-  Imported r = Import(std::string(kLine1) + "\n" + kLine2 + "\n" + kLine1 + "\n");
+  // The third line is kLine1 one second later (an exact copy would be a
+  // duplicate sample).
+  std::string line3 = kLine1;
+  line3.replace(line3.find("1591748109.25"), 13, "1591748110.25");
+  Imported r = Import(std::string(kLine1) + "\n" + kLine2 + "\n" + line3 + "\n");
   const SystemColumns& c = r.store.system();
   ASSERT_EQ(c.size(), 3u);
   EXPECT_EQ(r.diag.total(), 0);
@@ -70,11 +74,12 @@ TEST(SystemMetricsImporterTest, RepeatedCycleOfSeriesMapsEachLineToItsSeries) {
     for (int cpu = 0; cpu < 4; ++cpu) {
       text += "{\"Type\":\"cpu\",\"Name\":\"cpu" + std::to_string(cpu) +
               "\",\"Dimension\":\"CPUUtilization\",\"Value\":" +
-              std::to_string(cpu) + ",\"NodeId\":\"algo-1\",\"Timestamp\":1}\n";
+              std::to_string(cpu) + ",\"NodeId\":\"algo-1\",\"Timestamp\":" +
+              std::to_string(i + 1) + "}\n";
     }
   }
   text += "{\"Type\":\"cpu\",\"Name\":\"cpu2\",\"Dimension\":\"CPUUtilization\","
-          "\"Value\":2,\"NodeId\":\"algo-1\",\"Timestamp\":1}\n";
+          "\"Value\":2,\"NodeId\":\"algo-1\",\"Timestamp\":4}\n";
   text += "{\"Type\":\"cpu\",\"Name\":\"cpu2\",\"Dimension\":\"CPUUtilization\","
           "\"Value\":2,\"NodeId\":\"algo-2\",\"Timestamp\":1}\n";
   Imported r = Import(text);
@@ -175,13 +180,17 @@ TEST(SystemMetricsImporterTest, NonFiniteValuesAreCounted) {
   EXPECT_EQ(r.diag.count(Issue::kNonFiniteValue), 4);
 }
 
-TEST(SystemMetricsImporterTest, NonUtf8LineIsMalformed) {
+TEST(SystemMetricsImporterTest, NonUtf8LineIsCountedAsInvalidUtf8) {
   std::string bad =
       "{\"Type\":\"cpu\",\"Name\":\"cpu\xff\xfe\",\"Dimension\":\"CPUUtilization\","
       "\"Value\":1,\"NodeId\":\"algo-1\",\"Timestamp\":1}";
   Imported r = Import(bad + "\n" + kLine1 + "\n");
   EXPECT_EQ(r.store.system().size(), 1u);
-  EXPECT_EQ(r.diag.count(Issue::kMalformedLine), 1);
+  EXPECT_EQ(r.diag.count(Issue::kInvalidUtf8), 1);
+  // The excerpt of the bad line is valid UTF-8 (bytes replaced by U+FFFD).
+  ASSERT_EQ(r.diag.examples(Issue::kInvalidUtf8).size(), 1u);
+  EXPECT_NE(r.diag.examples(Issue::kInvalidUtf8)[0].excerpt.find("cpu\xEF\xBF\xBD"),
+            std::string::npos);
 }
 
 TEST(SystemMetricsImporterTest, LastLineWithoutNewlineIsRead) {
