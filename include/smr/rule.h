@@ -52,6 +52,7 @@ struct RuleResult {
 
 // SageMaker's single-line JSON (key order RuleTriggered, Violations, Details,
 // Datapoints, RuleParameters; ", " and ": " separators; floats as Python repr).
+// A failed rule (r.failed) gets one more key, "Error": r.error, at the end.
 std::string RuleResultToJson(const RuleResult& r);
 // Python-json.dumps-compatible serialization of any ordered_json.
 std::string DumpPythonJson(const nlohmann::ordered_json& j);

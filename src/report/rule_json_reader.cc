@@ -29,6 +29,11 @@ StatusOr<RuleResult> ParseRuleResultJson(const std::string& name, std::string_vi
   if (auto it = j.find("RuleParameters"); it != j.end() && it->is_string()) {
     r.rule_parameters = it->get<std::string>();
   }
+  // sm-report's addition for a rule that failed with an internal error.
+  if (auto it = j.find("Error"); it != j.end() && it->is_string()) {
+    r.failed = true;
+    r.error = it->get<std::string>();
+  }
   return r;
 }
 

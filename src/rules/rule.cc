@@ -192,6 +192,9 @@ std::string RuleResultToJson(const RuleResult& r) {
   j["Details"] = r.details.is_null() ? nlohmann::ordered_json::object() : r.details;
   j["Datapoints"] = r.datapoints;
   j["RuleParameters"] = r.rule_parameters;
+  // Not in SageMaker's schema: a rule that failed with an internal error says
+  // so after the envelope, so a reader never takes its zeros for a pass.
+  if (r.failed) j["Error"] = r.error;
   return DumpPythonJson(j);
 }
 
