@@ -102,9 +102,11 @@ TEST(EvaluateRulesTest, FailingRuleDoesNotStopOthers) {
 TEST(BuiltinRulesTest, SageMakerOrder) {
   std::vector<std::string> names;
   for (const auto& r : CreateBuiltinRules()) names.emplace_back(r->name());
-  EXPECT_EQ(names, (std::vector<std::string>{"LowGPUUtilization", "BatchSize",
-                                             "MaxInitializationTime", "OverallSystemUsage",
-                                             "OverallFrameworkMetrics"}));
+  // rules-and-report.md §1: the 11 rules in ProfilerReport's order.
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "CPUBottleneck", "IOBottleneck", "LowGPUUtilization", "StepOutlier",
+                       "GPUMemoryIncrease", "BatchSize", "MaxInitializationTime", "LoadBalancing",
+                       "OverallSystemUsage", "Dataloader", "OverallFrameworkMetrics"}));
 }
 
 }  // namespace
