@@ -24,6 +24,9 @@
 //   num_workers, [prefetch], cores, dataloaders: median, dataloading_time:
 //   {p25, p50, p95, probs (100-bin numpy histogram counts), binedges (101)}}.
 //   RuleTriggered = 1 once Violations > 0. Without loader events Details is {}.
+//   Without any CPUUtilization sample cores stays 0, so any median > 0 counts
+//   as "too many loaders" — SageMaker's behaviour, kept for identical
+//   verdicts (the report can say that the core count is unknown).
 //
 // Worked example (defaults, 4 cores; t0 = 1000 s): one
 // DataLoaderIterInitialize (pin_memory false, num_workers 0) and, in each of

@@ -147,6 +147,17 @@ TEST(DataloaderTest, CoresFromTheFirstWindowWithCpuSamples) {
   EXPECT_FALSE(r.details.contains("num_workers"));
 }
 
+TEST(DataloaderTest, WithoutCpuSamplesEveryLoaderIsTooMany) {
+  // cores 0: median 1 > 0·200 % -> violation, as SageMaker computes it.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  Loaders(d, 1001, 11, {7});
+  auto built = d.Build();
+  RuleResult r = DataloaderRule().Evaluate(built->ctx());
+  EXPECT_EQ(r.details["cores"].get<int64_t>(), 0);
+  EXPECT_EQ(r.violations, 1);
+}
+
 TEST(DataloaderTest, ViolationsPerWindowRuleTriggeredOnce) {
   TestData d = BaseData();
   for (int w = 0; w < 3; ++w) Loaders(d, 1001 + 60 * w, 2, {7});
