@@ -18,6 +18,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 #include <string>
 #include <thread>
 #include <utility>
@@ -36,6 +38,7 @@ struct FileResult {
   StoreBuilder builder;
   Diagnostics diag;
   uint64_t bytes = 0;
+  size_t content_hash = 0;  // of the file's bytes (0 bytes: not hashed)
   ingest_internal::TraceFileInfo trace;
   // Kept only for a Chrome-trace file that may need a second pass.
   std::optional<simdjson::padded_string> contents;
@@ -136,11 +139,37 @@ IngestResult ImportAll(const Discovery& discovery, const IngestOptions& opts) {
       r.diag.Record(Issue::kEmptyFile, file.rel_path, 0, "0 bytes");
       return;
     }
+    r.content_hash =
+        std::hash<std::string_view>()(std::string_view(contents.data(), contents.size()));
     ParseOne(file, contents.data(), contents.size(), 0, false, &r);
     if (IsChromeKind(file.kind) && r.trace.used_inherited) {
       r.contents = std::move(contents);
     }
   });
+
+  // A byte-identical copy of an earlier file of the same kind (a sync that
+  // uploaded a file twice, a folder copied into itself through a symlink)
+  // would count every record twice: the later copy is dropped and counted.
+  std::unordered_map<std::string, size_t> first_copy;
+  for (size_t i = 0; i < files.size(); ++i) {
+    FileResult& r = results[i];
+    if (r.bytes == 0) continue;
+    std::string key = fmt::format("{}:{}:{}", static_cast<int>(files[i].kind), r.bytes,
+                                  r.content_hash);
+    auto [it, inserted] = first_copy.emplace(std::move(key), i);
+    if (inserted) continue;
+    FileStats stats;
+    stats.rel_path = files[i].rel_path;
+    stats.kind = files[i].kind;
+    stats.bytes = r.bytes;
+    r.builder = StoreBuilder();
+    r.builder.AddFile(std::move(stats));
+    r.diag = Diagnostics();
+    r.diag.Record(Issue::kDuplicateFile, files[i].rel_path, 0,
+                  fmt::format("same bytes as {}", files[it->second].rel_path));
+    r.trace = ingest_internal::TraceFileInfo();
+    r.contents.reset();
+  }
 
   // Resolve base-time inheritance in discovery order, per kind.
   TraceParseState state;

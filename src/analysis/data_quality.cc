@@ -1,0 +1,413 @@
+// Data-quality summary (docs/data-quality.md): file and record counts per
+// node and file type, skipped records by reason, files not read, and per
+// node the observed sampling interval, gaps, out-of-order samples and time
+// range.
+#include "smr/data_quality.h"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <limits>
+#include <map>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace smr {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+int KindOrder(const std::string& kind) {
+  static const char* kOrder[] = {"system",           "pythontimeline",
+                                 "model_timeline",   "horovod_timeline",
+                                 "smdataparallel_timeline", "tf_trace"};
+  for (int i = 0; i < 6; ++i) {
+    if (kind == kOrder[i]) return i;
+  }
+  return 6;
+}
+
+// Issues that are part of normal, healthy profiler output: instant events
+// the analysis does not use, and a second base-time block written by a
+// restarted writer (formats.md §3.1). They are listed but do not make the
+// input "not clean".
+bool IsNormal(Issue issue) {
+  return issue == Issue::kIgnoredPhase || issue == Issue::kRepeatedBaseTime;
+}
+
+double Median(std::vector<double>* v) {
+  if (v->empty()) return 0;
+  const size_t mid = v->size() / 2;
+  std::nth_element(v->begin(), v->begin() + static_cast<std::ptrdiff_t>(mid), v->end());
+  double m = (*v)[mid];
+  if (v->size() % 2 == 0) {
+    m = (m + *std::max_element(v->begin(), v->begin() + static_cast<std::ptrdiff_t>(mid))) / 2;
+  }
+  return m;
+}
+
+DqNode* NodeFor(std::map<std::string, DqNode>* nodes, const std::string& name) {
+  DqNode& n = (*nodes)[name];
+  n.node = name;
+  return &n;
+}
+
+// Sampling interval, gaps and ordering of every system node.
+void AnalyseSystemTime(const MetricStore& store, std::map<std::string, DqNode>* nodes) {
+  const SystemColumns& sys = store.system();
+  const std::vector<SeriesInfo>& series = store.series();
+  if (sys.size() == 0) return;
+
+  // Reader order: a sample earlier than its series' previous one is out of
+  // order (a clock step back, or files merged out of order).
+  std::vector<double> last(series.size(), -std::numeric_limits<double>::infinity());
+  std::unordered_map<StrId, DqNode*> by_id;
+  for (StrId id : store.system_nodes()) {
+    by_id[id] = NodeFor(nodes, SanitizeUtf8(store.str(id)));
+  }
+  for (size_t row = 0; row < sys.size(); ++row) {
+    const uint32_t s = sys.series[row];
+    DqNode* n = by_id[series[s].node];
+    const double ts = sys.ts_s[row];
+    if (n->system_samples == 0) {
+      n->first_s = n->last_s = ts;
+    } else {
+      n->first_s = std::min(n->first_s, ts);
+      n->last_s = std::max(n->last_s, ts);
+    }
+    ++n->system_samples;
+    if (ts < last[s]) {
+      ++n->out_of_order_samples;
+      n->max_backward_jump_s = std::max(n->max_backward_jump_s, last[s] - ts);
+    }
+    last[s] = ts;
+  }
+
+  // Interval: the median step between consecutive samples of each series
+  // (series of one node are sampled together, a few ms apart, so the union
+  // of their timestamps would give ms steps). Gaps: steps of the node's
+  // union of timestamps longer than kGapIntervals intervals.
+  for (StrId id : store.system_nodes()) {
+    DqNode* n = by_id[id];
+    std::vector<double> steps;
+    std::vector<double> all_ts;
+    for (uint32_t s = 0; s < series.size(); ++s) {
+      if (series[s].node != id) continue;
+      double prev = 0;
+      bool have_prev = false;
+      for (uint32_t row : store.SeriesRows(s)) {
+        const double ts = sys.ts_s[row];
+        all_ts.push_back(ts);
+        if (have_prev && ts > prev) steps.push_back(ts - prev);
+        prev = ts;
+        have_prev = true;
+      }
+    }
+    n->median_interval_s = Median(&steps);
+    if (n->median_interval_s <= 0) continue;
+    std::sort(all_ts.begin(), all_ts.end());
+    const double limit = DataQuality::kGapIntervals * n->median_interval_s;
+    for (size_t i = 1; i < all_ts.size(); ++i) {
+      if (all_ts[i] - all_ts[i - 1] > limit) {
+        n->gaps.push_back(DqGap{all_ts[i - 1], all_ts[i]});
+      }
+    }
+  }
+}
+
+void AnalyseFrameworkTime(const MetricStore& store, std::map<std::string, DqNode>* nodes) {
+  const EventColumns& ev = store.events();
+  std::unordered_map<StrId, DqNode*> by_id;
+  for (size_t i = 0; i < ev.size(); ++i) {
+    auto it = by_id.find(ev.node[i]);
+    if (it == by_id.end()) {
+      it = by_id.emplace(ev.node[i], NodeFor(nodes, SanitizeUtf8(store.str(ev.node[i])))).first;
+    }
+    DqNode* n = it->second;
+    if (n->framework_events == 0) {
+      n->framework_first_us = ev.start_us[i];
+      n->framework_last_us = ev.end_us[i];
+    } else {
+      n->framework_first_us = std::min(n->framework_first_us, ev.start_us[i]);
+      n->framework_last_us = std::max(n->framework_last_us, ev.end_us[i]);
+    }
+    ++n->framework_events;
+  }
+}
+
+std::string Count(int64_t n, const char* one, const char* many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+}  // namespace
+
+std::string FormatUtcIso(double epoch_s) {
+  if (!std::isfinite(epoch_s) || std::fabs(epoch_s) > 1e12) return "-";
+  const std::time_t t = static_cast<std::time_t>(std::floor(epoch_s));
+  std::tm tm{};
+  if (gmtime_r(&t, &tm) == nullptr) return "-";
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+DataQuality BuildDataQuality(const Discovery& discovery, const MetricStore& store,
+                             const Diagnostics& diagnostics) {
+  DataQuality dq;
+  dq.python_stats_files = discovery.python_stats.count;
+  const auto& file_counts = diagnostics.file_counts();
+  auto issue_count = [&](const std::string& rel, Issue issue) -> int64_t {
+    auto it = file_counts.find(rel);
+    return it == file_counts.end() ? 0 : it->second[static_cast<size_t>(issue)];
+  };
+
+  std::unordered_map<std::string, const FileStats*> stats_by_path;
+  for (const FileStats& f : store.files()) stats_by_path.emplace(f.rel_path, &f);
+
+  // ---- files, per (kind, node) ----
+  std::map<std::tuple<int, std::string, std::string>, DqFileGroup> groups;
+  std::map<std::tuple<int, std::string, std::string>, IssueCounts> group_issues;
+  std::vector<DqFileNotRead> not_read;
+  for (const auto& [path, why] : discovery.ignored) {
+    not_read.push_back({SanitizeUtf8(path), SanitizeUtf8(why)});
+  }
+  std::map<std::string, DqNode> nodes;
+  for (const InputFile& f : discovery.files) {
+    const std::string kind = FileKindName(f.kind);
+    const std::string node = SanitizeUtf8(f.node);
+    const auto key = std::make_tuple(KindOrder(kind), node, kind);
+    DqFileGroup& g = groups[key];
+    g.node = node;
+    g.kind = kind;
+    ++g.files;
+    ++dq.files_found;
+    if (f.kind == FileKind::kSystem) NodeFor(&nodes, node)->system_files = true;
+    auto st = stats_by_path.find(f.rel_path);
+    const FileStats* fs = st == stats_by_path.end() ? nullptr : st->second;
+    const uint64_t bytes = fs && fs->bytes > 0 ? fs->bytes : f.size_bytes;
+    g.bytes += bytes;
+    dq.bytes += bytes;
+    if (fs) {
+      g.records_read += fs->records_read;
+      g.records_kept += fs->records_kept;
+      g.records_skipped += fs->records_skipped;
+    }
+    bool read = true;
+    if (fs && fs->unreadable) {
+      ++g.files_unreadable;
+      read = false;
+      not_read.push_back({f.rel_path, "could not be read (permission or I/O error)"});
+    } else if (issue_count(f.rel_path, Issue::kEmptyFile) > 0) {
+      ++g.files_empty;
+      read = false;
+      not_read.push_back({f.rel_path, "empty file (0 bytes)"});
+    } else if (issue_count(f.rel_path, Issue::kDuplicateFile) > 0) {
+      ++g.files_duplicate;
+      read = false;
+      not_read.push_back({f.rel_path, "byte-identical copy of another file, read once"});
+    }
+    if (read) ++dq.files_read;
+    auto fc = file_counts.find(f.rel_path);
+    if (fc != file_counts.end()) {
+      IssueCounts& gi = group_issues[key];
+      for (size_t i = 0; i < gi.size(); ++i) gi[i] += fc->second[i];
+    }
+  }
+  for (auto& [key, g] : groups) {
+    auto it = group_issues.find(key);
+    if (it != group_issues.end()) {
+      for (int i = 0; i < static_cast<int>(Issue::kCount); ++i) {
+        if (it->second[static_cast<size_t>(i)] == 0) continue;
+        g.by_reason.emplace_back(GetIssueInfo(static_cast<Issue>(i)).key,
+                                 it->second[static_cast<size_t>(i)]);
+      }
+    }
+    dq.records_read += g.records_read;
+    dq.records_kept += g.records_kept;
+    dq.records_skipped += g.records_skipped;
+    dq.groups.push_back(std::move(g));
+  }
+  std::sort(not_read.begin(), not_read.end(),
+            [](const DqFileNotRead& a, const DqFileNotRead& b) {
+              return std::tie(a.path, a.reason) < std::tie(b.path, b.reason);
+            });
+  dq.files_not_read = static_cast<int64_t>(not_read.size());
+  if (not_read.size() > DataQuality::kMaxNotReadListed) {
+    not_read.resize(DataQuality::kMaxNotReadListed);
+  }
+  dq.not_read = std::move(not_read);
+
+  // ---- reasons ----
+  bool issues_clean = true;
+  for (int i = 0; i < static_cast<int>(Issue::kCount); ++i) {
+    const Issue issue = static_cast<Issue>(i);
+    if (diagnostics.count(issue) == 0) continue;
+    if (!IsNormal(issue)) issues_clean = false;
+    const IssueInfo& info = GetIssueInfo(issue);
+    DqReason r;
+    r.key = info.key;
+    r.description = info.description;
+    r.data_loss = info.data_loss;
+    r.count = diagnostics.count(issue);
+    r.examples = diagnostics.examples(issue);
+    dq.reasons.push_back(std::move(r));
+  }
+
+  // ---- time, per node ----
+  AnalyseSystemTime(store, &nodes);
+  AnalyseFrameworkTime(store, &nodes);
+  for (auto& [name, n] : nodes) dq.nodes.push_back(std::move(n));
+  std::sort(dq.nodes.begin(), dq.nodes.end(),
+            [](const DqNode& a, const DqNode& b) { return NaturalLess(a.node, b.node); });
+
+  bool time_clean = true;
+  double min_first = 0, max_last = 0;
+  bool have_range = false;
+  for (const DqNode& n : dq.nodes) {
+    if (n.system_files && n.system_samples == 0) {
+      dq.notes.push_back(fmt::format(
+          "Node {} has system files but no usable samples: it is missing from the system "
+          "charts and rules.",
+          n.node));
+      time_clean = false;
+    }
+    if (!n.gaps.empty() || n.out_of_order_samples > 0) time_clean = false;
+    if (n.system_samples == 0) continue;
+    min_first = have_range ? std::min(min_first, n.first_s) : n.first_s;
+    max_last = have_range ? std::max(max_last, n.last_s) : n.last_s;
+    have_range = true;
+  }
+  for (const DqNode& n : dq.nodes) {
+    if (n.system_samples == 0) continue;
+    const double late = n.first_s - min_first;
+    const double early = max_last - n.last_s;
+    if (late > DataQuality::kRangeMismatchS || early > DataQuality::kRangeMismatchS) {
+      dq.notes.push_back(fmt::format(
+          "Node {} has system samples from {} to {}: it starts {:.0f} s after the first node "
+          "and ends {:.0f} s before the last one.",
+          n.node, FormatUtcIso(n.first_s), FormatUtcIso(n.last_s), late, early));
+    }
+  }
+  if (!store.has_system() && store.has_framework()) {
+    dq.notes.push_back(
+        "Only framework data: no system metrics were read, so system-usage charts and the "
+        "system rules have no data.");
+  } else if (store.has_system() && !store.has_framework()) {
+    dq.notes.push_back(
+        "Only system data: no framework trace events were read, so step and operator "
+        "statistics are not available.");
+  } else if (!store.has_system() && !store.has_framework()) {
+    dq.notes.push_back("No records could be read from the input.");
+    time_clean = false;
+  }
+
+  dq.clean = issues_clean && time_clean && dq.files_not_read == 0;
+  if (dq.clean) {
+    dq.summary = fmt::format("All input was read cleanly: {}, {} kept, nothing skipped.",
+                             Count(dq.files_read, "file", "files"),
+                             Count(dq.records_kept, "record", "records"));
+  } else {
+    int64_t gaps = 0;
+    for (const DqNode& n : dq.nodes) gaps += static_cast<int64_t>(n.gaps.size());
+    dq.summary = fmt::format(
+        "Read {} of {} data files; kept {} of {} records, skipped {}; {} not read; {} in "
+        "sampling.",
+        dq.files_read, dq.files_found, dq.records_kept, dq.records_read, dq.records_skipped,
+        Count(dq.files_not_read, "file", "files"), Count(gaps, "gap", "gaps"));
+  }
+  return dq;
+}
+
+std::string DataQualityToJson(const DataQuality& dq) {
+  Json j;
+  j["clean"] = dq.clean;
+  j["summary"] = dq.summary;
+  j["totals"] = {{"files_found", dq.files_found},
+                 {"files_read", dq.files_read},
+                 {"files_not_read", dq.files_not_read},
+                 {"bytes", dq.bytes},
+                 {"records_read", dq.records_read},
+                 {"records_kept", dq.records_kept},
+                 {"records_skipped", dq.records_skipped},
+                 {"python_stats_files", dq.python_stats_files}};
+  Json groups = Json::array();
+  for (const DqFileGroup& g : dq.groups) {
+    Json reasons = Json::object();
+    for (const auto& [key, n] : g.by_reason) reasons[key] = n;
+    groups.push_back({{"node", g.node},
+                      {"type", g.kind},
+                      {"files", g.files},
+                      {"files_unreadable", g.files_unreadable},
+                      {"files_empty", g.files_empty},
+                      {"files_duplicate", g.files_duplicate},
+                      {"bytes", g.bytes},
+                      {"records_read", g.records_read},
+                      {"records_kept", g.records_kept},
+                      {"records_skipped", g.records_skipped},
+                      {"by_reason", std::move(reasons)}});
+  }
+  j["files"] = std::move(groups);
+  Json not_read = Json::array();
+  for (const DqFileNotRead& f : dq.not_read) {
+    not_read.push_back({{"path", f.path}, {"reason", f.reason}});
+  }
+  j["not_read"] = std::move(not_read);
+  Json reasons = Json::array();
+  for (const DqReason& r : dq.reasons) {
+    Json examples = Json::array();
+    for (const DiagnosticExample& e : r.examples) {
+      examples.push_back({{"file", e.file}, {"line", e.line}, {"excerpt", e.excerpt}});
+    }
+    reasons.push_back({{"key", r.key},
+                       {"description", r.description},
+                       {"data_loss", r.data_loss},
+                       {"count", r.count},
+                       {"examples", std::move(examples)}});
+  }
+  j["reasons"] = std::move(reasons);
+  Json nodes = Json::array();
+  for (const DqNode& n : dq.nodes) {
+    Json node = {{"node", n.node}, {"system_samples", n.system_samples}};
+    if (n.system_samples > 0) {
+      node["first_utc"] = FormatUtcIso(n.first_s);
+      node["last_utc"] = FormatUtcIso(n.last_s);
+      node["first_s"] = n.first_s;
+      node["last_s"] = n.last_s;
+      node["median_interval_s"] = n.median_interval_s;
+      Json gaps = Json::array();
+      for (const DqGap& g : n.gaps) {
+        gaps.push_back({{"start_utc", FormatUtcIso(g.start_s)},
+                        {"end_utc", FormatUtcIso(g.end_s)},
+                        {"start_s", g.start_s},
+                        {"end_s", g.end_s},
+                        {"length_s", g.length_s()}});
+      }
+      node["gaps"] = std::move(gaps);
+      node["out_of_order_samples"] = n.out_of_order_samples;
+      node["max_backward_jump_s"] = n.max_backward_jump_s;
+    } else if (n.system_files) {
+      node["note"] = "system files found, no usable samples";
+    }
+    node["framework_events"] = n.framework_events;
+    if (n.framework_events > 0) {
+      node["framework_first_utc"] = FormatUtcIso(static_cast<double>(n.framework_first_us) / 1e6);
+      node["framework_last_utc"] = FormatUtcIso(static_cast<double>(n.framework_last_us) / 1e6);
+      node["framework_first_us"] = n.framework_first_us;
+      node["framework_last_us"] = n.framework_last_us;
+    }
+    nodes.push_back(std::move(node));
+  }
+  j["nodes"] = std::move(nodes);
+  j["notes"] = dq.notes;
+  // Every string was made valid UTF-8 upstream; `replace` keeps dump() from
+  // throwing should one ever slip through.
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace smr
