@@ -15,6 +15,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include "smr/ingest.h"
@@ -152,6 +153,11 @@ LineError ReadString(od::value v, std::string_view* out, bool null_ok) {
 
 constexpr double kMaxTimestampS = 4102444800.0;  // 2100-01-01T00:00:00Z
 
+// A record is ~150 bytes; a line over 1 MiB is junk (a binary blob, a file
+// of NULs, a JSON array on one line). It is counted without parsing so the
+// parser's buffers (several bytes per input byte) stay small.
+constexpr size_t kMaxLineBytes = size_t{1} << 20;
+
 // An exact duplicate sample: same series, timestamp and value, bit for bit
 // (docs/data-quality.md "Time"). Files are per node and minute, so a set per
 // file stays small.
@@ -286,6 +292,12 @@ void ImportSystemMetricsPadded(const InputFile& file, const char* data,
       blank_run = 0;
     }
     ++read;
+    if (line.size() > kMaxLineBytes) {
+      diag->Record(Issue::kMalformedLine, file.rel_path, line_no,
+                   fmt::format("(line of {} bytes) {}", line.size(), line.substr(0, 80)));
+      ++skipped;
+      continue;
+    }
     rec = Record{};
     LineError err = ParseLine(&parser, line,
                               static_cast<size_t>(readable_end - line.data()),
