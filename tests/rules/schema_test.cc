@@ -55,15 +55,22 @@ std::string KeyPattern(const WalkMode& mode, const std::string& parent, const st
       "forward_backward"};
   if (mode.free_children && kFreeChildren.count(parent)) return "*";
   if (parent == "bottlenecks") return "<timestamp>";
-  if (std::regex_match(key, std::regex("algo-[0-9]+-[0-9]+"))) return "<fw-node>";
-  if (std::regex_match(key, std::regex("Step:ModeKeys\\..*"))) return "<step-phase>";
-  if (std::regex_match(key, std::regex("algo-[0-9]+"))) return "<node>";
-  if (std::regex_match(key, std::regex("gpu[0-9]+"))) return "<gpu>";
-  if (std::regex_match(key, std::regex("gpu[0-9]+_memory"))) return "<gpu>_memory";
+  // Built once: real bottleneck dicts have tens of thousands of keys.
+  static const std::regex kFwNode("algo-[0-9]+-[0-9]+");
+  static const std::regex kStepPhase("Step:ModeKeys\\..*");
+  static const std::regex kNode("algo-[0-9]+");
+  static const std::regex kGpu("gpu[0-9]+");
+  static const std::regex kGpuMemory("gpu[0-9]+_memory");
+  if (std::regex_match(key, kFwNode)) return "<fw-node>";
+  if (std::regex_match(key, kStepPhase)) return "<step-phase>";
+  if (std::regex_match(key, kNode)) return "<node>";
+  if (std::regex_match(key, kGpu)) return "<gpu>";
+  if (std::regex_match(key, kGpuMemory)) return "<gpu>_memory";
   return key;
 }
 
-std::string TypeName(const WalkMode& mode, const Json& j) {
+template <typename J>
+std::string TypeName(const WalkMode& mode, const J& j) {
   if (mode.merge_numbers && j.is_number()) return "number";
   if (j.is_object()) return "object";
   if (j.is_array()) return "array";
@@ -74,7 +81,10 @@ std::string TypeName(const WalkMode& mode, const Json& j) {
   return "null";
 }
 
-void Walk(const WalkMode& mode, const Json& j, const std::string& path,
+// Templated so real files can be parsed as plain json (ordered_json parses
+// large objects in quadratic time; key order does not matter here).
+template <typename J>
+void Walk(const WalkMode& mode, const J& j, const std::string& path,
           const std::string& parent_key, std::set<std::string>* out) {
   out->insert(path + ":" + TypeName(mode, j));
   if (!j.is_object()) return;
@@ -95,7 +105,7 @@ std::set<std::string> RealShapes(const std::string& rule, int* files) {
     std::stringstream ss;
     ss << in.rdbuf();
     try {
-      Walk(ModeFor(rule), Json::parse(ss.str()), "", "", &shapes);
+      Walk(ModeFor(rule), nlohmann::json::parse(ss.str()), "", "", &shapes);
       ++*files;
     } catch (const std::exception&) {
       ADD_FAILURE() << "cannot parse " << p;
