@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -158,29 +160,59 @@ constexpr double kMaxTimestampS = 4102444800.0;  // 2100-01-01T00:00:00Z
 // parser's buffers (several bytes per input byte) stay small.
 constexpr size_t kMaxLineBytes = size_t{1} << 20;
 
-// An exact duplicate sample: same series, timestamp and value, bit for bit
-// (docs/data-quality.md "Time"). Files are per node and minute, so a set per
-// file stays small.
-struct SampleKey {
-  uint32_t series;
-  uint64_t ts_bits;
-  uint64_t value_bits;
-  bool operator==(const SampleKey&) const = default;
-};
-struct SampleKeyHash {
-  size_t operator()(const SampleKey& k) const {
-    uint64_t h = k.ts_bits * 0x9E3779B97F4A7C15ull;
-    h ^= k.value_bits + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2);
-    h ^= k.series * 0xC2B2AE3D27D4EB4Full;
-    return static_cast<size_t>(h ^ (h >> 29));
-  }
-};
-
 uint64_t Bits(double d) {
   uint64_t b;
   std::memcpy(&b, &d, sizeof(b));
   return b;
 }
+
+// Finds exact duplicate samples: same series, timestamp and value, bit for
+// bit (docs/data-quality.md "Time"). A repeat needs a timestamp no later
+// than the series' latest, so in-order samples (the norm) only append to a
+// vector; a series gets a hash set the first time it goes back in time.
+class DuplicateFilter {
+ public:
+  bool Seen(uint32_t series, double ts, double value) {
+    if (series >= per_.size()) per_.resize(series + 1);
+    PerSeries& p = per_[series];
+    const Key k{Bits(ts), Bits(value)};
+    if (ts > p.max_ts) {
+      p.max_ts = ts;
+      if (p.set) {
+        p.set->insert(k);
+      } else {
+        p.samples.push_back(k);
+      }
+      return false;
+    }
+    if (!p.set) {
+      p.set = std::make_unique<std::unordered_set<Key, KeyHash>>(p.samples.begin(),
+                                                                 p.samples.end());
+      p.samples = {};
+    }
+    return !p.set->insert(k).second;
+  }
+
+ private:
+  struct Key {
+    uint64_t ts_bits;
+    uint64_t value_bits;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      uint64_t h = k.ts_bits * 0x9E3779B97F4A7C15ull;
+      h ^= k.value_bits + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2);
+      return static_cast<size_t>(h ^ (h >> 29));
+    }
+  };
+  struct PerSeries {
+    double max_ts = -std::numeric_limits<double>::infinity();
+    std::vector<Key> samples;
+    std::unique_ptr<std::unordered_set<Key, KeyHash>> set;
+  };
+  std::vector<PerSeries> per_;
+};
 
 struct Record {
   std::string_view type, name, dim, node;
@@ -267,7 +299,7 @@ void ImportSystemMetricsPadded(const InputFile& file, const char* data,
   int64_t read = 0, kept = 0, skipped = 0;
   int64_t blank_run = 0, blank_first = 0;
   Record rec;
-  std::unordered_set<SampleKey, SampleKeyHash> seen;
+  DuplicateFilter duplicates;
   // A UTF-8 byte-order mark (hand-edited files) is not part of the JSON.
   if (size >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
   while (p < end) {
@@ -308,7 +340,7 @@ void ImportSystemMetricsPadded(const InputFile& file, const char* data,
       continue;
     }
     const uint32_t id = series.Lookup(rec.node, rec.type, rec.name, rec.dim);
-    if (!seen.insert(SampleKey{id, Bits(rec.ts_s), Bits(rec.value)}).second) {
+    if (duplicates.Seen(id, rec.ts_s, rec.value)) {
       diag->Record(Issue::kDuplicateRecord, file.rel_path, line_no, line);
       ++skipped;
       continue;

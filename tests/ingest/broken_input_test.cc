@@ -23,6 +23,8 @@
 #include "smr/discover.h"
 #include "smr/ingest.h"
 #include "smr/pipeline.h"
+#include "smr/render.h"
+#include "src/report/data_quality_section.h"
 
 namespace smr {
 namespace {
@@ -193,6 +195,51 @@ TEST(BrokenInputTest, RunBuildSucceedsOnEveryCorpusCase) {
     EXPECT_NE(html.find("Data quality"), std::string::npos);
     EXPECT_TRUE(IsValidUtf8(html));
   }
+}
+
+TEST(BrokenInputTest, DataQualitySectionRendersTheCountsAsHtml) {
+  Imported r = ImportDir(kCorpus + "/system_bad_lines");
+  ReportModel model;
+  model.sections.push_back(DataQualitySection(
+      BuildDataQuality(r.discovery, r.result.store, r.result.diagnostics)));
+  StatusOr<std::string> html = RenderHtml(model, FindTemplateDir(""));
+  ASSERT_TRUE(html.ok()) << html.status().message();
+  EXPECT_TRUE(IsValidUtf8(*html));
+  // The summary line with the hand-computed counts of expected.json.
+  EXPECT_NE(html->find("kept 4 of 15 records, skipped 11"), std::string::npos);
+  for (const char* reason : {"line is not a valid JSON object", "line contains invalid UTF-8",
+                             "exact duplicate system sample (dropped)"}) {
+    EXPECT_NE(html->find(reason), std::string::npos) << reason;
+  }
+  // file:line of the first malformed line (line 2: truncated).
+  EXPECT_NE(html->find("1600000000.algo-1.json:2:"), std::string::npos);
+}
+
+TEST(BrokenInputTest, MillionGoodLinesImportQuickly) {
+  std::string text;
+  const char* names[] = {"cpu0", "cpu1", "gpu0", "gpu1"};
+  for (int i = 0; i < 250000; ++i) {
+    for (const char* n : names) {
+      text += R"({"Type":"cpu","Name":")";
+      text += n;
+      text += R"(","Dimension":"CPUUtilization","Value":)" + std::to_string(i % 100) +
+              R"(,"NodeId":"algo-1","Timestamp":)" + std::to_string(1600000000 + i) + ".25}\n";
+    }
+  }
+  InputFile f;
+  f.kind = FileKind::kSystem;
+  f.rel_path = "system/1600000000.algo-1.json";
+  StoreBuilder b;
+  Diagnostics d;
+  const auto start = std::chrono::steady_clock::now();
+  ImportSystemMetrics(f, text, &b, &d);
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  MetricStore store = b.Build();
+  EXPECT_EQ(store.system().size(), 1000000u);
+  EXPECT_EQ(d.total(), 0);
+  RecordProperty("seconds_per_million_lines", std::to_string(secs));
+  EXPECT_LT(secs, 10.0);  // ~0.2 s expected; 10 s means a regression
 }
 
 TEST(BrokenInputTest, TenMegabyteLineIsSkippedAndNeighboursKept) {

@@ -193,6 +193,22 @@ TEST(SystemMetricsImporterTest, NonUtf8LineIsCountedAsInvalidUtf8) {
             std::string::npos);
 }
 
+TEST(SystemMetricsImporterTest, ExactDuplicatesAreDroppedEvenOutOfOrder) {
+  auto line = [](const char* ts, const char* value) {
+    return std::string(R"({"Type":"cpu","Name":"cpu0","Dimension":"CPUUtilization","Value":)") +
+           value + R"(,"NodeId":"algo-1","Timestamp":)" + ts + "}\n";
+  };
+  // 2, 1 (out of order), 2 again, 1 again, 1 with another value, 3.
+  Imported r = Import(line("2", "5") + line("1", "5") + line("2", "5") + line("1", "5") +
+                      line("1", "6") + line("3", "5"));
+  EXPECT_EQ(r.store.system().size(), 4u);
+  EXPECT_EQ(r.diag.count(Issue::kDuplicateRecord), 2);
+  ASSERT_EQ(r.diag.examples(Issue::kDuplicateRecord).size(), 2u);
+  EXPECT_EQ(r.diag.examples(Issue::kDuplicateRecord)[0].line, 3);
+  EXPECT_EQ(r.diag.examples(Issue::kDuplicateRecord)[1].line, 4);
+  EXPECT_EQ(r.store.files()[0].records_skipped, 2);
+}
+
 TEST(SystemMetricsImporterTest, LastLineWithoutNewlineIsRead) {
   Imported r = Import(std::string(kLine1) + "\n" + kLine2);
   EXPECT_EQ(r.store.system().size(), 2u);
