@@ -141,6 +141,15 @@ void AnalyseFrameworkTime(const MetricStore& store, std::map<std::string, DqNode
   }
 }
 
+// "2020-09-13 12:26:40", as the report's tables show times.
+std::string FormatUtcText(double epoch_s) {
+  std::string iso = FormatUtcIso(epoch_s);
+  if (iso.size() != 20) return iso;
+  iso[10] = ' ';
+  iso.pop_back();
+  return iso;
+}
+
 std::string Count(int64_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
@@ -287,11 +296,18 @@ DataQuality BuildDataQuality(const Discovery& discovery, const MetricStore& stor
     if (n.system_samples == 0) continue;
     const double late = n.first_s - min_first;
     const double early = max_last - n.last_s;
-    if (late > DataQuality::kRangeMismatchS || early > DataQuality::kRangeMismatchS) {
-      dq.notes.push_back(fmt::format(
-          "Node {} has system samples from {} to {}: it starts {:.0f} s after the first node "
-          "and ends {:.0f} s before the last one.",
-          n.node, FormatUtcIso(n.first_s), FormatUtcIso(n.last_s), late, early));
+    std::string how;
+    if (late > DataQuality::kRangeMismatchS) {
+      how = fmt::format("starts {:.0f} s after the first node", late);
+    }
+    if (early > DataQuality::kRangeMismatchS) {
+      how += fmt::format("{}ends {:.0f} s before the last one", how.empty() ? "" : " and ",
+                         early);
+    }
+    if (!how.empty()) {
+      dq.notes.push_back(fmt::format("Node {} has system samples from {} to {} UTC: it {}.",
+                                     n.node, FormatUtcText(n.first_s), FormatUtcText(n.last_s),
+                                     how));
     }
   }
   if (!store.has_system() && store.has_framework()) {
@@ -315,11 +331,14 @@ DataQuality BuildDataQuality(const Discovery& discovery, const MetricStore& stor
   } else {
     int64_t gaps = 0;
     for (const DqNode& n : dq.nodes) gaps += static_cast<int64_t>(n.gaps.size());
-    dq.summary = fmt::format(
-        "Read {} of {} data files; kept {} of {} records, skipped {}; {} not read; {} in "
-        "sampling.",
-        dq.files_read, dq.files_found, dq.records_kept, dq.records_read, dq.records_skipped,
-        Count(dq.files_not_read, "file", "files"), Count(gaps, "gap", "gaps"));
+    dq.summary = fmt::format("Read {} of {} data files; kept {} of {} records, skipped {}",
+                             dq.files_read, dq.files_found, dq.records_kept, dq.records_read,
+                             dq.records_skipped);
+    if (dq.files_not_read > 0) {
+      dq.summary += fmt::format("; {} not read", Count(dq.files_not_read, "file", "files"));
+    }
+    if (gaps > 0) dq.summary += fmt::format("; {} in sampling", Count(gaps, "gap", "gaps"));
+    dq.summary += ".";
   }
   return dq;
 }
