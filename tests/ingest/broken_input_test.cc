@@ -194,7 +194,39 @@ TEST(BrokenInputTest, RunBuildSucceedsOnEveryCorpusCase) {
     const std::string html = ReadAll(out.path() / "report" / "profiler-report.html");
     EXPECT_NE(html.find("Data quality"), std::string::npos);
     EXPECT_TRUE(IsValidUtf8(html));
+    // data-quality.json, once the pipeline writes it, has the same counts.
+    const fs::path dq_json = out.path() / "report" / "data-quality.json";
+    if (fs::exists(dq_json)) {
+      nlohmann::json expected =
+          nlohmann::json::parse(ReadAll(fs::path(kCorpus) / name / "expected.json"));
+      nlohmann::json j = nlohmann::json::parse(ReadAll(dq_json));
+      EXPECT_EQ(j["totals"]["records_kept"].get<size_t>(),
+                expected["system_samples"].get<size_t>() + expected["events"].get<size_t>());
+    }
   }
+}
+
+TEST(BrokenInputTest, NothingReadableStillBuildsAReport) {
+  TempDir t;
+  t.Write("system/1600000000.algo-1.json", "garbage\n{\"Type\":\n");
+  t.Write("system/1600000060.algo-1.json", "");
+  t.Write("framework/pevents/x/1600000000000000_1-algo-1_pythontimeline.json", "[\n{\"na");
+  TempDir out;
+  BuildOptions opts;
+  opts.input_dir = t.path().string();
+  opts.out_dir = (out.path() / "report").string();
+  opts.quiet = true;
+  StatusOr<BuildSummary> s = RunBuild(opts, nullptr);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_TRUE(fs::exists(out.path() / "report" / "profiler-report.html"));
+  EXPECT_TRUE(fs::exists(out.path() / "report" / "profiler-report.pdf"));
+  EXPECT_GE(s->warnings, 2);  // two malformed lines (the empty file is informational)
+  Imported r = ImportDir(t.path().string());
+  DataQuality dq = BuildDataQuality(r.discovery, r.result.store, r.result.diagnostics);
+  EXPECT_EQ(dq.records_kept, 0);
+  EXPECT_FALSE(dq.clean);
+  EXPECT_NE(std::find(dq.notes.begin(), dq.notes.end(), "No records could be read from the input."),
+            dq.notes.end());
 }
 
 TEST(BrokenInputTest, DataQualitySectionRendersTheCountsAsHtml) {
