@@ -209,5 +209,32 @@ TEST(DataQualityTest, JsonStaysValidUtf8ForBadBytesInNames) {
   EXPECT_EQ(j["not_read"][0]["path"], "system/bad\xEF\xBF\xBD\xEF\xBF\xBD.json");
 }
 
+TEST(DiagnosticsFileCountsTest, CountsPerFileSurviveMerge) {
+  Diagnostics a, b;
+  a.Record(Issue::kMalformedLine, "f1", 1, "x");
+  a.Add(Issue::kIgnoredPhase, "f1", 3);
+  a.Add(Issue::kIgnoredPhase, 5);  // bulk, no file: totals only
+  b.Record(Issue::kMalformedLine, "f1", 9, "y");
+  b.Record(Issue::kMissingField, "f2", 2, "z");
+  a.Merge(b);
+  ASSERT_EQ(a.file_counts().size(), 2u);
+  const IssueCounts& f1 = a.file_counts().at("f1");
+  EXPECT_EQ(f1[static_cast<size_t>(Issue::kMalformedLine)], 2);
+  EXPECT_EQ(f1[static_cast<size_t>(Issue::kIgnoredPhase)], 3);
+  EXPECT_EQ(a.count(Issue::kIgnoredPhase), 8);
+  EXPECT_EQ(a.file_counts().at("f2")[static_cast<size_t>(Issue::kMissingField)], 1);
+}
+
+TEST(SanitizeUtf8Test, ReplacesInvalidBytesAndControlCharacters) {
+  EXPECT_EQ(SanitizeUtf8("caf\xC3\xA9"), "caf\xC3\xA9");      // valid 2-byte
+  EXPECT_EQ(SanitizeUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");       // stray byte
+  EXPECT_EQ(SanitizeUtf8("\xC3"), "\xEF\xBF\xBD");               // cut sequence
+  EXPECT_EQ(SanitizeUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  EXPECT_EQ(SanitizeUtf8("\xED\xA0\x80"),                       // surrogate
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(SanitizeUtf8("\xF0\x9F\x98\x80"), "\xF0\x9F\x98\x80");  // emoji kept
+  EXPECT_EQ(SanitizeUtf8(std::string("a\nb\0c\td", 7)), "a b c\td");
+}
+
 }  // namespace
 }  // namespace smr
