@@ -140,36 +140,6 @@ Status ConfigureRules(const BuildOptions& opts, std::vector<std::unique_ptr<Rule
 // The report builder notes disabled rules in their own sections; say it in
 // the rules summary too (unless the builder already does), so a rule missing
 // from the table is not mistaken for a pass.
-void NoteDisabledRules(const std::vector<std::string>& disabled, ReportModel* model) {
-  if (disabled.empty()) return;
-  for (const Section& s : model->sections) {
-    if (s.id != "rules-summary") continue;
-    for (const Block& b : s.blocks) {
-      if (b.text.find("disabled") != std::string::npos) return;
-    }
-  }
-  std::string names;
-  for (const std::string& n : disabled) {
-    if (!names.empty()) names += ", ";
-    names += n;
-  }
-  Block note;
-  note.kind = BlockKind::kNote;
-  note.severity = Severity::kInfo;
-  note.text = fmt::format(
-      "Disabled by configuration, so not evaluated and without a rule JSON: {}.", names);
-  for (Section& s : model->sections) {
-    if (s.id == "rules-summary") {
-      s.blocks.push_back(std::move(note));
-      return;
-    }
-  }
-  Section s;
-  s.id = "disabled-rules";
-  s.title = "Disabled rules";
-  s.blocks.push_back(std::move(note));
-  model->sections.push_back(std::move(s));
-}
 
 StatusOr<std::string> ReadWholeFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -402,7 +372,6 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
     in.diagnostics = &ingested.diagnostics;
     in.disabled_rules = disabled;
     ReportModel model = BuildReportModel(in);
-    NoteDisabledRules(disabled, &model);
     Status st = RenderReportFiles(model, opts.html, opts.pdf, opts.template_dir, out_dir, &files);
     if (!st.ok()) return st;
   }

@@ -77,8 +77,23 @@ class Builder {
   JobTiming Timing() const {
     JobTiming t;
     const RuleResult* r = Result("MaxInitializationTime");
-    if (!r) return t;
-    const Json& d = r->details;
+    Json from_timeline;
+    if (!r && in_.timeline) {
+      // MaxInitializationTime disabled: derive the same Details from the
+      // timeline (job start/end from system data, first/last step start).
+      const JobTimeline& tl = *in_.timeline;
+      if (tl.has_system) {
+        from_timeline["job_start"] = tl.job_start_s;
+        from_timeline["job_end"] = tl.job_end_s;
+      }
+      if (tl.has_steps) {
+        from_timeline["step_num"]["first"] = tl.first_step_start_us;
+        from_timeline["step_num"]["last"] = tl.last_step_start_us;
+      }
+    } else if (!r) {
+      return t;
+    }
+    const Json& d = r ? r->details : from_timeline;
     t.start_s = Num(d, "job_start");
     t.end_s = Num(d, "job_end");
     t.has_job = std::isfinite(t.start_s) && std::isfinite(t.end_s);
@@ -305,7 +320,8 @@ class Builder {
       if (!nodes.is_object()) continue;
       const std::string unit = metric == "Network" ? "bytes/s" : "percent";
       for (const auto& [node, st] : nodes.items()) {
-        auto cell = [&](const char* k) {
+        // Init-captures: clang before 16 cannot capture structured bindings.
+        auto cell = [&st = st, &metric = metric](const char* k) {
           const double v = Num(st, k);
           if (!std::isfinite(v)) return std::string("-");
           return metric == "Network" ? FormatBytes(v) : FormatNumber(v, 2);
@@ -610,6 +626,14 @@ class Builder {
                       rows[0]->name, rows[0]->datapoints, rows[0]->triggered)));
     } else if (!rows.empty()) {
       s.blocks.push_back(Note(Severity::kOk, "No rule was triggered."));
+    }
+    if (!in_.disabled_rules.empty()) {
+      std::string names;
+      for (const std::string& n : in_.disabled_rules) names += (names.empty() ? "" : ", ") + n;
+      s.blocks.push_back(Note(Severity::kInfo,
+                              fmt::format("Disabled by configuration, so not evaluated and "
+                                          "without a rule JSON: {}.",
+                                          names)));
     }
     Table t;
     t.caption = "Rules";
