@@ -698,7 +698,8 @@ Section BottleneckSection(const RuleResult& r, const ReportInputs& in, bool io) 
       }
     }
   }
-  if (!bottlenecks_per_min.empty() || !samples_per_min.empty()) {
+  // Nothing to plot when there were no bottlenecks at all.
+  if (!bottlenecks_per_min.empty()) {
     Chart c;
     c.kind = ChartKind::kLine;
     c.id = s.id + "-share";
