@@ -132,18 +132,6 @@ void ReadArgs(dom::object args, RawEvent* ev) {
   }
 }
 
-struct ArrayScan {
-  struct Element {
-    size_t begin;
-    size_t size;
-    int64_t line;  // 1-based line of the element's first byte
-  };
-  std::vector<Element> elements;
-  bool terminated = false;    // the closing ']' was found
-  bool partial_tail = false;  // the data ends inside an element
-  int64_t last_line = 0;
-};
-
 // Parses one newline-free slice of the padded buffer as an event object.
 enum class LineParse { kEvent, kNotObject, kInvalid };
 
@@ -180,10 +168,8 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Finds the top-level elements of the JSON array whose '[' is at
-// data[open], without parsing them: strings (with escapes) are skipped and
-// brackets counted, so a value ends where its brackets balance. This keeps
-// every complete element of a file cut off anywhere, whatever its layout.
+}  // namespace
+
 ArrayScan ScanArray(const char* data, size_t size, size_t open) {
   ArrayScan out;
   int64_t line = 1;
@@ -254,7 +240,10 @@ ArrayScan ScanArray(const char* data, size_t size, size_t open) {
   return out;
 }
 
-}  // namespace
+bool ParseEventSlice(simdjson::dom::parser* parser, const char* p, size_t len,
+                     int64_t line, RawEvent* ev) {
+  return ParseEventAt(parser, p, len, line, ev) == LineParse::kEvent;
+}
 
 double TimeValue::AsDouble() const {
   return is_int ? static_cast<double>(i) : d;

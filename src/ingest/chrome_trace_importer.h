@@ -61,6 +61,29 @@ struct RawEvent {
 
 void ExtractEvent(simdjson::dom::object obj, int64_t line, RawEvent* ev);
 
+// The top-level elements of a JSON array, found without parsing them.
+struct ArrayScan {
+  struct Element {
+    size_t begin;
+    size_t size;
+    int64_t line;  // 1-based line of the element's first byte
+  };
+  std::vector<Element> elements;
+  bool terminated = false;    // the closing ']' was found
+  bool partial_tail = false;  // the data ends inside an element
+  int64_t last_line = 0;
+};
+
+// Finds the elements of the array whose '[' is at data[open] by balancing
+// brackets (strings and escapes skipped): every complete element of a file
+// cut off or corrupted anywhere, whatever its layout.
+ArrayScan ScanArray(const char* data, size_t size, size_t open);
+
+// Parses data[0, len) (followed by SIMDJSON_PADDING readable bytes) as one
+// event object; false if it is not valid JSON or not an object.
+bool ParseEventSlice(simdjson::dom::parser* parser, const char* p, size_t len,
+                     int64_t line, RawEvent* ev);
+
 class TraceProcessor {
  public:
   // `initial_base_us`: base before the file's own metadata (inherited or the

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -127,23 +128,35 @@ void ImportTfTrace(const InputFile& file, std::string_view compressed,
   }
   dom::parser parser;
   int64_t bad = 0;
+  std::vector<int64_t> fs_bad;  // lines of salvaged elements that failed
   simdjson::padded_string padded(json);
   bool parsed = FeedTraceEvents(&parser, padded, &proc, &bad);
   if (!parsed && !json.empty()) {
-    // Salvage a cut-off document: close the array after the last complete
-    // element ("}," boundary) and retry a few candidate cut points.
-    size_t cut = json.size();
-    for (int attempt = 0; attempt < 16 && !parsed; ++attempt) {
-      size_t pos = json.rfind("},", cut == 0 ? 0 : cut - 1);
-      if (pos == std::string::npos) break;
-      std::string candidate = json.substr(0, pos + 1) + "]}";
-      simdjson::padded_string p(candidate);
-      parsed = FeedTraceEvents(&parser, p, &proc, &bad);
-      cut = pos;
+    // Salvage a cut-off or corrupted document: take every complete element
+    // of the traceEvents array that parses on its own (formats.md §4: smdebug
+    // drops the whole file).
+    const std::string_view text(json);
+    size_t key = text.find("\"traceEvents\"");
+    size_t open = key == std::string_view::npos ? key : text.find('[', key);
+    if (open != std::string_view::npos) {
+      ingest_internal::ArrayScan scan =
+          ingest_internal::ScanArray(padded.data(), padded.size(), open);
+      ingest_internal::RawEvent ev;
+      for (const auto& el : scan.elements) {
+        if (ingest_internal::ParseEventSlice(&parser, padded.data() + el.begin, el.size,
+                                             el.line, &ev)) {
+          proc.Process(ev);
+        } else {
+          diag->Record(Issue::kMalformedEvent, file.rel_path, el.line,
+                       text.substr(el.begin, std::min<size_t>(el.size, 120)));
+          fs_bad.push_back(el.line);
+        }
+      }
+      parsed = true;
     }
     diag->Record(parsed ? Issue::kTruncatedTrace : Issue::kMalformedEvent,
                  file.rel_path, 0,
-                 parsed ? "trace JSON cut off; complete events kept"
+                 parsed ? "trace JSON cut off or corrupt; complete events kept"
                         : "trace JSON unreadable (no traceEvents array)");
   }
   if (bad > 0) {
@@ -154,8 +167,8 @@ void ImportTfTrace(const InputFile& file, std::string_view compressed,
   }
   proc.Finish();
   FileStats& fs = out->file(file_index);
-  fs.records_read += bad;
-  fs.records_skipped += bad;
+  fs.records_read += bad + static_cast<int64_t>(fs_bad.size());
+  fs.records_skipped += bad + static_cast<int64_t>(fs_bad.size());
 }
 
 }  // namespace smr

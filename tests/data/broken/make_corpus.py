@@ -127,6 +127,12 @@ def main():
     write("tf_gzip_truncated", tf_dir + "plugins/profile/2020_09_13_12_26_40/host.trace.json.gz",
           gz_bytes[: len(gz_bytes) // 2])
     write("tf_gzip_truncated", tf_dir + "1-host_1600000000000000_1600000010000000.metadata", b"")
+    # ... and with 16 bytes overwritten in the middle of the deflate stream.
+    mid = len(gz_bytes) * 6 // 10
+    corrupt = gz_bytes[:mid] + b"\xff" * 16 + gz_bytes[mid + 16:]
+    write("tf_gzip_corrupt", tf_dir + "plugins/profile/2020_09_13_12_26_40/host.trace.json.gz",
+          corrupt)
+    write("tf_gzip_corrupt", tf_dir + "1-host_1600000000000000_1600000010000000.metadata", b"")
 
     # --- Files and folders.
     good = (sysline(1600000000.0) + "\n" + sysline(1600000000.5) + "\n").encode()
