@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "smr/analysis.h"
+#include "smr/data_quality.h"
 #include "smr/discover.h"
 #include "smr/ingest.h"
 #include "smr/render.h"
@@ -349,6 +350,13 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
       files.emplace_back((out_dir / "profiler-reports" / (r.name + ".json")).string(),
                          RuleResultToJson(r));
     }
+  }
+  // data-quality.json: what was read, kept and skipped, per node and file
+  // type, and how each node was sampled (docs/data-quality.md).
+  if (opts.json) {
+    files.emplace_back(
+        (out_dir / "data-quality.json").string(),
+        DataQualityToJson(BuildDataQuality(discovery, store, ingested.diagnostics)));
   }
   // A disabled rule's JSON left by an earlier run would contradict this
   // report (and be picked up by `sm-report render`), so it goes.

@@ -8,7 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "smr/data_quality.h"
 #include "src/report/blocks.h"
+#include "src/report/data_quality_section.h"
 #include "src/report/rule_sections.h"
 
 namespace smr {
@@ -40,7 +42,12 @@ class Builder {
     }
     m.sections.push_back(RulesSummary());
     m.sections.push_back(TrainingLoop());
-    if (in_.diagnostics || in_.store) m.sections.push_back(DataQuality());
+    if (in_.discovery && in_.store && in_.diagnostics) {
+      m.sections.push_back(DataQualitySection(
+          BuildDataQuality(*in_.discovery, *in_.store, *in_.diagnostics)));
+    } else if (in_.diagnostics || in_.store) {
+      m.sections.push_back(DataQuality());
+    }
     return m;
   }
 
