@@ -194,14 +194,26 @@ TEST(BrokenInputTest, RunBuildSucceedsOnEveryCorpusCase) {
     const std::string html = ReadAll(out.path() / "report" / "profiler-report.html");
     EXPECT_NE(html.find("Data quality"), std::string::npos);
     EXPECT_TRUE(IsValidUtf8(html));
-    // data-quality.json, once the pipeline writes it, has the same counts.
+    // The section's summary line and data-quality.json carry the counts.
+    Imported r = ImportDir(opts.input_dir);
+    const DataQuality dq = BuildDataQuality(r.discovery, r.result.store, r.result.diagnostics);
+    EXPECT_NE(html.find(dq.summary), std::string::npos) << dq.summary;
     const fs::path dq_json = out.path() / "report" / "data-quality.json";
-    if (fs::exists(dq_json)) {
-      nlohmann::json expected =
-          nlohmann::json::parse(ReadAll(fs::path(kCorpus) / name / "expected.json"));
-      nlohmann::json j = nlohmann::json::parse(ReadAll(dq_json));
-      EXPECT_EQ(j["totals"]["records_kept"].get<size_t>(),
-                expected["system_samples"].get<size_t>() + expected["events"].get<size_t>());
+    ASSERT_TRUE(fs::exists(dq_json));
+    nlohmann::json expected =
+        nlohmann::json::parse(ReadAll(fs::path(kCorpus) / name / "expected.json"));
+    nlohmann::json j = nlohmann::json::parse(ReadAll(dq_json));
+    EXPECT_EQ(j["totals"]["records_kept"].get<size_t>(),
+              expected["system_samples"].get<size_t>() + expected["events"].get<size_t>());
+    for (const auto& [key, count] : expected["issues"].items()) {
+      bool found = false;
+      for (const auto& reason : j["reasons"]) {
+        if (reason["key"] == key) {
+          found = true;
+          EXPECT_EQ(reason["count"], count) << key;
+        }
+      }
+      EXPECT_TRUE(found) << key;
     }
   }
 }
