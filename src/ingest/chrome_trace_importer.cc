@@ -383,9 +383,14 @@ void TraceProcessor::Emit(const RawEvent& args_from, std::string_view name,
   ++kept_;
 }
 
+// Counting: a record is an X event, a B/E pair (counted once, at its E, or
+// at the end of the file for a B never ended), a lone E, or an event the
+// analysis ignores; metadata (M) is not a record. So for every file
+// read = kept + skipped, and ignored phases are skipped for reason
+// ignored_phase.
 void TraceProcessor::Process(const RawEvent& ev) {
-  ++read_;
   if (!ev.has_ph) {
+    ++read_;
     ++ignored_;
     return;
   }
@@ -409,6 +414,7 @@ void TraceProcessor::Process(const RawEvent& ev) {
     return;  // thread_name, *_sort_index: nothing to keep
   }
   if (ev.ph == "X") {
+    ++read_;
     if (!ev.has_ts) return Skip(Issue::kMalformedEvent, ev, "X event without ts");
     if (!ev.has_dur) return Skip(Issue::kMissingDuration, ev, "X event without dur");
     MarkBaseUse();
@@ -428,16 +434,21 @@ void TraceProcessor::Process(const RawEvent& ev) {
   // kept, the 4 NEGOTIATE_ALLREDUCE B events (pids 1, 2, 12, 13) never see an
   // E on their pid and the 2 E events (pid 14) have no B, so no pair forms.
   if (ev.ph == "B") {
-    if (!ev.has_ts) return Skip(Issue::kMalformedEvent, ev, "B event without ts");
+    if (!ev.has_ts) {
+      ++read_;
+      return Skip(Issue::kMalformedEvent, ev, "B event without ts");
+    }
     MarkBaseUse();
     TimeValue start;
     if (!AddTimes(base, ev.ts, &start)) {
+      ++read_;
       return Skip(Issue::kMalformedEvent, ev, "time out of range");
     }
     open_[ev.pid].push_back(OpenBegin{ev.name, start, ev.line, ev.pid});
     return;
   }
   if (ev.ph == "E") {
+    ++read_;
     if (!ev.has_ts) return Skip(Issue::kMalformedEvent, ev, "E event without ts");
     auto it = open_.find(ev.pid);
     if (it == open_.end() || it->second.empty()) {
@@ -457,12 +468,14 @@ void TraceProcessor::Process(const RawEvent& ev) {
     Emit(ev, b.name, ev.pid, b.start, end);
     return;
   }
+  ++read_;
   ++ignored_;  // i, I, C, and anything unknown (informational)
 }
 
 TraceFileInfo TraceProcessor::Finish() {
   for (auto& [pid, stack] : open_) {
     for (const OpenBegin& b : stack) {
+      ++read_;
       ++skipped_;
       diag_->Record(Issue::kUnmatchedBegin, file_.rel_path, b.line,
                     fmt::format("B '{}' (pid {}) never ended", b.name, pid));
@@ -470,6 +483,7 @@ TraceFileInfo TraceProcessor::Finish() {
   }
   open_.clear();
   if (ignored_ > 0) diag_->Add(Issue::kIgnoredPhase, file_.rel_path, ignored_);
+  skipped_ += ignored_;
   if (report_inherited_ && info_.used_inherited) {
     diag_->Record(Issue::kNoBaseTime, file_.rel_path, 0,
                   base_is_inherited_

@@ -152,6 +152,10 @@ TEST(BrokenInputTest, EveryCorpusCaseHasItsExpectedCounts) {
     }
     EXPECT_EQ(dq.records_kept,
               static_cast<int64_t>(store.system().size() + store.events().size()));
+    // Every record read is either kept or skipped for a counted reason.
+    for (const FileStats& f : store.files()) {
+      EXPECT_EQ(f.records_read, f.records_kept + f.records_skipped) << f.rel_path;
+    }
     EXPECT_TRUE(IsValidUtf8(DataQualityToJson(dq)));
   }
 }
