@@ -389,30 +389,62 @@ class PdfLayout {
     double pad_x = 4, pad_y = 3;
   };
 
-  static std::vector<double> FitWidths(const std::vector<double>& natural,
+  // Column widths: every column gets at least `min_w` (its longest word, so
+  // words never break) and at most its natural one-line width; the text width
+  // left over is shared by water-filling, so narrow columns keep their width
+  // and only wide prose columns wrap.
+  static std::vector<double> FitWidths(const std::vector<double>& min_w,
+                                       const std::vector<double>& natural,
                                        double total) {
-    double sum = 0;
-    for (double n : natural) sum += n;
-    std::vector<double> out(natural.size());
-    if (sum <= total) {
-      for (size_t i = 0; i < natural.size(); ++i) {
-        out[i] = natural[i] + (total - sum) * natural[i] / sum;
+    const size_t n = natural.size();
+    std::vector<double> out(n);
+    double sum_min = 0, sum_nat = 0;
+    for (size_t i = 0; i < n; ++i) {
+      sum_min += min_w[i];
+      sum_nat += std::max(natural[i], min_w[i]);
+    }
+    if (sum_min >= total) {
+      // Even the longest words do not fit: cap the widest columns (their
+      // longest words break) and keep the narrow ones whole.
+      double lo = 0, hi = total;
+      for (int iter = 0; iter < 60; ++iter) {
+        const double c = (lo + hi) / 2;
+        double s = 0;
+        for (double m : min_w) s += std::min(m, c);
+        (s > total ? hi : lo) = c;
+      }
+      for (size_t i = 0; i < n; ++i) out[i] = std::min(min_w[i], lo);
+      return out;
+    }
+    if (sum_nat <= total) {  // everything fits on one line: spread the rest
+      for (size_t i = 0; i < n; ++i) {
+        const double w = std::max(natural[i], min_w[i]);
+        out[i] = w + (total - sum_nat) * w / sum_nat;
       }
       return out;
     }
-    // Water-filling: find a cap c with sum(min(natural, c)) == total, so
-    // narrow columns keep their width and wide ones wrap.
     double lo = 0, hi = total;
-    for (int iter = 0; iter < 50; ++iter) {
+    for (int iter = 0; iter < 60; ++iter) {
       const double c = (lo + hi) / 2;
       double s = 0;
-      for (double n : natural) s += std::min(n, c);
+      for (size_t i = 0; i < n; ++i) s += std::max(min_w[i], std::min(natural[i], c));
       (s > total ? hi : lo) = c;
     }
-    for (size_t i = 0; i < natural.size(); ++i) {
-      out[i] = std::min(natural[i], lo);
-    }
+    for (size_t i = 0; i < n; ++i) out[i] = std::max(min_w[i], std::min(natural[i], lo));
     return out;
+  }
+
+  static std::string LongestWord(const std::string& s) {
+    std::string best, cur;
+    for (char ch : s) {
+      if (ch == ' ' || ch == '\n' || ch == '\t') {
+        if (cur.size() > best.size()) best = cur;
+        cur.clear();
+      } else {
+        cur.push_back(ch);
+      }
+    }
+    return cur.size() > best.size() ? cur : best;
   }
 
   TableLayout LayoutTable(const Table& t) {
@@ -429,17 +461,34 @@ class PdfLayout {
       TextContext::Size(l.get(), &w, &h);
       return w + 2 * tl.pad_x + 1;
     };
+    // Headers may wrap: only their longest word counts.
+    std::vector<double> min_w(tl.cols, 24);
     for (size_t c = 0; c < t.columns.size(); ++c) {
-      natural[c] = std::max(natural[c], measure(t.columns[c], tl.head));
+      const double w = measure(LongestWord(t.columns[c]), tl.head);
+      natural[c] = std::max(natural[c], w);
+      min_w[c] = std::max(min_w[c], w);
     }
     // Measuring a bounded prefix keeps huge tables fast; later rows wrap.
     const size_t sample = std::min<size_t>(t.rows.size(), 1500);
     for (size_t r = 0; r < sample; ++r) {
       for (size_t c = 0; c < t.rows[r].size(); ++c) {
-        natural[c] = std::max(natural[c], measure(t.rows[r][c], tl.cell));
+        const std::string& cell = t.rows[r][c];
+        natural[c] = std::max(natural[c], measure(cell, tl.cell));
+        const std::string word = LongestWord(cell);
+        min_w[c] = std::max(min_w[c], word.size() == cell.size() ? measure(cell, tl.cell)
+                                                                 : measure(word, tl.cell));
       }
     }
-    tl.widths = FitWidths(natural, kTextW);
+    // A single-word cell longer than a third of the page may still wrap.
+    for (double& m : min_w) m = std::min(m, kTextW / 3);
+    // Keep whole headers on one line when that still fits.
+    std::vector<double> min_full = min_w;
+    double sum_full = 0;
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      min_full[c] = std::max(min_full[c], std::min(measure(t.columns[c], tl.head), kTextW / 4));
+    }
+    for (double m : min_full) sum_full += m;
+    tl.widths = FitWidths(sum_full <= kTextW ? min_full : min_w, natural, kTextW);
     return tl;
   }
 

@@ -644,17 +644,23 @@ class Builder {
     }
     Table t;
     t.caption = "Rules";
-    t.columns = {"Rule", "Description", "Recommendation", "Number of times rule triggered",
+    // SageMaker shows description and recommendation in two columns; one
+    // column reads better and leaves room for the numbers.
+    t.columns = {"Rule", "What it checks, and what to do", "Number of times rule triggered",
                  "Number of datapoints", "Rule parameters"};
-    t.numeric = {false, false, false, true, true, false};
+    t.numeric = {false, false, true, true, false};
     for (size_t i = 0; i < rows.size(); ++i) {
       const RuleResult& r = *rows[i];
       const Rule* rule = RuleByName(r.name);
       std::string triggered = fmt::format("{}", r.triggered);
       if (r.failed) triggered = "failed: " + r.error;
-      t.rows.push_back({r.name, rule ? std::string(rule->description()) : "",
-                        rule ? std::string(rule->recommendation()) : "", triggered,
-                        fmt::format("{}", r.datapoints), r.rule_parameters});
+      std::string text = rule ? std::string(rule->description()) : "";
+      if (rule && !rule->recommendation().empty()) {
+        text += (text.empty() ? "" : "\n") + std::string("What to do: ") +
+                std::string(rule->recommendation());
+      }
+      t.rows.push_back({r.name, text, triggered, fmt::format("{}", r.datapoints),
+                        r.rule_parameters});
       if (r.triggered > 0 || r.failed) t.highlight_rows.push_back(static_cast<int>(i));
     }
     s.blocks.push_back(TableBlock(std::move(t)));

@@ -129,11 +129,11 @@ TEST(ReportBuilderTest, RulesSummaryIsSortedByTriggerCountWithoutOverallRules) {
   ASSERT_EQ(t->rows.size(), 9u);  // 11 rules minus the two Overall* ones
   // INDEX.md: GPUMemoryIncrease (233), LowGPUUtilization (10), CPUBottleneck (9).
   EXPECT_EQ(t->rows[0][0], "GPUMemoryIncrease");
-  EXPECT_EQ(t->rows[0][3], "233");
+  EXPECT_EQ(t->rows[0][2], "233");
   EXPECT_EQ(t->rows[1][0], "LowGPUUtilization");
-  EXPECT_EQ(t->rows[1][3], "10");
+  EXPECT_EQ(t->rows[1][2], "10");
   EXPECT_EQ(t->rows[2][0], "CPUBottleneck");
-  EXPECT_EQ(t->rows[2][3], "9");
+  EXPECT_EQ(t->rows[2][2], "9");
   for (const auto& row : t->rows) {
     EXPECT_NE(row[0], "OverallSystemUsage");
     EXPECT_NE(row[0], "OverallFrameworkMetrics");
