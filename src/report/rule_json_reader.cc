@@ -1,3 +1,7 @@
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "smr/report_builder.h"
@@ -16,8 +20,23 @@ StatusOr<RuleResult> ParseRuleResultJson(const std::string& name, std::string_vi
   r.name = name;
   auto integer = [&](const char* key, int64_t* out) -> bool {
     auto it = j.find(key);
-    if (it == j.end() || !it->is_number()) return false;
-    *out = it->get<int64_t>();
+    if (it == j.end()) return false;
+    // Range-checked: converting an out-of-range number (1e300, 2^64-1) to
+    // int64 is undefined behaviour, and the file is untrusted input.
+    if (it->is_number_unsigned()) {
+      const uint64_t u = it->get<uint64_t>();
+      if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return false;
+      *out = static_cast<int64_t>(u);
+      return true;
+    }
+    if (it->is_number_integer()) {
+      *out = it->get<int64_t>();
+      return true;
+    }
+    if (!it->is_number_float()) return false;
+    const double d = it->get<double>();
+    if (!std::isfinite(d) || d < -9.0e18 || d > 9.0e18) return false;
+    *out = static_cast<int64_t>(d);
     return true;
   };
   if (!integer("RuleTriggered", &r.triggered) || !integer("Violations", &r.violations) ||
