@@ -28,6 +28,14 @@ struct BuildOptions {
   std::string template_dir;  // empty: installed/source templates
   int jobs = 0;              // ingest threads, 0 = all cores
   bool quiet = false;
+  // Progress on `log`: a live bar (files, MB, MB/s, ETA) while reading when
+  // `progress_bar` (main sets it when stderr is a terminal), else one line
+  // per phase. Nothing with `quiet`.
+  bool progress_bar = false;
+  // After the run, a table of wall time and memory of each stage (discover,
+  // ingest, freeze, correlate, rules, report model, html, pdf, write) on
+  // `log`, even with `quiet` (docs/performance.md).
+  bool timings = false;
   // Rule configuration (rule_config.h): a JSON config file (empty: none) and
   // `Rule.param=value` / `Rule_param=value` overrides that win over it.
   std::string config_path;

@@ -163,6 +163,9 @@ class StoreBuilder {
   void AddEvent(const Event& e);
 
   // Moves everything of `other` after this builder's data, remapping ids.
+  // The sample and event columns are not copied here: they are remapped in
+  // place and concatenated once, at their exact final size, by Build() (a
+  // copy per Append would leave up to 2x capacity slack; docs/performance.md).
   void Append(StoreBuilder&& other);
 
   // Freezes. The builder is left empty.
@@ -176,6 +179,12 @@ class StoreBuilder {
   SystemColumns sys_;
   EventColumns ev_;
   std::vector<FileStats> files_;
+  // Column chunks appended before sys_/ev_ (ids already remapped), in order.
+  struct Chunk {
+    SystemColumns sys;
+    EventColumns ev;
+  };
+  std::vector<Chunk> chunks_;
 };
 
 class MetricStore {
@@ -210,6 +219,8 @@ class MetricStore {
   bool has_framework() const { return ev_.size() > 0; }
   double min_system_ts_s() const { return min_ts_s_; }
   double max_system_ts_s() const { return max_ts_s_; }
+  // Wall time StoreBuilder::Build() took (for `sm-report build --timings`).
+  double freeze_seconds() const { return freeze_s_; }
 
  private:
   friend class StoreBuilder;
@@ -223,6 +234,7 @@ class MetricStore {
   std::vector<StrId> system_nodes_;
   double min_ts_s_ = 0;
   double max_ts_s_ = 0;
+  double freeze_s_ = 0;
 };
 
 // Natural order for ids like algo-2 < algo-10, gpu2 < gpu10.

@@ -1,6 +1,7 @@
 // smr-sample-gen: command-line front end of the sample-data generator.
 //   smr-sample-gen --out DIR [--scenario NAME] [--nodes N] [--gpus G]
 //                  [--cpus C] [--interval-ms MS] [--minutes M] [--seed S]
+//                  [--detailed-steps N]
 // Exit codes: 0 written, 1 I/O error, 2 usage error.
 #include <charconv>
 #include <cstdio>
@@ -24,9 +25,12 @@ void PrintUsage(std::FILE* to) {
   fmt::print(to,
              "usage: smr-sample-gen --out DIR [--scenario {}] [--nodes N] [--gpus G]\n"
              "                      [--cpus C] [--interval-ms MS] [--minutes M] [--seed S]\n"
+             "                      [--detailed-steps N]\n"
              "Writes a synthetic SageMaker Debugger profiler-output directory\n"
              "(system/incremental/..., framework/pevents/...) into DIR.\n"
-             "Flags override the scenario's values; see samples/README.md.\n",
+             "Flags override the scenario's values; see samples/README.md.\n"
+             "--detailed-steps N: TRAIN steps with per-op cpu_functions/gpu_functions\n"
+             "events (about 200 per step; large N makes trace-heavy benchmark data).\n",
              names);
 }
 
@@ -42,7 +46,7 @@ bool ParseNumber(std::string_view text, T* out) {
 int main(int argc, char** argv) {
   std::string out_dir;
   std::string scenario_name = "default";
-  long long nodes = -1, gpus = -1, cpus = -1, interval_ms = -1;
+  long long nodes = -1, gpus = -1, cpus = -1, interval_ms = -1, detailed_steps = -1;
   unsigned long long seed = 0;
   bool have_seed = false;
   double minutes = -1;
@@ -80,6 +84,9 @@ int main(int argc, char** argv) {
       ok = ParseNumber(value, &interval_ms) && interval_ms >= 100 && interval_ms <= 60000;
     } else if (flag == "--minutes") {
       ok = ParseNumber(value, &minutes) && minutes >= 1 && minutes <= 24 * 60;
+    } else if (flag == "--detailed-steps") {
+      ok = ParseNumber(value, &detailed_steps) && detailed_steps >= 0 &&
+           detailed_steps <= 100'000'000;
     } else if (flag == "--seed") {
       ok = ParseNumber(value, &seed);
       have_seed = true;
@@ -111,6 +118,7 @@ int main(int argc, char** argv) {
   if (interval_ms > 0) sc.interval_ms = static_cast<int>(interval_ms);
   if (minutes > 0) sc.minutes = minutes;
   if (have_seed) sc.seed = seed;
+  if (detailed_steps >= 0) sc.detailed_num_steps = static_cast<int>(detailed_steps);
   if (sc.init_s + sc.final_s + 10 > sc.minutes * 60) {
     fmt::print(stderr,
                "smr-sample-gen: --minutes {} is too short for scenario '{}' (initialization "

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "smr/analysis.h"
@@ -24,20 +25,23 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 int64_t SecondsToNs(double ts_s) { return static_cast<int64_t>(ts_s * 1e9); }
 
 // Counting-sort style bucketing that keeps the input order inside each
-// bucket. `ranges[i]` is the inclusive window range of item i.
-void Bucket(const std::vector<std::pair<int64_t, int64_t>>& ranges,
-            size_t num_windows, std::vector<uint32_t>* rows,
+// bucket. `range(i)` is the inclusive window range [lo, hi] of item i; it is
+// computed twice (count, then fill) instead of being stored, which would
+// cost 16 bytes per sample at the memory peak (docs/performance.md).
+template <typename RangeFn>
+void Bucket(size_t num_items, RangeFn range, size_t num_windows, std::vector<uint32_t>* rows,
             std::vector<uint32_t>* begin) {
-  std::vector<uint32_t> counts(num_windows + 1, 0);
-  for (const auto& [lo, hi] : ranges) {
-    for (int64_t k = lo; k <= hi; ++k) ++counts[static_cast<size_t>(k) + 1];
-  }
   begin->assign(num_windows + 1, 0);
-  for (size_t k = 0; k < num_windows; ++k) (*begin)[k + 1] = (*begin)[k] + counts[k + 1];
+  for (size_t i = 0; i < num_items; ++i) {
+    const auto [lo, hi] = range(i);
+    for (int64_t k = lo; k <= hi; ++k) ++(*begin)[static_cast<size_t>(k) + 1];
+  }
+  for (size_t k = 0; k < num_windows; ++k) (*begin)[k + 1] += (*begin)[k];
   rows->assign((*begin)[num_windows], 0);
   std::vector<uint32_t> cursor(begin->begin(), begin->end() - 1);
-  for (size_t i = 0; i < ranges.size(); ++i) {
-    for (int64_t k = ranges[i].first; k <= ranges[i].second; ++k) {
+  for (size_t i = 0; i < num_items; ++i) {
+    const auto [lo, hi] = range(i);
+    for (int64_t k = lo; k <= hi; ++k) {
       (*rows)[cursor[static_cast<size_t>(k)]++] = static_cast<uint32_t>(i);
     }
   }
@@ -80,33 +84,31 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
   // Data before t0 cannot occur in SageMaker's layout (file names are the
   // minute the file was opened); if it does, it goes to window 0 rather
   // than being silently dropped.
-  std::vector<std::pair<int64_t, int64_t>> sys_ranges(sys.size());
-  for (size_t i = 0; i < sys.size(); ++i) {
+  auto sys_range = [&](size_t i) {
     const int64_t rel = SecondsToNs(sys.ts_s[i]) - t0_ns;
     int64_t lo = 0, hi = 0;
     if (rel > 0) {
       hi = FloorDiv(rel, w_ns);
       lo = (rel % w_ns == 0) ? hi - 1 : hi;  // boundary: both windows
     }
-    sys_ranges[i] = {lo, hi};
-    last_window = std::max(last_window, hi);
-  }
-  std::vector<std::pair<int64_t, int64_t>> ev_ranges(ev.size());
-  for (size_t i = 0; i < ev.size(); ++i) {
+    return std::pair<int64_t, int64_t>(lo, hi);
+  };
+  auto ev_range = [&](size_t i) {
     const int64_t s = ev.start_us[i] - t0;
     const int64_t e = std::max(ev.end_us[i], ev.start_us[i]) - t0;
     // Overlap with [t0+kW, t0+(k+1)W]: k*W <= e and s <= (k+1)*W.
     int64_t hi = std::max<int64_t>(0, FloorDiv(e, w_us));
     int64_t lo = std::max<int64_t>(0, -FloorDiv(-(s - w_us), w_us));  // ceil
     if (lo > hi) lo = hi;
-    ev_ranges[i] = {lo, hi};
-    last_window = std::max(last_window, hi);
-  }
+    return std::pair<int64_t, int64_t>(lo, hi);
+  };
+  for (size_t i = 0; i < sys.size(); ++i) last_window = std::max(last_window, sys_range(i).second);
+  for (size_t i = 0; i < ev.size(); ++i) last_window = std::max(last_window, ev_range(i).second);
   const size_t n = static_cast<size_t>(last_window) + 1;
   starts_.resize(n);
   for (size_t k = 0; k < n; ++k) starts_[k] = t0 + static_cast<int64_t>(k) * w_us;
-  Bucket(sys_ranges, n, &sys_rows_, &sys_begin_);
-  Bucket(ev_ranges, n, &ev_rows_, &ev_begin_);
+  Bucket(sys.size(), sys_range, n, &sys_rows_, &sys_begin_);
+  Bucket(ev.size(), ev_range, n, &ev_rows_, &ev_begin_);
 }
 
 }  // namespace smr

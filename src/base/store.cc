@@ -1,9 +1,15 @@
 #include "smr/store.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <limits>
 #include <numeric>
+#include <type_traits>
 
 namespace smr {
 
@@ -192,34 +198,100 @@ void StoreBuilder::Append(StoreBuilder&& other) {
   const uint32_t file_offset = static_cast<uint32_t>(files_.size());
   for (auto& f : other.files_) files_.push_back(std::move(f));
 
-  sys_.ts_s.insert(sys_.ts_s.end(), other.sys_.ts_s.begin(), other.sys_.ts_s.end());
-  sys_.value.insert(sys_.value.end(), other.sys_.value.begin(),
-                    other.sys_.value.end());
-  sys_.series.reserve(sys_.series.size() + other.sys_.series.size());
-  for (uint32_t s : other.sys_.series) sys_.series.push_back(series_map[s]);
-
-  const EventColumns& o = other.ev_;
-  auto append = [](auto& dst, const auto& src) {
-    dst.insert(dst.end(), src.begin(), src.end());
+  // Everything of this builder so far goes first, then `other`'s chunks,
+  // then its current columns; ids are rewritten in place (no copy).
+  auto push_chunk = [this](SystemColumns&& sys, EventColumns&& ev) {
+    if (sys.size() == 0 && ev.size() == 0) return;
+    chunks_.push_back(Chunk{std::move(sys), std::move(ev)});
   };
-  append(ev_.start_us, o.start_us);
-  append(ev_.end_us, o.end_us);
-  for (StrId id : o.name) ev_.name.push_back(str_map[id]);
-  for (StrId id : o.phase) ev_.phase.push_back(str_map[id]);
-  for (StrId id : o.node) ev_.node.push_back(str_map[id]);
-  append(ev_.step, o.step);
-  append(ev_.os_pid, o.os_pid);
-  append(ev_.tid, o.tid);
-  append(ev_.worker_id, o.worker_id);
-  append(ev_.num_workers, o.num_workers);
-  append(ev_.pin_memory, o.pin_memory);
-  append(ev_.source, o.source);
-  for (uint32_t f : o.file) ev_.file.push_back(f + file_offset);
+  push_chunk(std::move(sys_), std::move(ev_));
+  sys_ = SystemColumns();
+  ev_ = EventColumns();
+  auto remap = [&](SystemColumns& sys, EventColumns& ev) {
+    for (uint32_t& s : sys.series) s = series_map[s];
+    for (StrId& id : ev.name) id = str_map[id];
+    for (StrId& id : ev.phase) id = str_map[id];
+    for (StrId& id : ev.node) id = str_map[id];
+    for (uint32_t& f : ev.file) f += file_offset;
+  };
+  for (Chunk& c : other.chunks_) {
+    remap(c.sys, c.ev);
+    push_chunk(std::move(c.sys), std::move(c.ev));
+  }
+  remap(other.sys_, other.ev_);
+  push_chunk(std::move(other.sys_), std::move(other.ev_));
 
   other = StoreBuilder();
 }
 
+namespace {
+
+// Concatenates `chunks` followed by `*sys`/`*ev` into exactly sized columns,
+// releasing each chunk as soon as it is copied, so the peak is the final
+// size plus the not yet copied chunks.
+template <typename Chunk>
+void Concatenate(std::vector<Chunk>* chunks, SystemColumns* sys, EventColumns* ev) {
+  if (chunks->empty()) return;
+  if (chunks->size() == 1 && sys->size() == 0 && ev->size() == 0) {
+    *sys = std::move(chunks->front().sys);  // one file: nothing to copy
+    *ev = std::move(chunks->front().ev);
+    std::vector<Chunk>().swap(*chunks);
+    return;
+  }
+  size_t n_sys = sys->size(), n_ev = ev->size();
+  for (const Chunk& c : *chunks) {
+    n_sys += c.sys.size();
+    n_ev += c.ev.size();
+  }
+  SystemColumns out_sys;
+  EventColumns out_ev;
+  auto for_each_sys = [](SystemColumns& a, SystemColumns& b, auto&& fn) {
+    fn(a.ts_s, b.ts_s);
+    fn(a.value, b.value);
+    fn(a.series, b.series);
+  };
+  auto for_each_ev = [](EventColumns& a, EventColumns& b, auto&& fn) {
+    fn(a.start_us, b.start_us);
+    fn(a.end_us, b.end_us);
+    fn(a.name, b.name);
+    fn(a.phase, b.phase);
+    fn(a.node, b.node);
+    fn(a.step, b.step);
+    fn(a.os_pid, b.os_pid);
+    fn(a.tid, b.tid);
+    fn(a.worker_id, b.worker_id);
+    fn(a.num_workers, b.num_workers);
+    fn(a.pin_memory, b.pin_memory);
+    fn(a.source, b.source);
+    fn(a.file, b.file);
+  };
+  for_each_sys(out_sys, out_sys, [&](auto& dst, auto&) { dst.reserve(n_sys); });
+  for_each_ev(out_ev, out_ev, [&](auto& dst, auto&) { dst.reserve(n_ev); });
+  auto move_in = [](auto& dst, auto& src) {
+    dst.insert(dst.end(), src.begin(), src.end());
+    std::remove_reference_t<decltype(src)>().swap(src);  // free now
+  };
+  for (Chunk& c : *chunks) {
+    for_each_sys(out_sys, c.sys, move_in);
+    for_each_ev(out_ev, c.ev, move_in);
+  }
+  std::vector<Chunk>().swap(*chunks);
+  for_each_sys(out_sys, *sys, move_in);
+  for_each_ev(out_ev, *ev, move_in);
+  *sys = std::move(out_sys);
+  *ev = std::move(out_ev);
+#if defined(__GLIBC__)
+  // The chunks were freed into the heap, mostly below its top; hand those
+  // pages back so the peak RSS of later stages does not include them.
+  malloc_trim(0);
+#endif
+}
+
+}  // namespace
+
 MetricStore StoreBuilder::Build() {
+  const auto start = std::chrono::steady_clock::now();
+  Concatenate(&chunks_, &sys_, &ev_);
   MetricStore m;
   m.strings_ = std::move(strings_);
   m.series_ = std::move(series_);
@@ -273,6 +345,7 @@ MetricStore StoreBuilder::Build() {
   m.system_nodes_ = std::move(nodes);
 
   *this = StoreBuilder();
+  m.freeze_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return m;
 }
 

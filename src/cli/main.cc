@@ -1,5 +1,7 @@
 // sm-report: command-line entry point. Parses arguments and calls the
 // pipeline; prints one line per usage error and exits 2 (docs/cli.md).
+#include <unistd.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -104,6 +106,8 @@ int main(int argc, char** argv) {
                     "(repeatable; wins over --config; Rule.enabled=false disables a rule)")
       ->allow_extra_args(false);
   build->add_flag("-q,--quiet", build_opts.quiet, "Print only the paths written and errors");
+  build->add_flag("--timings", build_opts.timings,
+                  "Print wall time, CPU time and memory of each stage on stderr");
   bool strict = false;
   build->add_flag("--strict", strict,
                   "Exit with 3 if a rule failed with an internal error (the report is still "
@@ -150,6 +154,7 @@ int main(int argc, char** argv) {
     build_opts.html = f.html;
     build_opts.pdf = f.pdf;
     build_opts.json = f.json;
+    build_opts.progress_bar = isatty(STDERR_FILENO) != 0;
     const smr::StatusOr<smr::BuildSummary> built = smr::RunBuild(build_opts, &std::cerr);
     const int code = Finish(built, build_opts.quiet,
                             "input records were skipped; see the report's Data quality section");

@@ -1,16 +1,22 @@
 #include "smr/pipeline.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <sstream>
 #include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -187,6 +193,172 @@ Status WriteAll(const std::vector<std::pair<std::string, std::string>>& files,
   return Status::Ok();
 }
 
+
+// ---- Progress and stage timings (docs/performance.md) ----------------------
+
+double Seconds(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// Peak resident set so far (ru_maxrss, KiB on Linux).
+int64_t PeakRssKb() {
+  struct rusage ru;
+  if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+  return ru.ru_maxrss;
+}
+
+double CpuSeconds() {
+  struct rusage ru;
+  if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// Current resident set from /proc/self/statm (0 if unavailable).
+int64_t RssKb() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  long size = 0, resident = 0;
+  const int n = std::fscanf(f, "%ld %ld", &size, &resident);
+  std::fclose(f);
+  if (n != 2) return 0;
+  return static_cast<int64_t>(resident) * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+// Bytes this process has read through read(2) and friends (rchar of
+// /proc/self/io): ImportAll has no progress callback, but every byte it
+// parses comes through read(), so this is an exact progress measure without
+// touching the importers.
+int64_t ReadChars() {
+  std::FILE* f = std::fopen("/proc/self/io", "r");
+  if (f == nullptr) return -1;
+  long long rchar = -1;
+  const int n = std::fscanf(f, "rchar: %lld", &rchar);
+  std::fclose(f);
+  return n == 1 ? rchar : -1;
+}
+
+// Wall time, CPU time and memory of each stage of a build.
+class StageTimer {
+ public:
+  StageTimer() : last_(std::chrono::steady_clock::now()), last_cpu_(CpuSeconds()) {}
+
+  // Closes the stage that ran since the previous Lap (or construction).
+  void Lap(const std::string& name) {
+    const auto now = std::chrono::steady_clock::now();
+    const double cpu = CpuSeconds();
+    stages_.push_back({name, Seconds(last_, now), cpu - last_cpu_, PeakRssKb(), RssKb()});
+    last_ = std::chrono::steady_clock::now();
+    last_cpu_ = CpuSeconds();
+  }
+  // Subtracts `seconds` measured inside the previous stage and books them
+  // as their own stage right before it (e.g. the store freeze inside ingest).
+  void SplitLast(const std::string& name, double seconds) {
+    if (stages_.empty()) return;
+    Stage& last = stages_.back();
+    seconds = std::min(seconds, last.wall_s);
+    last.wall_s -= seconds;
+    last.cpu_s = std::max(0.0, last.cpu_s - seconds);
+    Stage split = last;
+    split.name = name;
+    split.wall_s = seconds;
+    split.cpu_s = seconds;
+    stages_.push_back(split);
+  }
+
+  void Print(std::ostream* log) const {
+    *log << fmt::format("{:<13} {:>9} {:>9} {:>13} {:>13}\n", "stage", "wall s", "cpu s",
+                        "peak RSS MB", "RSS now MB");
+    double wall = 0, cpu = 0;
+    for (const Stage& s : stages_) {
+      *log << fmt::format("{:<13} {:>9.3f} {:>9.3f} {:>13.1f} {:>13.1f}\n", s.name, s.wall_s,
+                          s.cpu_s, static_cast<double>(s.peak_rss_kb) / 1024.0,
+                          static_cast<double>(s.rss_kb) / 1024.0);
+      wall += s.wall_s;
+      cpu += s.cpu_s;
+    }
+    *log << fmt::format("{:<13} {:>9.3f} {:>9.3f} {:>13.1f}\n", "total", wall, cpu,
+                        static_cast<double>(PeakRssKb()) / 1024.0);
+  }
+
+ private:
+  struct Stage {
+    std::string name;
+    double wall_s = 0;
+    double cpu_s = 0;
+    int64_t peak_rss_kb = 0;
+    int64_t rss_kb = 0;
+  };
+  std::vector<Stage> stages_;
+  std::chrono::steady_clock::time_point last_;
+  double last_cpu_ = 0;
+};
+
+// A live progress bar on a terminal while the input is read: files, MB,
+// MB/s and ETA, redrawn a few times a second from a side thread. The files
+// count is estimated from the bytes read (files are read in discovery order
+// by every worker, so it is exact with one worker and close with several).
+class ReadProgressBar {
+ public:
+  ReadProgressBar(const Discovery& discovery, std::ostream* log)
+      : log_(log), base_rchar_(ReadChars()), start_(std::chrono::steady_clock::now()) {
+    for (const InputFile& f : discovery.files) {
+      cumulative_.push_back(total_ += f.size_bytes);
+    }
+    if (base_rchar_ >= 0 && total_ > 0) thread_ = std::thread([this] { Run(); });
+  }
+  ~ReadProgressBar() { Stop(); }
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) {
+      thread_.join();
+      *log_ << "\r\033[K" << std::flush;  // clear the bar
+    }
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return done_; })) {
+      Draw();
+    }
+  }
+
+  void Draw() {
+    const int64_t read = std::clamp<int64_t>(ReadChars() - base_rchar_, 0, total_);
+    const double elapsed = Seconds(start_, std::chrono::steady_clock::now());
+    const size_t files = static_cast<size_t>(
+        std::upper_bound(cumulative_.begin(), cumulative_.end(), static_cast<uint64_t>(read)) -
+        cumulative_.begin());
+    const double frac = static_cast<double>(read) / static_cast<double>(total_);
+    const double mb_s = elapsed > 0 ? static_cast<double>(read) / 1e6 / elapsed : 0;
+    const std::string eta =
+        read > 0 ? fmt::format("{:.0f} s", elapsed * (1 - frac) / std::max(frac, 1e-9)) : "?";
+    constexpr int kWidth = 30;
+    const int filled = static_cast<int>(frac * kWidth);
+    *log_ << fmt::format("\r\033[K[{}{}] {}/{} files  {:.0f}/{:.0f} MB  {:.0f} MB/s  ETA {}",
+                         std::string(filled, '#'), std::string(kWidth - filled, ' '), files,
+                         cumulative_.size(), static_cast<double>(read) / 1e6,
+                         static_cast<double>(total_) / 1e6, mb_s, eta)
+          << std::flush;
+  }
+
+  std::ostream* log_;
+  int64_t base_rchar_;
+  std::chrono::steady_clock::time_point start_;
+  std::vector<uint64_t> cumulative_;
+  uint64_t total_ = 0;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 const std::vector<std::string>& ProfilerReportRuleNames() {
@@ -294,6 +466,7 @@ StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log) {
 StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   std::ostream null_stream(nullptr);
   std::ostream& out = opts.quiet || !log ? null_stream : *log;
+  StageTimer timer;
 
   // Configuration errors are cheap to find: report them before reading data.
   std::vector<std::unique_ptr<Rule>> rules =
@@ -315,14 +488,30 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
 
   out << fmt::format("reading {} files ({}) from {}\n", discovery.files.size(),
                      FormatBytes(static_cast<double>(discovery.TotalBytes())), discovery.root);
+  timer.Lap("discover");
+  const auto ingest_start = std::chrono::steady_clock::now();
   IngestOptions iopts;
   iopts.jobs = opts.jobs;
-  IngestResult ingested = ImportAll(discovery, iopts);
+  IngestResult ingested;
+  {
+    std::optional<ReadProgressBar> bar;
+    if (opts.progress_bar && !opts.quiet && log) bar.emplace(discovery, log);
+    ingested = ImportAll(discovery, iopts);
+  }
   const MetricStore& store = ingested.store;
+  timer.Lap("ingest");
+  timer.SplitLast("freeze", store.freeze_seconds());
+  {
+    const double s = Seconds(ingest_start, std::chrono::steady_clock::now());
+    out << fmt::format("read {} system samples and {} framework events in {:.2f} s ({:.0f} MB/s)\n",
+                       store.system().size(), store.events().size(), s,
+                       s > 0 ? static_cast<double>(ingested.bytes_read) / 1e6 / s : 0.0);
+  }
   if (!opts.quiet && log) PrintDiagnostics(ingested.diagnostics, log);
 
   const JobTimeline timeline = BuildTimeline(store);
   const WindowPlan windows(store, discovery);
+  timer.Lap("correlate");
   AnalysisContext ctx;
   ctx.store = &store;
   ctx.timeline = &timeline;
@@ -331,6 +520,8 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
     out << fmt::format("rule {} is disabled by configuration\n", name);
   }
   const std::vector<RuleResult> results = EvaluateRules(rules, ctx);
+  timer.Lap("rules");
+  out << fmt::format("evaluated {} rules over {} windows\n", results.size(), windows.size());
 
   BuildSummary summary;
   summary.warnings = ingested.diagnostics.total_data_loss();
@@ -357,6 +548,7 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
     files.emplace_back(
         (out_dir / "data-quality.json").string(),
         DataQualityToJson(BuildDataQuality(discovery, store, ingested.diagnostics)));
+    timer.Lap("json");
   }
   // A disabled rule's JSON left by an earlier run would contradict this
   // report (and be picked up by `sm-report render`), so it goes.
@@ -380,10 +572,19 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
     in.diagnostics = &ingested.diagnostics;
     in.disabled_rules = disabled;
     ReportModel model = BuildReportModel(in);
-    Status st = RenderReportFiles(model, opts.html, opts.pdf, opts.template_dir, out_dir, &files);
+    timer.Lap("report model");
+    // HTML and PDF separately, so --timings shows each renderer.
+    Status st = RenderReportFiles(model, opts.html, false, opts.template_dir, out_dir, &files);
     if (!st.ok()) return st;
+    if (opts.html) timer.Lap("html");
+    st = RenderReportFiles(model, false, opts.pdf, opts.template_dir, out_dir, &files);
+    if (!st.ok()) return st;
+    if (opts.pdf) timer.Lap("pdf");
+    out << fmt::format("rendered the report{}{}\n", opts.html ? " (HTML)" : "",
+                       opts.pdf ? " (PDF)" : "");
   }
   if (Status st = WriteAll(files, &summary); !st.ok()) return st;
+  timer.Lap("write");
   for (const fs::path& p : stale) {
     std::error_code ec;
     fs::remove(p, ec);
@@ -393,6 +594,7 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
     }
     out << fmt::format("removed {} (rule disabled)\n", p.string());
   }
+  if (opts.timings && log) timer.Print(log);
   return summary;
 }
 
