@@ -12,6 +12,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -94,7 +96,7 @@ void ReadArgs(dom::object args, RawEvent* ev) {
       std::string_view s;
       if (!value.get_string().get(s)) {
         ev->has_args_name = true;
-        ev->args_name.assign(s);
+        ev->args_name = s;
       }
     } else if (key == "step_num") {
       std::string_view s;
@@ -257,11 +259,11 @@ void ExtractEvent(dom::object obj, int64_t line, RawEvent* ev) {
       std::string_view s;
       if (!value.get_string().get(s)) {
         ev->has_ph = true;
-        ev->ph.assign(s);
+        ev->ph = s;
       }
     } else if (key == "name") {
       std::string_view s;
-      if (!value.get_string().get(s)) ev->name.assign(s);
+      if (!value.get_string().get(s)) ev->name = s;
     } else if (key == "pid") {
       int64_t v;
       if (ReadInt(value, &v)) {
@@ -329,20 +331,53 @@ void TraceProcessor::MarkBaseUse() {
   if (!info_.has_own_base) info_.used_inherited = true;
 }
 
-size_t TraceProcessor::EventKeyHash::operator()(const EventKey& k) const {
-  uint64_t h = std::hash<std::string>()(k.name);
+uint64_t TraceProcessor::EventKeySet::Hash(const EventKey& k) {
+  uint64_t h = k.name;
   for (int64_t v : {k.start_us, k.end_us, k.pid, k.tid, k.step, k.os_pid,
                     static_cast<int64_t>(k.worker_id),
                     static_cast<int64_t>(k.num_workers),
                     static_cast<int64_t>(k.pin_memory)}) {
-    h ^= static_cast<uint64_t>(v) + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    h = (h ^ static_cast<uint64_t>(v)) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
   }
-  return static_cast<size_t>(h);
+  return h;
 }
 
-void TraceProcessor::Emit(const RawEvent& args_from, std::string_view name,
+void TraceProcessor::EventKeySet::Grow() {
+  std::vector<uint64_t> slots(slots_.empty() ? 1024 : slots_.size() * 2, 0);
+  const size_t mask = slots.size() - 1;
+  for (uint64_t slot : slots_) {
+    if (slot == 0) continue;
+    size_t pos = (slot >> 32) & mask;
+    while (slots[pos] != 0) pos = (pos + 1) & mask;
+    slots[pos] = slot;
+  }
+  slots_ = std::move(slots);
+}
+
+bool TraceProcessor::EventKeySet::Insert(const EventKey& k) {
+  // Load factor at most 1/2. A slot holds the upper 32 hash bits (to place
+  // it on growth and to skip most key comparisons) and the key's index + 1.
+  if ((keys_.size() + 1) * 2 > slots_.size()) Grow();
+  const size_t mask = slots_.size() - 1;
+  const uint64_t high = Hash(k) >> 32;
+  size_t pos = high & mask;
+  while (slots_[pos] != 0) {
+    if ((slots_[pos] >> 32) == high &&
+        keys_[(slots_[pos] & 0xffffffffu) - 1] == k) {
+      return false;
+    }
+    pos = (pos + 1) & mask;
+  }
+  slots_[pos] = (high << 32) | (keys_.size() + 1);
+  keys_.push_back(k);
+  return true;
+}
+
+void TraceProcessor::Emit(const RawEvent& args_from, StrId name_id,
                           int64_t pid, const TimeValue& start,
                           const TimeValue& end) {
+  const std::string_view name = out_->strings().Get(name_id);
   StoreBuilder::Event e;
   e.start_us = start.is_int ? start.i : static_cast<int64_t>(start.d);
   e.end_us = end.is_int ? end.i : static_cast<int64_t>(end.d);
@@ -368,11 +403,9 @@ void TraceProcessor::Emit(const RawEvent& args_from, std::string_view name,
   e.file = file_index_;
   // smdebug's pandas layer drops exact duplicate rows; a duplicated line (a
   // re-sent chunk, a hand-merged file) would otherwise count twice.
-  if (!emitted_
-           .insert(EventKey{e.start_us, e.end_us, pid, e.tid, e.step, e.os_pid,
-                            e.worker_id, e.num_workers, e.pin_memory,
-                            std::string(name)})
-           .second) {
+  if (!emitted_.Insert(EventKey{e.start_us, e.end_us, pid, e.tid, e.step,
+                                e.os_pid, e.worker_id, e.num_workers, name_id,
+                                e.pin_memory})) {
     ++skipped_;
     diag_->Record(Issue::kDuplicateEvent, file_.rel_path, args_from.line,
                   fmt::format("'{}' (pid {}) at {} us, {} us", name, pid,
@@ -409,7 +442,7 @@ void TraceProcessor::Process(const RawEvent& ev) {
         info_.has_own_base = true;
       }
       // smdebug names a pid "Unknown" when args carry only the base time.
-      phases_[ev.pid] = ev.has_args_name ? ev.args_name : "Unknown";
+      phases_[ev.pid] = std::string(ev.has_args_name ? ev.args_name : "Unknown");
     }
     return;  // thread_name, *_sort_index: nothing to keep
   }
@@ -425,7 +458,7 @@ void TraceProcessor::Process(const RawEvent& ev) {
     if (end.AsDouble() < start.AsDouble()) {
       return Skip(Issue::kNegativeDuration, ev, "negative dur");
     }
-    Emit(ev, ev.name, ev.pid, start, end);
+    Emit(ev, out_->strings().Intern(ev.name), ev.pid, start, end);
     return;
   }
   // B/E pairs are matched on a LIFO stack per top-level pid, per file (a B
@@ -444,7 +477,8 @@ void TraceProcessor::Process(const RawEvent& ev) {
       ++read_;
       return Skip(Issue::kMalformedEvent, ev, "time out of range");
     }
-    open_[ev.pid].push_back(OpenBegin{ev.name, start, ev.line, ev.pid});
+    open_[ev.pid].push_back(
+        OpenBegin{out_->strings().Intern(ev.name), start, ev.line, ev.pid});
     return;
   }
   if (ev.ph == "E") {
@@ -478,7 +512,8 @@ TraceFileInfo TraceProcessor::Finish() {
       ++read_;
       ++skipped_;
       diag_->Record(Issue::kUnmatchedBegin, file_.rel_path, b.line,
-                    fmt::format("B '{}' (pid {}) never ended", b.name, pid));
+                    fmt::format("B '{}' (pid {}) never ended",
+                                out_->strings().Get(b.name), pid));
     }
   }
   open_.clear();
@@ -502,154 +537,207 @@ TraceFileInfo TraceProcessor::Finish() {
   return info_;
 }
 
-TraceFileInfo ImportChromeTracePadded(const InputFile& file, const char* data,
-                                      size_t size, int64_t inherited_base_us,
-                                      bool have_inherited, StoreBuilder* out,
-                                      Diagnostics* diag) {
-  FileStats stats;
-  stats.rel_path = file.rel_path;
-  stats.kind = file.kind;
-  stats.bytes = size;
-  uint32_t file_index = out->AddFile(std::move(stats));
-  TraceProcessor proc(file, RewriteNodeId(file.node),
-                      have_inherited ? inherited_base_us : 0, have_inherited,
-                      /*report_inherited=*/true, file_index, out, diag);
+namespace {
 
-  std::string_view all(data, size);
-  size_t first = 0;
-  // A UTF-8 byte-order mark (hand-edited files) is not part of the JSON.
-  if (size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) first = 3;
-  while (first < size && IsWs(data[first])) ++first;
-  if (first == size) return proc.Finish();  // empty: ImportAll reports it
+struct BadLine {
+  int64_t line;
+  std::string_view text;
+};
 
-  dom::parser parser;
-  std::vector<RawEvent> events;
-  struct BadLine {
-    int64_t line;
-    std::string_view text;
-  };
+// One way of reading a file into a builder and diagnostics of its own, so
+// the line-by-line pass can be thrown away when the file turns out not to
+// be one event per line. The processor's own records go to `diag` and are
+// merged after the bad lines (the order the examples always had).
+struct Pass {
+  StoreBuilder builder;
+  Diagnostics diag;
+  uint32_t file_index = 0;
   std::vector<BadLine> bad;
   bool terminated = false;
   bool truncated_last = false;
   int64_t line_no = 0;
-  RawEvent ev;
+};
 
-  // Parses the elements the scanner found (the salvage path).
-  auto take_scanned = [&](const ArrayScan& scan) {
-    events.clear();
-    bad.clear();
-    terminated = scan.terminated;
-    truncated_last = scan.partial_tail;
-    for (const ArrayScan::Element& el : scan.elements) {
-      LineParse r = ParseEventAt(&parser, data + el.begin, el.size, el.line, &ev);
-      if (r == LineParse::kEvent) {
-        events.push_back(std::move(ev));
-      } else {
-        bad.push_back(BadLine{el.line, all.substr(el.begin, el.size)});
-      }
+// Parses the elements the scanner found (the salvage path).
+void ProcessScanned(dom::parser* parser, const char* data,
+                    const ArrayScan& scan, TraceProcessor* proc, Pass* pass) {
+  pass->terminated = scan.terminated;
+  pass->truncated_last = scan.partial_tail;
+  RawEvent ev;
+  for (const ArrayScan::Element& el : scan.elements) {
+    if (ParseEventAt(parser, data + el.begin, el.size, el.line, &ev) ==
+        LineParse::kEvent) {
+      proc->Process(ev);
+    } else {
+      pass->bad.push_back(BadLine{el.line, std::string_view(data + el.begin, el.size)});
     }
-    line_no = scan.last_line;
+  }
+  pass->line_no = scan.last_line;
+}
+
+// smdebug's one-event-per-line layout, streamed: each line is parsed and
+// processed at once. Returns false at the first line that is not one
+// complete event (another layout, or a cut-off last line that may hold
+// several events); the caller then reads the file by its brackets.
+bool ProcessLines(dom::parser* parser, const char* data, size_t size,
+                  TraceProcessor* proc, Pass* pass) {
+  const std::string_view all(data, size);
+  size_t pos = 0;
+  bool seen_open = false;
+  int64_t line_no = 0;
+  RawEvent ev;
+  while (pos < size) {
+    const char* nl =
+        static_cast<const char*>(std::memchr(data + pos, '\n', size - pos));
+    size_t line_end = nl ? static_cast<size_t>(nl - data) : size;
+    std::string_view line = Trim(all.substr(pos, line_end - pos));
+    size_t next = nl ? line_end + 1 : size;
+    ++line_no;
+    pos = next;
+    if (line_no == 1 && line.size() >= 3 &&
+        std::memcmp(line.data(), "\xEF\xBB\xBF", 3) == 0) {
+      line = Trim(line.substr(3));
+    }
+    if (!seen_open && !line.empty() && line.front() == '[') {
+      seen_open = true;
+      line = Trim(line.substr(1));
+    }
+    if (!line.empty() && line.back() == ']' && Trim(all.substr(next)).empty()) {
+      pass->terminated = true;
+      line = Trim(line.substr(0, line.size() - 1));
+    }
+    if (!line.empty() && line.back() == ',') {
+      line = Trim(line.substr(0, line.size() - 1));
+    }
+    if (line.empty()) continue;
+    if (ParseEventAt(parser, line.data(), line.size(), line_no, &ev) !=
+        LineParse::kEvent) {
+      return false;
+    }
+    proc->Process(ev);
+  }
+  pass->line_no = line_no;
+  return true;
+}
+
+}  // namespace
+
+TraceFileInfo ImportChromeTracePadded(const InputFile& file, const char* data,
+                                      size_t size, int64_t inherited_base_us,
+                                      bool have_inherited, StoreBuilder* out,
+                                      Diagnostics* diag) {
+  const std::string node = RewriteNodeId(file.node);
+  Pass pass;
+  auto start_pass = [&](Pass* p) {
+    FileStats stats;
+    stats.rel_path = file.rel_path;
+    stats.kind = file.kind;
+    stats.bytes = size;
+    p->file_index = p->builder.AddFile(std::move(stats));
+  };
+  auto make_proc = [&](Pass* p) {
+    return std::make_unique<TraceProcessor>(
+        file, node, have_inherited ? inherited_base_us : 0, have_inherited,
+        /*report_inherited=*/true, p->file_index, &p->builder, &p->diag);
+  };
+  // Moves the pass's results to the caller's builder and diagnostics.
+  auto finish = [&](TraceProcessor* proc) {
+    for (const BadLine& b : pass.bad) {
+      diag->Record(Issue::kMalformedEvent, file.rel_path, b.line, b.text);
+    }
+    if (!pass.terminated) {
+      diag->Record(Issue::kTruncatedTrace, file.rel_path, pass.line_no,
+                   pass.truncated_last
+                       ? "last event incomplete; complete events kept"
+                       : "array not terminated; complete events kept");
+    }
+    TraceFileInfo info = proc->Finish();
+    FileStats& fs = pass.builder.file(pass.file_index);
+    const int64_t bad = static_cast<int64_t>(pass.bad.size()) +
+                        (pass.truncated_last ? 1 : 0);
+    fs.records_read += bad;
+    fs.records_skipped += bad;
+    diag->Merge(pass.diag);
+    out->Append(std::move(pass.builder));
+    return info;
+  };
+  auto not_an_array = [&](size_t first) {
+    start_pass(&pass);
+    auto proc = make_proc(&pass);
+    diag->Record(Issue::kNotAnArray, file.rel_path, 1,
+                 std::string_view(data + first, std::min<size_t>(size - first, 120)));
+    FileStats& fs = pass.builder.file(pass.file_index);
+    fs.records_read += 1;
+    fs.records_skipped += 1;
+    TraceFileInfo info = proc->Finish();
+    diag->Merge(pass.diag);
+    out->Append(std::move(pass.builder));
+    return info;
   };
 
+  const std::string_view all(data, size);
+  size_t first = 0;
+  // A UTF-8 byte-order mark (hand-edited files) is not part of the JSON.
+  if (size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) first = 3;
+  while (first < size && IsWs(data[first])) ++first;
+  if (first == size) {  // empty: ImportAll reports it
+    start_pass(&pass);
+    auto proc = make_proc(&pass);
+    TraceFileInfo info = proc->Finish();
+    diag->Merge(pass.diag);
+    out->Append(std::move(pass.builder));
+    return info;
+  }
+
+  dom::parser parser;
   if (data[first] == '{') {
     // The TF-profiler shape, {"traceEvents": [...]}, is accepted here too;
     // any other object is what smdebug reads as 0 events (formats.md §4).
+    // Not smdebug's layout, so it may be parsed as one document.
+    start_pass(&pass);
+    auto proc = make_proc(&pass);
     dom::element root;
     dom::array arr;
     if (!parser.parse(reinterpret_cast<const uint8_t*>(data), size, false)
              .get(root) &&
         !root["traceEvents"].get_array().get(arr)) {
-      terminated = true;
+      pass.terminated = true;
+      RawEvent ev;
       for (dom::element e : arr) {
         dom::object obj;
         if (e.get_object().get(obj)) {
-          bad.push_back(BadLine{0, "(traceEvents element is not an object)"});
+          pass.bad.push_back(BadLine{0, "(traceEvents element is not an object)"});
           continue;
         }
         ExtractEvent(obj, 0, &ev);
-        events.push_back(std::move(ev));
+        proc->Process(ev);
       }
-    } else {
-      size_t key = all.find("\"traceEvents\"", first);
-      size_t open = key == std::string_view::npos ? key : all.find('[', key);
-      if (open == std::string_view::npos) {
-        diag->Record(Issue::kNotAnArray, file.rel_path, 1,
-                     all.substr(first, 120));
-        FileStats& fs = out->file(file_index);
-        fs.records_read += 1;
-        fs.records_skipped += 1;
-        return proc.Finish();
-      }
-      take_scanned(ScanArray(data, size, open));
+      return finish(proc.get());
     }
-  } else if (data[first] != '[') {
-    diag->Record(Issue::kNotAnArray, file.rel_path, 1, all.substr(first, 120));
-    FileStats& fs = out->file(file_index);
-    fs.records_read += 1;
-    fs.records_skipped += 1;
-    return proc.Finish();
-  } else {
-    // Fast path: smdebug's one-event-per-line layout.
-    size_t pos = 0;
-    bool seen_open = false;
-    while (pos < size) {
-      const char* nl = static_cast<const char*>(
-          std::memchr(data + pos, '\n', size - pos));
-      size_t line_end = nl ? static_cast<size_t>(nl - data) : size;
-      std::string_view line = Trim(all.substr(pos, line_end - pos));
-      size_t next = nl ? line_end + 1 : size;
-      ++line_no;
-      pos = next;
-      if (line_no == 1 && line.size() >= 3 &&
-          std::memcmp(line.data(), "\xEF\xBB\xBF", 3) == 0) {
-        line = Trim(line.substr(3));
-      }
-      if (!seen_open && !line.empty() && line.front() == '[') {
-        seen_open = true;
-        line = Trim(line.substr(1));
-      }
-      if (!line.empty() && line.back() == ']' &&
-          Trim(all.substr(next)).empty()) {
-        terminated = true;
-        line = Trim(line.substr(0, line.size() - 1));
-      }
-      if (!line.empty() && line.back() == ',') {
-        line = Trim(line.substr(0, line.size() - 1));
-      }
-      if (line.empty()) continue;
-      LineParse r =
-          ParseEventAt(&parser, line.data(), line.size(), line_no, &ev);
-      if (r == LineParse::kEvent) {
-        events.push_back(std::move(ev));
-      } else if (r == LineParse::kInvalid && Trim(all.substr(next)).empty() &&
-                 !terminated) {
-        truncated_last = true;  // the writer died inside this event
-      } else {
-        bad.push_back(BadLine{line_no, line});
-      }
-    }
-    // Not one event per line (one giant line, pretty-printed, several
-    // events on a line), or a cut-off last line that may hold several
-    // complete events: find the array's elements by their brackets instead.
-    if (!bad.empty() || truncated_last) {
-      take_scanned(ScanArray(data, size, first));
-    }
+    size_t key = all.find("\"traceEvents\"", first);
+    size_t open = key == std::string_view::npos ? key : all.find('[', key);
+    if (open == std::string_view::npos) return not_an_array(first);
+    ProcessScanned(&parser, data, ScanArray(data, size, open), proc.get(), &pass);
+    return finish(proc.get());
   }
+  if (data[first] != '[') return not_an_array(first);
 
-  for (const BadLine& b : bad) {
-    diag->Record(Issue::kMalformedEvent, file.rel_path, b.line, b.text);
+  // Fast path: one event per line, streamed.
+  start_pass(&pass);
+  {
+    auto proc = make_proc(&pass);
+    if (ProcessLines(&parser, data, size, proc.get(), &pass)) {
+      return finish(proc.get());
+    }
   }
-  if (!terminated) {
-    diag->Record(Issue::kTruncatedTrace, file.rel_path, line_no,
-                 truncated_last ? "last event incomplete; complete events kept"
-                                : "array not terminated; complete events kept");
-  }
-  for (const RawEvent& e : events) proc.Process(e);
-  TraceFileInfo info = proc.Finish();
-  FileStats& fs = out->file(file_index);
-  fs.records_read += static_cast<int64_t>(bad.size()) + (truncated_last ? 1 : 0);
-  fs.records_skipped += static_cast<int64_t>(bad.size()) + (truncated_last ? 1 : 0);
-  return info;
+  // Not one event per line (one giant line, pretty-printed, several events
+  // on a line, a bad line), or a cut-off last line that may hold several
+  // complete events: find the array's elements by their brackets instead.
+  pass = Pass();
+  start_pass(&pass);
+  auto proc = make_proc(&pass);
+  ProcessScanned(&parser, data, ScanArray(data, size, first), proc.get(), &pass);
+  return finish(proc.get());
 }
 
 }  // namespace ingest_internal

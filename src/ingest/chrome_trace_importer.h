@@ -30,13 +30,15 @@ struct TimeValue {
   double AsDouble() const;
 };
 
-// The fields of one trace event that sm-report uses, copied out of the
-// parser's buffers.
+// The fields of one trace event that sm-report uses. The strings are views
+// into the parser's buffers: valid until that parser parses again, so an
+// event is processed right after it is extracted (nothing is copied or
+// allocated per event).
 struct RawEvent {
   int64_t line = 0;  // 1-based line in the file, 0 if unknown
   bool has_ph = false;
-  std::string ph;
-  std::string name;
+  std::string_view ph;
+  std::string_view name;
   bool has_pid = false;
   int64_t pid = -1;  // top-level pid (phase index)
   bool has_tid = false;
@@ -49,7 +51,7 @@ struct RawEvent {
   bool has_base = false;
   int64_t base_us = 0;  // start_time_since_epoch_in_micros
   bool has_args_name = false;
-  std::string args_name;
+  std::string_view args_name;
   int64_t step = -1;
   int64_t os_pid = -1;
   bool has_args_thread_id = false;
@@ -109,15 +111,25 @@ class TraceProcessor {
   struct EventKey {
     int64_t start_us, end_us, pid, tid, step, os_pid;
     int32_t worker_id, num_workers;
+    StrId name;  // interned in the builder's pool
     int8_t pin_memory;
-    std::string name;
     bool operator==(const EventKey&) const = default;
   };
-  struct EventKeyHash {
-    size_t operator()(const EventKey& k) const;
+  // Open-addressing set of the keys emitted so far: one flat table and one
+  // vector instead of a heap node per event.
+  class EventKeySet {
+   public:
+    // Returns false if an equal key was inserted before.
+    bool Insert(const EventKey& k);
+
+   private:
+    static uint64_t Hash(const EventKey& k);
+    void Grow();
+    std::vector<EventKey> keys_;
+    std::vector<uint64_t> slots_;  // hash << 32 | (index into keys_ + 1)
   };
   struct OpenBegin {
-    std::string name;
+    StrId name;
     TimeValue start;
     int64_t line;
     int64_t pid;
@@ -125,7 +137,7 @@ class TraceProcessor {
   std::string_view PhaseOf(int64_t pid) const;
   void Skip(Issue issue, const RawEvent& ev, std::string_view what);
   void MarkBaseUse();
-  void Emit(const RawEvent& args_from, std::string_view name, int64_t pid,
+  void Emit(const RawEvent& args_from, StrId name, int64_t pid,
             const TimeValue& start, const TimeValue& end);
   int64_t initial_base_us() const { return initial_base_us_; }
 
@@ -142,7 +154,7 @@ class TraceProcessor {
   TraceFileInfo info_;
   std::unordered_map<int64_t, std::string> phases_;
   std::map<int64_t, std::vector<OpenBegin>> open_;
-  std::unordered_set<EventKey, EventKeyHash> emitted_;
+  EventKeySet emitted_;
   int64_t read_ = 0;
   int64_t kept_ = 0;
   int64_t skipped_ = 0;

@@ -2,16 +2,22 @@
 //
 // Each file is parsed into its own StoreBuilder + Diagnostics; the results
 // are appended in discovery order, so the store is identical for any number
-// of workers. Framework base-time inheritance (formats.md §3.2) depends on
-// the previous file of the same kind; it is resolved after the parallel pass:
-// only a file that timed events before meeting its own base time needs the
+// of workers; each result is merged as soon as all earlier files are, so
+// memory holds the merged store plus a few files in flight. System files
+// over 8 MiB are read in newline-ended chunks with pread instead of whole.
+// Framework base-time inheritance (formats.md §3.2) depends on the previous
+// file of the same kind; it is resolved at merge time: only a file that timed events before meeting its own base time needs the
 // inherited value, and such a file is parsed again once that value is known
 // (a file's final base never depends on what it inherited unless it has no
 // base of its own, in which case it is simply passed on).
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -71,23 +77,72 @@ bool ReadPadded(const std::string& path, simdjson::padded_string* out,
   return true;
 }
 
-void RunParallel(size_t count, int jobs, const std::function<void(size_t)>& fn) {
-  size_t workers = std::min<size_t>(count, static_cast<size_t>(std::max(jobs, 1)));
-  if (workers <= 1) {
-    for (size_t i = 0; i < count; ++i) fn(i);
-    return;
+// System files above this size are read in chunks instead of whole, so a
+// big file never sits in memory at once (formats.md §2: one record a line).
+constexpr size_t kChunkBytes = size_t{8} << 20;
+
+// 64-bit FNV-style mix of a chunk hash into a running file hash.
+size_t MixHash(size_t h, size_t chunk_hash) {
+  return (h ^ chunk_hash) * 0x100000001B3ull + 0x9E3779B97F4A7C15ull;
+}
+
+// Reads and parses a system file of `size` bytes in newline-ended chunks
+// with pread. Returns false with `error` set if it cannot be read (nothing
+// was parsed then only if the first read failed; a later read error keeps
+// what was parsed and reports the file as unreadable).
+bool ReadSystemChunked(const InputFile& file, FileResult* r, std::string* error) {
+  int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = std::strerror(errno);
+    return false;
   }
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> threads;
-  threads.reserve(workers);
-  for (size_t w = 0; w < workers; ++w) {
-    threads.emplace_back([&] {
-      for (size_t i = next.fetch_add(1); i < count; i = next.fetch_add(1)) {
-        fn(i);
-      }
-    });
+  ingest_internal::SystemLineReader reader(file, &r->builder, &r->diag);
+  std::vector<char> buf(kChunkBytes + simdjson::SIMDJSON_PADDING);
+  size_t have = 0;  // bytes in buf (a partial line carried over first)
+  uint64_t offset = 0;
+  size_t hash = 0;
+  bool ok = true;
+  while (true) {
+    if (buf.size() - simdjson::SIMDJSON_PADDING - have < kChunkBytes / 2) {
+      // A line longer than the free space: grow (a junk line is counted and
+      // skipped, but its end must be found).
+      buf.resize(buf.size() * 2);
+    }
+    const size_t room = buf.size() - simdjson::SIMDJSON_PADDING - have;
+    ssize_t got = ::pread(fd, buf.data() + have, room, static_cast<off_t>(offset));
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      *error = std::strerror(errno);
+      ok = false;
+      break;
+    }
+    offset += static_cast<uint64_t>(got);
+    have += static_cast<size_t>(got);
+    const bool eof = got == 0;
+    size_t feed = have;
+    if (!eof) {
+      const void* nl = ::memrchr(buf.data(), '\n', have);
+      if (nl == nullptr) continue;  // no complete line yet
+      feed = static_cast<size_t>(static_cast<const char*>(nl) - buf.data()) + 1;
+    }
+    if (feed > 0) {
+      // The carried-over tail is clobbered by the padding; save it first.
+      std::string tail(buf.data() + feed, have - feed);
+      std::memset(buf.data() + feed, 0, std::min(simdjson::SIMDJSON_PADDING,
+                                                 buf.size() - feed));
+      hash = MixHash(hash, std::hash<std::string_view>()(
+                               std::string_view(buf.data(), feed)));
+      reader.Feed(buf.data(), feed);
+      std::memcpy(buf.data(), tail.data(), tail.size());
+      have = tail.size();
+    }
+    if (eof) break;
   }
-  for (std::thread& t : threads) t.join();
+  ::close(fd);
+  reader.Finish();
+  r->bytes = offset;
+  r->content_hash = hash;
+  return ok;
 }
 
 bool IsChromeKind(FileKind k) {
@@ -114,20 +169,92 @@ IngestResult ImportAll(const Discovery& discovery, const IngestOptions& opts) {
   const std::vector<InputFile>& files = discovery.files;
   int jobs = opts.jobs > 0 ? opts.jobs
                            : static_cast<int>(std::thread::hardware_concurrency());
+  jobs = std::max(jobs, 1);
   std::vector<FileResult> results(files.size());
 
-  RunParallel(files.size(), jobs, [&](size_t i) {
+  // Results are merged in discovery order as soon as they are complete
+  // (under `mu`, by whichever worker completes the next one), so per-file
+  // builders never pile up: at most `kWindow` files are parsed ahead of the
+  // merge. Everything order-dependent happens at merge time, when all
+  // earlier files are merged: byte-identical copies are dropped, and a
+  // Chrome-trace file that timed events before meeting its own base time is
+  // parsed again with the base of the previous file of its kind.
+  const size_t window = static_cast<size_t>(jobs) * 4;
+  std::mutex mu;
+  std::condition_variable merged_cv;
+  std::vector<char> done(files.size(), 0);
+  size_t next_merge = 0;
+  IngestResult out;
+  StoreBuilder merged;
+  std::unordered_map<std::string, size_t> first_copy;
+  TraceParseState state;
+
+  auto merge_one = [&](size_t i) {
     const InputFile& file = files[i];
     FileResult& r = results[i];
-    simdjson::padded_string contents;
+    if (r.bytes > 0) {
+      // A byte-identical copy of an earlier file of the same kind (a sync
+      // that uploaded a file twice, a folder copied into itself through a
+      // symlink) would count every record twice: it is dropped and counted.
+      std::string key = fmt::format("{}:{}:{}", static_cast<int>(file.kind),
+                                    r.bytes, r.content_hash);
+      auto [it, inserted] = first_copy.emplace(std::move(key), i);
+      if (!inserted) {
+        FileStats stats;
+        stats.rel_path = file.rel_path;
+        stats.kind = file.kind;
+        stats.bytes = r.bytes;
+        r.builder = StoreBuilder();
+        r.builder.AddFile(std::move(stats));
+        r.diag = Diagnostics();
+        r.diag.Record(Issue::kDuplicateFile, file.rel_path, 0,
+                      fmt::format("same bytes as {}", files[it->second].rel_path));
+        r.trace = ingest_internal::TraceFileInfo();
+        r.contents.reset();
+      }
+    }
+    if (IsChromeKind(file.kind)) {
+      // Base-time inheritance (formats.md §3.2), in discovery order per kind.
+      const int k = static_cast<int>(file.kind);
+      if (r.trace.used_inherited && state.has_base[k] && r.contents) {
+        simdjson::padded_string contents = std::move(*r.contents);
+        r.contents.reset();
+        r.builder = StoreBuilder();
+        r.diag = Diagnostics();
+        ParseOne(file, contents.data(), contents.size(), state.base_time_us[k],
+                 true, &r);
+      }
+      if (r.trace.has_own_base) {
+        state.base_time_us[k] = r.trace.final_base_us;
+        state.has_base[k] = true;
+      }
+    }
+    merged.Append(std::move(r.builder));
+    out.diagnostics.Merge(r.diag);
+    out.bytes_read += r.bytes;
+    r = FileResult();
+  };
+
+  auto parse_one = [&](size_t i) {
+    const InputFile& file = files[i];
+    FileResult& r = results[i];
     std::string error;
-    if (!ReadPadded(file.path, &contents, &error)) {
+    auto unreadable = [&] {
+      r = FileResult();
       FileStats stats;
       stats.rel_path = file.rel_path;
       stats.kind = file.kind;
       stats.unreadable = true;
       r.builder.AddFile(std::move(stats));
       r.diag.Record(Issue::kUnreadableFile, file.rel_path, 0, error);
+    };
+    if (file.kind == FileKind::kSystem && file.size_bytes > kChunkBytes) {
+      if (!ReadSystemChunked(file, &r, &error)) unreadable();
+      return;
+    }
+    simdjson::padded_string contents;
+    if (!ReadPadded(file.path, &contents, &error)) {
+      unreadable();
       return;
     }
     r.bytes = contents.size();
@@ -139,73 +266,46 @@ IngestResult ImportAll(const Discovery& discovery, const IngestOptions& opts) {
       r.diag.Record(Issue::kEmptyFile, file.rel_path, 0, "0 bytes");
       return;
     }
-    r.content_hash =
-        std::hash<std::string_view>()(std::string_view(contents.data(), contents.size()));
+    if (file.kind == FileKind::kSystem) {
+      // Same hash as the chunked reader gives a file of one chunk.
+      r.content_hash = MixHash(0, std::hash<std::string_view>()(
+                                      std::string_view(contents.data(), contents.size())));
+    } else {
+      r.content_hash = std::hash<std::string_view>()(
+          std::string_view(contents.data(), contents.size()));
+    }
     ParseOne(file, contents.data(), contents.size(), 0, false, &r);
     if (IsChromeKind(file.kind) && r.trace.used_inherited) {
       r.contents = std::move(contents);
     }
-  });
+  };
 
-  // A byte-identical copy of an earlier file of the same kind (a sync that
-  // uploaded a file twice, a folder copied into itself through a symlink)
-  // would count every record twice: the later copy is dropped and counted.
-  std::unordered_map<std::string, size_t> first_copy;
-  for (size_t i = 0; i < files.size(); ++i) {
-    FileResult& r = results[i];
-    if (r.bytes == 0) continue;
-    std::string key = fmt::format("{}:{}:{}", static_cast<int>(files[i].kind), r.bytes,
-                                  r.content_hash);
-    auto [it, inserted] = first_copy.emplace(std::move(key), i);
-    if (inserted) continue;
-    FileStats stats;
-    stats.rel_path = files[i].rel_path;
-    stats.kind = files[i].kind;
-    stats.bytes = r.bytes;
-    r.builder = StoreBuilder();
-    r.builder.AddFile(std::move(stats));
-    r.diag = Diagnostics();
-    r.diag.Record(Issue::kDuplicateFile, files[i].rel_path, 0,
-                  fmt::format("same bytes as {}", files[it->second].rel_path));
-    r.trace = ingest_internal::TraceFileInfo();
-    r.contents.reset();
-  }
-
-  // Resolve base-time inheritance in discovery order, per kind.
-  TraceParseState state;
-  std::vector<size_t> reparse;
-  std::vector<int64_t> reparse_base(files.size(), 0);
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (!IsChromeKind(files[i].kind)) continue;
-    int k = static_cast<int>(files[i].kind);
-    const ingest_internal::TraceFileInfo& t = results[i].trace;
-    if (t.used_inherited && state.has_base[k] && results[i].contents) {
-      reparse.push_back(i);
-      reparse_base[i] = state.base_time_us[k];
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next.fetch_add(1); i < files.size(); i = next.fetch_add(1)) {
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        merged_cv.wait(lock, [&] { return i < next_merge + window; });
+      }
+      parse_one(i);
+      std::unique_lock<std::mutex> lock(mu);
+      done[i] = 1;
+      bool progressed = false;
+      while (next_merge < files.size() && done[next_merge]) {
+        merge_one(next_merge++);
+        progressed = true;
+      }
+      if (progressed) merged_cv.notify_all();
     }
-    if (t.has_own_base) {
-      state.base_time_us[k] = t.final_base_us;
-      state.has_base[k] = true;
-    }
-  }
-  RunParallel(reparse.size(), jobs, [&](size_t j) {
-    size_t i = reparse[j];
-    FileResult& r = results[i];
-    simdjson::padded_string contents = std::move(*r.contents);
-    r.contents.reset();
-    r.builder = StoreBuilder();
-    r.diag = Diagnostics();
-    ParseOne(files[i], contents.data(), contents.size(), reparse_base[i], true,
-             &r);
-  });
-
-  IngestResult out;
-  StoreBuilder merged;
-  for (FileResult& r : results) {
-    merged.Append(std::move(r.builder));
-    out.diagnostics.Merge(r.diag);
-    out.bytes_read += r.bytes;
-    r.contents.reset();
+  };
+  const size_t workers = std::min<size_t>(files.size(), static_cast<size_t>(jobs));
+  if (workers <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> threads;
+    threads.reserve(workers);
+    for (size_t w = 0; w < workers; ++w) threads.emplace_back(worker);
+    for (std::thread& t : threads) t.join();
   }
   out.store = merged.Build();
   return out;

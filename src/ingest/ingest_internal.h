@@ -6,6 +6,7 @@
 #define SMR_SRC_INGEST_INGEST_INTERNAL_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,35 @@ struct TraceFileInfo {
 void ImportSystemMetricsPadded(const InputFile& file, const char* data,
                                size_t size, StoreBuilder* out,
                                Diagnostics* diag);
+
+// System lines fed in pieces: a big file is read in chunks that end at a
+// newline, so it never has to be in memory whole. Feeding a file in any
+// number of newline-ended pieces gives the same result as feeding it whole.
+class SystemLineReader {
+ public:
+  SystemLineReader(const InputFile& file, StoreBuilder* out, Diagnostics* diag);
+  ~SystemLineReader();
+  SystemLineReader(const SystemLineReader&) = delete;
+  SystemLineReader& operator=(const SystemLineReader&) = delete;
+  // `data` holds whole lines (the last one may lack its newline only at the
+  // end of the file), followed by SIMDJSON_PADDING readable bytes.
+  void Feed(const char* data, size_t size);
+  // Fills the file's FileStats.
+  void Finish();
+
+ private:
+  struct State;
+  const InputFile& file_;
+  StoreBuilder* out_;
+  Diagnostics* diag_;
+  std::unique_ptr<State> state_;
+  uint32_t file_index_ = 0;
+  bool first_chunk_ = true;
+  uint64_t bytes_ = 0;
+  int64_t line_no_ = 0;
+  int64_t read_ = 0, kept_ = 0, skipped_ = 0;
+  int64_t blank_run_ = 0, blank_first_ = 0;
+};
 
 // `inherited_base_us` is the base of the previous file of the same kind
 // (`have_inherited` false: none, base 0).

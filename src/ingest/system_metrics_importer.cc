@@ -281,77 +281,95 @@ LineError ParseLine(od::parser* parser, std::string_view line,
 
 }  // namespace
 
-void ImportSystemMetricsPadded(const InputFile& file, const char* data,
-                               size_t size, StoreBuilder* out,
-                               Diagnostics* diag) {
+struct SystemLineReader::State {
+  State(StoreBuilder* out) : series(out) {}
+  od::parser parser;
+  SeriesPredictor series;
+  DuplicateFilter duplicates;
+};
+
+SystemLineReader::SystemLineReader(const InputFile& file, StoreBuilder* out,
+                                   Diagnostics* diag)
+    : file_(file), out_(out), diag_(diag), state_(std::make_unique<State>(out)) {
   FileStats stats;
   stats.rel_path = file.rel_path;
   stats.kind = file.kind;
-  stats.bytes = size;
-  uint32_t file_index = out->AddFile(std::move(stats));
+  file_index_ = out->AddFile(std::move(stats));
+}
 
-  od::parser parser;
-  SeriesPredictor series(out);
+SystemLineReader::~SystemLineReader() = default;
+
+void SystemLineReader::Feed(const char* data, size_t size) {
   const char* p = data;
   const char* const end = data + size;
   const char* const readable_end = end + simdjson::SIMDJSON_PADDING;
-  int64_t line_no = 0;
-  int64_t read = 0, kept = 0, skipped = 0;
-  int64_t blank_run = 0, blank_first = 0;
-  Record rec;
-  DuplicateFilter duplicates;
+  bytes_ += size;
   // A UTF-8 byte-order mark (hand-edited files) is not part of the JSON.
-  if (size >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
+  if (first_chunk_ && size >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
+  first_chunk_ = false;
+  Record rec;
   while (p < end) {
     const char* nl =
         static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
     const char* line_end = nl ? nl : end;
     std::string_view line(p, static_cast<size_t>(line_end - p));
     p = nl ? nl + 1 : end;
-    ++line_no;
+    ++line_no_;
     if (IsBlank(line)) {
       // Trailing blank lines are fine; blanks followed by data are not.
-      if (blank_run++ == 0) blank_first = line_no;
+      if (blank_run_++ == 0) blank_first_ = line_no_;
       continue;
     }
-    if (blank_run > 0) {
-      for (int64_t i = 0; i < blank_run; ++i) {
-        diag->Record(Issue::kMalformedLine, file.rel_path, blank_first + i,
-                     "(blank line)");
+    if (blank_run_ > 0) {
+      for (int64_t i = 0; i < blank_run_; ++i) {
+        diag_->Record(Issue::kMalformedLine, file_.rel_path, blank_first_ + i,
+                      "(blank line)");
       }
-      read += blank_run;
-      skipped += blank_run;
-      blank_run = 0;
+      read_ += blank_run_;
+      skipped_ += blank_run_;
+      blank_run_ = 0;
     }
-    ++read;
+    ++read_;
     if (line.size() > kMaxLineBytes) {
-      diag->Record(Issue::kMalformedLine, file.rel_path, line_no,
-                   fmt::format("(line of {} bytes) {}", line.size(), line.substr(0, 80)));
-      ++skipped;
+      diag_->Record(Issue::kMalformedLine, file_.rel_path, line_no_,
+                    fmt::format("(line of {} bytes) {}", line.size(), line.substr(0, 80)));
+      ++skipped_;
       continue;
     }
     rec = Record{};
-    LineError err = ParseLine(&parser, line,
+    LineError err = ParseLine(&state_->parser, line,
                               static_cast<size_t>(readable_end - line.data()),
                               &rec);
     if (err != LineError::kNone) {
-      diag->Record(ToIssue(err), file.rel_path, line_no, line);
-      ++skipped;
+      diag_->Record(ToIssue(err), file_.rel_path, line_no_, line);
+      ++skipped_;
       continue;
     }
-    const uint32_t id = series.Lookup(rec.node, rec.type, rec.name, rec.dim);
-    if (duplicates.Seen(id, rec.ts_s, rec.value)) {
-      diag->Record(Issue::kDuplicateRecord, file.rel_path, line_no, line);
-      ++skipped;
+    const uint32_t id = state_->series.Lookup(rec.node, rec.type, rec.name, rec.dim);
+    if (state_->duplicates.Seen(id, rec.ts_s, rec.value)) {
+      diag_->Record(Issue::kDuplicateRecord, file_.rel_path, line_no_, line);
+      ++skipped_;
       continue;
     }
-    out->AddSample(id, rec.ts_s, rec.value);
-    ++kept;
+    out_->AddSample(id, rec.ts_s, rec.value);
+    ++kept_;
   }
-  FileStats& fs = out->file(file_index);
-  fs.records_read = read;
-  fs.records_kept = kept;
-  fs.records_skipped = skipped;
+}
+
+void SystemLineReader::Finish() {
+  FileStats& fs = out_->file(file_index_);
+  fs.bytes = bytes_;
+  fs.records_read = read_;
+  fs.records_kept = kept_;
+  fs.records_skipped = skipped_;
+}
+
+void ImportSystemMetricsPadded(const InputFile& file, const char* data,
+                               size_t size, StoreBuilder* out,
+                               Diagnostics* diag) {
+  SystemLineReader reader(file, out, diag);
+  reader.Feed(data, size);
+  reader.Finish();
 }
 
 }  // namespace ingest_internal
