@@ -104,11 +104,43 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
   };
   for (size_t i = 0; i < sys.size(); ++i) last_window = std::max(last_window, sys_range(i).second);
   for (size_t i = 0; i < ev.size(); ++i) last_window = std::max(last_window, ev_range(i).second);
-  const size_t n = static_cast<size_t>(last_window) + 1;
-  starts_.resize(n);
-  for (size_t k = 0; k < n; ++k) starts_[k] = t0 + static_cast<int64_t>(k) * w_us;
-  Bucket(sys.size(), sys_range, n, &sys_rows_, &sys_begin_);
-  Bucket(ev.size(), ev_range, n, &ev_rows_, &ev_begin_);
+  const int64_t n_full = last_window + 1;
+
+  // A clock jump (one sample dated decades away) would otherwise create
+  // millions of empty windows that every rule walks. Beyond ~45 days of
+  // windows, stretches of kBlock windows (~17 h) without any sample or event
+  // are left out (docs/compatibility.md); normal jobs are unaffected.
+  constexpr int64_t kBlock = 1024;
+  constexpr int64_t kCompactAbove = 64 * kBlock;
+  std::vector<int64_t> block_base;  // compact index of a block's first window, -1 = skipped
+  if (n_full > kCompactAbove) {
+    const int64_t nb = (n_full + kBlock - 1) / kBlock;
+    std::vector<uint8_t> used(static_cast<size_t>(nb), 0);
+    auto mark = [&](std::pair<int64_t, int64_t> r) {
+      for (int64_t b = r.first / kBlock; b <= r.second / kBlock; ++b) used[static_cast<size_t>(b)] = 1;
+    };
+    for (size_t i = 0; i < sys.size(); ++i) mark(sys_range(i));
+    for (size_t i = 0; i < ev.size(); ++i) mark(ev_range(i));
+    block_base.assign(static_cast<size_t>(nb), -1);
+    for (int64_t b = 0; b < nb; ++b) {
+      if (!used[static_cast<size_t>(b)]) continue;
+      block_base[static_cast<size_t>(b)] = static_cast<int64_t>(starts_.size());
+      for (int64_t k = b * kBlock; k < std::min(n_full, (b + 1) * kBlock); ++k) {
+        starts_.push_back(t0 + k * w_us);
+      }
+    }
+  } else {
+    starts_.resize(static_cast<size_t>(n_full));
+    for (int64_t k = 0; k < n_full; ++k) starts_[static_cast<size_t>(k)] = t0 + k * w_us;
+  }
+  auto compact = [&](std::pair<int64_t, int64_t> r) {
+    if (block_base.empty()) return r;
+    auto map = [&](int64_t k) { return block_base[static_cast<size_t>(k / kBlock)] + k % kBlock; };
+    return std::pair<int64_t, int64_t>(map(r.first), map(r.second));
+  };
+  const size_t n = starts_.size();
+  Bucket(sys.size(), [&](size_t i) { return compact(sys_range(i)); }, n, &sys_rows_, &sys_begin_);
+  Bucket(ev.size(), [&](size_t i) { return compact(ev_range(i)); }, n, &ev_rows_, &ev_begin_);
 }
 
 }  // namespace smr

@@ -79,5 +79,42 @@ TEST(WindowPlanTest, WithoutFileNamesStartsAtEarliestWholeSecond) {
   EXPECT_EQ(built->windows.first_timestamp_us(), 1'000'000'000);
 }
 
+
+TEST(WindowPlanTest, ClockJumpDecadesAheadDoesNotCreateMillionsOfWindows) {
+  // A fuzzer found that one sample dated 50 years ahead made 26 M windows.
+  // Long empty stretches are left out; the data around them keeps its
+  // windows and order.
+  TestData d;
+  d.SystemFile("algo-1", 1'600'000'000);
+  d.Cpu("algo-1", "cpu0", 1'600'000'010.0, 1);  // window 0
+  d.Cpu("algo-1", "cpu0", 1'600'000'070.0, 2);  // window 1
+  const double far = 1'600'000'000.0 + 50.0 * 365 * 86400 + 30;
+  d.Cpu("algo-1", "cpu0", far, 3);
+  auto built = d.Build();
+  const WindowPlan& w = built->windows;
+  EXPECT_LT(w.size(), 3000u);  // two blocks of 1024 windows, not 26 M
+  EXPECT_EQ(w.start_us(0), 1'600'000'000'000'000);
+  EXPECT_EQ(Rows(w.system_rows(0)), (std::vector<uint32_t>{0}));
+  EXPECT_EQ(Rows(w.system_rows(1)), (std::vector<uint32_t>{1}));
+  // The far sample sits in the window whose start precedes it by < 60 s.
+  size_t found = w.size();
+  for (size_t k = 0; k < w.size(); ++k) {
+    if (Rows(w.system_rows(k)) == std::vector<uint32_t>{2}) found = k;
+  }
+  ASSERT_LT(found, w.size());
+  EXPECT_LE(w.start_us(found), static_cast<int64_t>(far * 1e6));
+  EXPECT_GT(w.end_us(found), static_cast<int64_t>(far * 1e6));
+}
+
+TEST(WindowPlanTest, ShortJobsKeepEveryWindowEvenWhenEmpty) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.Cpu("algo-1", "cpu0", 1010.0, 1);
+  d.Cpu("algo-1", "cpu0", 1000.0 + 600 + 5, 2);  // 10 minutes later
+  auto built = d.Build();
+  EXPECT_EQ(built->windows.size(), 11u);  // empty windows 1..9 are kept
+  EXPECT_TRUE(built->windows.system_rows(5).empty());
+}
+
 }  // namespace
 }  // namespace smr
