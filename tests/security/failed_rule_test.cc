@@ -2,6 +2,8 @@
 // failed with its error in the rules table and in its rule JSON ("Error"
 // after SageMaker's envelope), while the other rules and the report still
 // come out; RunBuild counts it for `--strict`.
+#include <unistd.h>
+
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -59,7 +61,7 @@ std::vector<std::unique_ptr<Rule>> RegistryWithThrowingRule() {
 class FailedRuleTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::path(SMR_BINARY_DIR) / "security-failed-rule");
+    dir_ = new fs::path(fs::path(SMR_BINARY_DIR) / ("security-failed-rule-" + std::to_string(getpid())));
     fs::remove_all(*dir_);
     const fs::path root = testing::WriteHostileJob(*dir_ / "job");
     BuildOptions opts;

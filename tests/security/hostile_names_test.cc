@@ -1,6 +1,8 @@
 // Hostile input names reach every output as text, never as markup
 // (docs/security.md): the HTML has only our tags and attributes, the rule
 // JSONs are valid JSON holding the names, and the PDF shows them literally.
+#include <unistd.h>
+
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -48,7 +50,7 @@ size_t Count(const std::string& hay, const std::string& needle) {
 class HostileNamesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::path(SMR_BINARY_DIR) / "security-hostile");
+    dir_ = new fs::path(fs::path(SMR_BINARY_DIR) / ("security-hostile-" + std::to_string(getpid())));
     fs::remove_all(*dir_);
     const fs::path root = testing::WriteHostileJob(*dir_ / "job");
     BuildOptions opts;
