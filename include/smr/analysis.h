@@ -65,8 +65,14 @@ JobTimeline BuildTimeline(const MetricStore& store);
 
 // Linear-interpolated quantile of sorted data, q in [0,1] (numpy default).
 double QuantileSorted(std::span<const double> sorted, double q);
-// Same on unsorted data (copies and sorts).
+// Same on unsorted data (copies; selects the needed order statistics).
 double Quantile(std::span<const double> values, double q);
+// Several quantiles of unsorted data at once: out[i] = quantile qs[i],
+// bit for bit what QuantileSorted gives on the sorted data, in O(n) on
+// average (nth_element selects exactly the elements a sort would put at
+// the interpolation indices). `scratch` is overwritten.
+void Quantiles(std::span<const double> values, std::span<const double> qs,
+               std::span<double> out, std::vector<double>* scratch);
 
 // The 60 s windows of SageMaker's ProfilerReport: [t0 + k·60 s, t0 +
 // (k+1)·60 s], system samples inclusive at both ends, framework events that

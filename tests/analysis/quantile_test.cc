@@ -1,6 +1,8 @@
 // Expected values are numpy.quantile results (default "linear" method),
 // worked out by hand from index = q·(n−1) and numpy's lerp.
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -49,6 +51,47 @@ TEST(QuantileTest, SingleValueAndEmpty) {
 TEST(QuantileTest, SortedVariantDoesNotSort) {
   std::vector<double> sorted = {1, 2, 3};
   EXPECT_EQ(QuantileSorted(sorted, 0.5), 2);
+}
+
+TEST(QuantilesTest, SelectionGivesTheSameBitsAsSortingForManyInputs) {
+  // Reference: a full sort and numpy's formula, written out here.
+  auto reference = [](std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    const double idx = static_cast<double>(v.size() - 1) * q;
+    const size_t lo = static_cast<size_t>(std::floor(idx));
+    const size_t hi = std::min(lo + 1, v.size() - 1);
+    const double t = idx - std::floor(idx);
+    const double diff = v[hi] - v[lo];
+    return t >= 0.5 ? v[hi] - diff * (1.0 - t) : v[lo] + diff * t;
+  };
+  std::mt19937_64 rng(42);
+  const std::vector<double> qs = {0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0};
+  std::vector<double> scratch;
+  for (size_t n : {1u, 2u, 3u, 7u, 100u, 1001u, 20000u}) {
+    std::vector<double> v(n);
+    // Few distinct values (ties) and continuous values.
+    for (int ties = 0; ties < 2; ++ties) {
+      for (double& x : v) {
+        x = ties ? static_cast<double>(rng() % 5)
+                 : std::uniform_real_distribution<double>(-50, 150)(rng);
+      }
+      std::vector<double> out(qs.size());
+      Quantiles(v, qs, out, &scratch);
+      for (size_t i = 0; i < qs.size(); ++i) {
+        EXPECT_EQ(out[i], reference(v, qs[i])) << "n=" << n << " q=" << qs[i];
+        EXPECT_EQ(Quantile(v, qs[i]), reference(v, qs[i]));
+      }
+    }
+  }
+}
+
+TEST(QuantilesTest, EmptyInputGivesNaN) {
+  std::vector<double> v;
+  double out = 0;
+  const double q = 0.5;
+  std::vector<double> scratch;
+  Quantiles(v, std::span<const double>(&q, 1), std::span<double>(&out, 1), &scratch);
+  EXPECT_TRUE(std::isnan(out));
 }
 
 }  // namespace
