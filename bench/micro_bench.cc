@@ -259,7 +259,7 @@ void BM_StoreBuild(benchmark::State& state) {
                           src.str(si.dimension));
     }
     for (size_t r = 0; r < sys.size(); ++r) {
-      b.AddSample(ids[sys.series[r]], sys.ts_s[r], sys.value[r]);
+      b.AddSample(ids[sys.series(r)], sys.ts(r), sys.value(r));
     }
     MetricStore m = b.Build();
     benchmark::DoNotOptimize(m.system().size());

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "smr/discover.h"
@@ -81,12 +82,71 @@ enum class TraceSource : uint8_t {
   kTfTrace,
 };
 
-// Column storage of system samples (reader order).
-struct SystemColumns {
-  std::vector<double> ts_s;       // Timestamp as written (float seconds)
-  std::vector<double> value;
-  std::vector<uint32_t> series;   // index into MetricStore::series()
-  size_t size() const { return ts_s.size(); }
+// Column storage of system samples (reader order), 12 bytes a sample where
+// the old three-double layout took 20 (docs/performance.md, "Memory"):
+//  - series: one uint32 per row;
+//  - timestamp: one uint32 per row into a table of timestamp *runs*: the
+//    metrics of one collection share their timestamp and are written
+//    together, so a run of equal timestamps costs one 8-byte entry;
+//  - value: one uint32 code per row. A value that is a short decimal
+//    (|m| < 2^28 with value == m / 10^k, k in 0..6, bit for bit: 28.22,
+//    0.0, 123456789) is stored as (m, k) and decoded as m / 10^k, which IEEE
+//    division rounds correctly, i.e. to the very double the parser produced
+//    (checked at encode time, so every value reads back exactly). Any other
+//    value goes to a table of doubles and its code holds the index.
+// Every accessor returns exactly the double that was pushed.
+class SystemColumns {
+ public:
+  SystemColumns() = default;
+  // For tests: a smaller escape-table capacity, to exercise the switch to
+  // plain doubles that happens when the table is full.
+  explicit SystemColumns(size_t escape_capacity) : escape_capacity_(escape_capacity) {}
+
+  size_t size() const { return series_.size(); }
+  uint32_t series(size_t row) const { return series_[row]; }
+  double ts(size_t row) const { return ts_values_[ts_index_[row]]; }
+  double value(size_t row) const {
+    if (wide_) return wide_values_[row];
+    const uint32_t code = value_code_[row];
+    const uint32_t k = code & 7u;
+    if (k == kEscape) return escapes_[code >> 3];
+    return static_cast<double>(static_cast<int32_t>(code) >> 3) / kPow10[k];
+  }
+  const std::vector<uint32_t>& series_column() const { return series_; }
+
+  void Push(uint32_t series, double ts_s, double value);
+  void Reserve(size_t rows);
+  // Moves all rows of `other` after these rows; `other` is left empty.
+  void AppendFrom(SystemColumns&& other);
+  // Rewrites every series id s as map[s].
+  void RemapSeries(const std::vector<uint32_t>& map);
+  void ShrinkToFit();
+  // Heap bytes held (for docs/performance.md and tests).
+  size_t bytes() const;
+  // How many values did not fit the short-decimal code / distinct
+  // timestamp runs (tests, diagnostics).
+  size_t escaped_values() const { return wide_ ? wide_values_.size() : escapes_.size(); }
+  size_t timestamp_runs() const { return ts_values_.size(); }
+  bool wide() const { return wide_; }
+  // Smallest and largest timestamp ({0, 0} when empty).
+  std::pair<double, double> TimestampRange() const;
+
+ private:
+  static constexpr uint32_t kEscape = 7;
+  static constexpr double kPow10[7] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+  void PushValue(double value);
+  void MakeWide();
+
+  std::vector<uint32_t> series_;
+  std::vector<uint32_t> ts_index_;
+  std::vector<double> ts_values_;
+  std::vector<uint32_t> value_code_;
+  std::vector<double> escapes_;
+  // Plain doubles, used only once the escape table is full (over 2^29
+  // values that are not short decimals).
+  bool wide_ = false;
+  std::vector<double> wide_values_;
+  size_t escape_capacity_ = size_t{1} << 29;
 };
 
 // Column storage of framework events (complete events; B/E pairs already
@@ -136,10 +196,11 @@ class StoreBuilder {
   uint32_t SeriesId(std::string_view node, std::string_view type,
                     std::string_view name, std::string_view dimension);
   void AddSample(uint32_t series, double ts_s, double value) {
-    sys_.ts_s.push_back(ts_s);
-    sys_.value.push_back(value);
-    sys_.series.push_back(series);
+    sys_.Push(series, ts_s, value);
   }
+  // Reserves room for `rows` more samples (importers estimate it from the
+  // file size, so a file's columns do not grow by doubling).
+  void ReserveSamples(size_t rows) { sys_.Reserve(sys_.size() + rows); }
 
   // Registers a file; returns its index for EventColumns::file.
   uint32_t AddFile(FileStats stats);

@@ -58,6 +58,58 @@ DqNode* NodeFor(std::map<std::string, DqNode>* nodes, const std::string& name) {
   return &n;
 }
 
+// Gaps of one node: pairs of consecutive timestamps (in time order, over
+// all the node's series) more than `limit` apart. Without sorting: with
+// buckets `limit`/2 wide (bucket numbers grow with the timestamp, and two
+// timestamps more than `limit` apart can never share a bucket, whatever the
+// rounding), a gap can only run from the latest timestamp of a non-empty
+// bucket to the earliest of the next non-empty one, and each such pair is a
+// gap iff it is more than `limit` apart. A far-future clock jump
+// would need too many buckets; then the timestamps are sorted instead.
+std::vector<DqGap> FindGaps(const MetricStore& store, StrId node, double lo,
+                            double hi, size_t count, double limit) {
+  const SystemColumns& sys = store.system();
+  const std::vector<SeriesInfo>& series = store.series();
+  std::vector<DqGap> gaps;
+  if (count < 2 || !(hi > lo)) return gaps;
+  const double width = limit / 2;
+  const double span_buckets = std::floor((hi - lo) / width) + 1;
+  if (span_buckets <= static_cast<double>(4 * count + 1024)) {
+    const auto n_buckets = static_cast<size_t>(span_buckets);
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    std::vector<double> bmin(n_buckets, kInf), bmax(n_buckets, -kInf);
+    for (uint32_t s = 0; s < series.size(); ++s) {
+      if (series[s].node != node) continue;
+      for (uint32_t row : store.SeriesRows(s)) {
+        const double ts = sys.ts(row);
+        const size_t b = std::min(n_buckets - 1, static_cast<size_t>((ts - lo) / width));
+        bmin[b] = std::min(bmin[b], ts);
+        bmax[b] = std::max(bmax[b], ts);
+      }
+    }
+    double prev_max = -kInf;
+    for (size_t b = 0; b < n_buckets; ++b) {
+      if (bmin[b] == kInf) continue;
+      if (prev_max != -kInf && bmin[b] - prev_max > limit) {
+        gaps.push_back(DqGap{prev_max, bmin[b]});
+      }
+      prev_max = bmax[b];
+    }
+    return gaps;
+  }
+  std::vector<double> all_ts;
+  all_ts.reserve(count);
+  for (uint32_t s = 0; s < series.size(); ++s) {
+    if (series[s].node != node) continue;
+    for (uint32_t row : store.SeriesRows(s)) all_ts.push_back(sys.ts(row));
+  }
+  std::sort(all_ts.begin(), all_ts.end());
+  for (size_t i = 1; i < all_ts.size(); ++i) {
+    if (all_ts[i] - all_ts[i - 1] > limit) gaps.push_back(DqGap{all_ts[i - 1], all_ts[i]});
+  }
+  return gaps;
+}
+
 // Sampling interval, gaps and ordering of every system node.
 void AnalyseSystemTime(const MetricStore& store, std::map<std::string, DqNode>* nodes) {
   const SystemColumns& sys = store.system();
@@ -71,10 +123,15 @@ void AnalyseSystemTime(const MetricStore& store, std::map<std::string, DqNode>* 
   for (StrId id : store.system_nodes()) {
     by_id[id] = NodeFor(nodes, SanitizeUtf8(store.str(id)));
   }
+  std::vector<DqNode*> node_of(series.size(), nullptr);
+  for (size_t s = 0; s < series.size(); ++s) {
+    auto it = by_id.find(series[s].node);
+    if (it != by_id.end()) node_of[s] = it->second;
+  }
   for (size_t row = 0; row < sys.size(); ++row) {
-    const uint32_t s = sys.series[row];
-    DqNode* n = by_id[series[s].node];
-    const double ts = sys.ts_s[row];
+    const uint32_t s = sys.series(row);
+    DqNode* n = node_of[s];
+    const double ts = sys.ts(row);
     if (n->system_samples == 0) {
       n->first_s = n->last_s = ts;
     } else {
@@ -96,14 +153,17 @@ void AnalyseSystemTime(const MetricStore& store, std::map<std::string, DqNode>* 
   for (StrId id : store.system_nodes()) {
     DqNode* n = by_id[id];
     std::vector<double> steps;
-    std::vector<double> all_ts;
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    size_t count = 0;
     for (uint32_t s = 0; s < series.size(); ++s) {
       if (series[s].node != id) continue;
       double prev = 0;
       bool have_prev = false;
       for (uint32_t row : store.SeriesRows(s)) {
-        const double ts = sys.ts_s[row];
-        all_ts.push_back(ts);
+        const double ts = sys.ts(row);
+        lo = std::min(lo, ts);
+        hi = std::max(hi, ts);
+        ++count;
         if (have_prev && ts > prev) steps.push_back(ts - prev);
         prev = ts;
         have_prev = true;
@@ -111,13 +171,8 @@ void AnalyseSystemTime(const MetricStore& store, std::map<std::string, DqNode>* 
     }
     n->median_interval_s = Median(&steps);
     if (n->median_interval_s <= 0) continue;
-    std::sort(all_ts.begin(), all_ts.end());
     const double limit = DataQuality::kGapIntervals * n->median_interval_s;
-    for (size_t i = 1; i < all_ts.size(); ++i) {
-      if (all_ts[i] - all_ts[i - 1] > limit) {
-        n->gaps.push_back(DqGap{all_ts[i - 1], all_ts[i]});
-      }
-    }
+    n->gaps = FindGaps(store, id, lo, hi, count, limit);
   }
 }
 

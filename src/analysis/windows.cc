@@ -68,7 +68,7 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
     // No usable file names (stores built in memory): start at the earliest
     // datum, truncated to whole seconds like SageMaker's file names.
     for (size_t i = 0; i < sys.size(); ++i) {
-      t0 = std::min(t0, FloorDiv(SecondsToNs(sys.ts_s[i]), 1'000'000'000) * 1'000'000);
+      t0 = std::min(t0, FloorDiv(SecondsToNs(sys.ts(i)), 1'000'000'000) * 1'000'000);
     }
     for (size_t i = 0; i < ev.size(); ++i) {
       t0 = std::min(t0, FloorDiv(ev.start_us[i], 1'000'000) * 1'000'000);
@@ -85,7 +85,7 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
   // minute the file was opened); if it does, it goes to window 0 rather
   // than being silently dropped.
   auto sys_range = [&](size_t i) {
-    const int64_t rel = SecondsToNs(sys.ts_s[i]) - t0_ns;
+    const int64_t rel = SecondsToNs(sys.ts(i)) - t0_ns;
     int64_t lo = 0, hi = 0;
     if (rel > 0) {
       hi = FloorDiv(rel, w_ns);

@@ -5,10 +5,13 @@
 #endif
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
 #include <cctype>
 #include <chrono>
 #include <limits>
 #include <numeric>
+#include <tuple>
 #include <type_traits>
 
 namespace smr {
@@ -139,6 +142,137 @@ bool NaturalLess(std::string_view a, std::string_view b) {
   return (a.size() - i) < (b.size() - j);
 }
 
+// ---- SystemColumns -----------------------------------------------------------
+
+void SystemColumns::Push(uint32_t series, double ts_s, double value) {
+  series_.push_back(series);
+  if (ts_values_.empty() ||
+      std::bit_cast<uint64_t>(ts_values_.back()) != std::bit_cast<uint64_t>(ts_s)) {
+    ts_values_.push_back(ts_s);
+  }
+  ts_index_.push_back(static_cast<uint32_t>(ts_values_.size() - 1));
+  PushValue(value);
+}
+
+void SystemColumns::PushValue(double value) {
+  if (wide_) {
+    wide_values_.push_back(value);
+    return;
+  }
+  // Scales in the order values are usually written (2 decimals, integers,
+  // 1 decimal, then longer ones). Whatever k is tried, the code is kept only
+  // if it decodes to the same bits, so a wrong guess costs time, not
+  // accuracy (and -0.0, NaN or 0.1 + 0.2 simply go to the escape table).
+  static constexpr uint32_t kOrder[] = {2, 0, 1, 3, 4, 5, 6};
+  for (uint32_t k : kOrder) {
+    const double scaled = value * kPow10[k];
+    if (!(std::fabs(scaled) < 268435456.0)) continue;  // |m| < 2^28
+    const auto m = static_cast<int32_t>(std::nearbyint(scaled));
+    if (std::bit_cast<uint64_t>(static_cast<double>(m) / kPow10[k]) ==
+        std::bit_cast<uint64_t>(value)) {
+      value_code_.push_back((static_cast<uint32_t>(m) << 3) | k);
+      return;
+    }
+  }
+  if (escapes_.size() >= escape_capacity_) {
+    MakeWide();
+    wide_values_.push_back(value);
+    return;
+  }
+  value_code_.push_back((static_cast<uint32_t>(escapes_.size()) << 3) | kEscape);
+  escapes_.push_back(value);
+}
+
+void SystemColumns::MakeWide() {
+  if (wide_) return;
+  std::vector<double> values;
+  values.reserve(std::max(value_code_.capacity(), value_code_.size() + 1));
+  for (size_t r = 0; r < value_code_.size(); ++r) values.push_back(value(r));
+  wide_values_ = std::move(values);
+  wide_ = true;
+  std::vector<uint32_t>().swap(value_code_);
+  std::vector<double>().swap(escapes_);
+}
+
+void SystemColumns::Reserve(size_t rows) {
+  series_.reserve(rows);
+  ts_index_.reserve(rows);
+  if (wide_) {
+    wide_values_.reserve(rows);
+  } else {
+    value_code_.reserve(rows);
+  }
+}
+
+void SystemColumns::AppendFrom(SystemColumns&& other) {
+  if (other.size() == 0) {
+    other = SystemColumns(other.escape_capacity_);
+    return;
+  }
+  if (size() == 0 && series_.capacity() == 0 && other.escape_capacity_ == escape_capacity_) {
+    *this = std::move(other);  // nothing to renumber
+    other = SystemColumns(escape_capacity_);
+    return;
+  }
+  series_.insert(series_.end(), other.series_.begin(), other.series_.end());
+  std::vector<uint32_t>().swap(other.series_);
+
+  const auto ts_offset = static_cast<uint32_t>(ts_values_.size());
+  ts_index_.reserve(ts_index_.size() + other.ts_index_.size());
+  for (uint32_t i : other.ts_index_) ts_index_.push_back(i + ts_offset);
+  std::vector<uint32_t>().swap(other.ts_index_);
+  ts_values_.insert(ts_values_.end(), other.ts_values_.begin(), other.ts_values_.end());
+  std::vector<double>().swap(other.ts_values_);
+
+  if (!wide_ && !other.wide_ &&
+      escapes_.size() + other.escapes_.size() <= escape_capacity_) {
+    const auto esc_offset = static_cast<uint32_t>(escapes_.size());
+    value_code_.reserve(value_code_.size() + other.value_code_.size());
+    for (uint32_t code : other.value_code_) {
+      value_code_.push_back((code & 7u) == kEscape ? code + (esc_offset << 3) : code);
+    }
+    escapes_.insert(escapes_.end(), other.escapes_.begin(), other.escapes_.end());
+  } else {
+    MakeWide();
+    wide_values_.reserve(wide_values_.size() + other.size());
+    const size_t n = other.wide_ ? other.wide_values_.size() : other.value_code_.size();
+    for (size_t r = 0; r < n; ++r) wide_values_.push_back(other.value(r));
+  }
+  other = SystemColumns(other.escape_capacity_);
+}
+
+void SystemColumns::RemapSeries(const std::vector<uint32_t>& map) {
+  for (uint32_t& s : series_) s = map[s];
+}
+
+namespace {
+// shrink_to_fit copies; only worth it when more than 1/16 is slack.
+template <typename V>
+void ShrinkIfSlack(V& v) {
+  if (v.capacity() > v.size() + v.size() / 16) v.shrink_to_fit();
+}
+}  // namespace
+
+void SystemColumns::ShrinkToFit() {
+  ShrinkIfSlack(series_);
+  ShrinkIfSlack(ts_index_);
+  ShrinkIfSlack(ts_values_);
+  ShrinkIfSlack(value_code_);
+  ShrinkIfSlack(escapes_);
+  ShrinkIfSlack(wide_values_);
+}
+
+size_t SystemColumns::bytes() const {
+  return series_.capacity() * 4 + ts_index_.capacity() * 4 + ts_values_.capacity() * 8 +
+         value_code_.capacity() * 4 + escapes_.capacity() * 8 + wide_values_.capacity() * 8;
+}
+
+std::pair<double, double> SystemColumns::TimestampRange() const {
+  if (ts_values_.empty()) return {0, 0};
+  auto [mn, mx] = std::minmax_element(ts_values_.begin(), ts_values_.end());
+  return {*mn, *mx};
+}
+
 // ---- StoreBuilder -------------------------------------------------------------
 
 uint32_t StoreBuilder::SeriesId(std::string_view node, std::string_view type,
@@ -208,7 +342,7 @@ void StoreBuilder::Append(StoreBuilder&& other) {
   sys_ = SystemColumns();
   ev_ = EventColumns();
   auto remap = [&](SystemColumns& sys, EventColumns& ev) {
-    for (uint32_t& s : sys.series) s = series_map[s];
+    sys.RemapSeries(series_map);
     for (StrId& id : ev.name) id = str_map[id];
     for (StrId& id : ev.phase) id = str_map[id];
     for (StrId& id : ev.node) id = str_map[id];
@@ -219,6 +353,7 @@ void StoreBuilder::Append(StoreBuilder&& other) {
     push_chunk(std::move(c.sys), std::move(c.ev));
   }
   remap(other.sys_, other.ev_);
+  other.sys_.ShrinkToFit();  // a file's reservation was an estimate
   push_chunk(std::move(other.sys_), std::move(other.ev_));
 
   other = StoreBuilder();
@@ -245,11 +380,6 @@ void Concatenate(std::vector<Chunk>* chunks, SystemColumns* sys, EventColumns* e
   }
   SystemColumns out_sys;
   EventColumns out_ev;
-  auto for_each_sys = [](SystemColumns& a, SystemColumns& b, auto&& fn) {
-    fn(a.ts_s, b.ts_s);
-    fn(a.value, b.value);
-    fn(a.series, b.series);
-  };
   auto for_each_ev = [](EventColumns& a, EventColumns& b, auto&& fn) {
     fn(a.start_us, b.start_us);
     fn(a.end_us, b.end_us);
@@ -265,18 +395,18 @@ void Concatenate(std::vector<Chunk>* chunks, SystemColumns* sys, EventColumns* e
     fn(a.source, b.source);
     fn(a.file, b.file);
   };
-  for_each_sys(out_sys, out_sys, [&](auto& dst, auto&) { dst.reserve(n_sys); });
+  out_sys.Reserve(n_sys);
   for_each_ev(out_ev, out_ev, [&](auto& dst, auto&) { dst.reserve(n_ev); });
   auto move_in = [](auto& dst, auto& src) {
     dst.insert(dst.end(), src.begin(), src.end());
     std::remove_reference_t<decltype(src)>().swap(src);  // free now
   };
   for (Chunk& c : *chunks) {
-    for_each_sys(out_sys, c.sys, move_in);
+    out_sys.AppendFrom(std::move(c.sys));
     for_each_ev(out_ev, c.ev, move_in);
   }
   std::vector<Chunk>().swap(*chunks);
-  for_each_sys(out_sys, *sys, move_in);
+  out_sys.AppendFrom(std::move(*sys));
   for_each_ev(out_ev, *ev, move_in);
   *sys = std::move(out_sys);
   *ev = std::move(out_ev);
@@ -304,7 +434,7 @@ MetricStore StoreBuilder::Build() {
   const size_t n_series = m.series_.size();
   const size_t n_rows = m.sys_.size();
   m.series_row_begin_.assign(n_series + 1, 0);
-  for (uint32_t s : m.sys_.series) ++m.series_row_begin_[s + 1];
+  for (uint32_t s : m.sys_.series_column()) ++m.series_row_begin_[s + 1];
   for (size_t s = 0; s < n_series; ++s) {
     m.series_row_begin_[s + 1] += m.series_row_begin_[s];
   }
@@ -312,22 +442,17 @@ MetricStore StoreBuilder::Build() {
   std::vector<uint32_t> cursor(m.series_row_begin_.begin(),
                                m.series_row_begin_.end() - 1);
   for (size_t r = 0; r < n_rows; ++r) {
-    m.series_rows_[cursor[m.sys_.series[r]]++] = static_cast<uint32_t>(r);
+    m.series_rows_[cursor[m.sys_.series(r)]++] = static_cast<uint32_t>(r);
   }
-  const std::vector<double>& ts = m.sys_.ts_s;
+  const SystemColumns& cols = m.sys_;
+  auto ts_less = [&cols](uint32_t x, uint32_t y) { return cols.ts(x) < cols.ts(y); };
   for (size_t s = 0; s < n_series; ++s) {
     auto b = m.series_rows_.begin() + m.series_row_begin_[s];
     auto e = m.series_rows_.begin() + m.series_row_begin_[s + 1];
-    if (!std::is_sorted(b, e, [&](uint32_t x, uint32_t y) { return ts[x] < ts[y]; })) {
-      std::stable_sort(b, e, [&](uint32_t x, uint32_t y) { return ts[x] < ts[y]; });
-    }
+    if (!std::is_sorted(b, e, ts_less)) std::stable_sort(b, e, ts_less);
   }
 
-  if (n_rows > 0) {
-    auto [mn, mx] = std::minmax_element(ts.begin(), ts.end());
-    m.min_ts_s_ = *mn;
-    m.max_ts_s_ = *mx;
-  }
+  if (n_rows > 0) std::tie(m.min_ts_s_, m.max_ts_s_) = cols.TimestampRange();
 
   std::vector<StrId> nodes;
   for (const SeriesInfo& s : m.series_) {

@@ -353,8 +353,8 @@ class Builder {
     std::map<double, std::pair<double, int>> acc;
     for (uint32_t s : series) {
       for (uint32_t row : st.SeriesRows(s)) {
-        auto& a = acc[st.system().ts_s[row]];
-        a.first += st.system().value[row];
+        auto& a = acc[st.system().ts(row)];
+        a.first += st.system().value(row);
         a.second += 1;
       }
     }
@@ -368,7 +368,7 @@ class Builder {
     const MetricStore& st = *in_.store;
     std::vector<ChartPoint> pts;
     for (uint32_t row : st.SeriesRows(series)) {
-      pts.push_back({st.system().ts_s[row], st.system().value[row]});
+      pts.push_back({st.system().ts(row), st.system().value(row)});
     }
     return pts;
   }
@@ -454,7 +454,7 @@ class Builder {
     for (size_t k = 0; k < groups.size(); ++k) {
       for (uint32_t s : *groups[k]) {
         for (uint32_t row : st.SeriesRows(s)) {
-          const int64_t ts_us = static_cast<int64_t>(st.system().ts_s[row] * 1e6);
+          const int64_t ts_us = static_cast<int64_t>(st.system().ts(row) * 1e6);
           // Last phase starting at or before ts.
           auto it = std::upper_bound(phases.begin(), phases.end(), ts_us,
                                      [](int64_t t, const PhaseInterval& p) { return t < p.start_us; });
@@ -462,7 +462,7 @@ class Builder {
           --it;
           if (ts_us > it->end_us) continue;
           auto& a = sums[k][label_index(it->label)];
-          a.first += st.system().value[row];
+          a.first += st.system().value(row);
           a.second += 1;
         }
       }

@@ -691,10 +691,10 @@ Section BottleneckSection(const RuleResult& r, const ReportInputs& in, bool io) 
     std::set<std::pair<uint32_t, double>> seen;  // (node, ts) of GPU samples
     const MetricStore& st = *in.store;
     for (uint32_t row = 0; row < st.system().size(); ++row) {
-      const SeriesInfo& si = st.series()[st.system().series[row]];
+      const SeriesInfo& si = st.series()[st.system().series(row)];
       if (si.kind != MetricKind::kGpuUtilization) continue;
-      if (seen.insert({si.node, st.system().ts_s[row]}).second) {
-        samples_per_min[static_cast<int64_t>(st.system().ts_s[row] / 60)] += 1;
+      if (seen.insert({si.node, st.system().ts(row)}).second) {
+        samples_per_min[static_cast<int64_t>(st.system().ts(row) / 60)] += 1;
       }
     }
   }
@@ -820,7 +820,7 @@ Section GpuMemorySection(const RuleResult& r, const ReportInputs& in) {
       for (uint32_t sid : mems) {
         ChartSeries sr{std::string(st.str(st.series()[sid].name)), {}, -1};
         for (uint32_t row : st.SeriesRows(sid)) {
-          sr.points.push_back({st.system().ts_s[row], st.system().value[row]});
+          sr.points.push_back({st.system().ts(row), st.system().value(row)});
         }
         c.series.push_back(std::move(sr));
       }

@@ -125,7 +125,7 @@ RuleResult DataloaderRule::Evaluate(const AnalysisContext& ctx) const {
   for (size_t w = 0; w < plan.size(); ++w) {
     if (cores.empty()) {
       for (uint32_t row : plan.system_rows(w)) {
-        const uint32_t s = sys.series[row];
+        const uint32_t s = sys.series(row);
         if (is_cpu[s]) cores.insert(store.series()[s].name);
       }
     }

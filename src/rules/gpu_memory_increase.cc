@@ -146,7 +146,7 @@ RuleResult GpuMemoryIncreaseRule::Evaluate(const AnalysisContext& ctx) const {
     // Largest increase per GPU that fired in this window (report findings).
     std::vector<std::pair<uint64_t, double>> fired;
     for (uint32_t row : plan.system_rows(w)) {
-      const uint32_t s = sys.series[row];
+      const uint32_t s = sys.series(row);
       if (!is_gpu_mem[s]) continue;
       const SeriesInfo& info = store.series()[s];
       const uint64_t key = (static_cast<uint64_t>(info.node) << 32) | info.name;
@@ -160,7 +160,7 @@ RuleResult GpuMemoryIncreaseRule::Evaluate(const AnalysisContext& ctx) const {
       }
       NodeValues& nv = nodes[it->second.first];
       GpuValues& g = nv.gpus[it->second.second];
-      g.values.push_back(sys.value[row]);
+      g.values.push_back(sys.value(row));
       const size_t n = g.values.size();
       r.datapoints = static_cast<int64_t>(n);
       if (static_cast<int64_t>(n) > kMaxDatapoints) {

@@ -112,7 +112,7 @@ RuleResult LoadBalancingRule::Evaluate(const AnalysisContext& ctx) const {
 
   for (size_t w = 0; w < plan.size(); ++w) {
     for (uint32_t row : plan.system_rows(w)) {
-      const uint32_t s = sys.series[row];
+      const uint32_t s = sys.series(row);
       if (!is_gpu_util[s]) continue;
       const SeriesInfo& info = store.series()[s];
       const uint64_t key = (static_cast<uint64_t>(info.node) << 32) | info.name;
@@ -125,7 +125,7 @@ RuleResult LoadBalancingRule::Evaluate(const AnalysisContext& ctx) const {
         it = index.emplace(key, std::make_pair(ni, nodes[ni].gpus.size() - 1)).first;
       }
       GpuHistogram& g = nodes[it->second.first].gpus[it->second.second];
-      g.counts[static_cast<size_t>(BinOf(sys.value[row]))] += 1;
+      g.counts[static_cast<size_t>(BinOf(sys.value(row)))] += 1;
       g.samples += 1;
       r.datapoints = g.samples;
       if (g.samples > kMaxDatapoints) {

@@ -87,7 +87,7 @@ RuleResult LowGpuUtilizationRule::Evaluate(const AnalysisContext& ctx) const {
 
   for (size_t w = 0; w < plan.size(); ++w) {
     for (uint32_t row : plan.system_rows(w)) {
-      const uint32_t s = sys.series[row];
+      const uint32_t s = sys.series(row);
       if (!is_gpu_util[s]) continue;
       const SeriesInfo& info = store.series()[s];
       const uint64_t key = (static_cast<uint64_t>(info.node) << 32) | info.name;
@@ -99,7 +99,7 @@ RuleResult LowGpuUtilizationRule::Evaluate(const AnalysisContext& ctx) const {
         nodes[ni].gpus.push_back({info.name, {}});
         it = index.emplace(key, std::make_pair(ni, nodes[ni].gpus.size() - 1)).first;
       }
-      nodes[it->second.first].gpus[it->second.second].values.push_back(sys.value[row]);
+      nodes[it->second.first].gpus[it->second.second].values.push_back(sys.value(row));
     }
 
     bool reset = false;

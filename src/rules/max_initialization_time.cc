@@ -53,7 +53,7 @@ RuleResult MaxInitializationTimeRule::Evaluate(const AnalysisContext& ctx) const
 
   for (size_t w = 0; w < plan.size(); ++w) {
     for (uint32_t row : plan.system_rows(w)) {
-      const double ts = sys.ts_s[row];
+      const double ts = sys.ts(row);
       if (!have_system || ts < job_start_s) job_start_s = ts;
       if (!have_system || ts > job_end_s) job_end_s = ts;
       have_system = true;

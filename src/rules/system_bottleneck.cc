@@ -88,13 +88,13 @@ RuleResult EvaluateSystemBottleneck(const AnalysisContext& ctx,
     TimestampMap<int64_t> idle_gpus;  // snapshot -> GPUs below gpu_threshold
     TimestampMap<int64_t> busy;       // snapshot -> cores above the threshold
     for (uint32_t row : plan.system_rows(w)) {
-      const double ts = sys.ts_s[row];
+      const double ts = sys.ts(row);
       if (std::abs(snapshot_ts - ts) > kSnapshotWindowS) {
         snapshot_ts = ts;
         r.datapoints += 1;
       }
-      const char kind = role[sys.series[row]];
-      const double v = sys.value[row];
+      const char kind = role[sys.series(row)];
+      const double v = sys.value(row);
       if (kind == 1 && v < p.gpu_threshold) {
         if (idle_gpus.Find(snapshot_ts) == nullptr) low_gpu += 1;
         idle_gpus[snapshot_ts] += 1;

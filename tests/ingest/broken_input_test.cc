@@ -130,7 +130,8 @@ TEST(BrokenInputTest, EveryCorpusCaseHasItsExpectedCounts) {
       EXPECT_EQ(diag.count(issue), want) << key;
     }
     if (expected.contains("system_ts")) {
-      std::vector<double> ts(store.system().ts_s.begin(), store.system().ts_s.end());
+      std::vector<double> ts;
+      for (size_t r = 0; r < store.system().size(); ++r) ts.push_back(store.system().ts(r));
       std::sort(ts.begin(), ts.end());
       EXPECT_EQ(ts, expected["system_ts"].get<std::vector<double>>());
     }

@@ -39,7 +39,7 @@ Imported Import(const std::string& text) {
 }
 
 std::string Name(const MetricStore& s, size_t row) {
-  return std::string(s.str(s.series()[s.system().series[row]].name));
+  return std::string(s.str(s.series()[s.system().series(row)].name));
 }
 
 TEST(SystemMetricsImporterTest, KeepsEveryFieldOfGoodLines) {
@@ -52,11 +52,11 @@ TEST(SystemMetricsImporterTest, KeepsEveryFieldOfGoodLines) {
   ASSERT_EQ(c.size(), 3u);
   EXPECT_EQ(r.diag.total(), 0);
   EXPECT_EQ(r.store.series().size(), 2u);
-  EXPECT_DOUBLE_EQ(c.value[0], 1.5);
-  EXPECT_DOUBLE_EQ(c.ts_s[0], 1591748109.25);
-  EXPECT_DOUBLE_EQ(c.value[1], 24.76);
-  EXPECT_EQ(c.series[0], c.series[2]);
-  const SeriesInfo& gpu = r.store.series()[c.series[1]];
+  EXPECT_DOUBLE_EQ(c.value(0), 1.5);
+  EXPECT_DOUBLE_EQ(c.ts(0), 1591748109.25);
+  EXPECT_DOUBLE_EQ(c.value(1), 24.76);
+  EXPECT_EQ(c.series(0), c.series(2));
+  const SeriesInfo& gpu = r.store.series()[c.series(1)];
   EXPECT_EQ(r.store.str(gpu.type), "gpu");
   EXPECT_EQ(r.store.str(gpu.name), "gpu1");
   EXPECT_EQ(r.store.str(gpu.dimension), "GPUMemoryUtilization");
@@ -87,9 +87,9 @@ TEST(SystemMetricsImporterTest, RepeatedCycleOfSeriesMapsEachLineToItsSeries) {
   ASSERT_EQ(c.size(), 14u);
   EXPECT_EQ(r.store.series().size(), 5u);
   for (size_t row = 0; row < 13; ++row) {
-    EXPECT_EQ(Name(r.store, row), "cpu" + std::to_string(static_cast<int>(c.value[row])));
+    EXPECT_EQ(Name(r.store, row), "cpu" + std::to_string(static_cast<int>(c.value(row))));
   }
-  EXPECT_EQ(r.store.str(r.store.series()[c.series[13]].node), "algo-2");
+  EXPECT_EQ(r.store.str(r.store.series()[c.series(13)].node), "algo-2");
 }
 
 TEST(SystemMetricsImporterTest, BlankLineInTheMiddleIsCountedTrailingIsNot) {
@@ -146,7 +146,7 @@ TEST(SystemMetricsImporterTest, MissingNameIsKeptWithEmptyName) {
   ASSERT_EQ(r.store.system().size(), 2u);
   EXPECT_EQ(r.diag.total(), 0);
   EXPECT_EQ(Name(r.store, 0), "");
-  EXPECT_EQ(r.store.system().series[0], r.store.system().series[1]);
+  EXPECT_EQ(r.store.system().series(0), r.store.system().series(1));
 }
 
 TEST(SystemMetricsImporterTest, ExtraKeysAndCrlfAreAccepted) {
@@ -155,7 +155,7 @@ TEST(SystemMetricsImporterTest, ExtraKeysAndCrlfAreAccepted) {
       "\r\n" + std::string(kLine2) + "\r\n");
   EXPECT_EQ(r.store.system().size(), 2u);
   EXPECT_EQ(r.diag.total(), 0);
-  EXPECT_DOUBLE_EQ(r.store.system().value[0], 3.0);
+  EXPECT_DOUBLE_EQ(r.store.system().value(0), 3.0);
 }
 
 TEST(SystemMetricsImporterTest, ValueAsStringIsABadFieldType) {
