@@ -136,30 +136,44 @@ RuleResult BatchSizeRule::Evaluate(const AnalysisContext& ctx) const {
   // SageMaker iterates its cpu dict, whose order is the first window in
   // which each node had CPU samples.
   std::vector<StrId> cpu_order;
+  // Series whose core name is already in its node's `cores`.
+  std::vector<char> core_seen(store.series().size(), 0);
   const size_t window = static_cast<size_t>(p_.window);
 
   for (size_t w = 0; w < plan.size(); ++w) {
     // Per node: per-timestamp CPU sums of this window, first-seen order.
     std::vector<std::pair<StrId, std::vector<double>>> window_cpu;
-    std::unordered_map<StrId, std::unordered_map<double, size_t>> slots;
+    std::vector<TimestampSlots> slots;  // parallel to window_cpu
+    size_t last_wi = 0;
     for (uint32_t row : plan.system_rows(w)) {
-      const uint32_t s = sys.series[row];
+      const uint32_t s = sys.series(row);
       const Kind kind = kind_of[s];
       if (kind == kNone) continue;
       const SeriesInfo& info = store.series()[s];
       NodeState& ns = node_state(info.node);
       if (kind == kGpuUtil) {
-        ns.Gpu(info.name).util.push_back(sys.value[row]);
+        ns.Gpu(info.name).util.push_back(sys.value(row));
       } else if (kind == kGpuMem) {
-        ns.Gpu(info.name).memory.push_back(sys.value[row]);
+        ns.Gpu(info.name).memory.push_back(sys.value(row));
       } else {
-        ns.cores.insert(info.name);
-        size_t wi = 0;
-        while (wi < window_cpu.size() && window_cpu[wi].first != info.node) ++wi;
-        if (wi == window_cpu.size()) window_cpu.push_back({info.node, {}});
-        auto [it, inserted] = slots[info.node].emplace(sys.ts_s[row], window_cpu[wi].second.size());
-        if (inserted) window_cpu[wi].second.push_back(0.0);
-        window_cpu[wi].second[it->second] += sys.value[row];
+        if (!core_seen[s]) {
+          core_seen[s] = 1;
+          ns.cores.insert(info.name);
+        }
+        size_t wi = last_wi;
+        if (wi >= window_cpu.size() || window_cpu[wi].first != info.node) {
+          wi = 0;
+          while (wi < window_cpu.size() && window_cpu[wi].first != info.node) ++wi;
+          if (wi == window_cpu.size()) {
+            window_cpu.push_back({info.node, {}});
+            slots.emplace_back();
+          }
+          last_wi = wi;
+        }
+        bool is_new = false;
+        const size_t slot = slots[wi].Slot(sys.ts(row), &is_new);
+        if (is_new) window_cpu[wi].second.push_back(0.0);
+        window_cpu[wi].second[slot] += sys.value(row);
       }
     }
     for (auto& [node, totals] : window_cpu) {

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "src/rules/python_json.h"
@@ -20,20 +22,29 @@ constexpr std::array<const char*, kNumMetrics> kMetricNames = {
 // Per-timestamp sums of one node, in first-seen order.
 struct NodeSums {
   StrId node = 0;
-  std::unordered_map<double, size_t> slot;
+  TimestampSlots slots;
   std::vector<double> sums;
 };
 
 struct MetricSums {
   std::vector<NodeSums> nodes;
+  size_t last_node = 0;
   void Add(StrId node, double ts, double v) {
-    size_t ni = 0;
-    while (ni < nodes.size() && nodes[ni].node != node) ++ni;
-    if (ni == nodes.size()) nodes.push_back({node, {}, {}});
+    size_t ni = last_node;
+    if (ni >= nodes.size() || nodes[ni].node != node) {
+      ni = 0;
+      while (ni < nodes.size() && nodes[ni].node != node) ++ni;
+      if (ni == nodes.size()) {
+        nodes.emplace_back();
+        nodes.back().node = node;
+      }
+      last_node = ni;
+    }
     NodeSums& ns = nodes[ni];
-    auto [it, inserted] = ns.slot.emplace(ts, ns.sums.size());
-    if (inserted) ns.sums.push_back(0.0);
-    ns.sums[it->second] += v;
+    bool is_new = false;
+    const size_t slot = ns.slots.Slot(ts, &is_new);
+    if (is_new) ns.sums.push_back(0.0);
+    ns.sums[slot] += v;
   }
 };
 
@@ -106,6 +117,7 @@ RuleResult OverallSystemUsageRule::Evaluate(const AnalysisContext& ctx) const {
 
   std::array<MetricSums, kNumMetrics> sums;
   std::unordered_set<StrId> gpu_ids, core_ids;
+  std::vector<char> named(num_series, 0);  // series already in gpu_ids/core_ids
   r.details = nlohmann::ordered_json::object();
   for (const char* m : kMetricNames) r.details[m] = nlohmann::ordered_json::object();
 
@@ -119,13 +131,16 @@ RuleResult OverallSystemUsageRule::Evaluate(const AnalysisContext& ctx) const {
 
   for (size_t w = 0; w < plan.size(); ++w) {
     for (uint32_t row : plan.system_rows(w)) {
-      const uint32_t s = sys.series[row];
+      const uint32_t s = sys.series(row);
       const int m = metric_of[s];
       if (m < 0) continue;
       const SeriesInfo& info = store.series()[s];
-      if (m == kGpu) gpu_ids.insert(info.name);
-      if (m == kCpu) core_ids.insert(info.name);
-      sums[m].Add(info.node, sys.ts_s[row], sys.value[row]);
+      if (!named[s]) {
+        named[s] = 1;
+        if (m == kGpu) gpu_ids.insert(info.name);
+        if (m == kCpu) core_ids.insert(info.name);
+      }
+      sums[m].Add(info.node, sys.ts(row), sys.value(row));
     }
     if (!sums[kCpu].nodes.empty()) {
       const int64_t nvalues = static_cast<int64_t>(sums[kCpu].nodes.front().sums.size());

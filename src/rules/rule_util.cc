@@ -1,6 +1,7 @@
 #include "src/rules/rule_util.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -89,18 +90,53 @@ Status UnknownParamError(std::string_view rule, std::string_view param,
 BoxStats ComputeBoxStats(std::span<const double> values) {
   BoxStats b;
   if (values.empty()) return b;
-  std::vector<double> sorted(values.begin(), values.end());
-  std::sort(sorted.begin(), sorted.end());
-  b.p25 = QuantileSorted(sorted, 0.25);
-  b.p50 = QuantileSorted(sorted, 0.50);
-  b.p75 = QuantileSorted(sorted, 0.75);
-  b.p95 = QuantileSorted(sorted, 0.95);
-  b.max = sorted.back();
-  b.min = sorted.front();
+  // min and max are the 0 and 1 quantiles (exact order statistics).
+  static constexpr double kQs[] = {0.25, 0.50, 0.75, 0.95, 0.0, 1.0};
+  double q[6];
+  std::vector<double> scratch;
+  Quantiles(values, kQs, q, &scratch);
+  b.p25 = q[0];
+  b.p50 = q[1];
+  b.p75 = q[2];
+  b.p95 = q[3];
+  b.min = q[4];
+  b.max = q[5];
   const double iqr = b.p75 - b.p25;
   b.upper = std::min(b.p75 + 1.5 * iqr, b.max);
   b.lower = std::max(b.p25 - 1.5 * iqr, b.min);
   return b;
+}
+
+size_t TimestampSlots::Slot(double ts, bool* is_new) {
+  *is_new = false;
+  const uint64_t bits = std::bit_cast<uint64_t>(ts);
+  if (last_slot_ != SIZE_MAX && bits == last_bits_) return last_slot_;
+  size_t slot;
+  if (map_) {
+    auto [it, inserted] = map_->emplace(ts, count_);
+    if (inserted) ++count_, *is_new = true;
+    slot = it->second;
+  } else if (sorted_.empty() || sorted_.back().first < ts) {
+    sorted_.emplace_back(ts, count_);
+    slot = count_++;
+    *is_new = true;
+  } else {
+    auto it = std::lower_bound(sorted_.begin(), sorted_.end(), ts,
+                               [](const auto& e, double t) { return e.first < t; });
+    if (it != sorted_.end() && it->first == ts) {
+      slot = it->second;
+    } else {
+      map_ = std::make_unique<std::unordered_map<double, size_t>>(sorted_.begin(),
+                                                                   sorted_.end());
+      std::vector<std::pair<double, size_t>>().swap(sorted_);
+      map_->emplace(ts, count_);
+      slot = count_++;
+      *is_new = true;
+    }
+  }
+  last_bits_ = bits;
+  last_slot_ = slot;
+  return slot;
 }
 
 }  // namespace smr

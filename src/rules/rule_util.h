@@ -5,8 +5,11 @@
 #define SMR_SRC_RULES_RULE_UTIL_H_
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +41,27 @@ struct BoxStats {
   double upper = 0, lower = 0;
 };
 BoxStats ComputeBoxStats(std::span<const double> values);
+
+// Numbers the distinct timestamps of a stream of samples 0, 1, 2, ... in
+// first-seen order (the per-timestamp sums SageMaker keeps in a dict).
+// Built for system samples: those of one collection share a timestamp and
+// come together (the last slot is reused without a lookup), and
+// collections come in time order (a vector sorted by time, binary search);
+// the first new timestamp older than the latest switches to a hash map.
+// Timestamps compare as doubles (like Python dict keys of floats).
+class TimestampSlots {
+ public:
+  // The slot of `ts`; `*is_new` tells whether it was just created.
+  size_t Slot(double ts, bool* is_new);
+  size_t size() const { return count_; }
+
+ private:
+  size_t count_ = 0;
+  uint64_t last_bits_ = 0;
+  size_t last_slot_ = SIZE_MAX;
+  std::vector<std::pair<double, size_t>> sorted_;
+  std::unique_ptr<std::unordered_map<double, size_t>> map_;
+};
 
 }  // namespace smr
 

@@ -47,6 +47,23 @@ TEST(OverallSystemUsageTest, GpuAverageDividesByAllGpusAndNetworkSumsAlgorithmOn
   EXPECT_EQ(r.details["CPU"]["algo-1"]["max"].get<double>(), 0.0);
 }
 
+TEST(OverallSystemUsageTest, SamplesOfATimestampAddUpEvenWhenTheyComeBackLater) {
+  // One core, samples out of time order: t=1002 (10), t=1001 (30), then
+  // t=1002 again (5, a second reading of the same instant: summed like
+  // SageMaker's dict does). Per-timestamp totals: {1002: 15, 1001: 30}.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.Cpu("algo-1", "cpu0", 1002.0, 10).Cpu("algo-1", "cpu0", 1001.0, 30);
+  d.Cpu("algo-1", "cpu0", 1002.0, 5);
+  auto built = d.Build();
+  RuleResult r = OverallSystemUsageRule().Evaluate(built->ctx());
+  const auto& cpu = r.details["CPU"]["algo-1"];
+  EXPECT_EQ(cpu["max"].get<double>(), 30.0);
+  EXPECT_EQ(cpu["min"].get<double>(), 15.0);
+  EXPECT_EQ(cpu["p50"].get<double>(), 22.5);  // halfway between 15 and 30
+  EXPECT_EQ(r.datapoints, 2);
+}
+
 TEST(OverallSystemUsageTest, CpuOnlyInstanceHasEmptyGpuKeys) {
   TestData d;
   d.SystemFile("algo-1", 1000);
