@@ -78,14 +78,15 @@ std::vector<DqGap> FindGaps(const MetricStore& store, StrId node, double lo,
     const auto n_buckets = static_cast<size_t>(span_buckets);
     constexpr double kInf = std::numeric_limits<double>::infinity();
     std::vector<double> bmin(n_buckets, kInf), bmax(n_buckets, -kInf);
-    for (uint32_t s = 0; s < series.size(); ++s) {
-      if (series[s].node != node) continue;
-      for (uint32_t row : store.SeriesRows(s)) {
-        const double ts = sys.ts(row);
-        const size_t b = std::min(n_buckets - 1, static_cast<size_t>((ts - lo) / width));
-        bmin[b] = std::min(bmin[b], ts);
-        bmax[b] = std::max(bmax[b], ts);
-      }
+    // Order does not matter here: rows in storage order (sequential reads).
+    std::vector<char> mine(series.size(), 0);
+    for (uint32_t s = 0; s < series.size(); ++s) mine[s] = series[s].node == node;
+    for (size_t row = 0; row < sys.size(); ++row) {
+      if (!mine[sys.series(row)]) continue;
+      const double ts = sys.ts(row);
+      const size_t b = std::min(n_buckets - 1, static_cast<size_t>((ts - lo) / width));
+      bmin[b] = std::min(bmin[b], ts);
+      bmax[b] = std::max(bmax[b], ts);
     }
     double prev_max = -kInf;
     for (size_t b = 0; b < n_buckets; ++b) {
@@ -155,18 +156,34 @@ void AnalyseSystemTime(const MetricStore& store, std::map<std::string, DqNode>* 
     std::vector<double> steps;
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     size_t count = 0;
-    for (uint32_t s = 0; s < series.size(); ++s) {
-      if (series[s].node != id) continue;
-      double prev = 0;
-      bool have_prev = false;
-      for (uint32_t row : store.SeriesRows(s)) {
+    if (n->out_of_order_samples == 0) {
+      // Every series of the node is in time order as stored, so storage
+      // order gives the same steps as SeriesRows, with sequential reads.
+      std::vector<double> prev(series.size(), std::numeric_limits<double>::quiet_NaN());
+      for (size_t row = 0; row < sys.size(); ++row) {
+        const uint32_t s = sys.series(row);
+        if (node_of[s] != n) continue;
         const double ts = sys.ts(row);
-        lo = std::min(lo, ts);
-        hi = std::max(hi, ts);
-        ++count;
-        if (have_prev && ts > prev) steps.push_back(ts - prev);
-        prev = ts;
-        have_prev = true;
+        if (ts > prev[s]) steps.push_back(ts - prev[s]);  // false while NaN
+        prev[s] = ts;
+      }
+      lo = n->first_s;
+      hi = n->last_s;
+      count = n->system_samples;
+    } else {
+      for (uint32_t s = 0; s < series.size(); ++s) {
+        if (series[s].node != id) continue;
+        double prev = 0;
+        bool have_prev = false;
+        for (uint32_t row : store.SeriesRows(s)) {
+          const double ts = sys.ts(row);
+          lo = std::min(lo, ts);
+          hi = std::max(hi, ts);
+          ++count;
+          if (have_prev && ts > prev) steps.push_back(ts - prev);
+          prev = ts;
+          have_prev = true;
+        }
       }
     }
     n->median_interval_s = Median(&steps);
