@@ -165,8 +165,15 @@ struct EventColumns {
   std::vector<int32_t> num_workers;  // args.num_workers, else -1
   std::vector<int8_t> pin_memory;    // args.pin_memory: 1/0, -1 absent
   std::vector<TraceSource> source;
-  std::vector<uint32_t> file;        // index into MetricStore::files()
+  // (No per-event file index: each file's events are contiguous, in file
+  // order, and FileStats counts them; 4 bytes an event saved.)
   size_t size() const { return start_us.size(); }
+  // Heap bytes held.
+  size_t bytes() const {
+    auto b = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+    return b(start_us) + b(end_us) + b(name) + b(phase) + b(node) + b(step) + b(os_pid) +
+           b(tid) + b(worker_id) + b(num_workers) + b(pin_memory) + b(source);
+  }
 };
 
 // Per-file read statistics (for the data-quality section).
@@ -219,7 +226,6 @@ class StoreBuilder {
     int32_t num_workers = -1;
     int8_t pin_memory = -1;
     TraceSource source = TraceSource::kPythonTimeline;
-    uint32_t file = 0;
   };
   void AddEvent(const Event& e);
 
@@ -228,6 +234,9 @@ class StoreBuilder {
   // place and concatenated once, at their exact final size, by Build() (a
   // copy per Append would leave up to 2x capacity slack; docs/performance.md).
   void Append(StoreBuilder&& other);
+  // Gives back the columns' growth slack (when over 1/16): a file's
+  // builder is trimmed once it is parsed, before it waits to be merged.
+  void ShrinkToFit();
 
   // Freezes. The builder is left empty.
   MetricStore Build();

@@ -253,6 +253,13 @@ void ShrinkIfSlack(V& v) {
 }
 }  // namespace
 
+void StoreBuilder::ShrinkToFit() {
+  sys_.ShrinkToFit();
+  auto each = [](auto&... v) { (ShrinkIfSlack(v), ...); };
+  each(ev_.start_us, ev_.end_us, ev_.name, ev_.phase, ev_.node, ev_.step, ev_.os_pid, ev_.tid,
+       ev_.worker_id, ev_.num_workers, ev_.pin_memory, ev_.source);
+}
+
 void SystemColumns::ShrinkToFit() {
   ShrinkIfSlack(series_);
   ShrinkIfSlack(ts_index_);
@@ -313,7 +320,6 @@ void StoreBuilder::AddEvent(const Event& e) {
   ev_.num_workers.push_back(e.num_workers);
   ev_.pin_memory.push_back(e.pin_memory);
   ev_.source.push_back(e.source);
-  ev_.file.push_back(e.file);
 }
 
 void StoreBuilder::Append(StoreBuilder&& other) {
@@ -329,7 +335,6 @@ void StoreBuilder::Append(StoreBuilder&& other) {
                              other.strings_.Get(s.name),
                              other.strings_.Get(s.dimension));
   }
-  const uint32_t file_offset = static_cast<uint32_t>(files_.size());
   for (auto& f : other.files_) files_.push_back(std::move(f));
 
   // Everything of this builder so far goes first, then `other`'s chunks,
@@ -346,14 +351,13 @@ void StoreBuilder::Append(StoreBuilder&& other) {
     for (StrId& id : ev.name) id = str_map[id];
     for (StrId& id : ev.phase) id = str_map[id];
     for (StrId& id : ev.node) id = str_map[id];
-    for (uint32_t& f : ev.file) f += file_offset;
   };
   for (Chunk& c : other.chunks_) {
     remap(c.sys, c.ev);
     push_chunk(std::move(c.sys), std::move(c.ev));
   }
   remap(other.sys_, other.ev_);
-  other.sys_.ShrinkToFit();  // a file's reservation was an estimate
+  other.ShrinkToFit();  // a file's reservation was an estimate
   push_chunk(std::move(other.sys_), std::move(other.ev_));
 
   other = StoreBuilder();
@@ -393,7 +397,6 @@ void Concatenate(std::vector<Chunk>* chunks, SystemColumns* sys, EventColumns* e
     fn(a.num_workers, b.num_workers);
     fn(a.pin_memory, b.pin_memory);
     fn(a.source, b.source);
-    fn(a.file, b.file);
   };
   out_sys.Reserve(n_sys);
   for_each_ev(out_ev, out_ev, [&](auto& dst, auto&) { dst.reserve(n_ev); });
@@ -401,9 +404,20 @@ void Concatenate(std::vector<Chunk>* chunks, SystemColumns* sys, EventColumns* e
     dst.insert(dst.end(), src.begin(), src.end());
     std::remove_reference_t<decltype(src)>().swap(src);  // free now
   };
+  // Freed chunks mostly lie in the middle of the heap, where free() keeps
+  // them: handing their pages back every 16 MiB keeps the peak near the
+  // final size instead of twice it.
+  size_t released = 0;
   for (Chunk& c : *chunks) {
+    released += c.sys.bytes() + c.ev.bytes();
     out_sys.AppendFrom(std::move(c.sys));
     for_each_ev(out_ev, c.ev, move_in);
+#if defined(__GLIBC__)
+    if (released > (size_t{16} << 20)) {
+      malloc_trim(0);
+      released = 0;
+    }
+#endif
   }
   std::vector<Chunk>().swap(*chunks);
   out_sys.AppendFrom(std::move(*sys));
@@ -445,11 +459,25 @@ MetricStore StoreBuilder::Build() {
     m.series_rows_[cursor[m.sys_.series(r)]++] = static_cast<uint32_t>(r);
   }
   const SystemColumns& cols = m.sys_;
+  // Which series are out of time order as stored: one sequential pass (the
+  // rows of one series are far apart, so checking them per series would
+  // read the columns at random).
+  std::vector<char> unsorted(n_series, 0);
+  {
+    std::vector<double> last(n_series, -std::numeric_limits<double>::infinity());
+    for (size_t r = 0; r < n_rows; ++r) {
+      const uint32_t s = cols.series(r);
+      const double t = cols.ts(r);
+      if (t < last[s]) unsorted[s] = 1;
+      last[s] = t;
+    }
+  }
   auto ts_less = [&cols](uint32_t x, uint32_t y) { return cols.ts(x) < cols.ts(y); };
   for (size_t s = 0; s < n_series; ++s) {
+    if (!unsorted[s]) continue;
     auto b = m.series_rows_.begin() + m.series_row_begin_[s];
     auto e = m.series_rows_.begin() + m.series_row_begin_[s + 1];
-    if (!std::is_sorted(b, e, ts_less)) std::stable_sort(b, e, ts_less);
+    std::stable_sort(b, e, ts_less);
   }
 
   if (n_rows > 0) std::tie(m.min_ts_s_, m.max_ts_s_) = cols.TimestampRange();

@@ -400,7 +400,6 @@ void TraceProcessor::Emit(const RawEvent& args_from, StrId name_id,
   e.num_workers = args_from.num_workers;
   e.pin_memory = args_from.pin_memory;
   e.source = source_;
-  e.file = file_index_;
   // smdebug's pandas layer drops exact duplicate rows; a duplicated line (a
   // re-sent chunk, a hand-merged file) would otherwise count twice.
   if (!emitted_.Insert(EventKey{e.start_us, e.end_us, pid, e.tid, e.step,

@@ -72,7 +72,7 @@ TEST(StoreBuilderTest, AppendRemapsStringsSeriesAndFiles) {
   StoreBuilder a, b;
   a.AddFile({"system/1.algo-1.json", FileKind::kSystem, 10, 1, 1, 0, false});
   a.AddSample(a.SeriesId("algo-1", "cpu", "cpu0", "CPUUtilization"), 1.0, 5);
-  const uint32_t fb = b.AddFile({"framework/x.json", FileKind::kPythonTimeline, 20, 1, 1, 0, false});
+  b.AddFile({"framework/x.json", FileKind::kPythonTimeline, 20, 1, 1, 0, false});
   b.SeriesId("algo-9", "gpu", "gpu1", "GPUUtilization");  // unused series first
   b.AddSample(b.SeriesId("algo-1", "cpu", "cpu0", "CPUUtilization"), 2.0, 6);
   StoreBuilder::Event e;
@@ -82,7 +82,6 @@ TEST(StoreBuilderTest, AppendRemapsStringsSeriesAndFiles) {
   e.phase = "Step:ModeKeys.TRAIN";
   e.node = "algo-1-27";
   e.step = 3;
-  e.file = fb;
   b.AddEvent(e);
   a.Append(std::move(b));
   MetricStore s = a.Build();
@@ -91,7 +90,6 @@ TEST(StoreBuilderTest, AppendRemapsStringsSeriesAndFiles) {
   ASSERT_EQ(s.events().size(), 1u);
   EXPECT_EQ(s.str(s.events().name[0]), "Step:ModeKeys.TRAIN");
   EXPECT_EQ(s.str(s.events().node[0]), "algo-1-27");
-  EXPECT_EQ(s.events().file[0], 1u);
   EXPECT_EQ(s.events().step[0], 3);
   // The unused series has no samples, so its node is not a system node.
   ASSERT_EQ(s.system_nodes().size(), 1u);

@@ -90,7 +90,6 @@ class TestData {
     e.node = node;
     e.step = step;
     e.source = source;
-    e.file = file_;
     builder_.AddEvent(e);
     return *this;
   }
@@ -108,7 +107,6 @@ class TestData {
     e.os_pid = os_pid;
     e.num_workers = num_workers;
     e.pin_memory = pin_memory;
-    e.file = file_;
     builder_.AddEvent(e);
     return *this;
   }
