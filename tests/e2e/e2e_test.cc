@@ -220,6 +220,34 @@ TEST(EndToEndTest, SameInputGivesIdenticalOutputs) {
   }
 }
 
+// `build` re-executes itself with glibc's huge-page tunables (main.cc);
+// the outputs are the same byte for byte with the re-exec switched off,
+// with one worker and with a user's own GLIBC_TUNABLES kept.
+TEST(EndToEndTest, HugePageHeapDoesNotChangeTheOutputs) {
+  const Job& job = GetJob("default");
+  ASSERT_EQ(job.exit_code, 0) << job.log;
+  const fs::path plain = job.out.parent_path() / "plain-heap";
+  const fs::path tuned = job.out.parent_path() / "user-tunables";
+  std::string log;
+  ASSERT_EQ(RunCommand(fmt::format("SMR_HUGEPAGES=0 '{}' build '{}' -o '{}' -j 1", SMR_CLI,
+                                   job.data.string(), plain.string()),
+                       &log),
+            0)
+      << log;
+  ASSERT_EQ(RunCommand(fmt::format("GLIBC_TUNABLES=glibc.malloc.tcache_count=0 '{}' build '{}' "
+                                   "-o '{}' -j 2",
+                                   SMR_CLI, job.data.string(), tuned.string()),
+                       &log),
+            0)
+      << log;
+  for (const char* f : {"profiler-report.html", "profiler-report.pdf", "data-quality.json",
+                        "profiler-reports/LowGPUUtilization.json",
+                        "profiler-reports/OverallSystemUsage.json"}) {
+    EXPECT_EQ(ReadFile(job.out / f), ReadFile(plain / f)) << f;
+    EXPECT_EQ(ReadFile(job.out / f), ReadFile(tuned / f)) << f;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Verdicts per scenario: each generated job is designed so that exactly the
 // rules listed here fire (RuleTriggered > 0) and every other rule stays at 0.
