@@ -6,7 +6,9 @@
 #ifndef SMR_ANALYSIS_H_
 #define SMR_ANALYSIS_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <span>
 #include <string>
 #include <vector>
@@ -79,6 +81,60 @@ void Quantiles(std::span<const double> values, std::span<const double> qs,
 // overlap the window. t0 = earliest file-name timestamp (system or
 // framework). Windows continue until every system sample and framework event
 // has been covered.
+// The rows of one window: ascending runs of consecutive rows, iterated as
+// row numbers. A window's samples mostly come from a few files, so a few
+// runs stand for millions of rows (4 bytes a sample saved over a list).
+struct RowRun {
+  uint32_t begin = 0, end = 0;  // [begin, end), never empty
+};
+class RowRuns {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = uint32_t;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const uint32_t*;
+    using reference = uint32_t;
+    iterator() = default;
+    iterator(const RowRun* run, const RowRun* end)
+        : run_(run), end_(end), row_(run != end ? run->begin : 0) {}
+    uint32_t operator*() const { return row_; }
+    iterator& operator++() {
+      if (++row_ == run_->end) {
+        ++run_;
+        row_ = run_ != end_ ? run_->begin : 0;
+      }
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    bool operator==(const iterator& o) const { return run_ == o.run_ && row_ == o.row_; }
+
+   private:
+    const RowRun* run_ = nullptr;
+    const RowRun* end_ = nullptr;
+    uint32_t row_ = 0;
+  };
+  RowRuns(const RowRun* begin, const RowRun* end) : begin_(begin), end_(end) {}
+  iterator begin() const { return {begin_, end_}; }
+  iterator end() const { return {end_, end_}; }
+  bool empty() const { return begin_ == end_; }
+  size_t size() const {
+    size_t n = 0;
+    for (const RowRun* r = begin_; r != end_; ++r) n += r->end - r->begin;
+    return n;
+  }
+  std::span<const RowRun> runs() const { return {begin_, end_}; }
+
+ private:
+  const RowRun* begin_;
+  const RowRun* end_;
+};
+
 class WindowPlan {
  public:
   static constexpr int64_t kWindowUs = 60'000'000;
@@ -92,8 +148,8 @@ class WindowPlan {
   int64_t start_us(size_t w) const { return starts_[w]; }
   int64_t end_us(size_t w) const { return starts_[w] + window_us_; }
   // System rows in the window, in reader order.
-  std::span<const uint32_t> system_rows(size_t w) const {
-    return {sys_rows_.data() + sys_begin_[w], sys_rows_.data() + sys_begin_[w + 1]};
+  RowRuns system_rows(size_t w) const {
+    return {sys_runs_.data() + sys_begin_[w], sys_runs_.data() + sys_begin_[w + 1]};
   }
   // Framework events overlapping the window, in store order.
   std::span<const uint32_t> events(size_t w) const {
@@ -104,7 +160,7 @@ class WindowPlan {
   int64_t t0_us_ = 0;
   int64_t window_us_ = kWindowUs;
   std::vector<int64_t> starts_;
-  std::vector<uint32_t> sys_rows_;
+  std::vector<RowRun> sys_runs_;
   std::vector<uint32_t> sys_begin_{0};
   std::vector<uint32_t> ev_rows_;
   std::vector<uint32_t> ev_begin_{0};

@@ -105,6 +105,10 @@ class SystemColumns {
   size_t size() const { return series_.size(); }
   uint32_t series(size_t row) const { return series_[row]; }
   double ts(size_t row) const { return ts_values_[ts_index_[row]]; }
+  // Consecutive rows with the same timestamp share a timestamp run:
+  // ts(row) == run_ts(ts_run(row)); runs number [0, timestamp_runs()).
+  uint32_t ts_run(size_t row) const { return ts_index_[row]; }
+  double run_ts(uint32_t run) const { return ts_values_[run]; }
   double value(size_t row) const {
     if (wide_) return wide_values_[row];
     const uint32_t code = value_code_[row];

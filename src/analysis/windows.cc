@@ -47,6 +47,41 @@ void Bucket(size_t num_items, RangeFn range, size_t num_windows, std::vector<uin
   }
 }
 
+// The same for system rows, as runs of consecutive rows per window (rows
+// go to every window of their timestamp run's range).
+void BucketRuns(const SystemColumns& sys,
+                const std::vector<std::pair<int64_t, int64_t>>& run_range, size_t num_windows,
+                std::vector<RowRun>* runs, std::vector<uint32_t>* begin) {
+  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  const auto n_rows = static_cast<uint32_t>(sys.size());
+  begin->assign(num_windows + 1, 0);
+  std::vector<uint32_t> last_end(num_windows, kNone);  // end of window k's last run
+  for (uint32_t i = 0; i < n_rows; ++i) {
+    const auto [lo, hi] = run_range[sys.ts_run(i)];
+    for (int64_t k = lo; k <= hi; ++k) {
+      const auto w = static_cast<size_t>(k);
+      if (last_end[w] != i) ++(*begin)[w + 1];
+      last_end[w] = i + 1;
+    }
+  }
+  for (size_t k = 0; k < num_windows; ++k) (*begin)[k + 1] += (*begin)[k];
+  runs->assign((*begin)[num_windows], RowRun{});
+  std::vector<uint32_t> cursor(begin->begin(), begin->end() - 1);
+  last_end.assign(num_windows, kNone);
+  for (uint32_t i = 0; i < n_rows; ++i) {
+    const auto [lo, hi] = run_range[sys.ts_run(i)];
+    for (int64_t k = lo; k <= hi; ++k) {
+      const auto w = static_cast<size_t>(k);
+      if (last_end[w] == i) {
+        (*runs)[cursor[w] - 1].end = i + 1;
+      } else {
+        (*runs)[cursor[w]++] = RowRun{i, i + 1};
+      }
+      last_end[w] = i + 1;
+    }
+  }
+}
+
 }  // namespace
 
 WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
@@ -84,8 +119,10 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
   // Data before t0 cannot occur in SageMaker's layout (file names are the
   // minute the file was opened); if it does, it goes to window 0 rather
   // than being silently dropped.
-  auto sys_range = [&](size_t i) {
-    const int64_t rel = SecondsToNs(sys.ts(i)) - t0_ns;
+  // A sample's windows depend only on its timestamp: computed per
+  // timestamp run (consecutive rows with one timestamp), not per row.
+  auto sys_range = [&](uint32_t run) {
+    const int64_t rel = SecondsToNs(sys.run_ts(run)) - t0_ns;
     int64_t lo = 0, hi = 0;
     if (rel > 0) {
       hi = FloorDiv(rel, w_ns);
@@ -102,7 +139,8 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
     if (lo > hi) lo = hi;
     return std::pair<int64_t, int64_t>(lo, hi);
   };
-  for (size_t i = 0; i < sys.size(); ++i) last_window = std::max(last_window, sys_range(i).second);
+  const auto n_runs = static_cast<uint32_t>(sys.timestamp_runs());
+  for (uint32_t r = 0; r < n_runs; ++r) last_window = std::max(last_window, sys_range(r).second);
   for (size_t i = 0; i < ev.size(); ++i) last_window = std::max(last_window, ev_range(i).second);
   const int64_t n_full = last_window + 1;
 
@@ -119,7 +157,7 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
     auto mark = [&](std::pair<int64_t, int64_t> r) {
       for (int64_t b = r.first / kBlock; b <= r.second / kBlock; ++b) used[static_cast<size_t>(b)] = 1;
     };
-    for (size_t i = 0; i < sys.size(); ++i) mark(sys_range(i));
+    for (uint32_t r = 0; r < n_runs; ++r) mark(sys_range(r));
     for (size_t i = 0; i < ev.size(); ++i) mark(ev_range(i));
     block_base.assign(static_cast<size_t>(nb), -1);
     for (int64_t b = 0; b < nb; ++b) {
@@ -139,7 +177,9 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
     return std::pair<int64_t, int64_t>(map(r.first), map(r.second));
   };
   const size_t n = starts_.size();
-  Bucket(sys.size(), [&](size_t i) { return compact(sys_range(i)); }, n, &sys_rows_, &sys_begin_);
+  std::vector<std::pair<int64_t, int64_t>> run_range(n_runs);
+  for (uint32_t r = 0; r < n_runs; ++r) run_range[r] = compact(sys_range(r));
+  BucketRuns(sys, run_range, n, &sys_runs_, &sys_begin_);
   Bucket(ev.size(), [&](size_t i) { return compact(ev_range(i)); }, n, &ev_rows_, &ev_begin_);
 }
 

@@ -10,6 +10,7 @@ namespace {
 
 using testing::TestData;
 
+std::vector<uint32_t> Rows(const RowRuns& s) { return {s.begin(), s.end()}; }
 std::vector<uint32_t> Rows(std::span<const uint32_t> s) { return {s.begin(), s.end()}; }
 
 TEST(WindowPlanTest, EmptyStoreHasNoWindows) {
