@@ -10,9 +10,19 @@
 
 namespace smr {
 
+// Level of detail of a chart's SVG.
+struct SvgChartOptions {
+  // Most x columns per line series (0 = one per unit of plot width). Dense
+  // series are drawn as their min/max envelope over these columns, so the
+  // SVG size is bounded by the column count whatever the number of points.
+  int max_columns = 0;
+};
+
 // Draws one chart as a standalone <svg> element (cairo SVG surface). Text
 // from the input is escaped by cairo's SVG writer / our own escaping.
 StatusOr<std::string> RenderChartSvg(const Chart& chart);
+StatusOr<std::string> RenderChartSvg(const Chart& chart,
+                                     const SvgChartOptions& options);
 
 // Self-contained HTML (inline CSS, inline SVG, no scripts needed, no network)
 // from the ctemplate templates in `template_dir`.

@@ -249,6 +249,37 @@ std::vector<ChartPoint> DownsampleMinMax(const std::vector<ChartPoint>& points,
   return out;
 }
 
+std::vector<EnvelopeColumn> MinMaxEnvelope(
+    const std::vector<ChartPoint>& points, double x_lo, double x_hi,
+    int columns) {
+  columns = std::max(1, columns);
+  const double span = x_hi - x_lo;
+  auto column_of = [&](double x) {
+    if (!(span > 0)) return 0;
+    const double f = std::floor((x - x_lo) / span * columns);
+    return static_cast<int>(std::clamp(f, 0.0, columns - 1.0));
+  };
+  std::vector<EnvelopeColumn> out;
+  int current = -1;
+  double last_x = 0;
+  for (const ChartPoint& p : points) {
+    if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
+    const int c = column_of(p.x);
+    if (out.empty() || c != current) {
+      const double centre =
+          span > 0 ? x_lo + (c + 0.5) * span / columns : x_lo;
+      out.push_back({out.empty() ? p.x : centre, p.y, p.y});
+      current = c;
+    } else {
+      out.back().lo = std::min(out.back().lo, p.y);
+      out.back().hi = std::max(out.back().hi, p.y);
+    }
+    last_x = p.x;
+  }
+  if (out.size() > 1) out.back().x = last_x;
+  return out;
+}
+
 // ---- Painting -------------------------------------------------------------------
 
 namespace {
@@ -261,6 +292,10 @@ void SetColor(cairo_t* cr, Rgb c, double alpha = 1.0) {
 }
 
 bool Finite(double v) { return std::isfinite(v); }
+
+// Data coordinates to a tenth of a unit: finer than a screen pixel or a
+// printed dot, and short when written out as SVG path data.
+double Snap(double v) { return std::round(v * 10) / 10; }
 
 // Compact value label for bars: 3 significant-ish digits, no exponent.
 std::string FormatValue(double v) {
@@ -282,8 +317,9 @@ struct Rect {
 
 class Painter {
  public:
-  Painter(cairo_t* cr, const Chart& chart, Rect area)
-      : cr_(cr), text_(cr), c_(chart), area_(area) {
+  Painter(cairo_t* cr, const Chart& chart, Rect area,
+          const PaintOptions& options)
+      : cr_(cr), text_(cr), c_(chart), area_(area), options_(options) {
     const double k = area.w >= 420 ? 1.0 : std::max(0.72, area.w / 420);
     title_ = {11.5 * k, true};
     label_ = {9 * k, false};
@@ -459,13 +495,17 @@ class Painter {
   }
 
   void DrawYAxis(const Rect& p, const Axis& y) {
+    // All grid lines as one path (one SVG element), then the labels.
     cairo_set_line_width(cr_, 0.8);
+    SetColor(cr_, kGrid);
     for (size_t i = 0; i < y.ticks.values.size(); ++i) {
       const double py = std::round(y.scale.Map(y.ticks.values[i]) * 2) / 2;
-      SetColor(cr_, kGrid);
       cairo_move_to(cr_, p.x, py);
       cairo_line_to(cr_, p.x + p.w, py);
-      cairo_stroke(cr_);
+    }
+    cairo_stroke(cr_);
+    for (size_t i = 0; i < y.ticks.values.size(); ++i) {
+      const double py = std::round(y.scale.Map(y.ticks.values[i]) * 2) / 2;
       Text(y.labels[i], tick_, p.x - 5, py, HAlign::kRight, VAlign::kMiddle,
            kTextMuted);
     }
@@ -494,19 +534,26 @@ class Painter {
   void DrawXAxis(const Rect& p, const std::vector<double>& positions,
                  const std::vector<std::string>& labels,
                  const std::string& axis_label, bool grid) {
+    // Grid lines, then tick marks, each as one path; then the labels.
     cairo_set_line_width(cr_, 0.8);
-    for (size_t i = 0; i < positions.size(); ++i) {
-      const double px = std::round(positions[i] * 2) / 2;
-      if (grid) {
-        SetColor(cr_, kGrid);
+    if (grid && !positions.empty()) {
+      SetColor(cr_, kGrid);
+      for (double pos : positions) {
+        const double px = std::round(pos * 2) / 2;
         cairo_move_to(cr_, px, p.y);
         cairo_line_to(cr_, px, p.y + p.h);
-        cairo_stroke(cr_);
       }
-      SetColor(cr_, kAxis);
+      cairo_stroke(cr_);
+    }
+    SetColor(cr_, kAxis);
+    for (double pos : positions) {
+      const double px = std::round(pos * 2) / 2;
       cairo_move_to(cr_, px, p.y + p.h);
       cairo_line_to(cr_, px, p.y + p.h + 3);
-      cairo_stroke(cr_);
+    }
+    cairo_stroke(cr_);
+    for (size_t i = 0; i < positions.size(); ++i) {
+      const double px = std::round(positions[i] * 2) / 2;
       Text(labels[i], tick_, px, p.y + p.h + 4, HAlign::kCenter, VAlign::kTop,
            kTextMuted);
     }
@@ -621,31 +668,64 @@ class Painter {
     for (double v : xt.values) xpos.push_back(sx.Map(v));
     DrawXAxis(p, xpos, xl, x_axis_label, /*grid=*/false);
 
-    // Series, clipped to the plot, downsampled to ~1 point per unit of width.
-    cairo_save(cr_);
-    cairo_rectangle(cr_, p.x, p.y - 1, p.w, p.h + 2);
-    cairo_clip(cr_);
-    const int buckets = std::max(1, static_cast<int>(p.w));
+    // Series. Not clipped: y is clamped to the plot instead (x always lies
+    // in it), so the SVG needs no clip path per series.
+    const double y_top = p.y - 1, y_bottom = p.y + p.h + 1;
+    auto px = [&](double v) { return Snap(sx.Map(v)); };
+    auto py = [&](double v) {
+      return Snap(std::clamp(y.scale.Map(v), y_top, y_bottom));
+    };
+    int columns = std::max(1, static_cast<int>(p.w));
+    if (options_.max_columns > 0) columns = std::min(columns, options_.max_columns);
+    cairo_set_line_width(cr_, 1.4);
     for (size_t i = 0; i < c_.series.size(); ++i) {
       const ChartSeries& s = c_.series[i];
-      const std::vector<ChartPoint> pts =
-          DownsampleMinMax(s.points, xlo, xhi, buckets);
-      if (pts.empty()) continue;
+      std::vector<ChartPoint> pts;
+      pts.reserve(std::min(s.points.size(), 2 * static_cast<size_t>(columns) + 1));
+      size_t finite = 0;
+      for (const ChartPoint& pt : s.points) {
+        if (!Finite(pt.x) || !Finite(pt.y)) continue;
+        if (++finite <= 2 * static_cast<size_t>(columns)) pts.push_back(pt);
+      }
+      if (finite == 0) continue;
       SetColor(cr_, SeriesColor(s.color, i));
-      if (pts.size() == 1) {
-        cairo_arc(cr_, sx.Map(pts[0].x), y.scale.Map(pts[0].y), 2.5, 0,
+      if (finite == 1) {
+        cairo_arc(cr_, px(pts[0].x), py(pts[0].y), 2.5, 0,
                   2 * std::numbers::pi);
         cairo_fill(cr_);
         continue;
       }
-      cairo_set_line_width(cr_, 1.4);
-      cairo_move_to(cr_, sx.Map(pts[0].x), y.scale.Map(pts[0].y));
-      for (size_t k = 1; k < pts.size(); ++k) {
-        cairo_line_to(cr_, sx.Map(pts[k].x), y.scale.Map(pts[k].y));
+      if (finite <= 2 * static_cast<size_t>(columns)) {
+        // Sparse enough: every point, as a polyline.
+        cairo_move_to(cr_, px(pts[0].x), py(pts[0].y));
+        for (size_t k = 1; k < pts.size(); ++k) {
+          cairo_line_to(cr_, px(pts[k].x), py(pts[k].y));
+        }
+        cairo_stroke(cr_);
+        continue;
       }
+      // Dense: the min/max envelope per column as one filled and outlined
+      // polygon (upper edge left to right, lower edge back). Where a column
+      // holds one value it is a line of the usual width; where the series
+      // swings inside a column it is a band from its minimum to its maximum
+      // (what the old zigzag through each column's extremes also showed).
+      const std::vector<EnvelopeColumn> env =
+          MinMaxEnvelope(s.points, xlo, xhi, columns);
+      cairo_move_to(cr_, px(env[0].x), py(env[0].hi));
+      for (size_t k = 1; k < env.size(); ++k) {
+        cairo_line_to(cr_, px(env[k].x), py(env[k].hi));
+      }
+      for (size_t k = env.size(); k-- > 0;) {
+        cairo_line_to(cr_, px(env[k].x), py(env[k].lo));
+      }
+      cairo_close_path(cr_);
+      cairo_fill_preserve(cr_);
       cairo_stroke(cr_);
     }
     // Band labels last, on a translucent backdrop, so lines cannot hide them.
+    cairo_save(cr_);
+    cairo_rectangle(cr_, p.x, p.y, p.w, p.h);
+    cairo_clip(cr_);
     for (const ChartBand& band : c_.bands) {
       if (!Finite(band.x0) || !Finite(band.x1) || band.label.empty()) continue;
       const double bx0 = std::max(p.x, sx.Map(std::min(band.x0, band.x1)));
@@ -706,15 +786,17 @@ class Painter {
     const int every = std::max(1, static_cast<int>(std::ceil(22 / slot)));
     std::vector<double> xpos;
     std::vector<std::string> xl;
-    cairo_save(cr_);
-    cairo_rectangle(cr_, p.x, p.y - 1, p.w, p.h + 2);
-    cairo_clip(cr_);
+    // Not clipped: values are clamped to the plot instead (an SVG clip
+    // path per element otherwise).
+    auto ymap = [&](double v) {
+      return std::clamp(y.scale.Map(v), p.y - 1, p.y + p.h + 1);
+    };
     for (size_t i = 0; i < boxes.size(); ++i) {
       const BoxPlot& b = *boxes[i];
       const double cx = p.x + slot * (i + 0.5);
       const Rgb col = b.highlight ? kWarning : PaletteColor(0);
-      const double y25 = y.scale.Map(b.p25), y75 = y.scale.Map(b.p75);
-      const double ylo = y.scale.Map(b.lower), yhi = y.scale.Map(b.upper);
+      const double y25 = ymap(b.p25), y75 = ymap(b.p75);
+      const double ylo = ymap(b.lower), yhi = ymap(b.upper);
       cairo_set_line_width(cr_, 1);
       SetColor(cr_, col);
       // Whiskers and caps.
@@ -737,7 +819,7 @@ class Painter {
       // Median.
       cairo_set_line_width(cr_, 2);
       SetColor(cr_, kTextDark);
-      const double ym = y.scale.Map(b.p50);
+      const double ym = ymap(b.p50);
       cairo_move_to(cr_, cx - bw / 2, ym);
       cairo_line_to(cr_, cx + bw / 2, ym);
       cairo_stroke(cr_);
@@ -745,7 +827,7 @@ class Painter {
         cairo_set_line_width(cr_, 1);
         SetColor(cr_, col);
         cairo_new_sub_path(cr_);
-        cairo_arc(cr_, cx, y.scale.Map(b.max), 2.5, 0, 2 * std::numbers::pi);
+        cairo_arc(cr_, cx, ymap(b.max), 2.5, 0, 2 * std::numbers::pi);
         cairo_stroke(cr_);
       }
       if (static_cast<int>(i) % every == 0) {
@@ -753,7 +835,6 @@ class Painter {
         xl.push_back(b.label);
       }
     }
-    cairo_restore(cr_);
     // Category labels (ellipsized to the slot width).
     SetColor(cr_, kAxis);
     cairo_set_line_width(cr_, 0.8);
@@ -951,26 +1032,73 @@ class Painter {
     for (double v : xt.values) xpos.push_back(sx.Map(v));
     DrawXAxis(p, xpos, xl, c_.x_label, /*grid=*/false);
 
-    cairo_save(cr_);
-    cairo_rectangle(cr_, p.x, p.y, p.w, p.h);
-    cairo_clip(cr_);
+    // Each series is one step outline (filled, then stroked), not a
+    // rectangle per bin: a few bytes per bin in the SVG. Not clipped: bins
+    // lie inside the x range and their tops are clamped to the plot.
     const double alpha = c_.histograms.size() > 1 ? 0.45 : 0.75;
+    const double base = Snap(y.scale.Map(std::max(0.0, y.scale.d0)));
+    auto top_of = [&](double count) {
+      return Snap(std::clamp(y.scale.Map(count), p.y - 1, base));
+    };
+    cairo_set_line_width(cr_, 0.6);
     for (size_t i = 0; i < c_.histograms.size(); ++i) {
       const Rgb col = PaletteColor(static_cast<int>(i));
+      std::vector<HistogramBin> bins;
       for (const HistogramBin& b : c_.histograms[i].bins) {
         if (!Finite(b.x0) || !Finite(b.x1) || !Finite(b.count)) continue;
-        if (b.count <= 0) continue;
-        const double x0 = sx.Map(std::min(b.x0, b.x1));
-        const double x1 = sx.Map(std::max(b.x0, b.x1));
-        const double top = y.scale.Map(b.count);
-        const double base = y.scale.Map(std::max(0.0, y.scale.d0));
-        cairo_rectangle(cr_, x0, top, std::max(x1 - x0, 0.5), base - top);
-        SetColor(cr_, col, alpha);
-        cairo_fill_preserve(cr_);
-        SetColor(cr_, col);
-        cairo_set_line_width(cr_, 0.6);
-        cairo_stroke(cr_);
+        bins.push_back({std::min(b.x0, b.x1), std::max(b.x0, b.x1), b.count});
       }
+      std::stable_sort(bins.begin(), bins.end(),
+                       [](const HistogramBin& a, const HistogramBin& b) {
+                         return a.x0 < b.x0;
+                       });
+      bool overlapping = false;
+      for (size_t k = 1; k < bins.size(); ++k) {
+        overlapping = overlapping || bins[k].x0 < bins[k - 1].x1;
+      }
+      if (overlapping) {
+        // Not a partition of the x axis: one rectangle per bin.
+        for (const HistogramBin& b : bins) {
+          if (b.count <= 0) continue;
+          const double x0 = Snap(sx.Map(b.x0)), x1 = Snap(sx.Map(b.x1));
+          const double top = top_of(b.count);
+          cairo_rectangle(cr_, x0, top, std::max(x1 - x0, 0.5), base - top);
+        }
+      } else {
+        // Runs of adjacent non-empty bins become one outline that rises and
+        // falls with the counts and returns to the baseline at gaps, empty
+        // bins and the end.
+        bool open = false;
+        double prev_x1 = 0, end_px = 0;
+        for (const HistogramBin& b : bins) {
+          const double x0 = Snap(sx.Map(b.x0));
+          if (b.count <= 0 || (open && b.x0 > prev_x1)) {
+            if (open) {
+              cairo_line_to(cr_, end_px, base);
+              cairo_close_path(cr_);
+              open = false;
+            }
+            if (b.count <= 0) continue;
+          }
+          const double top = top_of(b.count);
+          if (!open) {
+            cairo_move_to(cr_, x0, base);
+            open = true;
+          }
+          end_px = Snap(sx.Map(b.x1));
+          cairo_line_to(cr_, x0, top);
+          cairo_line_to(cr_, end_px, top);
+          prev_x1 = b.x1;
+        }
+        if (open) {
+          cairo_line_to(cr_, end_px, base);
+          cairo_close_path(cr_);
+        }
+      }
+      SetColor(cr_, col, alpha);
+      cairo_fill_preserve(cr_);
+      SetColor(cr_, col);
+      cairo_stroke(cr_);
     }
     const double dashes[] = {4, 3};
     cairo_set_dash(cr_, dashes, 2, 0);
@@ -984,13 +1112,13 @@ class Painter {
       cairo_stroke(cr_);
     }
     cairo_set_dash(cr_, nullptr, 0, 0);
-    cairo_restore(cr_);
   }
 
   cairo_t* cr_;
   TextContext text_;
   const Chart& c_;
   Rect area_;
+  PaintOptions options_;
   TextStyle title_, label_, tick_, legend_;
   double pad_ = 8;
 };
@@ -998,12 +1126,12 @@ class Painter {
 }  // namespace
 
 void PaintChart(cairo_t* cr, const Chart& chart, double x, double y, double w,
-                double h) {
+                double h, const PaintOptions& options) {
   if (cr == nullptr || !(w > 0) || !(h > 0) || !Finite(x) || !Finite(y) ||
       !Finite(w) || !Finite(h)) {
     return;
   }
-  Painter painter(cr, chart, Rect{x, y, w, h});
+  Painter painter(cr, chart, Rect{x, y, w, h}, options);
   painter.Paint();
 }
 

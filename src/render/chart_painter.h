@@ -17,12 +17,21 @@
 
 namespace smr {
 
+// Level of detail for PaintChart.
+struct PaintOptions {
+  // Most x columns a line series is drawn with; 0 = one column per unit of
+  // plot width. A series with more than two points per column is drawn as
+  // its min/max envelope (MinMaxEnvelope), so the drawing grows with the
+  // column count, never with the number of points.
+  int max_columns = 0;
+};
+
 // Draws `chart` inside the rectangle (x, y, w, h) in user units (points).
 // Text is set with pango (DejaVu Sans) in user units, so the caller controls
 // the physical size by choosing w/h (no scaling transform needed). Never
 // fails: empty or all-NaN data draws "No data"; non-finite values are skipped.
 void PaintChart(cairo_t* cr, const Chart& chart, double x, double y, double w,
-                double h);
+                double h, const PaintOptions& options = {});
 
 // Palette (Okabe–Ito, colour-blind safe). `index` wraps around; negative
 // indices are treated as 0. Components in [0, 1].
@@ -87,6 +96,21 @@ struct LinearScale {
 // most 2 * buckets points it is returned unchanged (minus non-finite points).
 std::vector<ChartPoint> DownsampleMinMax(const std::vector<ChartPoint>& points,
                                          double x_lo, double x_hi, int buckets);
+
+// Min/max envelope of a dense series: [x_lo, x_hi] is split into `columns`
+// equal-width columns and each column that holds points gives one entry with
+// the smallest and largest y of its points (so every extreme of the series
+// is kept). Points with non-finite x or y are dropped; points outside
+// [x_lo, x_hi] go to the edge columns. `x` is the column centre, except that
+// the first and last entries use the x of the first and last points, so the
+// envelope spans exactly the data. Input must be sorted by x.
+struct EnvelopeColumn {
+  double x = 0;
+  double lo = 0, hi = 0;
+};
+std::vector<EnvelopeColumn> MinMaxEnvelope(
+    const std::vector<ChartPoint>& points, double x_lo, double x_hi,
+    int columns);
 
 }  // namespace smr
 

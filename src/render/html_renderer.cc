@@ -15,11 +15,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -111,9 +114,62 @@ class PageState {
 
   std::string NextChartIdPrefix() { return fmt::format("chart{}-", ++charts_); }
 
+  // Glyph outlines and styles shared by every chart of the page (see
+  // InlineSvg): each distinct glyph is defined once as <symbol id="g_N">,
+  // each distinct style once as the CSS class s_N, in order of first use.
+  std::string GlyphId(const std::string& symbol_body) {
+    const auto [it, added] = glyphs_.emplace(
+        symbol_body, fmt::format("g_{}", glyphs_.size() + 1));
+    if (added) {
+      glyph_defs_ += "<symbol overflow=\"visible\" id=\"" + it->second + "\">" +
+                     symbol_body + "</symbol>\n";
+    }
+    return it->second;
+  }
+  // A run of glyphs (one text label) drawn at the origin, shared by every
+  // chart that shows the same label in the same font: <symbol id="t_N">.
+  std::string TextRunId(const std::string& symbol_body) {
+    const auto [it, added] = runs_.emplace(
+        symbol_body, fmt::format("t_{}", runs_.size() + 1));
+    if (added) {
+      glyph_defs_ += "<symbol overflow=\"visible\" id=\"" + it->second + "\">" +
+                     symbol_body + "</symbol>\n";
+    }
+    return it->second;
+  }
+  std::string StyleClass(std::string_view style) {
+    const auto [it, added] = styles_.emplace(
+        std::string(style), fmt::format("s_{}", styles_.size() + 1));
+    if (added) style_rules_ += "." + it->second + "{" + it->first + "}\n";
+    return it->second;
+  }
+  // The hidden <svg> that holds the shared definitions ("" when no chart
+  // was drawn). It takes no room and is hidden from assistive technology.
+  std::string SharedDefs() const {
+    if (glyph_defs_.empty() && style_rules_.empty()) return std::string();
+    return "<svg class=\"smr-glyphs\" aria-hidden=\"true\" "
+           "width=\"0\" height=\"0\" "
+           "style=\"position:absolute;width:0;height:0;overflow:hidden\">\n"
+           "<style>\n" + style_rules_ + "</style>\n<defs>\n" + glyph_defs_ +
+           "</defs>\n</svg>\n";
+  }
+
+  // Most x columns per line series, shared by every chart of the page.
+  int max_columns = 0;
+
+  // The first drawn chart's markup and dictionary: the shared definitions
+  // are put in front of it once every chart has been drawn.
+  ctemplate::TemplateDictionary* first_chart = nullptr;
+  std::string first_markup;
+
  private:
   std::set<std::string> used_;
   int charts_ = 0;
+  std::map<std::string, std::string, std::less<>> glyphs_;
+  std::map<std::string, std::string, std::less<>> styles_;
+  std::map<std::string, std::string, std::less<>> runs_;
+  std::string glyph_defs_;
+  std::string style_rules_;
 };
 
 // Rewrites one chart's SVG (cairo's SVG writer output) for inlining into a
@@ -128,10 +184,77 @@ class PageState {
 //   would otherwise both define id="glyph0-1" and the second would draw the
 //   first one's glyphs. Renumbering also makes the page deterministic,
 //   since cairo's "surfaceN" ids come from a process-wide counter.
-std::string InlineSvg(std::string_view svg, std::string_view prefix) {
+// - moves the glyph outlines (<symbol> elements, the bulk of a small chart)
+//   to the page's shared definitions: a glyph used by many charts is
+//   defined once per page, and the chart's <use> elements point to it;
+// - replaces each style="..." attribute by a class of the page's shared
+//   stylesheet (cairo repeats a long style on every element).
+std::string ShareTextRuns(const std::string& svg, PageState* page);
+
+std::string InlineSvg(std::string_view svg, std::string_view prefix,
+                      PageState* page) {
   const std::size_t start = svg.find("<svg");
   if (start == std::string_view::npos) return std::string();
   std::string out(svg.substr(start));
+  std::map<std::string, std::string, std::less<>> renamed;
+
+  // Glyph symbols: <symbol overflow="visible" id="X">BODY</symbol>.
+  {
+    constexpr std::string_view kOpen = "<symbol";
+    constexpr std::string_view kClose = "</symbol>";
+    std::string kept;
+    kept.reserve(out.size());
+    std::size_t pos = 0;
+    for (std::size_t at = out.find(kOpen); at != std::string::npos;
+         at = out.find(kOpen, pos)) {
+      const std::size_t tag_end = out.find('>', at);
+      const std::size_t close = tag_end == std::string::npos
+                                    ? std::string::npos
+                                    : out.find(kClose, tag_end);
+      const std::size_t id_at = out.find(" id=\"", at);
+      if (close == std::string::npos || id_at == std::string::npos ||
+          id_at > tag_end) {
+        break;
+      }
+      const std::size_t id_begin = id_at + 5;
+      const std::size_t id_end = out.find('"', id_begin);
+      if (id_end == std::string::npos || id_end > tag_end) break;
+      kept.append(out, pos, at - pos);
+      const std::string body = out.substr(tag_end + 1, close - tag_end - 1);
+      renamed[out.substr(id_begin, id_end - id_begin)] = page->GlyphId(body);
+      pos = close + kClose.size();
+      if (pos < out.size() && out[pos] == '\n') ++pos;
+    }
+    kept.append(out, pos, std::string::npos);
+    out = std::move(kept);
+    // cairo wraps the symbols in <defs><g>...</g></defs>; drop the husk.
+    for (std::string_view husk : {"<g>\n</g>\n", "<defs>\n</defs>\n"}) {
+      const std::size_t at = out.find(husk);
+      if (at != std::string::npos) out.erase(at, husk.size());
+    }
+  }
+
+  // Styles to classes.
+  {
+    constexpr std::string_view kStyle = " style=\"";
+    std::string classed;
+    classed.reserve(out.size());
+    std::size_t pos = 0;
+    for (std::size_t at = out.find(kStyle); at != std::string::npos;
+         at = out.find(kStyle, pos)) {
+      const std::size_t begin = at + kStyle.size();
+      const std::size_t end = out.find('"', begin);
+      if (end == std::string::npos) break;
+      classed.append(out, pos, at - pos);
+      std::string_view style(out.data() + begin, end - begin);
+      while (!style.empty() && style.front() == ' ') style.remove_prefix(1);
+      classed += " class=\"" + page->StyleClass(style) + "\"";
+      pos = end + 1;
+    }
+    classed.append(out, pos, std::string::npos);
+    out = std::move(classed);
+  }
+
   // [begin, end) of the value of attribute `attr` (with its leading space
   // and `="`) in the root <svg ...> tag, or npos.
   auto root_value = [&out](std::string_view attr) {
@@ -153,15 +276,17 @@ std::string InlineSvg(std::string_view svg, std::string_view prefix) {
     if (begin == std::string::npos) continue;
     out.erase(begin - attr.size(), end + 1 - (begin - attr.size()));
   }
-  std::map<std::string, std::string, std::less<>> renamed;
   constexpr std::string_view kIdAttr = " id=\"";
+  int next_id = 0;
   for (std::size_t pos = out.find(kIdAttr); pos != std::string::npos;
        pos = out.find(kIdAttr, pos + kIdAttr.size())) {
     const std::size_t begin = pos + kIdAttr.size();
     const std::size_t end = out.find('"', begin);
     if (end == std::string::npos) break;
-    renamed.emplace(out.substr(begin, end - begin),
-                    fmt::format("{}{}", prefix, renamed.size() + 1));
+    if (renamed.emplace(out.substr(begin, end - begin), std::string()).second) {
+      renamed[out.substr(begin, end - begin)] =
+          fmt::format("{}{}", prefix, ++next_id);
+    }
   }
 
   // One pass over the markup; each pattern is followed by an id that ends
@@ -210,7 +335,116 @@ std::string InlineSvg(std::string_view svg, std::string_view prefix) {
     }
     i = end;
   }
-  return result;
+  return ShareTextRuns(result, page);
+}
+
+// Value of attribute `name` (e.g. " x=\"") inside tag [begin, end), or
+// nullopt.
+std::optional<std::string_view> AttrValue(std::string_view tag,
+                                          std::string_view name) {
+  const std::size_t at = tag.find(name);
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::size_t begin = at + name.size();
+  const std::size_t end = tag.find('"', begin);
+  if (end == std::string_view::npos) return std::nullopt;
+  return tag.substr(begin, end - begin);
+}
+
+// Hundredths of a unit from a number InlineSvg's input writes (RenderChartSvg
+// rounds glyph positions to hundredths), or nullopt.
+std::optional<long long> Hundredths(std::string_view text) {
+  const std::string copy(text);
+  char* stop = nullptr;
+  const double v = std::strtod(copy.c_str(), &stop);
+  if (copy.empty() || stop == nullptr || *stop != '\0' || !std::isfinite(v)) {
+    return std::nullopt;
+  }
+  return std::llround(v * 100);
+}
+
+std::string FormatHundredths(long long n) {
+  std::string out = n < 0 ? "-" : "";
+  const long long a = n < 0 ? -n : n;
+  out += std::to_string(a / 100);
+  if (a % 100 != 0) {
+    out += fmt::format(".{:02d}", a % 100);
+    if (out.back() == '0') out.pop_back();
+  }
+  return out;
+}
+
+// cairo draws each text label as a group of glyph references:
+//   <g class="s_3">
+//     <use xlink:href="#g_1" x="8" y="16.67"/>
+//     <use xlink:href="#g_2" x="13.2" y="16.67"/>
+//   </g>
+// Each such group becomes one reference to a page-wide symbol holding the
+// glyphs at their offsets from the first one:
+//   <use class="s_3" xlink:href="#t_1" x="8" y="16.67"/>
+// Tick values, axis titles and legend entries repeat across charts, so most
+// labels are then defined once per page. Offsets are kept to hundredths, so
+// every glyph stays exactly where cairo put it.
+std::string ShareTextRuns(const std::string& svg, PageState* page) {
+  constexpr std::string_view kGroup = "<g class=\"";
+  constexpr std::string_view kUse = "<use xlink:href=\"#";
+  std::string out;
+  out.reserve(svg.size());
+  std::size_t pos = 0;
+  for (std::size_t at = svg.find(kGroup); at != std::string::npos;
+       at = svg.find(kGroup, pos)) {
+    const std::size_t open_end = svg.find(">\n", at);
+    const std::size_t close = svg.find("</g>", at);
+    if (open_end == std::string::npos || close == std::string::npos) break;
+    const std::string_view open(svg.data() + at, open_end - at);
+    // Only a group whose whole content is glyph references qualifies.
+    std::string_view content(svg.data() + open_end + 2,
+                             close - (open_end + 2));
+    std::string body;
+    long long x0 = 0, y0 = 0;
+    bool ok = open.find(' ', kGroup.size()) == std::string_view::npos &&
+              !content.empty();
+    bool first = true;
+    while (ok && !content.empty()) {
+      while (!content.empty() && content.front() == ' ') content.remove_prefix(1);
+      const std::size_t end = content.find("/>\n");
+      if (content.substr(0, kUse.size()) != kUse || end == std::string_view::npos) {
+        ok = false;
+        break;
+      }
+      const std::string_view tag = content.substr(0, end);
+      content.remove_prefix(end + 3);
+      const auto href = AttrValue(tag, "href=\"#");
+      const auto xs = AttrValue(tag, " x=\"");
+      const auto ys = AttrValue(tag, " y=\"");
+      const auto x = xs ? Hundredths(*xs) : std::nullopt;
+      const auto y = ys ? Hundredths(*ys) : std::nullopt;
+      if (!href || !x || !y) {
+        ok = false;
+        break;
+      }
+      if (first) {
+        x0 = *x;
+        y0 = *y;
+        first = false;
+      }
+      body += "<use xlink:href=\"#" + std::string(*href) + "\"";
+      if (*x != x0) body += " x=\"" + FormatHundredths(*x - x0) + "\"";
+      if (*y != y0) body += " y=\"" + FormatHundredths(*y - y0) + "\"";
+      body += "/>";
+    }
+    if (!ok) {
+      out.append(svg, pos, open_end + 2 - pos);
+      pos = open_end + 2;
+      continue;
+    }
+    out.append(svg, pos, at - pos);
+    out += "<use" + std::string(open.substr(2)) + " xlink:href=\"#" +
+           page->TextRunId(body) + "\" x=\"" + FormatHundredths(x0) +
+           "\" y=\"" + FormatHundredths(y0) + "\"/>";
+    pos = close + 4;
+  }
+  out.append(svg, pos, std::string::npos);
+  return out;
 }
 
 void FillChart(const Chart& chart, PageState* page,
@@ -219,14 +453,21 @@ void FillChart(const Chart& chart, PageState* page,
   dict->SetValue("TITLE", chart.title.empty() ? "Chart" : chart.title);
   // A chart that cannot be drawn must not cost the reader the whole page:
   // it becomes a placeholder box naming the chart.
-  StatusOr<std::string> svg = RenderChartSvg(chart);
+  SvgChartOptions options;
+  options.max_columns = page->max_columns;
+  StatusOr<std::string> svg = RenderChartSvg(chart, options);
   std::string markup;
-  if (svg.ok()) markup = InlineSvg(*svg, page->NextChartIdPrefix());
+  if (svg.ok()) markup = InlineSvg(*svg, page->NextChartIdPrefix(), page);
   if (markup.empty()) {
     dict->ShowSection("PLACEHOLDER");
     return;
   }
-  dict->AddSectionDictionary("SVG")->SetValue("MARKUP", markup);
+  ctemplate::TemplateDictionary* svg_dict = dict->AddSectionDictionary("SVG");
+  svg_dict->SetValue("MARKUP", markup);
+  if (page->first_chart == nullptr) {
+    page->first_chart = svg_dict;
+    page->first_markup = std::move(markup);
+  }
 }
 
 void FillTable(const Table& table, ctemplate::TemplateDictionary* dict) {
@@ -358,6 +599,62 @@ void FillSection(const Section& section, int depth, PageState* page,
   }
 }
 
+// ---- Detail budget ----------------------------------------------------------
+
+// Line-series columns the whole page may draw. A dense series costs about
+// 23 bytes per column in the SVG (two points of its min/max envelope), so
+// this keeps all series together to about 1.4 MB whatever the number of
+// samples, nodes or charts.
+constexpr long long kPageColumns = 60000;
+// ...but no dense series gets fewer columns than this (a 840-unit wide plot
+// then has one column per ~17 units, still showing each phase's level and
+// extremes). The floor is reached at kPageColumns / kMinColumns = 1250
+// dense series, about 50 nodes of 8 GPUs (~25 dense series per node).
+// Independently of the series, each node adds its tables, labels, box plots
+// and histograms (about 50 KB, see docs/performance.md).
+constexpr int kMinColumns = 48;
+// Widest plot area of a chart, in columns (charts are 900 units wide).
+constexpr int kMaxColumns = 900;
+
+void CollectSeriesDemand(const Section& section, std::vector<long long>* out) {
+  auto add = [out](const Chart& chart) {
+    if (chart.kind != ChartKind::kLine) return;
+    for (const ChartSeries& s : chart.series) {
+      // A series of n points needs n / 2 columns to be drawn in full.
+      const long long n = static_cast<long long>(s.points.size());
+      if (n > 1) out->push_back(std::min<long long>((n + 1) / 2, kMaxColumns));
+    }
+  };
+  for (const Block& block : section.blocks) {
+    if (block.kind == BlockKind::kChart) add(block.chart);
+    if (block.kind == BlockKind::kCharts) {
+      for (const Chart& chart : block.charts) add(chart);
+    }
+  }
+  for (const Section& sub : section.subsections) CollectSeriesDemand(sub, out);
+}
+
+// The largest per-series column cap C with sum(min(demand, C)) within
+// kPageColumns (series that need fewer columns keep all their points), not
+// below kMinColumns; 0 (no cap) when everything fits.
+int PageColumnBudget(const ReportModel& model) {
+  std::vector<long long> demand;
+  for (const Section& section : model.sections) {
+    CollectSeriesDemand(section, &demand);
+  }
+  std::sort(demand.begin(), demand.end());
+  long long used = 0;
+  for (std::size_t i = 0; i < demand.size(); ++i) {
+    const long long rest = static_cast<long long>(demand.size() - i);
+    if (used + demand[i] * rest > kPageColumns) {
+      const long long cap = (kPageColumns - used) / rest;
+      return static_cast<int>(std::max<long long>(cap, kMinColumns));
+    }
+    used += demand[i];
+  }
+  return 0;
+}
+
 StatusOr<std::string> ReadTextFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error(fmt::format("cannot read {}", path.string()));
@@ -422,12 +719,18 @@ StatusOr<std::string> RenderHtml(const ReportModel& model,
   }
 
   PageState page;
+  page.max_columns = PageColumnBudget(model);
   ctemplate::TemplateDictionary* toc =
       model.sections.empty() ? nullptr : dict.AddSectionDictionary("TOC");
   for (const Section& section : model.sections) {
     FillSection(section, /*depth=*/0, &page, toc,
                 dict.AddSectionDictionary("SECTION")->AddIncludeDictionary(
                     "SECTION_BODY"));
+  }
+
+  if (page.first_chart != nullptr) {
+    page.first_chart->SetValue("MARKUP",
+                               page.SharedDefs() + page.first_markup);
   }
 
   ctemplate::TemplateCache cache;

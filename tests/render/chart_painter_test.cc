@@ -161,6 +161,47 @@ TEST(DownsampleMinMaxTest, HugeSeriesShrinksAndKeepsExtremes) {
   EXPECT_DOUBLE_EQ(hi, 1000);
 }
 
+TEST(MinMaxEnvelopeTest, KeepsMinAndMaxOfEveryColumn) {
+  // 4 columns of width 3 over [0, 12); column 2 is empty.
+  const std::vector<ChartPoint> pts = {
+      {0, 5}, {1, -2}, {2, 7},  {3, 1},    {4, 1},
+      {5, kNaN}, {9, 4}, {10, 9}, {11, -3}, {kInf, 100}};
+  const std::vector<EnvelopeColumn> env = MinMaxEnvelope(pts, 0, 12, 4);
+  ASSERT_EQ(env.size(), 3u);
+  EXPECT_DOUBLE_EQ(env[0].x, 0);  // first point's x, not the column centre
+  EXPECT_DOUBLE_EQ(env[0].lo, -2);
+  EXPECT_DOUBLE_EQ(env[0].hi, 7);
+  EXPECT_DOUBLE_EQ(env[1].x, 4.5);  // centre of [3, 6)
+  EXPECT_DOUBLE_EQ(env[1].lo, 1);
+  EXPECT_DOUBLE_EQ(env[1].hi, 1);
+  EXPECT_DOUBLE_EQ(env[2].x, 11);  // last point's x
+  EXPECT_DOUBLE_EQ(env[2].lo, -3);
+  EXPECT_DOUBLE_EQ(env[2].hi, 9);
+}
+
+TEST(MinMaxEnvelopeTest, MillionPointsGiveAtMostOneEntryPerColumn) {
+  std::vector<ChartPoint> pts;
+  pts.reserve(1000000);
+  for (int i = 0; i < 1000000; ++i) {
+    pts.push_back({double(i), std::sin(i * 0.001) * 10});
+  }
+  pts[123457].y = 1000;   // one-sample spikes must survive
+  pts[876543].y = -1000;
+  const std::vector<EnvelopeColumn> env = MinMaxEnvelope(pts, 0, 999999, 300);
+  EXPECT_EQ(env.size(), 300u);
+  double lo = 0, hi = 0;
+  for (size_t i = 0; i < env.size(); ++i) {
+    EXPECT_LE(env[i].lo, env[i].hi);
+    lo = std::min(lo, env[i].lo);
+    hi = std::max(hi, env[i].hi);
+    if (i > 0) EXPECT_LT(env[i - 1].x, env[i].x);
+  }
+  EXPECT_DOUBLE_EQ(lo, -1000);
+  EXPECT_DOUBLE_EQ(hi, 1000);
+  EXPECT_DOUBLE_EQ(env.front().x, 0);
+  EXPECT_DOUBLE_EQ(env.back().x, 999999);
+}
+
 TEST(PaletteTest, WrapsAndClampsNegativeIndices) {
   EXPECT_EQ(PaletteColor(-1).r, PaletteColor(0).r);
   EXPECT_EQ(PaletteColor(PaletteSize()).b, PaletteColor(0).b);
@@ -171,10 +212,11 @@ TEST(PaletteTest, WrapsAndClampsNegativeIndices) {
 // while `surface` lives.
 struct Raster {
   cairo_surface_t* surface = nullptr;
-  explicit Raster(const Chart& c, int w = 600, int h = 300) {
+  explicit Raster(const Chart& c, int w = 600, int h = 300,
+                  const PaintOptions& options = {}) {
     surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
     cairo_t* cr = cairo_create(surface);
-    PaintChart(cr, c, 0, 0, w, h);
+    PaintChart(cr, c, 0, 0, w, h, options);
     EXPECT_EQ(cairo_status(cr), CAIRO_STATUS_SUCCESS);
     cairo_destroy(cr);
     cairo_surface_flush(surface);
@@ -214,6 +256,44 @@ TEST(PaintChartTest, LineSeriesUsesItsPaletteColour) {
   Raster r(c);
   EXPECT_GT(r.CountNear(PaletteColor(5)), 100);
   EXPECT_EQ(r.CountNear(PaletteColor(0), 10), 0);  // no other series colour
+}
+
+// A dense series drawn as its envelope still reaches a one-sample spike,
+// even with few columns.
+TEST(PaintChartTest, DenseSeriesEnvelopeShowsOneSampleSpike) {
+  Chart c;
+  c.kind = ChartKind::kLine;
+  c.y_min = 0;
+  c.y_max = 100;
+  ChartSeries s;
+  s.color = 5;
+  for (int i = 0; i < 200000; ++i) s.points.push_back({double(i), 10});
+  s.points[100000].y = 100;
+  c.series.push_back(s);
+  auto top_rows = [](const Raster& r) {
+    // Vermillion pixels in the top third of the image (the line sits at 10%).
+    const unsigned char* data = cairo_image_surface_get_data(r.surface);
+    const int stride = cairo_image_surface_get_stride(r.surface);
+    const Rgb v = PaletteColor(5);
+    int n = 0;
+    for (int y = 0; y < 100; ++y) {
+      const uint32_t* row = reinterpret_cast<const uint32_t*>(data + y * stride);
+      for (int x = 0; x < 600; ++x) {
+        const int red = (row[x] >> 16) & 0xff, g = (row[x] >> 8) & 0xff;
+        if (std::abs(red - int(v.r * 255)) <= 24 &&
+            std::abs(g - int(v.g * 255)) <= 24) {
+          ++n;
+        }
+      }
+    }
+    return n;
+  };
+  for (int columns : {0, 40}) {
+    PaintOptions options;
+    options.max_columns = columns;
+    const Raster r(c, 600, 300, options);
+    EXPECT_GT(top_rows(r), 20) << "columns " << columns;
+  }
 }
 
 TEST(PaintChartTest, EveryKindPaintsSomething) {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <cmath>
 #include <regex>
 #include <set>
 #include <string>
@@ -289,7 +290,9 @@ TEST(HtmlRendererTest, EveryChartBecomesSvgOrTitledPlaceholder) {
   // 1 pie + a row of 2 line charts.
   EXPECT_EQ(Count(html, "<figure class=\"chart\""), 3u);
   EXPECT_EQ(Count(html, "<div class=\"chart-row\">"), 1u);
-  const std::size_t drawn = Count(html, "<svg");
+  // Charts, not counting the page's one hidden block of shared glyphs.
+  const std::size_t drawn =
+      Count(html, "<svg") - Count(html, "<svg class=\"smr-glyphs\"");
   const std::size_t placeholders = Count(html, "class=\"chart-placeholder\"");
   EXPECT_EQ(drawn + placeholders, 3u);
   for (const char* title : {"Job phases", "Node algo-1", "Node algo-2"}) {
@@ -457,6 +460,80 @@ TEST(HtmlRendererTest, IdsAreUniqueAndEveryFragmentReferenceResolves) {
     EXPECT_EQ(ids.count((*it)[1].str()), 1u)
         << "dangling reference #" << (*it)[1].str();
   }
+}
+
+// A page of `nodes` x (host chart with 3 dense series + GPU chart with 8),
+// like the per-node charts of a real report.
+ReportModel DenseModel(int nodes, int points) {
+  ReportModel m;
+  m.title = "Dense";
+  Section s;
+  s.id = "usage";
+  s.title = "Usage";
+  for (int n = 0; n < nodes; ++n) {
+    for (int series : {3, 8}) {
+      Block b;
+      b.kind = BlockKind::kChart;
+      b.chart.kind = ChartKind::kLine;
+      b.chart.id = "node" + std::to_string(n) + "-" + std::to_string(series);
+      b.chart.title = "algo-" + std::to_string(n + 1) + ": utilization";
+      b.chart.x_label = "Time";
+      b.chart.y_label = "Utilization (%)";
+      b.chart.x_is_time = true;
+      b.chart.y_min = 0;
+      b.chart.y_max = 100;
+      for (int k = 0; k < series; ++k) {
+        ChartSeries sr;
+        sr.label = "gpu" + std::to_string(k);
+        sr.points.reserve(points);
+        for (int i = 0; i < points; ++i) {
+          const double noise = ((i * 7919LL + k * 104729LL + n) % 1000) / 1000.0;
+          sr.points.push_back(
+            {1.7e9 + i * 0.1, 45 + 30 * std::sin(i * 3e-4 * (k + 1)) + 20 * noise});
+        }
+        b.chart.series.push_back(std::move(sr));
+      }
+      s.blocks.push_back(std::move(b));
+    }
+  }
+  m.sections.push_back(std::move(s));
+  return m;
+}
+
+// The page-wide column budget: more nodes share the same series budget, so
+// 4x the charts costs far less than 4x the bytes and stays under 3 MB.
+TEST(HtmlRendererTest, DenseChartsShareAPageWideDetailBudget) {
+  const std::string four = Render(DenseModel(4, 20000));
+  const std::string sixteen = Render(DenseModel(16, 20000));
+  EXPECT_LT(four.size(), 2u * 1024 * 1024) << four.size();
+  EXPECT_LT(sixteen.size(), 3u * 1024 * 1024) << sixteen.size();
+  EXPECT_LT(sixteen.size(), four.size() * 2) << four.size() << " -> "
+                                             << sixteen.size();
+}
+
+// Glyph outlines and text labels are defined once per page, in one hidden
+// block, however many charts use them; every chart only references them.
+TEST(HtmlRendererTest, GlyphsAreDefinedOncePerPage) {
+  const std::string two = Render(DenseModel(1, 10));
+  const std::string twenty = Render(DenseModel(10, 10));
+  EXPECT_EQ(Count(two, "<svg class=\"smr-glyphs\""), 1u);
+  EXPECT_EQ(Count(twenty, "<svg class=\"smr-glyphs\""), 1u);
+  // Ten times the charts, the same labels: no more than a few more glyph
+  // and label definitions (the node numbers).
+  EXPECT_LT(Count(twenty, "<symbol"), Count(two, "<symbol") + 40);
+  // No symbol body is defined twice.
+  std::set<std::string> bodies;
+  const std::regex symbol(R"re(<symbol overflow="visible" id="[^"]*">(.*?)</symbol>)re");
+  for (auto it = std::sregex_iterator(twenty.begin(), twenty.end(), symbol);
+       it != std::sregex_iterator(); ++it) {
+    EXPECT_TRUE(bodies.insert((*it)[1].str()).second) << (*it)[1].str();
+  }
+  // Charts carry no glyph definitions and no inline style of their own.
+  const std::size_t first_chart = twenty.find("<svg width=");
+  ASSERT_NE(first_chart, std::string::npos);
+  const std::string charts = twenty.substr(first_chart);
+  EXPECT_EQ(charts.find("<symbol"), std::string::npos);
+  EXPECT_EQ(charts.find(" style=\""), std::string::npos);
 }
 
 TEST(HtmlRendererTest, SameModelRendersIdenticalBytes) {

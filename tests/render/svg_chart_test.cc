@@ -1,3 +1,4 @@
+#include <cmath>
 #include <regex>
 #include <set>
 #include <string>
@@ -114,6 +115,61 @@ TEST(RenderChartSvgTest, HugeSeriesIsDownsampled) {
   // horizontal unit per series survive.
   EXPECT_LT(b.size(), a.size() * 3);
   EXPECT_LT(b.size(), 600u * 1024);
+}
+
+Chart DenseChart(int series, int points) {
+  Chart c;
+  c.kind = ChartKind::kLine;
+  c.id = "dense";
+  c.title = "Dense";
+  c.x_is_time = true;
+  c.y_min = 0;
+  c.y_max = 100;
+  for (int s = 0; s < series; ++s) {
+    ChartSeries sr;
+    sr.label = "gpu" + std::to_string(s);
+    sr.points.reserve(points);
+    for (int i = 0; i < points; ++i) {
+      // Noisy: every column holds a spread of values (worst case for size).
+      const double noise = ((i * 7919LL + s * 104729LL) % 1000) / 1000.0;
+      sr.points.push_back(
+            {1.7e9 + i * 0.1, 45 + 30 * std::sin(i * 3e-4 * (s + 1)) + 20 * noise});
+    }
+    c.series.push_back(std::move(sr));
+  }
+  return c;
+}
+
+// The size of a chart is bounded by its width (or the column cap), not by
+// its number of points: a million points per series stay below ~25 KB per
+// series.
+constexpr int kPoints = 1000000;
+TEST(RenderChartSvgTest, MillionPointSeriesStaysSmall) {
+  const std::string one = Svg(DenseChart(1, kPoints));
+  EXPECT_LT(one.size(), 40u * 1024) << one.size();
+  const std::string eight = Svg(DenseChart(8, kPoints));
+  EXPECT_LT(eight.size(), 8u * 25 * 1024) << eight.size();
+  // A column cap shrinks it further, roughly in proportion.
+  SvgChartOptions options;
+  options.max_columns = 100;
+  StatusOr<std::string> capped = RenderChartSvg(DenseChart(8, kPoints), options);
+  ASSERT_TRUE(capped.ok());
+  EXPECT_LT(capped->size(), eight.size() / 3) << capped->size();
+}
+
+// Coordinates are written to hundredths at most (cairo writes six decimals).
+TEST(RenderChartSvgTest, PathCoordinatesHaveAtMostTwoDecimals) {
+  const std::string svg = Svg(testing_sample::SampleLineChart(5000));
+  static const std::regex kCoords(R"re( (?:d|x|y)="([^"]*)")re");
+  int attributes = 0;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kCoords);
+       it != std::sregex_iterator(); ++it, ++attributes) {
+    const std::string value = (*it)[1];
+    EXPECT_FALSE(std::regex_search(value, std::regex(R"(\d\.\d{3})")))
+        << value.substr(0, 200);
+    EXPECT_NE(value.rfind("M ", 0), 0u);  // no blank after commands
+  }
+  EXPECT_GT(attributes, 100);
 }
 
 }  // namespace
