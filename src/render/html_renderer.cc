@@ -351,15 +351,14 @@ std::optional<std::string_view> AttrValue(std::string_view tag,
 }
 
 // Hundredths of a unit from a number InlineSvg's input writes (RenderChartSvg
-// rounds glyph positions to hundredths), or nullopt.
-std::optional<long long> Hundredths(std::string_view text) {
+// rounds glyph positions to hundredths); false if `text` is not a number.
+bool Hundredths(std::string_view text, long long* out) {
   const std::string copy(text);
   char* stop = nullptr;
   const double v = std::strtod(copy.c_str(), &stop);
-  if (copy.empty() || stop == nullptr || *stop != '\0' || !std::isfinite(v)) {
-    return std::nullopt;
-  }
-  return std::llround(v * 100);
+  if (copy.empty() || stop == nullptr || *stop != '\0' || !std::isfinite(v)) return false;
+  *out = std::llround(v * 100);
+  return true;
 }
 
 std::string FormatHundredths(long long n) {
@@ -416,20 +415,19 @@ std::string ShareTextRuns(const std::string& svg, PageState* page) {
       const auto href = AttrValue(tag, "href=\"#");
       const auto xs = AttrValue(tag, " x=\"");
       const auto ys = AttrValue(tag, " y=\"");
-      const auto x = xs ? Hundredths(*xs) : std::nullopt;
-      const auto y = ys ? Hundredths(*ys) : std::nullopt;
-      if (!href || !x || !y) {
+      long long x = 0, y = 0;
+      if (!href || !xs || !ys || !Hundredths(*xs, &x) || !Hundredths(*ys, &y)) {
         ok = false;
         break;
       }
       if (first) {
-        x0 = *x;
-        y0 = *y;
+        x0 = x;
+        y0 = y;
         first = false;
       }
       body += "<use xlink:href=\"#" + std::string(*href) + "\"";
-      if (*x != x0) body += " x=\"" + FormatHundredths(*x - x0) + "\"";
-      if (*y != y0) body += " y=\"" + FormatHundredths(*y - y0) + "\"";
+      if (x != x0) body += " x=\"" + FormatHundredths(x - x0) + "\"";
+      if (y != y0) body += " y=\"" + FormatHundredths(y - y0) + "\"";
       body += "/>";
     }
     if (!ok) {

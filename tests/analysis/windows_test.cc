@@ -41,6 +41,30 @@ TEST(WindowPlanTest, SampleOnBoundaryBelongsToBothWindows) {
   EXPECT_EQ(Rows(built->windows.system_rows(1)), (std::vector<uint32_t>{2, 3}));
 }
 
+// Rows of a window that are not consecutive (two nodes' files interleaved
+// in time, a boundary sample in the middle) become separate runs, and the
+// runs iterate as exactly the window's rows.
+TEST(WindowPlanTest, InterleavedRowsSplitIntoRuns) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.Cpu("algo-1", "cpu0", 1010.0, 1);  // row 0: window 0
+  d.Cpu("algo-1", "cpu0", 1011.0, 1);  // row 1: window 0
+  d.Cpu("algo-1", "cpu0", 1070.0, 1);  // row 2: window 1
+  d.Cpu("algo-1", "cpu0", 1020.0, 1);  // row 3: window 0
+  d.Cpu("algo-1", "cpu0", 1060.0, 1);  // row 4: both
+  d.Cpu("algo-1", "cpu0", 1080.0, 1);  // row 5: window 1
+  d.Cpu("algo-1", "cpu0", 1081.0, 1);  // row 6: window 1
+  auto built = d.Build();
+  ASSERT_EQ(built->windows.size(), 2u);
+  const RowRuns w0 = built->windows.system_rows(0), w1 = built->windows.system_rows(1);
+  EXPECT_EQ(Rows(w0), (std::vector<uint32_t>{0, 1, 3, 4}));
+  EXPECT_EQ(Rows(w1), (std::vector<uint32_t>{2, 4, 5, 6}));
+  EXPECT_EQ(w0.runs().size(), 2u);  // [0, 2) and [3, 5)
+  EXPECT_EQ(w1.runs().size(), 2u);  // [2, 3) and [4, 7)
+  EXPECT_EQ(w0.size(), 4u);
+  EXPECT_FALSE(w0.empty());
+}
+
 TEST(WindowPlanTest, KeepsReaderOrderInsideWindow) {
   TestData d;
   d.SystemFile("algo-1", 1000);

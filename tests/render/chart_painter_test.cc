@@ -194,7 +194,9 @@ TEST(MinMaxEnvelopeTest, MillionPointsGiveAtMostOneEntryPerColumn) {
     EXPECT_LE(env[i].lo, env[i].hi);
     lo = std::min(lo, env[i].lo);
     hi = std::max(hi, env[i].hi);
-    if (i > 0) EXPECT_LT(env[i - 1].x, env[i].x);
+    if (i > 0) {
+      EXPECT_LT(env[i - 1].x, env[i].x);
+    }
   }
   EXPECT_DOUBLE_EQ(lo, -1000);
   EXPECT_DOUBLE_EQ(hi, 1000);
