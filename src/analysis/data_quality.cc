@@ -156,6 +156,7 @@ void AnalyseSystemTime(const MetricStore& store, std::map<std::string, DqNode>* 
     std::vector<double> steps;
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     size_t count = 0;
+    steps.reserve(static_cast<size_t>(n->system_samples));  // at most one per sample
     if (n->out_of_order_samples == 0) {
       // Every series of the node is in time order as stored, so storage
       // order gives the same steps as SeriesRows, with sequential reads.

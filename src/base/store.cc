@@ -204,6 +204,15 @@ void SystemColumns::Reserve(size_t rows) {
   }
 }
 
+namespace {
+// Room for `extra` more elements, growing geometrically (a bare
+// reserve(size + extra) per append would copy the column every time).
+template <typename V>
+void GrowFor(V& v, size_t extra) {
+  if (v.size() + extra > v.capacity()) v.reserve(std::max(v.size() + extra, 2 * v.capacity()));
+}
+}  // namespace
+
 void SystemColumns::AppendFrom(SystemColumns&& other) {
   if (other.size() == 0) {
     other = SystemColumns(other.escape_capacity_);
@@ -214,11 +223,12 @@ void SystemColumns::AppendFrom(SystemColumns&& other) {
     other = SystemColumns(escape_capacity_);
     return;
   }
+  GrowFor(series_, other.series_.size());
   series_.insert(series_.end(), other.series_.begin(), other.series_.end());
   std::vector<uint32_t>().swap(other.series_);
 
   const auto ts_offset = static_cast<uint32_t>(ts_values_.size());
-  ts_index_.reserve(ts_index_.size() + other.ts_index_.size());
+  GrowFor(ts_index_, other.ts_index_.size());
   for (uint32_t i : other.ts_index_) ts_index_.push_back(i + ts_offset);
   std::vector<uint32_t>().swap(other.ts_index_);
   ts_values_.insert(ts_values_.end(), other.ts_values_.begin(), other.ts_values_.end());
@@ -227,14 +237,14 @@ void SystemColumns::AppendFrom(SystemColumns&& other) {
   if (!wide_ && !other.wide_ &&
       escapes_.size() + other.escapes_.size() <= escape_capacity_) {
     const auto esc_offset = static_cast<uint32_t>(escapes_.size());
-    value_code_.reserve(value_code_.size() + other.value_code_.size());
+    GrowFor(value_code_, other.value_code_.size());
     for (uint32_t code : other.value_code_) {
       value_code_.push_back((code & 7u) == kEscape ? code + (esc_offset << 3) : code);
     }
     escapes_.insert(escapes_.end(), other.escapes_.begin(), other.escapes_.end());
   } else {
     MakeWide();
-    wide_values_.reserve(wide_values_.size() + other.size());
+    GrowFor(wide_values_, other.size());
     const size_t n = other.wide_ ? other.wide_values_.size() : other.value_code_.size();
     for (size_t r = 0; r < n; ++r) wide_values_.push_back(other.value(r));
   }
@@ -337,14 +347,17 @@ void StoreBuilder::Append(StoreBuilder&& other) {
   }
   for (auto& f : other.files_) files_.push_back(std::move(f));
 
-  // Everything of this builder so far goes first, then `other`'s chunks,
-  // then its current columns; ids are rewritten in place (no copy).
-  auto push_chunk = [this](SystemColumns&& sys, EventColumns&& ev) {
-    if (sys.size() == 0 && ev.size() == 0) return;
-    chunks_.push_back(Chunk{std::move(sys), std::move(ev)});
+  // System rows are appended to this builder's columns at once (reserved
+  // for the whole input by ReserveSamples, they do not reallocate, and the
+  // file's columns are freed for the next file: no second copy at Build).
+  // Events are queued as chunks, ids rewritten in place, and concatenated
+  // once by Build: everything of this builder so far goes first, then
+  // `other`'s chunks, then its current columns.
+  auto push_chunk = [this](EventColumns&& ev) {
+    if (ev.size() == 0) return;
+    chunks_.push_back(Chunk{SystemColumns(), std::move(ev)});
   };
-  push_chunk(std::move(sys_), std::move(ev_));
-  sys_ = SystemColumns();
+  push_chunk(std::move(ev_));
   ev_ = EventColumns();
   auto remap = [&](SystemColumns& sys, EventColumns& ev) {
     sys.RemapSeries(series_map);
@@ -354,11 +367,13 @@ void StoreBuilder::Append(StoreBuilder&& other) {
   };
   for (Chunk& c : other.chunks_) {
     remap(c.sys, c.ev);
-    push_chunk(std::move(c.sys), std::move(c.ev));
+    sys_.AppendFrom(std::move(c.sys));
+    push_chunk(std::move(c.ev));
   }
   remap(other.sys_, other.ev_);
   other.ShrinkToFit();  // a file's reservation was an estimate
-  push_chunk(std::move(other.sys_), std::move(other.ev_));
+  sys_.AppendFrom(std::move(other.sys_));
+  push_chunk(std::move(other.ev_));
 
   other = StoreBuilder();
 }
@@ -371,16 +386,20 @@ namespace {
 template <typename Chunk>
 void Concatenate(std::vector<Chunk>* chunks, SystemColumns* sys, EventColumns* ev) {
   if (chunks->empty()) return;
-  if (chunks->size() == 1 && sys->size() == 0 && ev->size() == 0) {
-    *sys = std::move(chunks->front().sys);  // one file: nothing to copy
+  if (chunks->size() == 1 && ev->size() == 0 &&
+      (sys->size() == 0 || chunks->front().sys.size() == 0)) {
+    // One chunk: nothing to copy.
+    if (sys->size() == 0) *sys = std::move(chunks->front().sys);
     *ev = std::move(chunks->front().ev);
     std::vector<Chunk>().swap(*chunks);
     return;
   }
   size_t n_sys = sys->size(), n_ev = ev->size();
+  bool chunk_sys = false;
   for (const Chunk& c : *chunks) {
     n_sys += c.sys.size();
     n_ev += c.ev.size();
+    chunk_sys = chunk_sys || c.sys.size() > 0;
   }
   SystemColumns out_sys;
   EventColumns out_ev;
@@ -398,7 +417,7 @@ void Concatenate(std::vector<Chunk>* chunks, SystemColumns* sys, EventColumns* e
     fn(a.pin_memory, b.pin_memory);
     fn(a.source, b.source);
   };
-  out_sys.Reserve(n_sys);
+  if (chunk_sys) out_sys.Reserve(n_sys);
   for_each_ev(out_ev, out_ev, [&](auto& dst, auto&) { dst.reserve(n_ev); });
   auto move_in = [](auto& dst, auto& src) {
     dst.insert(dst.end(), src.begin(), src.end());
@@ -420,9 +439,11 @@ void Concatenate(std::vector<Chunk>* chunks, SystemColumns* sys, EventColumns* e
 #endif
   }
   std::vector<Chunk>().swap(*chunks);
-  out_sys.AppendFrom(std::move(*sys));
+  if (chunk_sys) {
+    out_sys.AppendFrom(std::move(*sys));
+    *sys = std::move(out_sys);
+  }  // else: the system rows are all in *sys already
   for_each_ev(out_ev, *ev, move_in);
-  *sys = std::move(out_sys);
   *ev = std::move(out_ev);
 #if defined(__GLIBC__)
   // The chunks were freed into the heap, mostly below its top; hand those

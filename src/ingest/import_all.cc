@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <cerrno>
@@ -194,6 +195,17 @@ IngestResult ImportAll(const Discovery& discovery, const IngestOptions& opts) {
   size_t next_merge = 0;
   IngestResult out;
   StoreBuilder merged;
+  {
+    // System rows are appended straight into the merged columns: reserve
+    // them for the whole input (lines are 110-140 bytes; capacity beyond
+    // what is filled is address space, not memory, until touched).
+    uint64_t sys_bytes = 0;
+    for (const InputFile& f : files) {
+      if (f.kind == FileKind::kSystem) sys_bytes += f.size_bytes;
+    }
+    merged.ReserveSamples(static_cast<size_t>(
+        std::min<uint64_t>(sys_bytes / 100, std::numeric_limits<uint32_t>::max())));
+  }
   std::unordered_map<std::string, size_t> first_copy;
   TraceParseState state;
 
