@@ -212,6 +212,8 @@ class StoreBuilder {
   // Reserves room for `rows` more samples (importers estimate it from the
   // file size, so a file's columns do not grow by doubling).
   void ReserveSamples(size_t rows) { sys_.Reserve(sys_.size() + rows); }
+  // The same for framework events.
+  void ReserveEvents(size_t events);
 
   // Registers a file; returns its index for EventColumns::file.
   uint32_t AddFile(FileStats stats);

@@ -332,6 +332,47 @@ void StoreBuilder::AddEvent(const Event& e) {
   ev_.source.push_back(e.source);
 }
 
+namespace {
+// Calls fn(a.col, b.col) for every column of two EventColumns.
+template <typename Fn>
+void ForEachEventColumn(EventColumns& a, EventColumns& b, Fn&& fn) {
+  fn(a.start_us, b.start_us);
+  fn(a.end_us, b.end_us);
+  fn(a.name, b.name);
+  fn(a.phase, b.phase);
+  fn(a.node, b.node);
+  fn(a.step, b.step);
+  fn(a.os_pid, b.os_pid);
+  fn(a.tid, b.tid);
+  fn(a.worker_id, b.worker_id);
+  fn(a.num_workers, b.num_workers);
+  fn(a.pin_memory, b.pin_memory);
+  fn(a.source, b.source);
+}
+
+// Moves all events of `src` after those of `dst`, column by column, freeing
+// each source column once copied (columns grow geometrically, so a column
+// that outgrows its reservation costs one copy of that column only).
+void AppendEvents(EventColumns* dst, EventColumns&& src) {
+  if (src.size() == 0) return;
+  if (dst->size() == 0 && dst->start_us.capacity() == 0) {
+    *dst = std::move(src);
+    src = EventColumns();
+    return;
+  }
+  ForEachEventColumn(*dst, src, [](auto& d, auto& s) {
+    GrowFor(d, s.size());
+    d.insert(d.end(), s.begin(), s.end());
+    std::remove_reference_t<decltype(s)>().swap(s);
+  });
+}
+}  // namespace
+
+void StoreBuilder::ReserveEvents(size_t events) {
+  EventColumns& e = ev_;
+  ForEachEventColumn(e, e, [&](auto& d, auto&) { d.reserve(d.size() + events); });
+}
+
 void StoreBuilder::Append(StoreBuilder&& other) {
   // String ids of `other` -> ids in this pool.
   std::vector<StrId> str_map(other.strings_.size());
@@ -347,18 +388,11 @@ void StoreBuilder::Append(StoreBuilder&& other) {
   }
   for (auto& f : other.files_) files_.push_back(std::move(f));
 
-  // System rows are appended to this builder's columns at once (reserved
-  // for the whole input by ReserveSamples, they do not reallocate, and the
-  // file's columns are freed for the next file: no second copy at Build).
-  // Events are queued as chunks, ids rewritten in place, and concatenated
-  // once by Build: everything of this builder so far goes first, then
-  // `other`'s chunks, then its current columns.
-  auto push_chunk = [this](EventColumns&& ev) {
-    if (ev.size() == 0) return;
-    chunks_.push_back(Chunk{SystemColumns(), std::move(ev)});
-  };
-  push_chunk(std::move(ev_));
-  ev_ = EventColumns();
+  // Rows and events are appended to this builder's columns at once, ids
+  // rewritten in place first. Reserved for the whole input (ReserveSamples,
+  // ReserveEvents), the columns do not reallocate, and each file's columns
+  // are freed for the next file: no chunk queue, no second copy at Build.
+  auto push_chunk = [this](EventColumns&& ev) { AppendEvents(&ev_, std::move(ev)); };
   auto remap = [&](SystemColumns& sys, EventColumns& ev) {
     sys.RemapSeries(series_map);
     for (StrId& id : ev.name) id = str_map[id];

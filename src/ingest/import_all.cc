@@ -199,12 +199,16 @@ IngestResult ImportAll(const Discovery& discovery, const IngestOptions& opts) {
     // System rows are appended straight into the merged columns: reserve
     // them for the whole input (lines are 110-140 bytes; capacity beyond
     // what is filled is address space, not memory, until touched).
-    uint64_t sys_bytes = 0;
+    // Events likewise (Chrome-trace events are 150-250 bytes; gzip-ed TF
+    // traces are left out, their columns grow geometrically).
+    uint64_t sys_bytes = 0, trace_bytes = 0;
     for (const InputFile& f : files) {
       if (f.kind == FileKind::kSystem) sys_bytes += f.size_bytes;
+      if (IsChromeKind(f.kind)) trace_bytes += f.size_bytes;
     }
-    merged.ReserveSamples(static_cast<size_t>(
-        std::min<uint64_t>(sys_bytes / 100, std::numeric_limits<uint32_t>::max())));
+    constexpr uint64_t kMaxRows = std::numeric_limits<uint32_t>::max();
+    merged.ReserveSamples(static_cast<size_t>(std::min(sys_bytes / 100, kMaxRows)));
+    merged.ReserveEvents(static_cast<size_t>(std::min(trace_bytes / 150, kMaxRows)));
   }
   std::unordered_map<std::string, size_t> first_copy;
   TraceParseState state;

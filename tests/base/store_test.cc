@@ -5,6 +5,7 @@
 #include <limits>
 #include <random>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace smr {
@@ -93,6 +94,56 @@ TEST(StoreBuilderTest, AppendRemapsStringsSeriesAndFiles) {
   EXPECT_EQ(s.events().step[0], 3);
   // The unused series has no samples, so its node is not a system node.
   ASSERT_EQ(s.system_nodes().size(), 1u);
+}
+
+// Files merged into a builder reserved for fewer rows and events than they
+// hold, and into one without any reservation, give the same store: every
+// row and event, in file order, ids remapped (columns outgrow a
+// reservation geometrically, never losing or reordering anything).
+TEST(StoreBuilderTest, AppendIntoReservedOrUnreservedBuilderIsTheSame) {
+  auto file = [](int f) {
+    StoreBuilder b;
+    b.AddFile({fmt::format("f{}", f), FileKind::kSystem, 1, 1, 1, 0, false});
+    for (int i = 0; i < 5; ++i) {
+      b.AddSample(b.SeriesId(fmt::format("algo-{}", f % 2), "cpu", "cpu0", "CPUUtilization"),
+                  f * 10.0 + i, f * 100 + i + 0.5);
+      const std::string name = fmt::format("op{}", i % 3), node = fmt::format("algo-{}", f % 2);
+      StoreBuilder::Event e;  // its strings are views: `name`, `node` outlive AddEvent
+      e.start_us = f * 1000 + i;
+      e.end_us = e.start_us + 7;
+      e.name = name;
+      e.node = node;
+      e.step = f * 10 + i;
+      b.AddEvent(e);
+    }
+    return b;
+  };
+  StoreBuilder reserved, plain;
+  reserved.ReserveSamples(3);
+  reserved.ReserveEvents(3);
+  for (int f = 0; f < 4; ++f) {
+    reserved.Append(file(f));
+    plain.Append(file(f));
+  }
+  const MetricStore r = reserved.Build(), p = plain.Build();
+  ASSERT_EQ(r.system().size(), 20u);
+  ASSERT_EQ(p.system().size(), 20u);
+  ASSERT_EQ(r.events().size(), 20u);
+  ASSERT_EQ(p.events().size(), 20u);
+  for (size_t i = 0; i < 20; ++i) {
+    const int f = static_cast<int>(i / 5), k = static_cast<int>(i % 5);
+    for (const MetricStore* s : {&r, &p}) {
+      EXPECT_EQ(s->system().ts(i), f * 10.0 + k) << i;
+      EXPECT_EQ(s->system().value(i), f * 100 + k + 0.5) << i;
+      EXPECT_EQ(s->str(s->series()[s->system().series(i)].node), fmt::format("algo-{}", f % 2));
+      EXPECT_EQ(s->events().start_us[i], f * 1000 + k) << i;
+      EXPECT_EQ(s->events().step[i], f * 10 + k) << i;
+      EXPECT_EQ(s->str(s->events().name[i]), fmt::format("op{}", k % 3)) << i;
+      EXPECT_EQ(s->str(s->events().node[i]), fmt::format("algo-{}", f % 2)) << i;
+    }
+  }
+  EXPECT_EQ(r.files().size(), 4u);
+  EXPECT_EQ(r.files()[3].rel_path, "f3");
 }
 
 TEST(StoreBuilderTest, EmptyBuildIsValid) {
