@@ -240,9 +240,6 @@ class StoreBuilder {
   // place and concatenated once, at their exact final size, by Build() (a
   // copy per Append would leave up to 2x capacity slack; docs/performance.md).
   void Append(StoreBuilder&& other);
-  // Gives back the columns' growth slack (when over 1/16): a file's
-  // builder is trimmed once it is parsed, before it waits to be merged.
-  void ShrinkToFit();
 
   // Freezes. The builder is left empty.
   MetricStore Build();
@@ -255,12 +252,6 @@ class StoreBuilder {
   SystemColumns sys_;
   EventColumns ev_;
   std::vector<FileStats> files_;
-  // Column chunks appended before sys_/ev_ (ids already remapped), in order.
-  struct Chunk {
-    SystemColumns sys;
-    EventColumns ev;
-  };
-  std::vector<Chunk> chunks_;
 };
 
 class MetricStore {

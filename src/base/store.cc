@@ -1,9 +1,5 @@
 #include "smr/store.h"
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -263,13 +259,6 @@ void ShrinkIfSlack(V& v) {
 }
 }  // namespace
 
-void StoreBuilder::ShrinkToFit() {
-  sys_.ShrinkToFit();
-  auto each = [](auto&... v) { (ShrinkIfSlack(v), ...); };
-  each(ev_.start_us, ev_.end_us, ev_.name, ev_.phase, ev_.node, ev_.step, ev_.os_pid, ev_.tid,
-       ev_.worker_id, ev_.num_workers, ev_.pin_memory, ev_.source);
-}
-
 void SystemColumns::ShrinkToFit() {
   ShrinkIfSlack(series_);
   ShrinkIfSlack(ts_index_);
@@ -392,105 +381,22 @@ void StoreBuilder::Append(StoreBuilder&& other) {
   // rewritten in place first. Reserved for the whole input (ReserveSamples,
   // ReserveEvents), the columns do not reallocate, and each file's columns
   // are freed for the next file: no chunk queue, no second copy at Build.
-  auto push_chunk = [this](EventColumns&& ev) { AppendEvents(&ev_, std::move(ev)); };
   auto remap = [&](SystemColumns& sys, EventColumns& ev) {
     sys.RemapSeries(series_map);
     for (StrId& id : ev.name) id = str_map[id];
     for (StrId& id : ev.phase) id = str_map[id];
     for (StrId& id : ev.node) id = str_map[id];
   };
-  for (Chunk& c : other.chunks_) {
-    remap(c.sys, c.ev);
-    sys_.AppendFrom(std::move(c.sys));
-    push_chunk(std::move(c.ev));
-  }
   remap(other.sys_, other.ev_);
-  other.ShrinkToFit();  // a file's reservation was an estimate
   sys_.AppendFrom(std::move(other.sys_));
-  push_chunk(std::move(other.ev_));
+  AppendEvents(&ev_, std::move(other.ev_));
 
   other = StoreBuilder();
 }
 
-namespace {
-
-// Concatenates `chunks` followed by `*sys`/`*ev` into exactly sized columns,
-// releasing each chunk as soon as it is copied, so the peak is the final
-// size plus the not yet copied chunks.
-template <typename Chunk>
-void Concatenate(std::vector<Chunk>* chunks, SystemColumns* sys, EventColumns* ev) {
-  if (chunks->empty()) return;
-  if (chunks->size() == 1 && ev->size() == 0 &&
-      (sys->size() == 0 || chunks->front().sys.size() == 0)) {
-    // One chunk: nothing to copy.
-    if (sys->size() == 0) *sys = std::move(chunks->front().sys);
-    *ev = std::move(chunks->front().ev);
-    std::vector<Chunk>().swap(*chunks);
-    return;
-  }
-  size_t n_sys = sys->size(), n_ev = ev->size();
-  bool chunk_sys = false;
-  for (const Chunk& c : *chunks) {
-    n_sys += c.sys.size();
-    n_ev += c.ev.size();
-    chunk_sys = chunk_sys || c.sys.size() > 0;
-  }
-  SystemColumns out_sys;
-  EventColumns out_ev;
-  auto for_each_ev = [](EventColumns& a, EventColumns& b, auto&& fn) {
-    fn(a.start_us, b.start_us);
-    fn(a.end_us, b.end_us);
-    fn(a.name, b.name);
-    fn(a.phase, b.phase);
-    fn(a.node, b.node);
-    fn(a.step, b.step);
-    fn(a.os_pid, b.os_pid);
-    fn(a.tid, b.tid);
-    fn(a.worker_id, b.worker_id);
-    fn(a.num_workers, b.num_workers);
-    fn(a.pin_memory, b.pin_memory);
-    fn(a.source, b.source);
-  };
-  if (chunk_sys) out_sys.Reserve(n_sys);
-  for_each_ev(out_ev, out_ev, [&](auto& dst, auto&) { dst.reserve(n_ev); });
-  auto move_in = [](auto& dst, auto& src) {
-    dst.insert(dst.end(), src.begin(), src.end());
-    std::remove_reference_t<decltype(src)>().swap(src);  // free now
-  };
-  // Freed chunks mostly lie in the middle of the heap, where free() keeps
-  // them: handing their pages back every 16 MiB keeps the peak near the
-  // final size instead of twice it.
-  size_t released = 0;
-  for (Chunk& c : *chunks) {
-    released += c.sys.bytes() + c.ev.bytes();
-    out_sys.AppendFrom(std::move(c.sys));
-    for_each_ev(out_ev, c.ev, move_in);
-#if defined(__GLIBC__)
-    if (released > (size_t{16} << 20)) {
-      malloc_trim(0);
-      released = 0;
-    }
-#endif
-  }
-  std::vector<Chunk>().swap(*chunks);
-  if (chunk_sys) {
-    out_sys.AppendFrom(std::move(*sys));
-    *sys = std::move(out_sys);
-  }  // else: the system rows are all in *sys already
-  for_each_ev(out_ev, *ev, move_in);
-  *ev = std::move(out_ev);
-#if defined(__GLIBC__)
-  // The chunks were freed into the heap, mostly below its top; hand those
-  // pages back so the peak RSS of later stages does not include them.
-  malloc_trim(0);
-#endif
-}
-
-}  // namespace
 
 MetricStore StoreBuilder::Build() {
   const auto start = std::chrono::steady_clock::now();
-  Concatenate(&chunks_, &sys_, &ev_);
   MetricStore m;
   m.strings_ = std::move(strings_);
   m.series_ = std::move(series_);

@@ -169,7 +169,6 @@ void ParseOne(const InputFile& file, const char* data, size_t size,
         file, data, size, inherited_base, have_inherited, &r->builder,
         &r->diag);
   }
-  r->builder.ShrinkToFit();  // here, in parallel, rather than when merged
 }
 
 }  // namespace
