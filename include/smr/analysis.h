@@ -152,8 +152,8 @@ class WindowPlan {
     return {sys_runs_.data() + sys_begin_[w], sys_runs_.data() + sys_begin_[w + 1]};
   }
   // Framework events overlapping the window, in store order.
-  std::span<const uint32_t> events(size_t w) const {
-    return {ev_rows_.data() + ev_begin_[w], ev_rows_.data() + ev_begin_[w + 1]};
+  RowRuns events(size_t w) const {
+    return {ev_runs_.data() + ev_begin_[w], ev_runs_.data() + ev_begin_[w + 1]};
   }
 
  private:
@@ -162,7 +162,7 @@ class WindowPlan {
   std::vector<int64_t> starts_;
   std::vector<RowRun> sys_runs_;
   std::vector<uint32_t> sys_begin_{0};
-  std::vector<uint32_t> ev_rows_;
+  std::vector<RowRun> ev_runs_;
   std::vector<uint32_t> ev_begin_{0};
 };
 

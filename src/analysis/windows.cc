@@ -24,40 +24,19 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 // smdebug converts float seconds with int(ts * 1e9) before comparing.
 int64_t SecondsToNs(double ts_s) { return static_cast<int64_t>(ts_s * 1e9); }
 
-// Counting-sort style bucketing that keeps the input order inside each
-// bucket. `range(i)` is the inclusive window range [lo, hi] of item i; it is
-// computed twice (count, then fill) instead of being stored, which would
-// cost 16 bytes per sample at the memory peak (docs/performance.md).
+// Counting-sort style bucketing into runs of consecutive items per window
+// (items go to every window of their inclusive range [lo, hi] = range(i),
+// in input order). `range(i)` is computed twice (count, then fill) rather
+// than stored, which would cost 16 bytes an item at the memory peak.
 template <typename RangeFn>
-void Bucket(size_t num_items, RangeFn range, size_t num_windows, std::vector<uint32_t>* rows,
-            std::vector<uint32_t>* begin) {
-  begin->assign(num_windows + 1, 0);
-  for (size_t i = 0; i < num_items; ++i) {
-    const auto [lo, hi] = range(i);
-    for (int64_t k = lo; k <= hi; ++k) ++(*begin)[static_cast<size_t>(k) + 1];
-  }
-  for (size_t k = 0; k < num_windows; ++k) (*begin)[k + 1] += (*begin)[k];
-  rows->assign((*begin)[num_windows], 0);
-  std::vector<uint32_t> cursor(begin->begin(), begin->end() - 1);
-  for (size_t i = 0; i < num_items; ++i) {
-    const auto [lo, hi] = range(i);
-    for (int64_t k = lo; k <= hi; ++k) {
-      (*rows)[cursor[static_cast<size_t>(k)]++] = static_cast<uint32_t>(i);
-    }
-  }
-}
-
-// The same for system rows, as runs of consecutive rows per window (rows
-// go to every window of their timestamp run's range).
-void BucketRuns(const SystemColumns& sys,
-                const std::vector<std::pair<int64_t, int64_t>>& run_range, size_t num_windows,
-                std::vector<RowRun>* runs, std::vector<uint32_t>* begin) {
+void BucketRuns(size_t num_items, RangeFn range, size_t num_windows, std::vector<RowRun>* runs,
+                std::vector<uint32_t>* begin) {
   constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
-  const auto n_rows = static_cast<uint32_t>(sys.size());
+  const auto n = static_cast<uint32_t>(num_items);
   begin->assign(num_windows + 1, 0);
   std::vector<uint32_t> last_end(num_windows, kNone);  // end of window k's last run
-  for (uint32_t i = 0; i < n_rows; ++i) {
-    const auto [lo, hi] = run_range[sys.ts_run(i)];
+  for (uint32_t i = 0; i < n; ++i) {
+    const auto [lo, hi] = range(i);
     for (int64_t k = lo; k <= hi; ++k) {
       const auto w = static_cast<size_t>(k);
       if (last_end[w] != i) ++(*begin)[w + 1];
@@ -68,8 +47,8 @@ void BucketRuns(const SystemColumns& sys,
   runs->assign((*begin)[num_windows], RowRun{});
   std::vector<uint32_t> cursor(begin->begin(), begin->end() - 1);
   last_end.assign(num_windows, kNone);
-  for (uint32_t i = 0; i < n_rows; ++i) {
-    const auto [lo, hi] = run_range[sys.ts_run(i)];
+  for (uint32_t i = 0; i < n; ++i) {
+    const auto [lo, hi] = range(i);
     for (int64_t k = lo; k <= hi; ++k) {
       const auto w = static_cast<size_t>(k);
       if (last_end[w] == i) {
@@ -179,8 +158,9 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
   const size_t n = starts_.size();
   std::vector<std::pair<int64_t, int64_t>> run_range(n_runs);
   for (uint32_t r = 0; r < n_runs; ++r) run_range[r] = compact(sys_range(r));
-  BucketRuns(sys, run_range, n, &sys_runs_, &sys_begin_);
-  Bucket(ev.size(), [&](size_t i) { return compact(ev_range(i)); }, n, &ev_rows_, &ev_begin_);
+  BucketRuns(sys.size(), [&](uint32_t i) { return run_range[sys.ts_run(i)]; }, n, &sys_runs_,
+             &sys_begin_);
+  BucketRuns(ev.size(), [&](uint32_t i) { return compact(ev_range(i)); }, n, &ev_runs_, &ev_begin_);
 }
 
 }  // namespace smr

@@ -150,7 +150,7 @@ void FrameworkCorrelation::WriteKeys(unsigned groups, nlohmann::ordered_json* de
   if (groups & kHorovodGroup) d["horovod"] = HorovodShares(horovod_);
 }
 
-void FrameworkCorrelation::AddBatch(const MetricStore& store, std::span<const uint32_t> events,
+void FrameworkCorrelation::AddBatch(const MetricStore& store, const RowRuns& events,
                                     std::span<const Interval> intervals,
                                     nlohmann::ordered_json* details) {
   if (intervals.empty()) return;
@@ -181,8 +181,9 @@ void FrameworkCorrelation::AddBatch(const MetricStore& store, std::span<const ui
     int64_t count;
   };
   std::vector<Hit> hits;
-  for (uint32_t pos = 0; pos < events.size(); ++pos) {
-    const uint32_t e = events[pos];
+  uint32_t pos = 0;
+  for (auto it_e = events.begin(); it_e != events.end(); ++it_e, ++pos) {
+    const uint32_t e = *it_e;
     const double s = static_cast<double>(ev.start_us[e]);
     const double t = static_cast<double>(ev.end_us[e]);
     // Candidates: interval start in [s - max_len, t).

@@ -38,6 +38,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "smr/analysis.h"
 #include "smr/store.h"
 
 namespace smr {
@@ -94,7 +95,7 @@ class FrameworkCorrelation {
   // of `events` (indices into store.events(), in delivery order). Adds the
   // matching events to the cumulative buffers and writes the keys into
   // `details`. An empty batch writes nothing.
-  void AddBatch(const MetricStore& store, std::span<const uint32_t> events,
+  void AddBatch(const MetricStore& store, const RowRuns& events,
                 std::span<const Interval> intervals, nlohmann::ordered_json* details);
 
  private:

@@ -11,7 +11,6 @@ namespace {
 using testing::TestData;
 
 std::vector<uint32_t> Rows(const RowRuns& s) { return {s.begin(), s.end()}; }
-std::vector<uint32_t> Rows(std::span<const uint32_t> s) { return {s.begin(), s.end()}; }
 
 TEST(WindowPlanTest, EmptyStoreHasNoWindows) {
   auto built = TestData().SystemFile("algo-1", 1000).Build();
