@@ -124,7 +124,6 @@ class SystemColumns {
   void AppendFrom(SystemColumns&& other);
   // Rewrites every series id s as map[s].
   void RemapSeries(const std::vector<uint32_t>& map);
-  void ShrinkToFit();
   // Heap bytes held (for docs/performance.md and tests).
   size_t bytes() const;
   // How many values did not fit the short-decimal code / distinct
@@ -172,12 +171,6 @@ struct EventColumns {
   // (No per-event file index: each file's events are contiguous, in file
   // order, and FileStats counts them; 4 bytes an event saved.)
   size_t size() const { return start_us.size(); }
-  // Heap bytes held.
-  size_t bytes() const {
-    auto b = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
-    return b(start_us) + b(end_us) + b(name) + b(phase) + b(node) + b(step) + b(os_pid) +
-           b(tid) + b(worker_id) + b(num_workers) + b(pin_memory) + b(source);
-  }
 };
 
 // Per-file read statistics (for the data-quality section).
@@ -215,7 +208,7 @@ class StoreBuilder {
   // The same for framework events.
   void ReserveEvents(size_t events);
 
-  // Registers a file; returns its index for EventColumns::file.
+  // Registers a file; returns its index into MetricStore::files().
   uint32_t AddFile(FileStats stats);
   FileStats& file(uint32_t index) { return files_[index]; }
 

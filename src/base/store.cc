@@ -251,23 +251,6 @@ void SystemColumns::RemapSeries(const std::vector<uint32_t>& map) {
   for (uint32_t& s : series_) s = map[s];
 }
 
-namespace {
-// shrink_to_fit copies; only worth it when more than 1/16 is slack.
-template <typename V>
-void ShrinkIfSlack(V& v) {
-  if (v.capacity() > v.size() + v.size() / 16) v.shrink_to_fit();
-}
-}  // namespace
-
-void SystemColumns::ShrinkToFit() {
-  ShrinkIfSlack(series_);
-  ShrinkIfSlack(ts_index_);
-  ShrinkIfSlack(ts_values_);
-  ShrinkIfSlack(value_code_);
-  ShrinkIfSlack(escapes_);
-  ShrinkIfSlack(wide_values_);
-}
-
 size_t SystemColumns::bytes() const {
   return series_.capacity() * 4 + ts_index_.capacity() * 4 + ts_values_.capacity() * 8 +
          value_code_.capacity() * 4 + escapes_.capacity() * 8 + wide_values_.capacity() * 8;

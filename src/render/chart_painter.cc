@@ -211,44 +211,6 @@ double LinearScale::Map(double v) const {
   return r0 + (v - d0) * (r1 - r0) / (d1 - d0);
 }
 
-std::vector<ChartPoint> DownsampleMinMax(const std::vector<ChartPoint>& points,
-                                         double x_lo, double x_hi,
-                                         int buckets) {
-  std::vector<ChartPoint> finite;
-  finite.reserve(points.size());
-  for (const ChartPoint& p : points) {
-    if (std::isfinite(p.x) && std::isfinite(p.y)) finite.push_back(p);
-  }
-  buckets = std::max(1, buckets);
-  if (finite.size() <= 2 * static_cast<size_t>(buckets)) return finite;
-  const double span = x_hi - x_lo;
-  auto bucket_of = [&](double x) {
-    if (!(span > 0)) return 0;
-    const double f = std::floor((x - x_lo) / span * buckets);
-    return static_cast<int>(std::clamp(f, 0.0, buckets - 1.0));
-  };
-  std::vector<ChartPoint> out;
-  out.reserve(2 * buckets);
-  size_t i = 0;
-  while (i < finite.size()) {
-    const int b = bucket_of(finite[i].x);
-    size_t min_i = i, max_i = i;
-    size_t j = i + 1;
-    for (; j < finite.size() && bucket_of(finite[j].x) == b; ++j) {
-      if (finite[j].y < finite[min_i].y) min_i = j;
-      if (finite[j].y > finite[max_i].y) max_i = j;
-    }
-    if (min_i == max_i) {
-      out.push_back(finite[min_i]);
-    } else {
-      out.push_back(finite[std::min(min_i, max_i)]);
-      out.push_back(finite[std::max(min_i, max_i)]);
-    }
-    i = j;
-  }
-  return out;
-}
-
 std::vector<EnvelopeColumn> MinMaxEnvelope(
     const std::vector<ChartPoint>& points, double x_lo, double x_hi,
     int columns) {

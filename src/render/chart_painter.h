@@ -88,15 +88,6 @@ struct LinearScale {
   double Map(double v) const;
 };
 
-// Min/max-envelope downsampling: points with non-finite x or y are dropped,
-// [x_lo, x_hi] is split into `buckets` equal-width buckets and each bucket
-// keeps at most two points, its minimum-y and maximum-y point, in x order
-// (one point when they coincide). Points outside [x_lo, x_hi] go to the edge
-// buckets. Input must be sorted by x. If the filtered input already has at
-// most 2 * buckets points it is returned unchanged (minus non-finite points).
-std::vector<ChartPoint> DownsampleMinMax(const std::vector<ChartPoint>& points,
-                                         double x_lo, double x_hi, int buckets);
-
 // Min/max envelope of a dense series: [x_lo, x_hi] is split into `columns`
 // equal-width columns and each column that holds points gives one entry with
 // the smallest and largest y of its points (so every extreme of the series

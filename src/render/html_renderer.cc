@@ -118,24 +118,12 @@ class PageState {
   // InlineSvg): each distinct glyph is defined once as <symbol id="g_N">,
   // each distinct style once as the CSS class s_N, in order of first use.
   std::string GlyphId(const std::string& symbol_body) {
-    const auto [it, added] = glyphs_.emplace(
-        symbol_body, fmt::format("g_{}", glyphs_.size() + 1));
-    if (added) {
-      glyph_defs_ += "<symbol overflow=\"visible\" id=\"" + it->second + "\">" +
-                     symbol_body + "</symbol>\n";
-    }
-    return it->second;
+    return SharedSymbol(&glyphs_, "g_", symbol_body);
   }
   // A run of glyphs (one text label) drawn at the origin, shared by every
   // chart that shows the same label in the same font: <symbol id="t_N">.
   std::string TextRunId(const std::string& symbol_body) {
-    const auto [it, added] = runs_.emplace(
-        symbol_body, fmt::format("t_{}", runs_.size() + 1));
-    if (added) {
-      glyph_defs_ += "<symbol overflow=\"visible\" id=\"" + it->second + "\">" +
-                     symbol_body + "</symbol>\n";
-    }
-    return it->second;
+    return SharedSymbol(&runs_, "t_", symbol_body);
   }
   std::string StyleClass(std::string_view style) {
     const auto [it, added] = styles_.emplace(
@@ -165,6 +153,18 @@ class PageState {
  private:
   std::set<std::string> used_;
   int charts_ = 0;
+  // The id of `body` as a <symbol> among `ids` (prefix + number in order of
+  // first use), defining it in the shared block the first time.
+  std::string SharedSymbol(std::map<std::string, std::string, std::less<>>* ids,
+                           const char* prefix, const std::string& body) {
+    const auto [it, added] = ids->emplace(body, fmt::format("{}{}", prefix, ids->size() + 1));
+    if (added) {
+      glyph_defs_ += "<symbol overflow=\"visible\" id=\"" + it->second + "\">" + body +
+                     "</symbol>\n";
+    }
+    return it->second;
+  }
+
   std::map<std::string, std::string, std::less<>> glyphs_;
   std::map<std::string, std::string, std::less<>> styles_;
   std::map<std::string, std::string, std::less<>> runs_;

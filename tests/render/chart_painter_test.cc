@@ -114,53 +114,6 @@ TEST(LinearScaleTest, MapsDomainOntoRange) {
   EXPECT_DOUBLE_EQ(flat.Map(5), 20);
 }
 
-TEST(DownsampleMinMaxTest, KeepsMinAndMaxPerBucketInXOrder) {
-  // 12 points over [0, 12), 3 buckets of width 4.
-  const std::vector<double> ys = {5, 1, 9, 4, 3, 3, 3, 3, 7, 2, 8, 0};
-  std::vector<ChartPoint> pts;
-  for (size_t i = 0; i < ys.size(); ++i) pts.push_back({double(i), ys[i]});
-  const std::vector<ChartPoint> out = DownsampleMinMax(pts, 0, 12, 3);
-  // Bucket 0: min (1,1), max (2,9). Bucket 1: flat -> (4,3).
-  // Bucket 2: max (10,8), min (11,0).
-  const std::vector<std::pair<double, double>> want = {
-      {1, 1}, {2, 9}, {4, 3}, {10, 8}, {11, 0}};
-  ASSERT_EQ(out.size(), want.size());
-  for (size_t i = 0; i < want.size(); ++i) {
-    EXPECT_DOUBLE_EQ(out[i].x, want[i].first) << i;
-    EXPECT_DOUBLE_EQ(out[i].y, want[i].second) << i;
-  }
-}
-
-TEST(DownsampleMinMaxTest, DropsNonFiniteAndKeepsSmallSeries) {
-  const std::vector<ChartPoint> pts = {
-      {0, 1}, {1, kNaN}, {2, 3}, {kInf, 4}, {4, 5}};
-  const std::vector<ChartPoint> out = DownsampleMinMax(pts, 0, 4, 100);
-  ASSERT_EQ(out.size(), 3u);
-  EXPECT_DOUBLE_EQ(out[1].x, 2);
-}
-
-TEST(DownsampleMinMaxTest, HugeSeriesShrinksAndKeepsExtremes) {
-  std::vector<ChartPoint> pts;
-  for (int i = 0; i < 100000; ++i) {
-    pts.push_back({double(i), std::sin(i * 0.01) * 10});
-  }
-  pts[31337].y = 1000;
-  pts[77777].y = -1000;
-  const std::vector<ChartPoint> out = DownsampleMinMax(pts, 0, 99999, 500);
-  EXPECT_LE(out.size(), 1000u);
-  EXPECT_GE(out.size(), 500u);
-  double lo = 0, hi = 0;
-  for (size_t i = 0; i < out.size(); ++i) {
-    lo = std::min(lo, out[i].y);
-    hi = std::max(hi, out[i].y);
-    if (i > 0) {
-      EXPECT_LT(out[i - 1].x, out[i].x);
-    }
-  }
-  EXPECT_DOUBLE_EQ(lo, -1000);
-  EXPECT_DOUBLE_EQ(hi, 1000);
-}
-
 TEST(MinMaxEnvelopeTest, KeepsMinAndMaxOfEveryColumn) {
   // 4 columns of width 3 over [0, 12); column 2 is empty.
   const std::vector<ChartPoint> pts = {
