@@ -20,6 +20,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <new>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -206,8 +207,14 @@ IngestResult ImportAll(const Discovery& discovery, const IngestOptions& opts) {
       if (IsChromeKind(f.kind)) trace_bytes += f.size_bytes;
     }
     constexpr uint64_t kMaxRows = std::numeric_limits<uint32_t>::max();
-    merged.ReserveSamples(static_cast<size_t>(std::min(sys_bytes / 100, kMaxRows)));
-    merged.ReserveEvents(static_cast<size_t>(std::min(trace_bytes / 150, kMaxRows)));
+    try {
+      merged.ReserveSamples(static_cast<size_t>(std::min(sys_bytes / 100, kMaxRows)));
+      merged.ReserveEvents(static_cast<size_t>(std::min(trace_bytes / 150, kMaxRows)));
+    } catch (const std::bad_alloc&) {
+      // The system refused that much address space at once (strict
+      // overcommit, a ulimit -v): the columns then grow as they fill.
+      merged = StoreBuilder();
+    }
   }
   std::unordered_map<std::string, size_t> first_copy;
   TraceParseState state;
