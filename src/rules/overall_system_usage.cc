@@ -49,7 +49,7 @@ struct MetricSums {
 };
 
 nlohmann::ordered_json StatValue(double v) {
-  if (v > 0) return PythonRound(v, 2);
+  if (v > 0) return NumpyRound(v, 2);
   return 0;  // SageMaker writes non-positive statistics as the integer 0
 }
 

@@ -1,6 +1,7 @@
 // Python-compatible number formatting used by the rule JSON writer
 // (rules-and-report.md §3): SageMaker wrote the rule JSONs with Python's
-// json.dumps, so floats appear as repr() and rounded values as round(x, n).
+// json.dumps, so floats appear as repr() and rounded values as round(x, n)
+// of numpy scalars.
 #ifndef SMR_SRC_RULES_PYTHON_JSON_H_
 #define SMR_SRC_RULES_PYTHON_JSON_H_
 
@@ -13,10 +14,13 @@ namespace smr {
 // otherwise "1e+16" / "1.5e-05". NaN -> "NaN", ±inf -> "Infinity"/"-Infinity".
 std::string PythonFloatRepr(double x);
 
-// Python's round(x, ndigits) for floats: correctly rounded to the nearest
-// decimal with ndigits fractional digits (ties resolved on the exact binary
-// value), returned as the nearest double.
-double PythonRound(double x, int ndigits);
+// round(x, ndigits) of a numpy float64, which is what SageMaker's rules
+// round (np.max, np.quantile and np.std return numpy scalars): numpy.round
+// computes rint(x * 10^ndigits) / 10^ndigits in doubles, ties to even on the
+// scaled value. This differs from Python's round() of a float, which rounds
+// the exact binary value: round(60.005, 2) is 60.01 for a float but 60.0 for
+// a numpy float64 (60.005 * 100 is exactly 6000.5 in doubles).
+double NumpyRound(double x, int ndigits);
 
 // Rule parameter value as Python's f"{v}" prints what SageMaker passed:
 // integral values as ints ("70"), others as repr ("0.2").

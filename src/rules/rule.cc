@@ -60,14 +60,10 @@ std::string PythonFloatRepr(double x) {
   return out;
 }
 
-double PythonRound(double x, int ndigits) {
+double NumpyRound(double x, int ndigits) {
   if (!std::isfinite(x)) return x;
-  char buf[512];
-  auto res = std::to_chars(buf, buf + sizeof(buf), x, std::chars_format::fixed, ndigits);
-  if (res.ec != std::errc()) return x;
-  double out = x;
-  std::from_chars(buf, res.ptr, out);
-  return out;
+  const double scale = std::pow(10.0, ndigits);  // numpy: 10**ndigits, exact for small n
+  return std::nearbyint(x * scale) / scale;     // rint: ties to even (default mode)
 }
 
 std::string FormatParamNumber(double v) {

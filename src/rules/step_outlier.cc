@@ -237,7 +237,7 @@ RuleResult StepOutlierRule::Evaluate(const AnalysisContext& ctx) const {
         stats["min"] = sorted.front();
         entry["number_of_outliers"] = n_out;
         entry["phase"] = ps.phase;
-        entry["stddev"] = PythonRound(std, 2);
+        entry["stddev"] = NumpyRound(std, 2);
         entry["probs"] = hist.counts;
         entry["binedges"] = hist.edges;
         entry["step_numbers"] = std::move(step_numbers);

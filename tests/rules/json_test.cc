@@ -32,11 +32,22 @@ TEST(PythonFloatReprTest, MatchesPythonRepr) {
   EXPECT_EQ(PythonFloatRepr(-std::numeric_limits<double>::infinity()), "-Infinity");
 }
 
-TEST(PythonRoundTest, RoundsLikePython) {
-  EXPECT_EQ(PythonRound(52116366.578, 2), 52116366.58);
-  EXPECT_EQ(PythonRound(2.675, 2), 2.67);  // 2.675 is 2.67499999... in binary
-  EXPECT_EQ(PythonRound(0.125, 2), 0.12);  // exact tie -> even
-  EXPECT_EQ(PythonRound(0.001, 2), 0.0);
+TEST(NumpyRoundTest, RoundsLikeNumpyFloat64) {
+  // Expected values from numpy 1.24: round(np.float64(x), 2).
+  EXPECT_EQ(NumpyRound(52116366.578, 2), 52116366.58);
+  EXPECT_EQ(NumpyRound(2.675, 2), 2.67);  // 267.49999999999997 after scaling
+  EXPECT_EQ(NumpyRound(0.125, 2), 0.12);  // exact tie 12.5 -> even
+  EXPECT_EQ(NumpyRound(0.001, 2), 0.0);
+  EXPECT_EQ(NumpyRound(-1.005, 2), -1.0);
+  // Where Python's float round differs: 60.005 is 60.005000000000003 in
+  // binary (Python rounds up to 60.01), but 60.005 * 100 is exactly 6000.5
+  // in doubles and rint goes to the even 6000. SageMaker's
+  // OverallSystemUsage wrote 60.0 for this GPU memory maximum
+  // (tests/data/sagemaker-reference/default).
+  EXPECT_EQ(NumpyRound(240.02 / 4, 2), 60.0);
+  EXPECT_EQ(NumpyRound(60.005, 2), 60.0);
+  EXPECT_EQ(NumpyRound(0.5, 0), 0.0);
+  EXPECT_EQ(NumpyRound(1.5, 0), 2.0);
 }
 
 TEST(DumpPythonJsonTest, SeparatorsKeyOrderAndTypes) {
