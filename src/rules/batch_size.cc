@@ -206,7 +206,10 @@ RuleResult BatchSizeRule::Evaluate(const AnalysisContext& ctx) const {
         entry["cpu"] = BoxJson(ns.cpu);
         entry[gpu_key] = BoxJson(g.util);
         entry[gpu_key + "_memory"] = BoxJson(g.memory);
-        r.details["last_timestamp"] = plan.start_us(w);
+        // SageMaker writes the sub-rule's own clock, which never advances
+        // inside ProfilerReport: always the first timestamp (every real
+        // report and the reference JSONs show it).
+        r.details["last_timestamp"] = plan.first_timestamp_us();
       }
     }
   }
