@@ -76,11 +76,37 @@ double Quantile(std::span<const double> values, double q);
 void Quantiles(std::span<const double> values, std::span<const double> qs,
                std::span<double> out, std::vector<double>* scratch);
 
-// The 60 s windows of SageMaker's ProfilerReport: [t0 + k·60 s, t0 +
-// (k+1)·60 s], system samples inclusive at both ends, framework events that
-// overlap the window. t0 = earliest file-name timestamp (system or
-// framework). Windows continue until every system sample and framework event
-// has been covered.
+// The 60 s windows of SageMaker's ProfilerReport (docs/rules.md, "The window
+// walk"): [t0 + k·60 s, t0 + (k+1)·60 s], system samples inclusive at both
+// ends, framework events that overlap the window. t0 = earliest file-name
+// timestamp (system, or framework if earlier) among the files that yielded
+// at least one record. By default the walk stops where SageMaker's does: it
+// runs while the window start is before the "latest timestamp" (the latest
+// system file-name timestamp, or the latest framework one if that is
+// smaller), so the data after the last window is not evaluated by the
+// rules. WindowPlanOptions::analyze_trailing_data makes the windows continue
+// until every sample and event is covered.
+struct WindowPlanOptions {
+  int64_t window_us = 60'000'000;
+  bool analyze_trailing_data = false;
+};
+
+// What the plan leaves to the rules and what it leaves out (for the report).
+struct WindowCoverage {
+  bool stops_like_sagemaker = true;  // false with analyze_trailing_data
+  int64_t latest_file_ts_us = 0;     // SageMaker's "latest timestamp" (0: none)
+  // System samples / framework events delivered to no window: after the
+  // last window (its end) or, in SageMaker's mode, before the first.
+  int64_t system_rows_after = 0;
+  int64_t events_after = 0;
+  int64_t system_rows_before = 0;
+  int64_t events_before = 0;
+  // Seconds of system data after the end of the last window: latest system
+  // timestamp minus the end of the last window (0 when nothing is left out).
+  double system_seconds_after = 0;
+  double last_system_ts_s = 0;  // latest system sample (0: none)
+};
+
 // The rows of one window: ascending runs of consecutive rows, iterated as
 // row numbers. A window's samples mostly come from a few files, so a few
 // runs stand for millions of rows (4 bytes a sample saved over a list).
@@ -141,12 +167,15 @@ class WindowPlan {
 
   WindowPlan() = default;
   WindowPlan(const MetricStore& store, const Discovery& discovery,
-             int64_t window_us = kWindowUs);
+             const WindowPlanOptions& options = {});
 
   size_t size() const { return starts_.size(); }
   int64_t first_timestamp_us() const { return t0_us_; }
   int64_t start_us(size_t w) const { return starts_[w]; }
   int64_t end_us(size_t w) const { return starts_[w] + window_us_; }
+  // End of the last window (t0 when there is none).
+  int64_t evaluated_end_us() const { return starts_.empty() ? t0_us_ : end_us(size() - 1); }
+  const WindowCoverage& coverage() const { return coverage_; }
   // System rows in the window, in reader order.
   RowRuns system_rows(size_t w) const {
     return {sys_runs_.data() + sys_begin_[w], sys_runs_.data() + sys_begin_[w + 1]};
@@ -159,6 +188,7 @@ class WindowPlan {
  private:
   int64_t t0_us_ = 0;
   int64_t window_us_ = kWindowUs;
+  WindowCoverage coverage_;
   std::vector<int64_t> starts_;
   std::vector<RowRun> sys_runs_;
   std::vector<uint32_t> sys_begin_{0};

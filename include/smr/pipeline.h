@@ -40,6 +40,10 @@ struct BuildOptions {
   // `Rule.param=value` / `Rule_param=value` overrides that win over it.
   std::string config_path;
   std::vector<std::string> rule_params;
+  // Rules evaluate every sample and event (windows continue to the end of
+  // the data) instead of stopping where SageMaker's ProfilerReport stops
+  // (docs/compatibility.md, "Window plan").
+  bool analyze_trailing_data = false;
   // The rules to run before configuration (empty: CreateBuiltinRules());
   // lets tests inject a rule, e.g. one that fails.
   std::function<std::vector<std::unique_ptr<Rule>>()> make_rules;

@@ -29,6 +29,7 @@ struct ReportInputs {
   const Discovery* discovery = nullptr;
   const MetricStore* store = nullptr;
   const JobTimeline* timeline = nullptr;
+  const WindowPlan* windows = nullptr;  // what the rules evaluated
   const Diagnostics* diagnostics = nullptr;
   // Rules switched off by configuration (the report says so).
   std::vector<std::string> disabled_rules;

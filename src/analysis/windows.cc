@@ -1,12 +1,17 @@
-// WindowPlan: SageMaker ProfilerReport's 60 s scan windows
-// (rules-and-report.md §1). System rows are delivered to every window with
+// WindowPlan: SageMaker ProfilerReport's 60 s scan windows (docs/rules.md,
+// "The window walk"). System rows are delivered to every window with
 // start <= ts <= end (so a sample exactly on a boundary belongs to two
-// windows), framework events to every window they overlap. Unlike SageMaker,
-// which stops at the latest file timestamp, windows continue until every
-// sample and event is covered (docs/compatibility.md).
+// windows), framework events to every window they overlap. The walk starts
+// at the earliest file-name timestamp and, by default, stops where
+// SageMaker's does (window start >= the latest file-name timestamp), so the
+// last minute or so of data is not evaluated, as in SageMaker; with
+// analyze_trailing_data the windows continue until every sample and event is
+// covered (docs/compatibility.md). Only files that yielded a record count.
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -64,23 +69,45 @@ void BucketRuns(size_t num_items, RangeFn range, size_t num_windows, std::vector
 }  // namespace
 
 WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
-                       int64_t window_us)
-    : window_us_(window_us > 0 ? window_us : kWindowUs) {
+                       const WindowPlanOptions& options)
+    : window_us_(options.window_us > 0 ? options.window_us : kWindowUs) {
   const SystemColumns& sys = store.system();
   const EventColumns& ev = store.events();
+  coverage_.stops_like_sagemaker = !options.analyze_trailing_data;
+  for (uint32_t r = 0; r < sys.timestamp_runs(); ++r) {
+    coverage_.last_system_ts_s =
+        r == 0 ? sys.run_ts(r) : std::max(coverage_.last_system_ts_s, sys.run_ts(r));
+  }
   if (sys.size() == 0 && ev.size() == 0) return;  // no windows at all
 
-  // t0: earliest file-name timestamp (system or framework file).
-  bool have_t0 = false;
-  int64_t t0 = std::numeric_limits<int64_t>::max();
+  // SageMaker's first and latest timestamps: the earliest and latest
+  // file-name timestamps of the system files; the framework files' earliest
+  // if it is earlier, their latest if it is *smaller*. A file that yielded
+  // no record (empty, unreadable, every line bad) does not count, so a stray
+  // file cannot move the walk (docs/compatibility.md).
+  std::unordered_set<std::string_view> with_data;
+  for (const FileStats& f : store.files()) {
+    if (f.records_kept > 0) with_data.insert(f.rel_path);
+  }
+  int64_t sys_first = 0, sys_latest = 0, fw_first = 0, fw_latest = 0;
   for (const InputFile& f : discovery.files) {
     if (f.name_ts_us <= 0) continue;  // e.g. TF traces without metadata
-    t0 = std::min(t0, f.name_ts_us);
-    have_t0 = true;
+    if (!with_data.contains(f.rel_path)) continue;
+    const bool system = f.kind == FileKind::kSystem;
+    int64_t& first = system ? sys_first : fw_first;
+    int64_t& latest = system ? sys_latest : fw_latest;
+    first = first == 0 ? f.name_ts_us : std::min(first, f.name_ts_us);
+    latest = std::max(latest, f.name_ts_us);
   }
+  int64_t t0 = sys_first != 0 && (fw_first == 0 || sys_first <= fw_first) ? sys_first : fw_first;
+  int64_t latest = sys_latest;
+  if (fw_latest != 0 && (latest == 0 || fw_latest < latest)) latest = fw_latest;
+  coverage_.latest_file_ts_us = latest;
+  const bool have_t0 = t0 != 0;
   if (!have_t0) {
     // No usable file names (stores built in memory): start at the earliest
     // datum, truncated to whole seconds like SageMaker's file names.
+    t0 = std::numeric_limits<int64_t>::max();
     for (size_t i = 0; i < sys.size(); ++i) {
       t0 = std::min(t0, FloorDiv(SecondsToNs(sys.ts(i)), 1'000'000'000) * 1'000'000);
     }
@@ -89,19 +116,25 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
     }
   }
   t0_us_ = t0;
+  // SageMaker's stop rule: window k runs while its start t0 + k·W is before
+  // the latest timestamp. Without file names there is no such bound.
+  const bool sagemaker_stop = !options.analyze_trailing_data && have_t0;
 
   const int64_t w_us = window_us_;
   const int64_t t0_ns = t0 * 1000;
   const int64_t w_ns = w_us * 1000;
-  int64_t last_window = 0;
+  // The window ranges below; lo > hi means "no window" (left out).
+  constexpr std::pair<int64_t, int64_t> kNone{0, -1};
 
-  // Data before t0 cannot occur in SageMaker's layout (file names are the
-  // minute the file was opened); if it does, it goes to window 0 rather
-  // than being silently dropped.
+  // In SageMaker's mode data before t0 (impossible in SageMaker's own layout
+  // for system files; possible for a trace file named by its end time) is
+  // left out as SageMaker leaves it out; otherwise it goes to window 0
+  // rather than being silently dropped.
   // A sample's windows depend only on its timestamp: computed per
   // timestamp run (consecutive rows with one timestamp), not per row.
   auto sys_range = [&](uint32_t run) {
     const int64_t rel = SecondsToNs(sys.run_ts(run)) - t0_ns;
+    if (rel < 0 && sagemaker_stop) return kNone;
     int64_t lo = 0, hi = 0;
     if (rel > 0) {
       hi = FloorDiv(rel, w_ns);
@@ -112,6 +145,7 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
   auto ev_range = [&](size_t i) {
     const int64_t s = ev.start_us[i] - t0;
     const int64_t e = std::max(ev.end_us[i], ev.start_us[i]) - t0;
+    if (e < 0 && sagemaker_stop) return kNone;
     // Overlap with [t0+kW, t0+(k+1)W]: k*W <= e and s <= (k+1)*W.
     int64_t hi = std::max<int64_t>(0, FloorDiv(e, w_us));
     int64_t lo = std::max<int64_t>(0, -FloorDiv(-(s - w_us), w_us));  // ceil
@@ -119,9 +153,20 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
     return std::pair<int64_t, int64_t>(lo, hi);
   };
   const auto n_runs = static_cast<uint32_t>(sys.timestamp_runs());
-  for (uint32_t r = 0; r < n_runs; ++r) last_window = std::max(last_window, sys_range(r).second);
-  for (size_t i = 0; i < ev.size(); ++i) last_window = std::max(last_window, ev_range(i).second);
-  const int64_t n_full = last_window + 1;
+  int64_t n_full = 0;
+  if (sagemaker_stop) {
+    n_full = latest > t0 ? (latest - t0 + w_us - 1) / w_us : 0;
+  } else {
+    int64_t last_window = 0;
+    for (uint32_t r = 0; r < n_runs; ++r) last_window = std::max(last_window, sys_range(r).second);
+    for (size_t i = 0; i < ev.size(); ++i) last_window = std::max(last_window, ev_range(i).second);
+    n_full = last_window + 1;
+  }
+  // Ranges cut to the windows that exist.
+  auto clip = [&](std::pair<int64_t, int64_t> r) {
+    if (r.first > r.second || r.first >= n_full) return kNone;
+    return std::pair<int64_t, int64_t>(r.first, std::min(r.second, n_full - 1));
+  };
 
   // A clock jump (one sample dated decades away) would otherwise create
   // millions of empty windows that every rule walks. Beyond ~45 days of
@@ -134,10 +179,11 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
     const int64_t nb = (n_full + kBlock - 1) / kBlock;
     std::vector<uint8_t> used(static_cast<size_t>(nb), 0);
     auto mark = [&](std::pair<int64_t, int64_t> r) {
+      if (r.first > r.second) return;
       for (int64_t b = r.first / kBlock; b <= r.second / kBlock; ++b) used[static_cast<size_t>(b)] = 1;
     };
-    for (uint32_t r = 0; r < n_runs; ++r) mark(sys_range(r));
-    for (size_t i = 0; i < ev.size(); ++i) mark(ev_range(i));
+    for (uint32_t r = 0; r < n_runs; ++r) mark(clip(sys_range(r)));
+    for (size_t i = 0; i < ev.size(); ++i) mark(clip(ev_range(i)));
     block_base.assign(static_cast<size_t>(nb), -1);
     for (int64_t b = 0; b < nb; ++b) {
       if (!used[static_cast<size_t>(b)]) continue;
@@ -151,13 +197,43 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
     for (int64_t k = 0; k < n_full; ++k) starts_[static_cast<size_t>(k)] = t0 + k * w_us;
   }
   auto compact = [&](std::pair<int64_t, int64_t> r) {
-    if (block_base.empty()) return r;
+    r = clip(r);
+    if (block_base.empty() || r.first > r.second) return r;
     auto map = [&](int64_t k) { return block_base[static_cast<size_t>(k / kBlock)] + k % kBlock; };
     return std::pair<int64_t, int64_t>(map(r.first), map(r.second));
   };
-  const size_t n = starts_.size();
+
+  // What is left out, for the report (data before t0 can only be left out
+  // in SageMaker's mode; data after the last window only in that mode too).
+  const int64_t end_ns = (t0 + n_full * w_us) * 1000;
   std::vector<std::pair<int64_t, int64_t>> run_range(n_runs);
-  for (uint32_t r = 0; r < n_runs; ++r) run_range[r] = compact(sys_range(r));
+  std::vector<int8_t> run_side(n_runs, 0);  // -1 before, +1 after, 0 delivered
+  for (uint32_t r = 0; r < n_runs; ++r) {
+    const std::pair<int64_t, int64_t> raw = sys_range(r);
+    run_range[r] = compact(raw);
+    if (run_range[r].first > run_range[r].second) {
+      run_side[r] = raw.first > raw.second ? -1 : 1;  // kNone from sys_range: before t0
+    }
+  }
+  for (size_t i = 0; i < sys.size(); ++i) {
+    const int8_t side = run_side[sys.ts_run(i)];
+    if (side < 0) ++coverage_.system_rows_before;
+    if (side > 0) ++coverage_.system_rows_after;
+  }
+  for (size_t i = 0; i < ev.size(); ++i) {
+    const std::pair<int64_t, int64_t> raw = ev_range(i);
+    if (raw.first > raw.second) {
+      ++coverage_.events_before;
+    } else if (raw.first >= n_full) {
+      ++coverage_.events_after;
+    }
+  }
+  if (sys.size() > 0) {
+    const int64_t last_ns = SecondsToNs(coverage_.last_system_ts_s);
+    if (last_ns > end_ns) coverage_.system_seconds_after = static_cast<double>(last_ns - end_ns) / 1e9;
+  }
+
+  const size_t n = starts_.size();
   BucketRuns(sys.size(), [&](uint32_t i) { return run_range[sys.ts_run(i)]; }, n, &sys_runs_,
              &sys_begin_);
   BucketRuns(ev.size(), [&](uint32_t i) { return compact(ev_range(i)); }, n, &ev_runs_, &ev_begin_);

@@ -146,6 +146,10 @@ int main(int argc, char** argv) {
                     "Set a rule parameter: Rule.param=value or Rule_param=value "
                     "(repeatable; wins over --config; Rule.enabled=false disables a rule)")
       ->allow_extra_args(false);
+  build->add_flag("--analyze-trailing-data", build_opts.analyze_trailing_data,
+                  "Let the rules evaluate all data; by default they stop where SageMaker's "
+                  "ProfilerReport stops (before the window starting at the latest file "
+                  "timestamp, so about the last minute is not evaluated)");
   build->add_flag("-q,--quiet", build_opts.quiet, "Print only the paths written and errors");
   build->add_flag("--timings", build_opts.timings,
                   "Print wall time, CPU time and memory of each stage on stderr");

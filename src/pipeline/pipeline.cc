@@ -510,7 +510,9 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   if (!opts.quiet && log) PrintDiagnostics(ingested.diagnostics, log);
 
   const JobTimeline timeline = BuildTimeline(store);
-  const WindowPlan windows(store, discovery);
+  WindowPlanOptions plan_options;
+  plan_options.analyze_trailing_data = opts.analyze_trailing_data;
+  const WindowPlan windows(store, discovery, plan_options);
   timer.Lap("correlate");
   AnalysisContext ctx;
   ctx.store = &store;
@@ -569,6 +571,7 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
     in.discovery = &discovery;
     in.store = &store;
     in.timeline = &timeline;
+    in.windows = &windows;
     in.diagnostics = &ingested.diagnostics;
     in.disabled_rules = disabled;
     ReportModel model = BuildReportModel(in);

@@ -83,11 +83,14 @@ class Builder {
 
   JobTiming Timing() const {
     JobTiming t;
-    const RuleResult* r = Result("MaxInitializationTime");
+    // With raw data the summary covers all of it: the timeline (job
+    // start/end from every system sample, first/last step start). The rule
+    // JSON's Details hold the same values over the rule windows only, which
+    // by default stop where SageMaker stops; they are used when the report
+    // is rendered from rule JSONs alone.
+    const RuleResult* r = in_.timeline ? nullptr : Result("MaxInitializationTime");
     Json from_timeline;
     if (!r && in_.timeline) {
-      // MaxInitializationTime disabled: derive the same Details from the
-      // timeline (job start/end from system data, first/last step start).
       const JobTimeline& tl = *in_.timeline;
       if (tl.has_system) {
         from_timeline["job_start"] = tl.job_start_s;
@@ -605,6 +608,58 @@ class Builder {
 
   // ---- Rules summary (§2.4) ----
 
+  // Which stretch of the job the rules evaluated, and what they left out
+  // (the descriptive sections always cover all data).
+  static Block WindowCoverageNote(const WindowPlan& w) {
+    const WindowCoverage& c = w.coverage();
+    const auto utc = [](int64_t us) { return FormatUtc(static_cast<double>(us) / 1e6); };
+    std::string text =
+        w.size() == 0
+            ? std::string("The rules evaluated no 60-second window: ")
+            : fmt::format("The rules evaluated {} 60-second window{} from {} to {} UTC. ", w.size(),
+                          w.size() == 1 ? "" : "s", utc(w.first_timestamp_us()),
+                          utc(w.evaluated_end_us()));
+    if (w.size() == 0) {
+      text += c.stops_like_sagemaker
+                  ? "as in SageMaker, the walk stops before the window that starts at the latest "
+                    "file timestamp, and this job's data ends within the first minute. "
+                  : "there is no data. ";
+    }
+    std::vector<std::string> out;
+    if (c.system_rows_after > 0) {
+      const double s = c.system_seconds_after;
+      out.push_back(fmt::format("the last {} of system data ({} sample{})",
+                                s < 60 ? fmt::format("{:.0f} s", s) : FormatDuration(s),
+                                c.system_rows_after, c.system_rows_after == 1 ? "" : "s"));
+    }
+    if (c.events_after > 0) {
+      out.push_back(fmt::format("{} framework event{} after the last window", c.events_after,
+                                c.events_after == 1 ? "" : "s"));
+    }
+    if (c.system_rows_before > 0 || c.events_before > 0) {
+      out.push_back(fmt::format("{} system sample{} and {} framework event{} before the first "
+                                "window",
+                                c.system_rows_before, c.system_rows_before == 1 ? "" : "s",
+                                c.events_before, c.events_before == 1 ? "" : "s"));
+    }
+    if (out.empty()) {
+      text += c.stops_like_sagemaker
+                  ? "Every sample and event lies within these windows."
+                  : "Every sample and event was evaluated (--analyze-trailing-data); SageMaker "
+                    "stops at the latest file timestamp and may evaluate less.";
+      return Note(Severity::kInfo, text);
+    }
+    std::string list;
+    for (size_t i = 0; i < out.size(); ++i) {
+      list += (i == 0 ? "" : (i + 1 == out.size() ? " and " : ", ")) + out[i];
+    }
+    text += fmt::format(
+        "As in SageMaker, {} are not evaluated by the rules; the other sections of this report "
+        "cover all data. Run sm-report build with --analyze-trailing-data to evaluate them too.",
+        list);
+    return Note(Severity::kInfo, text);
+  }
+
   Section RulesSummary() const {
     Section s;
     s.id = "rules-summary";
@@ -625,6 +680,7 @@ class Builder {
         "evaluated over the job in 60-second windows, so the trigger count is the number of "
         "evaluations (windows, GPUs or samples, depending on the rule) that met the "
         "condition."));
+    if (in_.windows) s.blocks.push_back(WindowCoverageNote(*in_.windows));
     if (!rows.empty() && rows[0]->triggered > 0) {
       s.blocks.push_back(Note(
           Severity::kWarning,

@@ -140,5 +140,110 @@ TEST(WindowPlanTest, ShortJobsKeepEveryWindowEvenWhenEmpty) {
   EXPECT_TRUE(built->windows.system_rows(5).empty());
 }
 
+// ---- SageMaker's stop rule (the default) ---------------------------------
+
+// Three per-minute system files at 1000, 1060 and 1120 s with a sample every
+// 0.5 s from 1000.0 to 1179.5 s (360 rows, row i at 1000 + i/2).
+TestData ThreeMinutes() {
+  TestData d;
+  d.StopWhereSageMakerStops();
+  for (int64_t t : {1000, 1060, 1120}) d.SystemFile("algo-1", t);
+  for (int i = 0; i < 360; ++i) d.Cpu("algo-1", "cpu0", 1000.0 + i * 0.5, i);
+  return d;
+}
+
+TEST(WindowPlanSageMakerTest, StopsBeforeTheWindowStartingAtTheLatestFileTimestamp) {
+  // Latest timestamp 1120 s: windows start at 1000 and 1060 (< 1120); the
+  // window starting at 1120 is never run, so the last file is not evaluated.
+  auto built = ThreeMinutes().Build();
+  const WindowPlan& w = built->windows;
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w.evaluated_end_us(), 1'120'000'000);
+  EXPECT_EQ(w.system_rows(0).size(), 121u);  // 1000.0 .. 1060.0 inclusive
+  EXPECT_EQ(w.system_rows(1).size(), 121u);  // 1060.0 .. 1120.0 inclusive
+  const WindowCoverage& c = w.coverage();
+  EXPECT_TRUE(c.stops_like_sagemaker);
+  EXPECT_EQ(c.latest_file_ts_us, 1'120'000'000);
+  EXPECT_EQ(c.system_rows_after, 119);  // 1120.5 .. 1179.5
+  EXPECT_EQ(c.system_rows_before, 0);
+  EXPECT_DOUBLE_EQ(c.system_seconds_after, 59.5);
+  EXPECT_DOUBLE_EQ(c.last_system_ts_s, 1179.5);
+}
+
+TEST(WindowPlanSageMakerTest, AnalyzeTrailingDataCoversEverySample) {
+  TestData d = ThreeMinutes();
+  auto built = d.Build();
+  ASSERT_EQ(built->windows.size(), 2u);
+  TestData all;
+  for (int64_t t : {1000, 1060, 1120}) all.SystemFile("algo-1", t);
+  for (int i = 0; i < 360; ++i) all.Cpu("algo-1", "cpu0", 1000.0 + i * 0.5, i);
+  auto trailing = all.Build();  // the DSL's default: analyze_trailing_data
+  const WindowPlan& w = trailing->windows;
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w.system_rows(2).size(), 119u);  // 1120.0 .. 1179.5
+  EXPECT_FALSE(w.coverage().stops_like_sagemaker);
+  EXPECT_EQ(w.coverage().system_rows_after, 0);
+  EXPECT_DOUBLE_EQ(w.coverage().system_seconds_after, 0);
+}
+
+TEST(WindowPlanSageMakerTest, SmallerFrameworkLatestTimestampStopsEarlier) {
+  TestData d;
+  d.StopWhereSageMakerStops();
+  for (int64_t t = 1000; t <= 1240; t += 60) d.SystemFile("algo-1", t);
+  d.FrameworkFile("1-algo-1", 1'100'000'000);  // trace file ending at 1100 s
+  for (int i = 0; i < 600; ++i) d.Cpu("algo-1", "cpu0", 1000.0 + i * 0.5, i);
+  auto built = d.Build();
+  // Windows start at 1000 and 1060 (< 1100), not at 1120 and later.
+  ASSERT_EQ(built->windows.size(), 2u);
+  EXPECT_EQ(built->windows.coverage().latest_file_ts_us, 1'100'000'000);
+  EXPECT_EQ(built->windows.coverage().system_rows_after, 600 - 241);
+}
+
+TEST(WindowPlanSageMakerTest, SingleSystemFileGivesNoWindow) {
+  // SageMaker's first window [t0, t0 + 60 s] already starts at the latest
+  // timestamp, so ProfilerReport evaluates nothing.
+  TestData d;
+  d.StopWhereSageMakerStops();
+  d.SystemFile("algo-1", 1000);
+  d.Cpu("algo-1", "cpu0", 1010.0, 1);
+  auto built = d.Build();
+  EXPECT_EQ(built->windows.size(), 0u);
+  EXPECT_EQ(built->windows.coverage().system_rows_after, 1);
+}
+
+TEST(WindowPlanSageMakerTest, FilesWithoutRecordsDoNotMoveTheWalk) {
+  // An empty file named two years earlier and an all-bad file named a day
+  // later are ignored: the walk is that of the three real files.
+  TestData d = ThreeMinutes();
+  d.SystemFile("algo-1", 1000 - 2 * 365 * 86400, /*records=*/0);
+  d.SystemFile("algo-1", 1000 + 86400, /*records=*/0);
+  d.FrameworkFile("1-algo-1", 900'000'000, /*records=*/0);
+  auto built = d.Build();
+  EXPECT_EQ(built->windows.first_timestamp_us(), 1'000'000'000);
+  EXPECT_EQ(built->windows.size(), 2u);
+  EXPECT_EQ(built->windows.coverage().latest_file_ts_us, 1'120'000'000);
+}
+
+TEST(WindowPlanSageMakerTest, EventsEndingBeforeTheFirstWindowAreLeftOut) {
+  // The trace file is named by its end time (1010 s), after the system
+  // file's 1000 s; an event ending at 999 s overlaps no window.
+  TestData d;
+  d.StopWhereSageMakerStops();
+  d.SystemFile("algo-1", 1000).SystemFile("algo-1", 1060).SystemFile("algo-1", 1120);
+  d.FrameworkFile("1-algo-1", 1'130'000'000);
+  d.Cpu("algo-1", "cpu0", 999.0, 1);                                         // before t0
+  d.Event("1-algo-1", "cpu_functions", "op", 990'000'000, 999'000'000);      // before t0
+  d.Event("1-algo-1", "cpu_functions", "op", 995'000'000, 1'000'000'000);    // touches t0
+  d.Event("1-algo-1", "cpu_functions", "op", 1'125'000'000, 1'126'000'000);  // after the end
+  auto built = d.Build();
+  const WindowPlan& w = built->windows;
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(Rows(w.events(0)), (std::vector<uint32_t>{1}));
+  EXPECT_EQ(w.coverage().events_before, 1);
+  EXPECT_EQ(w.coverage().events_after, 1);
+  EXPECT_EQ(w.coverage().system_rows_before, 1);
+  EXPECT_TRUE(w.system_rows(0).empty());
+}
+
 }  // namespace
 }  // namespace smr

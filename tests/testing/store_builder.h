@@ -1,5 +1,8 @@
 // Test DSL for the analysis and rule tests: builds a small MetricStore, a
 // Discovery (for the window plan's t0), the timeline and the window plan.
+// Rule tests see every sample: the plan is built with analyze_trailing_data
+// unless StopWhereSageMakerStops() is called (the window plan's own tests
+// and the tests of SageMaker's stop rule).
 //
 //   TestData d;
 //   d.SystemFile("algo-1", 1000);                 // t0 = 1000 s
@@ -32,22 +35,29 @@ class TestData {
  public:
   TestData() { file_ = builder_.AddFile(FileStats{}); }
 
-  // A system file named <ts_s>.<node>.json (only its name timestamp matters).
-  TestData& SystemFile(std::string_view node, int64_t name_ts_s) {
+  // A system file named <ts_s>.<node>.json (only its name timestamp
+  // matters) that yielded `records` records (0: an empty or all-bad file,
+  // which the window plan ignores).
+  TestData& SystemFile(std::string_view node, int64_t name_ts_s, int64_t records = 1) {
     InputFile f;
     f.kind = FileKind::kSystem;
     f.node = std::string(node);
     f.name_ts_us = name_ts_s * 1'000'000;
     f.rel_path = "system/" + std::to_string(name_ts_s) + "." + f.node + ".json";
-    discovery_.files.push_back(f);
-    return *this;
+    return AddInputFile(f, records);
   }
-  TestData& FrameworkFile(std::string_view node, int64_t name_ts_us) {
+  // A Python-timeline trace file named <ts_us>_<node>_pythontimeline.json.
+  TestData& FrameworkFile(std::string_view node, int64_t name_ts_us, int64_t records = 1) {
     InputFile f;
     f.kind = FileKind::kPythonTimeline;
     f.node = std::string(node);
     f.name_ts_us = name_ts_us;
-    discovery_.files.push_back(f);
+    f.rel_path = "framework/" + std::to_string(name_ts_us) + "_" + f.node + "_pythontimeline.json";
+    return AddInputFile(f, records);
+  }
+  // The window plan stops where SageMaker's does (the product's default).
+  TestData& StopWhereSageMakerStops() {
+    plan_options_.analyze_trailing_data = false;
     return *this;
   }
 
@@ -122,13 +132,26 @@ class TestData {
     out->store = builder_.Build();
     out->discovery = discovery_;
     out->timeline = BuildTimeline(out->store);
-    out->windows = WindowPlan(out->store, out->discovery);
+    out->windows = WindowPlan(out->store, out->discovery, plan_options_);
     return out;
   }
 
  private:
+  TestData& AddInputFile(const InputFile& f, int64_t records) {
+    discovery_.files.push_back(f);
+    FileStats stats;
+    stats.rel_path = f.rel_path;
+    stats.kind = f.kind;
+    stats.records_read = records;
+    stats.records_kept = records;
+    builder_.AddFile(std::move(stats));
+    return *this;
+  }
+
   StoreBuilder builder_;
   Discovery discovery_;
+  WindowPlanOptions plan_options_{.window_us = WindowPlan::kWindowUs,
+                                  .analyze_trailing_data = true};
   uint32_t file_ = 0;
 };
 
