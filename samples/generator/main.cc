@@ -1,7 +1,7 @@
 // smr-sample-gen: command-line front end of the sample-data generator.
 //   smr-sample-gen --out DIR [--scenario NAME] [--nodes N] [--gpus G]
 //                  [--cpus C] [--interval-ms MS] [--minutes M] [--seed S]
-//                  [--detailed-steps N]
+//                  [--detailed-steps N] [--final-s S]
 // Exit codes: 0 written, 1 I/O error, 2 usage error.
 #include <charconv>
 #include <cstdio>
@@ -25,12 +25,14 @@ void PrintUsage(std::FILE* to) {
   fmt::print(to,
              "usage: smr-sample-gen --out DIR [--scenario {}] [--nodes N] [--gpus G]\n"
              "                      [--cpus C] [--interval-ms MS] [--minutes M] [--seed S]\n"
-             "                      [--detailed-steps N]\n"
+             "                      [--detailed-steps N] [--final-s S]\n"
              "Writes a synthetic SageMaker Debugger profiler-output directory\n"
              "(system/incremental/..., framework/pevents/...) into DIR.\n"
              "Flags override the scenario's values; see samples/README.md.\n"
              "--detailed-steps N: TRAIN steps with per-op cpu_functions/gpu_functions\n"
-             "events (about 200 per step; large N makes trace-heavy benchmark data).\n",
+             "events (about 200 per step; large N makes trace-heavy benchmark data).\n"
+             "--final-s S: seconds from the last step to the job end (finalization:\n"
+             "model upload with idle GPUs).\n",
              names);
 }
 
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
   unsigned long long seed = 0;
   bool have_seed = false;
   double minutes = -1;
+  double final_s = -1;
 
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -84,6 +87,8 @@ int main(int argc, char** argv) {
       ok = ParseNumber(value, &interval_ms) && interval_ms >= 100 && interval_ms <= 60000;
     } else if (flag == "--minutes") {
       ok = ParseNumber(value, &minutes) && minutes >= 1 && minutes <= 24 * 60;
+    } else if (flag == "--final-s") {
+      ok = ParseNumber(value, &final_s) && final_s >= 0 && final_s <= 3600;
     } else if (flag == "--detailed-steps") {
       ok = ParseNumber(value, &detailed_steps) && detailed_steps >= 0 &&
            detailed_steps <= 100'000'000;
@@ -118,6 +123,7 @@ int main(int argc, char** argv) {
   if (interval_ms > 0) sc.interval_ms = static_cast<int>(interval_ms);
   if (minutes > 0) sc.minutes = minutes;
   if (have_seed) sc.seed = seed;
+  if (final_s >= 0) sc.final_s = final_s;
   if (detailed_steps >= 0) sc.detailed_num_steps = static_cast<int>(detailed_steps);
   if (sc.init_s + sc.final_s + 10 > sc.minutes * 60) {
     fmt::print(stderr,
