@@ -592,6 +592,18 @@ bool WriteSystem(const Scenario& sc, const Schedule& sched, int node, int64_t of
         lo = sc.busy_gpu_lo;
         hi = sc.busy_gpu_hi;
       }
+      if (loading) {
+        // Per-GPU load (--gpu-scale, --gpu-offset); no random numbers are
+        // drawn here, so the other series are unchanged.
+        const auto scale_it = sc.gpu_scale.find(g);
+        const auto offset_it = sc.gpu_offset.find(g);
+        const double scale = scale_it == sc.gpu_scale.end() ? 1.0 : scale_it->second;
+        const double offset = offset_it == sc.gpu_offset.end() ? 0.0 : offset_it->second;
+        auto load = [&](double x) { return std::clamp(x * scale + offset, 0.0, 100.0); };
+        target = load(target);
+        lo = load(lo);
+        hi = load(hi);
+      }
       line(ticks, "gpu", fmt::format("gpu{}", g), "GPUUtilization", ns.gpu[g].Next(target, lo, hi));
       double mem = ns.mem_plateau[g];
       for (const int64_t jump_us : mem_jump_us) {

@@ -63,6 +63,14 @@ struct Scenario {
   // times the mean step (a synchronous checkpoint or host sync).
   int outlier_every = 0;
   double outlier_factor_lo = 4.0, outlier_factor_hi = 7.0;
+  // Per-GPU load, the same GPU index on every node (--gpu-scale,
+  // --gpu-offset): while the loaders run (DataLoader start-up, TRAIN, EVAL)
+  // GPU g's utilization target and range x become
+  // x * gpu_scale[g] + gpu_offset[g], clamped to 0..100. Scale 0 keeps the
+  // GPU at 0 %; an offset alone shifts the GPU's values by exactly that many
+  // points (as long as they stay within 0..100). Only GPU g's values change.
+  std::map<int, double> gpu_scale;   // absent: 1
+  std::map<int, double> gpu_offset;  // absent: 0
   bool final_gpu_idle = true;     // GPUs drop to ~0 during finalization
   int detailed_start_step = 50;   // TRAIN steps with cpu_functions/gpu ops
   int detailed_num_steps = 100;

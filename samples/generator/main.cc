@@ -1,10 +1,11 @@
 // smr-sample-gen: command-line front end of the sample-data generator.
 //   smr-sample-gen --out DIR [--scenario NAME] [--nodes N] [--gpus G]
 //                  [--cpus C] [--interval-ms MS] [--minutes M] [--seed S]
-//                  [--detailed-steps N] [--final-s S]
+//                  [--detailed-steps N] [--gpu-scale G:F ...] [--gpu-offset G:P ...]
 // Exit codes: 0 written, 1 I/O error, 2 usage error.
 #include <charconv>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -25,14 +26,16 @@ void PrintUsage(std::FILE* to) {
   fmt::print(to,
              "usage: smr-sample-gen --out DIR [--scenario {}] [--nodes N] [--gpus G]\n"
              "                      [--cpus C] [--interval-ms MS] [--minutes M] [--seed S]\n"
-             "                      [--detailed-steps N] [--final-s S]\n"
+             "                      [--detailed-steps N] [--gpu-scale G:F ...]\n"
+             "                      [--gpu-offset G:P ...]\n"
              "Writes a synthetic SageMaker Debugger profiler-output directory\n"
              "(system/incremental/..., framework/pevents/...) into DIR.\n"
              "Flags override the scenario's values; see samples/README.md.\n"
              "--detailed-steps N: TRAIN steps with per-op cpu_functions/gpu_functions\n"
              "events (about 200 per step; large N makes trace-heavy benchmark data).\n"
-             "--final-s S: seconds from the last step to the job end (finalization:\n"
-             "model upload with idle GPUs).\n",
+             "--gpu-scale G:F, --gpu-offset G:P: GPU G of every node runs at F times its\n"
+             "level plus P points (P may be negative) while the job trains; F 0 keeps it\n"
+             "at 0 %. Repeat for more GPUs.\n",
              names);
 }
 
@@ -41,6 +44,18 @@ bool ParseNumber(std::string_view text, T* out) {
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, *out);
   return ec == std::errc() && ptr == end;
+}
+
+// "G:V" (GPU index, number) into (*gpus)[G] = V, with lo <= V <= hi.
+bool ParseGpuValue(std::string_view text, double lo, double hi, std::map<int, double>* gpus) {
+  const size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return false;
+  int gpu = -1;
+  double v = 0;
+  if (!ParseNumber(text.substr(0, colon), &gpu) || gpu < 0 || gpu > 15) return false;
+  if (!ParseNumber(text.substr(colon + 1), &v) || !(v >= lo && v <= hi)) return false;
+  (*gpus)[gpu] = v;
+  return true;
 }
 
 }  // namespace
@@ -52,7 +67,7 @@ int main(int argc, char** argv) {
   unsigned long long seed = 0;
   bool have_seed = false;
   double minutes = -1;
-  double final_s = -1;
+  std::map<int, double> gpu_scale, gpu_offset;
 
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -87,11 +102,13 @@ int main(int argc, char** argv) {
       ok = ParseNumber(value, &interval_ms) && interval_ms >= 100 && interval_ms <= 60000;
     } else if (flag == "--minutes") {
       ok = ParseNumber(value, &minutes) && minutes >= 1 && minutes <= 24 * 60;
-    } else if (flag == "--final-s") {
-      ok = ParseNumber(value, &final_s) && final_s >= 0 && final_s <= 3600;
     } else if (flag == "--detailed-steps") {
       ok = ParseNumber(value, &detailed_steps) && detailed_steps >= 0 &&
            detailed_steps <= 100'000'000;
+    } else if (flag == "--gpu-scale") {
+      ok = ParseGpuValue(value, 0, 10, &gpu_scale);
+    } else if (flag == "--gpu-offset") {
+      ok = ParseGpuValue(value, -100, 100, &gpu_offset);
     } else if (flag == "--seed") {
       ok = ParseNumber(value, &seed);
       have_seed = true;
@@ -123,8 +140,23 @@ int main(int argc, char** argv) {
   if (interval_ms > 0) sc.interval_ms = static_cast<int>(interval_ms);
   if (minutes > 0) sc.minutes = minutes;
   if (have_seed) sc.seed = seed;
-  if (final_s >= 0) sc.final_s = final_s;
   if (detailed_steps >= 0) sc.detailed_num_steps = static_cast<int>(detailed_steps);
+  // GPU indexes exist only once the scenario's GPU count is known.
+  auto check_gpus = [&](const char* flag, const std::map<int, double>& gpus) {
+    for (const auto& [gpu, v] : gpus) {
+      if (gpu >= sc.gpus) {
+        fmt::print(stderr, "smr-sample-gen: {} {}:{}: scenario '{}' has {} GPU(s) per node\n",
+                   flag, gpu, v, sc.name, sc.gpus);
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!check_gpus("--gpu-scale", gpu_scale) || !check_gpus("--gpu-offset", gpu_offset)) {
+    return kExitUsage;
+  }
+  for (const auto& [gpu, v] : gpu_scale) sc.gpu_scale[gpu] = v;
+  for (const auto& [gpu, v] : gpu_offset) sc.gpu_offset[gpu] = v;
   if (sc.init_s + sc.final_s + 10 > sc.minutes * 60) {
     fmt::print(stderr,
                "smr-sample-gen: --minutes {} is too short for scenario '{}' (initialization "

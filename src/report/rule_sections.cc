@@ -397,6 +397,17 @@ double JensenShannon(const std::vector<double>& a, const std::vector<double>& b)
   return std::sqrt(std::max(0.0, js));
 }
 
+// Mean utilization (%) of a workloads histogram of 2-point bins, each sample
+// at the middle of its bin (bin i -> 2i+1 %), as the rule computes it.
+double HistogramMean(const std::vector<double>& counts) {
+  double n = 0, sum = 0;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    n += counts[i];
+    sum += (2.0 * static_cast<double>(i) + 1.0) * counts[i];
+  }
+  return n > 0 ? sum / n : std::nan("");
+}
+
 }  // namespace
 
 Section LoadBalancingSection(const RuleResult& r, const ReportInputs& in) {
@@ -406,11 +417,14 @@ Section LoadBalancingSection(const RuleResult& r, const ReportInputs& in) {
   s.title = "Workload balancing";
   s.level = 3;
   const std::string thr = ParamValue(r, "threshold", "0.2");
+  // SageMaker's JSONs have no min_difference: sm-report's default applies.
+  const std::string min_diff = ParamValue(r, "min_difference", "10");
   s.blocks.push_back(Paragraph(fmt::format(
       "The LoadBalancing rule compares the utilization histograms of the GPUs of each node. "
-      "When the Jensen–Shannon distance between two GPUs' histograms exceeds {}, the work is "
-      "unevenly spread: some GPUs wait while others compute. {}",
-      thr, Analysed(r))));
+      "When the Jensen–Shannon distance between two GPUs' histograms exceeds {} and their mean "
+      "utilizations differ by at least {} percentage points, the work is unevenly spread: some "
+      "GPUs wait while others compute. {}",
+      thr, min_diff, Analysed(r))));
   if (AppendStatusNote(r, "The GPUs of each node had similar utilization.", &s) &&
       (r.failed || !r.applicable)) {
     return s;
@@ -418,6 +432,7 @@ Section LoadBalancingSection(const RuleResult& r, const ReportInputs& in) {
   const Json& d = r.details;
   bool any = false;
   const double threshold = std::atof(thr.c_str());
+  const double min_difference = std::atof(min_diff.c_str());
   for (const auto& [node, nd] : d.items()) {
     if (!nd.is_object() || !HasObject(nd, "workloads")) continue;
     any = true;
@@ -451,26 +466,34 @@ Section LoadBalancingSection(const RuleResult& r, const ReportInputs& in) {
     struct Pair {
       std::string a, b;
       double d;
+      double difference;  // of the mean utilizations, percentage points
+      bool flagged;
     };
     std::vector<Pair> pairs;
     for (size_t i = 0; i < hists.size(); ++i) {
       for (size_t j = i + 1; j < hists.size(); ++j) {
-        pairs.push_back({hists[i].first, hists[j].first,
-                         JensenShannon(hists[i].second, hists[j].second)});
+        const double d = JensenShannon(hists[i].second, hists[j].second);
+        const double diff =
+            std::abs(HistogramMean(hists[i].second) - HistogramMean(hists[j].second));
+        const bool flagged = std::isfinite(d) && d > threshold && std::isfinite(diff) &&
+                             diff >= min_difference;
+        pairs.push_back({hists[i].first, hists[j].first, d, diff, flagged});
       }
     }
     std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& x, const Pair& y) {
+      if (x.flagged != y.flagged) return x.flagged;
       const double dx = std::isfinite(x.d) ? x.d : -1, dy = std::isfinite(y.d) ? y.d : -1;
       return dx > dy;
     });
     Table t;
     t.caption = fmt::format("Pairwise distances between the GPUs of {} (flagged first)", node);
-    t.columns = {"GPU", "GPU", "Jensen–Shannon distance", "Flagged"};
-    t.numeric = {false, false, true, false};
+    t.columns = {"GPU", "GPU", "Jensen–Shannon distance", "Mean utilization difference (points)",
+                 "Flagged"};
+    t.numeric = {false, false, true, true, false};
     for (const Pair& p : pairs) {
-      const bool flagged = std::isfinite(p.d) && p.d > threshold;
-      if (flagged) t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
-      t.rows.push_back({p.a, p.b, FormatNumber(p.d, 2), flagged ? "yes" : "no"});
+      if (p.flagged) t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
+      t.rows.push_back({p.a, p.b, FormatNumber(p.d, 2), FormatNumber(p.difference, 1),
+                        p.flagged ? "yes" : "no"});
     }
     s.blocks.push_back(TableBlock(std::move(t)));
   }

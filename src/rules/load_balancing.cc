@@ -55,6 +55,15 @@ double JensenShannonDistance(std::span<const int64_t> a, std::span<const int64_t
   return std::sqrt(std::max(divergence, 0.0));  // rounding can give -1e-17
 }
 
+double HistogramMeanUtilization(std::span<const int64_t> counts) {
+  int64_t n = 0, sum = 0;  // sum of bin middles, exact in integers
+  for (size_t i = 0; i < counts.size(); ++i) {
+    n += counts[i];
+    sum += static_cast<int64_t>(2 * i + 1) * counts[i];
+  }
+  return n > 0 ? static_cast<double>(sum) / static_cast<double>(n) : 0.0;
+}
+
 std::string_view LoadBalancingRule::description() const {
   return "Detects workload balancing issues across GPUs. Workload imbalance can occur in "
          "training jobs with data parallelism. The gradients are accumulated on a primary GPU, "
@@ -70,10 +79,13 @@ std::string_view LoadBalancingRule::recommendation() const {
 const std::vector<ParamSpec>& LoadBalancingRule::params() const {
   static const std::vector<ParamSpec> kSpecs = {
       {"threshold", ParamType::kDouble, "0.2", "",
-       "Jensen-Shannon distance between two GPUs' utilization histograms above which the "
-       "workload counts as imbalanced"},
+       "Jensen-Shannon distance between two GPUs' utilization histograms that must be "
+       "exceeded for the pair to count as imbalanced"},
       {"patience", ParamType::kInt, "1000", "samples",
        "samples each GPU needs before it is compared"},
+      {"min_difference", ParamType::kPercent, "10", "%",
+       "difference of the two GPUs' mean utilizations (percentage points) that must also be "
+       "reached; 0 leaves the distance as the only test (sm-report extension)"},
   };
   return kSpecs;
 }
@@ -81,11 +93,18 @@ const std::vector<ParamSpec>& LoadBalancingRule::params() const {
 Status LoadBalancingRule::SetParam(std::string_view param, std::string_view value) {
   if (param == "threshold") return ParsePositiveParam(name(), param, value, &p_.threshold);
   if (param == "patience") return ParsePositiveIntParam(name(), param, value, &p_.patience);
+  if (param == "min_difference") {
+    return ParsePercentParam(name(), param, value, &p_.min_difference);
+  }
   return UnknownParamError(name(), param, params());
 }
 
 std::string LoadBalancingRule::RuleParameters() const {
-  return fmt::format("threshold:{}\npatience:{}", FormatParamNumber(p_.threshold), p_.patience);
+  // SageMaker's two lines, then sm-report's min_difference, so the JSON
+  // tells which test produced its verdict.
+  return fmt::format("threshold:{}\npatience:{}\nmin_difference:{}",
+                     FormatParamNumber(p_.threshold), p_.patience,
+                     FormatParamNumber(p_.min_difference));
 }
 
 RuleResult LoadBalancingRule::Evaluate(const AnalysisContext& ctx) const {
@@ -153,6 +172,9 @@ RuleResult LoadBalancingRule::Evaluate(const AnalysisContext& ctx) const {
           if (order[j]->samples <= p_.patience) continue;
           const double d = JensenShannonDistance(order[i]->counts, order[j]->counts);
           if (!(d > p_.threshold)) continue;
+          const double difference = std::abs(HistogramMeanUtilization(order[i]->counts) -
+                                              HistogramMeanUtilization(order[j]->counts));
+          if (!(difference >= p_.min_difference)) continue;
           r.triggered += 1;
           r.violations += 1;
           const std::string gi(store.str(order[i]->gpu));

@@ -16,10 +16,11 @@ namespace {
 
 using testing::TestData;
 
-LoadBalancingRule SmallRule(double threshold, int64_t patience) {
+LoadBalancingRule SmallRule(double threshold, int64_t patience, double min_difference = 10) {
   LoadBalancingParams p;
   p.threshold = threshold;
   p.patience = patience;
+  p.min_difference = min_difference;
   return LoadBalancingRule(p);
 }
 
@@ -77,7 +78,7 @@ TEST(LoadBalancingTest, WorkedExampleFromHeader) {
             "{\"RuleTriggered\": 1, \"Violations\": 1, \"Details\": {\"algo-1\": {\"workloads\": "
             "{\"gpu0\": " + OneBin(49, 3) + ", \"gpu1\": " + OneBin(0, 3) +
             "}, \"distances\": {\"gpu0\": {\"gpu1\": 0.8325546111576977}}}}, \"Datapoints\": 3, "
-            "\"RuleParameters\": \"threshold:0.2\\npatience:2\"}");
+            "\"RuleParameters\": \"threshold:0.2\\npatience:2\\nmin_difference:10\"}");
 }
 
 TEST(LoadBalancingTest, JensenShannonDistanceByHand) {
@@ -183,7 +184,8 @@ TEST(LoadBalancingTest, PatienceNeedsMoreSamplesOnBothGpus) {
   EXPECT_EQ(RuleResultToJson(r),
             "{\"RuleTriggered\": 0, \"Violations\": 0, \"Details\": {\"algo-1\": {\"workloads\": "
             "{\"gpu0\": " + OneBin(49, 3) + ", \"gpu1\": " + OneBin(0, 3) +
-            "}}}, \"Datapoints\": 3, \"RuleParameters\": \"threshold:0.2\\npatience:3\"}");
+            "}}}, \"Datapoints\": 3, \"RuleParameters\": "
+            "\"threshold:0.2\\npatience:3\\nmin_difference:10\"}");
 }
 
 TEST(LoadBalancingTest, ImbalancedPairCountsOncePerWindow) {
@@ -211,7 +213,7 @@ TEST(LoadBalancingTest, CpuOnlyInstanceHasEmptyDetails) {
   RuleResult r = LoadBalancingRule().Evaluate(built->ctx());
   EXPECT_EQ(RuleResultToJson(r),
             "{\"RuleTriggered\": 0, \"Violations\": 0, \"Details\": {}, \"Datapoints\": 0, "
-            "\"RuleParameters\": \"threshold:0.2\\npatience:1000\"}");
+            "\"RuleParameters\": \"threshold:0.2\\npatience:1000\\nmin_difference:10\"}");
   EXPECT_FALSE(r.applicable);
 }
 
@@ -247,16 +249,151 @@ TEST(LoadBalancingTest, PairsUseNaturalGpuOrderWorkloadsFirstSeenOrder) {
   EXPECT_EQ(r.details["algo-1"]["workloads"].begin().key(), "gpu10");
 }
 
+// --- The mean-difference test (min_difference) ---
+
+TEST(LoadBalancingTest, HistogramMeanCountsEachSampleAtItsBinMiddle) {
+  std::vector<int64_t> h(50, 0);
+  h[0] = 1;   // [0, 2)    -> 1 %
+  h[49] = 1;  // [98, 100] -> 99 %
+  EXPECT_DOUBLE_EQ(HistogramMeanUtilization(h), 50.0);
+  h[45] = 2;  // [90, 92)  -> 91 %: (1 + 99 + 2·91) / 4
+  EXPECT_DOUBLE_EQ(HistogramMeanUtilization(h), 70.5);
+  // SageMaker's 49-bin layout: the last bin [96, 98] -> 97 %.
+  std::vector<int64_t> sm(49, 0);
+  sm[48] = 3;
+  EXPECT_DOUBLE_EQ(HistogramMeanUtilization(sm), 97.0);
+  EXPECT_EQ(HistogramMeanUtilization(std::vector<int64_t>(50, 0)), 0.0);
+}
+
+TEST(LoadBalancingTest, TwoPointOffsetOfNarrowHistogramsStaysQuiet) {
+  // The reported false positive in miniature: gpu0 at 90/92 %, gpu1 two
+  // points lower at 88/90 %. p = ½ in bins 45, 46; q = ½ in bins 44, 45;
+  // m = (¼, ½, ¼): KL(p‖m) = KL(q‖m) = ½·ln 2, d = sqrt(½·ln 2) ≈ 0.589 > 0.2,
+  // but the means are 92 % and 90 %: 2 points < 10.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 4; ++i) {
+    Constant(d, "algo-1", {"gpu0", "gpu1"}, {i % 2 ? 92.0 : 90.0, i % 2 ? 90.0 : 88.0}, 1,
+             1000.5 + i);
+  }
+  auto built = d.Build();
+  RuleResult r = SmallRule(0.2, 3).Evaluate(built->ctx());
+  const auto& w = r.details["algo-1"]["workloads"];
+  const auto h0 = w["gpu0"].get<std::vector<int64_t>>();
+  const auto h1 = w["gpu1"].get<std::vector<int64_t>>();
+  EXPECT_DOUBLE_EQ(JensenShannonDistance(h0, h1), std::sqrt(0.5 * std::log(2.0)));
+  EXPECT_DOUBLE_EQ(HistogramMeanUtilization(h0), 92.0);
+  EXPECT_DOUBLE_EQ(HistogramMeanUtilization(h1), 90.0);
+  EXPECT_EQ(r.triggered, 0);
+  EXPECT_EQ(r.violations, 0);
+  EXPECT_FALSE(r.details["algo-1"].contains("distances"));
+  // min_difference 0 is the distance alone, which flags the pair.
+  RuleResult distance_only = SmallRule(0.2, 3, 0).Evaluate(built->ctx());
+  EXPECT_EQ(distance_only.triggered, 1);
+  EXPECT_DOUBLE_EQ(distance_only.details["algo-1"]["distances"]["gpu0"]["gpu1"].get<double>(),
+                   std::sqrt(0.5 * std::log(2.0)));
+  EXPECT_EQ(SmallRule(0.2, 3, 2).Evaluate(built->ctx()).triggered, 1);    // 2 >= 2
+  EXPECT_EQ(SmallRule(0.2, 3, 2.5).Evaluate(built->ctx()).triggered, 0);  // 2 < 2.5
+}
+
+TEST(LoadBalancingTest, MeanDifferenceOfExactlyMinDifferenceFires) {
+  // 50 % -> bin 25, mean 51 %; 40 % -> bin 20, mean 41 %: 10 points apart,
+  // disjoint histograms (d = sqrt(ln 2)).
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  Constant(d, "algo-1", {"gpu0", "gpu1"}, {50, 40}, 3);
+  auto built = d.Build();
+  RuleResult r = SmallRule(0.2, 2).Evaluate(built->ctx());
+  EXPECT_EQ(r.triggered, 1);
+  EXPECT_DOUBLE_EQ(r.details["algo-1"]["distances"]["gpu0"]["gpu1"].get<double>(),
+                   std::sqrt(std::log(2.0)));
+  EXPECT_EQ(SmallRule(0.2, 2, 10.01).Evaluate(built->ctx()).triggered, 0);
+}
+
+TEST(LoadBalancingTest, LargeMeanDifferenceAloneDoesNotFire) {
+  // Both tests must pass. gpu0 idle half of the time, gpu1 70 % of the
+  // time, otherwise both at 100 %: means 50 % and 30.4 % (19.6 points), but
+  // p = (½, ½), q = (0.7, 0.3), m = (0.6, 0.4):
+  //   KL(p‖m) = ½·ln(5/6) + ½·ln(5/4),  KL(q‖m) = 0.7·ln(7/6) + 0.3·ln(3/4),
+  //   d = sqrt(½·(KL(p‖m) + KL(q‖m))) ≈ 0.145 < 0.2.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 10; ++i) {
+    Constant(d, "algo-1", {"gpu0", "gpu1"}, {i < 5 ? 0.0 : 100.0, i < 7 ? 0.0 : 100.0}, 1,
+             1000.5 + i);
+  }
+  auto built = d.Build();
+  RuleResult r = SmallRule(0.2, 9).Evaluate(built->ctx());
+  const auto& w = r.details["algo-1"]["workloads"];
+  const auto h0 = w["gpu0"].get<std::vector<int64_t>>();
+  const auto h1 = w["gpu1"].get<std::vector<int64_t>>();
+  const double kl_p = 0.5 * std::log(5.0 / 6.0) + 0.5 * std::log(5.0 / 4.0);
+  const double kl_q = 0.7 * std::log(7.0 / 6.0) + 0.3 * std::log(3.0 / 4.0);
+  EXPECT_NEAR(JensenShannonDistance(h0, h1), std::sqrt(0.5 * (kl_p + kl_q)), 1e-12);
+  EXPECT_NEAR(HistogramMeanUtilization(h0) - HistogramMeanUtilization(h1), 19.6, 1e-12);
+  EXPECT_EQ(r.triggered, 0);
+  EXPECT_EQ(SmallRule(0.14, 9).Evaluate(built->ctx()).triggered, 1);  // d ≈ 0.1449
+}
+
+TEST(LoadBalancingTest, IntermittentlyIdleGpuFiresOnItsMean) {
+  // gpu0 computes 40 % of the time at 90 % and waits otherwise; gpu1 is
+  // idle (like the real klay-liu job). Both medians lie in bin 0, but the
+  // means are (6·1 + 4·91)/10 = 37 % and 1 %: 36 points.
+  // p = (0.6, 0.4), q = (1, 0), m = (0.8, 0.2): KL(p‖m) = 0.6·ln(3/4) +
+  // 0.4·ln 2, KL(q‖m) = ln(5/4), d ≈ 0.405.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 10; ++i) {
+    Constant(d, "algo-1", {"gpu0", "gpu1"}, {i < 6 ? 0.0 : 90.0, 0.0}, 1, 1000.5 + i);
+  }
+  auto built = d.Build();
+  RuleResult r = SmallRule(0.2, 9).Evaluate(built->ctx());
+  EXPECT_EQ(r.triggered, 1);
+  const double kl_p = 0.6 * std::log(0.75) + 0.4 * std::log(2.0);
+  const double kl_q = std::log(1.25);
+  EXPECT_NEAR(r.details["algo-1"]["distances"]["gpu0"]["gpu1"].get<double>(),
+              std::sqrt(0.5 * (kl_p + kl_q)), 1e-12);
+  const auto h0 = r.details["algo-1"]["workloads"]["gpu0"].get<std::vector<int64_t>>();
+  EXPECT_DOUBLE_EQ(HistogramMeanUtilization(h0), 37.0);
+}
+
+TEST(LoadBalancingTest, GpuDoingExtraWorkFiresAgainstEveryOtherGpu) {
+  // gpu0 gathers the outputs and computes the loss (PyTorch DataParallel):
+  // 90 % against 60 % on gpu1-3. Disjoint histograms (d = sqrt(ln 2)), means
+  // 91 % and 61 %. The three equally loaded GPUs are not flagged.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  Constant(d, "algo-1", {"gpu0", "gpu1", "gpu2", "gpu3"}, {90, 60, 60, 60}, 5);
+  auto built = d.Build();
+  RuleResult r = SmallRule(0.2, 4).Evaluate(built->ctx());
+  EXPECT_EQ(r.triggered, 3);
+  const auto& dist = r.details["algo-1"]["distances"];
+  ASSERT_EQ(dist.size(), 1u);
+  ASSERT_EQ(dist["gpu0"].size(), 3u);
+  for (const char* g : {"gpu1", "gpu2", "gpu3"}) {
+    EXPECT_DOUBLE_EQ(dist["gpu0"][g].get<double>(), std::sqrt(std::log(2.0))) << g;
+  }
+}
+
 TEST(LoadBalancingTest, ParametersDefaultsOverridesAndErrors) {
   LoadBalancingRule rule;
-  EXPECT_EQ(rule.RuleParameters(), "threshold:0.2\npatience:1000");
+  // SageMaker's two lines, then sm-report's min_difference.
+  EXPECT_EQ(rule.RuleParameters(), "threshold:0.2\npatience:1000\nmin_difference:10");
   EXPECT_TRUE(rule.SetParam("threshold", "0.5").ok());
   EXPECT_TRUE(rule.SetParam("patience", "10").ok());
-  EXPECT_EQ(rule.RuleParameters(), "threshold:0.5\npatience:10");
+  EXPECT_TRUE(rule.SetParam("min_difference", "2.5").ok());
+  EXPECT_EQ(rule.RuleParameters(), "threshold:0.5\npatience:10\nmin_difference:2.5");
+  EXPECT_TRUE(rule.SetParam("min_difference", "0").ok());  // distance only
+  EXPECT_EQ(rule.values().min_difference, 0.0);
+  EXPECT_FALSE(rule.SetParam("min_difference", "100.5").ok());
+  EXPECT_FALSE(rule.SetParam("min_difference", "-1").ok());
+  EXPECT_FALSE(rule.SetParam("min_difference", "ten").ok());
+  EXPECT_EQ(rule.values().min_difference, 0.0);
   Status unknown = rule.SetParam("window", "1");
   EXPECT_FALSE(unknown.ok());
   EXPECT_NE(unknown.message().find("LoadBalancing"), std::string::npos);
   EXPECT_NE(unknown.message().find("threshold"), std::string::npos);
+  EXPECT_NE(unknown.message().find("min_difference"), std::string::npos);
   EXPECT_FALSE(rule.SetParam("threshold", "0").ok());
   EXPECT_FALSE(rule.SetParam("threshold", "abc").ok());
   EXPECT_FALSE(rule.SetParam("patience", "0").ok());
