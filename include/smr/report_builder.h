@@ -30,6 +30,9 @@ struct ReportInputs {
   const MetricStore* store = nullptr;
   const JobTimeline* timeline = nullptr;
   const WindowPlan* windows = nullptr;  // what the rules evaluated
+  // OverallSystemUsage over all system data, when the rule windows left
+  // some out (the System usage section then describes the whole job).
+  const RuleResult* system_usage_all_data = nullptr;
   const Diagnostics* diagnostics = nullptr;
   // Rules switched off by configuration (the report says so).
   std::vector<std::string> disabled_rules;

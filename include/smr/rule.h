@@ -72,6 +72,8 @@ class Rule {
   virtual RuleResult Evaluate(const AnalysisContext& ctx) const = 0;
 };
 
+// Runs one rule; if it throws, the result says it failed (never fatal).
+RuleResult EvaluateRule(const Rule& rule, const AnalysisContext& ctx);
 // Runs every rule; a rule that throws is reported as failed, never fatal.
 std::vector<RuleResult> EvaluateRules(
     const std::vector<std::unique_ptr<Rule>>& rules, const AnalysisContext& ctx);

@@ -522,6 +522,24 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
     out << fmt::format("rule {} is disabled by configuration\n", name);
   }
   const std::vector<RuleResult> results = EvaluateRules(rules, ctx);
+  // The report's system usage statistics describe the whole job: when the
+  // rule windows left data out (SageMaker's walk), OverallSystemUsage runs
+  // once more over windows that cover everything, for the report only (its
+  // rule JSON stays SageMaker's).
+  std::optional<RuleResult> usage_all;
+  std::optional<WindowPlan> all_windows;
+  const WindowCoverage& cov = windows.coverage();
+  if ((opts.html || opts.pdf) && (cov.system_rows_after > 0 || cov.system_rows_before > 0)) {
+    for (const std::unique_ptr<Rule>& rule : rules) {
+      if (rule->name() != "OverallSystemUsage") continue;
+      WindowPlanOptions all_options;
+      all_options.analyze_trailing_data = true;
+      all_windows.emplace(store, discovery, all_options);
+      AnalysisContext all_ctx = ctx;
+      all_ctx.windows = &*all_windows;
+      usage_all = EvaluateRule(*rule, all_ctx);
+    }
+  }
   timer.Lap("rules");
   out << fmt::format("evaluated {} rules over {} windows\n", results.size(), windows.size());
 
@@ -572,6 +590,7 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
     in.store = &store;
     in.timeline = &timeline;
     in.windows = &windows;
+    if (usage_all && !usage_all->failed) in.system_usage_all_data = &*usage_all;
     in.diagnostics = &ingested.diagnostics;
     in.disabled_rules = disabled;
     ReportModel model = BuildReportModel(in);

@@ -264,10 +264,18 @@ class Builder {
     Section s;
     s.id = "system-usage";
     s.title = "System usage statistics";
-    const RuleResult* r = Result("OverallSystemUsage");
+    const RuleResult* r =
+        in_.system_usage_all_data ? in_.system_usage_all_data : Result("OverallSystemUsage");
     if (!r || !r->details.is_object() || r->details.empty()) {
       s.blocks.push_back(Note(Severity::kWarning, "No system metrics were found."));
       return s;
+    }
+    if (in_.system_usage_all_data) {
+      s.blocks.push_back(Note(
+          Severity::kInfo,
+          "These statistics cover all system data. OverallSystemUsage.json, like SageMaker's, "
+          "covers the rule windows only (see the Rules summary), so its numbers can differ "
+          "slightly."));
     }
     const Json& d = r->details;
     // Paragraph per node, as SageMaker words it (numbers truncated with int()).

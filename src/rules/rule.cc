@@ -194,27 +194,29 @@ std::string RuleResultToJson(const RuleResult& r) {
   return DumpPythonJson(j);
 }
 
+RuleResult EvaluateRule(const Rule& rule, const AnalysisContext& ctx) {
+  RuleResult r;
+  try {
+    r = rule.Evaluate(ctx);
+  } catch (const std::exception& e) {
+    r = RuleResult{};
+    r.failed = true;
+    r.error = fmt::format("rule {} failed: {}", rule.name(), e.what());
+  } catch (...) {
+    r = RuleResult{};
+    r.failed = true;
+    r.error = fmt::format("rule {} failed: unknown error", rule.name());
+  }
+  r.name = std::string(rule.name());
+  if (r.rule_parameters.empty()) r.rule_parameters = rule.RuleParameters();
+  return r;
+}
+
 std::vector<RuleResult> EvaluateRules(const std::vector<std::unique_ptr<Rule>>& rules,
                                       const AnalysisContext& ctx) {
   std::vector<RuleResult> results;
   results.reserve(rules.size());
-  for (const auto& rule : rules) {
-    RuleResult r;
-    try {
-      r = rule->Evaluate(ctx);
-    } catch (const std::exception& e) {
-      r = RuleResult{};
-      r.failed = true;
-      r.error = fmt::format("rule {} failed: {}", rule->name(), e.what());
-    } catch (...) {
-      r = RuleResult{};
-      r.failed = true;
-      r.error = fmt::format("rule {} failed: unknown error", rule->name());
-    }
-    r.name = std::string(rule->name());
-    if (r.rule_parameters.empty()) r.rule_parameters = rule->RuleParameters();
-    results.push_back(std::move(r));
-  }
+  for (const auto& rule : rules) results.push_back(EvaluateRule(*rule, ctx));
   return results;
 }
 

@@ -154,10 +154,25 @@ TEST(EndToEndTest, ReportShowsTheNumbersOfTheRuleJsons) {
                                   low["Datapoints"].get<int64_t>(),
                                   low["RuleTriggered"].get<int64_t>())),
             std::string::npos);
-  // The system usage table shows OverallSystemUsage's CPU p95 with 2 decimals.
-  const auto osu = RuleJson(job.out, "OverallSystemUsage");
-  const double cpu_p95 = osu["Details"]["CPU"]["algo-1"]["p95"].get<double>();
-  EXPECT_NE(html.find(fmt::format("{:.2f}", cpu_p95)), std::string::npos);
+  // The system usage table describes all system data: OverallSystemUsage's
+  // numbers with every sample evaluated (--analyze-trailing-data), with 2
+  // decimals, and it says that the rule JSON covers the rule windows only.
+  const fs::path all = job.out.parent_path() / "all-data";
+  std::string log;
+  ASSERT_EQ(RunCommand(fmt::format("'{}' build '{}' -o '{}' --format json --analyze-trailing-data",
+                                   SMR_CLI, job.data.string(), all.string()),
+                       &log),
+            0)
+      << log;
+  const auto osu = RuleJson(all, "OverallSystemUsage");
+  for (const char* metric : {"CPU", "GPU"}) {
+    for (const char* stat : {"max", "p95", "p50"}) {
+      const double v = osu["Details"][metric]["algo-1"][stat].get<double>();
+      EXPECT_NE(html.find(fmt::format(">{:.2f}</td>", v)), std::string::npos)
+          << metric << " " << stat << " " << v;
+    }
+  }
+  EXPECT_NE(html.find("These statistics cover all system data"), std::string::npos);
 }
 
 TEST(EndToEndTest, DefaultSampleFlagsTheUnderusedGpu) {
@@ -445,9 +460,10 @@ bool MatchesAny(const std::string& path, std::initializer_list<const char*> patt
 // a JSON path such as "/Details/algo-1/gpu3_memory/upper".
 bool DocumentedFix(const std::string& rule, const std::string& path) {
   if (rule == "LoadBalancing") {
-    // Fires (pairs within a node), 50 bins over 0-100 %, `distances` added.
-    return MatchesAny(path, {"^/RuleTriggered$", "^/Violations$", "^/Details/[^/]+/workloads/",
-                             "^/Details/[^/]+/distances"});
+    // Fires (pairs within a node), 50 bins over 0-100 %, `distances` added,
+    // min_difference shown in RuleParameters.
+    return MatchesAny(path, {"^/RuleTriggered$", "^/Violations$", "^/RuleParameters$",
+                             "^/Details/[^/]+/workloads/", "^/Details/[^/]+/distances"});
   }
   if (rule == "MaxInitializationTime") {
     return MatchesAny(path, {"^/RuleTriggered$", "^/Violations$"});  // fires
@@ -545,6 +561,19 @@ TEST_P(SageMakerReferenceTest, RuleJsonEqualsSageMakersExceptDocumentedFixes) {
   CompareJson(c.rule, ours, ref, "", &diffs);
   EXPECT_TRUE(diffs.empty()) << diffs.size() << " difference(s), first: " << (diffs.empty() ? "" : diffs.front());
 
+  if (c.rule == "LoadBalancing") {
+    // Bins [0, 2) ... [94, 96) are SageMaker's; its last bin [96, 98] is
+    // split into [96, 98) and [98, 100] (values above 98 % are kept).
+    for (const auto& [node, d] : ref["Details"].items()) {
+      for (const auto& [gpu, bins] : d["workloads"].items()) {
+        const auto& mine = ours["Details"][node]["workloads"][gpu];
+        ASSERT_EQ(bins.size(), 49u);
+        ASSERT_EQ(mine.size(), 50u) << node << " " << gpu;
+        for (size_t b = 0; b < 48; ++b) EXPECT_EQ(mine[b], bins[b]) << node << " " << gpu << " " << b;
+        EXPECT_GE(mine[48].get<int64_t>() + mine[49].get<int64_t>(), bins[48].get<int64_t>());
+      }
+    }
+  }
   if (c.rule == "StepOutlier") {
     // Each step process crosses a window boundary with at most one step,
     // and SageMaker counts such a step once more: 0 <= SageMaker's
