@@ -324,7 +324,8 @@ TEST(BrokenInputTest, SymlinksNeverLeaveTheRootAndLoopsEnd) {
     return std::any_of(reasons.begin(), reasons.end(),
                        [&](const std::string& s) { return s.find(needle) != std::string::npos; });
   };
-  EXPECT_TRUE(has("system/a/up: directory already read")) << ::testing::PrintToString(reasons);
+  EXPECT_TRUE(has("system/a/up: symlink to an ancestor directory (loop), skipped"))
+      << ::testing::PrintToString(reasons);
   EXPECT_TRUE(has("system/a/self.json: broken symlink"));
   EXPECT_TRUE(has("system/outside: symlink points outside"));
   EXPECT_TRUE(has("system/1600000000.algo-9.json: symlink points outside"));
