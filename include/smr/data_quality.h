@@ -32,8 +32,8 @@ struct DqFileGroup {
   std::vector<std::pair<std::string, int64_t>> by_reason;
 };
 
-// A file that was not read as data (bad name, broken symlink, directory
-// named like a data file, unreadable, empty, duplicate, ...).
+// A file that was not read as data (bad name, symlink not followed,
+// directory named like a data file, unreadable, empty, duplicate, ...).
 struct DqFileNotRead {
   std::string path;  // relative to the profiler-output root
   std::string reason;
@@ -82,6 +82,8 @@ struct DataQuality {
   int64_t files_found = 0;     // data files discovered
   int64_t files_read = 0;      // ... and read (not unreadable/empty/duplicate)
   int64_t files_not_read = 0;  // everything in not_read (listed or not)
+  int64_t links_skipped = 0;   // ... of which symlinks not followed (loops,
+                               // second paths, leaving the input, broken)
   uint64_t bytes = 0;
   int64_t records_read = 0, records_kept = 0, records_skipped = 0;
   int64_t python_stats_files = 0;  // listed, not parsed

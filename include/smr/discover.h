@@ -25,7 +25,9 @@ bool IsFrameworkKind(FileKind kind);
 
 struct InputFile {
   std::string path;      // absolute or as given + relative part
-  std::string rel_path;  // relative to the profiler-output root (for messages)
+  std::string rel_path;  // relative to the profiler-output root (for messages
+                         // and classification): the real path, or the path
+                         // through the symlink when only a link reaches it
   FileKind kind = FileKind::kSystem;
   std::string node;      // node id from the file name (system: "algo-1";
                          // pevents: "<rank>-<host>" as written; TF: basename
@@ -49,8 +51,13 @@ struct Discovery {
   std::vector<InputFile> files;  // sorted: (name_ts_us, path) within kind
                                  // group order system first, then framework
   PythonStatsSummary python_stats;
-  // Files under system/ or framework/ that match no pattern, with the reason.
+  // Entries under system/ or framework/ that are not read as data (names
+  // that match no pattern, symlinks not followed, ...), with the reason.
   std::vector<std::pair<std::string, std::string>> ignored;
+  // How many entries of `ignored` are symlinks that were not followed: loops
+  // (links to an ancestor), second paths to what was read via another path,
+  // links leaving the input, broken links.
+  int64_t links_skipped = 0;
 
   size_t CountKind(FileKind kind) const;
   uint64_t TotalBytes() const;

@@ -320,6 +320,7 @@ DataQuality BuildDataQuality(const Discovery& discovery, const MetricStore& stor
               return std::tie(a.path, a.reason) < std::tie(b.path, b.reason);
             });
   dq.files_not_read = static_cast<int64_t>(not_read.size());
+  dq.links_skipped = discovery.links_skipped;
   if (not_read.size() > DataQuality::kMaxNotReadListed) {
     not_read.resize(DataQuality::kMaxNotReadListed);
   }
@@ -407,8 +408,12 @@ DataQuality BuildDataQuality(const Discovery& discovery, const MetricStore& stor
     dq.summary = fmt::format("Read {} of {} data files; kept {} of {} records, skipped {}",
                              dq.files_read, dq.files_found, dq.records_kept, dq.records_read,
                              dq.records_skipped);
-    if (dq.files_not_read > 0) {
-      dq.summary += fmt::format("; {} not read", Count(dq.files_not_read, "file", "files"));
+    const int64_t other_not_read = dq.files_not_read - dq.links_skipped;
+    if (other_not_read > 0) {
+      dq.summary += fmt::format("; {} not read", Count(other_not_read, "file", "files"));
+    }
+    if (dq.links_skipped > 0) {
+      dq.summary += fmt::format("; {} skipped", Count(dq.links_skipped, "symlink", "symlinks"));
     }
     if (gaps > 0) dq.summary += fmt::format("; {} in sampling", Count(gaps, "gap", "gaps"));
     dq.summary += ".";
@@ -423,6 +428,7 @@ std::string DataQualityToJson(const DataQuality& dq) {
   j["totals"] = {{"files_found", dq.files_found},
                  {"files_read", dq.files_read},
                  {"files_not_read", dq.files_not_read},
+                 {"links_skipped", dq.links_skipped},
                  {"bytes", dq.bytes},
                  {"records_read", dq.records_read},
                  {"records_kept", dq.records_kept},

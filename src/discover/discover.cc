@@ -1,9 +1,11 @@
 // Discovery of profiler files (formats.md §1).
 //
 // The walk never throws (std::filesystem error_code overloads only), never
-// leaves the root through a symlink and remembers every directory it entered
-// (by canonical path) so symlink loops end. The result is sorted so that the
-// importers see files in smdebug's reader order.
+// leaves the root through a symlink, reads every directory once (by
+// canonical path, preferring its real path over links to it) and skips links
+// that close a loop. The result does not depend on the order in which the
+// file system lists a directory, and it is sorted so that the importers see
+// files in smdebug's reader order.
 #include "smr/discover.h"
 
 #include <algorithm>
@@ -16,6 +18,8 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -124,12 +128,34 @@ bool LooksLikeDataFile(std::string_view name) {
   return EndsWith(name, ".json") || EndsWith(name, ".json.gz");
 }
 
+// Reason given for a link that closes a loop (docs/data-quality.md).
+constexpr const char* kLoopReason = "symlink to an ancestor directory (loop), skipped";
+
+// Walks the input's data folders. Every file is handed to `on_file_` once,
+// under the path it is classified by; every entry that is not read is handed
+// to `on_ignore_` with the reason (docs/data-quality.md "Files and folders").
+//
+// Each directory is read once, by canonical path. The folders below the
+// start points that are reached without passing a symlink (their real paths)
+// are read first, completely. Symlinks met on the way are only collected;
+// they are resolved afterwards in the order of their paths, links to
+// directories before links to files, so the result depends on the names in
+// the tree and never on the order in which the file system lists them:
+//  - a link to an ancestor of itself (the root included) closes a loop and is
+//    skipped;
+//  - a link to a directory or file that was already read (by its real path
+//    or through an earlier link) is skipped, naming that path;
+//  - a link to a directory or file inside the input that nothing else reaches
+//    is followed, and what it reaches takes the link's path;
+//  - a link leaving the input is not followed (except a start point itself,
+//    which names the data folder); a broken link is listed.
 class Walker {
  public:
   using FileFn = std::function<void(const fs::path& path,
                                     const std::string& rel, uint64_t size)>;
-  using IgnoreFn =
-      std::function<void(const std::string& rel, const std::string& why)>;
+  // `link` is true when the entry is a symlink that was not followed.
+  using IgnoreFn = std::function<void(const std::string& rel,
+                                      const std::string& why, bool link)>;
 
   Walker(const fs::path& root, FileFn on_file, IgnoreFn on_ignore)
       : root_(root), on_file_(std::move(on_file)),
@@ -139,84 +165,193 @@ class Walker {
     if (ec) root_canon_ = fs::absolute(root, ec);
   }
 
-  // Walks `rel_dir` (relative to the root) recursively. Every entry that is
-  // neither walked nor handed to `on_file_` is reported to `on_ignore_` with
-  // the reason (docs/data-quality.md "Files and folders").
-  void Walk(const std::string& rel_dir) {
+  // Reads the directories `starts` (relative to the root; missing ones are
+  // skipped) and everything reachable from them.
+  void Run(const std::vector<std::string>& starts) {
+    for (const std::string& rel : starts) {
+      const fs::path path = root_ / rel;
+      std::error_code ec;
+      const fs::file_status lst = fs::symlink_status(path, ec);
+      if (ec || !fs::exists(lst)) continue;
+      if (fs::is_symlink(lst)) {
+        fs::path parent = fs::canonical(path.parent_path(), ec);
+        if (ec) parent = root_canon_;
+        AddLink(rel, path, parent, /*start=*/true);
+      } else if (fs::is_directory(lst)) {
+        fs::path canon = fs::canonical(path, ec);
+        if (ec) {
+          on_ignore_(rel, "directory could not be resolved: " + ec.message(), false);
+          continue;
+        }
+        if (!dirs_.count(canon.string())) WalkDir(rel, canon);
+      }
+    }
+    while (!pending_.empty()) {
+      Link link = *pending_.begin();
+      pending_.erase(pending_.begin());
+      Follow(link);
+    }
+  }
+
+ private:
+  struct Link {
+    bool to_file = false;  // links to directories are resolved first
+    std::string rel;
+    fs::path target;       // canonical
+    bool operator<(const Link& o) const {
+      return std::tie(to_file, rel) < std::tie(o.to_file, o.rel);
+    }
+  };
+
+  // Reads directory `canon` (not read before) as `rel`: files now, real
+  // subdirectories recursively, symlinks later (Run()).
+  void WalkDir(const std::string& rel, const fs::path& canon) {
+    dirs_.emplace(canon.string(), rel);
     std::error_code ec;
-    fs::path dir = root_ / rel_dir;
-    fs::path canon = fs::canonical(dir, ec);
+    fs::directory_iterator it(canon, ec);
     if (ec) {
-      on_ignore_(rel_dir, "directory could not be resolved: " + ec.message());
-      return;
-    }
-    if (!visited_.insert(canon.string()).second) {
-      on_ignore_(rel_dir,
-                 "directory already read through another path (symlink "
-                 "loop or second link), skipped");
-      return;
-    }
-    fs::directory_iterator it(dir, ec);
-    if (ec) {
-      on_ignore_(rel_dir, "directory could not be listed: " + ec.message());
+      on_ignore_(rel, "directory could not be listed: " + ec.message(), false);
       return;
     }
     std::vector<std::string> names;
     for (; it != fs::directory_iterator(); it.increment(ec)) {
       if (ec) {
-        on_ignore_(rel_dir, "directory listing failed part-way: " + ec.message());
+        on_ignore_(rel, "directory listing failed part-way: " + ec.message(), false);
         break;
       }
       names.push_back(it->path().filename().string());
     }
     std::sort(names.begin(), names.end());
     for (const std::string& name : names) {
-      std::string rel = rel_dir + "/" + name;
-      fs::path path = root_ / rel;
+      const std::string child = rel + "/" + name;
+      const fs::path path = root_ / child;
       std::error_code sec;
-      fs::file_status st = fs::symlink_status(path, sec);
+      const fs::file_status st = fs::symlink_status(path, sec);
       if (sec) {
-        on_ignore_(rel, "could not be inspected: " + sec.message());
-        continue;
-      }
-      if (fs::is_symlink(st)) {
-        // canonical() fails on a dangling link and on a link loop (ELOOP).
-        fs::path target = fs::canonical(path, sec);
-        if (sec) {
-          on_ignore_(rel, "broken symlink (" + sec.message() + ")");
+        on_ignore_(child, "could not be inspected: " + sec.message(), false);
+      } else if (fs::is_symlink(st)) {
+        AddLink(child, path, canon, /*start=*/false);
+      } else if (fs::is_directory(st)) {
+        // Below a followed link a real subdirectory may have been read
+        // already, through another link.
+        const fs::path child_canon = canon / name;
+        auto seen = dirs_.find(child_canon.string());
+        if (seen != dirs_.end()) {
+          on_ignore_(child, "directory already read as " + seen->second + ", skipped",
+                     false);
           continue;
         }
-        if (!IsWithin(target, root_canon_)) {
-          on_ignore_(rel, "symlink points outside the input directory, not followed");
-          continue;
-        }
-        st = fs::status(target, sec);
-        if (sec) {
-          on_ignore_(rel, "symlink target could not be inspected: " + sec.message());
-          continue;
-        }
-      }
-      if (fs::is_directory(st)) {
         if (LooksLikeDataFile(name)) {
-          on_ignore_(rel, "a directory named like a data file; its contents are searched");
+          on_ignore_(child, "a directory named like a data file; its contents are searched",
+                     false);
         }
-        Walk(rel);
+        WalkDir(child, child_canon);
       } else if (fs::is_regular_file(st)) {
-        uint64_t size = fs::file_size(path, sec);
-        if (sec) size = 0;
-        on_file_(path, rel, size);
+        ReadFile(path, child);
       } else {
-        on_ignore_(rel, "not a regular file (device, FIFO or socket), not read");
+        on_ignore_(child, "not a regular file (device, FIFO or socket), not read", false);
       }
     }
   }
 
- private:
+  void ReadFile(const fs::path& path, const std::string& rel) {
+    std::error_code ec;
+    uint64_t size = fs::file_size(path, ec);
+    if (ec) size = 0;
+    on_file_(path, rel, size);
+  }
+
+  // Resolves the symlink `rel` found in directory `parent` (canonical):
+  // broken, leaving the input and looping links are listed now, the others
+  // are queued.
+  void AddLink(const std::string& rel, const fs::path& path, const fs::path& parent,
+               bool start) {
+    std::error_code ec;
+    // canonical() fails on a dangling link and on a link loop (ELOOP).
+    fs::path target = fs::canonical(path, ec);
+    if (ec) {
+      on_ignore_(rel, "broken symlink (" + ec.message() + ")", true);
+      return;
+    }
+    if (!start && !IsWithin(target, root_canon_)) {
+      on_ignore_(rel, "symlink points outside the input directory, not followed", true);
+      return;
+    }
+    const fs::file_status st = fs::status(target, ec);
+    if (ec) {
+      on_ignore_(rel, "symlink target could not be inspected: " + ec.message(), true);
+      return;
+    }
+    if (fs::is_directory(st)) {
+      if (IsWithin(parent, target)) {
+        on_ignore_(rel, kLoopReason, true);
+        return;
+      }
+      pending_.insert(Link{false, rel, std::move(target)});
+    } else if (start) {
+      on_ignore_(rel, "symlink to a file where a data folder is expected, not read", true);
+    } else if (fs::is_regular_file(st)) {
+      pending_.insert(Link{true, rel, std::move(target)});
+    } else {
+      on_ignore_(rel, "symlink to something that is not a regular file (device, FIFO or "
+                      "socket), not read", true);
+    }
+  }
+
+  // "system/incremental" when `target` lies there below the root.
+  std::string RealRel(const fs::path& target) const {
+    return target.lexically_relative(root_canon_).generic_string();
+  }
+
+  // "symlink to a directory already read via its real path (system/x), skipped"
+  std::string AlreadyRead(const char* what, const fs::path& target,
+                          const std::string& read_as) const {
+    if (read_as == RealRel(target)) {
+      return fmt::format("symlink to a {} already read via its real path ({}), skipped",
+                         what, read_as);
+    }
+    return fmt::format("symlink to a {} already read as {}, skipped", what, read_as);
+  }
+
+  void Follow(const Link& link) {
+    const std::string name = fs::path(link.rel).filename().string();
+    if (!link.to_file) {
+      auto seen = dirs_.find(link.target.string());
+      if (seen != dirs_.end()) {
+        on_ignore_(link.rel, AlreadyRead("directory", link.target, seen->second), true);
+        return;
+      }
+      if (LooksLikeDataFile(name)) {
+        on_ignore_(link.rel, "a directory named like a data file; its contents are searched",
+                   false);
+      }
+      WalkDir(link.rel, link.target);
+      return;
+    }
+    // Every regular file of a directory that was read has been read, so a
+    // file is read already when its directory is.
+    auto dir = dirs_.find(link.target.parent_path().string());
+    if (dir != dirs_.end()) {
+      const std::string read_as = dir->second + "/" + link.target.filename().string();
+      on_ignore_(link.rel, AlreadyRead("file", link.target, read_as), true);
+      return;
+    }
+    auto [seen, inserted] = linked_files_.emplace(link.target.string(), link.rel);
+    if (!inserted) {
+      on_ignore_(link.rel, AlreadyRead("file", link.target, seen->second), true);
+      return;
+    }
+    ReadFile(root_ / link.rel, link.rel);
+  }
+
   fs::path root_;
   fs::path root_canon_;
   FileFn on_file_;
   IgnoreFn on_ignore_;
-  std::set<std::string> visited_;
+  std::unordered_map<std::string, std::string> dirs_;  // canonical -> read as
+  std::unordered_map<std::string, std::string> linked_files_;  // the same, for
+                                                               // files read through a link
+  std::set<Link> pending_;
 };
 
 // system/**/<10 digits>.algo-<N>.json (formats.md §1.1): smdebug's regex
@@ -337,8 +472,8 @@ MetadataInfo FindMetadata(const fs::path& root, const std::string& trace_rel) {
       [&](const fs::path&, const std::string& rel, uint64_t) {
         if (EndsWith(rel, ".metadata")) candidates.push_back(rel);
       },
-      [](const std::string&, const std::string&) {});
-  walker.Walk(search.empty() ? std::string(".") : search.generic_string());
+      [](const std::string&, const std::string&, bool) {});
+  walker.Run({search.empty() ? std::string(".") : search.generic_string()});
   std::sort(candidates.begin(), candidates.end());
   MetadataInfo info;
   for (const std::string& rel : candidates) {
@@ -423,8 +558,10 @@ StatusOr<Discovery> DiscoverInputs(const std::string& dir) {
 
   // rel paths are for messages, HTML and JSON only (files are opened by
   // `path`), so bytes of non-UTF-8 names are replaced there.
-  auto on_ignore = [&d](const std::string& rel, const std::string& why) {
-    d.ignored.emplace_back(SanitizeUtf8(CleanRel(rel)), why);
+  auto on_ignore = [&d](const std::string& rel, const std::string& why,
+                        bool link = false) {
+    d.ignored.emplace_back(SanitizeUtf8(CleanRel(rel)), SanitizeUtf8(why));
+    if (link) ++d.links_skipped;
   };
   auto on_file = [&](const fs::path& path, const std::string& raw_rel,
                      uint64_t size) {
@@ -488,9 +625,7 @@ StatusOr<Discovery> DiscoverInputs(const std::string& dir) {
   };
 
   Walker walker(root, on_file, on_ignore);
-  for (const char* top : {"system", "framework"}) {
-    if (fs::is_directory(root / top, ec)) walker.Walk(top);
-  }
+  walker.Run({"system", "framework"});
 
   if (stats_have_range) {
     d.python_stats.first_start_us = static_cast<int64_t>(stats_first);

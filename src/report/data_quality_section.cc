@@ -105,7 +105,8 @@ Section DataQualitySection(const DataQuality& dq) {
 
   if (!dq.not_read.empty()) {
     Table t;
-    t.caption = "Files not read as data";
+    t.caption = dq.links_skipped > 0 ? "Files and symlinks not read as data"
+                                     : "Files not read as data";
     t.columns = {"Path (relative to the profiler output)", "Reason"};
     t.numeric = {false, false};
     const size_t shown = std::min(dq.not_read.size(), kDataQualityMaxRows);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -227,6 +228,183 @@ TEST(DiscoverInputsTest, PythonStatsAreCountedWithTheirTimeRange) {
   EXPECT_NE(d->ignored[0].second.find(".tmp"), std::string::npos);
 }
 
+// ---- symlinks: every file is read once, by its real path ----
+
+using KindedPaths = std::vector<std::pair<std::string, FileKind>>;
+using Reasons = std::vector<std::pair<std::string, std::string>>;
+
+KindedPaths Kinds(const Discovery& d) {
+  KindedPaths out;
+  for (const InputFile& f : d.files) out.emplace_back(f.rel_path, f.kind);
+  return out;
+}
+
+const char kLoop[] = "symlink to an ancestor directory (loop), skipped";
+
+std::string ReadVia(const std::string& what, const std::string& real) {
+  return "symlink to a " + what + " already read via its real path (" + real + "), skipped";
+}
+
+// Three system files in two hour folders and two framework traces.
+void WriteLinkFreeJob(TempTree* t) {
+  t->Touch("system/incremental/2020091312/1600000000.algo-1.json");
+  t->Touch("system/incremental/2020091312/1600000060.algo-1.json");
+  t->Touch("system/incremental/2020091313/1600003600.algo-1.json");
+  t->Touch("system/training_job_end.ts");
+  t->Touch("framework/pevents/2020091312/1600000000000100_1-algo-1_pythontimeline.json");
+  t->Touch("framework/pevents/2020091312/1600000000000200_1-algo-1_model_timeline.json");
+}
+
+// What discovery finds in WriteLinkFreeJob's tree (reader order).
+const KindedPaths kLinkFreeFiles = {
+    {"system/incremental/2020091312/1600000000.algo-1.json", FileKind::kSystem},
+    {"system/incremental/2020091312/1600000060.algo-1.json", FileKind::kSystem},
+    {"system/incremental/2020091313/1600003600.algo-1.json", FileKind::kSystem},
+    {"framework/pevents/2020091312/1600000000000100_1-algo-1_pythontimeline.json",
+     FileKind::kPythonTimeline},
+    {"framework/pevents/2020091312/1600000000000200_1-algo-1_model_timeline.json",
+     FileKind::kModelTimeline},
+};
+
+TEST(DiscoverSymlinkTest, LinkFreeJobIsTheReference) {
+  TempTree t;
+  WriteLinkFreeJob(&t);
+  auto d = DiscoverInputs(t.path());
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(Kinds(*d), kLinkFreeFiles);
+  EXPECT_TRUE(d->ignored.empty());
+  EXPECT_EQ(d->links_skipped, 0);
+}
+
+// `system/loop -> ..` used to lead into framework/ first: its traces were
+// rejected as badly named system files and the real framework/ was then
+// skipped as already read.
+TEST(DiscoverSymlinkTest, LinksToAncestorsAtAnyDepthAreSkippedAsLoops) {
+  TempTree t;
+  WriteLinkFreeJob(&t);
+  fs::create_directory_symlink("..", t.path("system/loop"));
+  fs::create_directory_symlink("../..", t.path("system/incremental/loop"));
+  fs::create_directory_symlink("../..", t.path("framework/pevents/up"));
+  fs::create_directory_symlink("../../..", t.path("framework/pevents/2020091312/x"));
+  fs::create_directory_symlink(".", t.path("framework/pevents/here"));
+  fs::create_directory_symlink(t.path(), t.path("system/incremental/2020091312/root"));
+  fs::create_directory_symlink("../../..", t.path("framework/pevents/x"));  // the root's parent
+  auto d = DiscoverInputs(t.path());
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(Kinds(*d), kLinkFreeFiles);
+  const Reasons want = {
+      {"framework/pevents/2020091312/x", kLoop},
+      {"framework/pevents/here", kLoop},
+      {"framework/pevents/up", kLoop},
+      {"framework/pevents/x", "symlink points outside the input directory, not followed"},
+      {"system/incremental/2020091312/root", kLoop},
+      {"system/incremental/loop", kLoop},
+      {"system/loop", kLoop},
+  };
+  EXPECT_EQ(d->ignored, want);
+  EXPECT_EQ(d->links_skipped, 7);
+}
+
+TEST(DiscoverSymlinkTest, LinksToSiblingsAndFilesAreSkippedAndTargetsReadByRealPath) {
+  TempTree t;
+  WriteLinkFreeJob(&t);
+  // In system/: a link to framework/, a second name for an hour folder, a
+  // link whose name sorts before the real folder, a link to a file.
+  fs::create_directory_symlink("../framework", t.path("system/alias"));
+  fs::create_directory_symlink("2020091312", t.path("system/incremental/2020091314"));
+  fs::create_directory_symlink("incremental", t.path("system/a"));
+  fs::create_symlink("../2020091312/1600000060.algo-1.json",
+                     t.path("system/incremental/2020091313/1600000060.algo-1.json"));
+  // In framework/: a link to system/incremental and a system file linked
+  // under a trace folder.
+  fs::create_directory_symlink("../../system/incremental", t.path("framework/pevents/sys"));
+  fs::create_symlink("../../../system/incremental/2020091312/1600000000.algo-1.json",
+                     t.path("framework/pevents/2020091312/1600000000.algo-1.json"));
+  auto d = DiscoverInputs(t.path());
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(Kinds(*d), kLinkFreeFiles);
+  const Reasons want = {
+      {"framework/pevents/2020091312/1600000000.algo-1.json",
+       ReadVia("file", "system/incremental/2020091312/1600000000.algo-1.json")},
+      {"framework/pevents/sys", ReadVia("directory", "system/incremental")},
+      {"system/a", ReadVia("directory", "system/incremental")},
+      {"system/alias", ReadVia("directory", "framework")},
+      {"system/incremental/2020091313/1600000060.algo-1.json",
+       ReadVia("file", "system/incremental/2020091312/1600000060.algo-1.json")},
+      {"system/incremental/2020091314", ReadVia("directory", "system/incremental/2020091312")},
+  };
+  EXPECT_EQ(d->ignored, want);
+  EXPECT_EQ(d->links_skipped, 6);
+}
+
+// The name of a link decides nothing: whether it sorts before or after the
+// real folder, the real path is read and the link skipped.
+TEST(DiscoverSymlinkTest, RealPathWinsWhateverTheLinkIsCalled) {
+  for (const std::string name : {"0", "hour", "zz"}) {
+    SCOPED_TRACE(name);
+    TempTree t("_" + name);
+    WriteLinkFreeJob(&t);
+    fs::create_directory_symlink("incremental", t.path("system/" + name));
+    fs::create_directory_symlink("pevents/2020091312", t.path("framework/" + name));
+    auto d = DiscoverInputs(t.path());
+    ASSERT_TRUE(d.ok()) << d.status().message();
+    EXPECT_EQ(Kinds(*d), kLinkFreeFiles);
+    const Reasons want = {
+        {"framework/" + name, ReadVia("directory", "framework/pevents/2020091312")},
+        {"system/" + name, ReadVia("directory", "system/incremental")},
+    };
+    EXPECT_EQ(d->ignored, want);
+  }
+}
+
+// A folder or file that lies in the input but outside system/ and
+// framework/ has no real path there: it is read once, under the path of the
+// first link to it (in name order).
+TEST(DiscoverSymlinkTest, TargetReachedOnlyThroughLinksTakesTheFirstLinksPath) {
+  TempTree t;
+  WriteLinkFreeJob(&t);
+  t.Touch("stash/2020091315/1600007200.algo-1.json");
+  t.Touch("stash/trace.json");
+  fs::create_directory_symlink("../../stash/2020091315", t.path("system/incremental/2020091315"));
+  fs::create_directory_symlink("../../stash/2020091315", t.path("system/incremental/b"));
+  fs::create_directory_symlink("..", t.path("stash/2020091315/up"));  // loop below the link
+  fs::create_symlink("../../../stash/trace.json",
+                     t.path("framework/pevents/2020091312/"
+                            "1600000000000300_1-algo-1_pythontimeline.json"));
+  fs::create_symlink("../../stash/trace.json", t.path("framework/pevents/again.json"));
+  auto d = DiscoverInputs(t.path());
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  KindedPaths want_files = kLinkFreeFiles;
+  want_files.insert(want_files.begin() + 3,
+                    {"system/incremental/2020091315/1600007200.algo-1.json", FileKind::kSystem});
+  want_files.push_back({"framework/pevents/2020091312/1600000000000300_1-algo-1_pythontimeline.json",
+                        FileKind::kPythonTimeline});
+  EXPECT_EQ(Kinds(*d), want_files);
+  const Reasons want = {
+      {"framework/pevents/again.json",
+       "symlink to a file already read as "
+       "framework/pevents/2020091312/1600000000000300_1-algo-1_pythontimeline.json, skipped"},
+      {"system/incremental/2020091315/up", kLoop},
+      {"system/incremental/b",
+       "symlink to a directory already read as system/incremental/2020091315, skipped"},
+  };
+  EXPECT_EQ(d->ignored, want);
+  EXPECT_EQ(d->links_skipped, 3);
+}
+
+TEST(DiscoverSymlinkTest, TopLevelLinkToTheRootIsALoop) {
+  TempTree t;
+  t.Touch("framework/pevents/2020091312/1600000000000100_1-algo-1_pythontimeline.json");
+  fs::create_directory_symlink(".", t.path("system"));
+  auto d = DiscoverInputs(t.path());
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(Kinds(*d),
+            (KindedPaths{{"framework/pevents/2020091312/"
+                          "1600000000000100_1-algo-1_pythontimeline.json",
+                          FileKind::kPythonTimeline}}));
+  EXPECT_EQ(d->ignored, (Reasons{{"system", kLoop}}));
+}
+
 TEST(DiscoverInputsTest, SymlinkLoopsEndAndOutsideLinksAreNotFollowed) {
   TempTree t;
   TempTree outside_dummy("_outside");
@@ -238,7 +416,12 @@ TEST(DiscoverInputsTest, SymlinkLoopsEndAndOutsideLinksAreNotFollowed) {
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(RelPaths(*d),
             std::vector<std::string>{"system/a/1594662600.algo-1.json"});
-  EXPECT_TRUE(IsIgnored(*d, "system/out"));
+  const Reasons want = {
+      {"system/a/loop", kLoop},
+      {"system/out", "symlink points outside the input directory, not followed"},
+  };
+  EXPECT_EQ(d->ignored, want);
+  EXPECT_EQ(d->links_skipped, 2);
 }
 
 TEST(DiscoverInputsTest, SharedTestTracesHaveThreeSystemAndFourFrameworkFiles) {

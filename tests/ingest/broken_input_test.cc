@@ -324,11 +324,108 @@ TEST(BrokenInputTest, SymlinksNeverLeaveTheRootAndLoopsEnd) {
     return std::any_of(reasons.begin(), reasons.end(),
                        [&](const std::string& s) { return s.find(needle) != std::string::npos; });
   };
-  EXPECT_TRUE(has("system/a/up: directory already read")) << ::testing::PrintToString(reasons);
+  EXPECT_TRUE(has("system/a/up: symlink to an ancestor directory (loop), skipped"))
+      << ::testing::PrintToString(reasons);
   EXPECT_TRUE(has("system/a/self.json: broken symlink"));
   EXPECT_TRUE(has("system/outside: symlink points outside"));
   EXPECT_TRUE(has("system/1600000000.algo-9.json: symlink points outside"));
   EXPECT_TRUE(has("system/1600000060.algo-1.json: broken symlink"));
+}
+
+// Symlinks of every shape (loops at several depths, links to sibling
+// folders and to files, in system/ and in framework/) neither lose nor
+// double a record, and each one is listed with its reason.
+TEST(BrokenInputTest, SymlinksNeitherLoseNorDoubleRecords) {
+  TempDir t;
+  const std::string hour = "system/incremental/2020091312/";
+  t.Write(hour + "1600000000.algo-1.json",
+          SysLine(1600000000.0) + "\n" + SysLine(1600000000.5) + "\n");
+  t.Write(hour + "1600000060.algo-1.json", SysLine(1600000060.0) + "\n");
+  t.Write("system/incremental/2020091313/1600003600.algo-2.json",
+          SysLine(1600003600.0, 2.0, "algo-2") + "\n");
+  const std::string base =
+      R"({"name": "process_name", "ph": "M", "pid": 0, )"
+      R"("args": {"start_time_since_epoch_in_micros": 1600000000000000}})";
+  t.Write("framework/pevents/2020091312/1600000000000100_1-algo-1_pythontimeline.json",
+          "[\n" + base + ",\n" + R"({"name": "a", "pid": 1, "ph": "X", "ts": 10, "dur": 5})" +
+              ",\n" + R"({"name": "b", "pid": 1, "ph": "X", "ts": 20, "dur": 5})" + "\n]\n");
+  t.Write("framework/pevents/2020091312/1600000000000200_1-algo-1_model_timeline.json",
+          "[\n" + base + ",\n" + R"({"name": "c", "pid": 1, "ph": "X", "ts": 30, "dur": 5})" +
+              "\n]\n");
+  // Without links: 2 + 1 + 1 system lines, 2 + 1 trace events.
+  Imported plain = ImportDir(t.path().string());
+  ASSERT_EQ(plain.discovery.files.size(), 5u);
+  EXPECT_EQ(plain.result.store.system().size(), 4u);
+  EXPECT_EQ(plain.result.store.events().size(), 3u);
+
+  const fs::path root = t.path();
+  fs::create_directory_symlink("..", root / "system/loop");
+  fs::create_directory_symlink("../..", root / "system/incremental/loop");
+  fs::create_directory_symlink("../../..", root / "framework/pevents/2020091312/x");
+  fs::create_directory_symlink(root, root / "framework/pevents/root");
+  fs::create_directory_symlink("../framework", root / "system/alias");
+  fs::create_directory_symlink("2020091312", root / "system/incremental/2020091314");
+  fs::create_directory_symlink("../../system", root / "framework/pevents/sys");
+  fs::create_symlink("../../../" + hour + "1600000000.algo-1.json",
+                     root / "framework/pevents/2020091312/1600000000.algo-1.json");
+  Imported linked = ImportDir(t.path().string());
+  const MetricStore& store = linked.result.store;
+  ASSERT_EQ(linked.discovery.files.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(linked.discovery.files[i].rel_path, plain.discovery.files[i].rel_path);
+    EXPECT_EQ(linked.discovery.files[i].kind, plain.discovery.files[i].kind);
+  }
+  EXPECT_EQ(store.system().size(), 4u);
+  EXPECT_EQ(store.events().size(), 3u);
+  EXPECT_EQ(linked.result.diagnostics.count(Issue::kDuplicateFile), 0);
+  EXPECT_EQ(linked.result.diagnostics.total(), 0);
+
+  DataQuality dq = BuildDataQuality(linked.discovery, store, linked.result.diagnostics);
+  EXPECT_EQ(dq.files_read, 5);
+  EXPECT_EQ(dq.records_kept, 7);
+  EXPECT_EQ(dq.files_not_read, 8);
+  EXPECT_EQ(dq.links_skipped, 8);
+  EXPECT_FALSE(dq.clean);
+  EXPECT_EQ(dq.summary, "Read 5 of 5 data files; kept 7 of 7 records, skipped 0; "
+                        "8 symlinks skipped.");
+  const std::string loop = "symlink to an ancestor directory (loop), skipped";
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"framework/pevents/2020091312/1600000000.algo-1.json",
+       "symlink to a file already read via its real path (" + hour +
+           "1600000000.algo-1.json), skipped"},
+      {"framework/pevents/2020091312/x", loop},
+      {"framework/pevents/root", loop},
+      {"framework/pevents/sys",
+       "symlink to a directory already read via its real path (system), skipped"},
+      {"system/alias",
+       "symlink to a directory already read via its real path (framework), skipped"},
+      {"system/incremental/2020091314",
+       "symlink to a directory already read via its real path "
+       "(system/incremental/2020091312), skipped"},
+      {"system/incremental/loop", loop},
+      {"system/loop", loop},
+  };
+  std::vector<std::pair<std::string, std::string>> listed;
+  for (const DqFileNotRead& f : dq.not_read) listed.emplace_back(f.path, f.reason);
+  EXPECT_EQ(listed, want);
+
+  nlohmann::json j = nlohmann::json::parse(DataQualityToJson(dq));
+  EXPECT_EQ(j["totals"]["links_skipped"], 8);
+  EXPECT_EQ(j["totals"]["files_not_read"], 8);
+  ASSERT_EQ(j["not_read"].size(), 8u);
+  EXPECT_EQ(j["not_read"][7]["path"], "system/loop");
+  EXPECT_EQ(j["not_read"][7]["reason"], loop);
+
+  Section s = DataQualitySection(dq);
+  const Table* table = nullptr;
+  for (const Block& b : s.blocks) {
+    if (b.kind == BlockKind::kTable && b.table.caption == "Files and symlinks not read as data") {
+      table = &b.table;
+    }
+  }
+  ASSERT_NE(table, nullptr);
+  ASSERT_EQ(table->rows.size(), 8u);
+  EXPECT_EQ(table->rows[7], (std::vector<std::string>{"system/loop", loop}));
 }
 
 // Works for root too (CI): a directory named like a data file and a
