@@ -2,9 +2,11 @@
 // (`--rule-param Rule.param=value` or SageMaker ProfilerReport's
 // `Rule_param=value`, rules-and-report.md §4.13) and from a JSON config file
 // (`{"RuleName": {"enabled": bool, "param": value, ...}}`). Values are
-// validated by each rule's SetParam (percentiles 0-100, positive integers,
-// ...). Every error message is one line naming the rule, the parameter and
-// what is allowed; callers report it as a usage error.
+// checked against the range each parameter declares (ParamSpec::range:
+// percentiles 0-100, positive integers, ...), then parsed by the rule's
+// SetParam; the combination of a rule's values by its ValidateParams. Every
+// error message is one line naming the rule, the parameter and what is
+// allowed; callers report it as a usage error.
 #ifndef SMR_RULE_CONFIG_H_
 #define SMR_RULE_CONFIG_H_
 
@@ -56,7 +58,9 @@ Status ApplyRuleConfig(const nlohmann::json& config,
 
 // Machine-readable description of `rules` (`sm-report rules --json`): a list
 // of {name, description, recommendation, parameters: [{name, type, default,
-// unit, description}]} in the given order.
+// unit, range: {min, max, min_exclusive, max_exclusive, integer}, allowed,
+// description}]} in the given order (range and allowed only for numbers;
+// an unbounded end is null).
 nlohmann::ordered_json DescribeRulesJson(const std::vector<std::unique_ptr<Rule>>& rules);
 
 // Human-readable description of `rules` (`sm-report rules`).

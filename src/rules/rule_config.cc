@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <system_error>
 #include <utility>
@@ -45,6 +48,22 @@ std::string TypeName(ParamType t) {
     case ParamType::kString: return "string";
   }
   return "string";
+}
+
+// A number as the rules' Parse*Param helpers read it: surrounding blanks
+// and a leading '+' allowed, finite.
+bool ParseNumber(std::string_view text, double* out) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty()) return false;
+  double v = 0;
+  const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (res.ec != std::errc() || res.ptr != text.data() + text.size() || !std::isfinite(v)) {
+    return false;
+  }
+  *out = v;
+  return true;
 }
 
 bool ParseBool(std::string_view text, bool* out) {
@@ -93,18 +112,30 @@ class Configurator {
       return Status::Ok();
     }
     const auto& specs = rule.params();
-    const bool known = std::any_of(specs.begin(), specs.end(),
+    const auto spec = std::find_if(specs.begin(), specs.end(),
                                    [&](const ParamSpec& s) { return s.name == param; });
-    if (!known) {
+    if (spec == specs.end()) {
       return Status::Error(fmt::format("{}: rule {} has no parameter '{}' (allowed: {})", where,
                                        rule.name(), param, ParamNames(rule)));
+    }
+    // The declared range first, so that every rule rejects what is not
+    // meaningful with the same message; SetParam then parses the value.
+    if (const std::optional<ParamRange> range = ParamRangeOf(*spec); range) {
+      double v = 0;
+      if (!ParseNumber(value, &v) || !range->Contains(v)) {
+        return Status::Error(
+            fmt::format("{}: rule {}: parameter '{}' has invalid value '{}' (allowed: {})", where,
+                        rule.name(), param, value, range->Describe()));
+      }
     }
     Status st = rule.SetParam(param, value);
     if (!st.ok()) return Status::Error(fmt::format("{}: {}", where, st.message()));
     return Status::Ok();
   }
 
-  void Finish(std::vector<std::string>* disabled) {
+  // Drops the disabled rules and checks each remaining rule's combination
+  // of values (Rule::ValidateParams).
+  Status Finish(std::vector<std::string>* disabled) {
     std::vector<std::unique_ptr<Rule>> kept;
     for (size_t i = 0; i < rules_->size(); ++i) {
       if (enabled_[i]) {
@@ -114,6 +145,10 @@ class Configurator {
       }
     }
     *rules_ = std::move(kept);
+    for (const auto& rule : *rules_) {
+      if (Status st = rule->ValidateParams(); !st.ok()) return st;
+    }
+    return Status::Ok();
   }
 
  private:
@@ -132,6 +167,14 @@ StatusOr<std::string> ValueText(const nlohmann::json& v) {
     case nlohmann::json::value_t::boolean: return std::string(v.get<bool>() ? "true" : "false");
     default: return Status::Error("");
   }
+}
+
+// A range bound for `rules --json`: whole numbers as integers (0, not 0.0),
+// an unbounded end as null (JSON has no infinity).
+nlohmann::ordered_json BoundJson(double v) {
+  if (!std::isfinite(v)) return nullptr;
+  if (v == std::floor(v) && std::fabs(v) < 9.0e15) return static_cast<int64_t>(v);
+  return v;
 }
 
 }  // namespace
@@ -232,8 +275,7 @@ Status ApplyRuleConfig(const nlohmann::json& config,
     Status st = cfg.Set(*index, o.param, o.value, where);
     if (!st.ok()) return st;
   }
-  cfg.Finish(disabled);
-  return Status::Ok();
+  return cfg.Finish(disabled);
 }
 
 nlohmann::ordered_json DescribeRulesJson(const std::vector<std::unique_ptr<Rule>>& rules) {
@@ -250,6 +292,16 @@ nlohmann::ordered_json DescribeRulesJson(const std::vector<std::unique_ptr<Rule>
       pj["type"] = TypeName(p.type);
       pj["default"] = p.default_value;
       pj["unit"] = p.unit;
+      if (const std::optional<ParamRange> range = ParamRangeOf(p); range) {
+        nlohmann::ordered_json rj = nlohmann::ordered_json::object();
+        rj["min"] = BoundJson(range->min);
+        rj["max"] = BoundJson(range->max);
+        rj["min_exclusive"] = range->min_exclusive;
+        rj["max_exclusive"] = range->max_exclusive;
+        rj["integer"] = range->integer;
+        pj["range"] = std::move(rj);
+        pj["allowed"] = range->Describe();
+      }
       pj["description"] = p.description;
       params.push_back(std::move(pj));
     }
@@ -274,15 +326,20 @@ std::string DescribeRulesText(const std::vector<std::unique_ptr<Rule>>& rules) {
     const auto with_unit = [](const ParamSpec& p) {
       return p.unit.empty() ? p.default_value : fmt::format("{} {}", p.default_value, p.unit);
     };
-    size_t name_width = 0, default_width = 0;
+    const auto allowed = [](const ParamSpec& p) {
+      const std::optional<ParamRange> range = ParamRangeOf(p);
+      return range ? range->Short() : std::string("any text");
+    };
+    size_t name_width = 0, default_width = 0, allowed_width = 0;
     for (const ParamSpec& p : rule->params()) {
       name_width = std::max(name_width, p.name.size());
       default_width = std::max(default_width, with_unit(p).size());
+      allowed_width = std::max(allowed_width, allowed(p).size());
     }
-    out += "  Parameters (default):\n";
+    out += "  Parameters (default, allowed values):\n";
     for (const ParamSpec& p : rule->params()) {
-      out += fmt::format("    {:<{}}  {:<{}}  {}\n", p.name, name_width, with_unit(p),
-                         default_width, p.description);
+      out += fmt::format("    {:<{}}  {:<{}}  {:<{}}  {}\n", p.name, name_width, with_unit(p),
+                         default_width, allowed(p), allowed_width, p.description);
     }
   }
   return out;
