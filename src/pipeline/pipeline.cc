@@ -135,13 +135,13 @@ Status ConfigureRules(const BuildOptions& opts, std::vector<std::unique_ptr<Rule
     if (!o.ok()) return o.status();
     overrides.push_back(std::move(*o));
   }
-  nlohmann::json config;
+  RuleConfig config;
   if (!opts.config_path.empty()) {
-    StatusOr<nlohmann::json> loaded = LoadRuleConfigFile(opts.config_path);
+    StatusOr<RuleConfig> loaded = LoadRuleConfig(opts.config_path);
     if (!loaded.ok()) return loaded.status();
     config = std::move(*loaded);
   }
-  return ApplyRuleConfig(config, overrides, rules, disabled, opts.config_path);
+  return ApplyRuleConfig(config, overrides, rules, disabled);
 }
 
 // The report builder notes disabled rules in their own sections; say it in
