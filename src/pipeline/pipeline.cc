@@ -370,13 +370,13 @@ const std::vector<std::string>& ProfilerReportRuleNames() {
   return kNames;
 }
 
-StatusOr<std::string> FindRuleJsonDir(const std::string& dir) {
+namespace {
+
+// The folders FindRuleJsonDir considers under the directory `root`: root
+// itself if it holds rule JSONs, and every `profiler-reports/` with rule
+// JSONs up to kMaxRenderSearchDepth levels down (hidden folders skipped).
+std::vector<std::string> FindRuleJsonDirs(const fs::path& root) {
   std::error_code ec;
-  const fs::path root(dir);
-  if (!fs::is_directory(root, ec)) {
-    return Status::Error(fmt::format("input directory {} does not exist or is not a directory",
-                                     dir));
-  }
   std::vector<std::string> found;
   if (HasRuleJson(root)) found.push_back(root.string());
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
@@ -395,7 +395,42 @@ StatusOr<std::string> FindRuleJsonDir(const std::string& dir) {
     if (it.depth() + 1 >= kMaxRenderSearchDepth) it.disable_recursion_pending();
     if (name == "profiler-reports" && HasRuleJson(e.path())) found.push_back(e.path().string());
   }
+  return found;
+}
+
+// True if a folder named system/ or framework/ (profiler data) is `dir`'s
+// child or lies up to 4 levels below it (hidden folders and symlinks are
+// not searched). Deliberately broad: used only to decide whether a failed
+// `build` may suggest `render`.
+bool MayHoldProfilerData(const fs::path& dir) {
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  for (const fs::recursive_directory_iterator end; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    if (!it->is_directory(type_ec) || it->is_symlink(type_ec)) continue;
+    const std::string name = it->path().filename().string();
+    if (name == "system" || name == "framework") return true;
+    if ((!name.empty() && name[0] == '.') || it.depth() >= 3) it.disable_recursion_pending();
+  }
+  return false;
+}
+
+}  // namespace
+
+StatusOr<std::string> FindRuleJsonDir(const std::string& dir) {
+  std::error_code ec;
+  const fs::path root(dir);
+  if (!fs::is_directory(root, ec)) {
+    return Status::Error(fmt::format("input directory {} does not exist or is not a directory",
+                                     dir));
+  }
+  std::vector<std::string> found = FindRuleJsonDirs(root);
   if (found.empty()) {
+    // Raw profiler data instead: say which command reads it.
+    if (DiscoverInputs(dir).ok()) {
+      return Status::Error(fmt::format(
+          "{} holds profiler data, not rule JSONs; use `sm-report build {}`", dir, dir));
+    }
     return Status::Error(fmt::format(
         "no SageMaker rule JSONs (profiler-reports/<Rule>.json, e.g. LowGPUUtilization.json) "
         "in {} or up to {} levels below it",
@@ -475,7 +510,18 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   if (Status st = ConfigureRules(opts, &rules, &disabled); !st.ok()) return st;
 
   StatusOr<Discovery> discovered = DiscoverInputs(opts.input_dir);
-  if (!discovered.ok()) return discovered.status();
+  if (!discovered.ok()) {
+    // Rule JSONs only (e.g. an old job's profiler-reports/): say which
+    // command reads them.
+    std::error_code ec;
+    if (fs::is_directory(opts.input_dir, ec) && !MayHoldProfilerData(opts.input_dir) &&
+        !FindRuleJsonDirs(opts.input_dir).empty()) {
+      return Status::Error(fmt::format(
+          "{} holds rule JSONs, not profiler data; use `sm-report render {}`", opts.input_dir,
+          opts.input_dir));
+    }
+    return discovered.status();
+  }
   const Discovery& discovery = *discovered;
 
   for (const char* data_dir : {"system", "framework"}) {

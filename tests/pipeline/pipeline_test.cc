@@ -17,6 +17,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "testing/scratch.h"
+
 namespace smr {
 namespace {
 
@@ -31,13 +33,8 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
-// A fresh scratch directory per test.
-fs::path Scratch(const std::string& name) {
-  const fs::path dir = fs::path(SMR_BINARY_DIR) / "pipeline-tests" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+// A fresh scratch directory per test (removed when the binary ends).
+fs::path Scratch(const std::string& name) { return testing::ScratchDir(name); }
 
 std::vector<fs::path> RealSets() {
   std::vector<fs::path> sets;
