@@ -331,7 +331,8 @@ int main(int argc, char** argv) {
     render_opts.html = f.html;
     render_opts.pdf = f.pdf;
     return Finish(smr::RunRender(render_opts, &std::cerr), render_opts.quiet,
-                  "rule JSON files could not be read and were left out");
+                  "rule JSON files are missing or could not be read; the report shows "
+                  "those rules as missing or unreadable");
   }
   if (rules->parsed()) return ListRules(rules_json);
   // No command: the usage, as an error.

@@ -460,17 +460,30 @@ StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log) {
 
   BuildSummary summary;
   std::vector<RuleResult> results;
+  // A missing or broken file loses one rule, not the report; the report
+  // shows the rule as missing or unreadable, with the reason.
+  std::vector<RuleStatus> unavailable;
   for (const std::string& name : ProfilerReportRuleNames()) {
-    const fs::path path = fs::path(*dir) / (name + ".json");
+    const std::string file = name + ".json";
+    const fs::path path = fs::path(*dir) / file;
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) continue;
-    StatusOr<std::string> text = ReadWholeFile(path);
+    if (!fs::exists(path, ec)) {
+      unavailable.push_back({name, RuleState::kMissing, fmt::format("no {} in {}", file, *dir)});
+      out << fmt::format("warning: {}: missing; rule {} is shown as missing in the report\n",
+                         path.string(), name);
+      ++summary.warnings;
+      continue;
+    }
+    StatusOr<std::string> text = fs::is_regular_file(path, ec)
+                                     ? ReadWholeFile(path)
+                                     : StatusOr<std::string>(Status::Error("not a regular file"));
     StatusOr<RuleResult> parsed =
         text.ok() ? ParseRuleResultJson(name, *text) : StatusOr<RuleResult>(text.status());
     if (!parsed.ok()) {
-      // A broken file loses one rule, not the report.
-      out << fmt::format("warning: {}: {}; rule {} left out of the report\n", path.string(),
-                         parsed.status().message(), name);
+      unavailable.push_back(
+          {name, RuleState::kUnreadable, fmt::format("{}: {}", file, parsed.status().message())});
+      out << fmt::format("warning: {}: {}; rule {} is shown as unreadable in the report\n",
+                         path.string(), parsed.status().message(), name);
       ++summary.warnings;
       continue;
     }
@@ -478,7 +491,11 @@ StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log) {
     results.push_back(std::move(*parsed));
   }
   if (results.empty()) {
-    return Status::Error(fmt::format("no readable rule JSON in {}", *dir));
+    std::string reasons;
+    for (const RuleStatus& u : unavailable) {
+      if (u.state == RuleState::kUnreadable) reasons += (reasons.empty() ? "" : "; ") + u.detail;
+    }
+    return Status::Error(fmt::format("no readable rule JSON in {} ({})", *dir, reasons));
   }
 
   const std::vector<std::unique_ptr<Rule>> rules = CreateBuiltinRules();
@@ -487,6 +504,7 @@ StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log) {
   in.generated_by = fmt::format("sm-report {}", SMR_VERSION);
   in.results = &results;
   in.rules = &rules;
+  in.unavailable_rules = std::move(unavailable);
   const ReportModel model = BuildReportModel(in);
 
   std::vector<std::pair<std::string, std::string>> files;
