@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "smr/rule.h"
+#include "testing/scratch.h"
 #include "testing/store_builder.h"
 
 namespace smr {
@@ -376,8 +377,7 @@ TEST(RuleConfigTextTest, MalformedJsonIsAnErrorNamingTheFile) {
 }
 
 TEST(RuleConfigTextTest, LoadsAFileAndRejectsMissingOrDirectory) {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("smr-rule-config-{}", getpid());
-  fs::create_directories(dir);
+  const fs::path dir = testing::ScratchDir("rule-config");
   const fs::path file = dir / "rules.json";
   std::ofstream(file) << R"({"MaxInitializationTime": {"threshold": 15}})";
   StatusOr<nlohmann::json> ok = LoadRuleConfigFile(file.string());
@@ -389,7 +389,6 @@ TEST(RuleConfigTextTest, LoadsAFileAndRejectsMissingOrDirectory) {
   EXPECT_NE(missing.status().message().find("nope.json"), std::string::npos);
   StatusOr<nlohmann::json> is_dir = LoadRuleConfigFile(dir.string());
   EXPECT_FALSE(is_dir.ok());
-  fs::remove_all(dir);
 }
 
 // ---- Config file: positions and duplicate keys -------------------------------
