@@ -36,13 +36,20 @@ struct ReportInputs {
   const Diagnostics* diagnostics = nullptr;
   // Rules switched off by configuration (the report says so).
   std::vector<std::string> disabled_rules;
+  // Rules without a result (render from rule JSONs): state kMissing or
+  // kUnreadable and the reason ("BatchSize.json: not valid JSON: line 1,
+  // column 21: ..."). The rules table and the rule's section show them.
+  std::vector<RuleStatus> unavailable_rules;
 };
 
 ReportModel BuildReportModel(const ReportInputs& in);
 
 // Parses one SageMaker rule JSON (`profiler-reports/<Rule>.json`) into a
 // RuleResult named `name` (key order of Details is kept). Error on invalid
-// JSON or a missing envelope key.
+// JSON ("not valid JSON: line 1, column 21: ...") or a wrong envelope (a
+// missing or non-integer RuleTriggered, Violations or Datapoints, Details
+// not an object, RuleParameters not a string); the message does not repeat
+// the file's name.
 StatusOr<RuleResult> ParseRuleResultJson(const std::string& name, std::string_view json);
 
 // Display helpers (UTC). `FormatUtc(1639601706.5)` -> "2021-12-15 20:55:06".

@@ -107,6 +107,40 @@ struct Section {
   std::vector<Section> subsections;
 };
 
+// What the report says about a rule, in the rules table and in the rule's
+// own section. kMissing and kUnreadable come from `sm-report render`: the
+// rule JSON was absent, or could not be parsed (bad JSON, wrong envelope).
+enum class RuleState {
+  kOk,             // evaluated, not triggered
+  kTriggered,      // evaluated, triggered at least once
+  kNotApplicable,  // the data the rule needs is absent
+  kFailed,         // internal error
+  kDisabled,       // switched off by configuration
+  kMissing,        // render: no <Rule>.json
+  kUnreadable,     // render: <Rule>.json could not be read
+};
+
+struct RuleStatus {
+  std::string name;
+  RuleState state = RuleState::kOk;
+  std::string detail;  // the reason for kNotApplicable .. kUnreadable
+};
+
+// "ok", "triggered", "not applicable", "failed", "disabled", "missing",
+// "unreadable".
+inline const char* RuleStateName(RuleState s) {
+  switch (s) {
+    case RuleState::kOk: return "ok";
+    case RuleState::kTriggered: return "triggered";
+    case RuleState::kNotApplicable: return "not applicable";
+    case RuleState::kFailed: return "failed";
+    case RuleState::kDisabled: return "disabled";
+    case RuleState::kMissing: return "missing";
+    case RuleState::kUnreadable: return "unreadable";
+  }
+  return "ok";
+}
+
 struct ReportModel {
   std::string title = "SageMaker Debugger Profiling Report";
   std::string subtitle;      // job / input description
@@ -114,6 +148,8 @@ struct ReportModel {
   std::string generated_by;  // "sm-report 0.1.0"
   std::vector<KeyValue> overview;  // headline facts shown at the top
   std::vector<Section> sections;
+  // Every rule the report covers, in rule order, with its state.
+  std::vector<RuleStatus> rules;
 };
 
 }  // namespace smr

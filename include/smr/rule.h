@@ -5,7 +5,9 @@
 #ifndef SMR_RULE_H_
 #define SMR_RULE_H_
 
+#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,13 +21,48 @@ namespace smr {
 
 enum class ParamType { kInt, kDouble, kPercent, kString };
 
+// The values a numeric parameter accepts: an interval whose ends may be
+// open, closed or unbounded, optionally of integers only. The rule
+// configuration rejects values outside it (rule_config.h) and
+// `sm-report rules` shows it.
+struct ParamRange {
+  static constexpr double kUnbounded = std::numeric_limits<double>::infinity();
+  double min = -kUnbounded;
+  double max = kUnbounded;
+  bool min_exclusive = false;
+  bool max_exclusive = false;
+  bool integer = false;
+
+  // [0, 100]: percentages and percentiles.
+  static constexpr ParamRange Percent() { return {0, 100, false, false, false}; }
+  // 1, 2, 3, ...: windows, patience, counts.
+  static constexpr ParamRange PositiveInteger() { return {1, kUnbounded, false, false, true}; }
+  // (0, max]: scale factors, durations, ratios bounded by `max`.
+  static constexpr ParamRange Positive(double max = kUnbounded) {
+    return {0, max, true, false, false};
+  }
+
+  bool Contains(double v) const;
+  // For messages: "a number from 0 to 100", "a positive integer",
+  // "a number greater than 0 and at most 1".
+  std::string Describe() const;
+  // Compact form for listings: "0 to 100", "> 0", "integer >= 1", "> 0, <= 1".
+  std::string Short() const;
+};
+
 struct ParamSpec {
   std::string name;
   ParamType type = ParamType::kDouble;
   std::string default_value;  // as printed in RuleParameters
   std::string unit;           // "%", "samples", "minutes", ...
   std::string description;
+  // The meaningful values; unset: ParamRangeOf's default for the type.
+  std::optional<ParamRange> range = std::nullopt;
 };
+
+// The range a parameter accepts: spec.range, or by type when unset
+// (kPercent [0, 100], kInt a positive integer, kDouble > 0, kString none).
+std::optional<ParamRange> ParamRangeOf(const ParamSpec& spec);
 
 // Where and when a rule fired, for the report's "when and where" (not part of
 // SageMaker's JSON). Rules append one per trigger; optional.
@@ -67,6 +104,9 @@ class Rule {
   // Sets a parameter from text; validates type and range. Error message names
   // the rule, the parameter and what is allowed.
   virtual Status SetParam(std::string_view param, std::string_view value) = 0;
+  // Checks the combination of parameter values once all are set (e.g. a
+  // lower threshold below an upper one); one-line error naming the rule.
+  virtual Status ValidateParams() const { return Status::Ok(); }
   // "key:value\n..." with the values in use, in SageMaker's order.
   virtual std::string RuleParameters() const = 0;
   virtual RuleResult Evaluate(const AnalysisContext& ctx) const = 0;

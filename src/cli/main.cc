@@ -2,8 +2,11 @@
 // pipeline; prints one line per usage error and exits 2 (docs/cli.md).
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -55,16 +58,108 @@ bool ParseFormats(const std::string& text, bool allow_json, Formats* out) {
   return true;
 }
 
+// Reports the outcome: the paths written on stdout and a count of warnings
+// on stderr, or nothing at all with --quiet; an error always.
 int Finish(const smr::StatusOr<smr::BuildSummary>& result, bool quiet, const char* what) {
   if (!result.ok()) {
     std::cerr << "sm-report: " << result.status().message() << "\n";
     return kExitUsage;
   }
+  if (quiet) return kExitOk;
   for (const std::string& path : result->written) std::cout << path << "\n";
-  if (!quiet && result->warnings > 0) {
+  if (result->warnings > 0) {
     std::cerr << fmt::format("sm-report: {} {}\n", result->warnings, what);
   }
   return kExitOk;
+}
+
+constexpr const char* kCommands[] = {"build", "render", "rules"};
+
+// Edit distance with adjacent transpositions counted as one edit ("buidl"
+// is 1 away from "build").
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// "unknown command 'buidl'; commands: build, render, rules (did you mean
+// 'build'?)" for a first argument that is no command; "" if it is one.
+std::string UnknownCommandMessage(const std::string& word) {
+  std::string list;
+  for (const char* c : kCommands) {
+    if (word == c) return "";
+    list += list.empty() ? c : fmt::format(", {}", c);
+  }
+  std::string best;
+  size_t best_distance = 3;  // suggest only close matches (at most 2 edits)
+  for (const char* c : kCommands) {
+    const std::string cmd = c;
+    const bool prefix = word.size() >= 2 && cmd.rfind(word, 0) == 0;
+    const size_t distance = prefix ? 0 : EditDistance(word, cmd);
+    if (distance < best_distance) {
+      best = cmd;
+      best_distance = distance;
+    }
+  }
+  return fmt::format("unknown command '{}'; commands: {}{}", word, list,
+                     best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best));
+}
+
+// True for an argument such as "LowGPUUtilization.window=5" or "B=2" that
+// is not an existing path: a rule parameter given without --rule-param.
+bool LooksLikeRuleParam(const std::string& arg) {
+  const size_t eq = arg.find('=');
+  if (eq == std::string::npos || eq == 0) return false;
+  for (size_t i = 0; i < eq; ++i) {
+    const unsigned char c = static_cast<unsigned char>(arg[i]);
+    if (!std::isalnum(c) && c != '_' && c != '.' && c != '-') return false;
+  }
+  std::error_code ec;
+  return !std::filesystem::exists(arg, ec);
+}
+
+// The single DIR of `build` / `render` from its positional arguments; a
+// misplaced rule parameter or a second DIR is a usage error (one line).
+bool TakeDir(const char* command, const std::vector<std::string>& args,
+             const std::vector<std::string>& rule_params, std::string* dir) {
+  for (const std::string& arg : args) {
+    if (!LooksLikeRuleParam(arg)) continue;
+    if (std::strcmp(command, "build") != 0) {
+      std::cerr << fmt::format(
+          "sm-report: '{}' looks like a rule parameter; rule parameters are set with "
+          "sm-report build --rule-param\n",
+          arg);
+    } else if (!rule_params.empty()) {
+      std::cerr << fmt::format(
+          "sm-report: '{}' looks like a rule parameter; repeat --rule-param for each one: "
+          "--rule-param {} --rule-param {}\n",
+          arg, rule_params.back(), arg);
+    } else {
+      std::cerr << fmt::format(
+          "sm-report: '{}' looks like a rule parameter; set it with --rule-param {}\n", arg, arg);
+    }
+    return false;
+  }
+  if (args.size() != 1) {
+    std::string list;
+    for (const std::string& a : args) list += fmt::format("{}'{}'", list.empty() ? "" : ", ", a);
+    std::cerr << fmt::format("sm-report: {} takes one DIR, got {}: {} (see sm-report {} --help)\n",
+                             command, args.size(), list, command);
+    return false;
+  }
+  *dir = args.front();
+  return true;
 }
 
 int ListRules(bool as_json) {
@@ -121,16 +216,17 @@ void MaybeReexecWithHugePages(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   MaybeReexecWithHugePages(argc, argv);
-  CLI::App app{"sm-report: offline SageMaker Debugger profiler reports"};
+  CLI::App app{"sm-report: offline SageMaker Debugger profiler reports", "sm-report"};
   app.set_version_flag("--version", std::string("sm-report ") + SMR_VERSION);
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
 
   // ---- build ----
   smr::BuildOptions build_opts;
   std::string build_formats = "html,pdf,json";
   CLI::App* build = app.add_subcommand(
       "build", "Read a profiler-output directory and write the report and rule JSONs");
-  build->add_option("DIR", build_opts.input_dir,
+  std::vector<std::string> build_args;  // DIR, checked by TakeDir
+  build->add_option("DIR", build_args,
                     "profiler-output directory, or a job folder that contains one")
       ->required();
   build->add_option("-o,--output", build_opts.out_dir, "Output directory")
@@ -143,14 +239,18 @@ int main(int argc, char** argv) {
   build->add_option("--config", build_opts.config_path,
                     "JSON rule configuration: {\"Rule\": {\"enabled\": bool, \"param\": value}}");
   build->add_option("--rule-param", build_opts.rule_params,
-                    "Set a rule parameter: Rule.param=value or Rule_param=value "
-                    "(repeatable; wins over --config; Rule.enabled=false disables a rule)")
+                    "Set one rule parameter: Rule.param=value or Rule_param=value; repeat the "
+                    "option for each parameter (wins over --config; Rule.enabled=false disables "
+                    "a rule)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
   build->add_flag("--analyze-trailing-data", build_opts.analyze_trailing_data,
                   "Let the rules evaluate all data; by default they stop where SageMaker's "
                   "ProfilerReport stops (before the window starting at the latest file "
                   "timestamp, so about the last minute is not evaluated)");
-  build->add_flag("-q,--quiet", build_opts.quiet, "Print only the paths written and errors");
+  build->add_flag("-q,--quiet", build_opts.quiet,
+                  "Print nothing on success (errors are still printed)");
   build->add_flag("--timings", build_opts.timings,
                   "Print wall time, CPU time and memory of each stage on stderr");
   bool strict = false;
@@ -163,7 +263,8 @@ int main(int argc, char** argv) {
   std::string render_formats = "html,pdf";
   CLI::App* render = app.add_subcommand(
       "render", "Render the report from existing SageMaker rule JSONs (profiler-reports/)");
-  render->add_option("DIR", render_opts.input_dir,
+  std::vector<std::string> render_args;  // DIR, checked by TakeDir
+  render->add_option("DIR", render_args,
                      "profiler-reports directory, or a folder that contains one")
       ->required();
   render->add_option("-o,--output", render_opts.out_dir, "Output directory")
@@ -172,13 +273,22 @@ int main(int argc, char** argv) {
       ->default_str("html,pdf");
   render->add_option("--template-dir", render_opts.template_dir,
                      "Directory of the HTML templates");
-  render->add_flag("-q,--quiet", render_opts.quiet, "Print only the paths written and errors");
+  render->add_flag("-q,--quiet", render_opts.quiet,
+                   "Print nothing on success (errors are still printed)");
 
   // ---- rules ----
   bool rules_json = false;
   CLI::App* rules = app.add_subcommand(
       "rules", "List the rules with their descriptions and parameters (defaults, units)");
   rules->add_flag("--json", rules_json, "Machine-readable JSON");
+
+  // An unknown command would otherwise read as an unexpected argument.
+  if (argc >= 2 && argv[1][0] != '-') {
+    if (const std::string msg = UnknownCommandMessage(argv[1]); !msg.empty()) {
+      std::cerr << "sm-report: " << msg << "\n";
+      return kExitUsage;
+    }
+  }
 
   try {
     app.parse(argc, argv);
@@ -189,11 +299,19 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "sm-report: " << e.what() << " (see sm-report --help)\n";
+    const char* command = build->parsed()    ? "build"
+                          : render->parsed() ? "render"
+                          : rules->parsed()  ? "rules"
+                                             : "";
+    std::cerr << fmt::format("sm-report: {}{}{} (see sm-report {}{}--help)\n", command,
+                             *command ? ": " : "", e.what(), command, *command ? " " : "");
     return kExitUsage;
   }
 
   if (build->parsed()) {
+    if (!TakeDir("build", build_args, build_opts.rule_params, &build_opts.input_dir)) {
+      return kExitUsage;
+    }
     Formats f;
     if (!ParseFormats(build_formats, /*allow_json=*/true, &f)) return kExitUsage;
     build_opts.html = f.html;
@@ -211,13 +329,17 @@ int main(int argc, char** argv) {
     return code;
   }
   if (render->parsed()) {
+    if (!TakeDir("render", render_args, {}, &render_opts.input_dir)) return kExitUsage;
     Formats f;
     if (!ParseFormats(render_formats, /*allow_json=*/false, &f)) return kExitUsage;
     render_opts.html = f.html;
     render_opts.pdf = f.pdf;
     return Finish(smr::RunRender(render_opts, &std::cerr), render_opts.quiet,
-                  "rule JSON files could not be read and were left out");
+                  "rule JSON files are missing or could not be read; the report shows "
+                  "those rules as missing or unreadable");
   }
   if (rules->parsed()) return ListRules(rules_json);
+  // No command: the usage, as an error.
+  std::cerr << app.help();
   return kExitUsage;
 }

@@ -135,13 +135,13 @@ Status ConfigureRules(const BuildOptions& opts, std::vector<std::unique_ptr<Rule
     if (!o.ok()) return o.status();
     overrides.push_back(std::move(*o));
   }
-  nlohmann::json config;
+  RuleConfig config;
   if (!opts.config_path.empty()) {
-    StatusOr<nlohmann::json> loaded = LoadRuleConfigFile(opts.config_path);
+    StatusOr<RuleConfig> loaded = LoadRuleConfig(opts.config_path);
     if (!loaded.ok()) return loaded.status();
     config = std::move(*loaded);
   }
-  return ApplyRuleConfig(config, overrides, rules, disabled, opts.config_path);
+  return ApplyRuleConfig(config, overrides, rules, disabled);
 }
 
 // The report builder notes disabled rules in their own sections; say it in
@@ -370,13 +370,13 @@ const std::vector<std::string>& ProfilerReportRuleNames() {
   return kNames;
 }
 
-StatusOr<std::string> FindRuleJsonDir(const std::string& dir) {
+namespace {
+
+// The folders FindRuleJsonDir considers under the directory `root`: root
+// itself if it holds rule JSONs, and every `profiler-reports/` with rule
+// JSONs up to kMaxRenderSearchDepth levels down (hidden folders skipped).
+std::vector<std::string> FindRuleJsonDirs(const fs::path& root) {
   std::error_code ec;
-  const fs::path root(dir);
-  if (!fs::is_directory(root, ec)) {
-    return Status::Error(fmt::format("input directory {} does not exist or is not a directory",
-                                     dir));
-  }
   std::vector<std::string> found;
   if (HasRuleJson(root)) found.push_back(root.string());
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
@@ -395,7 +395,42 @@ StatusOr<std::string> FindRuleJsonDir(const std::string& dir) {
     if (it.depth() + 1 >= kMaxRenderSearchDepth) it.disable_recursion_pending();
     if (name == "profiler-reports" && HasRuleJson(e.path())) found.push_back(e.path().string());
   }
+  return found;
+}
+
+// True if a folder named system/ or framework/ (profiler data) is `dir`'s
+// child or lies up to 4 levels below it (hidden folders and symlinks are
+// not searched). Deliberately broad: used only to decide whether a failed
+// `build` may suggest `render`.
+bool MayHoldProfilerData(const fs::path& dir) {
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  for (const fs::recursive_directory_iterator end; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    if (!it->is_directory(type_ec) || it->is_symlink(type_ec)) continue;
+    const std::string name = it->path().filename().string();
+    if (name == "system" || name == "framework") return true;
+    if ((!name.empty() && name[0] == '.') || it.depth() >= 3) it.disable_recursion_pending();
+  }
+  return false;
+}
+
+}  // namespace
+
+StatusOr<std::string> FindRuleJsonDir(const std::string& dir) {
+  std::error_code ec;
+  const fs::path root(dir);
+  if (!fs::is_directory(root, ec)) {
+    return Status::Error(fmt::format("input directory {} does not exist or is not a directory",
+                                     dir));
+  }
+  std::vector<std::string> found = FindRuleJsonDirs(root);
   if (found.empty()) {
+    // Raw profiler data instead: say which command reads it.
+    if (DiscoverInputs(dir).ok()) {
+      return Status::Error(fmt::format(
+          "{} holds profiler data, not rule JSONs; use `sm-report build {}`", dir, dir));
+    }
     return Status::Error(fmt::format(
         "no SageMaker rule JSONs (profiler-reports/<Rule>.json, e.g. LowGPUUtilization.json) "
         "in {} or up to {} levels below it",
@@ -425,17 +460,30 @@ StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log) {
 
   BuildSummary summary;
   std::vector<RuleResult> results;
+  // A missing or broken file loses one rule, not the report; the report
+  // shows the rule as missing or unreadable, with the reason.
+  std::vector<RuleStatus> unavailable;
   for (const std::string& name : ProfilerReportRuleNames()) {
-    const fs::path path = fs::path(*dir) / (name + ".json");
+    const std::string file = name + ".json";
+    const fs::path path = fs::path(*dir) / file;
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) continue;
-    StatusOr<std::string> text = ReadWholeFile(path);
+    if (!fs::exists(path, ec)) {
+      unavailable.push_back({name, RuleState::kMissing, fmt::format("no {} in {}", file, *dir)});
+      out << fmt::format("warning: {}: missing; rule {} is shown as missing in the report\n",
+                         path.string(), name);
+      ++summary.warnings;
+      continue;
+    }
+    StatusOr<std::string> text = fs::is_regular_file(path, ec)
+                                     ? ReadWholeFile(path)
+                                     : StatusOr<std::string>(Status::Error("not a regular file"));
     StatusOr<RuleResult> parsed =
         text.ok() ? ParseRuleResultJson(name, *text) : StatusOr<RuleResult>(text.status());
     if (!parsed.ok()) {
-      // A broken file loses one rule, not the report.
-      out << fmt::format("warning: {}: {}; rule {} left out of the report\n", path.string(),
-                         parsed.status().message(), name);
+      unavailable.push_back(
+          {name, RuleState::kUnreadable, fmt::format("{}: {}", file, parsed.status().message())});
+      out << fmt::format("warning: {}: {}; rule {} is shown as unreadable in the report\n",
+                         path.string(), parsed.status().message(), name);
       ++summary.warnings;
       continue;
     }
@@ -443,7 +491,11 @@ StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log) {
     results.push_back(std::move(*parsed));
   }
   if (results.empty()) {
-    return Status::Error(fmt::format("no readable rule JSON in {}", *dir));
+    std::string reasons;
+    for (const RuleStatus& u : unavailable) {
+      if (u.state == RuleState::kUnreadable) reasons += (reasons.empty() ? "" : "; ") + u.detail;
+    }
+    return Status::Error(fmt::format("no readable rule JSON in {} ({})", *dir, reasons));
   }
 
   const std::vector<std::unique_ptr<Rule>> rules = CreateBuiltinRules();
@@ -452,6 +504,7 @@ StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log) {
   in.generated_by = fmt::format("sm-report {}", SMR_VERSION);
   in.results = &results;
   in.rules = &rules;
+  in.unavailable_rules = std::move(unavailable);
   const ReportModel model = BuildReportModel(in);
 
   std::vector<std::pair<std::string, std::string>> files;
@@ -475,7 +528,18 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   if (Status st = ConfigureRules(opts, &rules, &disabled); !st.ok()) return st;
 
   StatusOr<Discovery> discovered = DiscoverInputs(opts.input_dir);
-  if (!discovered.ok()) return discovered.status();
+  if (!discovered.ok()) {
+    // Rule JSONs only (e.g. an old job's profiler-reports/): say which
+    // command reads them.
+    std::error_code ec;
+    if (fs::is_directory(opts.input_dir, ec) && !MayHoldProfilerData(opts.input_dir) &&
+        !FindRuleJsonDirs(opts.input_dir).empty()) {
+      return Status::Error(fmt::format(
+          "{} holds rule JSONs, not profiler data; use `sm-report render {}`", opts.input_dir,
+          opts.input_dir));
+    }
+    return discovered.status();
+  }
   const Discovery& discovery = *discovered;
 
   for (const char* data_dir : {"system", "framework"}) {

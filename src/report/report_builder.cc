@@ -48,6 +48,7 @@ class Builder {
     } else if (in_.diagnostics || in_.store) {
       m.sections.push_back(DataQuality());
     }
+    m.rules = RuleStates();
     return m;
   }
 
@@ -60,6 +61,73 @@ class Builder {
   bool IsDisabled(const std::string& name) const {
     return std::find(in_.disabled_rules.begin(), in_.disabled_rules.end(), name) !=
            in_.disabled_rules.end();
+  }
+
+  // The rule's missing or unreadable result (render mode), or null.
+  const RuleStatus* Unavailable(const std::string& name) const {
+    for (const RuleStatus& u : in_.unavailable_rules) {
+      if (u.name == name) return &u;
+    }
+    return nullptr;
+  }
+
+  // "The BatchSize rule's result is unreadable: BatchSize.json: not valid
+  // JSON: line 1, column 21: ...; <consequence>"
+  static std::string UnavailableText(const RuleStatus& u, const std::string& consequence) {
+    return fmt::format("The {} rule's result is {}: {}.{}{}", u.name, RuleStateName(u.state),
+                       u.detail, consequence.empty() ? "" : " ", consequence);
+  }
+
+  // "BatchSize (unreadable), LoadBalancing (missing)"
+  std::string UnavailableList() const {
+    std::string list;
+    for (const RuleStatus& u : in_.unavailable_rules) {
+      list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", u.name, RuleStateName(u.state));
+    }
+    return list;
+  }
+
+  // Every rule with its state, in registry order (rules not in the registry
+  // after, in the order given).
+  std::vector<RuleStatus> RuleStates() const {
+    std::vector<RuleStatus> states;
+    if (in_.results) {
+      for (const RuleResult& r : *in_.results) {
+        RuleStatus st{r.name, r.triggered > 0 ? RuleState::kTriggered : RuleState::kOk, ""};
+        if (r.failed) {
+          st = {r.name, RuleState::kFailed, r.error};
+        } else if (!r.applicable) {
+          st = {r.name, RuleState::kNotApplicable, r.not_applicable_reason};
+        }
+        states.push_back(std::move(st));
+      }
+    }
+    for (const std::string& name : in_.disabled_rules) {
+      states.push_back({name, RuleState::kDisabled, "disabled by configuration"});
+    }
+    for (const RuleStatus& u : in_.unavailable_rules) states.push_back(u);
+    const auto order = [&](const RuleStatus& st) {
+      size_t i = 0;
+      if (in_.rules) {
+        for (; i < in_.rules->size(); ++i) {
+          if ((*in_.rules)[i]->name() == st.name) break;
+        }
+      }
+      return i;
+    };
+    std::stable_sort(states.begin(), states.end(),
+                     [&](const RuleStatus& a, const RuleStatus& b) { return order(a) < order(b); });
+    return states;
+  }
+
+  // The rules table's "What it checks, and what to do" cell.
+  static std::string RuleText(const Rule* rule) {
+    std::string text = rule ? std::string(rule->description()) : "";
+    if (rule && !rule->recommendation().empty()) {
+      text += (text.empty() ? "" : "\n") + std::string("What to do: ") +
+              std::string(rule->recommendation());
+    }
+    return text;
   }
 
   const Rule* RuleByName(const std::string& name) const {
@@ -169,6 +237,7 @@ class Builder {
       }
       kv.push_back({"Rules triggered", fmt::format("{} of {}", fired, n)});
     }
+    if (!in_.unavailable_rules.empty()) kv.push_back({"Rules not read", UnavailableList()});
     if (in_.diagnostics) {
       kv.push_back({"Data problems",
                     in_.diagnostics->total_data_loss() == 0
@@ -186,9 +255,12 @@ class Builder {
     s.title = "Training job summary";
     const JobTiming t = Timing();
     if (!t.has_job) {
+      const RuleStatus* u = Unavailable("MaxInitializationTime");
       s.blocks.push_back(Note(Severity::kWarning,
-                              "No system metrics were found, so the job start, end and "
-                              "duration cannot be computed."));
+                              u ? UnavailableText(*u, "The job start, end and duration come from "
+                                                      "it, so they cannot be shown.")
+                                : "No system metrics were found, so the job start, end and "
+                                  "duration cannot be computed."));
       return s;
     }
     s.blocks.push_back(Paragraph(fmt::format(
@@ -267,7 +339,11 @@ class Builder {
     const RuleResult* r =
         in_.system_usage_all_data ? in_.system_usage_all_data : Result("OverallSystemUsage");
     if (!r || !r->details.is_object() || r->details.empty()) {
-      s.blocks.push_back(Note(Severity::kWarning, "No system metrics were found."));
+      const RuleStatus* u = r ? nullptr : Unavailable("OverallSystemUsage");
+      s.blocks.push_back(Note(Severity::kWarning,
+                              u ? UnavailableText(*u, "The system usage statistics come from "
+                                                      "it, so they cannot be shown.")
+                                : "No system metrics were found."));
       return s;
     }
     if (in_.system_usage_all_data) {
@@ -535,6 +611,11 @@ class Builder {
     s.id = "framework-metrics";
     s.title = "Framework metrics summary";
     const RuleResult* r = Result("OverallFrameworkMetrics");
+    if (const RuleStatus* u = r ? nullptr : Unavailable("OverallFrameworkMetrics")) {
+      s.blocks.push_back(Note(Severity::kWarning,
+                              UnavailableText(*u, "The framework metrics summary comes from it, "
+                                                  "so it cannot be shown.")));
+    }
     const bool has_fw_json = r && (HasObject(r->details, "phase") || HasObject(r->details, "ratio"));
     if (has_fw_json) {
       const Json& d = r->details;
@@ -696,7 +777,17 @@ class Builder {
                       "triggered. It processed {} datapoints and was triggered {} times.",
                       rows[0]->name, rows[0]->datapoints, rows[0]->triggered)));
     } else if (!rows.empty()) {
-      s.blocks.push_back(Note(Severity::kOk, "No rule was triggered."));
+      s.blocks.push_back(Note(Severity::kOk, in_.unavailable_rules.empty()
+                                                 ? "No rule was triggered."
+                                                 : "No rule that could be read was triggered."));
+    }
+    if (!in_.unavailable_rules.empty()) {
+      s.blocks.push_back(Note(
+          Severity::kWarning,
+          fmt::format("{} of the rule results could not be read, so the report cannot say "
+                      "whether those rules found issues: {}. The table gives the reason for "
+                      "each.",
+                      in_.unavailable_rules.size(), UnavailableList())));
     }
     if (!in_.disabled_rules.empty()) {
       std::string names;
@@ -718,14 +809,16 @@ class Builder {
       const Rule* rule = RuleByName(r.name);
       std::string triggered = fmt::format("{}", r.triggered);
       if (r.failed) triggered = "failed: " + r.error;
-      std::string text = rule ? std::string(rule->description()) : "";
-      if (rule && !rule->recommendation().empty()) {
-        text += (text.empty() ? "" : "\n") + std::string("What to do: ") +
-                std::string(rule->recommendation());
-      }
-      t.rows.push_back({r.name, text, triggered, fmt::format("{}", r.datapoints),
+      t.rows.push_back({r.name, RuleText(rule), triggered, fmt::format("{}", r.datapoints),
                         r.rule_parameters});
       if (r.triggered > 0 || r.failed) t.highlight_rows.push_back(static_cast<int>(i));
+    }
+    // Rules without a result, last: "unreadable: <file>: <error>" where the
+    // trigger count would be (all of them, the two summary rules included).
+    for (const RuleStatus& u : in_.unavailable_rules) {
+      t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
+      t.rows.push_back({u.name, RuleText(RuleByName(u.name)),
+                        fmt::format("{}: {}", RuleStateName(u.state), u.detail), "-", "-"});
     }
     s.blocks.push_back(TableBlock(std::move(t)));
     return s;
@@ -744,6 +837,14 @@ class Builder {
     auto add = [&](const char* name, auto make) {
       if (const RuleResult* r = Result(name)) {
         s.subsections.push_back(make(*r));
+      } else if (const RuleStatus* u = Unavailable(name)) {
+        Section off;
+        off.id = std::string("rule-") + name;
+        off.title = name;
+        off.level = 3;
+        off.blocks.push_back(Note(Severity::kWarning,
+                                  UnavailableText(*u, "Its findings cannot be shown.")));
+        s.subsections.push_back(std::move(off));
       } else if (IsDisabled(name)) {
         Section off;
         off.id = std::string("rule-") + name;

@@ -1,6 +1,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -13,9 +15,19 @@ StatusOr<RuleResult> ParseRuleResultJson(const std::string& name, std::string_vi
   try {
     j = nlohmann::ordered_json::parse(json.begin(), json.end());
   } catch (const nlohmann::json::exception& e) {
-    return Status::Error(fmt::format("{}: not valid JSON ({})", name, e.what()));
+    // e.what(): "[json.exception.parse_error.101] parse error at line 1,
+    // column 21: syntax error while parsing ..." -> "line 1, column 21: ...".
+    std::string detail = e.what();
+    if (const size_t at = detail.find(" at line "); at != std::string::npos) {
+      detail = detail.substr(at + 4);
+    }
+    return Status::Error(fmt::format("not valid JSON: {}", detail));
   }
-  if (!j.is_object()) return Status::Error(fmt::format("{}: not a JSON object", name));
+  if (!j.is_object()) {
+    return Status::Error(fmt::format("not a JSON object (SageMaker's envelope {{\"RuleTriggered\": "
+                                     "..., \"Details\": {{...}}, ...}}), got {}",
+                                     j.type_name()));
+  }
   RuleResult r;
   r.name = name;
   auto integer = [&](const char* key, int64_t* out) -> bool {
@@ -39,13 +51,26 @@ StatusOr<RuleResult> ParseRuleResultJson(const std::string& name, std::string_vi
     *out = static_cast<int64_t>(d);
     return true;
   };
-  if (!integer("RuleTriggered", &r.triggered) || !integer("Violations", &r.violations) ||
-      !integer("Datapoints", &r.datapoints)) {
-    return Status::Error(fmt::format(
-        "{}: missing RuleTriggered, Violations or Datapoints", name));
+  for (auto [key, out] : {std::pair<const char*, int64_t*>{"RuleTriggered", &r.triggered},
+                          {"Violations", &r.violations},
+                          {"Datapoints", &r.datapoints}}) {
+    if (!integer(key, out)) {
+      return Status::Error(j.contains(key)
+                               ? fmt::format("\"{}\" is not an integer", key)
+                               : fmt::format("\"{}\" is missing", key));
+    }
   }
-  if (auto it = j.find("Details"); it != j.end() && it->is_object()) r.details = *it;
-  if (auto it = j.find("RuleParameters"); it != j.end() && it->is_string()) {
+  if (auto it = j.find("Details"); it != j.end()) {
+    if (!it->is_object()) {
+      return Status::Error(fmt::format("\"Details\" is not an object (got {})", it->type_name()));
+    }
+    r.details = *it;
+  }
+  if (auto it = j.find("RuleParameters"); it != j.end()) {
+    if (!it->is_string()) {
+      return Status::Error(
+          fmt::format("\"RuleParameters\" is not a string (got {})", it->type_name()));
+    }
     r.rule_parameters = it->get<std::string>();
   }
   // sm-report's addition for a rule that failed with an internal error.

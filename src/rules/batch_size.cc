@@ -69,12 +69,16 @@ std::string_view BatchSizeRule::recommendation() const {
 
 const std::vector<ParamSpec>& BatchSizeRule::params() const {
   static const std::vector<ParamSpec> kSpecs = {
-      {"cpu_threshold_p95", ParamType::kPercent, "70", "%", "p95 threshold of the total CPU"},
-      {"gpu_threshold_p95", ParamType::kPercent, "70", "%", "p95 threshold of GPU utilization"},
+      {"cpu_threshold_p95", ParamType::kPercent, "70", "%", "p95 threshold of the total CPU",
+       ParamRange::Percent()},
+      {"gpu_threshold_p95", ParamType::kPercent, "70", "%", "p95 threshold of GPU utilization",
+       ParamRange::Percent()},
       {"gpu_memory_threshold_p95", ParamType::kPercent, "70", "%",
-       "p95 threshold of GPU memory utilization"},
-      {"patience", ParamType::kInt, "1000", "samples", "values needed before the first check"},
-      {"window", ParamType::kInt, "500", "samples", "number of latest values for the p95s"},
+       "p95 threshold of GPU memory utilization", ParamRange::Percent()},
+      {"patience", ParamType::kInt, "1000", "samples", "values needed before the first check",
+       ParamRange::PositiveInteger()},
+      {"window", ParamType::kInt, "500", "samples", "number of latest values for the p95s",
+       ParamRange::PositiveInteger()},
   };
   return kSpecs;
 }

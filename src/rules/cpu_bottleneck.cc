@@ -25,13 +25,14 @@ std::string_view CpuBottleneckRule::recommendation() const {
 const std::vector<ParamSpec>& CpuBottleneckRule::params() const {
   static const std::vector<ParamSpec> kSpecs = {
       {"threshold", ParamType::kPercent, "50", "%",
-       "share of snapshots that must be CPU bottlenecks for the rule to trigger"},
+       "share of snapshots that must be CPU bottlenecks for the rule to trigger",
+       ParamRange::Percent()},
       {"cpu_threshold", ParamType::kPercent, "90", "%",
-       "CPU utilization above which a core counts as busy"},
+       "CPU utilization above which a core counts as busy", ParamRange::Percent()},
       {"gpu_threshold", ParamType::kPercent, "10", "%",
-       "GPU utilization below which a GPU counts as idle"},
+       "GPU utilization below which a GPU counts as idle", ParamRange::Percent()},
       {"patience", ParamType::kInt, "1000", "snapshots",
-       "snapshots to see before the ratio is checked"},
+       "snapshots to see before the ratio is checked", ParamRange::PositiveInteger()},
   };
   return kSpecs;
 }

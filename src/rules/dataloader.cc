@@ -71,12 +71,14 @@ std::string_view DataloaderRule::recommendation() const {
 const std::vector<ParamSpec>& DataloaderRule::params() const {
   static const std::vector<ParamSpec> kSpecs = {
       {"min_threshold", ParamType::kDouble, "70", "% of cores",
-       "fewer parallel data loaders than this share of the CPU cores is a violation"},
+       "fewer parallel data loaders than this share of the CPU cores is a violation",
+       ParamRange::Positive()},
       {"max_threshold", ParamType::kDouble, "200", "% of cores",
-       "more parallel data loaders than this share of the CPU cores is a violation"},
+       "more parallel data loaders than this share of the CPU cores is a violation",
+       ParamRange::Positive()},
       {"patience", ParamType::kInt, "10", "seconds",
        "seconds with data-loading activity needed before the first check (hidden in "
-       "SageMaker's RuleParameters; sm-report extension)"},
+       "SageMaker's RuleParameters; sm-report extension)", ParamRange::PositiveInteger()},
   };
   return kSpecs;
 }
@@ -86,6 +88,13 @@ Status DataloaderRule::SetParam(std::string_view param, std::string_view value) 
   if (param == "max_threshold") return ParsePositiveParam(name(), param, value, &p_.max_threshold);
   if (param == "patience") return ParsePositiveIntParam(name(), param, value, &p_.patience);
   return UnknownParamError(name(), param, params());
+}
+
+Status DataloaderRule::ValidateParams() const {
+  if (p_.min_threshold < p_.max_threshold) return Status::Ok();
+  return Status::Error(fmt::format(
+      "rule {}: min_threshold ({}) must be less than max_threshold ({})", name(),
+      FormatParamNumber(p_.min_threshold), FormatParamNumber(p_.max_threshold)));
 }
 
 std::string DataloaderRule::RuleParameters() const {

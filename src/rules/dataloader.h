@@ -72,6 +72,9 @@ class DataloaderRule : public Rule {
   std::string_view recommendation() const override;
   const std::vector<ParamSpec>& params() const override;
   Status SetParam(std::string_view param, std::string_view value) override;
+  // min_threshold must be below max_threshold (else every median would be
+  // a violation).
+  Status ValidateParams() const override;
   // Only min_threshold and max_threshold, as SageMaker prints them.
   std::string RuleParameters() const override;
   RuleResult Evaluate(const AnalysisContext& ctx) const override;

@@ -88,10 +88,12 @@ std::string_view GpuMemoryIncreaseRule::recommendation() const {
 const std::vector<ParamSpec>& GpuMemoryIncreaseRule::params() const {
   static const std::vector<ParamSpec> kSpecs = {
       {"increase", ParamType::kPercent, "5", "%",
-       "growth of the moving average of GPU memory utilization that triggers the rule"},
+       "growth of the moving average of GPU memory utilization that triggers the rule",
+       ParamRange::Percent()},
       {"patience", ParamType::kInt, "1000", "samples",
-       "samples a GPU needs before the rule can trigger"},
-      {"window", ParamType::kInt, "10", "samples", "length of the moving average"},
+       "samples a GPU needs before the rule can trigger", ParamRange::PositiveInteger()},
+      {"window", ParamType::kInt, "10", "samples", "length of the moving average",
+       ParamRange::PositiveInteger()},
   };
   return kSpecs;
 }

@@ -26,13 +26,14 @@ std::string_view IoBottleneckRule::recommendation() const {
 const std::vector<ParamSpec>& IoBottleneckRule::params() const {
   static const std::vector<ParamSpec> kSpecs = {
       {"threshold", ParamType::kPercent, "50", "%",
-       "share of snapshots that must be I/O bottlenecks for the rule to trigger"},
+       "share of snapshots that must be I/O bottlenecks for the rule to trigger",
+       ParamRange::Percent()},
       {"io_threshold", ParamType::kPercent, "50", "%",
-       "I/O wait above which a core counts as waiting"},
+       "I/O wait above which a core counts as waiting", ParamRange::Percent()},
       {"gpu_threshold", ParamType::kPercent, "10", "%",
-       "GPU utilization below which a GPU counts as idle"},
+       "GPU utilization below which a GPU counts as idle", ParamRange::Percent()},
       {"patience", ParamType::kInt, "1000", "snapshots",
-       "snapshots to see before the ratio is checked"},
+       "snapshots to see before the ratio is checked", ParamRange::PositiveInteger()},
   };
   return kSpecs;
 }

@@ -38,12 +38,14 @@ std::string_view LowGpuUtilizationRule::recommendation() const {
 const std::vector<ParamSpec>& LowGpuUtilizationRule::params() const {
   static const std::vector<ParamSpec> kSpecs = {
       {"threshold_p95", ParamType::kPercent, "70", "%",
-       "p95 of the last `window` samples below which a GPU counts as under-used"},
+       "p95 of the last `window` samples below which a GPU counts as under-used",
+       ParamRange::Percent()},
       {"threshold_p5", ParamType::kPercent, "10", "%",
-       "p5 below which a GPU with a high p95 counts as fluctuating"},
-      {"window", ParamType::kInt, "500", "samples", "number of latest samples for p95/p5"},
+       "p5 below which a GPU with a high p95 counts as fluctuating", ParamRange::Percent()},
+      {"window", ParamType::kInt, "500", "samples", "number of latest samples for p95/p5",
+       ParamRange::PositiveInteger()},
       {"patience", ParamType::kInt, "1000", "samples",
-       "samples a GPU needs before it is checked"},
+       "samples a GPU needs before it is checked", ParamRange::PositiveInteger()},
   };
   return kSpecs;
 }

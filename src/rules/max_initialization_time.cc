@@ -22,7 +22,8 @@ std::string_view MaxInitializationTimeRule::recommendation() const {
 const std::vector<ParamSpec>& MaxInitializationTimeRule::params() const {
   static const std::vector<ParamSpec> kSpecs = {
       {"threshold", ParamType::kDouble, "20", "minutes",
-       "time after the first timestamp by which the first step must have started"},
+       "time after the first timestamp by which the first step must have started",
+       ParamRange::Positive()},
   };
   return kSpecs;
 }

@@ -175,6 +175,54 @@ void AppendPythonJson(std::string* out, const nlohmann::ordered_json& j) {
 
 }  // namespace
 
+bool ParamRange::Contains(double v) const {
+  if (!std::isfinite(v)) return false;
+  if (min_exclusive ? v <= min : v < min) return false;
+  if (max_exclusive ? v >= max : v > max) return false;
+  return !integer || v == std::floor(v);
+}
+
+std::string ParamRange::Describe() const {
+  const bool has_min = std::isfinite(min);
+  const bool has_max = std::isfinite(max);
+  const char* kind = integer ? "an integer" : "a number";
+  if (integer && has_min && !has_max && min == 1 && !min_exclusive) return "a positive integer";
+  if (has_min && has_max && !min_exclusive && !max_exclusive) {
+    return fmt::format("{} from {} to {}", kind, min, max);
+  }
+  std::string out = kind;
+  if (has_min) out += fmt::format(" {} {}", min_exclusive ? "greater than" : "of at least", min);
+  if (has_min && has_max) out += " and";
+  if (has_max) out += fmt::format(" {} {}", max_exclusive ? "less than" : "at most", max);
+  if (!has_min && !has_max) return integer ? "any integer" : "any number";
+  return out;
+}
+
+std::string ParamRange::Short() const {
+  const bool has_min = std::isfinite(min);
+  const bool has_max = std::isfinite(max);
+  std::string out = integer ? "integer " : "";
+  if (has_min && has_max && !min_exclusive && !max_exclusive) {
+    return out + fmt::format("{} to {}", min, max);
+  }
+  if (has_min) out += fmt::format("{} {}", min_exclusive ? ">" : ">=", min);
+  if (has_min && has_max) out += ", ";
+  if (has_max) out += fmt::format("{} {}", max_exclusive ? "<" : "<=", max);
+  if (!has_min && !has_max) out += "any";
+  return out;
+}
+
+std::optional<ParamRange> ParamRangeOf(const ParamSpec& spec) {
+  if (spec.range) return spec.range;
+  switch (spec.type) {
+    case ParamType::kPercent: return ParamRange::Percent();
+    case ParamType::kInt: return ParamRange::PositiveInteger();
+    case ParamType::kDouble: return ParamRange::Positive();
+    case ParamType::kString: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 std::string DumpPythonJson(const nlohmann::ordered_json& j) {
   std::string out;
   AppendPythonJson(&out, j);

@@ -4,8 +4,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <system_error>
 #include <utility>
@@ -45,6 +50,22 @@ std::string TypeName(ParamType t) {
     case ParamType::kString: return "string";
   }
   return "string";
+}
+
+// A number as the rules' Parse*Param helpers read it: surrounding blanks
+// and a leading '+' allowed, finite.
+bool ParseNumber(std::string_view text, double* out) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty()) return false;
+  double v = 0;
+  const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (res.ec != std::errc() || res.ptr != text.data() + text.size() || !std::isfinite(v)) {
+    return false;
+  }
+  *out = v;
+  return true;
 }
 
 bool ParseBool(std::string_view text, bool* out) {
@@ -93,18 +114,30 @@ class Configurator {
       return Status::Ok();
     }
     const auto& specs = rule.params();
-    const bool known = std::any_of(specs.begin(), specs.end(),
+    const auto spec = std::find_if(specs.begin(), specs.end(),
                                    [&](const ParamSpec& s) { return s.name == param; });
-    if (!known) {
+    if (spec == specs.end()) {
       return Status::Error(fmt::format("{}: rule {} has no parameter '{}' (allowed: {})", where,
                                        rule.name(), param, ParamNames(rule)));
+    }
+    // The declared range first, so that every rule rejects what is not
+    // meaningful with the same message; SetParam then parses the value.
+    if (const std::optional<ParamRange> range = ParamRangeOf(*spec); range) {
+      double v = 0;
+      if (!ParseNumber(value, &v) || !range->Contains(v)) {
+        return Status::Error(
+            fmt::format("{}: rule {}: parameter '{}' has invalid value '{}' (allowed: {})", where,
+                        rule.name(), param, value, range->Describe()));
+      }
     }
     Status st = rule.SetParam(param, value);
     if (!st.ok()) return Status::Error(fmt::format("{}: {}", where, st.message()));
     return Status::Ok();
   }
 
-  void Finish(std::vector<std::string>* disabled) {
+  // Drops the disabled rules and checks each remaining rule's combination
+  // of values (Rule::ValidateParams).
+  Status Finish(std::vector<std::string>* disabled) {
     std::vector<std::unique_ptr<Rule>> kept;
     for (size_t i = 0; i < rules_->size(); ++i) {
       if (enabled_[i]) {
@@ -114,6 +147,10 @@ class Configurator {
       }
     }
     *rules_ = std::move(kept);
+    for (const auto& rule : *rules_) {
+      if (Status st = rule->ValidateParams(); !st.ok()) return st;
+    }
+    return Status::Ok();
   }
 
  private:
@@ -132,6 +169,14 @@ StatusOr<std::string> ValueText(const nlohmann::json& v) {
     case nlohmann::json::value_t::boolean: return std::string(v.get<bool>() ? "true" : "false");
     default: return Status::Error("");
   }
+}
+
+// A range bound for `rules --json`: whole numbers as integers (0, not 0.0),
+// an unbounded end as null (JSON has no infinity).
+nlohmann::ordered_json BoundJson(double v) {
+  if (!std::isfinite(v)) return nullptr;
+  if (v == std::floor(v) && std::fabs(v) < 9.0e15) return static_cast<int64_t>(v);
+  return v;
 }
 
 }  // namespace
@@ -156,16 +201,170 @@ StatusOr<RuleParamOverride> ParseRuleParamArg(std::string_view arg) {
   return o;
 }
 
-StatusOr<nlohmann::json> ParseRuleConfigText(std::string_view text, const std::string& origin) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    return Status::Error(fmt::format(
-        "config file {}: not valid JSON at byte {} (expected {{\"RuleName\": {{\"param\": "
-        "value, \"enabled\": true}}}})",
-        origin, e.byte));
+namespace {
+
+// A char iterator for nlohmann's parser that records the last character the
+// parser read, so that the SAX handler knows where in the text a key is.
+class TrackingIterator {
+ public:
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  TrackingIterator(const char* p, const char** last) : p_(p), last_(last) {}
+  reference operator*() const {
+    *last_ = p_;
+    return *p_;
   }
+  TrackingIterator& operator++() {
+    ++p_;
+    return *this;
+  }
+  TrackingIterator operator++(int) {
+    TrackingIterator old = *this;
+    ++p_;
+    return old;
+  }
+  bool operator==(const TrackingIterator& o) const { return p_ == o.p_; }
+  bool operator!=(const TrackingIterator& o) const { return p_ != o.p_; }
+
+ private:
+  const char* p_;
+  const char** last_;
+};
+
+// 1-based line and column (in bytes) of `offset` in `text`.
+TextPosition PositionOf(std::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  TextPosition pos;
+  const std::string_view before = text.substr(0, offset);
+  pos.line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  const size_t nl = before.rfind('\n');
+  pos.column = static_cast<int>(offset - (nl == std::string_view::npos ? 0 : nl + 1)) + 1;
+  return pos;
+}
+
+std::string Where(const std::string& origin, const TextPosition* pos) {
+  if (pos == nullptr || pos->line <= 0) return fmt::format("config file {}", origin);
+  return fmt::format("config file {}, line {}, column {}", origin, pos->line, pos->column);
+}
+
+// First pass over a config file: finds syntax errors and duplicate keys (at
+// any depth; nlohmann's DOM parser would silently keep the last one) with
+// their line and column, and records where each rule and parameter key
+// starts. Builds no values.
+class ConfigScanner : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  ConfigScanner(std::string_view text, const char** last_read, RuleConfig* config)
+      : text_(text), last_read_(last_read), config_(config) {}
+
+  const std::string& error() const { return error_; }
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override {
+    frames_.push_back({true, {}, pending_key_});
+    return true;
+  }
+  bool end_object() override {
+    frames_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    frames_.push_back({false, {}, pending_key_});
+    return true;
+  }
+  bool end_array() override {
+    frames_.pop_back();
+    return true;
+  }
+  bool key(string_t& k) override {
+    const TextPosition pos = PositionOf(text_, KeyStart());
+    Frame& f = frames_.back();
+    if (!f.keys.insert(k).second) {
+      error_ = fmt::format("{}: duplicate key \"{}\"{}", Where(config_->origin, &pos), k,
+                           frames_.size() > 1 && !f.key.empty()
+                               ? fmt::format(" in \"{}\"", f.key)
+                               : std::string());
+      return false;
+    }
+    pending_key_ = k;
+    if (frames_.size() == 1) {
+      config_->positions[{k, ""}] = pos;
+    } else if (frames_.size() == 2 && frames_[0].is_object && frames_[1].is_object) {
+      config_->positions[{frames_[1].key, k}] = pos;
+    }
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& ex) override {
+    // position counts the characters read, the offending one included.
+    const TextPosition pos = PositionOf(text_, position > 0 ? position - 1 : 0);
+    // ex.what(): "[json.exception.parse_error.101] parse error at line 1,
+    // column 2: syntax error while parsing value - invalid literal; ..."
+    std::string detail = ex.what();
+    if (const size_t col = detail.find("column "); col != std::string::npos) {
+      if (const size_t colon = detail.find(": ", col); colon != std::string::npos) {
+        detail = detail.substr(colon + 2);
+      }
+    }
+    error_ = fmt::format("{}: not valid JSON: {}", Where(config_->origin, &pos), detail);
+    return false;
+  }
+
+ private:
+  struct Frame {
+    bool is_object = false;
+    std::set<std::string> keys;
+    std::string key;  // this container's key in its parent ("" in arrays)
+  };
+
+  // The parser has just read the key's closing quote: walk back to the
+  // opening one (a quote preceded by an odd number of backslashes is part
+  // of the key).
+  size_t KeyStart() const {
+    size_t i = static_cast<size_t>(*last_read_ - text_.data());
+    while (i > 0) {
+      --i;
+      if (text_[i] != '"') continue;
+      size_t slashes = 0;
+      while (i > slashes && text_[i - 1 - slashes] == '\\') ++slashes;
+      if (slashes % 2 == 0) return i;
+    }
+    return 0;
+  }
+
+  std::string_view text_;
+  const char** last_read_;
+  RuleConfig* config_;
+  std::vector<Frame> frames_;
+  std::string pending_key_;
+  std::string error_;
+};
+
+}  // namespace
+
+StatusOr<RuleConfig> ParseRuleConfig(std::string_view text, const std::string& origin) {
+  RuleConfig config;
+  config.origin = origin;
+  const char* last_read = text.data();
+  ConfigScanner scanner(text, &last_read, &config);
+  const TrackingIterator first(text.data(), &last_read);
+  const TrackingIterator last(text.data() + text.size(), &last_read);
+  if (!nlohmann::json::sax_parse(first, last, &scanner)) {
+    return Status::Error(
+        scanner.error().empty() ? fmt::format("config file {}: not valid JSON", origin)
+                                : scanner.error());
+  }
+  nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr,
+                                            /*allow_exceptions=*/false);
   if (!j.is_object()) {
     return Status::Error(fmt::format(
         "config file {}: top level must be an object {{\"RuleName\": {{\"param\": value}}}}",
@@ -174,14 +373,15 @@ StatusOr<nlohmann::json> ParseRuleConfigText(std::string_view text, const std::s
   for (const auto& [rule, settings] : j.items()) {
     if (!settings.is_object()) {
       return Status::Error(fmt::format(
-          "config file {}: rule {}: settings must be an object {{\"param\": value}}", origin,
-          rule));
+          "{}: rule {}: settings must be an object {{\"param\": value}}",
+          Where(origin, config.Position(rule, "")), rule));
     }
   }
-  return j;
+  config.settings = std::move(j);
+  return config;
 }
 
-StatusOr<nlohmann::json> LoadRuleConfigFile(const std::string& path) {
+StatusOr<RuleConfig> LoadRuleConfig(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     return Status::Error(fmt::format("config file {}: is a directory, expected a JSON file", path));
@@ -191,36 +391,68 @@ StatusOr<nlohmann::json> LoadRuleConfigFile(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   if (in.bad()) return Status::Error(fmt::format("config file {}: cannot be read", path));
-  return ParseRuleConfigText(ss.str(), path);
+  return ParseRuleConfig(ss.str(), path);
 }
 
-Status ApplyRuleConfig(const nlohmann::json& config,
-                       const std::vector<RuleParamOverride>& overrides,
+StatusOr<nlohmann::json> ParseRuleConfigText(std::string_view text, const std::string& origin) {
+  StatusOr<RuleConfig> config = ParseRuleConfig(text, origin);
+  if (!config.ok()) return config.status();
+  return std::move(config->settings);
+}
+
+StatusOr<nlohmann::json> LoadRuleConfigFile(const std::string& path) {
+  StatusOr<RuleConfig> config = LoadRuleConfig(path);
+  if (!config.ok()) return config.status();
+  return std::move(config->settings);
+}
+
+const TextPosition* RuleConfig::Position(const std::string& rule,
+                                         const std::string& param) const {
+  const auto it = positions.find({rule, param});
+  return it == positions.end() ? nullptr : &it->second;
+}
+
+Status ApplyRuleConfig(const RuleConfig& config, const std::vector<RuleParamOverride>& overrides,
                        std::vector<std::unique_ptr<Rule>>* rules,
-                       std::vector<std::string>* disabled, std::string_view config_origin) {
+                       std::vector<std::string>* disabled) {
   Configurator cfg(rules);
-  const std::string origin = fmt::format("config file {}", config_origin);
-  if (!config.is_null()) {
-    if (!config.is_object()) {
-      return Status::Error(fmt::format(
-          "{}: top level must be an object {{\"RuleName\": {{\"param\": value}}}}", origin));
+  const nlohmann::json& settings = config.settings;
+  if (!settings.is_null()) {
+    if (!settings.is_object()) {
+      return Status::Error(
+          fmt::format("{}: top level must be an object {{\"RuleName\": {{\"param\": value}}}}",
+                      Where(config.origin, nullptr)));
     }
-    // nlohmann::json objects iterate in key order: deterministic.
-    for (const auto& [rule_name, settings] : config.items()) {
-      StatusOr<size_t> index = cfg.Find(rule_name, origin);
+    // In file order when the positions are known (the first problem in the
+    // file is the one reported), else in key order: deterministic.
+    std::vector<std::string> names;
+    for (const auto& item : settings.items()) names.push_back(item.key());
+    const auto by_position = [&](const std::string& rule) {
+      const TextPosition* p = config.Position(rule, "");
+      return p ? std::make_pair(p->line, p->column) : std::make_pair(0, 0);
+    };
+    std::stable_sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
+      return by_position(a) < by_position(b);
+    });
+    for (const std::string& rule_name : names) {
+      const nlohmann::json& rule_settings = settings[rule_name];
+      StatusOr<size_t> index =
+          cfg.Find(rule_name, Where(config.origin, config.Position(rule_name, "")));
       if (!index.ok()) return index.status();
-      if (!settings.is_object()) {
-        return Status::Error(fmt::format(
-            "{}: rule {}: settings must be an object {{\"param\": value}}", origin, rule_name));
+      if (!rule_settings.is_object()) {
+        return Status::Error(fmt::format("{}: rule {}: settings must be an object {{\"param\": value}}",
+                                         Where(config.origin, config.Position(rule_name, "")),
+                                         rule_name));
       }
-      for (const auto& [param, value] : settings.items()) {
+      for (const auto& [param, value] : rule_settings.items()) {
+        const std::string where = Where(config.origin, config.Position(rule_name, param));
         StatusOr<std::string> text = ValueText(value);
         if (!text.ok() || (value.is_boolean() && param != kEnabled)) {
           return Status::Error(fmt::format(
-              "{}: rule {}: parameter '{}' must be a JSON number or string, got {}", origin,
+              "{}: rule {}: parameter '{}' must be a JSON number or string, got {}", where,
               rule_name, param, value.dump()));
         }
-        Status st = cfg.Set(*index, param, *text, origin);
+        Status st = cfg.Set(*index, param, *text, where);
         if (!st.ok()) return st;
       }
     }
@@ -232,8 +464,17 @@ Status ApplyRuleConfig(const nlohmann::json& config,
     Status st = cfg.Set(*index, o.param, o.value, where);
     if (!st.ok()) return st;
   }
-  cfg.Finish(disabled);
-  return Status::Ok();
+  return cfg.Finish(disabled);
+}
+
+Status ApplyRuleConfig(const nlohmann::json& config,
+                       const std::vector<RuleParamOverride>& overrides,
+                       std::vector<std::unique_ptr<Rule>>* rules,
+                       std::vector<std::string>* disabled, std::string_view config_origin) {
+  RuleConfig c;
+  c.settings = config;
+  c.origin = std::string(config_origin);
+  return ApplyRuleConfig(c, overrides, rules, disabled);
 }
 
 nlohmann::ordered_json DescribeRulesJson(const std::vector<std::unique_ptr<Rule>>& rules) {
@@ -250,6 +491,16 @@ nlohmann::ordered_json DescribeRulesJson(const std::vector<std::unique_ptr<Rule>
       pj["type"] = TypeName(p.type);
       pj["default"] = p.default_value;
       pj["unit"] = p.unit;
+      if (const std::optional<ParamRange> range = ParamRangeOf(p); range) {
+        nlohmann::ordered_json rj = nlohmann::ordered_json::object();
+        rj["min"] = BoundJson(range->min);
+        rj["max"] = BoundJson(range->max);
+        rj["min_exclusive"] = range->min_exclusive;
+        rj["max_exclusive"] = range->max_exclusive;
+        rj["integer"] = range->integer;
+        pj["range"] = std::move(rj);
+        pj["allowed"] = range->Describe();
+      }
       pj["description"] = p.description;
       params.push_back(std::move(pj));
     }
@@ -274,15 +525,20 @@ std::string DescribeRulesText(const std::vector<std::unique_ptr<Rule>>& rules) {
     const auto with_unit = [](const ParamSpec& p) {
       return p.unit.empty() ? p.default_value : fmt::format("{} {}", p.default_value, p.unit);
     };
-    size_t name_width = 0, default_width = 0;
+    const auto allowed = [](const ParamSpec& p) {
+      const std::optional<ParamRange> range = ParamRangeOf(p);
+      return range ? range->Short() : std::string("any text");
+    };
+    size_t name_width = 0, default_width = 0, allowed_width = 0;
     for (const ParamSpec& p : rule->params()) {
       name_width = std::max(name_width, p.name.size());
       default_width = std::max(default_width, with_unit(p).size());
+      allowed_width = std::max(allowed_width, allowed(p).size());
     }
-    out += "  Parameters (default):\n";
+    out += "  Parameters (default, allowed values):\n";
     for (const ParamSpec& p : rule->params()) {
-      out += fmt::format("    {:<{}}  {:<{}}  {}\n", p.name, name_width, with_unit(p),
-                         default_width, p.description);
+      out += fmt::format("    {:<{}}  {:<{}}  {:<{}}  {}\n", p.name, name_width, with_unit(p),
+                         default_width, allowed(p), allowed_width, p.description);
     }
   }
   return out;

@@ -125,11 +125,13 @@ std::string_view StepOutlierRule::recommendation() const {
 const std::vector<ParamSpec>& StepOutlierRule::params() const {
   static const std::vector<ParamSpec> kSpecs = {
       {"stddev", ParamType::kDouble, "3", "standard deviations",
-       "a step longer than mean + stddev · standard deviation is an outlier"},
+       "a step longer than mean + stddev · standard deviation is an outlier",
+       ParamRange::Positive()},
       {"mode", ParamType::kString, "None", "",
        "event name that also counts as a step (None: only Step:ModeKeys.* events)"},
       {"n_outliers", ParamType::kInt, "10", "steps",
-       "outliers of one node and phase tolerated before the rule triggers"},
+       "outliers of one node and phase tolerated before the rule triggers",
+       ParamRange::PositiveInteger()},
   };
   return kSpecs;
 }

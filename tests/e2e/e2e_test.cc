@@ -17,6 +17,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "testing/scratch.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -55,8 +57,9 @@ const Job& GetJob(const std::string& scenario) {
   auto it = jobs.find(scenario);
   if (it != jobs.end()) return it->second;
   Job job;
-  const fs::path root = fs::path(SMR_BINARY_DIR) / "e2e" / scenario;
-  fs::remove_all(root);
+  // The binary's scratch folder goes when the tests end (~220 MB of jobs
+  // and reports); SMR_KEEP_TEST_OUTPUT=1 keeps it.
+  const fs::path root = smr::testing::ScratchDir(scenario);
   job.data = root / "job";
   job.out = root / "report";
   std::string gen_log;
@@ -216,8 +219,7 @@ TEST(EndToEndTest, UsageErrorsExitTwoWithOneLine) {
   std::string out;
   EXPECT_EQ(RunCommand(fmt::format("'{}' build /nonexistent/dir", SMR_CLI), &out), 2);
   EXPECT_NE(out.find("/nonexistent/dir"), std::string::npos) << out;
-  const fs::path empty = fs::path(SMR_BINARY_DIR) / "e2e" / "empty";
-  fs::create_directories(empty);
+  const fs::path empty = smr::testing::ScratchDir("empty");
   EXPECT_EQ(RunCommand(fmt::format("'{}' build '{}' -o '{}/out'", SMR_CLI, empty.string(),
                             empty.string()),
                 &out),

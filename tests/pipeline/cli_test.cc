@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "smr/rule.h"
+#include "testing/scratch.h"
 
 #ifdef SMR_CLI
 
@@ -34,12 +35,7 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
-fs::path Scratch(const std::string& name) {
-  const fs::path dir = fs::path(SMR_BINARY_DIR) / "cli-tests" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path Scratch(const std::string& name) { return smr::testing::ScratchDir(name); }
 
 struct Result {
   int code = -1;
@@ -158,7 +154,174 @@ TEST(CliBuildTest, RuleParameterErrorsExitTwoWithOneLine) {
       "missing.json");
 }
 
+TEST(CliUsageTest, UnknownCommandListsTheCommandsAndTheClosestOne) {
+  Result r = RunCli("buidl job/");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "sm-report: unknown command 'buidl'; commands: build, render, rules (did you mean "
+            "'build'?)\n");
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(RunCli("rendr x").err,
+            "sm-report: unknown command 'rendr'; commands: build, render, rules (did you mean "
+            "'render'?)\n");
+  EXPECT_EQ(RunCli("rule").err,
+            "sm-report: unknown command 'rule'; commands: build, render, rules (did you mean "
+            "'rules'?)\n");
+  r = RunCli("frobnicate");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "sm-report: unknown command 'frobnicate'; commands: build, render, rules\n");
+}
+
+TEST(CliUsageTest, NoCommandPrintsTheUsageAndExitsTwo) {
+  const Result r = RunCli("");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("Usage: sm-report"), std::string::npos) << r.err;
+  for (const char* command : {"build", "render", "rules"}) {
+    EXPECT_NE(r.err.find(command), std::string::npos) << command;
+  }
+}
+
+TEST(CliUsageTest, OptionErrorsNameTheCommand) {
+  ExpectUsageError(RunCli("build --no-such-option x"), "sm-report build --help");
+  ExpectUsageError(RunCli("build"), "sm-report: build: DIR is required");
+}
+
+TEST(CliRuleParamTest, AParameterWithoutTheOptionIsExplained) {
+  const std::string in = (Scratch("rule-param-form") / "no-input").string();
+  // The second parameter would otherwise have been taken for DIR.
+  Result r = RunCli(fmt::format(
+      "build --rule-param LowGPUUtilization.window=5 LowGPUUtilization.patience=7 '{}'", in));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "sm-report: 'LowGPUUtilization.patience=7' looks like a rule parameter; repeat "
+            "--rule-param for each one: --rule-param LowGPUUtilization.window=5 --rule-param "
+            "LowGPUUtilization.patience=7\n");
+  // After DIR, in SageMaker's spelling.
+  r = RunCli(fmt::format("build '{}' --rule-param A.b=1 CPUBottleneck_threshold=20", in));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "sm-report: 'CPUBottleneck_threshold=20' looks like a rule parameter; repeat "
+            "--rule-param for each one: --rule-param A.b=1 --rule-param "
+            "CPUBottleneck_threshold=20\n");
+  // Without any --rule-param.
+  r = RunCli("build B=2");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "sm-report: 'B=2' looks like a rule parameter; set it with --rule-param B=2\n");
+  // Two folders.
+  r = RunCli("build dir-a dir-b");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "sm-report: build takes one DIR, got 2: 'dir-a', 'dir-b' (see sm-report build "
+            "--help)\n");
+  ExpectUsageError(RunCli("render dir-a dir-b"), "render takes one DIR, got 2");
+}
+
+TEST(CliRuleParamTest, RepeatedAndEqualsFormsBothReachTheConfiguration) {
+  // The configuration is checked before the input, so a bad value in the
+  // last occurrence shows that every occurrence was read.
+  const std::string in = (Scratch("rule-param-forms") / "no-input").string();
+  ExpectUsageError(RunCli(fmt::format("build '{}' --rule-param=LowGPUUtilization.window=0", in)),
+                   "rule LowGPUUtilization: parameter 'window' has invalid value '0'");
+  ExpectUsageError(RunCli(fmt::format("build '{}' --rule-param LowGPUUtilization.window=5 "
+                                      "--rule-param=LowGPUUtilization.patience=0",
+                                      in)),
+                   "parameter 'patience' has invalid value '0'");
+  ExpectUsageError(RunCli(fmt::format("build '{}' --rule-param=BatchSize.window=5 "
+                                      "--rule-param LoadBalancing.patience=-1",
+                                      in)),
+                   "rule LoadBalancing: parameter 'patience' has invalid value '-1'");
+  // All good: the error is about the missing input.
+  ExpectUsageError(RunCli(fmt::format("build '{}' --rule-param=BatchSize.window=5 "
+                                      "--rule-param LoadBalancing.patience=10",
+                                      in)),
+                   "input directory does not exist");
+}
+
+TEST(CliBuildTest, ConfigFileErrorsNameLineAndColumn) {
+  const fs::path dir = Scratch("build-config-errors");
+  std::ofstream(dir / "dup.json") << "{\"BatchSize\": {\"window\": 5,\n  \"window\": 6}}";
+  std::ofstream(dir / "range.json") << "{\n  \"StepOutlier\": {\"stddev\": 0}\n}";
+  const std::string in = (dir / "no-input").string();
+  const Result dup =
+      RunCli(fmt::format("build '{}' --config '{}'", in, (dir / "dup.json").string()));
+  ExpectUsageError(dup, fmt::format("config file {}, line 2, column 3: duplicate key \"window\" "
+                                    "in \"BatchSize\"",
+                                    (dir / "dup.json").string()));
+  const Result range =
+      RunCli(fmt::format("build '{}' --config '{}'", in, (dir / "range.json").string()));
+  ExpectUsageError(range, fmt::format("config file {}, line 2, column 19: rule StepOutlier: "
+                                      "parameter 'stddev' has invalid value '0' (allowed: a "
+                                      "number greater than 0)",
+                                      (dir / "range.json").string()));
+}
+
+TEST(CliInputKindTest, BuildOnRuleJsonsSuggestsRender) {
+  const fs::path set = kAfi83 / "profiler-reports";
+  Result r = RunCli(fmt::format("build '{}' -o '{}'", set.string(),
+                                (Scratch("build-on-jsons") / "out").string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, fmt::format("sm-report: {} holds rule JSONs, not profiler data; use "
+                               "`sm-report render {}`\n",
+                               set.string(), set.string()));
+  // The folder above the set too.
+  ExpectUsageError(RunCli(fmt::format("build '{}' -o '{}'", kAfi83.string(),
+                                      (Scratch("build-on-jsons") / "out").string())),
+                   fmt::format("use `sm-report render {}`", kAfi83.string()));
+  // An empty folder gets the plain message.
+  ExpectUsageError(RunCli(fmt::format("build '{}'", Scratch("build-on-nothing").string())),
+                   "no profiler data found");
+}
+
 #ifdef SMR_SAMPLE_GEN
+// A small generated job (3 minutes, 1 node) below the scratch folder.
+fs::path SampleJob(const std::string& name) {
+  const fs::path job = Scratch(name) / "job";
+  EXPECT_EQ(std::system(fmt::format("'{}' --out '{}' --scenario healthy --minutes 3 > /dev/null "
+                                    "2>&1",
+                                    SMR_SAMPLE_GEN, job.string())
+                            .c_str()),
+            0);
+  return job;
+}
+
+TEST(CliInputKindTest, RenderOnProfilerDataSuggestsBuild) {
+  const fs::path job = SampleJob("render-on-data");
+  const Result r =
+      RunCli(fmt::format("render '{}' -o '{}'", job.string(), (job / ".." / "out").string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, fmt::format("sm-report: {} holds profiler data, not rule JSONs; use "
+                               "`sm-report build {}`\n",
+                               job.string(), job.string()));
+}
+
+TEST(CliQuietTest, QuietPrintsNothingOnSuccess) {
+  const fs::path job = SampleJob("quiet");
+  const fs::path out = job.parent_path() / "report";
+  Result r = RunCli(fmt::format("build '{}' -o '{}' -q", job.string(), out.string()));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(fs::is_regular_file(out / "profiler-report.html"));
+  EXPECT_TRUE(fs::is_regular_file(out / "profiler-reports" / "LowGPUUtilization.json"));
+  r = RunCli(fmt::format("render '{}' -o '{}' --quiet --format html", out.string(),
+                         (out / "rendered").string()));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(fs::is_regular_file(out / "rendered" / "profiler-report.html"));
+  // Without it: the paths written on stdout, progress on stderr.
+  r = RunCli(fmt::format("build '{}' -o '{}' --format json", job.string(), out.string()));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find((out / "profiler-reports" / "LowGPUUtilization.json").string() + "\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("reading "), std::string::npos) << r.err;
+  // Errors are still printed.
+  ExpectUsageError(RunCli(fmt::format("build '{}' -q", (job / "missing").string())),
+                   "does not exist");
+}
+
 TEST(CliBuildTest, ConfigAndOverridesChangeTheRuleJsonsAndDisableRules) {
   const fs::path root = Scratch("build-config");
   const fs::path job = root / "job";
@@ -177,7 +340,7 @@ TEST(CliBuildTest, ConfigAndOverridesChangeTheRuleJsonsAndDisableRules) {
              "BatchSize": {"enabled": false}})";
   r = RunCli(fmt::format(
       "build '{}' -o '{}' --format html,json --config '{}' "
-      "--rule-param LowGPUUtilization.window=400 --rule-param MaxInitializationTime_threshold=25",
+      "--rule-param=LowGPUUtilization.window=400 --rule-param MaxInitializationTime_threshold=25",
       job.string(), out.string(), (root / "rules.json").string()));
   ASSERT_EQ(r.code, 0) << r.err;
   // Disabled: not evaluated, the earlier JSON is gone, the report says so.

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -16,6 +17,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include "testing/scratch.h"
 
 namespace smr {
 namespace {
@@ -31,13 +34,8 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
-// A fresh scratch directory per test.
-fs::path Scratch(const std::string& name) {
-  const fs::path dir = fs::path(SMR_BINARY_DIR) / "pipeline-tests" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+// A fresh scratch directory per test (removed when the binary ends).
+fs::path Scratch(const std::string& name) { return testing::ScratchDir(name); }
 
 std::vector<fs::path> RealSets() {
   std::vector<fs::path> sets;
@@ -229,26 +227,84 @@ TEST(RunRenderTest, JobSummaryOfAfi83MatchesTheRealReport) {
   }
 }
 
-TEST(RunRenderTest, BrokenJsonIsAWarningAndTheRuleIsLeftOut) {
+// pdftotext of a PDF with all runs of white space (line breaks included)
+// made one space, so that wrapped text reads as one line.
+std::string PdfText(const fs::path& pdf) {
+  const fs::path txt = pdf.string() + ".txt";
+  if (std::system(fmt::format("pdftotext '{}' '{}'", pdf.string(), txt.string()).c_str()) != 0) {
+    return "<pdftotext failed>";
+  }
+  const std::string raw = ReadFile(txt);
+  fs::remove(txt);
+  std::string out;
+  for (char c : raw) {
+    const bool space = c == ' ' || c == '\n' || c == '\f' || c == '\t';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out.push_back(space ? ' ' : c);
+  }
+  return out;
+}
+
+TEST(RunRenderTest, MissingOrBrokenRuleJsonsAreShownInTheReport) {
   const fs::path root = Scratch("render-broken");
   const fs::path reports = root / "profiler-reports";
   CopySet(Afi83Set(), reports);
+  // Broken JSON (a writer killed mid-file), a wrong envelope, a missing file.
   std::ofstream(reports / "BatchSize.json", std::ios::trunc) << "{\"RuleTriggered\": 1,";
+  std::ofstream(reports / "Dataloader.json", std::ios::trunc)
+      << R"({"RuleTriggered": 0, "Violations": 0, "Datapoints": "many", "Details": {}})";
+  fs::remove(reports / "LoadBalancing.json");
   std::ofstream(reports / "notes.json") << "not a rule";  // not a rule name: ignored
   std::ofstream(reports / "README.md") << "# notes";
   RenderOptions opts;
   opts.input_dir = root.string();
   opts.out_dir = (root / "out").string();
-  opts.pdf = false;
   std::ostringstream log;
   StatusOr<BuildSummary> summary = RunRender(opts, &log);
   ASSERT_TRUE(summary.ok()) << summary.status().message();
-  EXPECT_EQ(summary->warnings, 1);
-  EXPECT_NE(log.str().find("BatchSize.json"), std::string::npos) << log.str();
+  EXPECT_EQ(summary->warnings, 3);
+  // stderr names each file and what is wrong with it.
+  const std::string batch_error =
+      "BatchSize.json: not valid JSON: line 1, column 21: syntax error while parsing object key "
+      "- unexpected end of input; expected string literal";
+  EXPECT_NE(log.str().find((reports / batch_error).string()), std::string::npos) << log.str();
+  EXPECT_NE(log.str().find((reports / "LoadBalancing.json: missing").string()), std::string::npos)
+      << log.str();
+  EXPECT_NE(log.str().find((reports / "Dataloader.json: \"Datapoints\" is not an integer").string()),
+            std::string::npos)
+      << log.str();
   EXPECT_EQ(log.str().find("notes.json"), std::string::npos) << log.str();
-  const auto table = RulesTableTriggered(ReadFile(root / "out" / "profiler-report.html"));
-  EXPECT_EQ(table.count("BatchSize"), 0u);
-  EXPECT_EQ(table.count("LowGPUUtilization"), 1u);
+
+  // HTML: a row in the rules table with the reason in place of the count,
+  // and a note in the rule's section.
+  const std::string html = ReadFile(root / "out" / "profiler-report.html");
+  const auto table = RulesTableTriggered(html);
+  EXPECT_EQ(table.at("BatchSize"), "unreadable: " + batch_error);
+  EXPECT_EQ(table.at("LoadBalancing"), "missing: no LoadBalancing.json in " + reports.string());
+  EXPECT_EQ(table.at("Dataloader"), "unreadable: Dataloader.json: &quot;Datapoints&quot; is not "
+                                    "an integer");
+  EXPECT_EQ(table.at("LowGPUUtilization"), "10");  // the others as before
+  for (const char* id : {"rule-batchsize", "rule-loadbalancing", "rule-dataloader"}) {
+    EXPECT_NE(html.find(fmt::format("id=\"{}\"", id)), std::string::npos) << id;
+  }
+  EXPECT_NE(html.find("The BatchSize rule&#39;s result is unreadable: " + batch_error),
+            std::string::npos);
+
+  // PDF: the same words (pdftotext, line breaks joined).
+  const std::string pdf = PdfText(root / "out" / "profiler-report.pdf");
+  EXPECT_NE(pdf.find("unreadable: " + batch_error), std::string::npos) << pdf;
+  // (Not the folder: a long path wraps at any '/' or '-'.)
+  EXPECT_NE(pdf.find("missing: no LoadBalancing.json in "), std::string::npos) << pdf;
+  EXPECT_NE(pdf.find("The LoadBalancing rule's result is missing: no LoadBalancing.json in "),
+            std::string::npos);
+  EXPECT_NE(pdf.find("The BatchSize rule's result is unreadable: " + batch_error),
+            std::string::npos);
+  EXPECT_NE(pdf.find("The Dataloader rule's result is unreadable: Dataloader.json: "
+                     "\"Datapoints\" is not an integer"),
+            std::string::npos);
+  EXPECT_NE(pdf.find("Rules not read BatchSize (unreadable), LoadBalancing (missing), "
+                     "Dataloader (unreadable)"),
+            std::string::npos);
 }
 
 TEST(RunRenderTest, NoReadableRuleJsonIsAnError) {

@@ -16,6 +16,7 @@
 #include "render/sample_model.h"
 #include "smr/render.h"
 #include "smr/report_model.h"
+#include "testing/scratch.h"
 
 namespace smr {
 namespace {
@@ -136,13 +137,11 @@ std::string Render(const ReportModel& model) {
   return html.ok() ? *html : std::string();
 }
 
-// A fresh directory under the gtest temp dir holding copies of the
-// templates, so a test can remove or change one file.
+// A fresh directory in the binary's scratch folder (removed when the tests
+// end) holding copies of the templates, so a test can remove or change one
+// file.
 std::filesystem::path CopyTemplates(const std::string& name) {
-  const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) / ("smr-html-" + name);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const std::filesystem::path dir = smr::testing::ScratchDir("templates-" + name);
   for (const auto& entry : std::filesystem::directory_iterator(kTemplateDir)) {
     std::filesystem::copy_file(entry.path(), dir / entry.path().filename());
   }

@@ -8,6 +8,7 @@
 
 #include "render/sample_model.h"
 #include "smr/render.h"
+#include "testing/scratch.h"
 
 namespace smr {
 namespace {
@@ -21,7 +22,8 @@ std::string Pdf(const ReportModel& m) {
 }
 
 std::string WriteTemp(const std::string& name, const std::string& bytes) {
-  const std::string path = ::testing::TempDir() + "/" + name;
+  // In the binary's scratch folder, removed when the tests end.
+  const std::string path = (smr::testing::ScratchRoot() / name).string();
   std::ofstream(path, std::ios::binary) << bytes;
   return path;
 }

@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "smr/rule.h"
 
 namespace smr {
 namespace {
@@ -318,6 +322,120 @@ TEST(ReportBuilderTest, DisabledRuleIsNamedInTheReport) {
   const Section* s = FindSection(m.sections, "rule-Dataloader");
   ASSERT_NE(s, nullptr);
   EXPECT_NE(AllText(*s).find("disabled"), std::string::npos);
+}
+
+// Render mode with a broken and a missing rule JSON: the model carries the
+// state of every rule, the rules table has a row with the reason and each
+// affected section says why it is empty.
+TEST(ReportBuilderTest, MissingAndUnreadableRulesAreShownWithTheReason) {
+  std::vector<RuleResult> results = LoadRealSet("klay-liu__AWS-MLE-Capstone-Project");
+  const auto drop = [&](const char* name) {
+    results.erase(std::remove_if(results.begin(), results.end(),
+                                 [&](const RuleResult& r) { return r.name == name; }),
+                  results.end());
+  };
+  for (const char* name : {"BatchSize", "LoadBalancing", "OverallSystemUsage"}) drop(name);
+  const std::vector<std::unique_ptr<Rule>> rules = CreateBuiltinRules();
+  ReportInputs in;
+  in.results = &results;
+  in.rules = &rules;
+  in.unavailable_rules = {
+      {"BatchSize", RuleState::kUnreadable, "BatchSize.json: not valid JSON: line 1, column 21"},
+      {"LoadBalancing", RuleState::kMissing, "no LoadBalancing.json in reports"},
+      {"OverallSystemUsage", RuleState::kUnreadable, "OverallSystemUsage.json: not a JSON object"},
+  };
+  const ReportModel m = BuildReportModel(in);
+
+  // Every one of the 11 rules has a state, in rule order.
+  ASSERT_EQ(m.rules.size(), 11u);
+  for (size_t i = 0; i < m.rules.size(); ++i) EXPECT_EQ(m.rules[i].name, kRuleOrder[i]);
+  std::map<std::string, RuleState> state;
+  for (const RuleStatus& st : m.rules) state[st.name] = st.state;
+  EXPECT_EQ(state["BatchSize"], RuleState::kUnreadable);
+  EXPECT_EQ(state["LoadBalancing"], RuleState::kMissing);
+  EXPECT_EQ(state["OverallSystemUsage"], RuleState::kUnreadable);
+  // klay-liu: LowGPUUtilization triggered 4 times, IOBottleneck never.
+  EXPECT_EQ(state["LowGPUUtilization"], RuleState::kTriggered);
+  EXPECT_EQ(state["IOBottleneck"], RuleState::kOk);
+
+  // The rules table: the read rules first, then one highlighted row per
+  // unavailable rule with the reason where the trigger count would be.
+  const Section* summary = FindSection(m.sections, "rules-summary");
+  ASSERT_NE(summary, nullptr);
+  const Table* t = FirstTable(*summary);
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->rows.size(), 7u + 3u);  // 9 table rules - 2 not read, + 3 rows
+  const auto row = [&](size_t i) { return t->rows[i]; };
+  EXPECT_EQ(row(7)[0], "BatchSize");
+  EXPECT_EQ(row(7)[2], "unreadable: BatchSize.json: not valid JSON: line 1, column 21");
+  EXPECT_EQ(row(7)[3], "-");
+  EXPECT_EQ(row(8)[0], "LoadBalancing");
+  EXPECT_EQ(row(8)[2], "missing: no LoadBalancing.json in reports");
+  EXPECT_EQ(row(9)[0], "OverallSystemUsage");
+  EXPECT_EQ(row(9)[2], "unreadable: OverallSystemUsage.json: not a JSON object");
+  for (int i : {7, 8, 9}) {
+    EXPECT_NE(std::find(t->highlight_rows.begin(), t->highlight_rows.end(), i),
+              t->highlight_rows.end())
+        << i;
+  }
+  EXPECT_NE(AllText(*summary).find("3 of the rule results could not be read"), std::string::npos);
+
+  // The sections say why they are empty.
+  const Section* batch = FindSection(m.sections, "rule-BatchSize");
+  ASSERT_NE(batch, nullptr);
+  EXPECT_NE(AllText(*batch).find("The BatchSize rule's result is unreadable: BatchSize.json: not "
+                                 "valid JSON: line 1, column 21."),
+            std::string::npos)
+      << AllText(*batch);
+  const Section* lb = FindSection(m.sections, "rule-LoadBalancing");
+  ASSERT_NE(lb, nullptr);
+  EXPECT_NE(AllText(*lb).find("is missing: no LoadBalancing.json in reports"), std::string::npos);
+  const Section* usage = FindSection(m.sections, "system-usage");
+  ASSERT_NE(usage, nullptr);
+  EXPECT_NE(AllText(*usage).find("OverallSystemUsage.json: not a JSON object"), std::string::npos)
+      << AllText(*usage);
+  // The headline facts name them too.
+  bool overview = false;
+  for (const KeyValue& kv : m.overview) {
+    if (kv.key == "Rules not read") {
+      overview = true;
+      EXPECT_EQ(kv.value,
+                "BatchSize (unreadable), LoadBalancing (missing), OverallSystemUsage (unreadable)");
+    }
+  }
+  EXPECT_TRUE(overview);
+}
+
+TEST(RuleJsonReaderTest, ErrorsSayWhatIsWrongWithLineAndColumn) {
+  struct Case {
+    const char* json;
+    const char* error;
+  };
+  for (const Case& c : {
+           Case{"{\"RuleTriggered\": 1,",
+                "not valid JSON: line 1, column 21: syntax error while parsing object key - "
+                "unexpected end of input; expected string literal"},
+           Case{"{\n  \"RuleTriggered\": 1,\n  x", "not valid JSON: line 3, column 3: "},
+           Case{"[1, 2]", "not a JSON object"},
+           Case{R"({"Violations": 0, "Datapoints": 0})", "\"RuleTriggered\" is missing"},
+           Case{R"({"RuleTriggered": 0, "Violations": 0, "Datapoints": "many"})",
+                "\"Datapoints\" is not an integer"},
+           Case{R"({"RuleTriggered": 0, "Violations": 0, "Datapoints": 1, "Details": []})",
+                "\"Details\" is not an object (got array)"},
+           Case{R"({"RuleTriggered": 0, "Violations": 0, "Datapoints": 1, "RuleParameters": 5})",
+                "\"RuleParameters\" is not a string (got number)"},
+       }) {
+    const StatusOr<RuleResult> r = ParseRuleResultJson("BatchSize", c.json);
+    ASSERT_FALSE(r.ok()) << c.json;
+    EXPECT_EQ(r.status().message().rfind(c.error, 0), 0u) << r.status().message();
+    EXPECT_EQ(r.status().message().find('\n'), std::string::npos);
+  }
+  const StatusOr<RuleResult> ok = ParseRuleResultJson(
+      "BatchSize", R"({"RuleTriggered": 2, "Violations": 3, "Details": {}, "Datapoints": 4,
+                       "RuleParameters": "window:500"})");
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(ok->triggered, 2);
+  EXPECT_EQ(ok->rule_parameters, "window:500");
 }
 
 }  // namespace

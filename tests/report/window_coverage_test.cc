@@ -12,6 +12,7 @@
 namespace smr {
 namespace {
 
+using testing::BuiltData;
 using testing::TestData;
 
 // Files at 1000, 1060 and 1120 s; one sample a second from 1000 to 1179 s.

@@ -8,9 +8,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
+#include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "smr/rule.h"
+#include "testing/scratch.h"
 #include "testing/store_builder.h"
 
 namespace smr {
@@ -229,6 +234,127 @@ TEST(ApplyRuleConfigTest, OutOfRangeValuesAreRejectedWithWhatIsAllowed) {
   }
 }
 
+// ---- Parameter ranges --------------------------------------------------------
+
+TEST(ParamRangeTest, ContainsHonoursOpenAndClosedEndsAndIntegers) {
+  const ParamRange pct = ParamRange::Percent();
+  EXPECT_TRUE(pct.Contains(0));
+  EXPECT_TRUE(pct.Contains(100));
+  EXPECT_FALSE(pct.Contains(-0.001));
+  EXPECT_FALSE(pct.Contains(100.001));
+  const ParamRange pos_int = ParamRange::PositiveInteger();
+  EXPECT_TRUE(pos_int.Contains(1));
+  EXPECT_TRUE(pos_int.Contains(1e9));
+  EXPECT_FALSE(pos_int.Contains(0));
+  EXPECT_FALSE(pos_int.Contains(2.5));
+  const ParamRange ratio = ParamRange::Positive(1);  // (0, 1]
+  EXPECT_FALSE(ratio.Contains(0));
+  EXPECT_TRUE(ratio.Contains(1e-9));
+  EXPECT_TRUE(ratio.Contains(1));
+  EXPECT_FALSE(ratio.Contains(1.0000001));
+  EXPECT_FALSE(ParamRange::Positive().Contains(std::numeric_limits<double>::infinity()));
+  EXPECT_FALSE(ParamRange::Positive().Contains(std::nan("")));
+}
+
+TEST(ParamRangeTest, DescriptionsNameTheBounds) {
+  EXPECT_EQ(ParamRange::Percent().Describe(), "a number from 0 to 100");
+  EXPECT_EQ(ParamRange::PositiveInteger().Describe(), "a positive integer");
+  EXPECT_EQ(ParamRange::Positive().Describe(), "a number greater than 0");
+  EXPECT_EQ(ParamRange::Positive(1).Describe(), "a number greater than 0 and at most 1");
+  EXPECT_EQ((ParamRange{2, 8, false, true, true}).Describe(), "an integer of at least 2 and less than 8");
+  EXPECT_EQ(ParamRange::Percent().Short(), "0 to 100");
+  EXPECT_EQ(ParamRange::PositiveInteger().Short(), "integer >= 1");
+  EXPECT_EQ(ParamRange::Positive().Short(), "> 0");
+  EXPECT_EQ(ParamRange::Positive(1).Short(), "> 0, <= 1");
+}
+
+// Every parameter of every rule, with a value just outside its meaningful
+// range and the bound itself (or a value next to an open bound) inside it.
+struct RangeCase {
+  const char* rule;
+  const char* param;
+  const char* outside;
+  const char* inside;
+  const char* allowed;  // in the error message
+};
+constexpr RangeCase kRangeCases[] = {
+    {"CPUBottleneck", "threshold", "100.5", "100", "from 0 to 100"},
+    {"CPUBottleneck", "cpu_threshold", "-1", "0", "from 0 to 100"},
+    {"CPUBottleneck", "gpu_threshold", "101", "100", "from 0 to 100"},
+    {"CPUBottleneck", "patience", "0", "1", "a positive integer"},
+    {"IOBottleneck", "threshold", "-0.5", "0", "from 0 to 100"},
+    {"IOBottleneck", "io_threshold", "200", "100", "from 0 to 100"},
+    {"IOBottleneck", "gpu_threshold", "-3", "0", "from 0 to 100"},
+    {"IOBottleneck", "patience", "1.5", "2", "a positive integer"},
+    {"LowGPUUtilization", "threshold_p95", "100.1", "100", "from 0 to 100"},
+    {"LowGPUUtilization", "threshold_p5", "-1", "0", "from 0 to 100"},
+    {"LowGPUUtilization", "window", "0", "1", "a positive integer"},
+    {"LowGPUUtilization", "patience", "-5", "1", "a positive integer"},
+    {"StepOutlier", "stddev", "0", "0.01", "greater than 0"},
+    {"StepOutlier", "n_outliers", "0", "1", "a positive integer"},
+    {"GPUMemoryIncrease", "increase", "150", "100", "from 0 to 100"},
+    {"GPUMemoryIncrease", "patience", "0", "1", "a positive integer"},
+    {"GPUMemoryIncrease", "window", "2.5", "3", "a positive integer"},
+    {"BatchSize", "cpu_threshold_p95", "101", "100", "from 0 to 100"},
+    {"BatchSize", "gpu_threshold_p95", "-1", "0", "from 0 to 100"},
+    {"BatchSize", "gpu_memory_threshold_p95", "1000", "0", "from 0 to 100"},
+    {"BatchSize", "patience", "0", "1", "a positive integer"},
+    {"BatchSize", "window", "0", "1", "a positive integer"},
+    {"MaxInitializationTime", "threshold", "0", "0.5", "greater than 0"},
+    // LoadBalancing.threshold is a Jensen-Shannon distance, at most 1; its
+    // upper bound is declared with the rule.
+    {"LoadBalancing", "threshold", "0", "1", "greater than 0"},
+    {"LoadBalancing", "patience", "0", "1", "a positive integer"},
+    {"Dataloader", "min_threshold", "0", "0.5", "greater than 0"},
+    {"Dataloader", "max_threshold", "-10", "500", "greater than 0"},
+    {"Dataloader", "patience", "0", "1", "a positive integer"},
+};
+
+TEST(ApplyRuleConfigTest, EveryNumericParameterHasItsRangeChecked) {
+  std::set<std::string> covered;
+  for (const RangeCase& c : kRangeCases) {
+    SCOPED_TRACE(fmt::format("{}.{}", c.rule, c.param));
+    covered.insert(fmt::format("{}.{}", c.rule, c.param));
+    Applied bad = Apply(nlohmann::json(), {fmt::format("{}.{}={}", c.rule, c.param, c.outside)});
+    ExpectOneLine(bad.status);
+    EXPECT_NE(bad.status.message().find(c.allowed), std::string::npos) << bad.status.message();
+    EXPECT_NE(bad.status.message().find(fmt::format("'{}'", c.outside)), std::string::npos)
+        << bad.status.message();
+    // The same from a config file.
+    nlohmann::json config;
+    config[c.rule][c.param] = std::stod(c.outside);
+    Applied bad_file = Apply(config, {});
+    ExpectOneLine(bad_file.status);
+    EXPECT_NE(bad_file.status.message().find(c.allowed), std::string::npos)
+        << bad_file.status.message();
+    Applied good = Apply(nlohmann::json(), {fmt::format("{}.{}={}", c.rule, c.param, c.inside)});
+    EXPECT_TRUE(good.status.ok()) << good.status.message();
+  }
+  // No numeric parameter is left out (StepOutlier.mode is free text).
+  for (const auto& rule : CreateBuiltinRules()) {
+    for (const ParamSpec& p : rule->params()) {
+      if (p.type == ParamType::kString) continue;
+      EXPECT_TRUE(covered.count(fmt::format("{}.{}", rule->name(), p.name)))
+          << rule->name() << "." << p.name << " has no range case";
+    }
+  }
+}
+
+TEST(ApplyRuleConfigTest, DataloaderMinimumMustBeBelowMaximum) {
+  Applied a = Apply(nlohmann::json(), {"Dataloader.min_threshold=300"});
+  ExpectOneLine(a.status);
+  EXPECT_NE(a.status.message().find("min_threshold (300) must be less than max_threshold (200)"),
+            std::string::npos)
+      << a.status.message();
+  // Both moved together is fine; the order of the settings does not matter.
+  EXPECT_TRUE(
+      Apply(nlohmann::json(), {"Dataloader.min_threshold=300", "Dataloader.max_threshold=400"})
+          .status.ok());
+  // A disabled rule's values are not checked.
+  EXPECT_TRUE(Apply(nlohmann::json(), {"Dataloader.min_threshold=300", "Dataloader.enabled=false"})
+                  .status.ok());
+}
+
 TEST(ApplyRuleConfigTest, ConfigValuesOfTheWrongJsonTypeAreRejected) {
   for (const char* cfg : {R"({"LowGPUUtilization": {"window": [1]}})",
                           R"({"LowGPUUtilization": {"window": null}})",
@@ -251,8 +377,7 @@ TEST(RuleConfigTextTest, MalformedJsonIsAnErrorNamingTheFile) {
 }
 
 TEST(RuleConfigTextTest, LoadsAFileAndRejectsMissingOrDirectory) {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("smr-rule-config-{}", getpid());
-  fs::create_directories(dir);
+  const fs::path dir = testing::ScratchDir("rule-config");
   const fs::path file = dir / "rules.json";
   std::ofstream(file) << R"({"MaxInitializationTime": {"threshold": 15}})";
   StatusOr<nlohmann::json> ok = LoadRuleConfigFile(file.string());
@@ -264,7 +389,83 @@ TEST(RuleConfigTextTest, LoadsAFileAndRejectsMissingOrDirectory) {
   EXPECT_NE(missing.status().message().find("nope.json"), std::string::npos);
   StatusOr<nlohmann::json> is_dir = LoadRuleConfigFile(dir.string());
   EXPECT_FALSE(is_dir.ok());
-  fs::remove_all(dir);
+}
+
+// ---- Config file: positions and duplicate keys -------------------------------
+
+std::string ConfigError(std::string_view text) {
+  StatusOr<RuleConfig> c = ParseRuleConfig(text, "my.json");
+  if (!c.ok()) return c.status().message();
+  std::vector<std::unique_ptr<Rule>> rules = CreateBuiltinRules();
+  std::vector<std::string> disabled;
+  Status st = ApplyRuleConfig(*c, {}, &rules, &disabled);
+  return st.ok() ? std::string("ok") : st.message();
+}
+
+TEST(RuleConfigTextTest, SyntaxErrorNamesLineAndColumn) {
+  // The '}' after "5," is where a key was expected: line 2, column 37.
+  const std::string msg = ConfigError("{\n  \"LowGPUUtilization\": {\"window\": 5,}\n}");
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  EXPECT_EQ(msg.rfind("config file my.json, line 2, column 37: not valid JSON: ", 0), 0u) << msg;
+  EXPECT_NE(msg.find("expected string literal"), std::string::npos) << msg;
+  // Truncated file: the error is at the end.
+  EXPECT_NE(ConfigError("{\"BatchSize\": {\n").find("line 2"), std::string::npos);
+  EXPECT_NE(ConfigError("").find("config file my.json, line 1, column 1: not valid JSON"),
+            std::string::npos)
+      << ConfigError("");
+}
+
+TEST(RuleConfigTextTest, DuplicateKeysAreErrorsAtAnyDepth) {
+  struct Case {
+    const char* text;
+    const char* expected;
+  };
+  for (const Case& c : {
+           Case{"{\"LowGPUUtilization\": {\"window\": 5,\n \"window\": 6}}",
+                "config file my.json, line 2, column 2: duplicate key \"window\" in "
+                "\"LowGPUUtilization\""},
+           Case{"{\"BatchSize\": {}, \"BatchSize\": {\"enabled\": false}}",
+                "config file my.json, line 1, column 19: duplicate key \"BatchSize\""},
+           Case{R"({"A": {"x": {"y": 1, "y": 2}}})",
+                "config file my.json, line 1, column 22: duplicate key \"y\" in \"x\""},
+           Case{R"({"a\"b": 1, "a\"b": 2})",
+                "config file my.json, line 1, column 13: duplicate key \"a\"b\""},
+       }) {
+    EXPECT_EQ(ConfigError(c.text), c.expected) << c.text;
+  }
+  // The same key in different objects is fine.
+  EXPECT_EQ(ConfigError(R"({"LowGPUUtilization": {"window": 5}, "BatchSize": {"window": 5}})"),
+            "ok");
+}
+
+TEST(RuleConfigTextTest, SettingErrorsNameLineAndColumn) {
+  const std::string text =
+      "{\n"
+      "  \"BatchSize\": {\"window\": 100},\n"
+      "  \"LowGPUUtilization\": {\n"
+      "    \"patience\": 10,\n"
+      "    \"window\": 0\n"
+      "  }\n"
+      "}\n";
+  EXPECT_EQ(ConfigError(text),
+            "config file my.json, line 5, column 5: rule LowGPUUtilization: parameter 'window' "
+            "has invalid value '0' (allowed: a positive integer)");
+  EXPECT_EQ(ConfigError("{\"BatchSize\": {},\n \"Nope\": {}}").rfind(
+                "config file my.json, line 2, column 2: unknown rule 'Nope' (rules: ", 0),
+            0u);
+  EXPECT_EQ(ConfigError("{\"BatchSize\": {\"windw\": 1}}")
+                .rfind("config file my.json, line 1, column 16: rule BatchSize has no parameter "
+                       "'windw'",
+                       0),
+            0u);
+  EXPECT_EQ(ConfigError("{\"BatchSize\": 3}"),
+            "config file my.json, line 1, column 2: rule BatchSize: settings must be an object "
+            "{\"param\": value}");
+  // Of two bad settings, the first in the file is reported (not the first
+  // in key order).
+  EXPECT_NE(ConfigError("{\"LowGPUUtilization\": {\"window\": 0},\n \"BatchSize\": {\"window\": 0}}")
+                .find("line 1, column 24"),
+            std::string::npos);
 }
 
 TEST(ApplyRuleConfigTest, RuleJsonShowsTheParametersUsed) {
@@ -307,6 +508,22 @@ TEST(DescribeRulesTest, JsonListsEveryRuleWithItsParameters) {
   EXPECT_EQ(p0["default"], "70");
   EXPECT_EQ(p0["unit"], "%");
   EXPECT_EQ(p0["type"], "percent");
+  EXPECT_EQ(p0["allowed"], "a number from 0 to 100");
+  EXPECT_EQ(nlohmann::json::parse(p0["range"].dump()),
+            nlohmann::json::parse(R"({"min": 0, "max": 100, "min_exclusive": false,
+                                      "max_exclusive": false, "integer": false})"));
+  const auto& window = (*it)["parameters"][2];
+  EXPECT_EQ(window["name"], "window");
+  EXPECT_EQ(window["range"]["min"], 1);
+  EXPECT_TRUE(window["range"]["max"].is_null());  // unbounded
+  EXPECT_EQ(window["range"]["integer"], true);
+  // Free text has no range.
+  const auto step = std::find_if(j.begin(), j.end(),
+                                 [](const auto& r) { return r["name"] == "StepOutlier"; });
+  ASSERT_NE(step, j.end());
+  for (const auto& p : (*step)["parameters"]) {
+    EXPECT_EQ(p.contains("range"), p["name"] != "mode") << p["name"];
+  }
 }
 
 TEST(DescribeRulesTest, TextShowsDefaultsWithUnits) {
@@ -315,6 +532,11 @@ TEST(DescribeRulesTest, TextShowsDefaultsWithUnits) {
   EXPECT_NE(text.find("window"), std::string::npos);
   EXPECT_NE(text.find("500 samples"), std::string::npos);
   EXPECT_NE(text.find("20 minutes"), std::string::npos);
+  // Allowed values next to each default.
+  EXPECT_TRUE(std::regex_search(text, std::regex("threshold_p95 +70 % +0 to 100 +p95")));
+  EXPECT_TRUE(std::regex_search(text, std::regex("window +500 samples +integer >= 1 +number")));
+  EXPECT_TRUE(std::regex_search(text, std::regex("threshold +20 minutes +> 0 +time")));
+  EXPECT_TRUE(std::regex_search(text, std::regex("mode +None +any text +event")));
   EXPECT_EQ(text, DescribeRulesText(CreateBuiltinRules()));  // deterministic
 }
 

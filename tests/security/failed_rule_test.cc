@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "security/hostile_job.h"
+#include "testing/scratch.h"
 #include "smr/pipeline.h"
 #include "smr/rule.h"
 
@@ -61,8 +62,8 @@ std::vector<std::unique_ptr<Rule>> RegistryWithThrowingRule() {
 class FailedRuleTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::path(SMR_BINARY_DIR) / ("security-failed-rule-" + std::to_string(getpid())));
-    fs::remove_all(*dir_);
+    // Removed with the binary's scratch folder (testing/scratch.h).
+    dir_ = new fs::path(testing::ScratchDir("failed-rule"));
     const fs::path root = testing::WriteHostileJob(*dir_ / "job");
     BuildOptions opts;
     opts.input_dir = root.string();

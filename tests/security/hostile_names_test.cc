@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "security/hostile_job.h"
+#include "testing/scratch.h"
 #include "smr/pipeline.h"
 
 namespace smr {
@@ -50,8 +51,8 @@ size_t Count(const std::string& hay, const std::string& needle) {
 class HostileNamesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::path(SMR_BINARY_DIR) / ("security-hostile-" + std::to_string(getpid())));
-    fs::remove_all(*dir_);
+    // Removed with the binary's scratch folder (testing/scratch.h).
+    dir_ = new fs::path(testing::ScratchDir("hostile-names"));
     const fs::path root = testing::WriteHostileJob(*dir_ / "job");
     BuildOptions opts;
     opts.input_dir = root.string();
@@ -272,7 +273,7 @@ TEST_F(HostileNamesTest, PdfShowsTheNamesLiterally) {
   }
   const fs::path pdf = *dir_ / "out" / "profiler-report.pdf";
   const fs::path txt = *dir_ / "out.txt";
-  // Our own paths only (SMR_BINARY_DIR), nothing from the input.
+  // Our own paths only (the scratch folder), nothing from the input.
   const std::string cmd = fmt::format("pdftotext -enc UTF-8 '{}' '{}'", pdf.string(), txt.string());
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   const std::string text = ReadFile(txt);

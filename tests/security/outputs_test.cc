@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "security/hostile_job.h"
+#include "testing/scratch.h"
 #include "smr/pipeline.h"
 
 extern char** environ;
@@ -55,9 +56,8 @@ std::vector<std::string> TempFiles(const fs::path& dir) {
 class OutputsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(SMR_BINARY_DIR) / "security-outputs" /
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(dir_);
+    dir_ = testing::ScratchDir(std::string("outputs/") +
+                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
     root_ = testing::WriteHostileJob(dir_ / "job");
   }
   BuildOptions Options(const fs::path& out) const {
