@@ -80,7 +80,8 @@ const std::vector<ParamSpec>& LoadBalancingRule::params() const {
   static const std::vector<ParamSpec> kSpecs = {
       {"threshold", ParamType::kDouble, "0.2", "",
        "Jensen-Shannon distance between two GPUs' utilization histograms that must be "
-       "exceeded for the pair to count as imbalanced"},
+       "exceeded for the pair to count as imbalanced",
+       ParamRange::Positive(1)},
       {"patience", ParamType::kInt, "1000", "samples",
        "samples each GPU needs before it is compared"},
       {"min_difference", ParamType::kPercent, "10", "%",

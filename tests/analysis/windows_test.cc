@@ -180,7 +180,7 @@ TEST(WindowPlanSageMakerTest, AnalyzeTrailingDataCoversEverySample) {
   auto trailing = all.Build();  // the DSL's default: analyze_trailing_data
   const WindowPlan& w = trailing->windows;
   ASSERT_EQ(w.size(), 3u);
-  EXPECT_EQ(w.system_rows(2).size(), 119u);  // 1120.0 .. 1179.5
+  EXPECT_EQ(w.system_rows(2).size(), 120u);  // 1120.0 (also in window 1) .. 1179.5
   EXPECT_FALSE(w.coverage().stops_like_sagemaker);
   EXPECT_EQ(w.coverage().system_rows_after, 0);
   EXPECT_DOUBLE_EQ(w.coverage().system_seconds_after, 0);

@@ -664,8 +664,7 @@ int64_t Triggered(const fs::path& out, const std::string& rule) {
 }
 
 TEST(EndToEndTest, IdleLastMinuteIsEvaluatedOnlyWithAnalyzeTrailingData) {
-  const fs::path root = fs::path(SMR_BINARY_DIR) / "e2e" / "idle-tail";
-  fs::remove_all(root);
+  const fs::path root = smr::testing::ScratchDir("idle-tail");
   const fs::path job = WriteIdleTailJob(root / "job");
   const fs::path sagemaker = root / "default", trailing = root / "trailing";
   std::string log;
@@ -705,8 +704,7 @@ TEST(EndToEndTest, IdleLastMinuteIsEvaluatedOnlyWithAnalyzeTrailingData) {
 TEST(EndToEndTest, StrayFilesWithoutRecordsChangeNoRuleResult) {
   const Job& clean = GetJob("healthy");
   ASSERT_EQ(clean.exit_code, 0) << clean.log;
-  const fs::path root = fs::path(SMR_BINARY_DIR) / "e2e" / "stray-files";
-  fs::remove_all(root);
+  const fs::path root = smr::testing::ScratchDir("stray-files");
   fs::copy(clean.data, root / "job", fs::copy_options::recursive);
   const fs::path sys = root / "job" / "system" / "incremental";
   const fs::path fw = root / "job" / "framework" / "pevents";

@@ -35,7 +35,8 @@ TEST(PythonFloatReprTest, MatchesPythonRepr) {
 TEST(NumpyRoundTest, RoundsLikeNumpyFloat64) {
   // Expected values from numpy 1.24: round(np.float64(x), 2).
   EXPECT_EQ(NumpyRound(52116366.578, 2), 52116366.58);
-  EXPECT_EQ(NumpyRound(2.675, 2), 2.67);  // 267.49999999999997 after scaling
+  EXPECT_EQ(NumpyRound(2.675, 2), 2.68);  // 2.675 * 100 is 267.5: tie, to even 268
+                                          // (Python's float round gives 2.67)
   EXPECT_EQ(NumpyRound(0.125, 2), 0.12);  // exact tie 12.5 -> even
   EXPECT_EQ(NumpyRound(0.001, 2), 0.0);
   EXPECT_EQ(NumpyRound(-1.005, 2), -1.0);

@@ -304,6 +304,8 @@ constexpr RangeCase kRangeCases[] = {
     // LoadBalancing.threshold is a Jensen-Shannon distance, at most 1; its
     // upper bound is declared with the rule.
     {"LoadBalancing", "threshold", "0", "1", "greater than 0"},
+    {"LoadBalancing", "threshold", "1.5", "0.8", "at most 1"},
+    {"LoadBalancing", "min_difference", "100.5", "100", "from 0 to 100"},
     {"LoadBalancing", "patience", "0", "1", "a positive integer"},
     {"Dataloader", "min_threshold", "0", "0.5", "greater than 0"},
     {"Dataloader", "max_threshold", "-10", "500", "greater than 0"},

@@ -44,7 +44,8 @@ inline std::string HtmlEscaped(const std::string& s) {
 }
 
 // Writes <dir>/profiler-output/{system,framework}/... and returns the
-// profiler-output path. 200 s of data at 0.5 s, 100 steps of 2 s.
+// profiler-output path. 200 s of data at 0.5 s in 4 one-minute files, 100
+// steps of 2 s.
 inline std::filesystem::path WriteHostileJob(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   const fs::path root = dir / "profiler-output";
@@ -55,7 +56,9 @@ inline std::filesystem::path WriteHostileJob(const std::filesystem::path& dir) {
 
   const double t0_s = 1591160699.0;
   {
-    std::ofstream out(sys_dir / "1591160699.algo-1.json", std::ios::binary);
+    // One file a minute, as SageMaker writes them (the rules' windows stop
+    // before the latest file's minute, so one file alone gives no window).
+    std::ofstream out;
     auto line = [&](const std::string& type, const std::string& name, const std::string& dim,
                     double value, const std::string& node, double ts) {
       nlohmann::ordered_json j;
@@ -68,6 +71,10 @@ inline std::filesystem::path WriteHostileJob(const std::filesystem::path& dir) {
       out << j.dump() << "\n";
     };
     for (int i = 0; i < 400; ++i) {
+      if (i % 120 == 0) {
+        out.close();
+        out.open(sys_dir / fmt::format("{}.algo-1.json", 1591160699 + i / 2), std::ios::binary);
+      }
       const double ts = t0_s + i * 0.5;
       line("cpu", "cpu0", "CPUUtilization", 95.0, "algo-1", ts);
       line("cpu", kScript, "CPUUtilization", 50.0, "algo-1", ts);
