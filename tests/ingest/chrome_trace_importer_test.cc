@@ -297,19 +297,5 @@ TEST(ChromeTraceImporterTest, OverflowingTimesAreRejectedNotWrapped) {
   EXPECT_EQ(r.diag.count(Issue::kMalformedEvent), 1);
 }
 
-TEST(ChromeTraceImporterTest, SharedNanosecondNamedModelTimelineHas49Events) {
-  std::ifstream in(std::string(SMR_SHARED_DIR) +
-                   "/smdebug-resources/1589314018481947000_1234-testhost_model_timeline.json");
-  ASSERT_TRUE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Imported r = Import(ss.str(), TraceFile(FileKind::kModelTimeline, "1234-testhost"));
-  EXPECT_EQ(r.store.events().size(), 49u);
-  for (size_t i = 0; i < r.store.events().size(); ++i) {
-    EXPECT_EQ(Str(r.store, r.store.events().name[i]), "dataset::GetNext");
-  }
-  EXPECT_EQ(r.diag.total_data_loss(), 0);
-}
-
 }  // namespace
 }  // namespace smr

@@ -23,10 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kRealReports = fs::path(SMR_SHARED_DIR) / "real-reports";
-const fs::path kAfi83 =
-    kRealReports / "Afi83__CD0387-deep-learning-topics-within-computer-vision-nlp-project-starter";
-
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
@@ -98,41 +94,12 @@ TEST(CliRulesTest, TextNamesEveryRule) {
   }
 }
 
-TEST(CliRenderTest, WritesHtmlAndPdfFromARealSet) {
-  const fs::path out = Scratch("render-ok");
-  const Result r = RunCli(fmt::format("render '{}' -o '{}'", kAfi83.string(), out.string()));
-  ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("profiler-report.html"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("profiler-report.pdf"), std::string::npos) << r.out;
-  EXPECT_TRUE(fs::exists(out / "profiler-report.html"));
-  EXPECT_TRUE(fs::exists(out / "profiler-report.pdf"));
-}
-
-TEST(CliRenderTest, FormatSelectsOutputsAndRejectsJson) {
-  const fs::path out = Scratch("render-format");
-  const Result r =
-      RunCli(fmt::format("render '{}' -o '{}' --format html -q", kAfi83.string(), out.string()));
-  ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(fs::exists(out / "profiler-report.html"));
-  EXPECT_FALSE(fs::exists(out / "profiler-report.pdf"));
-  ExpectUsageError(RunCli(fmt::format("render '{}' -o '{}' --format json", kAfi83.string(),
-                                   out.string())),
-                   "json");
-}
-
 TEST(CliRenderTest, NoRuleJsonExitsTwo) {
   const fs::path empty = Scratch("render-empty");
   ExpectUsageError(RunCli(fmt::format("render '{}' -o '{}'", empty.string(),
                                    (empty / "out").string())),
                    "profiler-reports");
   EXPECT_FALSE(fs::exists(empty / "out"));
-}
-
-TEST(CliRenderTest, SeveralSetsExitTwo) {
-  const fs::path out = Scratch("render-several");
-  ExpectUsageError(
-      RunCli(fmt::format("render '{}' -o '{}'", kRealReports.string(), out.string())),
-      "Afi83");
 }
 
 TEST(CliBuildTest, RuleParameterErrorsExitTwoWithOneLine) {

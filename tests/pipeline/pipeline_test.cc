@@ -1,7 +1,6 @@
-// Pipeline tests (in-process): atomic file writes, finding a set of rule
-// JSONs, and render mode on the 12 real SageMaker rule-JSON sets in
-// shared/real-reports (expected numbers from real-reports/INDEX.md and the
-// JSON files themselves).
+// Pipeline tests (in-process): atomic file writes and render mode's errors.
+// Finding and rendering the real SageMaker rule-JSON sets is checked by the
+// shared-data tests in real_reports_shared_test.cc.
 #include "smr/pipeline.h"
 
 #include <unistd.h>
@@ -22,8 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kRealReports = fs::path(SMR_SHARED_DIR) / "real-reports";
-
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
@@ -39,54 +36,11 @@ fs::path Scratch(const std::string& name) {
   return dir;
 }
 
-std::vector<fs::path> RealSets() {
-  std::vector<fs::path> sets;
-  for (const auto& e : fs::directory_iterator(kRealReports)) {
-    if (e.is_directory() && fs::is_directory(e.path() / "profiler-reports")) {
-      sets.push_back(e.path());
-    }
-  }
-  std::sort(sets.begin(), sets.end());
-  return sets;
-}
-
-fs::path Afi83Set() {
-  return kRealReports /
-         "Afi83__CD0387-deep-learning-topics-within-computer-vision-nlp-project-starter";
-}
-
-void CopySet(const fs::path& set, const fs::path& to) {
-  fs::create_directories(to);
-  for (const auto& e : fs::directory_iterator(set / "profiler-reports")) {
-    fs::copy_file(e.path(), to / e.path().filename());
-  }
-}
-
 bool HasTempFile(const fs::path& dir) {
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (e.path().filename().string().find(".tmp-") != std::string::npos) return true;
   }
   return false;
-}
-
-// The HTML rules-summary table: rule name -> first numeric cell (the
-// "Number of times rule triggered" column).
-std::map<std::string, std::string> RulesTableTriggered(const std::string& html) {
-  std::map<std::string, std::string> out;
-  const size_t start = html.find("id=\"rules-summary\"");
-  if (start == std::string::npos) return out;
-  const size_t end = html.find("<section", start + 1);
-  const std::string part = html.substr(start, end == std::string::npos ? std::string::npos
-                                                                       : end - start);
-  static const std::regex kRow(R"(<tr[^>]*><td[^>]*>([A-Za-z]+)</td>(.*?)</tr>)");
-  static const std::regex kNum(R"re(<td class="[^"]*num[^"]*">([^<]*)</td>)re");
-  for (auto it = std::sregex_iterator(part.begin(), part.end(), kRow);
-       it != std::sregex_iterator(); ++it) {
-    const std::string rest = (*it)[2];
-    std::smatch num;
-    if (std::regex_search(rest, num, kNum)) out.emplace((*it)[1], num[1]);
-  }
-  return out;
 }
 
 // ---- WriteFileAtomic ----
@@ -119,137 +73,7 @@ TEST(WriteFileAtomicTest, FailsWhenTheParentIsAFile) {
   EXPECT_FALSE(HasTempFile(dir));
 }
 
-// ---- FindRuleJsonDir ----
-
-TEST(FindRuleJsonDirTest, AcceptsTheProfilerReportsFolderItself) {
-  const fs::path dir = Afi83Set() / "profiler-reports";
-  StatusOr<std::string> found = FindRuleJsonDir(dir.string());
-  ASSERT_TRUE(found.ok()) << found.status().message();
-  EXPECT_EQ(fs::path(*found), dir);
-}
-
-TEST(FindRuleJsonDirTest, FindsTheSageMakerDownloadLayoutAndIgnoresCheckpoints) {
-  const fs::path root = Scratch("find-nested");
-  const fs::path reports =
-      root / "rule-output" / "ProfilerReport-1639601700" / "profiler-output" / "profiler-reports";
-  CopySet(Afi83Set(), reports);
-  // Jupyter checkpoints: a copy of the set inside hidden folders.
-  CopySet(Afi83Set(), reports / ".ipynb_checkpoints");
-  CopySet(Afi83Set(), root / ".ipynb_checkpoints" / "profiler-reports");
-  StatusOr<std::string> found = FindRuleJsonDir(root.string());
-  ASSERT_TRUE(found.ok()) << found.status().message();
-  EXPECT_EQ(fs::path(*found), reports);
-}
-
-TEST(FindRuleJsonDirTest, SeveralSetsAreAnErrorListingThem) {
-  const fs::path root = Scratch("find-several");
-  CopySet(Afi83Set(), root / "job-a" / "profiler-reports");
-  CopySet(Afi83Set(), root / "job-b" / "profiler-reports");
-  StatusOr<std::string> found = FindRuleJsonDir(root.string());
-  ASSERT_FALSE(found.ok());
-  const std::string& msg = found.status().message();
-  EXPECT_NE(msg.find("job-a"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("job-b"), std::string::npos) << msg;
-  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-}
-
-TEST(FindRuleJsonDirTest, NothingFoundSaysWhatWasLookedFor) {
-  const fs::path root = Scratch("find-none");
-  fs::create_directories(root / "profiler-reports");
-  std::ofstream(root / "profiler-reports" / "notes.json") << "{}";
-  // Too deep to be searched.
-  CopySet(Afi83Set(), root / "1" / "2" / "3" / "4" / "5" / "6" / "7" / "profiler-reports");
-  StatusOr<std::string> found = FindRuleJsonDir(root.string());
-  ASSERT_FALSE(found.ok());
-  EXPECT_NE(found.status().message().find("profiler-reports"), std::string::npos)
-      << found.status().message();
-  EXPECT_FALSE(FindRuleJsonDir((root / "missing").string()).ok());
-}
-
 // ---- RunRender ----
-
-TEST(RunRenderTest, RendersEveryRealSetToHtmlAndPdf) {
-  const std::vector<fs::path> sets = RealSets();
-  ASSERT_EQ(sets.size(), 12u);
-  for (const fs::path& set : sets) {
-    SCOPED_TRACE(set.filename().string());
-    const fs::path out = Scratch("render-" + set.filename().string());
-    RenderOptions opts;
-    opts.input_dir = set.string();
-    opts.out_dir = out.string();
-    opts.quiet = true;
-    StatusOr<BuildSummary> summary = RunRender(opts, nullptr);
-    ASSERT_TRUE(summary.ok()) << summary.status().message();
-    EXPECT_EQ(summary->warnings, 0);
-    EXPECT_EQ(summary->written.size(), 2u);
-    const std::string html = ReadFile(out / "profiler-report.html");
-    const std::string pdf = ReadFile(out / "profiler-report.pdf");
-    ASSERT_GE(pdf.size(), 5u);
-    EXPECT_EQ(pdf.substr(0, 5), "%PDF-");
-    EXPECT_NE(html.find("</html>"), std::string::npos);
-    EXPECT_FALSE(HasTempFile(out));
-    EXPECT_FALSE(fs::exists(out / "profiler-reports"));  // render writes no rule JSONs
-
-    // The rules table shows each rule's RuleTriggered from its JSON.
-    const std::map<std::string, std::string> table = RulesTableTriggered(html);
-    int rows = 0;
-    for (const auto& e : fs::directory_iterator(set / "profiler-reports")) {
-      const std::string rule = e.path().stem().string();
-      if (rule == "OverallSystemUsage" || rule == "OverallFrameworkMetrics") continue;
-      const nlohmann::json j = nlohmann::json::parse(ReadFile(e.path()));
-      auto it = table.find(rule);
-      ASSERT_NE(it, table.end()) << rule;
-      EXPECT_EQ(it->second, std::to_string(j["RuleTriggered"].get<int64_t>())) << rule;
-      ++rows;
-    }
-    EXPECT_EQ(rows, 9);
-  }
-}
-
-TEST(RunRenderTest, JobSummaryOfAfi83MatchesTheRealReport) {
-  // INDEX.md: job 1079 s, training loop 908 s, initialization 169 s.
-  const fs::path out = Scratch("render-afi83-summary");
-  RenderOptions opts;
-  opts.input_dir = (Afi83Set() / "profiler-reports").string();
-  opts.out_dir = out.string();
-  opts.pdf = false;
-  opts.quiet = true;
-  StatusOr<BuildSummary> summary = RunRender(opts, nullptr);
-  ASSERT_TRUE(summary.ok()) << summary.status().message();
-  EXPECT_EQ(summary->written.size(), 1u);
-  EXPECT_FALSE(fs::exists(out / "profiler-report.pdf"));
-  EXPECT_EQ(summary->rules_triggered, 3);  // GPUMemoryIncrease, LowGPUUtilization, CPUBottleneck
-  const std::string html = ReadFile(out / "profiler-report.html");
-  const size_t start = html.find("id=\"training-job-summary\"");
-  ASSERT_NE(start, std::string::npos);
-  const std::string part = html.substr(start, html.find("<section", start + 1) - start);
-  for (const char* seconds : {"1079", "908", "169"}) {
-    EXPECT_TRUE(std::regex_search(part, std::regex(std::string(seconds) + R"(\s*(s|seconds)\b)")))
-        << seconds;
-  }
-}
-
-TEST(RunRenderTest, BrokenJsonIsAWarningAndTheRuleIsLeftOut) {
-  const fs::path root = Scratch("render-broken");
-  const fs::path reports = root / "profiler-reports";
-  CopySet(Afi83Set(), reports);
-  std::ofstream(reports / "BatchSize.json", std::ios::trunc) << "{\"RuleTriggered\": 1,";
-  std::ofstream(reports / "notes.json") << "not a rule";  // not a rule name: ignored
-  std::ofstream(reports / "README.md") << "# notes";
-  RenderOptions opts;
-  opts.input_dir = root.string();
-  opts.out_dir = (root / "out").string();
-  opts.pdf = false;
-  std::ostringstream log;
-  StatusOr<BuildSummary> summary = RunRender(opts, &log);
-  ASSERT_TRUE(summary.ok()) << summary.status().message();
-  EXPECT_EQ(summary->warnings, 1);
-  EXPECT_NE(log.str().find("BatchSize.json"), std::string::npos) << log.str();
-  EXPECT_EQ(log.str().find("notes.json"), std::string::npos) << log.str();
-  const auto table = RulesTableTriggered(ReadFile(root / "out" / "profiler-report.html"));
-  EXPECT_EQ(table.count("BatchSize"), 0u);
-  EXPECT_EQ(table.count("LowGPUUtilization"), 1u);
-}
 
 TEST(RunRenderTest, NoReadableRuleJsonIsAnError) {
   const fs::path root = Scratch("render-unreadable");

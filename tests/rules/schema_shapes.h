@@ -1,34 +1,30 @@
-// Our rule JSONs must have the shape of SageMaker's: every (key path, value
-// type) we write must occur in at least one real report of the same rule
-// (shared/real-reports/*/profiler-reports/<Rule>.json). Dynamic keys (node
-// and GPU ids, operator and phase names) are wildcards. Additive keys that
-// sm-report documents (docs/compatibility.md) must repeat the shape of the
-// SageMaker key they extend.
+// Shape comparison of rule JSONs for the schema tests: every (key path,
+// value type) a rule writes must occur in at least one reference report of
+// the same rule. Dynamic keys (node and GPU ids, operator and phase names)
+// are wildcards. Additive keys that sm-report documents
+// (docs/compatibility.md) must repeat the shape of the SageMaker key they
+// extend. The references are the real SageMaker reports of the optional
+// shared folder (schema_shared_test.cc).
+#ifndef SMR_TESTS_RULES_SCHEMA_SHAPES_H_
+#define SMR_TESTS_RULES_SCHEMA_SHAPES_H_
+
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
+#include <system_error>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "smr/rule.h"
-#include "src/rules/batch_size.h"
-#include "src/rules/cpu_bottleneck.h"
-#include "src/rules/dataloader.h"
-#include "src/rules/gpu_memory_increase.h"
-#include "src/rules/io_bottleneck.h"
-#include "src/rules/load_balancing.h"
-#include "src/rules/low_gpu_utilization.h"
-#include "src/rules/max_initialization_time.h"
-#include "src/rules/overall_framework_metrics.h"
-#include "src/rules/overall_system_usage.h"
-#include "src/rules/step_outlier.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {
-namespace {
+namespace schema {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
@@ -43,13 +39,14 @@ struct WalkMode {
   bool merge_numbers = false;
 };
 
-WalkMode ModeFor(const std::string& rule) {
+inline WalkMode ModeFor(const std::string& rule) {
   const bool framework_keys = rule == "OverallFrameworkMetrics" || rule == "CPUBottleneck" ||
                               rule == "IOBottleneck" || rule == "StepOutlier";
   return {framework_keys, rule == "OverallSystemUsage"};
 }
 
-std::string KeyPattern(const WalkMode& mode, const std::string& parent, const std::string& key) {
+inline std::string KeyPattern(const WalkMode& mode, const std::string& parent,
+                              const std::string& key) {
   static const std::set<std::string> kFreeChildren = {
       "ratio", "phase", "CPU", "CPU_total", "GPU", "GPU_total", "general", "horovod",
       "forward_backward"};
@@ -70,7 +67,7 @@ std::string KeyPattern(const WalkMode& mode, const std::string& parent, const st
 }
 
 template <typename J>
-std::string TypeName(const WalkMode& mode, const J& j) {
+inline std::string TypeName(const WalkMode& mode, const J& j) {
   if (mode.merge_numbers && j.is_number()) return "number";
   if (j.is_object()) return "object";
   if (j.is_array()) return "array";
@@ -84,7 +81,7 @@ std::string TypeName(const WalkMode& mode, const J& j) {
 // Templated so real files can be parsed as plain json (ordered_json parses
 // large objects in quadratic time; key order does not matter here).
 template <typename J>
-void Walk(const WalkMode& mode, const J& j, const std::string& path,
+inline void Walk(const WalkMode& mode, const J& j, const std::string& path,
           const std::string& parent_key, std::set<std::string>* out) {
   out->insert(path + ":" + TypeName(mode, j));
   if (!j.is_object()) return;
@@ -93,22 +90,31 @@ void Walk(const WalkMode& mode, const J& j, const std::string& path,
   }
 }
 
-std::set<std::string> RealShapes(const std::string& rule, int* files) {
+// The shapes of every `profiler-reports/<rule>.json` below `root` (hidden
+// folders such as .ipynb_checkpoints are skipped, as render mode does).
+inline std::set<std::string> ReferenceShapes(const fs::path& root, const std::string& rule,
+                                             int* files) {
   std::set<std::string> shapes;
   *files = 0;
-  const fs::path root = fs::path(SMR_SHARED_DIR) / "real-reports";
-  if (!fs::exists(root)) return shapes;
-  for (const auto& dir : fs::directory_iterator(root)) {
-    const fs::path p = dir.path() / "profiler-reports" / (rule + ".json");
-    if (!fs::exists(p)) continue;
-    std::ifstream in(p);
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (it->is_directory() && !name.empty() && name[0] == '.') {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (name != rule + ".json" || it->path().parent_path().filename() != "profiler-reports") {
+      continue;
+    }
+    std::ifstream in(it->path());
     std::stringstream ss;
     ss << in.rdbuf();
     try {
       Walk(ModeFor(rule), nlohmann::json::parse(ss.str()), "", "", &shapes);
       ++*files;
     } catch (const std::exception&) {
-      ADD_FAILURE() << "cannot parse " << p;
+      ADD_FAILURE() << "cannot parse " << it->path();
     }
   }
   return shapes;
@@ -116,7 +122,7 @@ std::set<std::string> RealShapes(const std::string& rule, int* files) {
 
 // One node, one GPU, 4 cores; 3 windows of samples every 0.5 s; TRAIN and
 // EVAL steps with CPU/GPU operators and data loading.
-std::unique_ptr<testing::BuiltData> RealisticInput() {
+inline std::unique_ptr<testing::BuiltData> RealisticInput() {
   testing::TestData d;
   d.SystemFile("algo-1", 1000).FrameworkFile("1-algo-1", 1'000'000'000);
   for (int i = 0; i < 360; ++i) {
@@ -142,9 +148,30 @@ std::unique_ptr<testing::BuiltData> RealisticInput() {
   return d.Build();
 }
 
+// Two nodes with > 100 TRAIN and EVAL steps each, a few long TRAIN steps,
+// operators and data loading inside the steps.
+inline std::unique_ptr<testing::BuiltData> StepOutlierInput() {
+  testing::TestData d;
+  d.FrameworkFile("1-algo-1", 1'000'000'000);
+  for (const char* node : {"algo-1-27", "algo-2-27"}) {
+    int64_t t = 1'000'100'000;
+    for (int s = 0; s < 230; ++s) {
+      const bool train = s < 120;
+      const int64_t dur = train ? (s % 40 == 3 ? 900'000 : 100'000 + 1000 * (s % 7)) : 50'000;
+      d.Step(node, train ? "TRAIN" : "EVAL", train ? s : s - 120, t, t + dur);
+      d.Event(node, "cpu_functions", "aten::conv2d", t + 1000, t + dur / 2);
+      d.Event(node, "gpu_functions-dev:0", "volta_sgemm", t + 1000, t + dur / 3);
+      d.Event(node, "DataLoaderIter", "DataLoaderIter", t + dur / 2, t + dur - 1000);
+      t += dur;
+    }
+  }
+  return d.Build();
+}
+
 // StepOutlier's additive step_details_by_phase[node][phase] must have the
 // shape of step_details[node]; its two containers are allowed as such.
-std::set<std::string> MapAdditiveShapes(const std::string& rule, const std::set<std::string>& in) {
+inline std::set<std::string> MapAdditiveShapes(const std::string& rule,
+                                               const std::set<std::string>& in) {
   if (rule != "StepOutlier") return in;
   const std::string from = "/Details/step_details_by_phase/<fw-node>/<step-phase>";
   const std::string to = "/Details/step_details/<fw-node>";
@@ -163,15 +190,17 @@ std::set<std::string> MapAdditiveShapes(const std::string& rule, const std::set<
   return out;
 }
 
-void ExpectShapeMatches(Rule& rule,
-                        std::unique_ptr<testing::BuiltData> input = RealisticInput()) {
+// Every (key path, value type) that `rule` writes on `input` must occur in
+// at least one reference report of the same rule below `root`.
+inline void ExpectShapeMatches(const fs::path& root, Rule& rule,
+                               std::unique_ptr<testing::BuiltData> input = RealisticInput()) {
   RuleResult r = rule.Evaluate(input->ctx());
   std::set<std::string> walked;
   Walk(ModeFor(std::string(rule.name())), Json::parse(RuleResultToJson(r)), "", "", &walked);
   const std::set<std::string> ours = MapAdditiveShapes(std::string(rule.name()), walked);
   int files = 0;
-  std::set<std::string> real = RealShapes(std::string(rule.name()), &files);
-  if (files == 0) GTEST_SKIP() << "real reports not found under " << SMR_SHARED_DIR;
+  std::set<std::string> real = ReferenceShapes(root, std::string(rule.name()), &files);
+  ASSERT_GT(files, 0) << "no " << rule.name() << ".json under " << root;
   // The correlated framework keys (§4.12) come from one aggregator shared by
   // three rules: their real shapes are pooled.
   static const std::set<std::string> kCorrelationRules = {"CPUBottleneck", "IOBottleneck",
@@ -182,131 +211,18 @@ void ExpectShapeMatches(Rule& rule,
         "forward_backward|horovod)[/:].*");
     for (const std::string& other : kCorrelationRules) {
       int other_files = 0;
-      for (const std::string& shape : RealShapes(other, &other_files)) {
+      for (const std::string& shape : ReferenceShapes(root, other, &other_files)) {
         if (std::regex_match(shape, kCorrelatedKey)) real.insert(shape);
       }
     }
   }
   for (const std::string& shape : ours) {
     EXPECT_TRUE(real.count(shape)) << rule.name() << ": " << shape << " never occurs in "
-                                   << files << " real reports";
+                                   << files << " reference reports under " << root;
   }
 }
 
-TEST(SchemaTest, CpuBottleneckMatchesRealReports) {
-  CpuBottleneckParams p;
-  p.threshold = 10;
-  p.cpu_threshold = 30;
-  p.patience = 100;
-  CpuBottleneckRule rule(p);
-  auto input = RealisticInput();
-  RuleResult r = rule.Evaluate(input->ctx());
-  ASSERT_GT(r.triggered, 0);
-  ASSERT_TRUE(r.details.contains("CPU_total"));
-  ASSERT_TRUE(r.details.contains("GPU_total"));
-  ExpectShapeMatches(rule);
-}
-
-TEST(SchemaTest, IoBottleneckMatchesRealReports) {
-  // Real IOBottleneck reports never triggered: check the untriggered shape
-  // with some bottlenecks.
-  IoBottleneckParams p;
-  p.io_threshold = 3;
-  IoBottleneckRule rule(p);
-  auto input = RealisticInput();
-  RuleResult r = rule.Evaluate(input->ctx());
-  ASSERT_EQ(r.triggered, 0);
-  ASSERT_GT(r.violations, 0);
-  ExpectShapeMatches(rule);
-}
-
-// Two nodes with > 100 TRAIN and EVAL steps each, a few long TRAIN steps,
-// operators and data loading inside the steps.
-std::unique_ptr<testing::BuiltData> StepOutlierInput() {
-  testing::TestData d;
-  d.FrameworkFile("1-algo-1", 1'000'000'000);
-  for (const char* node : {"algo-1-27", "algo-2-27"}) {
-    int64_t t = 1'000'100'000;
-    for (int s = 0; s < 230; ++s) {
-      const bool train = s < 120;
-      const int64_t dur = train ? (s % 40 == 3 ? 900'000 : 100'000 + 1000 * (s % 7)) : 50'000;
-      d.Step(node, train ? "TRAIN" : "EVAL", train ? s : s - 120, t, t + dur);
-      d.Event(node, "cpu_functions", "aten::conv2d", t + 1000, t + dur / 2);
-      d.Event(node, "gpu_functions-dev:0", "volta_sgemm", t + 1000, t + dur / 3);
-      d.Event(node, "DataLoaderIter", "DataLoaderIter", t + dur / 2, t + dur - 1000);
-      t += dur;
-    }
-  }
-  return d.Build();
-}
-
-TEST(SchemaTest, StepOutlierMatchesRealReports) {
-  StepOutlierParams p;
-  p.n_outliers = 1;
-  StepOutlierRule rule(p);
-  auto input = StepOutlierInput();
-  RuleResult r = rule.Evaluate(input->ctx());
-  ASSERT_GT(r.triggered, 0);
-  ASSERT_TRUE(r.details.contains("step_details_by_phase"));
-  ASSERT_TRUE(r.details.contains("general"));
-  ExpectShapeMatches(rule, StepOutlierInput());
-}
-
-TEST(SchemaTest, LowGpuUtilizationMatchesRealReports) {
-  LowGpuUtilizationRule rule({70, 10, 100, 200});
-  auto input = RealisticInput();
-  ASSERT_GT(rule.Evaluate(input->ctx()).triggered, 0);  // exercise Details
-  ExpectShapeMatches(rule);
-}
-
-TEST(SchemaTest, BatchSizeMatchesRealReports) {
-  BatchSizeParams p;
-  p.patience = 200;
-  p.window = 100;
-  BatchSizeRule rule(p);
-  auto input = RealisticInput();
-  ASSERT_GT(rule.Evaluate(input->ctx()).triggered, 0);
-  ExpectShapeMatches(rule);
-}
-
-TEST(SchemaTest, GpuMemoryIncreaseMatchesRealReports) {
-  GpuMemoryIncreaseParams p;
-  p.increase = 0.01;
-  p.patience = 200;
-  GpuMemoryIncreaseRule rule(p);
-  auto input = RealisticInput();
-  ASSERT_GT(rule.Evaluate(input->ctx()).triggered, 0);
-  ExpectShapeMatches(rule);
-}
-
-TEST(SchemaTest, LoadBalancingMatchesRealReports) {
-  LoadBalancingRule rule;
-  auto input = RealisticInput();
-  ASSERT_TRUE(rule.Evaluate(input->ctx()).details.contains("algo-1"));
-  ExpectShapeMatches(rule);
-}
-
-TEST(SchemaTest, DataloaderMatchesRealReports) {
-  DataloaderRule rule;
-  auto input = RealisticInput();
-  ASSERT_TRUE(rule.Evaluate(input->ctx()).details.contains("dataloading_time"));
-  ExpectShapeMatches(rule);
-}
-
-TEST(SchemaTest, MaxInitializationTimeMatchesRealReports) {
-  MaxInitializationTimeRule rule;
-  ExpectShapeMatches(rule);
-}
-
-TEST(SchemaTest, OverallSystemUsageMatchesRealReports) {
-  OverallSystemUsageRule rule;
-  ExpectShapeMatches(rule);
-}
-
-TEST(SchemaTest, OverallFrameworkMetricsMatchesRealReports) {
-  OverallFrameworkMetricsRule rule;
-  ExpectShapeMatches(rule);
-}
-
-}  // namespace
+}  // namespace schema
 }  // namespace smr
+
+#endif  // SMR_TESTS_RULES_SCHEMA_SHAPES_H_
