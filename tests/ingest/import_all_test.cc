@@ -1,5 +1,6 @@
 // ImportAll on small trees written by each test: base-time inheritance in
-// file order for any number of workers, unreadable files.
+// file order for any number of workers, unreadable files. The hand-written
+// jobs of tests/data/formats are imported in formats_test.cc.
 #include <unistd.h>
 
 #include <filesystem>

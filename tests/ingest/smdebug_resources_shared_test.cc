@@ -1,7 +1,8 @@
 // Ingest on the real smdebug test resources (shared-data tests: they run
 // only when the optional shared folder exists, see tests/CMakeLists.txt):
 // the counts smdebug 1.0.34 itself reports for each resource directory, and
-// determinism across worker counts.
+// determinism across worker counts. Every format variation used here is also
+// covered by the hand-written jobs of tests/data/formats (formats_test.cc).
 
 #include <algorithm>
 #include <filesystem>
