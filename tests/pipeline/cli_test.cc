@@ -23,6 +23,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The hand-made SageMaker rule-JSON sets (tests/data/rule_sets).
+const fs::path kRuleSets = fs::path(SMR_SOURCE_DIR) / "tests" / "data" / "rule_sets";
+const fs::path kSingleGpu = kRuleSets / "single-gpu";
+
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
@@ -94,12 +98,41 @@ TEST(CliRulesTest, TextNamesEveryRule) {
   }
 }
 
+TEST(CliRenderTest, WritesHtmlAndPdfFromARuleJsonSet) {
+  const fs::path out = Scratch("render-ok");
+  const Result r = RunCli(fmt::format("render '{}' -o '{}'", kSingleGpu.string(), out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("profiler-report.html"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("profiler-report.pdf"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(out / "profiler-report.html"));
+  EXPECT_TRUE(fs::exists(out / "profiler-report.pdf"));
+}
+
+TEST(CliRenderTest, FormatSelectsOutputsAndRejectsJson) {
+  const fs::path out = Scratch("render-format");
+  const Result r = RunCli(
+      fmt::format("render '{}' -o '{}' --format html -q", kSingleGpu.string(), out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out / "profiler-report.html"));
+  EXPECT_FALSE(fs::exists(out / "profiler-report.pdf"));
+  ExpectUsageError(RunCli(fmt::format("render '{}' -o '{}' --format json", kSingleGpu.string(),
+                                   out.string())),
+                   "json");
+}
+
 TEST(CliRenderTest, NoRuleJsonExitsTwo) {
   const fs::path empty = Scratch("render-empty");
   ExpectUsageError(RunCli(fmt::format("render '{}' -o '{}'", empty.string(),
                                    (empty / "out").string())),
                    "profiler-reports");
   EXPECT_FALSE(fs::exists(empty / "out"));
+}
+
+TEST(CliRenderTest, SeveralSetsExitTwo) {
+  const fs::path out = Scratch("render-several");
+  ExpectUsageError(
+      RunCli(fmt::format("render '{}' -o '{}'", kRuleSets.string(), out.string())),
+      "four-gpus");
 }
 
 TEST(CliBuildTest, RuleParameterErrorsExitTwoWithOneLine) {

@@ -1,6 +1,6 @@
-// Pipeline tests (in-process): atomic file writes and render mode's errors.
-// Finding and rendering the real SageMaker rule-JSON sets is checked by the
-// shared-data tests in real_reports_shared_test.cc.
+// Pipeline tests (in-process): atomic file writes, finding a set of rule
+// JSONs, and render mode on the hand-made SageMaker-format sets of
+// tests/data/rule_sets (expected numbers from make_sets.py and its README).
 #include "smr/pipeline.h"
 
 #include <unistd.h>
@@ -21,6 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+const fs::path kRuleSets = fs::path(SMR_SOURCE_DIR) / "tests" / "data" / "rule_sets";
+
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
@@ -36,11 +38,41 @@ fs::path Scratch(const std::string& name) {
   return dir;
 }
 
+// One set with its profiler-reports/ folder directly inside.
+fs::path SingleGpuSet() { return kRuleSets / "single-gpu"; }
+
+void CopySet(const fs::path& set, const fs::path& to) {
+  fs::create_directories(to);
+  for (const auto& e : fs::directory_iterator(set / "profiler-reports")) {
+    fs::copy_file(e.path(), to / e.path().filename());
+  }
+}
+
 bool HasTempFile(const fs::path& dir) {
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (e.path().filename().string().find(".tmp-") != std::string::npos) return true;
   }
   return false;
+}
+
+// The HTML rules-summary table: rule name -> first numeric cell (the
+// "Number of times rule triggered" column).
+std::map<std::string, std::string> RulesTableTriggered(const std::string& html) {
+  std::map<std::string, std::string> out;
+  const size_t start = html.find("id=\"rules-summary\"");
+  if (start == std::string::npos) return out;
+  const size_t end = html.find("<section", start + 1);
+  const std::string part = html.substr(start, end == std::string::npos ? std::string::npos
+                                                                       : end - start);
+  static const std::regex kRow(R"(<tr[^>]*><td[^>]*>([A-Za-z]+)</td>(.*?)</tr>)");
+  static const std::regex kNum(R"re(<td class="[^"]*num[^"]*">([^<]*)</td>)re");
+  for (auto it = std::sregex_iterator(part.begin(), part.end(), kRow);
+       it != std::sregex_iterator(); ++it) {
+    const std::string rest = (*it)[2];
+    std::smatch num;
+    if (std::regex_search(rest, num, kNum)) out.emplace((*it)[1], num[1]);
+  }
+  return out;
 }
 
 // ---- WriteFileAtomic ----
@@ -73,7 +105,163 @@ TEST(WriteFileAtomicTest, FailsWhenTheParentIsAFile) {
   EXPECT_FALSE(HasTempFile(dir));
 }
 
+// ---- FindRuleJsonDir ----
+
+TEST(FindRuleJsonDirTest, AcceptsTheProfilerReportsFolderItself) {
+  const fs::path dir = SingleGpuSet() / "profiler-reports";
+  StatusOr<std::string> found = FindRuleJsonDir(dir.string());
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  EXPECT_EQ(fs::path(*found), dir);
+}
+
+TEST(FindRuleJsonDirTest, FindsTheSageMakerDownloadLayoutAndIgnoresCheckpoints) {
+  const fs::path root = Scratch("find-nested");
+  const fs::path reports =
+      root / "rule-output" / "ProfilerReport-1639601700" / "profiler-output" / "profiler-reports";
+  CopySet(SingleGpuSet(), reports);
+  // Jupyter checkpoints: a copy of the set inside hidden folders.
+  CopySet(SingleGpuSet(), reports / ".ipynb_checkpoints");
+  CopySet(SingleGpuSet(), root / ".ipynb_checkpoints" / "profiler-reports");
+  StatusOr<std::string> found = FindRuleJsonDir(root.string());
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  EXPECT_EQ(fs::path(*found), reports);
+}
+
+TEST(FindRuleJsonDirTest, FindsTheHandMadeDownloadLayoutPastItsCheckpoints) {
+  const fs::path root = kRuleSets / "system-only";
+  StatusOr<std::string> found = FindRuleJsonDir(root.string());
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  EXPECT_EQ(fs::path(*found), root / "rule-output" / "ProfilerReport-1720000300" /
+                                  "profiler-output" / "profiler-reports");
+}
+
+TEST(FindRuleJsonDirTest, TheFolderOfAllHandMadeSetsHoldsFourSets) {
+  StatusOr<std::string> found = FindRuleJsonDir(kRuleSets.string());
+  ASSERT_FALSE(found.ok());
+  const std::string& msg = found.status().message();
+  EXPECT_NE(msg.find("4 sets"), std::string::npos) << msg;
+  for (const char* set : {"cpu-only-two-nodes", "four-gpus", "single-gpu", "system-only"}) {
+    EXPECT_NE(msg.find(set), std::string::npos) << set;
+  }
+  EXPECT_EQ(msg.find("ipynb"), std::string::npos) << msg;
+}
+
+TEST(FindRuleJsonDirTest, SeveralSetsAreAnErrorListingThem) {
+  const fs::path root = Scratch("find-several");
+  CopySet(SingleGpuSet(), root / "job-a" / "profiler-reports");
+  CopySet(SingleGpuSet(), root / "job-b" / "profiler-reports");
+  StatusOr<std::string> found = FindRuleJsonDir(root.string());
+  ASSERT_FALSE(found.ok());
+  const std::string& msg = found.status().message();
+  EXPECT_NE(msg.find("job-a"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("job-b"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+}
+
+TEST(FindRuleJsonDirTest, NothingFoundSaysWhatWasLookedFor) {
+  const fs::path root = Scratch("find-none");
+  fs::create_directories(root / "profiler-reports");
+  std::ofstream(root / "profiler-reports" / "notes.json") << "{}";
+  // Too deep to be searched.
+  CopySet(SingleGpuSet(), root / "1" / "2" / "3" / "4" / "5" / "6" / "7" / "profiler-reports");
+  StatusOr<std::string> found = FindRuleJsonDir(root.string());
+  ASSERT_FALSE(found.ok());
+  EXPECT_NE(found.status().message().find("profiler-reports"), std::string::npos)
+      << found.status().message();
+  EXPECT_FALSE(FindRuleJsonDir((root / "missing").string()).ok());
+}
+
 // ---- RunRender ----
+
+TEST(RunRenderTest, RendersEveryHandMadeSetToHtmlAndPdf) {
+  const std::vector<std::string> sets = {"cpu-only-two-nodes", "four-gpus", "single-gpu",
+                                         "system-only"};
+  for (const std::string& set : sets) {
+    SCOPED_TRACE(set);
+    const fs::path out = Scratch("render-" + set);
+    RenderOptions opts;
+    opts.input_dir = (kRuleSets / set).string();  // system-only: SageMaker's download layout
+    opts.out_dir = out.string();
+    opts.quiet = true;
+    StatusOr<BuildSummary> summary = RunRender(opts, nullptr);
+    ASSERT_TRUE(summary.ok()) << summary.status().message();
+    EXPECT_EQ(summary->warnings, 0);
+    EXPECT_EQ(summary->written.size(), 2u);
+    const std::string html = ReadFile(out / "profiler-report.html");
+    const std::string pdf = ReadFile(out / "profiler-report.pdf");
+    ASSERT_GE(pdf.size(), 5u);
+    EXPECT_EQ(pdf.substr(0, 5), "%PDF-");
+    EXPECT_NE(html.find("</html>"), std::string::npos);
+    EXPECT_FALSE(HasTempFile(out));
+    EXPECT_FALSE(fs::exists(out / "profiler-reports"));  // render writes no rule JSONs
+
+    // The rules table shows each rule's RuleTriggered from its JSON (for
+    // system-only, not the 99 of the .ipynb_checkpoints copies).
+    StatusOr<std::string> dir = FindRuleJsonDir(opts.input_dir);
+    ASSERT_TRUE(dir.ok()) << dir.status().message();
+    const std::map<std::string, std::string> table = RulesTableTriggered(html);
+    int rows = 0;
+    for (const auto& e : fs::directory_iterator(*dir)) {
+      if (!e.is_regular_file()) continue;
+      const std::string rule = e.path().stem().string();
+      if (rule == "OverallSystemUsage" || rule == "OverallFrameworkMetrics") continue;
+      const nlohmann::json j = nlohmann::json::parse(ReadFile(e.path()));
+      auto it = table.find(rule);
+      ASSERT_NE(it, table.end()) << rule;
+      EXPECT_EQ(it->second, std::to_string(j["RuleTriggered"].get<int64_t>())) << rule;
+      EXPECT_NE(it->second, "99") << rule;
+      ++rows;
+    }
+    EXPECT_EQ(rows, 9);
+  }
+}
+
+TEST(RunRenderTest, JobSummaryOfTheSingleGpuSet) {
+  // MaxInitializationTime.json: job 900 s, training loop 749 s,
+  // initialization 120 s (worked out in report_builder_test.cc).
+  const fs::path out = Scratch("render-single-gpu-summary");
+  RenderOptions opts;
+  opts.input_dir = (SingleGpuSet() / "profiler-reports").string();
+  opts.out_dir = out.string();
+  opts.pdf = false;
+  opts.quiet = true;
+  StatusOr<BuildSummary> summary = RunRender(opts, nullptr);
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  EXPECT_EQ(summary->written.size(), 1u);
+  EXPECT_FALSE(fs::exists(out / "profiler-report.pdf"));
+  // GPUMemoryIncrease, LowGPUUtilization, CPUBottleneck, Dataloader.
+  EXPECT_EQ(summary->rules_triggered, 4);
+  const std::string html = ReadFile(out / "profiler-report.html");
+  const size_t start = html.find("id=\"training-job-summary\"");
+  ASSERT_NE(start, std::string::npos);
+  const std::string part = html.substr(start, html.find("<section", start + 1) - start);
+  for (const char* seconds : {"900", "749", "120"}) {
+    EXPECT_TRUE(std::regex_search(part, std::regex(std::string(seconds) + R"(\s*(s|seconds)\b)")))
+        << seconds;
+  }
+}
+
+TEST(RunRenderTest, BrokenJsonIsAWarningAndTheRuleIsLeftOut) {
+  const fs::path root = Scratch("render-broken");
+  const fs::path reports = root / "profiler-reports";
+  CopySet(SingleGpuSet(), reports);
+  std::ofstream(reports / "BatchSize.json", std::ios::trunc) << "{\"RuleTriggered\": 1,";
+  std::ofstream(reports / "notes.json") << "not a rule";  // not a rule name: ignored
+  std::ofstream(reports / "README.md") << "# notes";
+  RenderOptions opts;
+  opts.input_dir = root.string();
+  opts.out_dir = (root / "out").string();
+  opts.pdf = false;
+  std::ostringstream log;
+  StatusOr<BuildSummary> summary = RunRender(opts, &log);
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  EXPECT_EQ(summary->warnings, 1);
+  EXPECT_NE(log.str().find("BatchSize.json"), std::string::npos) << log.str();
+  EXPECT_EQ(log.str().find("notes.json"), std::string::npos) << log.str();
+  const auto table = RulesTableTriggered(ReadFile(root / "out" / "profiler-report.html"));
+  EXPECT_EQ(table.count("BatchSize"), 0u);
+  EXPECT_EQ(table.count("LowGPUUtilization"), 1u);
+}
 
 TEST(RunRenderTest, NoReadableRuleJsonIsAnError) {
   const fs::path root = Scratch("render-unreadable");

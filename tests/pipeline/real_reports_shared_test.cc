@@ -1,7 +1,8 @@
 // Render mode and the sm-report binary on the 12 real SageMaker rule-JSON
 // sets (shared-data tests: they run only when the optional shared folder
 // exists, see tests/CMakeLists.txt). Expected numbers come from the real
-// JSON files and the real HTML reports.
+// JSON files and the real HTML reports. pipeline_test.cc and cli_test.cc
+// check the same behaviour on the hand-made sets of tests/data/rule_sets.
 #include <sys/wait.h>
 #include <unistd.h>
 

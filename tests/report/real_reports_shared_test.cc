@@ -1,7 +1,8 @@
 // The report model built from the 12 real SageMaker rule-JSON sets
 // (shared-data tests: they run only when the optional shared folder exists,
 // see tests/CMakeLists.txt). Expected numbers are read off the real JSON
-// files and the real HTML reports.
+// files and the real HTML reports. report_builder_test.cc checks the same
+// behaviour on the hand-made sets of tests/data/rule_sets.
 #include <algorithm>
 #include <filesystem>
 #include <string>

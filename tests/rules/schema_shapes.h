@@ -3,8 +3,9 @@
 // the same rule. Dynamic keys (node and GPU ids, operator and phase names)
 // are wildcards. Additive keys that sm-report documents
 // (docs/compatibility.md) must repeat the shape of the SageMaker key they
-// extend. The references are the real SageMaker reports of the optional
-// shared folder (schema_shared_test.cc).
+// extend. The references are the hand-made SageMaker-format sets of
+// tests/data/rule_sets (schema_test.cc) and, when the optional shared folder
+// exists, the real SageMaker reports (schema_shared_test.cc).
 #ifndef SMR_TESTS_RULES_SCHEMA_SHAPES_H_
 #define SMR_TESTS_RULES_SCHEMA_SHAPES_H_
 

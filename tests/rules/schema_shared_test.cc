@@ -1,8 +1,11 @@
-// Our rule JSONs must have the shape of SageMaker's, checked against the
-// real SageMaker reports (shared-data tests: they run only when the optional
-// shared folder exists, see tests/CMakeLists.txt). See schema_shapes.h.
+// The schema tests against the real SageMaker reports (shared-data tests:
+// they run only when the optional shared folder exists, see
+// tests/CMakeLists.txt), and a check that the hand-made reference sets of
+// tests/data/rule_sets have exactly the shapes of the real ones.
 #include <filesystem>
+#include <set>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -121,6 +124,28 @@ TEST(SchemaSharedTest, OverallSystemUsageMatchesRealReports) {
 TEST(SchemaSharedTest, OverallFrameworkMetricsMatchesRealReports) {
   OverallFrameworkMetricsRule rule;
   ExpectShapeMatches(Root(), rule);
+}
+
+// The hand-made sets stand in for the real reports when the shared folder
+// is missing, so they must show every shape the real ones show, and no
+// other.
+TEST(SchemaSharedTest, HandMadeSetsHaveExactlyTheShapesOfRealReports) {
+  const std::filesystem::path own =
+      std::filesystem::path(SMR_SOURCE_DIR) / "tests" / "data" / "rule_sets";
+  const std::vector<std::string> rules = {
+      "CPUBottleneck",         "IOBottleneck",  "LowGPUUtilization",  "StepOutlier",
+      "GPUMemoryIncrease",     "BatchSize",     "MaxInitializationTime", "LoadBalancing",
+      "OverallSystemUsage",    "Dataloader",    "OverallFrameworkMetrics"};
+  for (const std::string& rule : rules) {
+    SCOPED_TRACE(rule);
+    int real_files = 0, own_files = 0;
+    const std::set<std::string> real = ReferenceShapes(Root(), rule, &real_files);
+    const std::set<std::string> mine = ReferenceShapes(own, rule, &own_files);
+    EXPECT_EQ(real_files, 12);
+    EXPECT_EQ(own_files, 4);
+    for (const std::string& shape : real) EXPECT_TRUE(mine.count(shape)) << "missing " << shape;
+    for (const std::string& shape : mine) EXPECT_TRUE(real.count(shape)) << "extra " << shape;
+  }
 }
 
 }  // namespace
