@@ -1,5 +1,5 @@
 // WindowPlan: SageMaker ProfilerReport's 60 s scan windows
-// (rules-and-report.md §1). System rows are delivered to every window with
+// (docs/rules.md §1). System rows are delivered to every window with
 // start <= ts <= end (so a sample exactly on a boundary belongs to two
 // windows), framework events to every window they overlap. Unlike SageMaker,
 // which stops at the latest file timestamp, windows continue until every

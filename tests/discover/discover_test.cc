@@ -210,7 +210,7 @@ TEST(DiscoverInputsTest, TfTraceTakesBaseTimeFromMetadataFourLevelsUp) {
 
 TEST(DiscoverInputsTest, PythonStatsAreCountedWithTheirTimeRange) {
   TempTree t;
-  // Old layout and current layout (formats.md §1.5).
+  // Old layout and current layout (docs/formats.md §1.5).
   t.Touch("framework/tensorflow/cProfile/"
           "1596585363775342.0_1596585373504789.0_151-algo-1_-1/python_stats");
   t.Touch("framework/pytorch/cprofile/0-algo-1/"

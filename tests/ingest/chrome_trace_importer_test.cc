@@ -1,4 +1,4 @@
-// Chrome-trace importer: event semantics (formats.md §3.2-3.3) and the
+// Chrome-trace importer: event semantics (docs/formats.md §3.2-3.3) and the
 // corruption classes of §4, on inline smdebug-style files.
 #include <fstream>
 #include <sstream>

@@ -115,7 +115,7 @@ TEST(ImportAllSharedTest, MergeTracesHave702EventsWith30TrainAnd10EvalSteps) {
   EXPECT_EQ(CountName(r.store, "Step:ModeKeys.EVAL"), 10u);
   EXPECT_EQ(CountName(r.store, "dataset::GetNext"), 622u);
   EXPECT_EQ(CountName(r.store, "IteratorGetNextOp::DoCompute"), 40u);
-  // The longest TRAIN step of formats.md §7 (step 0).
+  // The longest TRAIN step of docs/formats.md §7 (step 0).
   int64_t max_train = 0;
   const EventColumns& e = r.store.events();
   for (size_t i = 0; i < e.size(); ++i) {
@@ -177,7 +177,7 @@ int64_t FirstXTs(const std::string& gz_path) {
 }
 
 // 798 X events, one of them an exact duplicate (same name, pid, tid, ts and
-// dur): smdebug's pandas layer keeps 797 rows (formats.md §7) and so do we.
+// dur): smdebug's pandas layer keeps 797 rows (docs/formats.md §7) and so do we.
 TEST(ImportAllSharedTest, TfProfilerTraceHas797DistinctEventsOnMetadataBaseTime) {
   IngestResult r = ImportDir("tfprofiler_timeline_traces");
   ASSERT_EQ(r.store.events().size(), 797u);
@@ -198,7 +198,7 @@ TEST(ImportAllSharedTest, TfTraceWithoutMetadataHas256EventsNearEpoch) {
   ASSERT_EQ(r.store.events().size(), 256u);
   int64_t min_start = r.store.events().start_us[0];
   for (int64_t s : r.store.events().start_us) min_start = std::min(min_start, s);
-  EXPECT_EQ(min_start, 116);  // 116.457 us after the epoch (formats.md §7)
+  EXPECT_EQ(min_start, 116);  // 116.457 us after the epoch (docs/formats.md §7)
   EXPECT_EQ(r.diagnostics.count(Issue::kNoBaseTime), 1);
 }
 

@@ -1,5 +1,5 @@
 // System metrics importer: inline JSON-lines inputs, one test per
-// corruption class (formats.md §2, §4).
+// corruption class (docs/formats.md §2, §4).
 #include <fstream>
 #include <sstream>
 #include <string>

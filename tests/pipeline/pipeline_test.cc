@@ -277,7 +277,7 @@ TEST(RunRenderTest, NoReadableRuleJsonIsAnError) {
 }
 
 TEST(ProfilerReportRuleNamesTest, ElevenRulesInSageMakerOrder) {
-  // rules-and-report.md §1.
+  // docs/rules.md §1.
   EXPECT_EQ(ProfilerReportRuleNames(),
             (std::vector<std::string>{"CPUBottleneck", "IOBottleneck", "LowGPUUtilization",
                                       "StepOutlier", "GPUMemoryIncrease", "BatchSize",

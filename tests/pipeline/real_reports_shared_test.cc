@@ -178,7 +178,8 @@ TEST(RunRenderSharedTest, RendersEveryRealSetToHtmlAndPdf) {
 }
 
 TEST(RunRenderSharedTest, JobSummaryOfAfi83MatchesTheRealReport) {
-  // INDEX.md: job 1079 s, training loop 908 s, initialization 169 s.
+  // Afi83's real HTML report: job 1079 s, training loop 908 s,
+  // initialization 169 s.
   const fs::path out = Scratch("render-afi83-summary");
   RenderOptions opts;
   opts.input_dir = (Afi83Set() / "profiler-reports").string();

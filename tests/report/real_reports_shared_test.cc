@@ -29,8 +29,8 @@ ReportModel BuildFromSet(const std::string& set, std::vector<RuleResult>* result
 }
 
 TEST(ReportBuilderSharedTest, JobSummaryOfAfi83MatchesTheRealReport) {
-  // rules-and-report.md §2.1: "Verified on Afi83: 1079 s, loop 908 s, init
-  // 169 s, final 1 s -> 15 % / 84 % / 0 %".
+  // The job summary of Afi83's real HTML report (rows as in docs/rules.md
+  // §2.1): 1079 s, loop 908 s, init 169 s, final 1 s -> 15 % / 84 % / 0 %.
   std::vector<RuleResult> results;
   const ReportModel m = BuildFromSet(
       "Afi83__CD0387-deep-learning-topics-within-computer-vision-nlp-project-starter", &results);
@@ -47,7 +47,7 @@ TEST(ReportBuilderSharedTest, JobSummaryOfAfi83MatchesTheRealReport) {
 }
 
 TEST(ReportBuilderSharedTest, NoStepsMeansNoLoopRowsAndAnExplanation) {
-  // DannyLCG: system-only profiling, step_num {} (rules-and-report.md §6).
+  // DannyLCG: system-only profiling, step_num {} (docs/rules.md §6).
   std::vector<RuleResult> results;
   const ReportModel m = BuildFromSet("DannyLCG__aws_udacity_capstone_project", &results);
   const Section* s = FindSection(m.sections, "training-job-summary");
@@ -88,7 +88,8 @@ TEST(ReportBuilderSharedTest, RulesSummaryIsSortedByTriggerCountWithoutOverallRu
   const Table* t = FirstTable(*s);
   ASSERT_NE(t, nullptr);
   ASSERT_EQ(t->rows.size(), 9u);  // 11 rules minus the two Overall* ones
-  // INDEX.md: GPUMemoryIncrease (233), LowGPUUtilization (10), CPUBottleneck (9).
+  // RuleTriggered in the set: GPUMemoryIncrease 233, LowGPUUtilization 10,
+  // CPUBottleneck 9, the others 0.
   EXPECT_EQ(t->rows[0][0], "GPUMemoryIncrease");
   EXPECT_EQ(t->rows[0][2], "233");
   EXPECT_EQ(t->rows[1][0], "LowGPUUtilization");

@@ -31,7 +31,7 @@ namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
 // Which rule is being walked changes the wildcards: OverallFrameworkMetrics
-// and the rules with correlated framework keys (§4.12) key their
+// and the rules with correlated framework keys (docs/rules.md §4.12) key their
 // operator/phase dicts by free text; OverallSystemUsage writes
 // non-positive statistics as ints and others as floats, so its numbers are
 // compared as "number".
