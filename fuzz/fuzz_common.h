@@ -73,7 +73,7 @@ inline bool AnalyzeAndReport(StoreBuilder* builder, const Diagnostics& diag,
   return ok;
 }
 
-// System-metrics JSON lines (formats.md §2).
+// System-metrics JSON lines (docs/formats.md §2).
 inline bool FuzzSystemMetrics(std::string_view data) {
   const InputFile file =
       MakeFile(FileKind::kSystem, "system/incremental/1591160699.algo-1.json", "algo-1");
@@ -83,7 +83,7 @@ inline bool FuzzSystemMetrics(std::string_view data) {
   return AnalyzeAndReport(&builder, diag, file);
 }
 
-// smdebug Chrome-trace arrays (formats.md §3). A leading byte 0..3 picks the
+// smdebug Chrome-trace arrays (docs/formats.md §3). A leading byte 0..3 picks the
 // file kind (pythontimeline, model_timeline, horovod, smdataparallel); any
 // other first byte ('[' of a seed file) means pythontimeline, whole input.
 inline bool FuzzChromeTrace(std::string_view data) {
@@ -104,7 +104,7 @@ inline bool FuzzChromeTrace(std::string_view data) {
   return AnalyzeAndReport(&builder, diag, file);
 }
 
-// TensorFlow trace.json.gz (formats.md §3.5), with a .metadata base time.
+// TensorFlow trace.json.gz (docs/formats.md §3.5), with a .metadata base time.
 inline bool FuzzTfTrace(std::string_view data) {
   InputFile file = MakeFile(FileKind::kTfTrace,
                             "framework/tensorflow/detailed_profiling/2020080513/000000000/"

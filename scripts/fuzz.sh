@@ -2,18 +2,24 @@
 # Builds the libFuzzer targets (fuzz/, clang, ASan + UBSan) into build-fuzz/
 # and runs each for a bounded time:
 #   bash scripts/fuzz.sh [seconds per target, default 60] [target ...]
-# Seeds: fuzz/corpus/<target>/ (real smdebug files), the saved regressions
-# in tests/security/regressions/<target>/ and, for fuzz_rule_json, the real
-# SageMaker rule JSONs in ../shared/real-reports when present. The growing
-# corpus stays in build-fuzz/corpus/<target>/ between runs. A crash, leak,
+# Seeds: fuzz/corpus/<target>/, the saved regressions in
+# tests/security/regressions/<target>/, the project's own input files of the
+# target's format (tests/data/formats, tests/data/broken, and the rule-JSON
+# sets of tests/data/rule_sets for fuzz_rule_json) and, when the optional
+# folder of real data exists (SMR_SHARED_DIR, default ../shared beside the
+# source tree), smdebug's real files in smdebug-resources/ and the real
+# SageMaker rule JSONs in real-reports/. The growing corpus stays in
+# build-fuzz/corpus/<target>/ between runs. A crash, leak,
 # sanitizer report or timeout is saved as build-fuzz/crashes/<target>/*;
 # copy it to tests/security/regressions/<target>/ once fixed so the
 # regression test replays it. Exits non-zero if any target found something.
-# Environment: BUILD_DIR (default build-fuzz), JOBS (default: all cores).
+# Environment: BUILD_DIR (default build-fuzz), JOBS (default: all cores),
+# SMR_SHARED_DIR (default ../shared).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-"$ROOT/build-fuzz"}
+SHARED_DIR=${SMR_SHARED_DIR:-"$ROOT/../shared"}
 JOBS=${JOBS:-$(nproc)}
 SECONDS_PER_TARGET=${1:-60}
 shift || true
@@ -49,23 +55,40 @@ for target in "${TARGETS[@]}"; do
   for d in "fuzz/corpus/$target" "tests/security/regressions/$target"; do
     [[ -d $d ]] && seeds+=("$d")
   done
-  if [[ $target == fuzz_rule_json && -d ../shared/real-reports ]]; then
-    # The first byte picks the rule (fuzz/fuzz_common.h): prefix each real
-    # rule JSON with its rule's index in ProfilerReport order.
-    real="$BUILD_DIR/seeds-real-reports"
-    mkdir -p "$real"
+  # Input files of the target's format, from this repository and from the
+  # optional folder of real data, copied into one seed folder.
+  files="$BUILD_DIR/seeds/$target"
+  rm -rf "$files"
+  mkdir -p "$files"
+  roots=(tests/data/formats tests/data/broken)
+  [[ -d $SHARED_DIR/smdebug-resources ]] && roots+=("$SHARED_DIR/smdebug-resources")
+  case $target in
+    fuzz_system_metrics) pattern='*.algo-*.json*' ;;
+    fuzz_chrome_trace) pattern='*timeline*.json' ;;
+    fuzz_tf_trace | fuzz_gunzip) pattern='*.json.gz' ;;
+    *) pattern='' ;;
+  esac
+  n=0
+  if [[ -n $pattern ]]; then
+    while IFS= read -r -d '' f; do
+      cp "$f" "$files/$n-$(basename "$f")"
+      n=$((n + 1))
+    done < <(find "${roots[@]}" -type f -name "$pattern" -print0 | sort -z)
+  else
+    # fuzz_rule_json: the first byte picks the rule (fuzz/fuzz_common.h), so
+    # each rule JSON is prefixed with its rule's index in ProfilerReport order.
+    sets=(tests/data/rule_sets)
+    [[ -d $SHARED_DIR/real-reports ]] && sets+=("$SHARED_DIR/real-reports")
     names=(CPUBottleneck IOBottleneck LowGPUUtilization StepOutlier GPUMemoryIncrease BatchSize
            MaxInitializationTime LoadBalancing OverallSystemUsage Dataloader OverallFrameworkMetrics)
-    n=0
     for i in "${!names[@]}"; do
-      for f in ../shared/real-reports/*/profiler-reports/"${names[$i]}".json; do
-        [[ -f $f ]] || continue
-        { printf "\\x$(printf %02x "$i")"; cat "$f"; } > "$real/$n-${names[$i]}.json"
+      while IFS= read -r -d '' f; do
+        { printf "\\x$(printf %02x "$i")"; cat "$f"; } > "$files/$n-${names[$i]}.json"
         n=$((n + 1))
-      done
+      done < <(find "${sets[@]}" -name '.*' -prune -o -type f -path "*/profiler-reports/${names[$i]}.json" -print0 | sort -z)
     done
-    seeds+=("$real")
   fi
+  seeds+=("$files")
   echo "fuzz: $target for ${SECONDS_PER_TARGET}s (seeds: ${seeds[*]})"
   status=0
   # -timeout: one input may take at most 10 s; -rss_limit_mb: a run

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds everything and runs the whole test suite.
 # Exits with ctest's status. Extra arguments are passed to cmake.
+#
+# The shared-data tests (label shared-data) replay checks on real SageMaker
+# output that the repository does not carry; they are built and run only
+# when that folder exists (-DSMR_SHARED_DIR, default ../shared beside the
+# source tree, as CI has it). The last line says whether they ran.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -12,4 +17,10 @@ bash scripts/build.sh "$@"
 
 status=0
 (cd "$BUILD_DIR" && ctest --output-on-failure -j2) || status=$?
+if [[ -f "$BUILD_DIR/shared-data-skipped.txt" ]]; then
+  cat "$BUILD_DIR/shared-data-skipped.txt"
+else
+  shared=$(cd "$BUILD_DIR" && ctest -N -L shared-data | sed -n 's/^Total Tests: //p')
+  echo "sm-report tests: ${shared:-0} shared-data tests included"
+fi
 exit "$status"

@@ -1,7 +1,7 @@
 // Correlation stage: derives from the frozen store
 //  - the job timeline (job start/end from system data, steps per node and
 //    phase, training loop, initialization, finalization, phase intervals);
-//  - the 60-second window plan the rules walk (rules-and-report.md §1).
+//  - the 60-second window plan the rules walk (docs/rules.md §1).
 // Everything here is computed once and read by rules and the report builder.
 #ifndef SMR_ANALYSIS_H_
 #define SMR_ANALYSIS_H_

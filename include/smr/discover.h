@@ -1,4 +1,4 @@
-// Discovery: finds the profiler files under a directory (formats.md §1).
+// Discovery: finds the profiler files under a directory (docs/formats.md §1).
 // Output is sorted deterministically (reader order: file-name timestamp, then
 // path), which is the order importers append records in.
 #ifndef SMR_DISCOVER_H_

@@ -17,25 +17,25 @@ namespace smr {
 
 // State carried between framework files of the same kind: smdebug keeps one
 // parser per file type and a file without base-time metadata inherits the
-// base time of the previous file of that type (formats.md §3.2).
+// base time of the previous file of that type (docs/formats.md §3.2).
 struct TraceParseState {
   int64_t base_time_us[6] = {0, 0, 0, 0, 0, 0};  // indexed by FileKind
   bool has_base[6] = {false, false, false, false, false, false};
 };
 
-// System metrics JSON lines (formats.md §2). `contents` need not be padded.
+// System metrics JSON lines (docs/formats.md §2). `contents` need not be padded.
 // Every good line is kept; every bad one is counted (with file:line).
 void ImportSystemMetrics(const InputFile& file, std::string_view contents,
                          StoreBuilder* out, Diagnostics* diag);
 
 // smdebug Chrome-trace arrays (pythontimeline, model_timeline, horovod,
-// smdataparallel; formats.md §3). Salvages complete events of a truncated
+// smdataparallel; docs/formats.md §3). Salvages complete events of a truncated
 // array. `state` carries the base time across files of the same kind.
 void ImportChromeTrace(const InputFile& file, std::string_view contents,
                        TraceParseState* state, StoreBuilder* out,
                        Diagnostics* diag);
 
-// TensorFlow profiler trace.json.gz (formats.md §3.5): `compressed` is the
+// TensorFlow profiler trace.json.gz (docs/formats.md §3.5): `compressed` is the
 // gzip file; what inflates before a corruption is kept.
 void ImportTfTrace(const InputFile& file, std::string_view compressed,
                    StoreBuilder* out, Diagnostics* diag);

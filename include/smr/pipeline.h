@@ -85,7 +85,7 @@ StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log);
 StatusOr<std::string> FindRuleJsonDir(const std::string& dir);
 
 // The 11 rule names of SageMaker's ProfilerReport, in its order
-// (rules-and-report.md §1); render mode reads `<name>.json` for each.
+// (docs/rules.md §1); render mode reads `<name>.json` for each.
 const std::vector<std::string>& ProfilerReportRuleNames();
 
 // Writes `data` to `path` atomically (temporary file in the same directory,

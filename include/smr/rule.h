@@ -1,5 +1,5 @@
 // Rules: pure functions over the AnalysisContext that reproduce SageMaker's
-// ProfilerReport rules (rules-and-report.md §4). A Rule holds its parameter
+// ProfilerReport rules (docs/rules.md §4). A Rule holds its parameter
 // values; Evaluate() is const and never throws. The registry is one explicit
 // list (builtin_rules.cc) in SageMaker's rule order.
 #ifndef SMR_RULE_H_

@@ -1,6 +1,6 @@
 // Rule configuration: parameter overrides from the command line
 // (`--rule-param Rule.param=value` or SageMaker ProfilerReport's
-// `Rule_param=value`, rules-and-report.md §4.13) and from a JSON config file
+// `Rule_param=value`, docs/rules.md §4.13) and from a JSON config file
 // (`{"RuleName": {"enabled": bool, "param": value, ...}}`). Values are
 // checked against the range each parameter declares (ParamSpec::range:
 // percentiles 0-100, positive integers, ...), then parsed by the rule's

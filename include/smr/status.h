@@ -1,5 +1,6 @@
-// Status / StatusOr: operational errors that travel up to main (tier 2 of
-// docs/architecture.md). Data problems are not errors: see diagnostics.h.
+// Status / StatusOr: operational errors (missing input, unwritable output,
+// bad configuration) that travel up to main and end the run. Data problems
+// are not errors: see diagnostics.h.
 #ifndef SMR_STATUS_H_
 #define SMR_STATUS_H_
 

@@ -44,7 +44,7 @@ class StringPool {
   std::unordered_map<std::string_view, StrId> index_;
 };
 
-// What a system series measures (formats.md §2.2).
+// What a system series measures (docs/formats.md §2.2).
 enum class MetricKind : uint8_t {
   kCpuUtilization,    // type cpu, Dimension CPUUtilization, name cpuN
   kCpuIoWait,         // type cpu, Dimension I/OWaitPercentage

@@ -1,5 +1,5 @@
 // Synthetic SageMaker Debugger profiler output. Format references are to
-// /work/shared/spec/formats.md; the trace writer mirrors smdebug's
+// docs/formats.md; the trace writer mirrors smdebug's
 // TimelineFileWriter (metadata block per file, phase pids numbered from 1 in
 // order of first use in the file, "[\n" ... ",\n" ... "\n]", rotation after
 // 60 s or at a UTC hour change, file named by the end time of the last event
@@ -136,7 +136,7 @@ struct Schedule {
 
 // Emits the cpu_functions / gpu_functions-dev:0 events of one detailed-
 // profiled step [start, start+dur): CPU launches run ahead, kernels queue
-// behind them on the device (autograd profiler view, formats.md 1.4).
+// behind them on the device (autograd profiler view, docs/formats.md 1.4).
 void AddDetailedOps(int64_t start_us, int64_t dur_us, int64_t global_step, SplitMix64* rng,
                     std::vector<Event>* events) {
   std::vector<Op> fwd, bwd;
@@ -289,7 +289,7 @@ void AppendFloat(double v, std::string* out) {
 }
 
 // Shifts a timestamp (100 ns ticks) by a few ticks until its shortest
-// decimal form has 6-7 decimals like real samples (formats.md 2.1), and is
+// decimal form has 6-7 decimals like real samples (docs/formats.md 2.1), and is
 // never on a whole second.
 int64_t RealisticTicks(int64_t ticks) {
   std::string s;
@@ -323,7 +323,7 @@ bool WriteFile(const fs::path& path, const std::string& data, Summary* summary,
 }
 
 // ---------------------------------------------------------------------------
-// Framework trace files (formats.md 1.2, 3.1).
+// Framework trace files (docs/formats.md 1.2, 3.1).
 
 void AppendEvent(const Event& e, int pid_index, int64_t base_us, int64_t node_pid,
                  std::string* out) {
@@ -374,7 +374,7 @@ bool WriteTraces(const Scenario& sc, const Schedule& sched, int node, int64_t of
   int64_t last_end_us = 0;
 
   auto close = [&]() -> bool {
-    // The writer replaces the trailing ",\n" by "\n]" (formats.md 3.1).
+    // The writer replaces the trailing ",\n" by "\n]" (docs/formats.md 3.1).
     buf.resize(buf.size() - 2);
     buf.append("\n]");
     const fs::path path = out_dir / "framework" / "pevents" / HourDir(last_end_us / kUsPerS) /
@@ -430,7 +430,7 @@ bool WriteTraces(const Scenario& sc, const Schedule& sched, int node, int64_t of
 }
 
 // ---------------------------------------------------------------------------
-// System metrics (formats.md 1.1, 2). Each series is a mean-reverting random
+// System metrics (docs/formats.md 1.1, 2). Each series is a mean-reverting random
 // walk around a phase-dependent target, folded back into its range.
 
 class Series {
@@ -535,7 +535,7 @@ bool WriteSystem(const Scenario& sc, const Schedule& sched, int node, int64_t of
     const double final_frac = static_cast<double>(t - final_start) / std::max<int64_t>(1, job_end - final_start);
 
     // Group timestamps: the cpu group first, the other types a few ms later
-    // (formats.md 2.2); 100 ns ticks with a random sub-microsecond part.
+    // (docs/formats.md 2.2); 100 ns ticks with a random sub-microsecond part.
     const int64_t base_ticks = t * 10 + static_cast<int64_t>(ns.jitter.Uniform(3'000, 18'000));
     int64_t ticks = base_ticks;
 

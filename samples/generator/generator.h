@@ -1,6 +1,6 @@
 // smr-sample-gen: writes a synthetic SageMaker Debugger profiler-output
 // directory (system metrics JSON lines + pythontimeline Chrome-trace files)
-// in the exact on-disk format of /work/shared/spec/formats.md sections 1-3.
+// in the exact on-disk format of docs/formats.md sections 1-3.
 //
 // Independent of smr_core on purpose: the generator feeds the parser, so it
 // must not share code (or bugs) with it.

@@ -35,7 +35,7 @@ int KindOrder(const std::string& kind) {
 
 // Issues that are part of normal, healthy profiler output: instant events
 // the analysis does not use, and a second base-time block written by a
-// restarted writer (formats.md §3.1). They are listed but do not make the
+// restarted writer (docs/formats.md §3.1). They are listed but do not make the
 // input "not clean".
 bool IsNormal(Issue issue) {
   return issue == Issue::kIgnoredPhase || issue == Issue::kRepeatedBaseTime;

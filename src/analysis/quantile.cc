@@ -1,4 +1,4 @@
-// numpy-compatible quantiles (rules-and-report.md §3: numpy's default
+// numpy-compatible quantiles (docs/rules.md §3: numpy's default
 // "linear" method). The exact floating-point steps matter because the rule
 // JSONs print Python reprs (e.g. 97.04999999999995), so the interpolation
 // follows numpy's _lerp: a + (b-a)·t, or b - (b-a)·(1-t) when t >= 0.5.

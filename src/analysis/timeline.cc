@@ -1,4 +1,4 @@
-// Job timeline (rules-and-report.md §2.1, §4.9): job start/end from system
+// Job timeline (docs/rules.md §2.1, §4.9): job start/end from system
 // data, steps from framework events named "Step:ModeKeys*", per (node,
 // phase) step statistics, and a partition of the job into phase intervals.
 #include <algorithm>

@@ -1,5 +1,5 @@
-// WindowPlan: SageMaker ProfilerReport's 60 s scan windows (docs/rules.md,
-// "The window walk"). System rows are delivered to every window with
+// WindowPlan: SageMaker ProfilerReport's 60 s scan windows
+// (docs/rules.md §1). System rows are delivered to every window with
 // start <= ts <= end (so a sample exactly on a boundary belongs to two
 // windows), framework events to every window they overlap. The walk starts
 // at the earliest file-name timestamp and, by default, stops where

@@ -30,7 +30,7 @@ int64_t StringPool::Find(std::string_view s) const {
   return it == index_.end() ? -1 : static_cast<int64_t>(it->second);
 }
 
-// ---- Metric classification (formats.md §2.2) --------------------------------
+// ---- Metric classification (docs/formats.md §2.2) --------------------------------
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Discovery of profiler files (formats.md §1).
+// Discovery of profiler files (docs/formats.md §1).
 //
 // The walk never throws (std::filesystem error_code overloads only), never
 // leaves the root through a symlink, reads every directory once (by
@@ -354,7 +354,7 @@ class Walker {
   std::set<Link> pending_;
 };
 
-// system/**/<10 digits>.algo-<N>.json (formats.md §1.1): smdebug's regex
+// system/**/<10 digits>.algo-<N>.json (docs/formats.md §1.1): smdebug's regex
 // requires exactly 10 digits and an algo-<digits> node.
 bool ParseSystemName(std::string_view name, InputFile* f) {
   constexpr std::string_view kJson = ".json";
@@ -382,7 +382,7 @@ constexpr TraceSuffix kTraceSuffixes[] = {
     {"_smdataparallel_timeline.json", FileKind::kSmDataParallel},
 };
 
-// framework/pevents/**/<ts>_<node>_..._<suffix> (formats.md §1.2). Returns
+// framework/pevents/**/<ts>_<node>_..._<suffix> (docs/formats.md §1.2). Returns
 // false with `why` set when the suffix matches but the fields do not.
 bool ParseTraceName(std::string_view name, InputFile* f, bool* suffix_match,
                     std::string* why) {
@@ -412,7 +412,7 @@ bool ParseTraceName(std::string_view name, InputFile* f, bool* suffix_match,
   return false;
 }
 
-// "<node>_<start_us>_<end_us>.metadata" (formats.md §1.3).
+// "<node>_<start_us>_<end_us>.metadata" (docs/formats.md §1.3).
 bool ParseMetadataName(std::string_view name, int64_t* start_us,
                        int64_t* end_us) {
   constexpr std::string_view kExt = ".metadata";

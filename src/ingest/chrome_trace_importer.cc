@@ -1,4 +1,4 @@
-// smdebug Chrome-trace files (formats.md §3) and the event semantics shared
+// smdebug Chrome-trace files (docs/formats.md §3) and the event semantics shared
 // with the TensorFlow importer.
 //
 // smdebug writes one event per line ("[\n" + "event,\n"... + "\n]"), so the
@@ -430,7 +430,7 @@ void TraceProcessor::Process(const RawEvent& ev) {
   if (ev.ph == "M") {
     if (ev.name == "process_name") {
       if (ev.has_base) {
-        // A second base-time block (concatenated writers, formats.md §3.1)
+        // A second base-time block (concatenated writers, docs/formats.md §3.1)
         // re-times the events after it; worth a line in the report.
         if (info_.has_own_base && ev.base_us != base_us_) {
           diag_->Record(Issue::kRepeatedBaseTime, file_.rel_path, ev.line,
@@ -691,7 +691,7 @@ TraceFileInfo ImportChromeTracePadded(const InputFile& file, const char* data,
   dom::parser parser;
   if (data[first] == '{') {
     // The TF-profiler shape, {"traceEvents": [...]}, is accepted here too;
-    // any other object is what smdebug reads as 0 events (formats.md §4).
+    // any other object is what smdebug reads as 0 events (docs/formats.md §4).
     // Not smdebug's layout, so it may be parsed as one document.
     start_pass(&pass);
     auto proc = make_proc(&pass);

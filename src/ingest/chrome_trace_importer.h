@@ -1,4 +1,4 @@
-// Private: Chrome-trace event extraction and semantics (formats.md §3.2-3.3),
+// Private: Chrome-trace event extraction and semantics (docs/formats.md §3.2-3.3),
 // shared by the pevents importer and the TensorFlow trace importer.
 // A TraceProcessor handles one file; it is fed events in file order and
 // appends complete events to a StoreBuilder.
@@ -98,7 +98,7 @@ class TraceProcessor {
 
   // Events longer than this are excluded from analysis (kAbsurdDuration):
   // no training step or operator runs for a day; the Horovod test file's
-  // 9.4-day events are clock garbage (formats.md §3.4).
+  // 9.4-day events are clock garbage (docs/formats.md §3.4).
   static constexpr int64_t kMaxDurationUs = 24LL * 3600 * 1000000;
 
   void Process(const RawEvent& ev);

@@ -5,7 +5,7 @@
 // of workers; each result is merged as soon as all earlier files are, so
 // memory holds the merged store plus a few files in flight. System files
 // over 8 MiB are read in newline-ended chunks with pread instead of whole.
-// Framework base-time inheritance (formats.md §3.2) depends on the previous
+// Framework base-time inheritance (docs/formats.md §3.2) depends on the previous
 // file of the same kind; it is resolved at merge time: only a file that timed events before meeting its own base time needs the
 // inherited value, and such a file is parsed again once that value is known
 // (a file's final base never depends on what it inherited unless it has no
@@ -83,7 +83,7 @@ bool ReadPadded(const std::string& path, simdjson::padded_string* out,
 }
 
 // System files above this size are read in chunks instead of whole, so a
-// big file never sits in memory at once (formats.md §2: one record a line).
+// big file never sits in memory at once (docs/formats.md §2: one record a line).
 constexpr size_t kChunkBytes = size_t{8} << 20;
 
 // 64-bit FNV-style mix of a chunk hash into a running file hash.
@@ -258,7 +258,7 @@ IngestResult ImportAll(const Discovery& discovery, const IngestOptions& opts) {
       }
     }
     if (IsChromeKind(file.kind)) {
-      // Base-time inheritance (formats.md §3.2), in discovery order per kind.
+      // Base-time inheritance (docs/formats.md §3.2), in discovery order per kind.
       const int k = static_cast<int>(file.kind);
       if (r.trace.used_inherited && state.has_base[k] && r.contents) {
         simdjson::padded_string contents = std::move(*r.contents);

@@ -16,7 +16,7 @@
 
 namespace smr::ingest_internal {
 
-// What a Chrome-trace file did with the base time (formats.md §3.2).
+// What a Chrome-trace file did with the base time (docs/formats.md §3.2).
 struct TraceFileInfo {
   bool has_own_base = false;    // met start_time_since_epoch_in_micros
   int64_t final_base_us = 0;    // base in effect at the end of the file
@@ -65,7 +65,7 @@ TraceFileInfo ImportChromeTracePadded(const InputFile& file, const char* data,
                                       bool have_inherited, StoreBuilder* out,
                                       Diagnostics* diag);
 
-// "<x>-algo-<n>" -> "algo-<n>-<x>" (formats.md §3.2); others unchanged.
+// "<x>-algo-<n>" -> "algo-<n>-<x>" (docs/formats.md §3.2); others unchanged.
 std::string RewriteNodeId(std::string_view node);
 
 }  // namespace smr::ingest_internal

@@ -1,4 +1,4 @@
-// System metrics JSON lines (formats.md §2, corruption handling §4).
+// System metrics JSON lines (docs/formats.md §2, corruption handling §4).
 //
 // Hot path: the file is one padded buffer; each line is handed to the
 // simdjson on-demand parser in place (the bytes after a line are the rest of

@@ -1,4 +1,4 @@
-// TensorFlow profiler trace.json.gz (formats.md §1.3, §3.5): a gzip of one
+// TensorFlow profiler trace.json.gz (docs/formats.md §1.3, §3.5): a gzip of one
 // JSON object whose "traceEvents" array uses the Chrome-trace semantics, with
 // the base time taken from the .metadata file discovery found (0 if none).
 #include <algorithm>
@@ -133,7 +133,7 @@ void ImportTfTrace(const InputFile& file, std::string_view compressed,
   bool parsed = FeedTraceEvents(&parser, padded, &proc, &bad);
   if (!parsed && !json.empty()) {
     // Salvage a cut-off or corrupted document: take every complete element
-    // of the traceEvents array that parses on its own (formats.md §4: smdebug
+    // of the traceEvents array that parses on its own (docs/formats.md §4: smdebug
     // drops the whole file).
     const std::string_view text(json);
     size_t key = text.find("\"traceEvents\"");

@@ -387,7 +387,7 @@ std::vector<std::string> FindRuleJsonDirs(const fs::path& root) {
     if (!e.is_directory(type_ec) || e.is_symlink(type_ec)) continue;
     const std::string name = e.path().filename().string();
     // Jupyter checkpoints (.ipynb_checkpoints/*-checkpoint.json) and other
-    // hidden folders are not SageMaker output (rules-and-report.md §6).
+    // hidden folders are not SageMaker output (docs/rules.md §6).
     if (!name.empty() && name[0] == '.') {
       it.disable_recursion_pending();
       continue;

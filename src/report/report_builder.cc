@@ -833,7 +833,7 @@ class Builder {
     s.blocks.push_back(Paragraph(
         "The following sections analyse the training loop rule by rule: what each rule "
         "checks, what it found, when and where, and what to do about it."));
-    // Order of the original report (rules-and-report.md §2.5).
+    // Order of the original report (docs/rules.md §2.5).
     auto add = [&](const char* name, auto make) {
       if (const RuleResult* r = Result(name)) {
         s.subsections.push_back(make(*r));

@@ -1,4 +1,4 @@
-// Per-rule report sections ("Analyzing the training loop", rules-and-report.md
+// Per-rule report sections ("Analyzing the training loop", docs/rules.md
 // §2.5). Each builds from the rule's JSON Details (so render-from-JSON works)
 // and adds raw-data views (timelines, outlier step lists) when the store is
 // available. Private to src/report.

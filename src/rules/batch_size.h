@@ -1,4 +1,4 @@
-// BatchSize (rules-and-report.md §4.2): flags GPUs that are under-used
+// BatchSize (docs/rules.md §4.2): flags GPUs that are under-used
 // together with the CPU and the GPU memory, which suggests the batch size is
 // too small (or the instance too large).
 //

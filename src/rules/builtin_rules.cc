@@ -1,5 +1,5 @@
 // The one registration list, in SageMaker ProfilerReport order
-// (rules-and-report.md §1). Rules not implemented yet are marked where they
+// (docs/rules.md §1). Rules not implemented yet are marked where they
 // will go.
 #include <memory>
 #include <vector>

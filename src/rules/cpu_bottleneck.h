@@ -1,4 +1,4 @@
-// CPUBottleneck (rules-and-report.md §4.3): flags jobs where the GPUs sit
+// CPUBottleneck (docs/rules.md §4.3): flags jobs where the GPUs sit
 // idle while CPU cores are saturated. The algorithm is shared with
 // IOBottleneck and described in system_bottleneck.h: snapshots are groups of
 // system rows within 20 ms (reader order); a snapshot is a bottleneck when it

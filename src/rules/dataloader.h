@@ -1,4 +1,4 @@
-// Dataloader (rules-and-report.md §4.8): compares the number of data-loading
+// Dataloader (docs/rules.md §4.8): compares the number of data-loading
 // processes running in parallel with the number of CPU cores.
 //
 // Algorithm (cumulative over the 60 s windows of the WindowPlan; framework

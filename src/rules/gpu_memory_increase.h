@@ -1,4 +1,4 @@
-// GPUMemoryIncrease (rules-and-report.md §4.5): flags large increases of the
+// GPUMemoryIncrease (docs/rules.md §4.5): flags large increases of the
 // moving average of GPU memory utilization.
 //
 // Algorithm (cumulative over the 60 s windows of the WindowPlan): every

@@ -1,4 +1,4 @@
-// IOBottleneck (rules-and-report.md §4.4): flags jobs where the GPUs sit
+// IOBottleneck (docs/rules.md §4.4): flags jobs where the GPUs sit
 // idle while CPU cores wait for I/O. The algorithm is shared with
 // CPUBottleneck and described in system_bottleneck.h: snapshots are groups of
 // system rows within 20 ms (reader order); a snapshot is a bottleneck when it

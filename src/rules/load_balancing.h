@@ -1,4 +1,4 @@
-// LoadBalancing (rules-and-report.md §4.7, §7): detects GPUs of one node
+// LoadBalancing (docs/rules.md §4.7, §7): detects GPUs of one node
 // whose workloads differ (workload imbalance).
 //
 // Algorithm (cumulative over the 60 s windows of the WindowPlan): every

@@ -1,4 +1,4 @@
-// LowGPUUtilization (rules-and-report.md §4.1): flags GPUs whose utilization
+// LowGPUUtilization (docs/rules.md §4.1): flags GPUs whose utilization
 // is low or fluctuating.
 //
 // Algorithm (cumulative over the 60 s windows of the WindowPlan): every

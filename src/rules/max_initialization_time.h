@@ -1,4 +1,4 @@
-// MaxInitializationTime (rules-and-report.md §4.9, §7): how long the job
+// MaxInitializationTime (docs/rules.md §4.9, §7): how long the job
 // took to reach its first training step; also the source of the report's
 // job summary (job_start/job_end, first/last step).
 //

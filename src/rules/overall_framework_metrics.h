@@ -1,4 +1,4 @@
-// OverallFrameworkMetrics (rules-and-report.md §4.11): where the framework
+// OverallFrameworkMetrics (docs/rules.md §4.11): where the framework
 // time went, for the report's "Framework metrics summary". Never triggers,
 // no parameters, Datapoints 0.
 //

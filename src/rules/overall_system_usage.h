@@ -1,4 +1,4 @@
-// OverallSystemUsage (rules-and-report.md §4.10): per-node utilization
+// OverallSystemUsage (docs/rules.md §4.10): per-node utilization
 // statistics for the report's "System usage statistics" table. Never
 // triggers, takes no parameters (RuleParameters "").
 //

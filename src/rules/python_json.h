@@ -1,5 +1,5 @@
 // Python-compatible number formatting used by the rule JSON writer
-// (rules-and-report.md §3): SageMaker wrote the rule JSONs with Python's
+// (docs/rules.md §3): SageMaker wrote the rule JSONs with Python's
 // json.dumps, so floats appear as repr() and rounded values as round(x, n)
 // of numpy scalars.
 #ifndef SMR_SRC_RULES_PYTHON_JSON_H_

@@ -1,4 +1,4 @@
-// StepOutlier (rules-and-report.md §4.6): flags steps that take much longer
+// StepOutlier (docs/rules.md §4.6): flags steps that take much longer
 // than the others of the same node and phase.
 //
 // Algorithm (cumulative over the 60 s windows of the WindowPlan): every

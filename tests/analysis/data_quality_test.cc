@@ -32,7 +32,7 @@ FileStats Stats(const InputFile& f, int64_t read, int64_t kept) {
   return s;
 }
 
-// Two series of one node sampled every 0.5 s (the defaults of formats.md
+// Two series of one node sampled every 0.5 s (the defaults of docs/formats.md
 // §2.3), both a few ms apart like real groups.
 void AddRegular(StoreBuilder* b, const std::string& node, double from_s, int samples) {
   uint32_t cpu = b->SeriesId(node, "cpu", "cpu0", "CPUUtilization");

@@ -211,7 +211,7 @@ TEST(DiscoverInputsTest, TfTraceTakesBaseTimeFromMetadataFourLevelsUp) {
 
 TEST(DiscoverInputsTest, PythonStatsAreCountedWithTheirTimeRange) {
   TempTree t;
-  // Old layout and current layout (formats.md §1.5).
+  // Old layout and current layout (docs/formats.md §1.5).
   t.Touch("framework/tensorflow/cProfile/"
           "1596585363775342.0_1596585373504789.0_151-algo-1_-1/python_stats");
   t.Touch("framework/pytorch/cprofile/0-algo-1/"
@@ -424,27 +424,64 @@ TEST(DiscoverInputsTest, SymlinkLoopsEndAndOutsideLinksAreNotFollowed) {
   EXPECT_EQ(d->links_skipped, 2);
 }
 
-TEST(DiscoverInputsTest, SharedTestTracesHaveThreeSystemAndFourFrameworkFiles) {
-  auto d = DiscoverInputs(std::string(SMR_SHARED_DIR) +
-                          "/smdebug-resources/test_traces");
+// The hand-written jobs of tests/data/formats (see its README).
+std::string FormatsJob(const std::string& name) {
+  return std::string(SMR_SOURCE_DIR) + "/tests/data/formats/" + name;
+}
+
+TEST(DiscoverInputsTest, FormatsJobWithAndWithoutHourDirsAndExtraNameFields) {
+  auto d = DiscoverInputs(FormatsJob("system_metrics"));
   ASSERT_TRUE(d.ok()) << d.status().message();
   EXPECT_EQ(d->CountKind(FileKind::kSystem), 3u);
-  EXPECT_EQ(d->CountKind(FileKind::kPythonTimeline), 4u);
-  EXPECT_EQ(d->files[0].name_ts_us, 1591160699LL * 1000000);
+  EXPECT_EQ(d->CountKind(FileKind::kPythonTimeline), 3u);
+  EXPECT_EQ(RelPaths(*d),
+            (std::vector<std::string>{
+                "system/incremental/1600000030.algo-1.json",  // no hour directory
+                "system/incremental/2020091312/1600000060.algo-1.json",
+                "system/incremental/2020091312/1600000120.algo-1.json",
+                "framework/pevents/2020091312/1600000041000000_7311_0000_pythontimeline.json",
+                "framework/pevents/2020091312/1600000042000000_7311_0000_pythontimeline.json",
+                "framework/pevents/2020091312/1600000043000000_7311_0000_pythontimeline.json",
+            }));
+  EXPECT_EQ(d->files[0].name_ts_us, 1600000030LL * 1000000);
+  EXPECT_EQ(d->files[0].node, "algo-1");
+  EXPECT_EQ(d->files[3].node, "7311");  // the "0000" field is ignored
+  EXPECT_EQ(d->files[3].name_ts_us, 1600000041000000LL);
   EXPECT_TRUE(d->ignored.empty());
 }
 
-TEST(DiscoverInputsTest, SharedTfTraceFindsItsMetadata) {
-  auto d = DiscoverInputs(std::string(SMR_SHARED_DIR) +
-                          "/smdebug-resources/tfprofiler_timeline_traces");
+TEST(DiscoverInputsTest, FormatsTfJobFindsItsMetadataAndOldLayoutPythonStats) {
+  auto d = DiscoverInputs(FormatsJob("tf_profiler"));
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  ASSERT_EQ(d->files.size(), 1u);  // .metadata, .pb, .profile-empty are not traces
+  EXPECT_EQ(d->files[0].kind, FileKind::kTfTrace);
+  EXPECT_EQ(d->files[0].node, "tfhost");
+  EXPECT_TRUE(d->files[0].has_metadata);
+  EXPECT_EQ(d->files[0].base_time_us, 1600000500000000LL);
+  EXPECT_EQ(d->files[0].name_ts_us, 1600000500300000LL);
+  EXPECT_EQ(d->python_stats.count, 2);
+  EXPECT_EQ(d->python_stats.first_start_us, 1600000500000000LL);
+  EXPECT_EQ(d->python_stats.last_end_us, 1600000520000000LL);
+  EXPECT_TRUE(d->ignored.empty());
+}
+
+TEST(DiscoverInputsTest, FormatsTfJobWithoutMetadataHasBaseZero) {
+  auto d = DiscoverInputs(FormatsJob("tf_no_metadata"));
   ASSERT_TRUE(d.ok()) << d.status().message();
   ASSERT_EQ(d->files.size(), 1u);
-  EXPECT_EQ(d->files[0].node, "8c859046be41");
-  EXPECT_EQ(d->files[0].base_time_us, 1596659864545103LL);
-  EXPECT_EQ(d->python_stats.count, 3);
-  EXPECT_EQ(d->python_stats.first_start_us, 1596585363775342LL);
-  EXPECT_EQ(d->python_stats.last_end_us, 1596585376017246LL);
-  EXPECT_TRUE(d->ignored.empty());
+  EXPECT_EQ(d->files[0].node, "ip-10-0-0-7");
+  EXPECT_FALSE(d->files[0].has_metadata);
+  EXPECT_EQ(d->files[0].base_time_us, 0);
+  EXPECT_EQ(d->files[0].name_ts_us, 0);
+}
+
+TEST(DiscoverInputsTest, FormatsNanosecondNameIsReadInMicroseconds) {
+  auto d = DiscoverInputs(FormatsJob("ns_name"));
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  ASSERT_EQ(d->files.size(), 1u);
+  EXPECT_EQ(d->files[0].kind, FileKind::kModelTimeline);
+  EXPECT_EQ(d->files[0].node, "1234-nshost");
+  EXPECT_EQ(d->files[0].name_ts_us, 1600000700250000LL);  // 19 digits: ns / 1000
 }
 
 }  // namespace

@@ -281,7 +281,7 @@ TEST(EndToEndTest, HugePageHeapDoesNotChangeTheOutputs) {
 // rules listed here fire (RuleTriggered > 0) and every other rule stays at 0.
 // samples/README.md explains why each listed rule fires.
 
-// The eleven rules of ProfilerReport (rules-and-report.md section 4).
+// The eleven rules of ProfilerReport (docs/rules.md section 4).
 constexpr const char* kAllRules[] = {
     "CPUBottleneck",     "IOBottleneck",  "LowGPUUtilization",  "StepOutlier",
     "GPUMemoryIncrease", "BatchSize",     "MaxInitializationTime", "LoadBalancing",
@@ -434,9 +434,9 @@ TEST(EndToEndTest, CpuOnlyReportSaysGpuRulesDoNotApply) {
     EXPECT_EQ(j["RuleTriggered"].get<int64_t>(), 0) << rule;
     EXPECT_TRUE(j["Details"].empty()) << rule;
   }
-  // BatchSize counts total-CPU samples, which a CPU-only job has (the real
-  // CPU-only reports in /work/shared/real-reports show 4718 and 4685), but
-  // it has no GPU to flag.
+  // BatchSize counts total-CPU samples, which a CPU-only job has (real
+  // CPU-only SageMaker reports show 4718 and 4685; docs/rules.md §6), but it
+  // has no GPU to flag.
   const auto batch = RuleJson(job.out, "BatchSize");
   EXPECT_EQ(batch["RuleTriggered"].get<int64_t>(), 0);
   EXPECT_TRUE(batch["Details"].empty());

@@ -1,4 +1,4 @@
-// Chrome-trace importer: event semantics (formats.md §3.2-3.3) and the
+// Chrome-trace importer: event semantics (docs/formats.md §3.2-3.3) and the
 // corruption classes of §4, on inline smdebug-style files.
 #include <fstream>
 #include <sstream>
@@ -295,20 +295,6 @@ TEST(ChromeTraceImporterTest, OverflowingTimesAreRejectedNotWrapped) {
   }));
   EXPECT_EQ(r.store.events().size(), 0u);
   EXPECT_EQ(r.diag.count(Issue::kMalformedEvent), 1);
-}
-
-TEST(ChromeTraceImporterTest, SharedNanosecondNamedModelTimelineHas49Events) {
-  std::ifstream in(std::string(SMR_SHARED_DIR) +
-                   "/smdebug-resources/1589314018481947000_1234-testhost_model_timeline.json");
-  ASSERT_TRUE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Imported r = Import(ss.str(), TraceFile(FileKind::kModelTimeline, "1234-testhost"));
-  EXPECT_EQ(r.store.events().size(), 49u);
-  for (size_t i = 0; i < r.store.events().size(); ++i) {
-    EXPECT_EQ(Str(r.store, r.store.events().name[i]), "dataset::GetNext");
-  }
-  EXPECT_EQ(r.diag.total_data_loss(), 0);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // System metrics importer: inline JSON-lines inputs, one test per
-// corruption class (formats.md §2, §4), plus the real .corrupt resource.
+// corruption class (docs/formats.md §2, §4).
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -212,20 +212,6 @@ TEST(SystemMetricsImporterTest, ExactDuplicatesAreDroppedEvenOutOfOrder) {
 TEST(SystemMetricsImporterTest, LastLineWithoutNewlineIsRead) {
   Imported r = Import(std::string(kLine1) + "\n" + kLine2);
   EXPECT_EQ(r.store.system().size(), 2u);
-}
-
-TEST(SystemMetricsImporterTest, SharedCorruptFileKeepsThirteenAndCountsOne) {
-  std::ifstream in(std::string(SMR_SHARED_DIR) +
-                   "/smdebug-resources/1591160699.algo-1.json.corrupt");
-  ASSERT_TRUE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Imported r = Import(ss.str());
-  EXPECT_EQ(r.store.system().size(), 13u);
-  EXPECT_EQ(r.diag.total(), 1);
-  EXPECT_EQ(r.diag.count(Issue::kMalformedLine), 1);
-  EXPECT_EQ(r.diag.examples(Issue::kMalformedLine)[0].line, 14);
-  EXPECT_EQ(r.store.files()[0].records_skipped, 1);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// TensorFlow trace.json.gz importer and Gunzip (formats.md §1.3, §3.5).
+// TensorFlow trace.json.gz importer and Gunzip (docs/formats.md §1.3, §3.5).
 #include <zlib.h>
 
 #include <string>

@@ -24,9 +24,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kRealReports = fs::path(SMR_SHARED_DIR) / "real-reports";
-const fs::path kAfi83 =
-    kRealReports / "Afi83__CD0387-deep-learning-topics-within-computer-vision-nlp-project-starter";
+// The hand-made SageMaker rule-JSON sets (tests/data/rule_sets).
+const fs::path kRuleSets = fs::path(SMR_SOURCE_DIR) / "tests" / "data" / "rule_sets";
+const fs::path kSingleGpu = kRuleSets / "single-gpu";
 
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -94,9 +94,9 @@ TEST(CliRulesTest, TextNamesEveryRule) {
   }
 }
 
-TEST(CliRenderTest, WritesHtmlAndPdfFromARealSet) {
+TEST(CliRenderTest, WritesHtmlAndPdfFromARuleJsonSet) {
   const fs::path out = Scratch("render-ok");
-  const Result r = RunCli(fmt::format("render '{}' -o '{}'", kAfi83.string(), out.string()));
+  const Result r = RunCli(fmt::format("render '{}' -o '{}'", kSingleGpu.string(), out.string()));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("profiler-report.html"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("profiler-report.pdf"), std::string::npos) << r.out;
@@ -106,12 +106,12 @@ TEST(CliRenderTest, WritesHtmlAndPdfFromARealSet) {
 
 TEST(CliRenderTest, FormatSelectsOutputsAndRejectsJson) {
   const fs::path out = Scratch("render-format");
-  const Result r =
-      RunCli(fmt::format("render '{}' -o '{}' --format html -q", kAfi83.string(), out.string()));
+  const Result r = RunCli(
+      fmt::format("render '{}' -o '{}' --format html -q", kSingleGpu.string(), out.string()));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(fs::exists(out / "profiler-report.html"));
   EXPECT_FALSE(fs::exists(out / "profiler-report.pdf"));
-  ExpectUsageError(RunCli(fmt::format("render '{}' -o '{}' --format json", kAfi83.string(),
+  ExpectUsageError(RunCli(fmt::format("render '{}' -o '{}' --format json", kSingleGpu.string(),
                                    out.string())),
                    "json");
 }
@@ -127,8 +127,8 @@ TEST(CliRenderTest, NoRuleJsonExitsTwo) {
 TEST(CliRenderTest, SeveralSetsExitTwo) {
   const fs::path out = Scratch("render-several");
   ExpectUsageError(
-      RunCli(fmt::format("render '{}' -o '{}'", kRealReports.string(), out.string())),
-      "Afi83");
+      RunCli(fmt::format("render '{}' -o '{}'", kRuleSets.string(), out.string())),
+      "four-gpus");
 }
 
 TEST(CliBuildTest, RuleParameterErrorsExitTwoWithOneLine) {
@@ -257,7 +257,7 @@ TEST(CliBuildTest, ConfigFileErrorsNameLineAndColumn) {
 }
 
 TEST(CliInputKindTest, BuildOnRuleJsonsSuggestsRender) {
-  const fs::path set = kAfi83 / "profiler-reports";
+  const fs::path set = kSingleGpu / "profiler-reports";
   Result r = RunCli(fmt::format("build '{}' -o '{}'", set.string(),
                                 (Scratch("build-on-jsons") / "out").string()));
   EXPECT_EQ(r.code, 2);
@@ -265,9 +265,9 @@ TEST(CliInputKindTest, BuildOnRuleJsonsSuggestsRender) {
                                "`sm-report render {}`\n",
                                set.string(), set.string()));
   // The folder above the set too.
-  ExpectUsageError(RunCli(fmt::format("build '{}' -o '{}'", kAfi83.string(),
+  ExpectUsageError(RunCli(fmt::format("build '{}' -o '{}'", kSingleGpu.string(),
                                       (Scratch("build-on-jsons") / "out").string())),
-                   fmt::format("use `sm-report render {}`", kAfi83.string()));
+                   fmt::format("use `sm-report render {}`", kSingleGpu.string()));
   // An empty folder gets the plain message.
   ExpectUsageError(RunCli(fmt::format("build '{}'", Scratch("build-on-nothing").string())),
                    "no profiler data found");

@@ -1,7 +1,6 @@
 // Pipeline tests (in-process): atomic file writes, finding a set of rule
-// JSONs, and render mode on the 12 real SageMaker rule-JSON sets in
-// shared/real-reports (expected numbers from real-reports/INDEX.md and the
-// JSON files themselves).
+// JSONs, and render mode on the hand-made SageMaker-format sets of
+// tests/data/rule_sets (expected numbers from make_sets.py and its README).
 #include "smr/pipeline.h"
 
 #include <unistd.h>
@@ -25,7 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kRealReports = fs::path(SMR_SHARED_DIR) / "real-reports";
+const fs::path kRuleSets = fs::path(SMR_SOURCE_DIR) / "tests" / "data" / "rule_sets";
 
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -37,21 +36,8 @@ std::string ReadFile(const fs::path& p) {
 // A fresh scratch directory per test (removed when the binary ends).
 fs::path Scratch(const std::string& name) { return testing::ScratchDir(name); }
 
-std::vector<fs::path> RealSets() {
-  std::vector<fs::path> sets;
-  for (const auto& e : fs::directory_iterator(kRealReports)) {
-    if (e.is_directory() && fs::is_directory(e.path() / "profiler-reports")) {
-      sets.push_back(e.path());
-    }
-  }
-  std::sort(sets.begin(), sets.end());
-  return sets;
-}
-
-fs::path Afi83Set() {
-  return kRealReports /
-         "Afi83__CD0387-deep-learning-topics-within-computer-vision-nlp-project-starter";
-}
+// One set with its profiler-reports/ folder directly inside.
+fs::path SingleGpuSet() { return kRuleSets / "single-gpu"; }
 
 void CopySet(const fs::path& set, const fs::path& to) {
   fs::create_directories(to);
@@ -120,7 +106,7 @@ TEST(WriteFileAtomicTest, FailsWhenTheParentIsAFile) {
 // ---- FindRuleJsonDir ----
 
 TEST(FindRuleJsonDirTest, AcceptsTheProfilerReportsFolderItself) {
-  const fs::path dir = Afi83Set() / "profiler-reports";
+  const fs::path dir = SingleGpuSet() / "profiler-reports";
   StatusOr<std::string> found = FindRuleJsonDir(dir.string());
   ASSERT_TRUE(found.ok()) << found.status().message();
   EXPECT_EQ(fs::path(*found), dir);
@@ -130,19 +116,38 @@ TEST(FindRuleJsonDirTest, FindsTheSageMakerDownloadLayoutAndIgnoresCheckpoints) 
   const fs::path root = Scratch("find-nested");
   const fs::path reports =
       root / "rule-output" / "ProfilerReport-1639601700" / "profiler-output" / "profiler-reports";
-  CopySet(Afi83Set(), reports);
+  CopySet(SingleGpuSet(), reports);
   // Jupyter checkpoints: a copy of the set inside hidden folders.
-  CopySet(Afi83Set(), reports / ".ipynb_checkpoints");
-  CopySet(Afi83Set(), root / ".ipynb_checkpoints" / "profiler-reports");
+  CopySet(SingleGpuSet(), reports / ".ipynb_checkpoints");
+  CopySet(SingleGpuSet(), root / ".ipynb_checkpoints" / "profiler-reports");
   StatusOr<std::string> found = FindRuleJsonDir(root.string());
   ASSERT_TRUE(found.ok()) << found.status().message();
   EXPECT_EQ(fs::path(*found), reports);
 }
 
+TEST(FindRuleJsonDirTest, FindsTheHandMadeDownloadLayoutPastItsCheckpoints) {
+  const fs::path root = kRuleSets / "system-only";
+  StatusOr<std::string> found = FindRuleJsonDir(root.string());
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  EXPECT_EQ(fs::path(*found), root / "rule-output" / "ProfilerReport-1720000300" /
+                                  "profiler-output" / "profiler-reports");
+}
+
+TEST(FindRuleJsonDirTest, TheFolderOfAllHandMadeSetsHoldsFourSets) {
+  StatusOr<std::string> found = FindRuleJsonDir(kRuleSets.string());
+  ASSERT_FALSE(found.ok());
+  const std::string& msg = found.status().message();
+  EXPECT_NE(msg.find("4 sets"), std::string::npos) << msg;
+  for (const char* set : {"cpu-only-two-nodes", "four-gpus", "single-gpu", "system-only"}) {
+    EXPECT_NE(msg.find(set), std::string::npos) << set;
+  }
+  EXPECT_EQ(msg.find("ipynb"), std::string::npos) << msg;
+}
+
 TEST(FindRuleJsonDirTest, SeveralSetsAreAnErrorListingThem) {
   const fs::path root = Scratch("find-several");
-  CopySet(Afi83Set(), root / "job-a" / "profiler-reports");
-  CopySet(Afi83Set(), root / "job-b" / "profiler-reports");
+  CopySet(SingleGpuSet(), root / "job-a" / "profiler-reports");
+  CopySet(SingleGpuSet(), root / "job-b" / "profiler-reports");
   StatusOr<std::string> found = FindRuleJsonDir(root.string());
   ASSERT_FALSE(found.ok());
   const std::string& msg = found.status().message();
@@ -156,7 +161,7 @@ TEST(FindRuleJsonDirTest, NothingFoundSaysWhatWasLookedFor) {
   fs::create_directories(root / "profiler-reports");
   std::ofstream(root / "profiler-reports" / "notes.json") << "{}";
   // Too deep to be searched.
-  CopySet(Afi83Set(), root / "1" / "2" / "3" / "4" / "5" / "6" / "7" / "profiler-reports");
+  CopySet(SingleGpuSet(), root / "1" / "2" / "3" / "4" / "5" / "6" / "7" / "profiler-reports");
   StatusOr<std::string> found = FindRuleJsonDir(root.string());
   ASSERT_FALSE(found.ok());
   EXPECT_NE(found.status().message().find("profiler-reports"), std::string::npos)
@@ -166,14 +171,14 @@ TEST(FindRuleJsonDirTest, NothingFoundSaysWhatWasLookedFor) {
 
 // ---- RunRender ----
 
-TEST(RunRenderTest, RendersEveryRealSetToHtmlAndPdf) {
-  const std::vector<fs::path> sets = RealSets();
-  ASSERT_EQ(sets.size(), 12u);
-  for (const fs::path& set : sets) {
-    SCOPED_TRACE(set.filename().string());
-    const fs::path out = Scratch("render-" + set.filename().string());
+TEST(RunRenderTest, RendersEveryHandMadeSetToHtmlAndPdf) {
+  const std::vector<std::string> sets = {"cpu-only-two-nodes", "four-gpus", "single-gpu",
+                                         "system-only"};
+  for (const std::string& set : sets) {
+    SCOPED_TRACE(set);
+    const fs::path out = Scratch("render-" + set);
     RenderOptions opts;
-    opts.input_dir = set.string();
+    opts.input_dir = (kRuleSets / set).string();  // system-only: SageMaker's download layout
     opts.out_dir = out.string();
     opts.quiet = true;
     StatusOr<BuildSummary> summary = RunRender(opts, nullptr);
@@ -188,27 +193,33 @@ TEST(RunRenderTest, RendersEveryRealSetToHtmlAndPdf) {
     EXPECT_FALSE(HasTempFile(out));
     EXPECT_FALSE(fs::exists(out / "profiler-reports"));  // render writes no rule JSONs
 
-    // The rules table shows each rule's RuleTriggered from its JSON.
+    // The rules table shows each rule's RuleTriggered from its JSON (for
+    // system-only, not the 99 of the .ipynb_checkpoints copies).
+    StatusOr<std::string> dir = FindRuleJsonDir(opts.input_dir);
+    ASSERT_TRUE(dir.ok()) << dir.status().message();
     const std::map<std::string, std::string> table = RulesTableTriggered(html);
     int rows = 0;
-    for (const auto& e : fs::directory_iterator(set / "profiler-reports")) {
+    for (const auto& e : fs::directory_iterator(*dir)) {
+      if (!e.is_regular_file()) continue;
       const std::string rule = e.path().stem().string();
       if (rule == "OverallSystemUsage" || rule == "OverallFrameworkMetrics") continue;
       const nlohmann::json j = nlohmann::json::parse(ReadFile(e.path()));
       auto it = table.find(rule);
       ASSERT_NE(it, table.end()) << rule;
       EXPECT_EQ(it->second, std::to_string(j["RuleTriggered"].get<int64_t>())) << rule;
+      EXPECT_NE(it->second, "99") << rule;
       ++rows;
     }
     EXPECT_EQ(rows, 9);
   }
 }
 
-TEST(RunRenderTest, JobSummaryOfAfi83MatchesTheRealReport) {
-  // INDEX.md: job 1079 s, training loop 908 s, initialization 169 s.
-  const fs::path out = Scratch("render-afi83-summary");
+TEST(RunRenderTest, JobSummaryOfTheSingleGpuSet) {
+  // MaxInitializationTime.json: job 900 s, training loop 749 s,
+  // initialization 120 s (worked out in report_builder_test.cc).
+  const fs::path out = Scratch("render-single-gpu-summary");
   RenderOptions opts;
-  opts.input_dir = (Afi83Set() / "profiler-reports").string();
+  opts.input_dir = (SingleGpuSet() / "profiler-reports").string();
   opts.out_dir = out.string();
   opts.pdf = false;
   opts.quiet = true;
@@ -216,12 +227,13 @@ TEST(RunRenderTest, JobSummaryOfAfi83MatchesTheRealReport) {
   ASSERT_TRUE(summary.ok()) << summary.status().message();
   EXPECT_EQ(summary->written.size(), 1u);
   EXPECT_FALSE(fs::exists(out / "profiler-report.pdf"));
-  EXPECT_EQ(summary->rules_triggered, 3);  // GPUMemoryIncrease, LowGPUUtilization, CPUBottleneck
+  // GPUMemoryIncrease, LowGPUUtilization, CPUBottleneck, Dataloader.
+  EXPECT_EQ(summary->rules_triggered, 4);
   const std::string html = ReadFile(out / "profiler-report.html");
   const size_t start = html.find("id=\"training-job-summary\"");
   ASSERT_NE(start, std::string::npos);
   const std::string part = html.substr(start, html.find("<section", start + 1) - start);
-  for (const char* seconds : {"1079", "908", "169"}) {
+  for (const char* seconds : {"900", "749", "120"}) {
     EXPECT_TRUE(std::regex_search(part, std::regex(std::string(seconds) + R"(\s*(s|seconds)\b)")))
         << seconds;
   }
@@ -248,7 +260,7 @@ std::string PdfText(const fs::path& pdf) {
 TEST(RunRenderTest, MissingOrBrokenRuleJsonsAreShownInTheReport) {
   const fs::path root = Scratch("render-broken");
   const fs::path reports = root / "profiler-reports";
-  CopySet(Afi83Set(), reports);
+  CopySet(SingleGpuSet(), reports);
   // Broken JSON (a writer killed mid-file), a wrong envelope, a missing file.
   std::ofstream(reports / "BatchSize.json", std::ios::trunc) << "{\"RuleTriggered\": 1,";
   std::ofstream(reports / "Dataloader.json", std::ios::trunc)
@@ -283,7 +295,7 @@ TEST(RunRenderTest, MissingOrBrokenRuleJsonsAreShownInTheReport) {
   EXPECT_EQ(table.at("LoadBalancing"), "missing: no LoadBalancing.json in " + reports.string());
   EXPECT_EQ(table.at("Dataloader"), "unreadable: Dataloader.json: &quot;Datapoints&quot; is not "
                                     "an integer");
-  EXPECT_EQ(table.at("LowGPUUtilization"), "10");  // the others as before
+  EXPECT_EQ(table.at("LowGPUUtilization"), "7");  // the others as before (the set's count)
   for (const char* id : {"rule-batchsize", "rule-loadbalancing", "rule-dataloader"}) {
     EXPECT_NE(html.find(fmt::format("id=\"{}\"", id)), std::string::npos) << id;
   }
@@ -321,7 +333,7 @@ TEST(RunRenderTest, NoReadableRuleJsonIsAnError) {
 }
 
 TEST(ProfilerReportRuleNamesTest, ElevenRulesInSageMakerOrder) {
-  // rules-and-report.md §1.
+  // docs/rules.md §1.
   EXPECT_EQ(ProfilerReportRuleNames(),
             (std::vector<std::string>{"CPUBottleneck", "IOBottleneck", "LowGPUUtilization",
                                       "StepOutlier", "GPUMemoryIncrease", "BatchSize",

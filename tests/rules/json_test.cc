@@ -114,7 +114,7 @@ TEST(EvaluateRulesTest, FailingRuleDoesNotStopOthers) {
 TEST(BuiltinRulesTest, SageMakerOrder) {
   std::vector<std::string> names;
   for (const auto& r : CreateBuiltinRules()) names.emplace_back(r->name());
-  // rules-and-report.md §1: the 11 rules in ProfilerReport's order.
+  // docs/rules.md §1: the 11 rules in ProfilerReport's order.
   EXPECT_EQ(names, (std::vector<std::string>{
                        "CPUBottleneck", "IOBottleneck", "LowGPUUtilization", "StepOutlier",
                        "GPUMemoryIncrease", "BatchSize", "MaxInitializationTime", "LoadBalancing",

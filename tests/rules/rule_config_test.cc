@@ -1,5 +1,5 @@
 // Rule configuration: --rule-param in both spellings, the JSON config file,
-// precedence, disabling, and one-line errors (rules-and-report.md §4.13).
+// precedence, disabling, and one-line errors (docs/rules.md §4.13).
 // Expected RuleParameters strings are written from the spec's defaults
 // (§4: LowGPUUtilization threshold_p95=70, threshold_p5=10, window=500,
 // patience=1000; MaxInitializationTime threshold=20).

@@ -110,7 +110,7 @@ inline std::filesystem::path WriteHostileJob(const std::filesystem::path& dir) {
                     {"dur", 60'000}, {"args", args}});
       ev.push_back({{"name", kPango}, {"pid", 3}, {"ph", "B"}, {"ts", ts + 300}, {"args", args}});
       ev.push_back({{"name", ""}, {"pid", 3}, {"ph", "E"}, {"ts", ts + 400}, {"args", args}});
-      // Unknown phases are ignored by the reader (formats.md §3.3).
+      // Unknown phases are ignored by the reader (docs/formats.md §3.3).
       ev.push_back({{"name", "x"}, {"pid", 2}, {"ph", kScript}, {"ts", ts + 500}});
     }
     const int64_t end_us = base_us + 200'000'000;

@@ -1,0 +1,104 @@
+// Helpers shared by the report-builder tests: loading a set of rule JSONs
+// and finding sections, key/value rows and tables in a ReportModel.
+#ifndef SMR_TESTS_REPORT_REPORT_TEST_UTIL_H_
+#define SMR_TESTS_REPORT_REPORT_TEST_UTIL_H_
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "smr/report_builder.h"
+
+namespace smr {
+namespace report_test {
+
+// The 11 rules in ProfilerReport's order.
+inline const std::vector<std::string>& RuleOrder() {
+  static const std::vector<std::string> kOrder = {
+      "CPUBottleneck",         "IOBottleneck",  "LowGPUUtilization",  "StepOutlier",
+      "GPUMemoryIncrease",     "BatchSize",     "MaxInitializationTime", "LoadBalancing",
+      "OverallSystemUsage",    "Dataloader",    "OverallFrameworkMetrics"};
+  return kOrder;
+}
+
+inline std::string ReadFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Parses `<dir>/<Rule>.json` for every rule, in ProfilerReport order.
+inline std::vector<RuleResult> LoadRuleJsons(const std::filesystem::path& dir) {
+  std::vector<RuleResult> out;
+  for (const std::string& name : RuleOrder()) {
+    StatusOr<RuleResult> r = ParseRuleResultJson(name, ReadFile(dir / (name + ".json")));
+    EXPECT_TRUE(r.ok()) << dir << " " << name << ": " << r.status().message();
+    if (r.ok()) out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+inline ReportModel BuildFromResults(const std::vector<RuleResult>* results) {
+  ReportInputs in;
+  in.results = results;
+  return BuildReportModel(in);
+}
+
+inline const Section* FindSection(const std::vector<Section>& sections, const std::string& id) {
+  for (const Section& s : sections) {
+    if (s.id == id) return &s;
+    if (const Section* sub = FindSection(s.subsections, id)) return sub;
+  }
+  return nullptr;
+}
+
+inline std::string KeyValueOf(const Section& s, const std::string& key) {
+  for (const Block& b : s.blocks) {
+    if (b.kind != BlockKind::kKeyValues) continue;
+    for (const KeyValue& kv : b.key_values) {
+      if (kv.key == key) return kv.value;
+    }
+  }
+  return "<missing>";
+}
+
+inline const Table* FirstTable(const Section& s) {
+  for (const Block& b : s.blocks) {
+    if (b.kind == BlockKind::kTable) return &b.table;
+  }
+  return nullptr;
+}
+
+inline const Table* TableWithCaption(const Section& s, const std::string& prefix) {
+  for (const Block& b : s.blocks) {
+    if (b.kind == BlockKind::kTable && b.table.caption.rfind(prefix, 0) == 0) return &b.table;
+  }
+  return nullptr;
+}
+
+// Paragraph and note texts and key/value rows of a section, one per line.
+inline std::string AllText(const Section& s) {
+  std::string out;
+  for (const Block& b : s.blocks) {
+    out += b.text + "\n";
+    for (const auto& kv : b.key_values) out += kv.key + "=" + kv.value + "\n";
+  }
+  return out;
+}
+
+inline bool HasNote(const Section& s, Severity severity) {
+  for (const Block& b : s.blocks) {
+    if (b.kind == BlockKind::kNote && b.severity == severity) return true;
+  }
+  return false;
+}
+
+}  // namespace report_test
+}  // namespace smr
+
+#endif  // SMR_TESTS_REPORT_REPORT_TEST_UTIL_H_
