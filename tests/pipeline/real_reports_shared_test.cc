@@ -201,28 +201,8 @@ TEST(RunRenderSharedTest, JobSummaryOfAfi83MatchesTheRealReport) {
   }
 }
 
-TEST(RunRenderSharedTest, BrokenJsonIsAWarningAndTheRuleIsLeftOut) {
-  const fs::path root = Scratch("render-broken");
-  const fs::path reports = root / "profiler-reports";
-  CopySet(Afi83Set(), reports);
-  std::ofstream(reports / "BatchSize.json", std::ios::trunc) << "{\"RuleTriggered\": 1,";
-  std::ofstream(reports / "notes.json") << "not a rule";  // not a rule name: ignored
-  std::ofstream(reports / "README.md") << "# notes";
-  RenderOptions opts;
-  opts.input_dir = root.string();
-  opts.out_dir = (root / "out").string();
-  opts.pdf = false;
-  std::ostringstream log;
-  StatusOr<BuildSummary> summary = RunRender(opts, &log);
-  ASSERT_TRUE(summary.ok()) << summary.status().message();
-  EXPECT_EQ(summary->warnings, 1);
-  EXPECT_NE(log.str().find("BatchSize.json"), std::string::npos) << log.str();
-  EXPECT_EQ(log.str().find("notes.json"), std::string::npos) << log.str();
-  const auto table = RulesTableTriggered(ReadFile(root / "out" / "profiler-report.html"));
-  EXPECT_EQ(table.count("BatchSize"), 0u);
-  EXPECT_EQ(table.count("LowGPUUtilization"), 1u);
-}
-
+// (A broken or missing rule JSON: RunRenderTest.MissingOrBrokenRuleJsonsAreShownInTheReport
+// in pipeline_test.cc, on a hand-made set.)
 
 #ifdef SMR_CLI
 const fs::path kAfi83 =

@@ -179,7 +179,10 @@ TEST(ReportBuilderSharedTest, BottleneckShareIsViolationsOverDatapoints) {
 TEST(ReportBuilderSharedTest, WorkloadDistancesAreComputedForEveryGpuPair) {
   // klay-liu LoadBalancing workloads (4 GPUs, only gpu0 busy). Jensen-Shannon
   // distances computed independently (Python, natural log): gpu0-gpu1 0.50,
-  // gpu0-gpu3 0.50, gpu1-gpu2 0.02.
+  // gpu0-gpu3 0.50, gpu1-gpu2 0.02. Mean utilizations (each sample at its
+  // bin middle, 2i+1 %): gpu0 24.82, gpu1 1.01, gpu2 1.01 -> differences
+  // 23.8 and 0.0 points. The JSON is SageMaker's, without min_difference, so
+  // the report applies sm-report's default of 10 points.
   std::vector<RuleResult> results;
   const ReportModel m = BuildFromSet("klay-liu__AWS-MLE-Capstone-Project", &results);
   const Section* s = FindSection(m.sections, "workload-balancing");
@@ -189,12 +192,14 @@ TEST(ReportBuilderSharedTest, WorkloadDistancesAreComputedForEveryGpuPair) {
   ASSERT_EQ(t->rows.size(), 6u);  // 4 choose 2
   EXPECT_EQ(t->rows[0][0], "gpu0");
   EXPECT_EQ(t->rows[0][2], "0.50");
-  EXPECT_EQ(t->rows[0][3], "yes");  // above the 0.2 threshold
+  EXPECT_EQ(t->rows[0][3], "23.8");
+  EXPECT_EQ(t->rows[0][4], "yes");  // above the 0.2 threshold and 10 points apart
   bool found_small = false;
   for (const auto& row : t->rows) {
     if (row[0] == "gpu1" && row[1] == "gpu2") {
       EXPECT_EQ(row[2], "0.02");
-      EXPECT_EQ(row[3], "no");
+      EXPECT_EQ(row[3], "0.0");
+      EXPECT_EQ(row[4], "no");
       found_small = true;
     }
   }
