@@ -76,7 +76,8 @@ double Quantile(std::span<const double> values, double q);
 void Quantiles(std::span<const double> values, std::span<const double> qs,
                std::span<double> out, std::vector<double>* scratch);
 
-// The 60 s windows of SageMaker's ProfilerReport (docs/rules.md §1): [t0 + k·60 s, t0 + (k+1)·60 s], system samples inclusive at both
+// The 60 s windows of SageMaker's ProfilerReport (docs/rules.md §1):
+// [t0 + k·60 s, t0 + (k+1)·60 s], system samples inclusive at both
 // ends, framework events that overlap the window. t0 = earliest file-name
 // timestamp (system, or framework if earlier) among the files that yielded
 // at least one record. By default the walk stops where SageMaker's does: it
