@@ -17,28 +17,16 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "testing/scratch.h"
+#include "tests/e2e/e2e_util.h"
+
+#include "tests/testing/scratch.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs a shell command built only from test-controlled paths; returns the
-// exit status and captures stdout+stderr into *output.
-int RunCommand(const std::string& cmd, std::string* output = nullptr) {
-  const fs::path log = fs::temp_directory_path() / fmt::format("smr-e2e-{}.log", getpid());
-  const int rc = std::system((cmd + " > '" + log.string() + "' 2>&1").c_str());
-  if (output) *output = ReadFile(log);
-  fs::remove(log);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+using smr::testing::ReadFile;
+using smr::testing::RunCommand;
 
 nlohmann::json RuleJson(const fs::path& out, const std::string& rule) {
   return nlohmann::json::parse(ReadFile(out / "profiler-reports" / (rule + ".json")));

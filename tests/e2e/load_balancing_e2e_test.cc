@@ -22,39 +22,25 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/e2e_util.h"
+#include "tests/testing/scratch.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using smr::testing::ReadFile;
+using smr::testing::RunCommand;
 
-// Runs a shell command built only from test-controlled paths; returns the
-// exit status and captures stdout+stderr into *output.
-int RunCommand(const std::string& cmd, std::string* output = nullptr) {
-  const fs::path log = fs::temp_directory_path() / fmt::format("smr-e2e-lb-{}.log", getpid());
-  const int rc = std::system((cmd + " > '" + log.string() + "' 2>&1").c_str());
-  if (output) *output = ReadFile(log);
-  fs::remove(log);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-// A directory under the build tree, removed when the test is done.
+// This test's folder in the binary's scratch folder (tests/testing/scratch.h),
+// removed as soon as the test is done (the jobs are ~20 MB each).
 class ScratchDir {
  public:
   explicit ScratchDir(const std::string& name)
-      : path_(fs::path(SMR_BINARY_DIR) / "e2e-load-balancing" / name) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
+      : path_(smr::testing::ScratchDir("load-balancing-" + name)) {}
   ~ScratchDir() {
     std::error_code ec;
     fs::remove_all(path_, ec);
-    fs::remove(path_.parent_path(), ec);  // only once empty
   }
   const fs::path& path() const { return path_; }
 

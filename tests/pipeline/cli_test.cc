@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "smr/rule.h"
-#include "testing/scratch.h"
+#include "tests/testing/scratch.h"
 
 #ifdef SMR_CLI
 

@@ -17,7 +17,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "testing/scratch.h"
+#include "tests/testing/scratch.h"
 
 namespace smr {
 namespace {

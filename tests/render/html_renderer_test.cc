@@ -16,7 +16,7 @@
 #include "render/sample_model.h"
 #include "smr/render.h"
 #include "smr/report_model.h"
-#include "testing/scratch.h"
+#include "tests/testing/scratch.h"
 
 namespace smr {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "render/sample_model.h"
 #include "smr/render.h"
-#include "testing/scratch.h"
+#include "tests/testing/scratch.h"
 
 namespace smr {
 namespace {

@@ -23,7 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "smr/rule.h"
-#include "testing/scratch.h"
+#include "tests/testing/scratch.h"
 #include "testing/store_builder.h"
 
 namespace smr {

@@ -19,7 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "security/hostile_job.h"
-#include "testing/scratch.h"
+#include "tests/testing/scratch.h"
 #include "smr/pipeline.h"
 #include "smr/rule.h"
 
