@@ -516,6 +516,32 @@ StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log) {
   return summary;
 }
 
+namespace {
+
+// The report's system usage statistics describe the whole job: when the rule
+// windows left system data out (SageMaker's walk), OverallSystemUsage runs
+// once more over windows that cover everything, for the report only (its
+// rule JSON stays SageMaker's). Nothing when nothing was left out or the
+// rule is disabled.
+std::optional<RuleResult> SystemUsageOverAllData(const std::vector<std::unique_ptr<Rule>>& rules,
+                                                 const AnalysisContext& ctx,
+                                                 const Discovery& discovery) {
+  const WindowCoverage& cov = ctx.windows->coverage();
+  if (cov.system_rows_after == 0 && cov.system_rows_before == 0) return std::nullopt;
+  for (const std::unique_ptr<Rule>& rule : rules) {
+    if (rule->name() != "OverallSystemUsage") continue;
+    WindowPlanOptions all_options;
+    all_options.analyze_trailing_data = true;
+    const WindowPlan all_windows(*ctx.store, discovery, all_options);
+    AnalysisContext all_ctx = ctx;
+    all_ctx.windows = &all_windows;
+    return EvaluateRule(*rule, all_ctx);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   std::ostream null_stream(nullptr);
   std::ostream& out = opts.quiet || !log ? null_stream : *log;
@@ -586,24 +612,8 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
     out << fmt::format("rule {} is disabled by configuration\n", name);
   }
   const std::vector<RuleResult> results = EvaluateRules(rules, ctx);
-  // The report's system usage statistics describe the whole job: when the
-  // rule windows left data out (SageMaker's walk), OverallSystemUsage runs
-  // once more over windows that cover everything, for the report only (its
-  // rule JSON stays SageMaker's).
-  std::optional<RuleResult> usage_all;
-  std::optional<WindowPlan> all_windows;
-  const WindowCoverage& cov = windows.coverage();
-  if ((opts.html || opts.pdf) && (cov.system_rows_after > 0 || cov.system_rows_before > 0)) {
-    for (const std::unique_ptr<Rule>& rule : rules) {
-      if (rule->name() != "OverallSystemUsage") continue;
-      WindowPlanOptions all_options;
-      all_options.analyze_trailing_data = true;
-      all_windows.emplace(store, discovery, all_options);
-      AnalysisContext all_ctx = ctx;
-      all_ctx.windows = &*all_windows;
-      usage_all = EvaluateRule(*rule, all_ctx);
-    }
-  }
+  std::optional<RuleResult> usage_all =
+      (opts.html || opts.pdf) ? SystemUsageOverAllData(rules, ctx, discovery) : std::nullopt;
   timer.Lap("rules");
   out << fmt::format("evaluated {} rules over {} windows\n", results.size(), windows.size());
 
