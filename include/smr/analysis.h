@@ -102,9 +102,8 @@ struct WindowCoverage {
   int64_t system_rows_before = 0;
   int64_t events_before = 0;
   // Seconds of system data after the end of the last window: latest system
-  // timestamp minus the end of the last window (0 when nothing is left out).
+  // sample minus the end of the last window (0 when nothing is left out).
   double system_seconds_after = 0;
-  double last_system_ts_s = 0;  // latest system sample (0: none)
 };
 
 // The rows of one window: ascending runs of consecutive rows, iterated as

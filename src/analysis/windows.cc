@@ -74,10 +74,6 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
   const SystemColumns& sys = store.system();
   const EventColumns& ev = store.events();
   coverage_.stops_like_sagemaker = !options.analyze_trailing_data;
-  for (uint32_t r = 0; r < sys.timestamp_runs(); ++r) {
-    coverage_.last_system_ts_s =
-        r == 0 ? sys.run_ts(r) : std::max(coverage_.last_system_ts_s, sys.run_ts(r));
-  }
   if (sys.size() == 0 && ev.size() == 0) return;  // no windows at all
 
   // SageMaker's first and latest timestamps: the earliest and latest
@@ -208,13 +204,16 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
   const int64_t end_ns = (t0 + n_full * w_us) * 1000;
   std::vector<std::pair<int64_t, int64_t>> run_range(n_runs);
   std::vector<int8_t> run_side(n_runs, 0);  // -1 before, +1 after, 0 delivered
+  int64_t last_after_ns = end_ns;  // latest sample after the last window
   for (uint32_t r = 0; r < n_runs; ++r) {
     const std::pair<int64_t, int64_t> raw = sys_range(r);
     run_range[r] = compact(raw);
     if (run_range[r].first > run_range[r].second) {
       run_side[r] = raw.first > raw.second ? -1 : 1;  // kNone from sys_range: before t0
+      if (run_side[r] > 0) last_after_ns = std::max(last_after_ns, SecondsToNs(sys.run_ts(r)));
     }
   }
+  coverage_.system_seconds_after = static_cast<double>(last_after_ns - end_ns) / 1e9;
   for (size_t i = 0; i < sys.size(); ++i) {
     const int8_t side = run_side[sys.ts_run(i)];
     if (side < 0) ++coverage_.system_rows_before;
@@ -227,10 +226,6 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
     } else if (raw.first >= n_full) {
       ++coverage_.events_after;
     }
-  }
-  if (sys.size() > 0) {
-    const int64_t last_ns = SecondsToNs(coverage_.last_system_ts_s);
-    if (last_ns > end_ns) coverage_.system_seconds_after = static_cast<double>(last_ns - end_ns) / 1e9;
   }
 
   const size_t n = starts_.size();

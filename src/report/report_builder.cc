@@ -704,9 +704,9 @@ class Builder {
     const auto utc = [](int64_t us) { return FormatUtc(static_cast<double>(us) / 1e6); };
     std::string text =
         w.size() == 0
-            ? std::string("The rules evaluated no 60-second window: ")
-            : fmt::format("The rules evaluated {} 60-second window{} from {} to {} UTC. ", w.size(),
-                          w.size() == 1 ? "" : "s", utc(w.first_timestamp_us()),
+            ? std::string("The rules evaluated no window of 60 seconds: ")
+            : fmt::format("The rules evaluated {} window{} of 60 seconds, from {} to {} UTC. ",
+                          w.size(), w.size() == 1 ? "" : "s", utc(w.first_timestamp_us()),
                           utc(w.evaluated_end_us()));
     if (w.size() == 0) {
       text += c.stops_like_sagemaker

@@ -47,8 +47,8 @@ TEST(WindowCoverageTest, SaysHowMuchTrailingDataTheRulesLeftOut) {
   ASSERT_EQ(built->windows.size(), 2u);
   const std::string text = RulesSummaryText(*built);
   // Windows [1000, 1060] and [1060, 1120]; samples 1121 .. 1179 s are left.
-  EXPECT_NE(text.find("The rules evaluated 2 60-second windows from 1970-01-01 00:16:40 to "
-                      "1970-01-01 00:18:40 UTC."),
+  EXPECT_NE(text.find("The rules evaluated 2 windows of 60 seconds, from 1970-01-01 00:16:40 "
+                      "to 1970-01-01 00:18:40 UTC."),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("As in SageMaker, the last 59 s of system data (59 samples) are not "
@@ -56,6 +56,26 @@ TEST(WindowCoverageTest, SaysHowMuchTrailingDataTheRulesLeftOut) {
             std::string::npos)
       << text;
   EXPECT_NE(text.find("--analyze-trailing-data"), std::string::npos) << text;
+}
+
+TEST(WindowCoverageTest, CountsEventsAfterAndDataBeforeTheWindows) {
+  // The job above plus a sample and an event that end before t0 = 1000 s
+  // (a trace file is named by its end time, 1180 s here) and two events
+  // that start after the last window ends at 1120 s.
+  TestData d = Job(/*sagemaker=*/true);
+  d.FrameworkFile("1-algo-1", 1'180'000'000);
+  d.Cpu("algo-1", "cpu0", 999.0, 50);
+  d.Event("1-algo-1", "cpu_functions", "op", 990'000'000, 995'000'000);
+  d.Event("1-algo-1", "cpu_functions", "op", 1'121'000'000, 1'122'000'000);
+  d.Event("1-algo-1", "cpu_functions", "op", 1'150'000'000, 1'151'000'000);
+  d.Event("1-algo-1", "cpu_functions", "op", 1'100'000'000, 1'101'000'000);  // evaluated
+  auto built = d.Build();
+  const std::string text = RulesSummaryText(*built);
+  EXPECT_NE(text.find("As in SageMaker, the last 59 s of system data (59 samples), 2 framework "
+                      "events after the last window and 1 system sample and 1 framework event "
+                      "before the first window are not evaluated by the rules"),
+            std::string::npos)
+      << text;
 }
 
 TEST(WindowCoverageTest, WithTrailingDataEverySampleIsEvaluated) {
