@@ -40,6 +40,82 @@ StepStats ComputeStats(const std::vector<double>& durations_s) {
   return s;
 }
 
+// Per (node, phase), ordered naturally by node then by phase name, with
+// each group's step statistics.
+void GroupByNodePhase(const MetricStore& store, JobTimeline* out) {
+  JobTimeline& tl = *out;
+  std::vector<uint32_t> order(tl.steps.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const StepEvent& x = tl.steps[a];
+    const StepEvent& y = tl.steps[b];
+    if (x.node != y.node) return NaturalLess(store.str(x.node), store.str(y.node));
+    if (x.phase != y.phase) return store.str(x.phase) < store.str(y.phase);
+    return false;
+  });
+  for (uint32_t idx : order) {
+    const StepEvent& s = tl.steps[idx];
+    if (tl.by_node_phase.empty() || tl.by_node_phase.back().node != s.node ||
+        tl.by_node_phase.back().phase != s.phase) {
+      NodePhaseSteps group;
+      group.node = s.node;
+      group.phase = s.phase;
+      tl.by_node_phase.push_back(group);
+    }
+    tl.by_node_phase.back().steps.push_back(idx);
+  }
+  for (NodePhaseSteps& group : tl.by_node_phase) {
+    std::vector<double> durations_s;
+    durations_s.reserve(group.steps.size());
+    for (uint32_t idx : group.steps) {
+      const StepEvent& s = tl.steps[idx];
+      durations_s.push_back(static_cast<double>(s.end_us - s.start_us) / 1e6);
+    }
+    group.stats = ComputeStats(durations_s);
+  }
+
+}
+
+// Phase partition: consecutive steps (all nodes, by start) of one phase
+// form a run; positive gaps between runs are labelled.
+void PartitionPhases(const MetricStore& store, JobTimeline* out) {
+  JobTimeline& tl = *out;
+  struct Run {
+    std::string phase;
+    int64_t start_us, end_us;
+  };
+  std::vector<Run> runs;
+  for (const StepEvent& s : tl.steps) {
+    std::string phase = ShortPhase(store.str(s.phase));
+    if (!runs.empty() && runs.back().phase == phase) {
+      runs.back().end_us = std::max(runs.back().end_us, s.end_us);
+    } else {
+      runs.push_back({std::move(phase), s.start_us, s.end_us});
+    }
+  }
+  const int64_t job_start_us = static_cast<int64_t>(tl.job_start_s * 1e6);
+  const int64_t job_end_us = static_cast<int64_t>(tl.job_end_s * 1e6);
+  if (tl.has_system && job_start_us < tl.first_step_start_us) {
+    tl.phases.push_back({"Before first step", "", job_start_us, tl.first_step_start_us});
+  }
+  int64_t covered_until = runs.front().start_us;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    const Run& run = runs[r];
+    if (r > 0 && run.start_us > covered_until) {
+      tl.phases.push_back({"Between " + runs[r - 1].phase + " and " + run.phase, "",
+                           covered_until, run.start_us});
+    }
+    // Runs on several nodes may overlap; intervals stay disjoint.
+    const int64_t start = std::max(run.start_us, covered_until);
+    const int64_t end = std::max(run.end_us, start);
+    tl.phases.push_back({run.phase, run.phase, start, end});
+    covered_until = std::max(covered_until, end);
+  }
+  if (tl.has_system && job_end_us > covered_until) {
+    tl.phases.push_back({"After last step", "", covered_until, job_end_us});
+  }
+}
+
 }  // namespace
 
 JobTimeline BuildTimeline(const MetricStore& store) {
@@ -77,73 +153,8 @@ JobTimeline BuildTimeline(const MetricStore& store) {
   tl.last_step_end_us = tl.steps.back().end_us;
   for (const StepEvent& s : tl.steps) tl.last_step_end_us = std::max(tl.last_step_end_us, s.end_us);
 
-  // Per (node, phase), ordered naturally by node then by phase name.
-  std::vector<uint32_t> order(tl.steps.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    const StepEvent& x = tl.steps[a];
-    const StepEvent& y = tl.steps[b];
-    if (x.node != y.node) return NaturalLess(store.str(x.node), store.str(y.node));
-    if (x.phase != y.phase) return store.str(x.phase) < store.str(y.phase);
-    return false;
-  });
-  for (uint32_t idx : order) {
-    const StepEvent& s = tl.steps[idx];
-    if (tl.by_node_phase.empty() || tl.by_node_phase.back().node != s.node ||
-        tl.by_node_phase.back().phase != s.phase) {
-      NodePhaseSteps group;
-      group.node = s.node;
-      group.phase = s.phase;
-      tl.by_node_phase.push_back(group);
-    }
-    tl.by_node_phase.back().steps.push_back(idx);
-  }
-  for (NodePhaseSteps& group : tl.by_node_phase) {
-    std::vector<double> durations_s;
-    durations_s.reserve(group.steps.size());
-    for (uint32_t idx : group.steps) {
-      const StepEvent& s = tl.steps[idx];
-      durations_s.push_back(static_cast<double>(s.end_us - s.start_us) / 1e6);
-    }
-    group.stats = ComputeStats(durations_s);
-  }
-
-  // Phase partition: consecutive steps (all nodes, by start) of one phase
-  // form a run; positive gaps between runs are labelled.
-  struct Run {
-    std::string phase;
-    int64_t start_us, end_us;
-  };
-  std::vector<Run> runs;
-  for (const StepEvent& s : tl.steps) {
-    std::string phase = ShortPhase(store.str(s.phase));
-    if (!runs.empty() && runs.back().phase == phase) {
-      runs.back().end_us = std::max(runs.back().end_us, s.end_us);
-    } else {
-      runs.push_back({std::move(phase), s.start_us, s.end_us});
-    }
-  }
-  const int64_t job_start_us = static_cast<int64_t>(tl.job_start_s * 1e6);
-  const int64_t job_end_us = static_cast<int64_t>(tl.job_end_s * 1e6);
-  if (tl.has_system && job_start_us < tl.first_step_start_us) {
-    tl.phases.push_back({"Before first step", "", job_start_us, tl.first_step_start_us});
-  }
-  int64_t covered_until = runs.front().start_us;
-  for (size_t r = 0; r < runs.size(); ++r) {
-    const Run& run = runs[r];
-    if (r > 0 && run.start_us > covered_until) {
-      tl.phases.push_back({"Between " + runs[r - 1].phase + " and " + run.phase, "",
-                           covered_until, run.start_us});
-    }
-    // Runs on several nodes may overlap; intervals stay disjoint.
-    const int64_t start = std::max(run.start_us, covered_until);
-    const int64_t end = std::max(run.end_us, start);
-    tl.phases.push_back({run.phase, run.phase, start, end});
-    covered_until = std::max(covered_until, end);
-  }
-  if (tl.has_system && job_end_us > covered_until) {
-    tl.phases.push_back({"After last step", "", covered_until, job_end_us});
-  }
+  GroupByNodePhase(store, &tl);
+  PartitionPhases(store, &tl);
   return tl;
 }
 

@@ -66,21 +66,21 @@ void BucketRuns(size_t num_items, RangeFn range, size_t num_windows, std::vector
   }
 }
 
-}  // namespace
+using Range = std::pair<int64_t, int64_t>;  // inclusive window range; lo > hi: none
+// The window ranges below; lo > hi means "no window" (left out).
+constexpr Range kNone{0, -1};
 
-WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
-                       const WindowPlanOptions& options)
-    : window_us_(options.window_us > 0 ? options.window_us : kWindowUs) {
-  const SystemColumns& sys = store.system();
-  const EventColumns& ev = store.events();
-  coverage_.stops_like_sagemaker = !options.analyze_trailing_data;
-  if (sys.size() == 0 && ev.size() == 0) return;  // no windows at all
+// SageMaker's first and latest timestamps: the earliest and latest
+// file-name timestamps of the system files; the framework files' earliest
+// if it is earlier, their latest if it is *smaller*. A file that yielded
+// no record (empty, unreadable, every line bad) does not count, so a stray
+// file cannot move the walk (docs/compatibility.md). 0: none.
+struct FileNameBounds {
+  int64_t t0 = 0;
+  int64_t latest = 0;
+};
 
-  // SageMaker's first and latest timestamps: the earliest and latest
-  // file-name timestamps of the system files; the framework files' earliest
-  // if it is earlier, their latest if it is *smaller*. A file that yielded
-  // no record (empty, unreadable, every line bad) does not count, so a stray
-  // file cannot move the walk (docs/compatibility.md).
+FileNameBounds FindFileNameBounds(const MetricStore& store, const Discovery& discovery) {
   std::unordered_set<std::string_view> with_data;
   for (const FileStats& f : store.files()) {
     if (f.records_kept > 0) with_data.insert(f.rel_path);
@@ -95,32 +95,44 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
     first = first == 0 ? f.name_ts_us : std::min(first, f.name_ts_us);
     latest = std::max(latest, f.name_ts_us);
   }
-  int64_t t0 = sys_first != 0 && (fw_first == 0 || sys_first <= fw_first) ? sys_first : fw_first;
-  int64_t latest = sys_latest;
-  if (fw_latest != 0 && (latest == 0 || fw_latest < latest)) latest = fw_latest;
-  coverage_.latest_file_ts_us = latest;
-  const bool have_t0 = t0 != 0;
-  if (!have_t0) {
-    // No usable file names (stores built in memory): start at the earliest
-    // datum, truncated to whole seconds like SageMaker's file names.
-    t0 = std::numeric_limits<int64_t>::max();
-    for (size_t i = 0; i < sys.size(); ++i) {
-      t0 = std::min(t0, FloorDiv(SecondsToNs(sys.ts(i)), 1'000'000'000) * 1'000'000);
-    }
-    for (size_t i = 0; i < ev.size(); ++i) {
-      t0 = std::min(t0, FloorDiv(ev.start_us[i], 1'000'000) * 1'000'000);
-    }
-  }
-  t0_us_ = t0;
-  // SageMaker's stop rule: window k runs while its start t0 + k·W is before
-  // the latest timestamp. Without file names there is no such bound.
-  const bool sagemaker_stop = !options.analyze_trailing_data && have_t0;
+  FileNameBounds b;
+  b.t0 = sys_first != 0 && (fw_first == 0 || sys_first <= fw_first) ? sys_first : fw_first;
+  b.latest = sys_latest;
+  if (fw_latest != 0 && (b.latest == 0 || fw_latest < b.latest)) b.latest = fw_latest;
+  return b;
+}
 
-  const int64_t w_us = window_us_;
-  const int64_t t0_ns = t0 * 1000;
-  const int64_t w_ns = w_us * 1000;
-  // The window ranges below; lo > hi means "no window" (left out).
-  constexpr std::pair<int64_t, int64_t> kNone{0, -1};
+// No usable file names (stores built in memory): the earliest datum,
+// truncated to whole seconds like SageMaker's file names.
+int64_t EarliestDatumUs(const MetricStore& store) {
+  const SystemColumns& sys = store.system();
+  const EventColumns& ev = store.events();
+  int64_t t0 = std::numeric_limits<int64_t>::max();
+  for (size_t i = 0; i < sys.size(); ++i) {
+    t0 = std::min(t0, FloorDiv(SecondsToNs(sys.ts(i)), 1'000'000'000) * 1'000'000);
+  }
+  for (size_t i = 0; i < ev.size(); ++i) {
+    t0 = std::min(t0, FloorDiv(ev.start_us[i], 1'000'000) * 1'000'000);
+  }
+  return t0;
+}
+
+// Which windows a sample or an event belongs to, before and after the
+// windows are laid out.
+struct WindowMath {
+  const SystemColumns& sys;
+  const EventColumns& ev;
+  int64_t t0 = 0;          // µs
+  int64_t w_us = 0;
+  bool sagemaker_stop = false;
+  int64_t n_full = 0;      // windows from t0 on, before compaction
+  // A clock jump (one sample dated decades away) would otherwise create
+  // millions of empty windows that every rule walks. Beyond ~45 days of
+  // windows, stretches of kBlock windows (~17 h) without any sample or event
+  // are left out (docs/compatibility.md); normal jobs are unaffected.
+  static constexpr int64_t kBlock = 1024;
+  static constexpr int64_t kCompactAbove = 64 * kBlock;
+  std::vector<int64_t> block_base;  // compact index of a block's first window, -1 = skipped
 
   // In SageMaker's mode data before t0 (impossible in SageMaker's own layout
   // for system files; possible for a trace file named by its end time) is
@@ -128,17 +140,18 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
   // rather than being silently dropped.
   // A sample's windows depend only on its timestamp: computed per
   // timestamp run (consecutive rows with one timestamp), not per row.
-  auto sys_range = [&](uint32_t run) {
-    const int64_t rel = SecondsToNs(sys.run_ts(run)) - t0_ns;
+  Range SysRange(uint32_t run) const {
+    const int64_t rel = SecondsToNs(sys.run_ts(run)) - t0 * 1000;
     if (rel < 0 && sagemaker_stop) return kNone;
+    const int64_t w_ns = w_us * 1000;
     int64_t lo = 0, hi = 0;
     if (rel > 0) {
       hi = FloorDiv(rel, w_ns);
       lo = (rel % w_ns == 0) ? hi - 1 : hi;  // boundary: both windows
     }
-    return std::pair<int64_t, int64_t>(lo, hi);
-  };
-  auto ev_range = [&](size_t i) {
+    return Range(lo, hi);
+  }
+  Range EvRange(size_t i) const {
     const int64_t s = ev.start_us[i] - t0;
     const int64_t e = std::max(ev.end_us[i], ev.start_us[i]) - t0;
     if (e < 0 && sagemaker_stop) return kNone;
@@ -146,92 +159,127 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
     int64_t hi = std::max<int64_t>(0, FloorDiv(e, w_us));
     int64_t lo = std::max<int64_t>(0, -FloorDiv(-(s - w_us), w_us));  // ceil
     if (lo > hi) lo = hi;
-    return std::pair<int64_t, int64_t>(lo, hi);
-  };
-  const auto n_runs = static_cast<uint32_t>(sys.timestamp_runs());
-  int64_t n_full = 0;
-  if (sagemaker_stop) {
-    n_full = latest > t0 ? (latest - t0 + w_us - 1) / w_us : 0;
-  } else {
-    int64_t last_window = 0;
-    for (uint32_t r = 0; r < n_runs; ++r) last_window = std::max(last_window, sys_range(r).second);
-    for (size_t i = 0; i < ev.size(); ++i) last_window = std::max(last_window, ev_range(i).second);
-    n_full = last_window + 1;
+    return Range(lo, hi);
   }
   // Ranges cut to the windows that exist.
-  auto clip = [&](std::pair<int64_t, int64_t> r) {
+  Range Clip(Range r) const {
     if (r.first > r.second || r.first >= n_full) return kNone;
-    return std::pair<int64_t, int64_t>(r.first, std::min(r.second, n_full - 1));
-  };
+    return Range(r.first, std::min(r.second, n_full - 1));
+  }
+  // ... and numbered as laid out (after compaction).
+  Range Compact(Range r) const {
+    r = Clip(r);
+    if (block_base.empty() || r.first > r.second) return r;
+    auto map = [&](int64_t k) { return block_base[static_cast<size_t>(k / kBlock)] + k % kBlock; };
+    return Range(map(r.first), map(r.second));
+  }
 
-  // A clock jump (one sample dated decades away) would otherwise create
-  // millions of empty windows that every rule walks. Beyond ~45 days of
-  // windows, stretches of kBlock windows (~17 h) without any sample or event
-  // are left out (docs/compatibility.md); normal jobs are unaffected.
-  constexpr int64_t kBlock = 1024;
-  constexpr int64_t kCompactAbove = 64 * kBlock;
-  std::vector<int64_t> block_base;  // compact index of a block's first window, -1 = skipped
-  if (n_full > kCompactAbove) {
+  // SageMaker's stop rule: window k runs while its start t0 + k·W is before
+  // the latest timestamp. Without file names there is no such bound and
+  // the windows run to the last datum.
+  void CountWindows(int64_t latest) {
+    if (sagemaker_stop) {
+      n_full = latest > t0 ? (latest - t0 + w_us - 1) / w_us : 0;
+      return;
+    }
+    int64_t last_window = 0;
+    const auto n_runs = static_cast<uint32_t>(sys.timestamp_runs());
+    for (uint32_t r = 0; r < n_runs; ++r) last_window = std::max(last_window, SysRange(r).second);
+    for (size_t i = 0; i < ev.size(); ++i) last_window = std::max(last_window, EvRange(i).second);
+    n_full = last_window + 1;
+  }
+
+  // The start of every window laid out, skipping empty blocks when there
+  // are more than kCompactAbove windows.
+  std::vector<int64_t> LayOut() {
+    std::vector<int64_t> starts;
+    if (n_full <= kCompactAbove) {
+      starts.resize(static_cast<size_t>(n_full));
+      for (int64_t k = 0; k < n_full; ++k) starts[static_cast<size_t>(k)] = t0 + k * w_us;
+      return starts;
+    }
     const int64_t nb = (n_full + kBlock - 1) / kBlock;
     std::vector<uint8_t> used(static_cast<size_t>(nb), 0);
-    auto mark = [&](std::pair<int64_t, int64_t> r) {
+    auto mark = [&](Range r) {
       if (r.first > r.second) return;
       for (int64_t b = r.first / kBlock; b <= r.second / kBlock; ++b) used[static_cast<size_t>(b)] = 1;
     };
-    for (uint32_t r = 0; r < n_runs; ++r) mark(clip(sys_range(r)));
-    for (size_t i = 0; i < ev.size(); ++i) mark(clip(ev_range(i)));
+    const auto n_runs = static_cast<uint32_t>(sys.timestamp_runs());
+    for (uint32_t r = 0; r < n_runs; ++r) mark(Clip(SysRange(r)));
+    for (size_t i = 0; i < ev.size(); ++i) mark(Clip(EvRange(i)));
     block_base.assign(static_cast<size_t>(nb), -1);
     for (int64_t b = 0; b < nb; ++b) {
       if (!used[static_cast<size_t>(b)]) continue;
-      block_base[static_cast<size_t>(b)] = static_cast<int64_t>(starts_.size());
+      block_base[static_cast<size_t>(b)] = static_cast<int64_t>(starts.size());
       for (int64_t k = b * kBlock; k < std::min(n_full, (b + 1) * kBlock); ++k) {
-        starts_.push_back(t0 + k * w_us);
+        starts.push_back(t0 + k * w_us);
       }
     }
-  } else {
-    starts_.resize(static_cast<size_t>(n_full));
-    for (int64_t k = 0; k < n_full; ++k) starts_[static_cast<size_t>(k)] = t0 + k * w_us;
+    return starts;
   }
-  auto compact = [&](std::pair<int64_t, int64_t> r) {
-    r = clip(r);
-    if (block_base.empty() || r.first > r.second) return r;
-    auto map = [&](int64_t k) { return block_base[static_cast<size_t>(k / kBlock)] + k % kBlock; };
-    return std::pair<int64_t, int64_t>(map(r.first), map(r.second));
-  };
+};
 
-  // What is left out, for the report (data before t0 can only be left out
-  // in SageMaker's mode; data after the last window only in that mode too).
-  const int64_t end_ns = (t0 + n_full * w_us) * 1000;
-  std::vector<std::pair<int64_t, int64_t>> run_range(n_runs);
+// What is left out, for the report (data before t0 can only be left out
+// in SageMaker's mode; data after the last window only in that mode too).
+// Returns each timestamp run's laid-out window range.
+std::vector<Range> CountLeftOut(const WindowMath& m, WindowCoverage* coverage) {
+  const SystemColumns& sys = m.sys;
+  const EventColumns& ev = m.ev;
+  const auto n_runs = static_cast<uint32_t>(sys.timestamp_runs());
+  const int64_t end_ns = (m.t0 + m.n_full * m.w_us) * 1000;
+  std::vector<Range> run_range(n_runs);
   std::vector<int8_t> run_side(n_runs, 0);  // -1 before, +1 after, 0 delivered
   int64_t last_after_ns = end_ns;  // latest sample after the last window
   for (uint32_t r = 0; r < n_runs; ++r) {
-    const std::pair<int64_t, int64_t> raw = sys_range(r);
-    run_range[r] = compact(raw);
+    const Range raw = m.SysRange(r);
+    run_range[r] = m.Compact(raw);
     if (run_range[r].first > run_range[r].second) {
-      run_side[r] = raw.first > raw.second ? -1 : 1;  // kNone from sys_range: before t0
+      run_side[r] = raw.first > raw.second ? -1 : 1;  // kNone from SysRange: before t0
       if (run_side[r] > 0) last_after_ns = std::max(last_after_ns, SecondsToNs(sys.run_ts(r)));
     }
   }
-  coverage_.system_seconds_after = static_cast<double>(last_after_ns - end_ns) / 1e9;
+  coverage->system_seconds_after = static_cast<double>(last_after_ns - end_ns) / 1e9;
   for (size_t i = 0; i < sys.size(); ++i) {
     const int8_t side = run_side[sys.ts_run(i)];
-    if (side < 0) ++coverage_.system_rows_before;
-    if (side > 0) ++coverage_.system_rows_after;
+    if (side < 0) ++coverage->system_rows_before;
+    if (side > 0) ++coverage->system_rows_after;
   }
   for (size_t i = 0; i < ev.size(); ++i) {
-    const std::pair<int64_t, int64_t> raw = ev_range(i);
+    const Range raw = m.EvRange(i);
     if (raw.first > raw.second) {
-      ++coverage_.events_before;
-    } else if (raw.first >= n_full) {
-      ++coverage_.events_after;
+      ++coverage->events_before;
+    } else if (raw.first >= m.n_full) {
+      ++coverage->events_after;
     }
   }
+  return run_range;
+}
+
+}  // namespace
+
+WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
+                       const WindowPlanOptions& options)
+    : window_us_(options.window_us > 0 ? options.window_us : kWindowUs) {
+  const SystemColumns& sys = store.system();
+  const EventColumns& ev = store.events();
+  coverage_.stops_like_sagemaker = !options.analyze_trailing_data;
+  if (sys.size() == 0 && ev.size() == 0) return;  // no windows at all
+
+  const FileNameBounds bounds = FindFileNameBounds(store, discovery);
+  coverage_.latest_file_ts_us = bounds.latest;
+  const bool have_t0 = bounds.t0 != 0;
+  WindowMath m{sys, ev, have_t0 ? bounds.t0 : EarliestDatumUs(store), window_us_,
+               !options.analyze_trailing_data && have_t0, 0, {}};
+  t0_us_ = m.t0;
+  m.CountWindows(bounds.latest);
+  starts_ = m.LayOut();
+  const std::vector<Range> run_range = CountLeftOut(m, &coverage_);
 
   const size_t n = starts_.size();
   BucketRuns(sys.size(), [&](uint32_t i) { return run_range[sys.ts_run(i)]; }, n, &sys_runs_,
              &sys_begin_);
-  BucketRuns(ev.size(), [&](uint32_t i) { return compact(ev_range(i)); }, n, &ev_runs_, &ev_begin_);
+  BucketRuns(ev.size(), [&](uint32_t i) { return m.Compact(m.EvRange(i)); }, n, &ev_runs_,
+             &ev_begin_);
 }
 
 }  // namespace smr
