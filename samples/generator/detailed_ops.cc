@@ -75,14 +75,18 @@ void AddDetailedOps(int64_t start_us, int64_t dur_us, int64_t global_step, Split
     const int64_t slot = seg_len / static_cast<int64_t>(ops.size());
     for (size_t i = 0; i < ops.size(); ++i) {
       const Op& op = ops[i];
-      const int64_t cpu_start = seg_start + static_cast<int64_t>(i) * slot + rng->Int(0, slot / 10);
-      const int64_t cpu_dur = std::max<int64_t>(8, static_cast<int64_t>(slot * rng->Uniform(0.25, 0.6)));
-      events->push_back(Ev(cpu_start, cpu_dur, write_us, kPhaseCpuFunctions, op.cpu, tid, global_step));
+      const int64_t cpu_start =
+          seg_start + static_cast<int64_t>(i) * slot + rng->Int(0, slot / 10);
+      const int64_t cpu_dur =
+          std::max<int64_t>(8, static_cast<int64_t>(slot * rng->Uniform(0.25, 0.6)));
+      events->push_back(
+          Ev(cpu_start, cpu_dur, write_us, kPhaseCpuFunctions, op.cpu, tid, global_step));
       if (op.kernel.empty()) continue;
       const int64_t k_start = std::max(gpu_free_us, cpu_start + rng->Int(6, 25));
       const int64_t k_dur = std::max<int64_t>(
           3, static_cast<int64_t>(gpu_us * op.gpu_weight / total_weight * rng->Uniform(0.9, 1.1)));
-      events->push_back(Ev(k_start, k_dur, write_us, kPhaseGpuFunctions, op.kernel, 0, global_step, op.cpu, cpu_start));
+      events->push_back(Ev(k_start, k_dur, write_us, kPhaseGpuFunctions, op.kernel, 0,
+                           global_step, op.cpu, cpu_start));
       gpu_free_us = k_start + k_dur;
     }
   };

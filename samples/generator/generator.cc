@@ -31,7 +31,9 @@ bool Generate(const Scenario& sc, const std::string& out_dir_str, Summary* summa
   summary->steps = sched.steps;
   summary->seconds = static_cast<double>(sched.job_end_us - sc.job_start_us) / kUsPerS;
   summary->first_step_after_s =
-      sched.first_step_us < 0 ? -1 : static_cast<double>(sched.first_step_us - sc.job_start_us) / kUsPerS;
+      sched.first_step_us < 0
+          ? -1
+          : static_cast<double>(sched.first_step_us - sc.job_start_us) / kUsPerS;
   SplitMix64 node_rng = SplitMix64::ForStream(sc.seed, "nodes");
   for (int node = 1; node <= sc.nodes; ++node) {
     // Nodes start within a second of each other; steps stay in lock-step

@@ -125,7 +125,8 @@ int64_t ScheduleBuilder::StepDuration(bool train, double mean_us) {
     dur = static_cast<int64_t>(sc_.first_step_s * kUsPerS);
   } else if (train && sc_.outlier_every > 0 &&
              train_steps_ % sc_.outlier_every == sc_.outlier_every - 1) {
-    dur = static_cast<int64_t>(mean_us * rng_.Uniform(sc_.outlier_factor_lo, sc_.outlier_factor_hi));
+    dur = static_cast<int64_t>(mean_us *
+                               rng_.Uniform(sc_.outlier_factor_lo, sc_.outlier_factor_hi));
   }
   return dur;
 }
@@ -139,8 +140,8 @@ void ScheduleBuilder::AddStep(bool train, int64_t getnext, int64_t dur) {
   if (out_.first_step_us < 0) out_.first_step_us = step_start;
   // Step events are logged at the next forward-pre-hook.
   const Phase step_phase = train ? kPhaseStepTrain : kPhaseStepEval;
-  out_.events.push_back(
-      Ev(step_start, dur, step_start + dur + 2'000, step_phase, kPhaseNames[step_phase], mode_steps));
+  out_.events.push_back(Ev(step_start, dur, step_start + dur + 2'000, step_phase,
+                           kPhaseNames[step_phase], mode_steps));
   const int64_t fwd_dur = static_cast<int64_t>(
       dur * (train ? rng_.Uniform(0.30, 0.36) : rng_.Uniform(0.85, 0.95)));
   out_.events.push_back(Ev(step_start + 120, fwd_dur, step_start + 120 + fwd_dur, kPhaseForward,
