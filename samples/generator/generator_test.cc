@@ -81,8 +81,8 @@ TEST(Schedule, SpansCoverTheJobWithoutGaps) {
 
 TEST(Schedule, EventsInWriteOrderAndStepsCounted) {
   const Schedule s = BuildSchedule(ShortJob());
-  EXPECT_TRUE(std::is_sorted(s.events.begin(), s.events.end(),
-                             [](const Event& x, const Event& y) { return x.write_us < y.write_us; }));
+  auto by_write = [](const Event& x, const Event& y) { return x.write_us < y.write_us; };
+  EXPECT_TRUE(std::is_sorted(s.events.begin(), s.events.end(), by_write));
   int64_t train = 0, eval = 0, first_step = -1;
   for (const Event& e : s.events) {
     if (e.phase != kPhaseStepTrain && e.phase != kPhaseStepEval) continue;
