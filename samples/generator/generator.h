@@ -4,6 +4,13 @@
 //
 // Independent of smr_core on purpose: the generator feeds the parser, so it
 // must not share code (or bugs) with it.
+//
+// The pieces: scenarios.cc (the named scenarios), schedule.h/.cc (what the
+// training script does when, shared by all nodes) with detailed_ops.cc (the
+// per-operator events of detailed-profiled steps), writers.h with
+// trace_writer.cc (framework trace files), system_writer.cc and series.h
+// (system metrics) and output_files.cc, generator.cc (Generate), main.cc
+// (the command line).
 #ifndef SMR_SAMPLES_GENERATOR_GENERATOR_H_
 #define SMR_SAMPLES_GENERATOR_GENERATOR_H_
 

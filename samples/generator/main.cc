@@ -58,9 +58,8 @@ bool ParseGpuValue(std::string_view text, double lo, double hi, std::map<int, do
   return true;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// The command line, before the scenario is known (-1: flag not given).
+struct Options {
   std::string out_dir;
   std::string scenario_name = "default";
   long long nodes = -1, gpus = -1, cpus = -1, interval_ms = -1, detailed_steps = -1;
@@ -68,7 +67,46 @@ int main(int argc, char** argv) {
   bool have_seed = false;
   double minutes = -1;
   std::map<int, double> gpu_scale, gpu_offset;
+};
 
+enum class FlagResult { kOk, kBadValue, kUnknown };
+
+FlagResult ParseFlag(std::string_view flag, std::string_view value, Options* o) {
+  bool ok = true;
+  if (flag == "--out" || flag == "-o") {
+    o->out_dir = std::string(value);
+    ok = !o->out_dir.empty();
+  } else if (flag == "--scenario") {
+    o->scenario_name = std::string(value);
+  } else if (flag == "--nodes") {
+    ok = ParseNumber(value, &o->nodes) && o->nodes >= 1 && o->nodes <= 64;
+  } else if (flag == "--gpus") {
+    ok = ParseNumber(value, &o->gpus) && o->gpus >= 0 && o->gpus <= 16;
+  } else if (flag == "--cpus") {
+    ok = ParseNumber(value, &o->cpus) && o->cpus >= 1 && o->cpus <= 256;
+  } else if (flag == "--interval-ms") {
+    ok = ParseNumber(value, &o->interval_ms) && o->interval_ms >= 100 && o->interval_ms <= 60000;
+  } else if (flag == "--minutes") {
+    ok = ParseNumber(value, &o->minutes) && o->minutes >= 1 && o->minutes <= 24 * 60;
+  } else if (flag == "--detailed-steps") {
+    ok = ParseNumber(value, &o->detailed_steps) && o->detailed_steps >= 0 &&
+         o->detailed_steps <= 100'000'000;
+  } else if (flag == "--gpu-scale") {
+    ok = ParseGpuValue(value, 0, 10, &o->gpu_scale);
+  } else if (flag == "--gpu-offset") {
+    ok = ParseGpuValue(value, -100, 100, &o->gpu_offset);
+  } else if (flag == "--seed") {
+    ok = ParseNumber(value, &o->seed);
+    o->have_seed = true;
+  } else {
+    return FlagResult::kUnknown;
+  }
+  return ok ? FlagResult::kOk : FlagResult::kBadValue;
+}
+
+// Fills *o from the arguments; returns the exit code if the program is done
+// (--help, usage error), -1 to go on.
+int ParseArgs(int argc, char** argv, Options* o) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "-h" || arg == "--help") {
@@ -86,91 +124,71 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "smr-sample-gen: {} needs a value\n", arg);
       return kExitUsage;
     }
-    bool ok = true;
-    if (flag == "--out" || flag == "-o") {
-      out_dir = std::string(value);
-      ok = !out_dir.empty();
-    } else if (flag == "--scenario") {
-      scenario_name = std::string(value);
-    } else if (flag == "--nodes") {
-      ok = ParseNumber(value, &nodes) && nodes >= 1 && nodes <= 64;
-    } else if (flag == "--gpus") {
-      ok = ParseNumber(value, &gpus) && gpus >= 0 && gpus <= 16;
-    } else if (flag == "--cpus") {
-      ok = ParseNumber(value, &cpus) && cpus >= 1 && cpus <= 256;
-    } else if (flag == "--interval-ms") {
-      ok = ParseNumber(value, &interval_ms) && interval_ms >= 100 && interval_ms <= 60000;
-    } else if (flag == "--minutes") {
-      ok = ParseNumber(value, &minutes) && minutes >= 1 && minutes <= 24 * 60;
-    } else if (flag == "--detailed-steps") {
-      ok = ParseNumber(value, &detailed_steps) && detailed_steps >= 0 &&
-           detailed_steps <= 100'000'000;
-    } else if (flag == "--gpu-scale") {
-      ok = ParseGpuValue(value, 0, 10, &gpu_scale);
-    } else if (flag == "--gpu-offset") {
-      ok = ParseGpuValue(value, -100, 100, &gpu_offset);
-    } else if (flag == "--seed") {
-      ok = ParseNumber(value, &seed);
-      have_seed = true;
-    } else {
+    const FlagResult result = ParseFlag(flag, value, o);
+    if (result == FlagResult::kUnknown) {
       fmt::print(stderr, "smr-sample-gen: unknown option '{}'\n", flag);
       PrintUsage(stderr);
       return kExitUsage;
     }
-    if (!ok) {
+    if (result == FlagResult::kBadValue) {
       fmt::print(stderr, "smr-sample-gen: bad value '{}' for {}\n", value, flag);
       return kExitUsage;
     }
   }
-  if (out_dir.empty()) {
+  if (o->out_dir.empty()) {
     fmt::print(stderr, "smr-sample-gen: --out DIR is required\n");
     PrintUsage(stderr);
     return kExitUsage;
   }
+  return -1;
+}
 
-  smr::samplegen::Scenario sc;
-  if (!smr::samplegen::MakeScenario(scenario_name, &sc)) {
-    fmt::print(stderr, "smr-sample-gen: unknown scenario '{}'\n", scenario_name);
-    PrintUsage(stderr);
-    return kExitUsage;
-  }
-  if (nodes > 0) sc.nodes = static_cast<int>(nodes);
-  if (gpus >= 0) sc.gpus = static_cast<int>(gpus);
-  if (cpus > 0) sc.cpus = static_cast<int>(cpus);
-  if (interval_ms > 0) sc.interval_ms = static_cast<int>(interval_ms);
-  if (minutes > 0) sc.minutes = minutes;
-  if (have_seed) sc.seed = seed;
-  if (detailed_steps >= 0) sc.detailed_num_steps = static_cast<int>(detailed_steps);
-  // GPU indexes exist only once the scenario's GPU count is known.
-  auto check_gpus = [&](const char* flag, const std::map<int, double>& gpus) {
-    for (const auto& [gpu, v] : gpus) {
-      if (gpu >= sc.gpus) {
-        fmt::print(stderr, "smr-sample-gen: {} {}:{}: scenario '{}' has {} GPU(s) per node\n",
-                   flag, gpu, v, sc.name, sc.gpus);
-        return false;
-      }
+// GPU indexes exist only once the scenario's GPU count is known.
+bool CheckGpus(const char* flag, const std::map<int, double>& gpus,
+               const smr::samplegen::Scenario& sc) {
+  for (const auto& [gpu, v] : gpus) {
+    if (gpu >= sc.gpus) {
+      fmt::print(stderr, "smr-sample-gen: {} {}:{}: scenario '{}' has {} GPU(s) per node\n", flag,
+                 gpu, v, sc.name, sc.gpus);
+      return false;
     }
-    return true;
-  };
-  if (!check_gpus("--gpu-scale", gpu_scale) || !check_gpus("--gpu-offset", gpu_offset)) {
-    return kExitUsage;
   }
-  for (const auto& [gpu, v] : gpu_scale) sc.gpu_scale[gpu] = v;
-  for (const auto& [gpu, v] : gpu_offset) sc.gpu_offset[gpu] = v;
-  if (sc.init_s + sc.final_s + 10 > sc.minutes * 60) {
+  return true;
+}
+
+// The named scenario with the flags' overrides; false (message printed) on
+// a usage error.
+bool ScenarioFromOptions(const Options& o, smr::samplegen::Scenario* sc) {
+  if (!smr::samplegen::MakeScenario(o.scenario_name, sc)) {
+    fmt::print(stderr, "smr-sample-gen: unknown scenario '{}'\n", o.scenario_name);
+    PrintUsage(stderr);
+    return false;
+  }
+  if (o.nodes > 0) sc->nodes = static_cast<int>(o.nodes);
+  if (o.gpus >= 0) sc->gpus = static_cast<int>(o.gpus);
+  if (o.cpus > 0) sc->cpus = static_cast<int>(o.cpus);
+  if (o.interval_ms > 0) sc->interval_ms = static_cast<int>(o.interval_ms);
+  if (o.minutes > 0) sc->minutes = o.minutes;
+  if (o.have_seed) sc->seed = o.seed;
+  if (o.detailed_steps >= 0) sc->detailed_num_steps = static_cast<int>(o.detailed_steps);
+  if (!CheckGpus("--gpu-scale", o.gpu_scale, *sc) ||
+      !CheckGpus("--gpu-offset", o.gpu_offset, *sc)) {
+    return false;
+  }
+  for (const auto& [gpu, v] : o.gpu_scale) sc->gpu_scale[gpu] = v;
+  for (const auto& [gpu, v] : o.gpu_offset) sc->gpu_offset[gpu] = v;
+  if (sc->init_s + sc->final_s + 10 > sc->minutes * 60) {
     fmt::print(stderr,
                "smr-sample-gen: --minutes {} is too short for scenario '{}' (initialization "
                "{:.0f} s + finalization {:.0f} s)\n",
-               sc.minutes, sc.name, sc.init_s, sc.final_s);
-    return kExitUsage;
+               sc->minutes, sc->name, sc->init_s, sc->final_s);
+    return false;
   }
+  return true;
+}
 
-  smr::samplegen::Summary summary;
-  std::string error;
-  if (!smr::samplegen::Generate(sc, out_dir, &summary, &error)) {
-    fmt::print(stderr, "smr-sample-gen: {}\n", error);
-    return kExitIo;
-  }
+void PrintSummary(const smr::samplegen::Scenario& sc, const std::string& out_dir,
+                  const smr::samplegen::Summary& summary) {
   fmt::print("smr-sample-gen: scenario '{}' (seed {}): {} node(s), {} GPU(s), {} vCPU(s), "
              "{} ms sampling, {:.1f} min\n",
              sc.name, sc.seed, sc.nodes, sc.gpus, sc.cpus, sc.interval_ms, summary.seconds / 60.0);
@@ -185,5 +203,21 @@ int main(int argc, char** argv) {
   fmt::print("  steps per node: {}; first step {:.1f} s after the job start\n", steps,
              summary.first_step_after_s);
   fmt::print("  total {:.1f} MB\n", static_cast<double>(summary.bytes) / 1e6);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  if (const int done = ParseArgs(argc, argv, &options); done >= 0) return done;
+  smr::samplegen::Scenario sc;
+  if (!ScenarioFromOptions(options, &sc)) return kExitUsage;
+  smr::samplegen::Summary summary;
+  std::string error;
+  if (!smr::samplegen::Generate(sc, options.out_dir, &summary, &error)) {
+    fmt::print(stderr, "smr-sample-gen: {}\n", error);
+    return kExitIo;
+  }
+  PrintSummary(sc, options.out_dir, summary);
   return 0;
 }
