@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/testing/files.h"
 #include "smr/discover.h"
 #include "smr/ingest.h"
 
@@ -20,12 +21,7 @@ namespace smr {
 namespace {
 
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFile;
 
 struct Imported {
   MetricStore store;
