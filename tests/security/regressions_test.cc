@@ -12,13 +12,15 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/testing/files.h"
 #include "fuzz/fuzz_common.h"
+#include "tests/testing/files.h"
 
 namespace smr {
 namespace {
 
 namespace fs = std::filesystem;
+
+using testing::ReadFile;
 
 const std::map<std::string, std::function<bool(std::string_view)>>& Targets() {
   static const auto* kTargets = new std::map<std::string, std::function<bool(std::string_view)>>{
@@ -46,10 +48,7 @@ TEST(FuzzRegressionTest, SavedInputsRunCleanly) {
     for (const auto& e : fs::directory_iterator(dir)) {
       if (!e.is_regular_file() || e.path().filename() == "README.md") continue;
       SCOPED_TRACE(e.path().string());
-      std::ifstream in(e.path(), std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      EXPECT_TRUE(run(ss.str())) << "a rule failed with an internal error";
+      EXPECT_TRUE(run(ReadFile(e.path()))) << "a rule failed with an internal error";
       ++replayed;
     }
   }
@@ -60,8 +59,6 @@ TEST(FuzzRegressionTest, SavedInputsRunCleanly) {
 // too: fuzz/corpus/<target>/ and the project's own input files of each
 // target's format (tests/data/formats and tests/data/broken by file name, the
 // rule-JSON sets of tests/data/rule_sets with their rule as first byte).
-using testing::ReadFile;
-
 bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
