@@ -1,7 +1,9 @@
 // The `sm-report build` pipeline: discover -> ingest -> freeze -> correlate
-// -> rules -> report model -> renderers -> atomic file writes, and the
-// `sm-report render` pipeline: existing SageMaker rule JSONs -> report model
-// -> renderers. Only this stage (and main) touches output paths.
+// -> rules -> report model -> renderers -> atomic file writes
+// (src/pipeline/run_build.cc), and the `sm-report render` pipeline: existing
+// SageMaker rule JSONs -> report model -> renderers
+// (src/pipeline/run_render.cc). Only this stage (and main) touches output
+// paths.
 #ifndef SMR_PIPELINE_H_
 #define SMR_PIPELINE_H_
 
@@ -87,6 +89,11 @@ StatusOr<std::string> FindRuleJsonDir(const std::string& dir);
 // The 11 rule names of SageMaker's ProfilerReport, in its order
 // (docs/rules.md §1); render mode reads `<name>.json` for each.
 const std::vector<std::string>& ProfilerReportRuleNames();
+
+// The built-in rules with their descriptions and parameters (defaults,
+// units, allowed values), as `sm-report rules` prints them: a text, or with
+// `as_json` an indented JSON document; both end with a newline.
+std::string DescribeBuiltinRules(bool as_json);
 
 // Writes `data` to `path` atomically (temporary file in the same directory,
 // then rename), creating parent directories.

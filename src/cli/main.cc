@@ -13,11 +13,8 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "smr/pipeline.h"
-#include "smr/rule.h"
-#include "smr/rule_config.h"
 
 namespace {
 
@@ -163,11 +160,10 @@ bool TakeDir(const char* command, const std::vector<std::string>& args,
 }
 
 int ListRules(bool as_json) {
-  const std::vector<std::unique_ptr<smr::Rule>> rules = smr::CreateBuiltinRules();
   if (as_json) {
-    std::cout << smr::DescribeRulesJson(rules).dump(2) << "\n";
+    std::cout << smr::DescribeBuiltinRules(/*as_json=*/true);
   } else {
-    std::cout << smr::DescribeRulesText(rules)
+    std::cout << smr::DescribeBuiltinRules(/*as_json=*/false)
               << "\nSet a parameter with --rule-param Rule.param=value (or Rule_param=value) "
                  "or --config FILE; Rule.enabled=false disables a rule.\n";
   }
@@ -212,6 +208,134 @@ void MaybeReexecWithHugePages(int argc, char** argv) {
 #endif
 }
 
+// The options `build` and `render` share, in the order --help lists them:
+// DIR, -o/--output and --format (`formats` holds the default list).
+void AddInputOutputOptions(CLI::App* cmd, std::vector<std::string>* args, const char* dir_help,
+                           std::string* out_dir, std::string* formats, const char* formats_help) {
+  cmd->add_option("DIR", *args, dir_help)->required();  // checked by TakeDir
+  cmd->add_option("-o,--output", *out_dir, "Output directory")->default_str("./profiler-report");
+  cmd->add_option("--format", *formats, formats_help)->default_str(*formats);
+}
+
+struct BuildCommand {
+  CLI::App* cmd = nullptr;
+  smr::BuildOptions opts;
+  std::string formats = "html,pdf,json";
+  std::vector<std::string> args;
+  bool strict = false;
+};
+
+void AddBuildCommand(CLI::App* app, BuildCommand* c) {
+  c->cmd = app->add_subcommand(
+      "build", "Read a profiler-output directory and write the report and rule JSONs");
+  CLI::App* build = c->cmd;
+  AddInputOutputOptions(build, &c->args,
+                        "profiler-output directory, or a job folder that contains one",
+                        &c->opts.out_dir, &c->formats, "Comma-separated outputs: html,pdf,json");
+  build->add_option("-j,--jobs", c->opts.jobs, "Parallel ingest threads (0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
+  build->add_option("--template-dir", c->opts.template_dir, "Directory of the HTML templates");
+  build->add_option("--config", c->opts.config_path,
+                    "JSON rule configuration: {\"Rule\": {\"enabled\": bool, \"param\": value}}");
+  build->add_option("--rule-param", c->opts.rule_params,
+                    "Set one rule parameter: Rule.param=value or Rule_param=value; repeat the "
+                    "option for each parameter (wins over --config; Rule.enabled=false disables "
+                    "a rule)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
+  build->add_flag("--analyze-trailing-data", c->opts.analyze_trailing_data,
+                  "Let the rules evaluate all data; by default they stop where SageMaker's "
+                  "ProfilerReport stops (before the window starting at the latest file "
+                  "timestamp, so about the last minute is not evaluated)");
+  build->add_flag("-q,--quiet", c->opts.quiet,
+                  "Print nothing on success (errors are still printed)");
+  build->add_flag("--timings", c->opts.timings,
+                  "Print wall time, CPU time and memory of each stage on stderr");
+  build->add_flag("--strict", c->strict,
+                  "Exit with 3 if a rule failed with an internal error (the report is still "
+                  "written)");
+}
+
+int RunBuildCommand(BuildCommand* c) {
+  smr::BuildOptions& opts = c->opts;
+  if (!TakeDir("build", c->args, opts.rule_params, &opts.input_dir)) return kExitUsage;
+  Formats f;
+  if (!ParseFormats(c->formats, /*allow_json=*/true, &f)) return kExitUsage;
+  opts.html = f.html;
+  opts.pdf = f.pdf;
+  opts.json = f.json;
+  opts.progress_bar = isatty(STDERR_FILENO) != 0;
+  const smr::StatusOr<smr::BuildSummary> built = smr::RunBuild(opts, &std::cerr);
+  const int code =
+      Finish(built, opts.quiet, "input records were skipped; see the report's Data quality section");
+  if (code == kExitOk && c->strict && built->rules_failed > 0) {
+    std::cerr << fmt::format("sm-report: {} rule(s) failed with an internal error (--strict)\n",
+                             built->rules_failed);
+    return kExitRuleFailed;
+  }
+  return code;
+}
+
+struct RenderCommand {
+  CLI::App* cmd = nullptr;
+  smr::RenderOptions opts;
+  std::string formats = "html,pdf";
+  std::vector<std::string> args;
+};
+
+void AddRenderCommand(CLI::App* app, RenderCommand* c) {
+  c->cmd = app->add_subcommand(
+      "render", "Render the report from existing SageMaker rule JSONs (profiler-reports/)");
+  AddInputOutputOptions(c->cmd, &c->args, "profiler-reports directory, or a folder that contains one",
+                        &c->opts.out_dir, &c->formats, "Comma-separated outputs: html,pdf");
+  c->cmd->add_option("--template-dir", c->opts.template_dir, "Directory of the HTML templates");
+  c->cmd->add_flag("-q,--quiet", c->opts.quiet,
+                   "Print nothing on success (errors are still printed)");
+}
+
+int RunRenderCommand(RenderCommand* c) {
+  if (!TakeDir("render", c->args, {}, &c->opts.input_dir)) return kExitUsage;
+  Formats f;
+  if (!ParseFormats(c->formats, /*allow_json=*/false, &f)) return kExitUsage;
+  c->opts.html = f.html;
+  c->opts.pdf = f.pdf;
+  return Finish(smr::RunRender(c->opts, &std::cerr), c->opts.quiet,
+                "rule JSON files are missing or could not be read; the report shows "
+                "those rules as missing or unreadable");
+}
+
+// Parses the command line; -1 when a command is to run, else the exit code
+// (help, version, or a usage error printed as one line).
+int ParseCommandLine(CLI::App* app, int argc, char** argv) {
+  // An unknown command would otherwise read as an unexpected argument.
+  if (argc >= 2 && argv[1][0] != '-') {
+    if (const std::string msg = UnknownCommandMessage(argv[1]); !msg.empty()) {
+      std::cerr << "sm-report: " << msg << "\n";
+      return kExitUsage;
+    }
+  }
+  try {
+    app->parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app->exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app->exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app->exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string command;
+    for (const CLI::App* sub : app->get_subcommands([](CLI::App* s) { return s->parsed(); })) {
+      command = sub->get_name();
+    }
+    std::cerr << fmt::format("sm-report: {}{}{} (see sm-report {}{}--help)\n", command,
+                             command.empty() ? "" : ": ", e.what(), command,
+                             command.empty() ? "" : " ");
+    return kExitUsage;
+  }
+  return -1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -220,124 +344,18 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("sm-report ") + SMR_VERSION);
   app.require_subcommand(0, 1);
 
-  // ---- build ----
-  smr::BuildOptions build_opts;
-  std::string build_formats = "html,pdf,json";
-  CLI::App* build = app.add_subcommand(
-      "build", "Read a profiler-output directory and write the report and rule JSONs");
-  std::vector<std::string> build_args;  // DIR, checked by TakeDir
-  build->add_option("DIR", build_args,
-                    "profiler-output directory, or a job folder that contains one")
-      ->required();
-  build->add_option("-o,--output", build_opts.out_dir, "Output directory")
-      ->default_str("./profiler-report");
-  build->add_option("--format", build_formats, "Comma-separated outputs: html,pdf,json")
-      ->default_str("html,pdf,json");
-  build->add_option("-j,--jobs", build_opts.jobs, "Parallel ingest threads (0 = all cores)")
-      ->check(CLI::NonNegativeNumber);
-  build->add_option("--template-dir", build_opts.template_dir, "Directory of the HTML templates");
-  build->add_option("--config", build_opts.config_path,
-                    "JSON rule configuration: {\"Rule\": {\"enabled\": bool, \"param\": value}}");
-  build->add_option("--rule-param", build_opts.rule_params,
-                    "Set one rule parameter: Rule.param=value or Rule_param=value; repeat the "
-                    "option for each parameter (wins over --config; Rule.enabled=false disables "
-                    "a rule)")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->allow_extra_args(false);
-  build->add_flag("--analyze-trailing-data", build_opts.analyze_trailing_data,
-                  "Let the rules evaluate all data; by default they stop where SageMaker's "
-                  "ProfilerReport stops (before the window starting at the latest file "
-                  "timestamp, so about the last minute is not evaluated)");
-  build->add_flag("-q,--quiet", build_opts.quiet,
-                  "Print nothing on success (errors are still printed)");
-  build->add_flag("--timings", build_opts.timings,
-                  "Print wall time, CPU time and memory of each stage on stderr");
-  bool strict = false;
-  build->add_flag("--strict", strict,
-                  "Exit with 3 if a rule failed with an internal error (the report is still "
-                  "written)");
-
-  // ---- render ----
-  smr::RenderOptions render_opts;
-  std::string render_formats = "html,pdf";
-  CLI::App* render = app.add_subcommand(
-      "render", "Render the report from existing SageMaker rule JSONs (profiler-reports/)");
-  std::vector<std::string> render_args;  // DIR, checked by TakeDir
-  render->add_option("DIR", render_args,
-                     "profiler-reports directory, or a folder that contains one")
-      ->required();
-  render->add_option("-o,--output", render_opts.out_dir, "Output directory")
-      ->default_str("./profiler-report");
-  render->add_option("--format", render_formats, "Comma-separated outputs: html,pdf")
-      ->default_str("html,pdf");
-  render->add_option("--template-dir", render_opts.template_dir,
-                     "Directory of the HTML templates");
-  render->add_flag("-q,--quiet", render_opts.quiet,
-                   "Print nothing on success (errors are still printed)");
-
-  // ---- rules ----
+  BuildCommand build;
+  AddBuildCommand(&app, &build);
+  RenderCommand render;
+  AddRenderCommand(&app, &render);
   bool rules_json = false;
   CLI::App* rules = app.add_subcommand(
       "rules", "List the rules with their descriptions and parameters (defaults, units)");
   rules->add_flag("--json", rules_json, "Machine-readable JSON");
 
-  // An unknown command would otherwise read as an unexpected argument.
-  if (argc >= 2 && argv[1][0] != '-') {
-    if (const std::string msg = UnknownCommandMessage(argv[1]); !msg.empty()) {
-      std::cerr << "sm-report: " << msg << "\n";
-      return kExitUsage;
-    }
-  }
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    const char* command = build->parsed()    ? "build"
-                          : render->parsed() ? "render"
-                          : rules->parsed()  ? "rules"
-                                             : "";
-    std::cerr << fmt::format("sm-report: {}{}{} (see sm-report {}{}--help)\n", command,
-                             *command ? ": " : "", e.what(), command, *command ? " " : "");
-    return kExitUsage;
-  }
-
-  if (build->parsed()) {
-    if (!TakeDir("build", build_args, build_opts.rule_params, &build_opts.input_dir)) {
-      return kExitUsage;
-    }
-    Formats f;
-    if (!ParseFormats(build_formats, /*allow_json=*/true, &f)) return kExitUsage;
-    build_opts.html = f.html;
-    build_opts.pdf = f.pdf;
-    build_opts.json = f.json;
-    build_opts.progress_bar = isatty(STDERR_FILENO) != 0;
-    const smr::StatusOr<smr::BuildSummary> built = smr::RunBuild(build_opts, &std::cerr);
-    const int code = Finish(built, build_opts.quiet,
-                            "input records were skipped; see the report's Data quality section");
-    if (code == kExitOk && strict && built->rules_failed > 0) {
-      std::cerr << fmt::format("sm-report: {} rule(s) failed with an internal error (--strict)\n",
-                               built->rules_failed);
-      return kExitRuleFailed;
-    }
-    return code;
-  }
-  if (render->parsed()) {
-    if (!TakeDir("render", render_args, {}, &render_opts.input_dir)) return kExitUsage;
-    Formats f;
-    if (!ParseFormats(render_formats, /*allow_json=*/false, &f)) return kExitUsage;
-    render_opts.html = f.html;
-    render_opts.pdf = f.pdf;
-    return Finish(smr::RunRender(render_opts, &std::cerr), render_opts.quiet,
-                  "rule JSON files are missing or could not be read; the report shows "
-                  "those rules as missing or unreadable");
-  }
+  if (const int code = ParseCommandLine(&app, argc, argv); code >= 0) return code;
+  if (build.cmd->parsed()) return RunBuildCommand(&build);
+  if (render.cmd->parsed()) return RunRenderCommand(&render);
   if (rules->parsed()) return ListRules(rules_json);
   // No command: the usage, as an error.
   std::cerr << app.help();

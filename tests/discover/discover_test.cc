@@ -11,33 +11,33 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/testing/files.h"
+#include "tests/testing/scratch.h"
+
 namespace smr {
 namespace {
 
 namespace fs = std::filesystem;
 
+// A fresh folder for this test (tests/testing/scratch.h), removed when it
+// goes; `suffix` names it for the reader of a kept scratch folder.
 class TempTree {
  public:
-  explicit TempTree(const std::string& suffix = "") {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() /
-            (std::string("smr_discover_") + info->name() + suffix + "_" +
-             std::to_string(::getpid()));
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  ~TempTree() { fs::remove_all(root_); }
+  explicit TempTree(const std::string& suffix = "") : dir_(NameFor(suffix)) {}
   void Touch(const std::string& rel, const std::string& content = "x") {
-    fs::path p = root_ / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << content;
+    testing::WriteFile(dir_.path() / rel, content);
   }
   std::string path(const std::string& rel = "") const {
-    return rel.empty() ? root_.string() : (root_ / rel).string();
+    return rel.empty() ? dir_.path().string() : (dir_.path() / rel).string();
   }
 
  private:
-  fs::path root_;
+  static std::string NameFor(const std::string& suffix) {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    return std::string("discover_") + info->name() + suffix;
+  }
+
+  testing::ScopedScratchDir dir_;
 };
 
 std::vector<std::string> RelPaths(const Discovery& d) {

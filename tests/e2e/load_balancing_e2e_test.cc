@@ -22,7 +22,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/e2e/e2e_util.h"
+#include "tests/testing/command.h"
+#include "tests/testing/files.h"
 #include "tests/testing/scratch.h"
 
 namespace {
@@ -34,19 +35,7 @@ using smr::testing::RunCommand;
 
 // This test's folder in the binary's scratch folder (tests/testing/scratch.h),
 // removed as soon as the test is done (the jobs are ~20 MB each).
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& name)
-      : path_(smr::testing::ScratchDir("load-balancing-" + name)) {}
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ScratchDir = smr::testing::ScopedScratchDir;
 
 // Flags that make GPU g run at lo..hi % while the healthy job trains: the
 // healthy busy range 75-96 % maps linearly onto lo..hi (EVAL and DataLoader

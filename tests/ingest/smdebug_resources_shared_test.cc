@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/testing/files.h"
 #include "smr/discover.h"
 #include "smr/ingest.h"
 
@@ -20,12 +21,7 @@ namespace smr {
 namespace {
 
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFile;
 
 struct Imported {
   MetricStore store;
@@ -163,11 +159,8 @@ TEST(ImportAllSharedTest, HorovodTracesHave19AbsurdEvents) {
 }
 
 int64_t FirstXTs(const std::string& gz_path) {
-  std::ifstream in(gz_path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
   bool ok = false;
-  std::string json = Gunzip(ss.str(), &ok);
+  std::string json = Gunzip(ReadFile(gz_path), &ok);
   EXPECT_TRUE(ok);
   nlohmann::json doc = nlohmann::json::parse(json, nullptr, false);
   for (const auto& ev : doc["traceEvents"]) {

@@ -16,6 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include "smr/rule.h"
+#include "tests/testing/command.h"
+#include "tests/testing/files.h"
 #include "tests/testing/scratch.h"
 
 #ifdef SMR_CLI
@@ -28,34 +30,15 @@ namespace fs = std::filesystem;
 const fs::path kRuleSets = fs::path(SMR_SOURCE_DIR) / "tests" / "data" / "rule_sets";
 const fs::path kSingleGpu = kRuleSets / "single-gpu";
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using smr::testing::ReadFile;
 
 fs::path Scratch(const std::string& name) { return smr::testing::ScratchDir(name); }
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using Result = smr::testing::CommandResult;
 
 // Runs sm-report with `args` (built only from test-controlled paths).
 Result RunCli(const std::string& args) {
-  const fs::path base = fs::temp_directory_path() / fmt::format("smr-cli-{}", getpid());
-  const std::string cmd = fmt::format("'{}' {} > '{}.out' 2> '{}.err'", SMR_CLI, args,
-                                      base.string(), base.string());
-  const int rc = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  r.out = ReadFile(base.string() + ".out");
-  r.err = ReadFile(base.string() + ".err");
-  fs::remove(base.string() + ".out");
-  fs::remove(base.string() + ".err");
-  return r;
+  return smr::testing::RunCommandCapture(fmt::format("'{}' {}", SMR_CLI, args));
 }
 
 // A usage error: exit 2 and exactly one line on stderr.

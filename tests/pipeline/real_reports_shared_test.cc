@@ -21,6 +21,9 @@
 #include <nlohmann/json.hpp>
 
 #include "smr/pipeline.h"
+#include "tests/testing/command.h"
+#include "tests/testing/files.h"
+#include "tests/testing/scratch.h"
 
 namespace smr {
 namespace {
@@ -29,20 +32,10 @@ namespace fs = std::filesystem;
 
 const fs::path kRealReports = fs::path(SMR_SHARED_DIR) / "real-reports";
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFile;
 
-// A fresh scratch directory per test.
-fs::path Scratch(const std::string& name) {
-  const fs::path dir = fs::path(SMR_BINARY_DIR) / "shared-data-tests" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+// A fresh scratch directory per test (removed when the binary ends).
+fs::path Scratch(const std::string& name) { return testing::ScratchDir(name); }
 
 std::vector<fs::path> RealSets() {
   std::vector<fs::path> sets;
@@ -208,25 +201,11 @@ TEST(RunRenderSharedTest, JobSummaryOfAfi83MatchesTheRealReport) {
 const fs::path kAfi83 =
     kRealReports / "Afi83__CD0387-deep-learning-topics-within-computer-vision-nlp-project-starter";
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using Result = testing::CommandResult;
 
 // Runs sm-report with `args` (built only from test-controlled paths).
 Result RunCli(const std::string& args) {
-  const fs::path base = fs::temp_directory_path() / fmt::format("smr-cli-shared-{}", getpid());
-  const std::string cmd = fmt::format("'{}' {} > '{}.out' 2> '{}.err'", SMR_CLI, args,
-                                      base.string(), base.string());
-  const int rc = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  r.out = ReadFile(base.string() + ".out");
-  r.err = ReadFile(base.string() + ".err");
-  fs::remove(base.string() + ".out");
-  fs::remove(base.string() + ".err");
-  return r;
+  return testing::RunCommandCapture(fmt::format("'{}' {}", SMR_CLI, args));
 }
 
 // A usage error: exit 2 and exactly one line on stderr.

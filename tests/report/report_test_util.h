@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/testing/files.h"
 #include "smr/report_builder.h"
 
 namespace smr {
@@ -25,12 +26,7 @@ inline const std::vector<std::string>& RuleOrder() {
   return kOrder;
 }
 
-inline std::string ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using ::smr::testing::ReadFile;
 
 // Parses `<dir>/<Rule>.json` for every rule, in ProfilerReport order.
 inline std::vector<RuleResult> LoadRuleJsons(const std::filesystem::path& dir) {

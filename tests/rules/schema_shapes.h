@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "smr/rule.h"
+#include "tests/testing/files.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {
@@ -108,11 +109,8 @@ inline std::set<std::string> ReferenceShapes(const fs::path& root, const std::st
     if (name != rule + ".json" || it->path().parent_path().filename() != "profiler-reports") {
       continue;
     }
-    std::ifstream in(it->path());
-    std::stringstream ss;
-    ss << in.rdbuf();
     try {
-      Walk(ModeFor(rule), nlohmann::json::parse(ss.str()), "", "", &shapes);
+      Walk(ModeFor(rule), nlohmann::json::parse(testing::ReadFile(it->path())), "", "", &shapes);
       ++*files;
     } catch (const std::exception&) {
       ADD_FAILURE() << "cannot parse " << it->path();

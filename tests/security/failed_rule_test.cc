@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/testing/files.h"
 #include "security/hostile_job.h"
 #include "tests/testing/scratch.h"
 #include "smr/pipeline.h"
@@ -28,12 +29,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFile;
 
 // Throws from Evaluate, with markup in the message (the error text is
 // printed in the report, so it must be escaped like any input string).

@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/testing/files.h"
 #include "security/hostile_job.h"
 #include "tests/testing/scratch.h"
 #include "smr/pipeline.h"
@@ -30,12 +31,7 @@ using testing::kFileNode;
 using testing::kPango;
 using testing::kScript;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFile;
 
 size_t Count(const std::string& hay, const std::string& needle) {
   size_t n = 0;

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/testing/files.h"
 #include "security/hostile_job.h"
 #include "tests/testing/scratch.h"
 #include "smr/pipeline.h"
@@ -29,17 +30,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFile;
 
-void WriteFile(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
+using testing::WriteFile;
 
 // Names of the files under `dir` that look like our temporary files.
 std::vector<std::string> TempFiles(const fs::path& dir) {

@@ -13,11 +13,14 @@
 #include <gtest/gtest.h>
 
 #include "fuzz/fuzz_common.h"
+#include "tests/testing/files.h"
 
 namespace smr {
 namespace {
 
 namespace fs = std::filesystem;
+
+using testing::ReadFile;
 
 const std::map<std::string, std::function<bool(std::string_view)>>& Targets() {
   static const auto* kTargets = new std::map<std::string, std::function<bool(std::string_view)>>{
@@ -45,10 +48,7 @@ TEST(FuzzRegressionTest, SavedInputsRunCleanly) {
     for (const auto& e : fs::directory_iterator(dir)) {
       if (!e.is_regular_file() || e.path().filename() == "README.md") continue;
       SCOPED_TRACE(e.path().string());
-      std::ifstream in(e.path(), std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      EXPECT_TRUE(run(ss.str())) << "a rule failed with an internal error";
+      EXPECT_TRUE(run(ReadFile(e.path()))) << "a rule failed with an internal error";
       ++replayed;
     }
   }
@@ -59,13 +59,6 @@ TEST(FuzzRegressionTest, SavedInputsRunCleanly) {
 // too: fuzz/corpus/<target>/ and the project's own input files of each
 // target's format (tests/data/formats and tests/data/broken by file name, the
 // rule-JSON sets of tests/data/rule_sets with their rule as first byte).
-std::string ReadBytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -83,7 +76,7 @@ TEST(FuzzRegressionTest, SeedCorporaRunCleanly) {
     if (!fs::is_directory(dir)) continue;
     for (const auto& e : fs::directory_iterator(dir)) {
       if (!e.is_regular_file() || e.path().filename() == "README.md") continue;
-      replay(target, ReadBytes(e.path()), e.path());
+      replay(target, ReadFile(e.path()), e.path());
     }
   }
   const fs::path data = fs::path(SMR_SOURCE_DIR) / "tests" / "data";
@@ -92,12 +85,12 @@ TEST(FuzzRegressionTest, SeedCorporaRunCleanly) {
       if (!e.is_regular_file()) continue;
       const std::string name = e.path().filename().string();
       if (name.find(".algo-") != std::string::npos && name.find(".json") != std::string::npos) {
-        replay("fuzz_system_metrics", ReadBytes(e.path()), e.path());
+        replay("fuzz_system_metrics", ReadFile(e.path()), e.path());
       } else if (name.find("timeline") != std::string::npos && EndsWith(name, ".json")) {
-        replay("fuzz_chrome_trace", ReadBytes(e.path()), e.path());
+        replay("fuzz_chrome_trace", ReadFile(e.path()), e.path());
       } else if (EndsWith(name, ".json.gz")) {
-        replay("fuzz_tf_trace", ReadBytes(e.path()), e.path());
-        replay("fuzz_gunzip", ReadBytes(e.path()), e.path());
+        replay("fuzz_tf_trace", ReadFile(e.path()), e.path());
+        replay("fuzz_gunzip", ReadFile(e.path()), e.path());
       }
     }
   }
@@ -115,7 +108,7 @@ TEST(FuzzRegressionTest, SeedCorporaRunCleanly) {
     const auto rule = std::find(rules.begin(), rules.end(), it->path().stem().string());
     if (rule == rules.end()) continue;
     replay("fuzz_rule_json",
-           std::string(1, static_cast<char>(rule - rules.begin())) + ReadBytes(it->path()),
+           std::string(1, static_cast<char>(rule - rules.begin())) + ReadFile(it->path()),
            it->path());
   }
   // Every target has seeds of its own format.

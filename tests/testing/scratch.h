@@ -1,9 +1,11 @@
-// Scratch folders for tests that write files. Each test binary run gets one
-// folder, <build>/test-scratch/<binary>-<pid>, created on first use and
-// removed when the binary ends: by a gtest environment's TearDown, which
-// also runs after failed tests (not after a crash). With
-// SMR_KEEP_TEST_OUTPUT=1 the folder is kept and its path printed, for
-// debugging.
+// Scratch folders for tests that write files: the one temporary-folder
+// helper of the test suite. Each test binary run gets one folder,
+// <build>/test-scratch/<binary>-<pid>, created on first use and removed when
+// the binary ends: by a gtest environment's TearDown, which also runs after
+// failed tests (not after a crash). With SMR_KEEP_TEST_OUTPUT=1 the folder is
+// kept and its path printed, for debugging. ScratchDir gives a test a fresh
+// folder in it; ScopedScratchDir also removes that folder when it goes out
+// of scope, for tests that write a lot.
 #ifndef SMR_TESTS_TESTING_SCRATCH_H_
 #define SMR_TESTS_TESTING_SCRATCH_H_
 
@@ -54,6 +56,46 @@ inline std::filesystem::path ScratchDir(const std::string& name) {
   std::filesystem::create_directories(dir);
   return dir;
 }
+
+// A fresh folder named after the running test (suite and name, plus
+// `suffix`), below ScratchRoot().
+inline std::filesystem::path ScratchDirForTest(const std::string& suffix = "") {
+  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "test";
+  for (char& c : name) {
+    if (c == '/') c = '_';  // parameterised tests: "Suite/Test/0"
+  }
+  return ScratchDir(name + suffix);
+}
+
+// A fresh scratch folder that is removed when this object goes (write
+// permission restored first, so tests may make it read-only). With
+// SMR_KEEP_TEST_OUTPUT=1 it is kept.
+class ScopedScratchDir {
+ public:
+  explicit ScopedScratchDir(const std::string& name) : path_(ScratchDir(name)) {}
+  // Named after the running test, numbered so that a test may hold several.
+  ScopedScratchDir() : path_(ScratchDirForTest("-" + std::to_string(NextNumber()))) {}
+  ~ScopedScratchDir() {
+    if (KeepTestOutput()) return;
+    std::error_code ec;
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::add, ec);
+    std::filesystem::remove_all(path_, ec);
+  }
+  ScopedScratchDir(const ScopedScratchDir&) = delete;
+  ScopedScratchDir& operator=(const ScopedScratchDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  static int NextNumber() {
+    static int next = 0;
+    return next++;
+  }
+
+  std::filesystem::path path_;
+};
 
 // Removes the scratch folder (and test-scratch/ when it is left empty).
 class ScratchEnvironment : public ::testing::Environment {

@@ -1,15 +1,13 @@
-// Pipeline tests (in-process): atomic file writes, finding a set of rule
-// JSONs, and render mode on the hand-made SageMaker-format sets of
-// tests/data/rule_sets (expected numbers from make_sets.py and its README).
+// RunRender (src/pipeline/run_render.cc) on the hand-made SageMaker-format
+// sets of tests/data/rule_sets (expected numbers from make_sets.py and its
+// README).
 #include "smr/pipeline.h"
-
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,6 +15,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/pipeline/rule_sets.h"
+#include "tests/testing/files.h"
 #include "tests/testing/scratch.h"
 
 namespace smr {
@@ -24,34 +24,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kRuleSets = fs::path(SMR_SOURCE_DIR) / "tests" / "data" / "rule_sets";
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using pipeline_test::CopySet;
+using pipeline_test::HasTempFile;
+using pipeline_test::kRuleSets;
+using pipeline_test::SingleGpuSet;
+using testing::ReadFile;
 
 // A fresh scratch directory per test (removed when the binary ends).
 fs::path Scratch(const std::string& name) { return testing::ScratchDir(name); }
-
-// One set with its profiler-reports/ folder directly inside.
-fs::path SingleGpuSet() { return kRuleSets / "single-gpu"; }
-
-void CopySet(const fs::path& set, const fs::path& to) {
-  fs::create_directories(to);
-  for (const auto& e : fs::directory_iterator(set / "profiler-reports")) {
-    fs::copy_file(e.path(), to / e.path().filename());
-  }
-}
-
-bool HasTempFile(const fs::path& dir) {
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (e.path().filename().string().find(".tmp-") != std::string::npos) return true;
-  }
-  return false;
-}
 
 // The HTML rules-summary table: rule name -> first numeric cell (the
 // "Number of times rule triggered" column).
@@ -73,103 +53,6 @@ std::map<std::string, std::string> RulesTableTriggered(const std::string& html) 
   return out;
 }
 
-// ---- WriteFileAtomic ----
-
-TEST(WriteFileAtomicTest, CreatesMissingParentDirectories) {
-  const fs::path dir = Scratch("atomic-create");
-  const fs::path target = dir / "a" / "b" / "out.txt";
-  ASSERT_TRUE(WriteFileAtomic(target.string(), "hello").ok());
-  EXPECT_EQ(ReadFile(target), "hello");
-}
-
-TEST(WriteFileAtomicTest, ReplacesAnExistingFileAndLeavesNoTemporaryFile) {
-  const fs::path dir = Scratch("atomic-replace");
-  const fs::path target = dir / "out.txt";
-  std::ofstream(target) << "an older and longer content";
-  ASSERT_TRUE(WriteFileAtomic(target.string(), "new").ok());
-  EXPECT_EQ(ReadFile(target), "new");
-  EXPECT_FALSE(HasTempFile(dir));
-  size_t files = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
-  EXPECT_EQ(files, 1u);
-}
-
-TEST(WriteFileAtomicTest, FailsWhenTheParentIsAFile) {
-  const fs::path dir = Scratch("atomic-fail");
-  std::ofstream(dir / "blocker") << "x";
-  const Status st = WriteFileAtomic((dir / "blocker" / "out.txt").string(), "data");
-  EXPECT_FALSE(st.ok());
-  EXPECT_FALSE(st.message().empty());
-  EXPECT_FALSE(HasTempFile(dir));
-}
-
-// ---- FindRuleJsonDir ----
-
-TEST(FindRuleJsonDirTest, AcceptsTheProfilerReportsFolderItself) {
-  const fs::path dir = SingleGpuSet() / "profiler-reports";
-  StatusOr<std::string> found = FindRuleJsonDir(dir.string());
-  ASSERT_TRUE(found.ok()) << found.status().message();
-  EXPECT_EQ(fs::path(*found), dir);
-}
-
-TEST(FindRuleJsonDirTest, FindsTheSageMakerDownloadLayoutAndIgnoresCheckpoints) {
-  const fs::path root = Scratch("find-nested");
-  const fs::path reports =
-      root / "rule-output" / "ProfilerReport-1639601700" / "profiler-output" / "profiler-reports";
-  CopySet(SingleGpuSet(), reports);
-  // Jupyter checkpoints: a copy of the set inside hidden folders.
-  CopySet(SingleGpuSet(), reports / ".ipynb_checkpoints");
-  CopySet(SingleGpuSet(), root / ".ipynb_checkpoints" / "profiler-reports");
-  StatusOr<std::string> found = FindRuleJsonDir(root.string());
-  ASSERT_TRUE(found.ok()) << found.status().message();
-  EXPECT_EQ(fs::path(*found), reports);
-}
-
-TEST(FindRuleJsonDirTest, FindsTheHandMadeDownloadLayoutPastItsCheckpoints) {
-  const fs::path root = kRuleSets / "system-only";
-  StatusOr<std::string> found = FindRuleJsonDir(root.string());
-  ASSERT_TRUE(found.ok()) << found.status().message();
-  EXPECT_EQ(fs::path(*found), root / "rule-output" / "ProfilerReport-1720000300" /
-                                  "profiler-output" / "profiler-reports");
-}
-
-TEST(FindRuleJsonDirTest, TheFolderOfAllHandMadeSetsHoldsFourSets) {
-  StatusOr<std::string> found = FindRuleJsonDir(kRuleSets.string());
-  ASSERT_FALSE(found.ok());
-  const std::string& msg = found.status().message();
-  EXPECT_NE(msg.find("4 sets"), std::string::npos) << msg;
-  for (const char* set : {"cpu-only-two-nodes", "four-gpus", "single-gpu", "system-only"}) {
-    EXPECT_NE(msg.find(set), std::string::npos) << set;
-  }
-  EXPECT_EQ(msg.find("ipynb"), std::string::npos) << msg;
-}
-
-TEST(FindRuleJsonDirTest, SeveralSetsAreAnErrorListingThem) {
-  const fs::path root = Scratch("find-several");
-  CopySet(SingleGpuSet(), root / "job-a" / "profiler-reports");
-  CopySet(SingleGpuSet(), root / "job-b" / "profiler-reports");
-  StatusOr<std::string> found = FindRuleJsonDir(root.string());
-  ASSERT_FALSE(found.ok());
-  const std::string& msg = found.status().message();
-  EXPECT_NE(msg.find("job-a"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("job-b"), std::string::npos) << msg;
-  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-}
-
-TEST(FindRuleJsonDirTest, NothingFoundSaysWhatWasLookedFor) {
-  const fs::path root = Scratch("find-none");
-  fs::create_directories(root / "profiler-reports");
-  std::ofstream(root / "profiler-reports" / "notes.json") << "{}";
-  // Too deep to be searched.
-  CopySet(SingleGpuSet(), root / "1" / "2" / "3" / "4" / "5" / "6" / "7" / "profiler-reports");
-  StatusOr<std::string> found = FindRuleJsonDir(root.string());
-  ASSERT_FALSE(found.ok());
-  EXPECT_NE(found.status().message().find("profiler-reports"), std::string::npos)
-      << found.status().message();
-  EXPECT_FALSE(FindRuleJsonDir((root / "missing").string()).ok());
-}
-
-// ---- RunRender ----
 
 TEST(RunRenderTest, RendersEveryHandMadeSetToHtmlAndPdf) {
   const std::vector<std::string> sets = {"cpu-only-two-nodes", "four-gpus", "single-gpu",
@@ -330,16 +213,6 @@ TEST(RunRenderTest, NoReadableRuleJsonIsAnError) {
   StatusOr<BuildSummary> summary = RunRender(opts, nullptr);
   EXPECT_FALSE(summary.ok());
   EXPECT_FALSE(fs::exists(root / "out"));
-}
-
-TEST(ProfilerReportRuleNamesTest, ElevenRulesInSageMakerOrder) {
-  // docs/rules.md §1.
-  EXPECT_EQ(ProfilerReportRuleNames(),
-            (std::vector<std::string>{"CPUBottleneck", "IOBottleneck", "LowGPUUtilization",
-                                      "StepOutlier", "GPUMemoryIncrease", "BatchSize",
-                                      "MaxInitializationTime", "LoadBalancing",
-                                      "OverallSystemUsage", "Dataloader",
-                                      "OverallFrameworkMetrics"}));
 }
 
 }  // namespace
