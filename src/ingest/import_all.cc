@@ -157,7 +157,8 @@ class IngestRun {
 void IngestRun::Parse(size_t i) {
   const InputFile& file = files_[i];
   FileResult& r = results_[i];
-  if (FormatOf(file.kind).feed == FormatInfo::Feed::kLines && file.size_bytes > ingest_internal::kChunkBytes) {
+  if (FormatOf(file.kind).feed == FormatInfo::Feed::kLines &&
+      file.size_bytes > ingest_internal::kChunkBytes) {
     return ParseInChunks(i);
   }
   simdjson::padded_string contents;
@@ -177,7 +178,8 @@ void IngestRun::Parse(size_t i) {
   if (hash_it_[i] != 0) {
     r.hashed = true;
     // Same hash as the chunked reader gives a file of one chunk.
-    r.content_hash = ingest_internal::MixHash(0, std::string_view(contents.data(), contents.size()));
+    r.content_hash =
+        ingest_internal::MixHash(0, std::string_view(contents.data(), contents.size()));
   }
   ParseWhole(file, contents.data(), contents.size(), false, 0, &r);
   if (r.base.used_inherited) r.contents = std::move(contents);

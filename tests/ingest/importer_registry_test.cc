@@ -43,7 +43,8 @@ TEST(ImporterRegistryTest, ImportFileCarriesTheBaseTimeOfItsKind) {
       "[\n{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 0, \"args\": "
       "{\"start_time_since_epoch_in_micros\": 1000000}},\n"
       "{\"name\": \"a\", \"ph\": \"X\", \"pid\": 0, \"ts\": 5, \"dur\": 1}\n]\n";
-  const std::string without = "[\n{\"name\": \"b\", \"ph\": \"X\", \"pid\": 0, \"ts\": 7, \"dur\": 1}\n]\n";
+  const std::string without =
+      "[\n{\"name\": \"b\", \"ph\": \"X\", \"pid\": 0, \"ts\": 7, \"dur\": 1}\n]\n";
   InputFile first;
   first.kind = FileKind::kSmDataParallel;
   first.rel_path = "a";
