@@ -1,4 +1,5 @@
-// Discovery: finds the profiler files under a directory (docs/formats.md §1).
+// Discovery: finds the profiler files under a directory (docs/formats.md §1)
+// and classifies each by the format table (smr/formats.h).
 // Output is sorted deterministically (reader order: file-name timestamp, then
 // path), which is the order importers append records in.
 #ifndef SMR_DISCOVER_H_
@@ -8,20 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "smr/formats.h"  // FileKind, FileKindName(), IsFrameworkKind()
 #include "smr/status.h"
 
 namespace smr {
-
-enum class FileKind : uint8_t {
-  kSystem,             // system/**/<10 digits>.algo-N.json (JSON lines)
-  kPythonTimeline,     // framework/pevents/**/<ts>_<node>_pythontimeline.json
-  kModelTimeline,      // ..._model_timeline.json
-  kHorovodTimeline,    // ..._horovod_timeline.json
-  kSmDataParallel,     // ..._smdataparallel_timeline.json
-  kTfTrace,            // framework/tensorflow/detailed_profiling/**/*trace.json.gz
-};
-const char* FileKindName(FileKind kind);  // "system", "pythontimeline", ...
-bool IsFrameworkKind(FileKind kind);
 
 struct InputFile {
   std::string path;      // absolute or as given + relative part

@@ -1,15 +1,19 @@
-// Importers: one per input format. Each parses one file's bytes into a
-// StoreBuilder and records every skipped record in Diagnostics; none of them
-// ever aborts on bad data. ImportAll() reads all discovered files.
+// Ingest: reads discovered files into a MetricStore. Each input format has
+// one importer (src/ingest/importer.h, created from the format table of
+// include/smr/formats.h) that parses a file's bytes into a StoreBuilder and
+// records every skipped record in Diagnostics; none of them ever aborts on
+// bad data. ImportAll() reads all discovered files.
 #ifndef SMR_INGEST_H_
 #define SMR_INGEST_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "smr/diagnostics.h"
 #include "smr/discover.h"
+#include "smr/formats.h"
 #include "smr/status.h"
 #include "smr/store.h"
 
@@ -17,26 +21,31 @@ namespace smr {
 
 // State carried between framework files of the same kind: smdebug keeps one
 // parser per file type and a file without base-time metadata inherits the
-// base time of the previous file of that type (docs/formats.md §3.2).
+// base time of the previous file of that type (docs/formats.md §3.2; formats
+// whose row has FormatInfo::BaseTime::kPreviousFile).
 struct TraceParseState {
-  int64_t base_time_us[6] = {0, 0, 0, 0, 0, 0};  // indexed by FileKind
-  bool has_base[6] = {false, false, false, false, false, false};
+  std::array<int64_t, kFormatCount> base_time_us{};  // indexed by FileKind
+  std::array<bool, kFormatCount> has_base{};
 };
 
-// System metrics JSON lines (docs/formats.md §2). `contents` need not be padded.
-// Every good line is kept; every bad one is counted (with file:line).
+// Imports one file of any format with its row's importer (include/smr/
+// formats.h); `contents` need not be padded. `state` carries the base time
+// across files of the same kind. Bad records are skipped and counted in
+// `diag` (with file:line); what is good is always kept.
+void ImportFile(const InputFile& file, std::string_view contents,
+                TraceParseState* state, StoreBuilder* out, Diagnostics* diag);
+
+// ImportFile for one format each (tests, fuzzers, benchmarks):
+// system metrics JSON lines (docs/formats.md §2);
 void ImportSystemMetrics(const InputFile& file, std::string_view contents,
                          StoreBuilder* out, Diagnostics* diag);
-
 // smdebug Chrome-trace arrays (pythontimeline, model_timeline, horovod,
-// smdataparallel; docs/formats.md §3). Salvages complete events of a truncated
-// array. `state` carries the base time across files of the same kind.
+// smdataparallel; §3), of which a truncated array keeps its complete events;
 void ImportChromeTrace(const InputFile& file, std::string_view contents,
                        TraceParseState* state, StoreBuilder* out,
                        Diagnostics* diag);
-
-// TensorFlow profiler trace.json.gz (docs/formats.md §3.5): `compressed` is the
-// gzip file; what inflates before a corruption is kept.
+// TensorFlow profiler trace.json.gz (§3.5): `compressed` is the gzip file;
+// what inflates before a corruption is kept.
 void ImportTfTrace(const InputFile& file, std::string_view compressed,
                    StoreBuilder* out, Diagnostics* diag);
 

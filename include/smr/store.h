@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "smr/discover.h"
+#include "smr/formats.h"  // FileKind, TraceSource
 
 namespace smr {
 
@@ -71,15 +71,6 @@ struct SeriesInfo {
   StrId dimension = 0;
   MetricKind kind = MetricKind::kOther;
   int device = -1;  // N of cpuN / gpuN, else -1
-};
-
-// Which file family a framework event came from.
-enum class TraceSource : uint8_t {
-  kPythonTimeline,
-  kModelTimeline,
-  kHorovod,
-  kSmDataParallel,
-  kTfTrace,
 };
 
 // Column storage of system samples (reader order), 12 bytes a sample where

@@ -6,6 +6,7 @@
 // views into the parser's string buffer, so nothing is allocated per line
 // unless a new series appears. smdebug aborts the whole query on a bad line
 // that is not the last one; we skip it, count it and keep everything else.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdlib>
@@ -20,8 +21,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "smr/ingest.h"
-#include "src/ingest/ingest_internal.h"
+#include "src/ingest/importer.h"
 
 namespace smr {
 namespace ingest_internal {
@@ -279,30 +279,50 @@ LineError ParseLine(od::parser* parser, std::string_view line,
   return LineError::kNone;
 }
 
-}  // namespace
+// One system file: lines fed in one or more newline-ended pieces (a big
+// file is read in chunks, so it never has to be in memory whole).
+class SystemMetricsImporter final : public Importer {
+ public:
+  explicit SystemMetricsImporter(const ImportContext& c)
+      : file_(c.file), out_(c.out), diag_(c.diag), series_(c.out) {
+    FileStats stats;
+    stats.rel_path = file_.rel_path;
+    stats.kind = file_.kind;
+    file_index_ = out_->AddFile(std::move(stats));
+    // A line is 110-140 bytes: reserving from the file size spares the
+    // columns their growth by doubling (StoreBuilder::Append trims the rest).
+    out_->ReserveSamples(static_cast<size_t>(
+        std::min<uint64_t>(file_.size_bytes / 110, uint64_t{1} << 24)));
+  }
 
-struct SystemLineReader::State {
-  State(StoreBuilder* out) : series(out) {}
-  od::parser parser;
-  SeriesPredictor series;
-  DuplicateFilter duplicates;
+  void Feed(const char* data, size_t size) override;
+
+  // Fills the file's FileStats.
+  BaseTimeUse Finish() override {
+    FileStats& fs = out_->file(file_index_);
+    fs.bytes = bytes_;
+    fs.records_read = read_;
+    fs.records_kept = kept_;
+    fs.records_skipped = skipped_;
+    return {};
+  }
+
+ private:
+  const InputFile& file_;
+  StoreBuilder* out_;
+  Diagnostics* diag_;
+  od::parser parser_;
+  SeriesPredictor series_;
+  DuplicateFilter duplicates_;
+  uint32_t file_index_ = 0;
+  bool first_chunk_ = true;
+  uint64_t bytes_ = 0;
+  int64_t line_no_ = 0;
+  int64_t read_ = 0, kept_ = 0, skipped_ = 0;
+  int64_t blank_run_ = 0, blank_first_ = 0;
 };
 
-SystemLineReader::SystemLineReader(const InputFile& file, StoreBuilder* out,
-                                   Diagnostics* diag)
-    : file_(file), out_(out), diag_(diag), state_(std::make_unique<State>(out)) {
-  FileStats stats;
-  stats.rel_path = file.rel_path;
-  stats.kind = file.kind;
-  file_index_ = out->AddFile(std::move(stats));
-  // A line is 110-140 bytes: reserving from the file size spares the
-  // columns their growth by doubling (StoreBuilder::Append trims the rest).
-  out->ReserveSamples(static_cast<size_t>(std::min<uint64_t>(file.size_bytes / 110, uint64_t{1} << 24)));
-}
-
-SystemLineReader::~SystemLineReader() = default;
-
-void SystemLineReader::Feed(const char* data, size_t size) {
+void SystemMetricsImporter::Feed(const char* data, size_t size) {
   const char* p = data;
   const char* const end = data + size;
   const char* const readable_end = end + simdjson::SIMDJSON_PADDING;
@@ -340,7 +360,7 @@ void SystemLineReader::Feed(const char* data, size_t size) {
       continue;
     }
     rec = Record{};
-    LineError err = ParseLine(&state_->parser, line,
+    LineError err = ParseLine(&parser_, line,
                               static_cast<size_t>(readable_end - line.data()),
                               &rec);
     if (err != LineError::kNone) {
@@ -348,8 +368,8 @@ void SystemLineReader::Feed(const char* data, size_t size) {
       ++skipped_;
       continue;
     }
-    const uint32_t id = state_->series.Lookup(rec.node, rec.type, rec.name, rec.dim);
-    if (state_->duplicates.Seen(id, rec.ts_s, rec.value)) {
+    const uint32_t id = series_.Lookup(rec.node, rec.type, rec.name, rec.dim);
+    if (duplicates_.Seen(id, rec.ts_s, rec.value)) {
       diag_->Record(Issue::kDuplicateRecord, file_.rel_path, line_no_, line);
       ++skipped_;
       continue;
@@ -359,29 +379,11 @@ void SystemLineReader::Feed(const char* data, size_t size) {
   }
 }
 
-void SystemLineReader::Finish() {
-  FileStats& fs = out_->file(file_index_);
-  fs.bytes = bytes_;
-  fs.records_read = read_;
-  fs.records_kept = kept_;
-  fs.records_skipped = skipped_;
-}
+}  // namespace
 
-void ImportSystemMetricsPadded(const InputFile& file, const char* data,
-                               size_t size, StoreBuilder* out,
-                               Diagnostics* diag) {
-  SystemLineReader reader(file, out, diag);
-  reader.Feed(data, size);
-  reader.Finish();
+std::unique_ptr<Importer> NewSystemMetricsImporter(const ImportContext& context) {
+  return std::make_unique<SystemMetricsImporter>(context);
 }
 
 }  // namespace ingest_internal
-
-void ImportSystemMetrics(const InputFile& file, std::string_view contents,
-                         StoreBuilder* out, Diagnostics* diag) {
-  simdjson::padded_string padded(contents.data(), contents.size());
-  ingest_internal::ImportSystemMetricsPadded(file, padded.data(),
-                                             contents.size(), out, diag);
-}
-
 }  // namespace smr

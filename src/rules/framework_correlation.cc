@@ -25,7 +25,7 @@ FrameworkEventClass ClassifyFrameworkEvent(std::string_view phase, TraceSource s
   if (phase.find("Step") != std::string_view::npos) return FrameworkEventClass::kStep;
   if (phase == "Forward-SubModuleInternal") return FrameworkEventClass::kForward;
   if (phase == "Backward-SubModuleInternal") return FrameworkEventClass::kBackward;
-  if (source != TraceSource::kHorovod) {
+  if (source != TraceSource::kHorovodTimeline) {
     if (phase.find(":CPU") == std::string_view::npos &&
         phase.find(":GPU") == std::string_view::npos) {
       return FrameworkEventClass::kGeneral;

@@ -282,7 +282,7 @@ TEST(ChromeTraceImporterTest, DurationsOverADayAreCountedAndExcluded) {
       TraceFile(FileKind::kHorovodTimeline, "88359-host"));
   ASSERT_EQ(r.store.events().size(), 1u);  // exactly 24 h is still kept
   EXPECT_EQ(r.store.events().end_us[0] - r.store.events().start_us[0], 86400000000LL);
-  EXPECT_EQ(r.store.events().source[0], TraceSource::kHorovod);
+  EXPECT_EQ(r.store.events().source[0], TraceSource::kHorovodTimeline);
   EXPECT_EQ(r.diag.count(Issue::kAbsurdDuration), 1);
   ASSERT_EQ(r.diag.examples(Issue::kAbsurdDuration).size(), 1u);
   EXPECT_EQ(r.diag.examples(Issue::kAbsurdDuration)[0].line, 3);

@@ -125,7 +125,7 @@ TEST(FrameworkCorrelationTest, StepIntervalsUseOpenOverlap) {
   d.Step("algo-1-1", "EVAL", 0, 1'002'000'000, 1'003'000'000);
   d.Event("algo-1-1", "gpu_functions-dev:0", "k1", 1'000'900'000, 1'001'100'000);  // 200 ms
   d.Event("algo-1-1", "gpu_functions-dev:0", "tiny", 1'001'500'000, 1'001'504'000);  // 4 ms
-  d.Event("", "", "allreduce", 1'001'200'000, 1'001'300'000, -1, TraceSource::kHorovod);
+  d.Event("", "", "allreduce", 1'001'200'000, 1'001'300'000, -1, TraceSource::kHorovodTimeline);
   auto built = d.Build();
   EXPECT_EQ(Correlate(*built, {{1'001'000'000.0, 1'002'000'000.0}}),
             "{\"ratio\": {\"gpu_functions-dev:0\": 100.0}, \"GPU\": {\"k1\": 100.0}, "

@@ -117,8 +117,8 @@ TEST(OverallFrameworkMetricsTest, ForwardBackwardAndHorovod) {
   d.SystemFile("algo-1", 1000);
   d.Event("n", "Forward-SubModuleInternal", "conv", kT0, kT0 + 300);
   d.Event("n", "Backward-SubModuleInternal", "conv", kT0, kT0 + 100);
-  d.Event("n", "hvd", "allreduce", kT0, kT0 + 99, -1, TraceSource::kHorovod);
-  d.Event("n", "hvd", "tiny", kT0, kT0 + 1, -1, TraceSource::kHorovod);
+  d.Event("n", "hvd", "allreduce", kT0, kT0 + 99, -1, TraceSource::kHorovodTimeline);
+  d.Event("n", "hvd", "tiny", kT0, kT0 + 1, -1, TraceSource::kHorovodTimeline);
   auto built = d.Build();
   RuleResult r = OverallFrameworkMetricsRule().Evaluate(built->ctx());
   EXPECT_EQ(r.details["forward_backward"]["Forward pass"].get<double>(), 75.0);

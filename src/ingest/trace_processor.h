@@ -1,90 +1,27 @@
-// Private: Chrome-trace event extraction and semantics (docs/formats.md §3.2-3.3),
-// shared by the pevents importer and the TensorFlow trace importer.
-// A TraceProcessor handles one file; it is fed events in file order and
-// appends complete events to a StoreBuilder.
-#ifndef SMR_SRC_INGEST_CHROME_TRACE_IMPORTER_H_
-#define SMR_SRC_INGEST_CHROME_TRACE_IMPORTER_H_
+// Private: Chrome-trace event semantics (docs/formats.md §3.2-3.4), shared by
+// the pevents importer and the TensorFlow trace importer. A TraceProcessor
+// handles one file; it is fed events in file order and appends complete
+// events to a StoreBuilder.
+#ifndef SMR_SRC_INGEST_TRACE_PROCESSOR_H_
+#define SMR_SRC_INGEST_TRACE_PROCESSOR_H_
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "smr/diagnostics.h"
 #include "smr/discover.h"
 #include "smr/store.h"
-#include "src/ingest/ingest_internal.h"
+#include "src/ingest/importer.h"
+#include "src/ingest/trace_events.h"
 
 namespace smr::ingest_internal {
 
-// A time in µs as written: integer (exact) or float (TF traces).
-struct TimeValue {
-  bool is_int = true;
-  int64_t i = 0;
-  double d = 0;
-  double AsDouble() const;
-};
-
-// The fields of one trace event that sm-report uses. The strings are views
-// into the parser's buffers: valid until that parser parses again, so an
-// event is processed right after it is extracted (nothing is copied or
-// allocated per event).
-struct RawEvent {
-  int64_t line = 0;  // 1-based line in the file, 0 if unknown
-  bool has_ph = false;
-  std::string_view ph;
-  std::string_view name;
-  bool has_pid = false;
-  int64_t pid = -1;  // top-level pid (phase index)
-  bool has_tid = false;
-  int64_t tid = -1;
-  bool has_ts = false;
-  TimeValue ts;
-  bool has_dur = false;
-  TimeValue dur;
-  // args
-  bool has_base = false;
-  int64_t base_us = 0;  // start_time_since_epoch_in_micros
-  bool has_args_name = false;
-  std::string_view args_name;
-  int64_t step = -1;
-  int64_t os_pid = -1;
-  bool has_args_thread_id = false;
-  int64_t args_thread_id = -1;
-  int32_t worker_id = -1;
-  int32_t num_workers = -1;
-  int8_t pin_memory = -1;
-};
-
-void ExtractEvent(simdjson::dom::object obj, int64_t line, RawEvent* ev);
-
-// The top-level elements of a JSON array, found without parsing them.
-struct ArrayScan {
-  struct Element {
-    size_t begin;
-    size_t size;
-    int64_t line;  // 1-based line of the element's first byte
-  };
-  std::vector<Element> elements;
-  bool terminated = false;    // the closing ']' was found
-  bool partial_tail = false;  // the data ends inside an element
-  int64_t last_line = 0;
-};
-
-// Finds the elements of the array whose '[' is at data[open] by balancing
-// brackets (strings and escapes skipped): every complete element of a file
-// cut off or corrupted anywhere, whatever its layout.
-ArrayScan ScanArray(const char* data, size_t size, size_t open);
-
-// Parses data[0, len) (followed by SIMDJSON_PADDING readable bytes) as one
-// event object; false if it is not valid JSON or not an object.
-bool ParseEventSlice(simdjson::dom::parser* parser, const char* p, size_t len,
-                     int64_t line, RawEvent* ev);
+// "<x>-algo-<n>" -> "algo-<n>-<x>" (docs/formats.md §3.2); others unchanged.
+std::string RewriteNodeId(std::string_view node);
 
 class TraceProcessor {
  public:
@@ -103,7 +40,7 @@ class TraceProcessor {
 
   void Process(const RawEvent& ev);
   // Reports unmatched B events and ignored phases, fills FileStats.
-  TraceFileInfo Finish();
+  BaseTimeUse Finish();
 
  private:
   // Everything an emitted event stores: two events with equal keys are
@@ -134,6 +71,12 @@ class TraceProcessor {
     int64_t line;
     int64_t pid;
   };
+  // One handler per event phase (ph): metadata, complete, begin, end.
+  void ProcessMetadata(const RawEvent& ev);
+  void ProcessComplete(const RawEvent& ev);
+  void ProcessBegin(const RawEvent& ev);
+  void ProcessEnd(const RawEvent& ev);
+  TimeValue Base() const;  // the base time in effect
   std::string_view PhaseOf(int64_t pid) const;
   void Skip(Issue issue, const RawEvent& ev, std::string_view what);
   void MarkBaseUse();
@@ -143,7 +86,6 @@ class TraceProcessor {
 
   const InputFile& file_;
   std::string node_;
-  TraceSource source_;
   uint32_t file_index_;
   StoreBuilder* out_;
   Diagnostics* diag_;
@@ -151,7 +93,7 @@ class TraceProcessor {
   int64_t initial_base_us_ = base_us_;
   bool base_is_inherited_;
   bool report_inherited_;
-  TraceFileInfo info_;
+  BaseTimeUse info_;
   std::unordered_map<int64_t, std::string> phases_;
   std::map<int64_t, std::vector<OpenBegin>> open_;
   EventKeySet emitted_;
@@ -161,6 +103,13 @@ class TraceProcessor {
   int64_t ignored_ = 0;
 };
 
+// Parses data[0, size) (followed by SIMDJSON_PADDING readable bytes) as
+// {"traceEvents": [...]} and feeds every object element to `proc`, counting
+// the other elements in `*non_objects`. Returns false, having fed nothing,
+// if the data is not such a document.
+bool FeedTraceEventsObject(simdjson::dom::parser* parser, const char* data, size_t size,
+                           TraceProcessor* proc, int64_t* non_objects);
+
 }  // namespace smr::ingest_internal
 
-#endif  // SMR_SRC_INGEST_CHROME_TRACE_IMPORTER_H_
+#endif  // SMR_SRC_INGEST_TRACE_PROCESSOR_H_
