@@ -362,11 +362,7 @@ class ReadProgressBar {
 }  // namespace
 
 const std::vector<std::string>& ProfilerReportRuleNames() {
-  static const std::vector<std::string> kNames = {
-      "CPUBottleneck",      "IOBottleneck",      "LowGPUUtilization",
-      "StepOutlier",        "GPUMemoryIncrease", "BatchSize",
-      "MaxInitializationTime", "LoadBalancing",  "OverallSystemUsage",
-      "Dataloader",         "OverallFrameworkMetrics"};
+  static const std::vector<std::string> kNames = BuiltinRuleNames();
   return kNames;
 }
 
