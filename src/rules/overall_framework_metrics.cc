@@ -144,8 +144,9 @@ void FrameworkTotals::Write(nlohmann::ordered_json* out) const {
   nlohmann::ordered_json& d = *out;
   // ratio: gpu phases first, then cpu phases (SageMaker's label order).
   std::vector<std::pair<std::string, double>> ratio;
-  for (const auto& [phase, t] : gpu_events_) ratio.emplace_back(phase, static_cast<double>(t.Sum()));
-  for (const auto& [phase, t] : cpu_events_) ratio.emplace_back(phase, static_cast<double>(t.Sum()));
+  for (const PhaseOperators* events : {&gpu_events_, &cpu_events_}) {
+    for (const auto& [phase, t] : *events) ratio.emplace_back(phase, static_cast<double>(t.Sum()));
+  }
   d["ratio"] = Shares(ratio);
   if (!cpu_events_.empty()) FilterOperators(cpu_events_, 2.0, &d["CPU"], &d["CPU_total"]);
   if (!gpu_events_.empty()) FilterOperators(gpu_events_, 2.0, &d["GPU"], &d["GPU_total"]);
