@@ -44,14 +44,6 @@ struct ReportInputs {
 
 ReportModel BuildReportModel(const ReportInputs& in);
 
-// Parses one SageMaker rule JSON (`profiler-reports/<Rule>.json`) into a
-// RuleResult named `name` (key order of Details is kept). Error on invalid
-// JSON ("not valid JSON: line 1, column 21: ...") or a wrong envelope (a
-// missing or non-integer RuleTriggered, Violations or Datapoints, Details
-// not an object, RuleParameters not a string); the message does not repeat
-// the file's name.
-StatusOr<RuleResult> ParseRuleResultJson(const std::string& name, std::string_view json);
-
 // Display helpers (UTC). `FormatUtc(1639601706.5)` -> "2021-12-15 20:55:06".
 std::string FormatUtc(double epoch_s);
 std::string FormatDuration(double seconds);  // "1 h 02 min", "15 min 08 s", "42 s"

@@ -1,13 +1,14 @@
 // Rules: pure functions over the AnalysisContext that reproduce SageMaker's
 // ProfilerReport rules (docs/rules.md §4). A Rule holds its parameter
 // values; Evaluate() is const and never throws. The registry is one explicit
-// list (builtin_rules.cc) in SageMaker's rule order.
+// list (src/rules/builtin_rules.cc) in SageMaker's rule order.
 #ifndef SMR_RULE_H_
 #define SMR_RULE_H_
 
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,6 +95,14 @@ std::string RuleResultToJson(const RuleResult& r);
 // Python-json.dumps-compatible serialization of any ordered_json.
 std::string DumpPythonJson(const nlohmann::ordered_json& j);
 
+// Parses one SageMaker rule JSON (`profiler-reports/<Rule>.json`) into a
+// RuleResult named `name` (key order of Details is kept): the inverse of
+// RuleResultToJson. Error on invalid JSON ("not valid JSON: line 1, column
+// 21: ...") or a wrong envelope (a missing or non-integer RuleTriggered,
+// Violations or Datapoints, Details not an object, RuleParameters not a
+// string); the message does not repeat the file's name.
+StatusOr<RuleResult> ParseRuleResultJson(const std::string& name, std::string_view json);
+
 class Rule {
  public:
   virtual ~Rule() = default;
@@ -118,11 +127,26 @@ RuleResult EvaluateRule(const Rule& rule, const AnalysisContext& ctx);
 std::vector<RuleResult> EvaluateRules(
     const std::vector<std::unique_ptr<Rule>>& rules, const AnalysisContext& ctx);
 
-// All built-in rules in ProfilerReport order (CPUBottleneck, IOBottleneck,
-// LowGPUUtilization, StepOutlier, GPUMemoryIncrease, BatchSize,
-// MaxInitializationTime, LoadBalancing, OverallSystemUsage, Dataloader,
-// OverallFrameworkMetrics) — only those implemented are present.
+// One row of the built-in rule list (src/rules/builtin_rules.cc).
+struct BuiltinRule {
+  std::string_view name;              // "CPUBottleneck"
+  std::unique_ptr<Rule> (*create)();  // a rule with its default parameters
+};
+
+// The built-in rules in SageMaker ProfilerReport order (CPUBottleneck,
+// IOBottleneck, LowGPUUtilization, StepOutlier, GPUMemoryIncrease,
+// BatchSize, MaxInitializationTime, LoadBalancing, OverallSystemUsage,
+// Dataloader, OverallFrameworkMetrics).
+std::span<const BuiltinRule> BuiltinRules();
+// The row of rule `name`; nullptr if there is no such built-in rule.
+const BuiltinRule* FindBuiltinRule(std::string_view name);
+// Their names, in that order.
+std::vector<std::string> BuiltinRuleNames();
+// One instance of each, in that order.
 std::vector<std::unique_ptr<Rule>> CreateBuiltinRules();
+// The default of a built-in rule's parameter as RuleParameters prints it
+// ("50", "0.2", "None"); "" for an unknown rule or parameter.
+std::string BuiltinParamDefault(std::string_view rule, std::string_view param);
 
 }  // namespace smr
 

@@ -11,20 +11,11 @@
 
 #include <fmt/format.h>
 
+#include "smr/file_util.h"
 #include "src/discover/file_names.h"
 
 namespace smr::discover_internal {
 namespace {
-
-// True if `p` (canonical) is `root` (canonical) or lies below it.
-bool IsWithin(const fs::path& p, const fs::path& root) {
-  auto rit = root.begin();
-  auto pit = p.begin();
-  for (; rit != root.end(); ++rit, ++pit) {
-    if (pit == p.end() || *pit != *rit) return false;
-  }
-  return true;
-}
 
 // Names that look like profiler data (a directory with such a name is worth a
 // line in the data-quality report).
@@ -143,7 +134,7 @@ void Walker::AddLink(const std::string& rel, const fs::path& path, const fs::pat
     on_ignore_(rel, "broken symlink (" + ec.message() + ")", true);
     return;
   }
-  if (!start && !IsWithin(target, root_canon_)) {
+  if (!start && !IsLexicallyWithin(target, root_canon_)) {
     on_ignore_(rel, "symlink points outside the input directory, not followed", true);
     return;
   }
@@ -153,7 +144,7 @@ void Walker::AddLink(const std::string& rel, const fs::path& path, const fs::pat
     return;
   }
   if (fs::is_directory(st)) {
-    if (IsWithin(parent, target)) {
+    if (IsLexicallyWithin(parent, target)) {
       on_ignore_(rel, kLoopReason, true);
       return;
     }

@@ -8,11 +8,7 @@
 namespace smr {
 
 const std::vector<std::string>& ProfilerReportRuleNames() {
-  static const std::vector<std::string> kNames = {
-      "CPUBottleneck",      "IOBottleneck",      "LowGPUUtilization",
-      "StepOutlier",        "GPUMemoryIncrease", "BatchSize",
-      "MaxInitializationTime", "LoadBalancing",  "OverallSystemUsage",
-      "Dataloader",         "OverallFrameworkMetrics"};
+  static const std::vector<std::string> kNames = BuiltinRuleNames();
   return kNames;
 }
 

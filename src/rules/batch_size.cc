@@ -1,18 +1,43 @@
+// BatchSize: parameter table, texts, the per-node total CPU and the p95
+// checks of each node's GPUs (batch_size.h).
 #include "src/rules/batch_size.h"
 
 #include <algorithm>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
-#include "src/rules/python_json.h"
+#include "src/rules/rule_inputs.h"
 #include "src/rules/rule_util.h"
 
 namespace smr {
 namespace {
+
+using P = BatchSizeParams;
+
+constexpr ParamRow<P> kRows[] = {
+    {"cpu_threshold_p95", &P::cpu_threshold_p95, ParamType::kPercent, "%",
+     "p95 threshold of the total CPU", ParamRange::Percent()},
+    {"gpu_threshold_p95", &P::gpu_threshold_p95, ParamType::kPercent, "%",
+     "p95 threshold of GPU utilization", ParamRange::Percent()},
+    {"gpu_memory_threshold_p95", &P::gpu_memory_threshold_p95, ParamType::kPercent, "%",
+     "p95 threshold of GPU memory utilization", ParamRange::Percent()},
+    {"patience", &P::patience, ParamType::kInt, "samples",
+     "values needed before the first check", ParamRange::PositiveInteger()},
+    {"window", &P::window, ParamType::kInt, "samples", "number of latest values for the p95s",
+     ParamRange::PositiveInteger()},
+};
+
+constexpr RuleDescriptor<P> kDescriptor = {
+    BatchSizeRule::kName,
+    "Checks if GPUs are underutilized because the batch size is too small. To detect this "
+    "problem, the rule analyzes the average GPU memory footprint, the CPU and the GPU "
+    "utilization.",
+    "The batch size is too small, and GPUs are underutilized. Consider running on a smaller "
+    "instance type or increasing the batch size.",
+    kRows,
+};
 
 struct GpuSeries {
   StrId gpu = 0;
@@ -54,172 +79,140 @@ nlohmann::ordered_json BoxJson(const std::vector<double>& values) {
   return j;
 }
 
-}  // namespace
+// Per-timestamp CPU sums of one window, per node in first-seen order.
+struct WindowCpu {
+  std::vector<std::pair<StrId, std::vector<double>>> totals;
+  std::vector<TimestampSlots> slots;  // parallel to totals
+  size_t last = 0;
 
-std::string_view BatchSizeRule::description() const {
-  return "Checks if GPUs are underutilized because the batch size is too small. To detect this "
-         "problem, the rule analyzes the average GPU memory footprint, the CPU and the GPU "
-         "utilization.";
-}
-
-std::string_view BatchSizeRule::recommendation() const {
-  return "The batch size is too small, and GPUs are underutilized. Consider running on a smaller "
-         "instance type or increasing the batch size.";
-}
-
-const std::vector<ParamSpec>& BatchSizeRule::params() const {
-  static const std::vector<ParamSpec> kSpecs = {
-      {"cpu_threshold_p95", ParamType::kPercent, "70", "%", "p95 threshold of the total CPU",
-       ParamRange::Percent()},
-      {"gpu_threshold_p95", ParamType::kPercent, "70", "%", "p95 threshold of GPU utilization",
-       ParamRange::Percent()},
-      {"gpu_memory_threshold_p95", ParamType::kPercent, "70", "%",
-       "p95 threshold of GPU memory utilization", ParamRange::Percent()},
-      {"patience", ParamType::kInt, "1000", "samples", "values needed before the first check",
-       ParamRange::PositiveInteger()},
-      {"window", ParamType::kInt, "500", "samples", "number of latest values for the p95s",
-       ParamRange::PositiveInteger()},
-  };
-  return kSpecs;
-}
-
-Status BatchSizeRule::SetParam(std::string_view param, std::string_view value) {
-  if (param == "cpu_threshold_p95") {
-    return ParsePercentParam(name(), param, value, &p_.cpu_threshold_p95);
+  void Add(StrId node, double ts, double value) {
+    size_t wi = last;
+    if (wi >= totals.size() || totals[wi].first != node) {
+      wi = 0;
+      while (wi < totals.size() && totals[wi].first != node) ++wi;
+      if (wi == totals.size()) {
+        totals.push_back({node, {}});
+        slots.emplace_back();
+      }
+      last = wi;
+    }
+    bool is_new = false;
+    const size_t slot = slots[wi].Slot(ts, &is_new);
+    if (is_new) totals[wi].second.push_back(0.0);
+    totals[wi].second[slot] += value;
   }
-  if (param == "gpu_threshold_p95") {
-    return ParsePercentParam(name(), param, value, &p_.gpu_threshold_p95);
-  }
-  if (param == "gpu_memory_threshold_p95") {
-    return ParsePercentParam(name(), param, value, &p_.gpu_memory_threshold_p95);
-  }
-  if (param == "patience") return ParsePositiveIntParam(name(), param, value, &p_.patience);
-  if (param == "window") return ParsePositiveIntParam(name(), param, value, &p_.window);
-  return UnknownParamError(name(), param, params());
-}
+};
 
-std::string BatchSizeRule::RuleParameters() const {
-  return fmt::format(
-      "cpu_threshold_p95:{}\ngpu_threshold_p95:{}\ngpu_memory_threshold_p95:{}\npatience:{}\n"
-      "window:{}",
-      FormatParamNumber(p_.cpu_threshold_p95), FormatParamNumber(p_.gpu_threshold_p95),
-      FormatParamNumber(p_.gpu_memory_threshold_p95), p_.patience, p_.window);
-}
-
-RuleResult BatchSizeRule::Evaluate(const AnalysisContext& ctx) const {
-  RuleResult r;
-  r.name = std::string(name());
-  r.rule_parameters = RuleParameters();
-  const MetricStore& store = *ctx.store;
-  const WindowPlan& plan = *ctx.windows;
-  const SystemColumns& sys = store.system();
-
-  enum Kind : uint8_t { kNone, kCpu, kGpuUtil, kGpuMem };
-  std::vector<Kind> kind_of(store.series().size(), kNone);
-  bool any_gpu = false;
-  for (size_t s = 0; s < store.series().size(); ++s) {
-    const std::string_view dim = store.str(store.series()[s].dimension);
-    if (dim == "CPUUtilization") kind_of[s] = kCpu;
-    if (dim == "GPUUtilization") kind_of[s] = kGpuUtil, any_gpu = true;
-    if (dim == "GPUMemoryUtilization") kind_of[s] = kGpuMem;
-  }
-  if (!any_gpu) {
-    r.applicable = false;
-    r.not_applicable_reason = "no GPUUtilization samples (CPU-only instance or no system data)";
+// One evaluation: the nodes' values across windows.
+class BatchRun {
+ public:
+  BatchRun(const RuleInputs& in, const P& p, RuleResult* r)
+      : in_(in), p_(p), r_(r), window_(static_cast<size_t>(p.window)),
+        kinds_(in.store.series().size(), MetricKind::kOther),
+        core_seen_(in.store.series().size(), 0) {
+    for (size_t s = 0; s < kinds_.size(); ++s) {
+      kinds_[s] = RuleMetricKind(in.store, in.store.series()[s]);
+    }
   }
 
-  std::vector<NodeState> nodes;
-  auto node_state = [&](StrId node) -> NodeState& {
-    for (NodeState& n : nodes) {
+  // Adds the samples of window `w`, then checks every node.
+  void Window(size_t w) {
+    AddSamples(w);
+    for (StrId node : cpu_order_) CheckNode(w, Node(node));
+  }
+
+ private:
+  NodeState& Node(StrId node) {
+    for (NodeState& n : nodes_) {
       if (n.node == node) return n;
     }
-    nodes.push_back(NodeState{});
-    nodes.back().node = node;
-    return nodes.back();
-  };
+    nodes_.push_back(NodeState{});
+    nodes_.back().node = node;
+    return nodes_.back();
+  }
+  void AddSamples(size_t w);
+  void CheckNode(size_t w, NodeState& ns);
+
+  const RuleInputs& in_;
+  const P& p_;
+  RuleResult* r_;
+  const size_t window_;
+  std::vector<MetricKind> kinds_;
+  std::vector<NodeState> nodes_;
   // SageMaker iterates its cpu dict, whose order is the first window in
   // which each node had CPU samples.
-  std::vector<StrId> cpu_order;
+  std::vector<StrId> cpu_order_;
   // Series whose core name is already in its node's `cores`.
-  std::vector<char> core_seen(store.series().size(), 0);
-  const size_t window = static_cast<size_t>(p_.window);
+  std::vector<char> core_seen_;
+};
 
-  for (size_t w = 0; w < plan.size(); ++w) {
-    // Per node: per-timestamp CPU sums of this window, first-seen order.
-    std::vector<std::pair<StrId, std::vector<double>>> window_cpu;
-    std::vector<TimestampSlots> slots;  // parallel to window_cpu
-    size_t last_wi = 0;
-    for (uint32_t row : plan.system_rows(w)) {
-      const uint32_t s = sys.series(row);
-      const Kind kind = kind_of[s];
-      if (kind == kNone) continue;
-      const SeriesInfo& info = store.series()[s];
-      NodeState& ns = node_state(info.node);
-      if (kind == kGpuUtil) {
-        ns.Gpu(info.name).util.push_back(sys.value(row));
-      } else if (kind == kGpuMem) {
-        ns.Gpu(info.name).memory.push_back(sys.value(row));
-      } else {
-        if (!core_seen[s]) {
-          core_seen[s] = 1;
-          ns.cores.insert(info.name);
-        }
-        size_t wi = last_wi;
-        if (wi >= window_cpu.size() || window_cpu[wi].first != info.node) {
-          wi = 0;
-          while (wi < window_cpu.size() && window_cpu[wi].first != info.node) ++wi;
-          if (wi == window_cpu.size()) {
-            window_cpu.push_back({info.node, {}});
-            slots.emplace_back();
-          }
-          last_wi = wi;
-        }
-        bool is_new = false;
-        const size_t slot = slots[wi].Slot(sys.ts(row), &is_new);
-        if (is_new) window_cpu[wi].second.push_back(0.0);
-        window_cpu[wi].second[slot] += sys.value(row);
+void BatchRun::AddSamples(size_t w) {
+  WindowCpu window_cpu;
+  for (uint32_t row : in_.plan.system_rows(w)) {
+    const uint32_t s = in_.sys.series(row);
+    const MetricKind kind = kinds_[s];
+    const SeriesInfo& info = in_.store.series()[s];
+    if (kind == MetricKind::kGpuUtilization) {
+      Node(info.node).Gpu(info.name).util.push_back(in_.sys.value(row));
+    } else if (kind == MetricKind::kGpuMemory) {
+      Node(info.node).Gpu(info.name).memory.push_back(in_.sys.value(row));
+    } else if (kind == MetricKind::kCpuUtilization) {
+      NodeState& ns = Node(info.node);
+      if (!core_seen_[s]) {
+        core_seen_[s] = 1;
+        ns.cores.insert(info.name);
       }
-    }
-    for (auto& [node, totals] : window_cpu) {
-      NodeState& ns = node_state(node);
-      if (!ns.has_cpu) {
-        ns.has_cpu = true;
-        cpu_order.push_back(node);
-      }
-      const double cores = static_cast<double>(ns.cores.size());
-      for (double t : totals) ns.cpu.push_back(t / cores);
-    }
-
-    for (StrId node : cpu_order) {
-      NodeState& ns = node_state(node);
-      const int64_t nvalues = static_cast<int64_t>(ns.cpu.size());
-      r.datapoints = nvalues;
-      if (nvalues <= p_.window || nvalues <= p_.patience) continue;
-      if (TailP95(ns.cpu, window) >= p_.cpu_threshold_p95) continue;
-      for (GpuSeries& g : ns.gpus) {
-        // A GPU without memory samples cannot be judged (SageMaker raises).
-        if (g.util.size() <= window || g.memory.empty()) continue;
-        if (TailP95(g.util, window) >= p_.gpu_threshold_p95) continue;
-        if (TailP95(g.memory, window) >= p_.gpu_memory_threshold_p95) continue;
-        r.triggered += 1;
-        r.violations += 1;
-        const std::string node_key(store.str(node));
-        const std::string gpu_key(store.str(g.gpu));
-        r.findings.push_back({plan.start_us(w), node_key, gpu_key, TailP95(g.util, window)});
-        nlohmann::ordered_json& entry = r.details[node_key];
-        entry["cpu"] = BoxJson(ns.cpu);
-        entry[gpu_key] = BoxJson(g.util);
-        entry[gpu_key + "_memory"] = BoxJson(g.memory);
-        // SageMaker writes the sub-rule's own clock, which never advances
-        // inside ProfilerReport: always the first timestamp (every real
-        // report and the reference JSONs show it).
-        r.details["last_timestamp"] = plan.first_timestamp_us();
-      }
+      window_cpu.Add(info.node, in_.sys.ts(row), in_.sys.value(row));
     }
   }
-  return r;
+  for (auto& [node, totals] : window_cpu.totals) {
+    NodeState& ns = Node(node);
+    if (!ns.has_cpu) {
+      ns.has_cpu = true;
+      cpu_order_.push_back(node);
+    }
+    const double cores = static_cast<double>(ns.cores.size());
+    for (double t : totals) ns.cpu.push_back(t / cores);
+  }
 }
 
-std::unique_ptr<Rule> CreateBatchSizeRule() { return std::make_unique<BatchSizeRule>(); }
+void BatchRun::CheckNode(size_t w, NodeState& ns) {
+  const int64_t nvalues = static_cast<int64_t>(ns.cpu.size());
+  r_->datapoints = nvalues;
+  if (nvalues <= p_.window || nvalues <= p_.patience) return;
+  if (TailP95(ns.cpu, window_) >= p_.cpu_threshold_p95) return;
+  for (GpuSeries& g : ns.gpus) {
+    // A GPU without memory samples cannot be judged (SageMaker raises).
+    if (g.util.size() <= window_ || g.memory.empty()) continue;
+    if (TailP95(g.util, window_) >= p_.gpu_threshold_p95) continue;
+    if (TailP95(g.memory, window_) >= p_.gpu_memory_threshold_p95) continue;
+    r_->triggered += 1;
+    r_->violations += 1;
+    const std::string node_key(in_.store.str(ns.node));
+    const std::string gpu_key(in_.store.str(g.gpu));
+    r_->findings.push_back({in_.plan.start_us(w), node_key, gpu_key, TailP95(g.util, window_)});
+    nlohmann::ordered_json& entry = r_->details[node_key];
+    entry["cpu"] = BoxJson(ns.cpu);
+    entry[gpu_key] = BoxJson(g.util);
+    entry[gpu_key + "_memory"] = BoxJson(g.memory);
+    // SageMaker writes the sub-rule's own clock, which never advances
+    // inside ProfilerReport: always the first timestamp (every real report
+    // and the reference JSONs show it).
+    r_->details["last_timestamp"] = in_.plan.first_timestamp_us();
+  }
+}
+
+}  // namespace
+
+BatchSizeRule::BatchSizeRule(BatchSizeParams params) : ParamRule(kDescriptor, params) {}
+
+RuleResult BatchSizeRule::Evaluate(const AnalysisContext& ctx) const {
+  RuleResult r = StartResult(*this);
+  const RuleInputs in(ctx);
+  RequireSeries(SeriesOfKind(in.store, MetricKind::kGpuUtilization), "GPUUtilization", &r);
+  BatchRun run(in, p_, &r);
+  for (size_t w = 0; w < in.plan.size(); ++w) run.Window(w);
+  return r;
+}
 
 }  // namespace smr

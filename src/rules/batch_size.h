@@ -33,44 +33,30 @@
 #define SMR_SRC_RULES_BATCH_SIZE_H_
 
 #include <cstdint>
-#include <memory>
+#include <string_view>
 
-#include "smr/rule.h"
+#include "src/rules/param_rule.h"
 
 namespace smr {
 
 struct BatchSizeParams {
-  // Default 70 (%). p95 of the node's total CPU (last `window` values) must
-  // be below this.
+  // % p95 of the node's total CPU (last `window` values) must be below this.
   double cpu_threshold_p95 = 70;
-  // Default 70 (%). p95 of a GPU's utilization (last `window` values).
-  double gpu_threshold_p95 = 70;
-  // Default 70 (%). p95 of a GPU's memory utilization (last `window` values).
+  double gpu_threshold_p95 = 70;  // % p95 of a GPU's utilization (last `window`)
+  // % p95 of a GPU's memory utilization (last `window` values).
   double gpu_memory_threshold_p95 = 70;
-  // Default 1000 (samples; SageMaker's documentation says 100, its container
-  // runs 1000). Total-CPU values a node needs before it is checked.
+  // Samples (SageMaker's documentation says 100, its container runs 1000).
+  // Total-CPU values a node needs before it is checked.
   int64_t patience = 1000;
-  // Default 500 (samples). How many latest values the p95s use.
-  int64_t window = 500;
+  int64_t window = 500;  // samples: how many latest values the p95s use
 };
 
-class BatchSizeRule : public Rule {
+class BatchSizeRule : public ParamRule<BatchSizeParams> {
  public:
-  explicit BatchSizeRule(BatchSizeParams params = {}) : p_(params) {}
-  std::string_view name() const override { return "BatchSize"; }
-  std::string_view description() const override;
-  std::string_view recommendation() const override;
-  const std::vector<ParamSpec>& params() const override;
-  Status SetParam(std::string_view param, std::string_view value) override;
-  std::string RuleParameters() const override;
+  static constexpr std::string_view kName = "BatchSize";
+  explicit BatchSizeRule(BatchSizeParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
-  const BatchSizeParams& values() const { return p_; }
-
- private:
-  BatchSizeParams p_;
 };
-
-std::unique_ptr<Rule> CreateBatchSizeRule();
 
 }  // namespace smr
 

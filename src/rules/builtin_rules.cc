@@ -1,7 +1,10 @@
-// The one registration list, in SageMaker ProfilerReport order
-// (docs/rules.md §1). Rules not implemented yet are marked where they
-// will go.
+// The one list of built-in rules, in SageMaker ProfilerReport order
+// (docs/rules.md §1): it drives the registry (CreateBuiltinRules), the
+// ProfilerReport rule names and the parameter-default lookup.
 #include <memory>
+#include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "smr/rule.h"
@@ -18,21 +21,63 @@
 #include "src/rules/step_outlier.h"
 
 namespace smr {
+namespace {
+
+template <typename R>
+std::unique_ptr<Rule> Make() {
+  return std::make_unique<R>();
+}
+
+template <typename R>
+constexpr BuiltinRule Entry() {
+  return {R::kName, &Make<R>};
+}
+
+constexpr BuiltinRule kBuiltinRules[] = {
+    Entry<CpuBottleneckRule>(),
+    Entry<IoBottleneckRule>(),
+    Entry<LowGpuUtilizationRule>(),
+    Entry<StepOutlierRule>(),
+    Entry<GpuMemoryIncreaseRule>(),
+    Entry<BatchSizeRule>(),
+    Entry<MaxInitializationTimeRule>(),
+    Entry<LoadBalancingRule>(),
+    Entry<OverallSystemUsageRule>(),
+    Entry<DataloaderRule>(),
+    Entry<OverallFrameworkMetricsRule>(),
+};
+
+}  // namespace
+
+std::span<const BuiltinRule> BuiltinRules() { return kBuiltinRules; }
+
+const BuiltinRule* FindBuiltinRule(std::string_view name) {
+  for (const BuiltinRule& rule : kBuiltinRules) {
+    if (rule.name == name) return &rule;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> BuiltinRuleNames() {
+  std::vector<std::string> names;
+  for (const BuiltinRule& rule : kBuiltinRules) names.emplace_back(rule.name);
+  return names;
+}
 
 std::vector<std::unique_ptr<Rule>> CreateBuiltinRules() {
   std::vector<std::unique_ptr<Rule>> rules;
-  rules.push_back(CreateCpuBottleneckRule());
-  rules.push_back(CreateIoBottleneckRule());
-  rules.push_back(CreateLowGpuUtilizationRule());
-  rules.push_back(CreateStepOutlierRule());
-  rules.push_back(CreateGpuMemoryIncreaseRule());
-  rules.push_back(CreateBatchSizeRule());
-  rules.push_back(CreateMaxInitializationTimeRule());
-  rules.push_back(CreateLoadBalancingRule());
-  rules.push_back(CreateOverallSystemUsageRule());
-  rules.push_back(CreateDataloaderRule());
-  rules.push_back(CreateOverallFrameworkMetricsRule());
+  for (const BuiltinRule& rule : kBuiltinRules) rules.push_back(rule.create());
   return rules;
+}
+
+std::string BuiltinParamDefault(std::string_view rule, std::string_view param) {
+  const BuiltinRule* entry = FindBuiltinRule(rule);
+  if (entry == nullptr) return "";
+  const std::unique_ptr<Rule> instance = entry->create();
+  for (const ParamSpec& spec : instance->params()) {
+    if (spec.name == param) return spec.default_value;
+  }
+  return "";
 }
 
 }  // namespace smr

@@ -21,42 +21,28 @@
 #define SMR_SRC_RULES_CPU_BOTTLENECK_H_
 
 #include <cstdint>
-#include <memory>
+#include <string_view>
 
-#include "smr/rule.h"
+#include "src/rules/param_rule.h"
 
 namespace smr {
 
+// Defaults as ProfilerReport runs the rule.
 struct CpuBottleneckParams {
-  // Default 50 (%). The rule triggers when more than this share of all
-  // snapshots are bottlenecks.
-  double threshold = 50;
-  // Default 90 (%). A core above this CPUUtilization is busy.
-  double cpu_threshold = 90;
-  // Default 10 (%). A GPU below this GPUUtilization is idle.
-  double gpu_threshold = 10;
-  // Default 1000 (snapshots). No check until more snapshots than this were
-  // seen (GPUs idle during initialization). The AWS guide says 100.
+  double threshold = 50;      // % of snapshots that are bottlenecks
+  double cpu_threshold = 90;  // % CPUUtilization above which a core is busy
+  double gpu_threshold = 10;  // % GPUUtilization below which a GPU is idle
+  // Snapshots to see before the ratio is checked (GPUs idle during
+  // initialization). The AWS guide says 100.
   int64_t patience = 1000;
 };
 
-class CpuBottleneckRule : public Rule {
+class CpuBottleneckRule : public ParamRule<CpuBottleneckParams> {
  public:
-  explicit CpuBottleneckRule(CpuBottleneckParams params = {}) : p_(params) {}
-  std::string_view name() const override { return "CPUBottleneck"; }
-  std::string_view description() const override;
-  std::string_view recommendation() const override;
-  const std::vector<ParamSpec>& params() const override;
-  Status SetParam(std::string_view param, std::string_view value) override;
-  std::string RuleParameters() const override;
+  static constexpr std::string_view kName = "CPUBottleneck";
+  explicit CpuBottleneckRule(CpuBottleneckParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
-  const CpuBottleneckParams& values() const { return p_; }
-
- private:
-  CpuBottleneckParams p_;
 };
-
-std::unique_ptr<Rule> CreateCpuBottleneckRule();
 
 }  // namespace smr
 

@@ -43,58 +43,35 @@
 #define SMR_SRC_RULES_DATALOADER_H_
 
 #include <cstdint>
-#include <memory>
-#include <span>
-#include <vector>
+#include <string_view>
 
-#include "smr/rule.h"
+#include "src/rules/numpy_stats.h"
+#include "src/rules/param_rule.h"
 
 namespace smr {
 
 struct DataloaderParams {
-  // Default 70 (% of the cores). Fewer parallel loader processes than this
-  // share of the cores (median over seconds) is a violation.
+  // % of the cores. Fewer parallel loader processes than this share of the
+  // cores (median over seconds) is a violation.
   double min_threshold = 70;
-  // Default 200 (% of the cores). More parallel loader processes than this
-  // share of the cores is a violation.
+  // % of the cores. More parallel loader processes than this share of the
+  // cores is a violation.
   double max_threshold = 200;
-  // Default 10 (seconds with loader activity). Hidden in SageMaker's
-  // RuleParameters; settable here as an sm-report extension. No check until
-  // the per-second list has more entries than this.
+  // Seconds with loader activity. Hidden in SageMaker's RuleParameters;
+  // settable here as an sm-report extension. No check until the per-second
+  // list has more entries than this.
   int64_t patience = 10;
 };
 
-class DataloaderRule : public Rule {
+class DataloaderRule : public ParamRule<DataloaderParams> {
  public:
-  explicit DataloaderRule(DataloaderParams params = {}) : p_(params) {}
-  std::string_view name() const override { return "Dataloader"; }
-  std::string_view description() const override;
-  std::string_view recommendation() const override;
-  const std::vector<ParamSpec>& params() const override;
-  Status SetParam(std::string_view param, std::string_view value) override;
+  static constexpr std::string_view kName = "Dataloader";
+  explicit DataloaderRule(DataloaderParams params = {});
   // min_threshold must be below max_threshold (else every median would be
   // a violation).
   Status ValidateParams() const override;
-  // Only min_threshold and max_threshold, as SageMaker prints them.
-  std::string RuleParameters() const override;
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
-  const DataloaderParams& values() const { return p_; }
-
- private:
-  DataloaderParams p_;
 };
-
-std::unique_ptr<Rule> CreateDataloaderRule();
-
-// np.histogram(values, bins=n): n equal bins over [min, max] (widened by
-// ±0.5 when min == max), edges from np.linspace, last bin closed; each value
-// is placed by comparing it with the computed edges, as numpy does.
-// Exposed for tests. Empty input: empty vectors.
-struct NumpyHistogram {
-  std::vector<int64_t> counts;
-  std::vector<double> edges;
-};
-NumpyHistogram ComputeNumpyHistogram(std::span<const double> values, int bins);
 
 }  // namespace smr
 

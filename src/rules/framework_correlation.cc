@@ -1,3 +1,5 @@
+// Framework-event classification and the §4.12 correlation aggregator
+// (framework_correlation.h).
 #include "src/rules/framework_correlation.h"
 
 #include <algorithm>
@@ -150,12 +152,18 @@ void FrameworkCorrelation::WriteKeys(unsigned groups, nlohmann::ordered_json* de
   if (groups & kHorovodGroup) d["horovod"] = HorovodShares(horovod_);
 }
 
-void FrameworkCorrelation::AddBatch(const MetricStore& store, const RowRuns& events,
-                                    std::span<const Interval> intervals,
-                                    nlohmann::ordered_json* details) {
-  if (intervals.empty()) return;
-  const EventColumns& ev = store.events();
+namespace {
 
+constexpr uint32_t kNever = std::numeric_limits<uint32_t>::max();
+
+}  // namespace
+
+// For each delivered event: how many intervals it overlaps (k) and the first
+// call (interval index) that sees it. Processing events by (first call,
+// delivery position) and adding k·duration gives SageMaker's totals and its
+// first-seen key order.
+std::vector<FrameworkCorrelation::Hit> FrameworkCorrelation::FindHits(
+    const EventColumns& ev, const RowRuns& events, std::span<const Interval> intervals) {
   // Intervals sorted by start; any interval reaching an event starts at most
   // `max_len` before it, so two binary searches bound the candidates.
   std::vector<uint32_t> by_start(intervals.size());
@@ -170,16 +178,6 @@ void FrameworkCorrelation::AddBatch(const MetricStore& store, const RowRuns& eve
   std::vector<double> starts(by_start.size());
   for (size_t i = 0; i < by_start.size(); ++i) starts[i] = intervals[by_start[i]].start_us;
 
-  // For each delivered event: how many intervals it overlaps (k) and the
-  // first call (interval index) that sees it. Processing events by (first
-  // call, delivery position) and adding k·duration gives SageMaker's totals
-  // and its first-seen key order.
-  struct Hit {
-    uint32_t first_call;
-    uint32_t pos;
-    uint32_t event;
-    int64_t count;
-  };
   std::vector<Hit> hits;
   uint32_t pos = 0;
   for (auto it_e = events.begin(); it_e != events.end(); ++it_e, ++pos) {
@@ -190,7 +188,7 @@ void FrameworkCorrelation::AddBatch(const MetricStore& store, const RowRuns& eve
     // (1 µs of slack against rounding of s - max_len)
     auto lo = std::lower_bound(starts.begin(), starts.end(), s - max_len - 1);
     auto hi = std::lower_bound(starts.begin(), starts.end(), t);
-    uint32_t first = std::numeric_limits<uint32_t>::max();
+    uint32_t first = kNever;
     int64_t count = 0;
     for (auto it = lo; it < hi; ++it) {
       const uint32_t idx = by_start[static_cast<size_t>(it - starts.begin())];
@@ -204,27 +202,27 @@ void FrameworkCorrelation::AddBatch(const MetricStore& store, const RowRuns& eve
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
     return std::tie(a.first_call, a.pos) < std::tie(b.first_call, b.pos);
   });
+  return hits;
+}
 
-  // The call at which each key group first exists (groups already filled by
-  // earlier batches exist from the first call on).
-  constexpr uint32_t kNever = std::numeric_limits<uint32_t>::max();
-  const unsigned before = AvailableGroups();
-  uint32_t first_cpu = kNever, first_gpu = kNever, first_general = kNever;
-  uint32_t first_fwd = kNever, first_bwd = kNever, first_horovod = kNever;
-
+FrameworkCorrelation::FirstCalls FrameworkCorrelation::Accumulate(const MetricStore& store,
+                                                                  const std::vector<Hit>& hits) {
+  const EventColumns& ev = store.events();
+  FirstCalls first{kNever, kNever, kNever, kNever, kNever, kNever};
   for (const Hit& h : hits) {
     const uint32_t e = h.event;
     const std::string_view phase = store.str(ev.phase[e]);
     const std::string_view name = store.str(ev.name[e]);
     const int64_t dur = (ev.end_us[e] - ev.start_us[e]) * h.count;
+    uint32_t* group_first = nullptr;
     switch (ClassifyFrameworkEvent(phase, ev.source[e])) {
       case FrameworkEventClass::kCpuOperator:
         PhaseSlot(&cpu_events_, phase)[name] += dur;
-        first_cpu = std::min(first_cpu, h.first_call);
+        group_first = &first.cpu;
         break;
       case FrameworkEventClass::kGpuOperator:
         PhaseSlot(&gpu_events_, phase)[name] += dur;
-        first_gpu = std::min(first_gpu, h.first_call);
+        group_first = &first.gpu;
         break;
       case FrameworkEventClass::kStep: {
         auto it = std::find_if(step_phases_.begin(), step_phases_.end(),
@@ -238,39 +236,44 @@ void FrameworkCorrelation::AddBatch(const MetricStore& store, const RowRuns& eve
       }
       case FrameworkEventClass::kForward:
         forward_[name] += dur;
-        first_fwd = std::min(first_fwd, h.first_call);
+        group_first = &first.forward;
         break;
       case FrameworkEventClass::kBackward:
         backward_[name] += dur;
-        first_bwd = std::min(first_bwd, h.first_call);
+        group_first = &first.backward;
         break;
       case FrameworkEventClass::kGeneral:
         general_[phase] += dur;
-        first_general = std::min(first_general, h.first_call);
+        group_first = &first.general;
         break;
       case FrameworkEventClass::kHorovod:
         horovod_[name] += dur;
-        first_horovod = std::min(first_horovod, h.first_call);
+        group_first = &first.horovod;
         break;
       case FrameworkEventClass::kIgnored:
         break;
     }
+    if (group_first != nullptr) *group_first = std::min(*group_first, h.first_call);
   }
+  return first;
+}
 
-  // Replay the key creation of SageMaker's per-call writes: at each call
-  // where a new group appears, write the groups existing at that call.
+void FrameworkCorrelation::ReplayWrites(unsigned before, const FirstCalls& first,
+                                        nlohmann::ordered_json* details) const {
+  // At each call where a new group appears, write the groups existing at
+  // that call (groups filled by earlier batches exist from the first call).
   auto at = [&](unsigned group, uint32_t first_call) {
     return (before & group) ? 0u : first_call;
   };
-  const uint32_t fb = (first_fwd == kNever || first_bwd == kNever)
+  const uint32_t fb = (first.forward == kNever || first.backward == kNever)
                           ? kNever
-                          : std::max(first_fwd, first_bwd);
+                          : std::max(first.forward, first.backward);
   const std::pair<unsigned, uint32_t> appear[] = {
-      {kCpuGroup, at(kCpuGroup, first_cpu)},
-      {kGpuGroup, at(kGpuGroup, first_gpu)},
-      {kGeneralGroup, at(kGeneralGroup, first_general)},
+      {kCpuGroup, at(kCpuGroup, first.cpu)},
+      {kGpuGroup, at(kGpuGroup, first.gpu)},
+      {kGeneralGroup, at(kGeneralGroup, first.general)},
       {kForwardBackwardGroup, at(kForwardBackwardGroup, fb)},
-      {kHorovodGroup, at(kHorovodGroup, first_horovod)},
+      {kHorovodGroup, at(kHorovodGroup, first.horovod)},
   };
   std::vector<uint32_t> calls = {0};
   for (const auto& [g, c] : appear) {
@@ -285,6 +288,15 @@ void FrameworkCorrelation::AddBatch(const MetricStore& store, const RowRuns& eve
     }
     WriteKeys(groups, details);
   }
+}
+
+void FrameworkCorrelation::AddBatch(const MetricStore& store, const RowRuns& events,
+                                    std::span<const Interval> intervals,
+                                    nlohmann::ordered_json* details) {
+  if (intervals.empty()) return;
+  const std::vector<Hit> hits = FindHits(store.events(), events, intervals);
+  const unsigned before = AvailableGroups();
+  ReplayWrites(before, Accumulate(store, hits), details);
 }
 
 }  // namespace smr

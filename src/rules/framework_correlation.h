@@ -107,8 +107,26 @@ class FrameworkCorrelation {
     kForwardBackwardGroup = 1u << 3,
     kHorovodGroup = 1u << 4,
   };
+  // The first call (interval index) at which each key group got an event.
+  struct FirstCalls {
+    uint32_t cpu, gpu, general, forward, backward, horovod;
+  };
+  // One delivered event overlapping `count` intervals, the first at `first_call`.
+  struct Hit {
+    uint32_t first_call;
+    uint32_t pos;  // delivery position
+    uint32_t event;
+    int64_t count;
+  };
   unsigned AvailableGroups() const;
   void WriteKeys(unsigned groups, nlohmann::ordered_json* details) const;
+  static std::vector<Hit> FindHits(const EventColumns& ev, const RowRuns& events,
+                                   std::span<const Interval> intervals);
+  // Adds the hits' durations to the buffers.
+  FirstCalls Accumulate(const MetricStore& store, const std::vector<Hit>& hits);
+  // Replays the key creation of SageMaker's per-call writes.
+  void ReplayWrites(unsigned before, const FirstCalls& first,
+                    nlohmann::ordered_json* details) const;
 
   PhaseOperators cpu_events_;
   PhaseOperators gpu_events_;

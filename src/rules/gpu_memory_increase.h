@@ -35,48 +35,31 @@
 #define SMR_SRC_RULES_GPU_MEMORY_INCREASE_H_
 
 #include <cstdint>
-#include <memory>
-#include <span>
+#include <string_view>
 
-#include "smr/rule.h"
+#include "src/rules/numpy_stats.h"
+#include "src/rules/param_rule.h"
 
 namespace smr {
 
 struct GpuMemoryIncreaseParams {
-  // Default 5 (percentage points; the AWS guide says 10, the container ran
-  // 5). The rule fires when the moving average grows by more than this.
+  // Percentage points (the AWS guide says 10, the container ran 5). The rule
+  // fires when the moving average grows by more than this.
   double increase = 5;
-  // Default 1000 (samples; guide: 100). No trigger until a GPU has more
-  // samples than this (memory is allocated during initialization).
+  // Samples (guide: 100). No trigger until a GPU has more samples than this
+  // (memory is allocated during initialization).
   int64_t patience = 1000;
-  // Default 10 (samples; guide: 500). Length of the moving average.
-  int64_t window = 10;
+  int64_t window = 10;  // samples (guide: 500): length of the moving average
 };
 
-class GpuMemoryIncreaseRule : public Rule {
+class GpuMemoryIncreaseRule : public ParamRule<GpuMemoryIncreaseParams> {
  public:
+  static constexpr std::string_view kName = "GPUMemoryIncrease";
   static constexpr int64_t kMaxDatapoints = 1'000'000;
 
-  explicit GpuMemoryIncreaseRule(GpuMemoryIncreaseParams params = {}) : p_(params) {}
-  std::string_view name() const override { return "GPUMemoryIncrease"; }
-  std::string_view description() const override;
-  std::string_view recommendation() const override;
-  const std::vector<ParamSpec>& params() const override;
-  Status SetParam(std::string_view param, std::string_view value) override;
-  std::string RuleParameters() const override;
+  explicit GpuMemoryIncreaseRule(GpuMemoryIncreaseParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
-  const GpuMemoryIncreaseParams& values() const { return p_; }
-
- private:
-  GpuMemoryIncreaseParams p_;
 };
-
-std::unique_ptr<Rule> CreateGpuMemoryIncreaseRule();
-
-// numpy's mean of a float64 array: pairwise summation (8 accumulators for
-// blocks of up to 128 values, recursive halves above) divided by the count.
-// Exposed for tests. NaN for an empty span, like numpy.
-double NumpyMean(std::span<const double> values);
 
 }  // namespace smr
 

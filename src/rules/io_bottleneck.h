@@ -22,43 +22,29 @@
 #define SMR_SRC_RULES_IO_BOTTLENECK_H_
 
 #include <cstdint>
-#include <memory>
+#include <string_view>
 
-#include "smr/rule.h"
+#include "src/rules/param_rule.h"
 
 namespace smr {
 
+// Defaults as ProfilerReport runs the rule.
 struct IoBottleneckParams {
-  // Default 50 (%). The rule triggers when more than this share of all
-  // snapshots are bottlenecks.
-  double threshold = 50;
-  // Default 50 (%). A core above this I/OWaitPercentage is busy.
-  double io_threshold = 50;
-  // Default 10 (%). A GPU below this GPUUtilization is idle. The AWS guide
-  // says 70; ProfilerReport runs 10.
+  double threshold = 50;     // % of snapshots that are bottlenecks
+  double io_threshold = 50;  // % I/OWaitPercentage above which a core waits
+  // % GPUUtilization below which a GPU is idle. The AWS guide says 70.
   double gpu_threshold = 10;
-  // Default 1000 (snapshots). No check until more snapshots than this were
-  // seen (GPUs idle during initialization).
+  // Snapshots to see before the ratio is checked (GPUs idle during
+  // initialization).
   int64_t patience = 1000;
 };
 
-class IoBottleneckRule : public Rule {
+class IoBottleneckRule : public ParamRule<IoBottleneckParams> {
  public:
-  explicit IoBottleneckRule(IoBottleneckParams params = {}) : p_(params) {}
-  std::string_view name() const override { return "IOBottleneck"; }
-  std::string_view description() const override;
-  std::string_view recommendation() const override;
-  const std::vector<ParamSpec>& params() const override;
-  Status SetParam(std::string_view param, std::string_view value) override;
-  std::string RuleParameters() const override;
+  static constexpr std::string_view kName = "IOBottleneck";
+  explicit IoBottleneckRule(IoBottleneckParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
-  const IoBottleneckParams& values() const { return p_; }
-
- private:
-  IoBottleneckParams p_;
 };
-
-std::unique_ptr<Rule> CreateIoBottleneckRule();
 
 }  // namespace smr
 

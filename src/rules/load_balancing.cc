@@ -1,20 +1,45 @@
+// LoadBalancing: parameter table, texts, the per-GPU utilization histograms
+// and the pairwise comparison (load_balancing.h).
 #include "src/rules/load_balancing.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
-#include "src/rules/python_json.h"
-#include "src/rules/rule_util.h"
+#include "src/rules/rule_inputs.h"
 
 namespace smr {
 namespace {
+
+using P = LoadBalancingParams;
+
+// RuleParameters: SageMaker's two lines, then sm-report's min_difference, so
+// the JSON tells which test produced its verdict.
+constexpr ParamRow<P> kRows[] = {
+    {"threshold", &P::threshold, ParamType::kDouble, "",
+     "Jensen-Shannon distance between two GPUs' utilization histograms that must be exceeded "
+     "for the pair to count as imbalanced",
+     ParamRange::Positive(1)},
+    {"patience", &P::patience, ParamType::kInt, "samples",
+     "samples each GPU needs before it is compared"},
+    {"min_difference", &P::min_difference, ParamType::kPercent, "%",
+     "difference of the two GPUs' mean utilizations (percentage points) that must also be "
+     "reached; 0 leaves the distance as the only test (sm-report extension)"},
+};
+
+constexpr RuleDescriptor<P> kDescriptor = {
+    LoadBalancingRule::kName,
+    "Detects workload balancing issues across GPUs. Workload imbalance can occur in training jobs "
+    "with data parallelism. The gradients are accumulated on a primary GPU, and this GPU might "
+    "be overused with regard to other GPUs, resulting in reducing the efficiency of data "
+    "parallelization.",
+    "Choose a different distributed training strategy or a different distributed training "
+    "framework.",
+    kRows,
+};
 
 using Histogram = std::array<int64_t, LoadBalancingRule::kBins>;
 
@@ -23,10 +48,7 @@ struct GpuHistogram {
   Histogram counts{};
   int64_t samples = 0;
 };
-struct NodeHistograms {
-  StrId node = 0;
-  std::vector<GpuHistogram> gpus;  // first-seen order
-};
+using HistogramTable = NodeGpuTable<GpuHistogram>;
 
 // Bin of a utilization value: width 2, last bin closed at 100 (§7 fix: the
 // full range is kept, so a saturated GPU is counted).
@@ -64,133 +86,68 @@ double HistogramMeanUtilization(std::span<const int64_t> counts) {
   return n > 0 ? static_cast<double>(sum) / static_cast<double>(n) : 0.0;
 }
 
-std::string_view LoadBalancingRule::description() const {
-  return "Detects workload balancing issues across GPUs. Workload imbalance can occur in "
-         "training jobs with data parallelism. The gradients are accumulated on a primary GPU, "
-         "and this GPU might be overused with regard to other GPUs, resulting in reducing the "
-         "efficiency of data parallelization.";
-}
+LoadBalancingRule::LoadBalancingRule(LoadBalancingParams params)
+    : ParamRule(kDescriptor, params) {}
 
-std::string_view LoadBalancingRule::recommendation() const {
-  return "Choose a different distributed training strategy or a different distributed "
-         "training framework.";
-}
+namespace {
 
-const std::vector<ParamSpec>& LoadBalancingRule::params() const {
-  static const std::vector<ParamSpec> kSpecs = {
-      {"threshold", ParamType::kDouble, "0.2", "",
-       "Jensen-Shannon distance between two GPUs' utilization histograms that must be "
-       "exceeded for the pair to count as imbalanced",
-       ParamRange::Positive(1)},
-      {"patience", ParamType::kInt, "1000", "samples",
-       "samples each GPU needs before it is compared"},
-      {"min_difference", ParamType::kPercent, "10", "%",
-       "difference of the two GPUs' mean utilizations (percentage points) that must also be "
-       "reached; 0 leaves the distance as the only test (sm-report extension)"},
-  };
-  return kSpecs;
-}
-
-Status LoadBalancingRule::SetParam(std::string_view param, std::string_view value) {
-  if (param == "threshold") return ParsePositiveParam(name(), param, value, &p_.threshold);
-  if (param == "patience") return ParsePositiveIntParam(name(), param, value, &p_.patience);
-  if (param == "min_difference") {
-    return ParsePercentParam(name(), param, value, &p_.min_difference);
+// After window `w`: writes the node's workloads and compares its GPUs in
+// natural order (gpu2 before gpu10).
+void CheckNode(const RuleInputs& in, const P& p, size_t w, const HistogramTable::Node& n,
+               RuleResult* r) {
+  const std::string node_key(in.store.str(n.node));
+  nlohmann::ordered_json& node_json = r->details[node_key];
+  for (const GpuHistogram& g : n.gpus) {
+    node_json["workloads"][std::string(in.store.str(g.gpu))] = g.counts;
   }
-  return UnknownParamError(name(), param, params());
+  std::vector<const GpuHistogram*> order;
+  for (const GpuHistogram& g : n.gpus) order.push_back(&g);
+  std::sort(order.begin(), order.end(), [&](const GpuHistogram* a, const GpuHistogram* b) {
+    return NaturalLess(in.store.str(a->gpu), in.store.str(b->gpu));
+  });
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (order[i]->samples <= p.patience) continue;
+    for (size_t j = i + 1; j < order.size(); ++j) {
+      if (order[j]->samples <= p.patience) continue;
+      const double d = JensenShannonDistance(order[i]->counts, order[j]->counts);
+      if (!(d > p.threshold)) continue;
+      const double difference = std::abs(HistogramMeanUtilization(order[i]->counts) -
+                                         HistogramMeanUtilization(order[j]->counts));
+      if (!(difference >= p.min_difference)) continue;
+      r->triggered += 1;
+      r->violations += 1;
+      const std::string gi(in.store.str(order[i]->gpu));
+      const std::string gj(in.store.str(order[j]->gpu));
+      node_json["distances"][gi][gj] = d;
+      r->findings.push_back({in.plan.start_us(w), node_key, gi + "/" + gj, d});
+    }
+  }
 }
 
-std::string LoadBalancingRule::RuleParameters() const {
-  // SageMaker's two lines, then sm-report's min_difference, so the JSON
-  // tells which test produced its verdict.
-  return fmt::format("threshold:{}\npatience:{}\nmin_difference:{}",
-                     FormatParamNumber(p_.threshold), p_.patience,
-                     FormatParamNumber(p_.min_difference));
-}
+}  // namespace
 
 RuleResult LoadBalancingRule::Evaluate(const AnalysisContext& ctx) const {
-  RuleResult r;
-  r.name = std::string(name());
-  r.rule_parameters = RuleParameters();
-  const MetricStore& store = *ctx.store;
-  const WindowPlan& plan = *ctx.windows;
-  const SystemColumns& sys = store.system();
+  RuleResult r = StartResult(*this);
+  const RuleInputs in(ctx);
+  const SeriesMask is_gpu_util = SeriesOfKind(in.store, MetricKind::kGpuUtilization);
+  RequireSeries(is_gpu_util, "GPUUtilization", &r);
 
-  std::vector<char> is_gpu_util(store.series().size(), 0);
-  bool any_gpu = false;
-  for (size_t s = 0; s < store.series().size(); ++s) {
-    is_gpu_util[s] = store.str(store.series()[s].dimension) == "GPUUtilization";
-    any_gpu = any_gpu || is_gpu_util[s];
-  }
-  if (!any_gpu) {
-    r.applicable = false;
-    r.not_applicable_reason = "no GPUUtilization samples (CPU-only instance or no system data)";
-  }
-
-  std::vector<NodeHistograms> nodes;
-  std::unordered_map<uint64_t, std::pair<size_t, size_t>> index;  // (node,gpu) -> slot
-
-  for (size_t w = 0; w < plan.size(); ++w) {
-    for (uint32_t row : plan.system_rows(w)) {
-      const uint32_t s = sys.series(row);
+  HistogramTable table;
+  for (size_t w = 0; w < in.plan.size(); ++w) {
+    for (uint32_t row : in.plan.system_rows(w)) {
+      const uint32_t s = in.sys.series(row);
       if (!is_gpu_util[s]) continue;
-      const SeriesInfo& info = store.series()[s];
-      const uint64_t key = (static_cast<uint64_t>(info.node) << 32) | info.name;
-      auto it = index.find(key);
-      if (it == index.end()) {
-        size_t ni = 0;
-        while (ni < nodes.size() && nodes[ni].node != info.node) ++ni;
-        if (ni == nodes.size()) nodes.push_back({info.node, {}});
-        nodes[ni].gpus.push_back({info.name, {}, 0});
-        it = index.emplace(key, std::make_pair(ni, nodes[ni].gpus.size() - 1)).first;
-      }
-      GpuHistogram& g = nodes[it->second.first].gpus[it->second.second];
-      g.counts[static_cast<size_t>(BinOf(sys.value(row)))] += 1;
+      const SeriesInfo& info = in.store.series()[s];
+      GpuHistogram& g = table.At(info.node, info.name);
+      g.counts[static_cast<size_t>(BinOf(in.sys.value(row)))] += 1;
       g.samples += 1;
       r.datapoints = g.samples;
-      if (g.samples > kMaxDatapoints) {
-        // SageMaker's memory guard: start all histograms afresh.
-        nodes.clear();
-        index.clear();
-      }
+      // SageMaker's memory guard: start all histograms afresh.
+      if (g.samples > kMaxDatapoints) table.clear();
     }
-
-    for (const NodeHistograms& n : nodes) {
-      const std::string node_key(store.str(n.node));
-      nlohmann::ordered_json& node_json = r.details[node_key];
-      for (const GpuHistogram& g : n.gpus) {
-        node_json["workloads"][std::string(store.str(g.gpu))] = g.counts;
-      }
-      // Pairs within the node in natural GPU order (gpu2 before gpu10).
-      std::vector<const GpuHistogram*> order;
-      for (const GpuHistogram& g : n.gpus) order.push_back(&g);
-      std::sort(order.begin(), order.end(), [&](const GpuHistogram* a, const GpuHistogram* b) {
-        return NaturalLess(store.str(a->gpu), store.str(b->gpu));
-      });
-      for (size_t i = 0; i < order.size(); ++i) {
-        if (order[i]->samples <= p_.patience) continue;
-        for (size_t j = i + 1; j < order.size(); ++j) {
-          if (order[j]->samples <= p_.patience) continue;
-          const double d = JensenShannonDistance(order[i]->counts, order[j]->counts);
-          if (!(d > p_.threshold)) continue;
-          const double difference = std::abs(HistogramMeanUtilization(order[i]->counts) -
-                                              HistogramMeanUtilization(order[j]->counts));
-          if (!(difference >= p_.min_difference)) continue;
-          r.triggered += 1;
-          r.violations += 1;
-          const std::string gi(store.str(order[i]->gpu));
-          const std::string gj(store.str(order[j]->gpu));
-          node_json["distances"][gi][gj] = d;
-          r.findings.push_back({plan.start_us(w), node_key, gi + "/" + gj, d});
-        }
-      }
-    }
+    for (const HistogramTable::Node& n : table.nodes()) CheckNode(in, p_, w, n, &r);
   }
   return r;
-}
-
-std::unique_ptr<Rule> CreateLoadBalancingRule() {
-  return std::make_unique<LoadBalancingRule>();
 }
 
 }  // namespace smr

@@ -46,46 +46,35 @@
 #define SMR_SRC_RULES_LOAD_BALANCING_H_
 
 #include <cstdint>
-#include <memory>
 #include <span>
+#include <string_view>
 
-#include "smr/rule.h"
+#include "src/rules/param_rule.h"
 
 namespace smr {
 
 struct LoadBalancingParams {
-  // Default 0.2 (the container's value; SDK/guide: 0.5). Jensen–Shannon
-  // distance (0 … sqrt(ln 2) ≈ 0.83) above which two GPUs are imbalanced.
+  // The container's value (SDK/guide: 0.5). Jensen–Shannon distance
+  // (0 … sqrt(ln 2) ≈ 0.83) above which two GPUs are imbalanced.
   double threshold = 0.2;
-  // Default 1000 (samples; guide: 10). Both GPUs of a pair need more samples
-  // than this before they are compared.
+  // Samples (guide: 10). Both GPUs of a pair need more samples than this
+  // before they are compared.
   int64_t patience = 1000;
-  // Default 10 (percentage points; sm-report only). The two GPUs' mean
-  // utilizations (from their histograms) must differ by at least this much
-  // as well; 0 leaves the distance as the only test.
+  // Percentage points (sm-report only). The two GPUs' mean utilizations
+  // (from their histograms) must differ by at least this much as well; 0
+  // leaves the distance as the only test.
   double min_difference = 10;
 };
 
-class LoadBalancingRule : public Rule {
+class LoadBalancingRule : public ParamRule<LoadBalancingParams> {
  public:
+  static constexpr std::string_view kName = "LoadBalancing";
   static constexpr int kBins = 50;
   static constexpr int64_t kMaxDatapoints = 1'000'000;
 
-  explicit LoadBalancingRule(LoadBalancingParams params = {}) : p_(params) {}
-  std::string_view name() const override { return "LoadBalancing"; }
-  std::string_view description() const override;
-  std::string_view recommendation() const override;
-  const std::vector<ParamSpec>& params() const override;
-  Status SetParam(std::string_view param, std::string_view value) override;
-  std::string RuleParameters() const override;
+  explicit LoadBalancingRule(LoadBalancingParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
-  const LoadBalancingParams& values() const { return p_; }
-
- private:
-  LoadBalancingParams p_;
 };
-
-std::unique_ptr<Rule> CreateLoadBalancingRule();
 
 // Jensen–Shannon distance (natural log) of two histograms, each normalised
 // to sum 1. Exposed for tests. 0 if either histogram is empty.

@@ -28,44 +28,31 @@
 #define SMR_SRC_RULES_LOW_GPU_UTILIZATION_H_
 
 #include <cstdint>
-#include <memory>
+#include <string_view>
 
-#include "smr/rule.h"
+#include "src/rules/param_rule.h"
 
 namespace smr {
 
 struct LowGpuUtilizationParams {
-  // Default 70 (%). A GPU whose p95 over the last `window` samples is below
-  // this is under-used; above it (with a low p5) it is fluctuating.
+  // % p95 of the last `window` samples below which a GPU is under-used;
+  // above it (with a low p5) it is fluctuating.
   double threshold_p95 = 70;
-  // Default 10 (%). p5 threshold of the fluctuation test.
-  double threshold_p5 = 10;
-  // Default 500 (samples). How many of the latest samples the p95/p5 use.
-  int64_t window = 500;
-  // Default 1000 (samples). No check until a GPU has more samples than this
-  // (GPUs idle during initialization).
+  double threshold_p5 = 10;  // % p5 threshold of the fluctuation test
+  int64_t window = 500;      // samples: how many of the latest the p95/p5 use
+  // Samples a GPU needs before it is checked (GPUs idle during
+  // initialization).
   int64_t patience = 1000;
 };
 
-class LowGpuUtilizationRule : public Rule {
+class LowGpuUtilizationRule : public ParamRule<LowGpuUtilizationParams> {
  public:
+  static constexpr std::string_view kName = "LowGPUUtilization";
   static constexpr int64_t kMaxDatapoints = 1'000'000;
 
-  explicit LowGpuUtilizationRule(LowGpuUtilizationParams params = {}) : p_(params) {}
-  std::string_view name() const override { return "LowGPUUtilization"; }
-  std::string_view description() const override;
-  std::string_view recommendation() const override;
-  const std::vector<ParamSpec>& params() const override;
-  Status SetParam(std::string_view param, std::string_view value) override;
-  std::string RuleParameters() const override;
+  explicit LowGpuUtilizationRule(LowGpuUtilizationParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
-  const LowGpuUtilizationParams& values() const { return p_; }
-
- private:
-  LowGpuUtilizationParams p_;
 };
-
-std::unique_ptr<Rule> CreateLowGpuUtilizationRule();
 
 }  // namespace smr
 

@@ -1,50 +1,41 @@
+// MaxInitializationTime: parameter table, texts and the job-start/first-step
+// bookkeeping (max_initialization_time.h).
 #include "src/rules/max_initialization_time.h"
 
-#include <string>
-
-#include "src/rules/python_json.h"
-#include "src/rules/rule_util.h"
+#include "src/rules/rule_inputs.h"
 
 namespace smr {
+namespace {
 
-std::string_view MaxInitializationTimeRule::description() const {
-  return "Checks if the time spent on initialization exceeds a threshold percent of the total "
-         "training time. The rule waits until the first step of training loop starts. The "
-         "initialization can take longer if downloading the entire dataset from Amazon S3 in "
-         "File mode. The default threshold is 20 minutes.";
-}
+using P = MaxInitializationTimeParams;
 
-std::string_view MaxInitializationTimeRule::recommendation() const {
-  return "Initialization takes too long. If using File mode, consider switching to Pipe mode in "
-         "case you are using TensorFlow framework.";
-}
+constexpr ParamRow<P> kRows[] = {
+    {"threshold", &P::threshold, ParamType::kDouble, "minutes",
+     "time after the first timestamp by which the first step must have started",
+     ParamRange::Positive()},
+};
 
-const std::vector<ParamSpec>& MaxInitializationTimeRule::params() const {
-  static const std::vector<ParamSpec> kSpecs = {
-      {"threshold", ParamType::kDouble, "20", "minutes",
-       "time after the first timestamp by which the first step must have started",
-       ParamRange::Positive()},
-  };
-  return kSpecs;
-}
+constexpr RuleDescriptor<P> kDescriptor = {
+    MaxInitializationTimeRule::kName,
+    "Checks if the time spent on initialization exceeds a threshold percent of the total "
+    "training time. The rule waits until the first step of training loop starts. The "
+    "initialization can take longer if downloading the entire dataset from Amazon S3 in File "
+    "mode. The default threshold is 20 minutes.",
+    "Initialization takes too long. If using File mode, consider switching to Pipe mode in case "
+    "you are using TensorFlow framework.",
+    kRows,
+};
 
-Status MaxInitializationTimeRule::SetParam(std::string_view param, std::string_view value) {
-  if (param == "threshold") return ParsePositiveParam(name(), param, value, &p_.threshold);
-  return UnknownParamError(name(), param, params());
-}
+}  // namespace
 
-std::string MaxInitializationTimeRule::RuleParameters() const {
-  return "threshold:" + FormatParamNumber(p_.threshold);
-}
+MaxInitializationTimeRule::MaxInitializationTimeRule(MaxInitializationTimeParams params)
+    : ParamRule(kDescriptor, params) {}
 
 RuleResult MaxInitializationTimeRule::Evaluate(const AnalysisContext& ctx) const {
-  RuleResult r;
-  r.name = std::string(name());
-  r.rule_parameters = RuleParameters();
-  const MetricStore& store = *ctx.store;
-  const WindowPlan& plan = *ctx.windows;
-  const SystemColumns& sys = store.system();
-  const EventColumns& ev = store.events();
+  RuleResult r = StartResult(*this);
+  const RuleInputs in(ctx);
+  const MetricStore& store = in.store;
+  const WindowPlan& plan = in.plan;
 
   r.details["step_num"] = nlohmann::ordered_json::object();
   bool have_system = false;
@@ -54,7 +45,7 @@ RuleResult MaxInitializationTimeRule::Evaluate(const AnalysisContext& ctx) const
 
   for (size_t w = 0; w < plan.size(); ++w) {
     for (uint32_t row : plan.system_rows(w)) {
-      const double ts = sys.ts(row);
+      const double ts = in.sys.ts(row);
       if (!have_system || ts < job_start_s) job_start_s = ts;
       if (!have_system || ts > job_end_s) job_end_s = ts;
       have_system = true;
@@ -64,13 +55,13 @@ RuleResult MaxInitializationTimeRule::Evaluate(const AnalysisContext& ctx) const
       r.details["job_end"] = job_end_s;
     }
     for (uint32_t e : plan.events(w)) {
-      if (store.str(ev.name[e]).find("Step:ModeKeys") == std::string_view::npos) continue;
+      if (store.str(in.ev.name[e]).find("Step:ModeKeys") == std::string_view::npos) continue;
       r.datapoints += 1;
       if (!seen_step) {
-        r.details["step_num"]["first"] = ev.start_us[e];
+        r.details["step_num"]["first"] = in.ev.start_us[e];
         seen_step = true;
       } else {
-        r.details["step_num"]["last"] = ev.start_us[e];
+        r.details["step_num"]["last"] = in.ev.start_us[e];
       }
     }
     // Fixed check (§7): the elapsed time is measured from the first
@@ -85,10 +76,6 @@ RuleResult MaxInitializationTimeRule::Evaluate(const AnalysisContext& ctx) const
     r.not_applicable_reason = "no framework profiling data: step times are unknown";
   }
   return r;
-}
-
-std::unique_ptr<Rule> CreateMaxInitializationTimeRule() {
-  return std::make_unique<MaxInitializationTimeRule>();
 }
 
 }  // namespace smr

@@ -22,35 +22,24 @@
 #ifndef SMR_SRC_RULES_MAX_INITIALIZATION_TIME_H_
 #define SMR_SRC_RULES_MAX_INITIALIZATION_TIME_H_
 
-#include <memory>
+#include <string_view>
 
-#include "smr/rule.h"
+#include "src/rules/param_rule.h"
 
 namespace smr {
 
 struct MaxInitializationTimeParams {
-  // Default 20 (minutes). Fire while no training step has started this long
-  // after the first timestamp of the profiler data.
+  // Minutes. Fire while no training step has started this long after the
+  // first timestamp of the profiler data.
   double threshold = 20;
 };
 
-class MaxInitializationTimeRule : public Rule {
+class MaxInitializationTimeRule : public ParamRule<MaxInitializationTimeParams> {
  public:
-  explicit MaxInitializationTimeRule(MaxInitializationTimeParams params = {}) : p_(params) {}
-  std::string_view name() const override { return "MaxInitializationTime"; }
-  std::string_view description() const override;
-  std::string_view recommendation() const override;
-  const std::vector<ParamSpec>& params() const override;
-  Status SetParam(std::string_view param, std::string_view value) override;
-  std::string RuleParameters() const override;
+  static constexpr std::string_view kName = "MaxInitializationTime";
+  explicit MaxInitializationTimeRule(MaxInitializationTimeParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
-  const MaxInitializationTimeParams& values() const { return p_; }
-
- private:
-  MaxInitializationTimeParams p_;
 };
-
-std::unique_ptr<Rule> CreateMaxInitializationTimeRule();
 
 }  // namespace smr
 

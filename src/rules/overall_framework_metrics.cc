@@ -1,3 +1,5 @@
+// OverallFrameworkMetrics: texts and the breakdown of framework time
+// (overall_framework_metrics.h).
 #include "src/rules/overall_framework_metrics.h"
 
 #include <algorithm>
@@ -7,10 +9,18 @@
 #include <vector>
 
 #include "src/rules/framework_correlation.h"
-#include "src/rules/rule_util.h"
+#include "src/rules/rule_inputs.h"
 
 namespace smr {
 namespace {
+
+constexpr RuleDescriptor<NoParams> kDescriptor = {
+    OverallFrameworkMetricsRule::kName,
+    "Summarizes the time spent in framework operations: CPU and GPU operators, training and "
+    "evaluation phases, forward and backward pass and data loading. It never triggers.",
+    "Look at the most expensive operators and at the time spent outside the training steps.",
+    {},
+};
 
 // Total length of the union of [start, end] intervals.
 int64_t UnionLength(std::vector<std::pair<int64_t, int64_t>> iv) {
@@ -31,154 +41,150 @@ int64_t UnionLength(std::vector<std::pair<int64_t, int64_t>> iv) {
   return total;
 }
 
-}  // namespace
+// The framework time of one evaluation, by event class.
+class FrameworkTotals {
+ public:
+  explicit FrameworkTotals(const RuleInputs& in) : in_(in), step_seen_(in.ev.size(), 0) {}
 
-std::string_view OverallFrameworkMetricsRule::description() const {
-  return "Summarizes the time spent in framework operations: CPU and GPU operators, training "
-         "and evaluation phases, forward and backward pass and data loading. It never triggers.";
-}
+  // Adds event `e` (delivered once per window it overlaps).
+  void Add(uint32_t e);
+  // Inserts the keys that exist by now (SageMaker's key order).
+  void EnsureKeys(nlohmann::ordered_json* d) const;
+  // Writes the final values of every key.
+  void Write(nlohmann::ordered_json* d) const;
 
-std::string_view OverallFrameworkMetricsRule::recommendation() const {
-  return "Look at the most expensive operators and at the time spent outside the training "
-         "steps.";
-}
+ private:
+  void AddStep(uint32_t e, std::string_view phase);
+  nlohmann::ordered_json PhaseShares() const;
 
-const std::vector<ParamSpec>& OverallFrameworkMetricsRule::params() const {
-  static const std::vector<ParamSpec> kSpecs;
-  return kSpecs;
-}
-
-Status OverallFrameworkMetricsRule::SetParam(std::string_view param, std::string_view) {
-  return UnknownParamError(name(), param, params());
-}
-
-RuleResult OverallFrameworkMetricsRule::Evaluate(const AnalysisContext& ctx) const {
-  RuleResult r;
-  r.name = std::string(name());
-  r.rule_parameters = RuleParameters();
-  const MetricStore& store = *ctx.store;
-  const WindowPlan& plan = *ctx.windows;
-  const EventColumns& ev = store.events();
-
-  PhaseOperators cpu_events, gpu_events;
-  OrderedTotals general, horovod;
-  int64_t forward_us = 0, backward_us = 0;
-  bool has_forward = false, has_backward = false;
+  const RuleInputs& in_;
+  PhaseOperators cpu_events_, gpu_events_;
+  OrderedTotals general_, horovod_;
+  int64_t forward_us_ = 0, backward_us_ = 0;
+  bool has_forward_ = false, has_backward_ = false;
   // Step phases: each event counted once (by index) for the phase shares.
-  std::vector<std::string> step_phase_order;
-  std::vector<char> step_seen(ev.size(), 0);
-  std::vector<std::pair<std::string, int64_t>> step_phase_us;
-  std::vector<std::pair<int64_t, int64_t>> step_intervals;
-  int64_t first_step_us = 0, last_step_end_us = 0;
+  std::vector<char> step_seen_;
+  std::vector<std::pair<std::string, int64_t>> step_phase_us_;
+  std::vector<std::pair<int64_t, int64_t>> step_intervals_;
+  int64_t first_step_us_ = 0, last_step_end_us_ = 0;
+};
 
-  nlohmann::ordered_json& d = r.details;
-  d = nlohmann::ordered_json::object();
-  auto ensure = [&d](const char* key) {
-    if (!d.contains(key)) d[key] = nlohmann::ordered_json::object();
-  };
-  auto ensure_keys = [&]() {
-    ensure("ratio");
-    if (!cpu_events.empty()) ensure("CPU"), ensure("CPU_total");
-    if (!gpu_events.empty()) ensure("GPU"), ensure("GPU_total");
-    ensure("phase");
-    ensure("phase_time");
-    if (!general.empty()) ensure("general");
-    if (has_forward && has_backward) ensure("forward_backward");
-    if (!horovod.empty()) ensure("horovod");
-  };
-
-  for (size_t w = 0; w < plan.size(); ++w) {
-    for (uint32_t e : plan.events(w)) {
-      const std::string_view phase = store.str(ev.phase[e]);
-      const std::string_view name = store.str(ev.name[e]);
-      const int64_t dur = ev.end_us[e] - ev.start_us[e];
-      switch (ClassifyFrameworkEvent(phase, ev.source[e])) {
-        case FrameworkEventClass::kCpuOperator:
-          PhaseSlot(&cpu_events, phase)[name] += dur;
-          break;
-        case FrameworkEventClass::kGpuOperator:
-          PhaseSlot(&gpu_events, phase)[name] += dur;
-          break;
-        case FrameworkEventClass::kStep: {
-          if (step_seen[e]) continue;
-          step_seen[e] = 1;
-          auto it = std::find_if(step_phase_us.begin(), step_phase_us.end(),
-                                 [&](const auto& kv) { return kv.first == phase; });
-          if (it == step_phase_us.end()) {
-            step_phase_us.emplace_back(std::string(phase), 0);
-            it = step_phase_us.end() - 1;
-          }
-          it->second += std::max<int64_t>(dur, 0);
-          const int64_t end = std::max(ev.end_us[e], ev.start_us[e]);
-          if (step_intervals.empty()) {
-            first_step_us = ev.start_us[e];
-            last_step_end_us = end;
-          }
-          first_step_us = std::min(first_step_us, ev.start_us[e]);
-          last_step_end_us = std::max(last_step_end_us, end);
-          step_intervals.emplace_back(ev.start_us[e], end);
-          break;
-        }
-        case FrameworkEventClass::kForward:
-          forward_us += dur;
-          has_forward = true;
-          break;
-        case FrameworkEventClass::kBackward:
-          backward_us += dur;
-          has_backward = true;
-          break;
-        case FrameworkEventClass::kGeneral:
-          general[phase] += dur;
-          break;
-        case FrameworkEventClass::kHorovod:
-          horovod[name] += dur;
-          break;
-        case FrameworkEventClass::kIgnored:
-          break;
-      }
-    }
-    ensure_keys();
+void FrameworkTotals::Add(uint32_t e) {
+  const EventColumns& ev = in_.ev;
+  const std::string_view phase = in_.store.str(ev.phase[e]);
+  const std::string_view name = in_.store.str(ev.name[e]);
+  const int64_t dur = ev.end_us[e] - ev.start_us[e];
+  switch (ClassifyFrameworkEvent(phase, ev.source[e])) {
+    case FrameworkEventClass::kCpuOperator: PhaseSlot(&cpu_events_, phase)[name] += dur; break;
+    case FrameworkEventClass::kGpuOperator: PhaseSlot(&gpu_events_, phase)[name] += dur; break;
+    case FrameworkEventClass::kStep: AddStep(e, phase); break;
+    case FrameworkEventClass::kForward:
+      forward_us_ += dur;
+      has_forward_ = true;
+      break;
+    case FrameworkEventClass::kBackward:
+      backward_us_ += dur;
+      has_backward_ = true;
+      break;
+    case FrameworkEventClass::kGeneral: general_[phase] += dur; break;
+    case FrameworkEventClass::kHorovod: horovod_[name] += dur; break;
+    case FrameworkEventClass::kIgnored: break;
   }
-  ensure_keys();  // also for a store without any window
+}
 
-  // ratio: gpu phases first, then cpu phases (SageMaker's label order).
-  std::vector<std::pair<std::string, double>> ratio;
-  for (const auto& [phase, t] : gpu_events) ratio.emplace_back(phase, static_cast<double>(t.Sum()));
-  for (const auto& [phase, t] : cpu_events) ratio.emplace_back(phase, static_cast<double>(t.Sum()));
-  d["ratio"] = Shares(ratio);
-  if (!cpu_events.empty()) FilterOperators(cpu_events, 2.0, &d["CPU"], &d["CPU_total"]);
-  if (!gpu_events.empty()) FilterOperators(gpu_events, 2.0, &d["GPU"], &d["GPU_total"]);
+void FrameworkTotals::AddStep(uint32_t e, std::string_view phase) {
+  const EventColumns& ev = in_.ev;
+  if (step_seen_[e]) return;
+  step_seen_[e] = 1;
+  auto it = std::find_if(step_phase_us_.begin(), step_phase_us_.end(),
+                         [&](const auto& kv) { return kv.first == phase; });
+  if (it == step_phase_us_.end()) {
+    step_phase_us_.emplace_back(std::string(phase), 0);
+    it = step_phase_us_.end() - 1;
+  }
+  it->second += std::max<int64_t>(ev.end_us[e] - ev.start_us[e], 0);
+  const int64_t end = std::max(ev.end_us[e], ev.start_us[e]);
+  if (step_intervals_.empty()) {
+    first_step_us_ = ev.start_us[e];
+    last_step_end_us_ = end;
+  }
+  first_step_us_ = std::min(first_step_us_, ev.start_us[e]);
+  last_step_end_us_ = std::max(last_step_end_us_, end);
+  step_intervals_.emplace_back(ev.start_us[e], end);
+}
 
+void FrameworkTotals::EnsureKeys(nlohmann::ordered_json* d) const {
+  auto ensure = [d](const char* key) {
+    if (!d->contains(key)) (*d)[key] = nlohmann::ordered_json::object();
+  };
+  ensure("ratio");
+  if (!cpu_events_.empty()) ensure("CPU"), ensure("CPU_total");
+  if (!gpu_events_.empty()) ensure("GPU"), ensure("GPU_total");
+  ensure("phase");
+  ensure("phase_time");
+  if (!general_.empty()) ensure("general");
+  if (has_forward_ && has_backward_) ensure("forward_backward");
+  if (!horovod_.empty()) ensure("horovod");
+}
+
+nlohmann::ordered_json FrameworkTotals::PhaseShares() const {
   std::vector<std::pair<std::string, double>> phases;
-  if (!step_phase_us.empty()) {
-    const int64_t span = last_step_end_us - first_step_us;
-    const int64_t others = std::max<int64_t>(0, span - UnionLength(step_intervals));
-    for (size_t i = 0; i < step_phase_us.size(); ++i) {
-      phases.emplace_back(step_phase_us[i].first, static_cast<double>(step_phase_us[i].second));
+  if (!step_phase_us_.empty()) {
+    const int64_t span = last_step_end_us_ - first_step_us_;
+    const int64_t others = std::max<int64_t>(0, span - UnionLength(step_intervals_));
+    for (size_t i = 0; i < step_phase_us_.size(); ++i) {
+      phases.emplace_back(step_phase_us_[i].first, static_cast<double>(step_phase_us_[i].second));
       if (i == 0) phases.emplace_back("others", static_cast<double>(others));
     }
   }
-  d["phase"] = Shares(phases);
+  return Shares(phases);
+}
+
+void FrameworkTotals::Write(nlohmann::ordered_json* out) const {
+  nlohmann::ordered_json& d = *out;
+  // ratio: gpu phases first, then cpu phases (SageMaker's label order).
+  std::vector<std::pair<std::string, double>> ratio;
+  for (const PhaseOperators* events : {&gpu_events_, &cpu_events_}) {
+    for (const auto& [phase, t] : *events) ratio.emplace_back(phase, static_cast<double>(t.Sum()));
+  }
+  d["ratio"] = Shares(ratio);
+  if (!cpu_events_.empty()) FilterOperators(cpu_events_, 2.0, &d["CPU"], &d["CPU_total"]);
+  if (!gpu_events_.empty()) FilterOperators(gpu_events_, 2.0, &d["GPU"], &d["GPU_total"]);
+  d["phase"] = PhaseShares();
   d["phase_time"] = nlohmann::ordered_json::object();
-  if (!general.empty()) {
+  if (!general_.empty()) {
     std::vector<std::pair<std::string, double>> items;
-    for (const auto& [k, v] : general.items()) items.emplace_back(k, static_cast<double>(v));
+    for (const auto& [k, v] : general_.items()) items.emplace_back(k, static_cast<double>(v));
     d["general"] = Shares(items);
   }
-  if (has_forward && has_backward) {
-    d["forward_backward"] = Shares({{"Forward pass", static_cast<double>(forward_us)},
-                                    {"Backward pass", static_cast<double>(backward_us)}});
+  if (has_forward_ && has_backward_) {
+    d["forward_backward"] = Shares({{"Forward pass", static_cast<double>(forward_us_)},
+                                    {"Backward pass", static_cast<double>(backward_us_)}});
   }
-  if (!horovod.empty()) d["horovod"] = HorovodShares(horovod);
-  if (!store.has_framework()) {
+  if (!horovod_.empty()) d["horovod"] = HorovodShares(horovod_);
+}
+
+}  // namespace
+
+OverallFrameworkMetricsRule::OverallFrameworkMetricsRule() : ParamRule(kDescriptor, {}) {}
+
+RuleResult OverallFrameworkMetricsRule::Evaluate(const AnalysisContext& ctx) const {
+  RuleResult r = StartResult(*this);
+  const RuleInputs in(ctx);
+  FrameworkTotals totals(in);
+  r.details = nlohmann::ordered_json::object();
+  for (size_t w = 0; w < in.plan.size(); ++w) {
+    for (uint32_t e : in.plan.events(w)) totals.Add(e);
+    totals.EnsureKeys(&r.details);
+  }
+  totals.EnsureKeys(&r.details);  // also for a store without any window
+  totals.Write(&r.details);
+  if (!in.store.has_framework()) {
     r.applicable = false;
     r.not_applicable_reason = "no framework profiling data";
   }
   return r;
 }
 
-std::unique_ptr<Rule> CreateOverallFrameworkMetricsRule() {
-  return std::make_unique<OverallFrameworkMetricsRule>();
-}
-
 }  // namespace smr
+

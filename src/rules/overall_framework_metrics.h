@@ -33,24 +33,18 @@
 #ifndef SMR_SRC_RULES_OVERALL_FRAMEWORK_METRICS_H_
 #define SMR_SRC_RULES_OVERALL_FRAMEWORK_METRICS_H_
 
-#include <memory>
+#include <string_view>
 
-#include "smr/rule.h"
+#include "src/rules/param_rule.h"
 
 namespace smr {
 
-class OverallFrameworkMetricsRule : public Rule {
+class OverallFrameworkMetricsRule : public ParamRule<NoParams> {
  public:
-  std::string_view name() const override { return "OverallFrameworkMetrics"; }
-  std::string_view description() const override;
-  std::string_view recommendation() const override;
-  const std::vector<ParamSpec>& params() const override;
-  Status SetParam(std::string_view param, std::string_view value) override;
-  std::string RuleParameters() const override { return ""; }
+  static constexpr std::string_view kName = "OverallFrameworkMetrics";
+  OverallFrameworkMetricsRule();
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
 };
-
-std::unique_ptr<Rule> CreateOverallFrameworkMetricsRule();
 
 }  // namespace smr
 

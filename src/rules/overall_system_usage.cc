@@ -1,3 +1,5 @@
+// OverallSystemUsage: texts and the per-node utilization statistics
+// (overall_system_usage.h).
 #include "src/rules/overall_system_usage.h"
 
 #include <algorithm>
@@ -10,10 +12,20 @@
 #include <vector>
 
 #include "src/rules/python_json.h"
+#include "src/rules/rule_inputs.h"
 #include "src/rules/rule_util.h"
 
 namespace smr {
 namespace {
+
+constexpr RuleDescriptor<NoParams> kDescriptor = {
+    OverallSystemUsageRule::kName,
+    "Aggregates the system usage of each worker node (CPU, GPU, their memory, network and I/O "
+    "wait) and reports its percentiles. It never triggers.",
+    "Compare the utilization with the instance capacity: a node that stays far below it could "
+    "run on a smaller instance type.",
+    {},
+};
 
 enum Metric { kNetwork = 0, kGpu, kCpu, kCpuMemory, kGpuMemory, kIo, kNumMetrics };
 constexpr std::array<const char*, kNumMetrics> kMetricNames = {
@@ -71,49 +83,36 @@ void RecordMetric(const MetricStore& store, const MetricSums& m, size_t n,
   }
 }
 
+// The metric series `info` feeds (-1: none), tested in SageMaker's order:
+// GPU memory, GPU, then any series named MemoryUsedPercent, CPU, every
+// series of Dimension "Algorithm" (network), I/O wait.
+int MetricOf(const MetricStore& store, const SeriesInfo& info) {
+  const MetricKind kind = RuleMetricKind(store, info);
+  if (kind == MetricKind::kGpuMemory) return kGpuMemory;
+  if (kind == MetricKind::kGpuUtilization) return kGpu;
+  if (store.str(info.name) == "MemoryUsedPercent") return kCpuMemory;
+  if (kind == MetricKind::kCpuUtilization) return kCpu;
+  if (store.str(info.dimension) == "Algorithm") return kNetwork;
+  if (kind == MetricKind::kCpuIoWait) return kIo;
+  return -1;
+}
+
 }  // namespace
 
-std::string_view OverallSystemUsageRule::description() const {
-  return "Aggregates the system usage of each worker node (CPU, GPU, their memory, network and "
-         "I/O wait) and reports its percentiles. It never triggers.";
-}
-
-std::string_view OverallSystemUsageRule::recommendation() const {
-  return "Compare the utilization with the instance capacity: a node that stays far below it "
-         "could run on a smaller instance type.";
-}
-
-const std::vector<ParamSpec>& OverallSystemUsageRule::params() const {
-  static const std::vector<ParamSpec> kSpecs;
-  return kSpecs;
-}
-
-Status OverallSystemUsageRule::SetParam(std::string_view param, std::string_view) {
-  return UnknownParamError(name(), param, params());
-}
+OverallSystemUsageRule::OverallSystemUsageRule() : ParamRule(kDescriptor, {}) {}
 
 RuleResult OverallSystemUsageRule::Evaluate(const AnalysisContext& ctx) const {
-  RuleResult r;
-  r.name = std::string(name());
-  r.rule_parameters = RuleParameters();
-  const MetricStore& store = *ctx.store;
-  const WindowPlan& plan = *ctx.windows;
-  const SystemColumns& sys = store.system();
+  RuleResult r = StartResult(*this);
+  const RuleInputs in(ctx);
+  const MetricStore& store = in.store;
+  const WindowPlan& plan = in.plan;
+  const SystemColumns& sys = in.sys;
 
   // Per series: which metric it feeds (-1: none), and whether it adds a
   // GPU / core name to the divisors.
   const size_t num_series = store.series().size();
   std::vector<int> metric_of(num_series, -1);
-  for (size_t s = 0; s < num_series; ++s) {
-    const SeriesInfo& info = store.series()[s];
-    const std::string_view dim = store.str(info.dimension);
-    if (dim == "GPUMemoryUtilization") metric_of[s] = kGpuMemory;
-    else if (dim == "GPUUtilization") metric_of[s] = kGpu;
-    else if (store.str(info.name) == "MemoryUsedPercent") metric_of[s] = kCpuMemory;
-    else if (dim == "CPUUtilization") metric_of[s] = kCpu;
-    else if (dim == "Algorithm") metric_of[s] = kNetwork;
-    else if (dim == "I/OWaitPercentage") metric_of[s] = kIo;
-  }
+  for (size_t s = 0; s < num_series; ++s) metric_of[s] = MetricOf(store, store.series()[s]);
 
   std::array<MetricSums, kNumMetrics> sums;
   std::unordered_set<StrId> gpu_ids, core_ids;
@@ -159,10 +158,6 @@ RuleResult OverallSystemUsageRule::Evaluate(const AnalysisContext& ctx) const {
     r.not_applicable_reason = "no system metrics";
   }
   return r;
-}
-
-std::unique_ptr<Rule> CreateOverallSystemUsageRule() {
-  return std::make_unique<OverallSystemUsageRule>();
 }
 
 }  // namespace smr

@@ -26,26 +26,21 @@
 #ifndef SMR_SRC_RULES_OVERALL_SYSTEM_USAGE_H_
 #define SMR_SRC_RULES_OVERALL_SYSTEM_USAGE_H_
 
-#include <memory>
+#include <cstdint>
+#include <string_view>
 
-#include "smr/rule.h"
+#include "src/rules/param_rule.h"
 
 namespace smr {
 
-class OverallSystemUsageRule : public Rule {
+class OverallSystemUsageRule : public ParamRule<NoParams> {
  public:
+  static constexpr std::string_view kName = "OverallSystemUsage";
   static constexpr int64_t kMaxDatapoints = 1'000'000;
 
-  std::string_view name() const override { return "OverallSystemUsage"; }
-  std::string_view description() const override;
-  std::string_view recommendation() const override;
-  const std::vector<ParamSpec>& params() const override;
-  Status SetParam(std::string_view param, std::string_view value) override;
-  std::string RuleParameters() const override { return ""; }
+  OverallSystemUsageRule();
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
 };
-
-std::unique_ptr<Rule> CreateOverallSystemUsageRule();
 
 }  // namespace smr
 

@@ -42,47 +42,36 @@
 #ifndef SMR_SRC_RULES_STEP_OUTLIER_H_
 #define SMR_SRC_RULES_STEP_OUTLIER_H_
 
+#include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
+#include <string_view>
 
-#include "smr/rule.h"
+#include "src/rules/param_rule.h"
 
 namespace smr {
 
 struct StepOutlierParams {
-  // Default 3. A step is an outlier when its duration exceeds
-  // mean + stddev · standard deviation of its node and phase. (RuleParameters
-  // prints it twice, as "threshold" and "stddev", like SageMaker.)
+  // A step is an outlier when its duration exceeds mean + stddev · standard
+  // deviation of its node and phase. (RuleParameters prints it twice, as
+  // "threshold" and "stddev", like SageMaker.)
   double stddev = 3;
-  // Default "" (printed "None"): every Step:ModeKeys.* event. Otherwise also
+  // Empty (printed "None"): every Step:ModeKeys.* event. Otherwise also
   // events with exactly this name count as steps.
   std::string mode;
-  // Default 10. The rule triggers for a node and phase with more outliers
-  // than this.
+  // The rule triggers for a node and phase with more outliers than this.
   int64_t n_outliers = 10;
 };
 
-class StepOutlierRule : public Rule {
+class StepOutlierRule : public ParamRule<StepOutlierParams> {
  public:
+  static constexpr std::string_view kName = "StepOutlier";
   // A (node, phase) needs more step durations than this to be checked.
   static constexpr size_t kMinSteps = 100;
 
-  explicit StepOutlierRule(StepOutlierParams params = {}) : p_(std::move(params)) {}
-  std::string_view name() const override { return "StepOutlier"; }
-  std::string_view description() const override;
-  std::string_view recommendation() const override;
-  const std::vector<ParamSpec>& params() const override;
-  Status SetParam(std::string_view param, std::string_view value) override;
-  std::string RuleParameters() const override;
+  explicit StepOutlierRule(StepOutlierParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
-  const StepOutlierParams& values() const { return p_; }
-
- private:
-  StepOutlierParams p_;
 };
-
-std::unique_ptr<Rule> CreateStepOutlierRule();
 
 }  // namespace smr
 

@@ -1,3 +1,4 @@
+// The snapshot algorithm of CPUBottleneck and IOBottleneck (system_bottleneck.h).
 #include "src/rules/system_bottleneck.h"
 
 #include <cmath>
@@ -8,6 +9,7 @@
 
 #include "src/rules/framework_correlation.h"
 #include "src/rules/python_json.h"
+#include "src/rules/rule_inputs.h"
 
 namespace smr {
 namespace {
@@ -46,101 +48,117 @@ struct Counts {
   int64_t busy = 0;
 };
 
-}  // namespace
-
-RuleResult EvaluateSystemBottleneck(const AnalysisContext& ctx,
-                                    const SystemBottleneckConfig& config,
-                                    const SystemBottleneckParams& p) {
-  RuleResult r;
-  r.name = std::string(config.rule_name);
-  const MetricStore& store = *ctx.store;
-  const WindowPlan& plan = *ctx.windows;
-  const SystemColumns& sys = store.system();
-
-  // Per series: 1 = GPUUtilization, 2 = the busy dimension, 0 = other.
-  std::vector<char> role(store.series().size(), 0);
-  bool any_gpu = false;
-  for (size_t s = 0; s < store.series().size(); ++s) {
-    const std::string_view dim = store.str(store.series()[s].dimension);
-    if (dim == "GPUUtilization") {
-      role[s] = 1;
-      any_gpu = true;
-    } else if (dim == config.busy_dimension) {
-      role[s] = 2;
-    }
-  }
-  if (!any_gpu) {
-    r.applicable = false;
-    r.not_applicable_reason =
-        "no GPUUtilization samples (CPU-only instance or no system data): no bottleneck can be "
-        "flagged";
+// One evaluation: the state SageMaker's rule keeps across windows.
+class BottleneckRun {
+ public:
+  BottleneckRun(const Rule& rule, const AnalysisContext& ctx, MetricKind busy,
+                const SystemBottleneckParams& p)
+      : in_(ctx), p_(p), r_(StartResult(rule)),
+        gpu_(SeriesOfKind(in_.store, MetricKind::kGpuUtilization)),
+        busy_(SeriesOfKind(in_.store, busy)) {
+    RequireSeries(gpu_, "GPUUtilization", &r_, ": no bottleneck can be flagged");
+    r_.details = nlohmann::ordered_json::object();
   }
 
-  nlohmann::ordered_json& d = r.details;
-  d = nlohmann::ordered_json::object();
-  TimestampMap<Counts> bottlenecks;
-  FrameworkCorrelation correlation;
-  double snapshot_ts = 0;
-  int64_t low_gpu = 0;
+  RuleResult Run() {
+    for (size_t w = 0; w < in_.plan.size(); ++w) {
+      if (bottlenecks_.size() > kMaxBottlenecks) bottlenecks_.clear();
+      CheckWindow(w, ScanWindow(w));
+    }
+    WriteBottlenecks();
+    return std::move(r_);
+  }
 
-  for (size_t w = 0; w < plan.size(); ++w) {
-    if (bottlenecks.size() > kMaxBottlenecks) bottlenecks.clear();
-    TimestampMap<int64_t> idle_gpus;  // snapshot -> GPUs below gpu_threshold
-    TimestampMap<int64_t> busy;       // snapshot -> cores above the threshold
-    for (uint32_t row : plan.system_rows(w)) {
-      const double ts = sys.ts(row);
-      if (std::abs(snapshot_ts - ts) > kSnapshotWindowS) {
-        snapshot_ts = ts;
-        r.datapoints += 1;
-      }
-      const char kind = role[sys.series(row)];
-      const double v = sys.value(row);
-      if (kind == 1 && v < p.gpu_threshold) {
-        if (idle_gpus.Find(snapshot_ts) == nullptr) low_gpu += 1;
-        idle_gpus[snapshot_ts] += 1;
-      } else if (kind == 2 && v > p.busy_threshold) {
-        busy[snapshot_ts] += 1;
-      }
+ private:
+  // Counts the idle GPUs and busy cores of each snapshot of window `w`;
+  // returns the window's bottleneck times (µs) for the correlation.
+  std::vector<FrameworkCorrelation::Interval> ScanWindow(size_t w);
+  // The check after window `w` and the Details keys it writes.
+  void CheckWindow(size_t w, const std::vector<FrameworkCorrelation::Interval>& times);
+  void WriteBottlenecks();
+
+  RuleInputs in_;
+  const SystemBottleneckParams& p_;
+  RuleResult r_;
+  SeriesMask gpu_;
+  SeriesMask busy_;
+  TimestampMap<Counts> bottlenecks_;
+  FrameworkCorrelation correlation_;
+  double snapshot_ts_ = 0;
+  int64_t low_gpu_ = 0;
+};
+
+std::vector<FrameworkCorrelation::Interval> BottleneckRun::ScanWindow(size_t w) {
+  TimestampMap<int64_t> idle_gpus;  // snapshot -> GPUs below gpu_threshold
+  TimestampMap<int64_t> busy;       // snapshot -> cores above the threshold
+  for (uint32_t row : in_.plan.system_rows(w)) {
+    const double ts = in_.sys.ts(row);
+    if (std::abs(snapshot_ts_ - ts) > kSnapshotWindowS) {
+      snapshot_ts_ = ts;
+      r_.datapoints += 1;
     }
-    std::vector<FrameworkCorrelation::Interval> times;
-    for (const auto& [ts, n_busy] : busy.items()) {
-      const int64_t* n_idle = idle_gpus.Find(ts);
-      if (n_idle == nullptr) continue;
-      bottlenecks[ts] = Counts{*n_idle, n_busy};
-      // SageMaker converts with timestamp * 1000 * 1000 (two roundings).
-      const double ts_us = ts * 1000.0 * 1000.0;
-      times.push_back({ts_us, ts_us});
-    }
-    r.violations = static_cast<int64_t>(bottlenecks.size());
-    const double ratio_pct =
-        r.datapoints > 0
-            ? static_cast<double>(bottlenecks.size()) / static_cast<double>(r.datapoints) * 100.0
-            : 0.0;
-    if (r.datapoints > p.patience && ratio_pct > p.threshold) {
-      r.triggered += 1;
-      // Triggered path: "bottlenecks" is (re)written before
-      // "low_gpu_utilization", which is only written when there is one.
-      d["bottlenecks"] = nlohmann::ordered_json::object();  // filled at the end
-      if (bottlenecks.size() > 0) d["low_gpu_utilization"] = low_gpu;
-      correlation.AddBatch(store, plan.events(w), times, &d);
-      r.findings.push_back({plan.start_us(w), "", "", ratio_pct});
-    } else {
-      d["low_gpu_utilization"] = low_gpu;
-      d["bottlenecks"] = nlohmann::ordered_json::object();  // filled at the end
+    const uint32_t s = in_.sys.series(row);
+    const double v = in_.sys.value(row);
+    if (gpu_[s] && v < p_.gpu_threshold) {
+      if (idle_gpus.Find(snapshot_ts_) == nullptr) low_gpu_ += 1;
+      idle_gpus[snapshot_ts_] += 1;
+    } else if (busy_[s] && v > p_.busy_threshold) {
+      busy[snapshot_ts_] += 1;
     }
   }
-  if (plan.size() == 0) {
+  std::vector<FrameworkCorrelation::Interval> times;
+  for (const auto& [ts, n_busy] : busy.items()) {
+    const int64_t* n_idle = idle_gpus.Find(ts);
+    if (n_idle == nullptr) continue;
+    bottlenecks_[ts] = Counts{*n_idle, n_busy};
+    // SageMaker converts with timestamp * 1000 * 1000 (two roundings).
+    const double ts_us = ts * 1000.0 * 1000.0;
+    times.push_back({ts_us, ts_us});
+  }
+  return times;
+}
+
+void BottleneckRun::CheckWindow(size_t w,
+                                const std::vector<FrameworkCorrelation::Interval>& times) {
+  nlohmann::ordered_json& d = r_.details;
+  r_.violations = static_cast<int64_t>(bottlenecks_.size());
+  const double ratio_pct = r_.datapoints > 0 ? static_cast<double>(bottlenecks_.size()) /
+                                                   static_cast<double>(r_.datapoints) * 100.0
+                                             : 0.0;
+  if (r_.datapoints > p_.patience && ratio_pct > p_.threshold) {
+    r_.triggered += 1;
+    // Triggered path: "bottlenecks" is (re)written before
+    // "low_gpu_utilization", which is only written when there is one.
+    d["bottlenecks"] = nlohmann::ordered_json::object();  // filled at the end
+    if (bottlenecks_.size() > 0) d["low_gpu_utilization"] = low_gpu_;
+    correlation_.AddBatch(in_.store, in_.plan.events(w), times, &d);
+    r_.findings.push_back({in_.plan.start_us(w), "", "", ratio_pct});
+  } else {
+    d["low_gpu_utilization"] = low_gpu_;
+    d["bottlenecks"] = nlohmann::ordered_json::object();  // filled at the end
+  }
+}
+
+void BottleneckRun::WriteBottlenecks() {
+  nlohmann::ordered_json& d = r_.details;
+  if (in_.plan.size() == 0) {
     // No window at all: write the keys the report expects (SageMaker: {}).
     d["low_gpu_utilization"] = 0;
     d["bottlenecks"] = nlohmann::ordered_json::object();
   }
   nlohmann::ordered_json& out = d["bottlenecks"];
-  for (const auto& [ts, c] : bottlenecks.items()) {
+  for (const auto& [ts, c] : bottlenecks_.items()) {
     nlohmann::ordered_json& entry = out[PythonFloatRepr(ts)];
     entry["GPUs"] = c.gpus;
     entry["CPUs"] = c.busy;
   }
-  return r;
+}
+
+}  // namespace
+
+RuleResult EvaluateSystemBottleneck(const Rule& rule, const AnalysisContext& ctx, MetricKind busy,
+                                    const SystemBottleneckParams& params) {
+  return BottleneckRun(rule, ctx, busy, params).Run();
 }
 
 }  // namespace smr

@@ -24,16 +24,11 @@
 #define SMR_SRC_RULES_SYSTEM_BOTTLENECK_H_
 
 #include <cstdint>
-#include <string_view>
 
 #include "smr/rule.h"
+#include "smr/store.h"
 
 namespace smr {
-
-struct SystemBottleneckConfig {
-  std::string_view rule_name;       // "CPUBottleneck"
-  std::string_view busy_dimension;  // "CPUUtilization" / "I/OWaitPercentage"
-};
 
 struct SystemBottleneckParams {
   double threshold = 50;       // % of snapshots that must be bottlenecks
@@ -42,8 +37,9 @@ struct SystemBottleneckParams {
   int64_t patience = 1000;     // snapshots before the ratio is checked
 };
 
-RuleResult EvaluateSystemBottleneck(const AnalysisContext& ctx,
-                                    const SystemBottleneckConfig& config,
+// Evaluates `rule` (its name and RuleParameters go into the result) with
+// `busy` the kind of the busy rows: kCpuUtilization or kCpuIoWait.
+RuleResult EvaluateSystemBottleneck(const Rule& rule, const AnalysisContext& ctx, MetricKind busy,
                                     const SystemBottleneckParams& params);
 
 }  // namespace smr

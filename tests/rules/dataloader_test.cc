@@ -204,18 +204,6 @@ TEST(DataloaderTest, TensorFlowIteratorEventsAreIgnored) {
   EXPECT_TRUE(r.details.empty());
 }
 
-TEST(DataloaderTest, NumpyHistogramSemantics) {
-  // np.histogram([1, 2, 3, 4], bins=3): edges [1, 2, 3, 4], last bin closed.
-  NumpyHistogram h = ComputeNumpyHistogram(std::vector<double>{1, 2, 3, 4}, 3);
-  EXPECT_EQ(h.counts, (std::vector<int64_t>{1, 1, 2}));
-  EXPECT_EQ(h.edges, (std::vector<double>{1, 2, 3, 4}));
-  // Single value v: range [v − 0.5, v + 0.5], the value in the middle bin.
-  h = ComputeNumpyHistogram(std::vector<double>{2.0}, 2);
-  EXPECT_EQ(h.edges, (std::vector<double>{1.5, 2.0, 2.5}));
-  EXPECT_EQ(h.counts, (std::vector<int64_t>{0, 1}));
-  EXPECT_TRUE(ComputeNumpyHistogram(std::vector<double>{}, 10).counts.empty());
-}
-
 TEST(DataloaderTest, ParametersDefaultsOverridesAndErrors) {
   DataloaderRule rule;
   EXPECT_EQ(rule.RuleParameters(), "min_threshold:70\nmax_threshold:200");

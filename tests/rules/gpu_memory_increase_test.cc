@@ -158,15 +158,6 @@ TEST(GpuMemoryIncreaseTest, MultiNodeKeepsSageMakerKeyOrder) {
   EXPECT_EQ(r.findings[1].device, "gpu3");
 }
 
-TEST(GpuMemoryIncreaseTest, NumpyMeanUsesPairwiseSummation) {
-  // numpy sums the first 8 values in a tree, then adds the 9th:
-  // ((1e16+1)+(1+1)) + ((1+1)+(1+1)) = 1e16+6, + 1 -> 1e16+8 (ties to even);
-  // a left-to-right sum would stay at 1e16.
-  std::vector<double> v = {1e16, 1, 1, 1, 1, 1, 1, 1, 1};
-  EXPECT_EQ(NumpyMean(v), (1e16 + 8) / 9);
-  EXPECT_TRUE(std::isnan(NumpyMean({})));
-}
-
 TEST(GpuMemoryIncreaseTest, ParametersDefaultsOverridesAndErrors) {
   GpuMemoryIncreaseRule rule;
   EXPECT_EQ(rule.RuleParameters(), "increase:5\npatience:1000\nwindow:10");

@@ -1,3 +1,5 @@
+// Reads a rule JSON back into a RuleResult (ParseRuleResultJson, smr/rule.h):
+// the inverse of RuleResultToJson, for rendering from rule JSONs.
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -6,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "smr/report_builder.h"
+#include "smr/rule.h"
 
 namespace smr {
 

@@ -1,0 +1,93 @@
+// What the rules' Evaluate functions share: the start of a result, short
+// names for the store, the window plan and its columns, the selection of
+// system series by MetricKind, and the per-(node, GPU) table of the GPU
+// rules.
+#ifndef SMR_SRC_RULES_RULE_INPUTS_H_
+#define SMR_SRC_RULES_RULE_INPUTS_H_
+
+#include <cstdint>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "smr/analysis.h"
+#include "smr/rule.h"
+#include "smr/store.h"
+
+namespace smr {
+
+// The data a rule reads.
+struct RuleInputs {
+  explicit RuleInputs(const AnalysisContext& ctx)
+      : store(*ctx.store), plan(*ctx.windows), sys(store.system()), ev(store.events()) {}
+  const MetricStore& store;
+  const WindowPlan& plan;
+  const SystemColumns& sys;
+  const EventColumns& ev;
+};
+
+// An empty result named after `rule`, with its RuleParameters.
+RuleResult StartResult(const Rule& rule);
+
+// The kind of a series as SageMaker's rules test it: by Dimension alone
+// (CPUUtilization, I/OWaitPercentage, GPUUtilization,
+// GPUMemoryUtilization), whatever the Type. That is the store's own kind
+// (SeriesInfo::kind) for every series SageMaker writes; only a Type that
+// contradicts the Dimension (the store then says kOther) is told apart,
+// and still counted as SageMaker counted it. Other series keep the store's
+// kind.
+MetricKind RuleMetricKind(const MetricStore& store, const SeriesInfo& info);
+
+// Per series id: whether its RuleMetricKind is `kind`; `any`: some is.
+struct SeriesMask {
+  std::vector<char> has;
+  bool any = false;
+  bool operator[](size_t s) const { return has[s] != 0; }
+};
+SeriesMask SeriesOfKind(const MetricStore& store, MetricKind kind);
+
+// Marks `r` not applicable when `mask` selects no series, with the reason
+// "no <dimension> samples (CPU-only instance or no system data)<suffix>".
+void RequireSeries(const SeriesMask& mask, std::string_view dimension, RuleResult* r,
+                   std::string_view suffix = "");
+
+// Per-(node, GPU) state in first-seen order: nodes, and the GPUs of each
+// node. `Gpu` has a member `StrId gpu` and is default-constructible.
+template <typename Gpu>
+class NodeGpuTable {
+ public:
+  struct Node {
+    StrId node = 0;
+    std::vector<Gpu> gpus;
+  };
+
+  // The state of (node, gpu), created on first use.
+  Gpu& At(StrId node, StrId gpu) {
+    const uint64_t key = (static_cast<uint64_t>(node) << 32) | gpu;
+    auto it = index_.find(key);
+    if (it == index_.end()) {
+      size_t ni = 0;
+      while (ni < nodes_.size() && nodes_[ni].node != node) ++ni;
+      if (ni == nodes_.size()) nodes_.push_back({node, {}});
+      nodes_[ni].gpus.emplace_back();
+      nodes_[ni].gpus.back().gpu = gpu;
+      it = index_.emplace(key, std::make_pair(ni, nodes_[ni].gpus.size() - 1)).first;
+    }
+    return nodes_[it->second.first].gpus[it->second.second];
+  }
+  std::vector<Node>& nodes() { return nodes_; }
+  const std::vector<Node>& nodes() const { return nodes_; }
+  void clear() {
+    nodes_.clear();
+    index_.clear();
+  }
+
+ private:
+  std::vector<Node> nodes_;
+  std::unordered_map<uint64_t, std::pair<size_t, size_t>> index_;  // key -> slot
+};
+
+}  // namespace smr
+
+#endif  // SMR_SRC_RULES_RULE_INPUTS_H_

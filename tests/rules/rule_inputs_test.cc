@@ -1,0 +1,77 @@
+// The rules' series selection and shared evaluation start
+// (src/rules/rule_inputs.h).
+#include "src/rules/rule_inputs.h"
+
+#include <gtest/gtest.h>
+
+#include "src/rules/low_gpu_utilization.h"
+#include "tests/testing/store_builder.h"
+
+namespace smr {
+namespace {
+
+using testing::TestData;
+
+TEST(RuleInputsTest, RuleKindIsTheStoreKindForSageMakerSeries) {
+  TestData d;
+  d.GpuUtil("algo-1", "gpu0", 1, 1).GpuMem("algo-1", "gpu0", 1, 1);
+  d.Cpu("algo-1", "cpu0", 1, 1).IoWait("algo-1", "cpu0", 1, 1);
+  d.HostMem("algo-1", 1, 1).NetRx("algo-1", 1, 1);
+  auto built = d.Build();
+  ASSERT_EQ(built->store.series().size(), 6u);
+  for (const SeriesInfo& info : built->store.series()) {
+    EXPECT_EQ(RuleMetricKind(built->store, info), info.kind);
+  }
+}
+
+TEST(RuleInputsTest, DimensionDecidesWhenTheTypeDisagrees) {
+  // SageMaker's rules look at the Dimension only; the store says "other".
+  TestData d;
+  d.Sample("algo-1", "accelerator", "gpu0", "GPUUtilization", 1, 1);
+  auto built = d.Build();
+  const SeriesInfo& info = built->store.series()[0];
+  EXPECT_EQ(info.kind, MetricKind::kOther);
+  EXPECT_EQ(RuleMetricKind(built->store, info), MetricKind::kGpuUtilization);
+  const SeriesMask gpu = SeriesOfKind(built->store, MetricKind::kGpuUtilization);
+  EXPECT_TRUE(gpu.any);
+  EXPECT_TRUE(gpu[0]);
+}
+
+TEST(RuleInputsTest, NoSeriesOfAKindMakesTheRuleNotApplicable) {
+  TestData d;
+  d.Cpu("algo-1", "cpu0", 1, 1);
+  auto built = d.Build();
+  RuleResult r = StartResult(LowGpuUtilizationRule());
+  EXPECT_EQ(r.name, "LowGPUUtilization");
+  EXPECT_EQ(r.rule_parameters, "threshold_p95:70\nthreshold_p5:10\nwindow:500\npatience:1000");
+  RequireSeries(SeriesOfKind(built->store, MetricKind::kGpuUtilization), "GPUUtilization", &r);
+  EXPECT_FALSE(r.applicable);
+  EXPECT_EQ(r.not_applicable_reason,
+            "no GPUUtilization samples (CPU-only instance or no system data)");
+}
+
+struct Gpu {
+  StrId gpu = 0;
+  int hits = 0;
+};
+
+TEST(RuleInputsTest, NodeGpuTableKeepsFirstSeenOrder) {
+  NodeGpuTable<Gpu> table;
+  table.At(2, 7).hits += 1;
+  table.At(1, 5).hits += 1;
+  table.At(2, 6).hits += 1;
+  table.At(2, 7).hits += 1;
+  ASSERT_EQ(table.nodes().size(), 2u);
+  EXPECT_EQ(table.nodes()[0].node, 2u);
+  ASSERT_EQ(table.nodes()[0].gpus.size(), 2u);
+  EXPECT_EQ(table.nodes()[0].gpus[0].gpu, 7u);
+  EXPECT_EQ(table.nodes()[0].gpus[0].hits, 2);
+  EXPECT_EQ(table.nodes()[0].gpus[1].gpu, 6u);
+  EXPECT_EQ(table.nodes()[1].node, 1u);
+  table.clear();
+  EXPECT_TRUE(table.nodes().empty());
+  EXPECT_EQ(table.At(2, 7).hits, 0);
+}
+
+}  // namespace
+}  // namespace smr
