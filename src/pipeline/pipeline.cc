@@ -638,10 +638,9 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   }
   // data-quality.json: what was read, kept and skipped, per node and file
   // type, and how each node was sampled (docs/data-quality.md).
+  const DataQuality data_quality = BuildDataQuality(discovery, store, ingested.diagnostics);
   if (opts.json) {
-    files.emplace_back(
-        (out_dir / "data-quality.json").string(),
-        DataQualityToJson(BuildDataQuality(discovery, store, ingested.diagnostics)));
+    files.emplace_back((out_dir / "data-quality.json").string(), DataQualityToJson(data_quality));
     timer.Lap("json");
   }
   // A disabled rule's JSON left by an earlier run would contradict this
@@ -666,6 +665,7 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
     in.windows = &windows;
     if (usage_all && !usage_all->failed) in.system_usage_all_data = &*usage_all;
     in.diagnostics = &ingested.diagnostics;
+    in.data_quality = &data_quality;
     in.disabled_rules = disabled;
     ReportModel model = BuildReportModel(in);
     timer.Lap("report model");
