@@ -18,6 +18,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "smr/utc_time.h"
+
 namespace smr {
 namespace {
 
@@ -231,9 +233,8 @@ std::string Count(int64_t n, const char* one, const char* many) {
 
 std::string FormatUtcIso(double epoch_s) {
   if (!std::isfinite(epoch_s) || std::fabs(epoch_s) > 1e12) return "-";
-  const std::time_t t = static_cast<std::time_t>(std::floor(epoch_s));
   std::tm tm{};
-  if (gmtime_r(&t, &tm) == nullptr) return "-";
+  if (!UtcCalendar(epoch_s, &tm)) return "-";
   char buf[32];
   std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
