@@ -98,8 +98,9 @@ PhaseMeans MeanPerPhase(const MetricStore& store, const JobTimeline& timeline,
       for (uint32_t row : store.SeriesRows(s)) {
         const int64_t ts_us = static_cast<int64_t>(store.system().ts(row) * 1e6);
         // Last phase starting at or before ts.
-        auto it = std::upper_bound(phases.begin(), phases.end(), ts_us,
-                                   [](int64_t t, const PhaseInterval& p) { return t < p.start_us; });
+        auto it = std::upper_bound(
+            phases.begin(), phases.end(), ts_us,
+            [](int64_t t, const PhaseInterval& p) { return t < p.start_us; });
         if (it == phases.begin()) continue;
         --it;
         if (ts_us > it->end_us) continue;

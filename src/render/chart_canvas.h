@@ -9,6 +9,7 @@
 
 #include <cairo.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -49,6 +50,17 @@ struct LegendItem {
 
 struct Rect {
   double x = 0, y = 0, w = 0, h = 0;
+};
+
+// Maps data to plot coordinates, snapped to a tenth of a unit: x through
+// `sx`; y through `sy`, clamped to [y_top, y_bottom] (drawings are not
+// clipped, so the SVG needs no clip path per element).
+struct PlotMap {
+  const LinearScale& sx;
+  const LinearScale& sy;
+  double y_top, y_bottom;
+  double X(double v) const { return Snap(sx.Map(v)); }
+  double Y(double v) const { return Snap(std::clamp(sy.Map(v), y_top, y_bottom)); }
 };
 
 struct Axis {

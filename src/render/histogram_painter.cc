@@ -12,16 +12,6 @@ namespace smr {
 namespace chart_internal {
 namespace {
 
-// Maps bins to the plot: x through `sx`, counts to a top clamped to the
-// plot above the baseline `base`.
-struct BinMap {
-  const LinearScale& sx;
-  const LinearScale& sy;
-  double y_top, base;
-  double X(double v) const { return Snap(sx.Map(v)); }
-  double Top(double count) const { return Snap(std::clamp(sy.Map(count), y_top, base)); }
-};
-
 // Finite bins ordered by x0, each with x0 <= x1.
 std::vector<HistogramBin> SortedBins(const HistogramSeries& h) {
   std::vector<HistogramBin> bins;
@@ -37,22 +27,22 @@ std::vector<HistogramBin> SortedBins(const HistogramSeries& h) {
 // Runs of adjacent non-empty bins become one outline that rises and falls
 // with the counts and returns to the baseline at gaps, empty bins and the
 // end.
-void OutlinePath(cairo_t* cr, const std::vector<HistogramBin>& bins, const BinMap& m) {
+void OutlinePath(cairo_t* cr, const std::vector<HistogramBin>& bins, const PlotMap& m) {
   bool open = false;
   double prev_x1 = 0, end_px = 0;
   for (const HistogramBin& b : bins) {
     const double x0 = m.X(b.x0);
     if (b.count <= 0 || (open && b.x0 > prev_x1)) {
       if (open) {
-        cairo_line_to(cr, end_px, m.base);
+        cairo_line_to(cr, end_px, m.y_bottom);
         cairo_close_path(cr);
         open = false;
       }
       if (b.count <= 0) continue;
     }
-    const double top = m.Top(b.count);
+    const double top = m.Y(b.count);
     if (!open) {
-      cairo_move_to(cr, x0, m.base);
+      cairo_move_to(cr, x0, m.y_bottom);
       open = true;
     }
     end_px = m.X(b.x1);
@@ -61,7 +51,7 @@ void OutlinePath(cairo_t* cr, const std::vector<HistogramBin>& bins, const BinMa
     prev_x1 = b.x1;
   }
   if (open) {
-    cairo_line_to(cr, end_px, m.base);
+    cairo_line_to(cr, end_px, m.y_bottom);
     cairo_close_path(cr);
   }
 }
@@ -69,7 +59,7 @@ void OutlinePath(cairo_t* cr, const std::vector<HistogramBin>& bins, const BinMa
 // One series as one path (filled, then stroked), not a rectangle per bin:
 // a few bytes per bin in the SVG. Bins that do not partition the x axis
 // are drawn as one rectangle each.
-void PathOfSeries(cairo_t* cr, const std::vector<HistogramBin>& bins, const BinMap& m) {
+void PathOfSeries(cairo_t* cr, const std::vector<HistogramBin>& bins, const PlotMap& m) {
   bool overlapping = false;
   for (size_t k = 1; k < bins.size(); ++k) {
     overlapping = overlapping || bins[k].x0 < bins[k - 1].x1;
@@ -81,8 +71,8 @@ void PathOfSeries(cairo_t* cr, const std::vector<HistogramBin>& bins, const BinM
   for (const HistogramBin& b : bins) {
     if (b.count <= 0) continue;
     const double x0 = m.X(b.x0), x1 = m.X(b.x1);
-    const double top = m.Top(b.count);
-    cairo_rectangle(cr, x0, top, std::max(x1 - x0, 0.5), m.base - top);
+    const double top = m.Y(b.count);
+    cairo_rectangle(cr, x0, top, std::max(x1 - x0, 0.5), m.y_bottom - top);
   }
 }
 
@@ -138,7 +128,8 @@ void PaintHistogram(ChartCanvas& cv, Rect body) {
   // Not clipped: bins lie inside the x range and their tops are clamped to
   // the plot.
   const double alpha = cv.chart.histograms.size() > 1 ? 0.45 : 0.75;
-  const BinMap m{sx, y.scale, p.y - 1, Snap(y.scale.Map(std::max(0.0, y.scale.d0)))};
+  // Counts map to tops clamped to the plot above the baseline.
+  const PlotMap m{sx, y.scale, p.y - 1, Snap(y.scale.Map(std::max(0.0, y.scale.d0)))};
   cairo_set_line_width(cv.cr, 0.6);
   for (size_t i = 0; i < cv.chart.histograms.size(); ++i) {
     const Rgb col = PaletteColor(static_cast<int>(i));

@@ -51,32 +51,20 @@ constexpr std::size_t kProseCellChars = 80;
 // Deepest heading the section template has a branch for.
 constexpr int kMaxHeadingLevel = 6;
 
-const char* SeverityClass(Severity severity) {
-  switch (severity) {
-    case Severity::kInfo:
-      return "info";
-    case Severity::kOk:
-      return "ok";
-    case Severity::kWarning:
-      return "warning";
-    case Severity::kIssue:
-      return "issue";
-  }
-  return "info";
-}
+// A note's CSS class and its label.
+struct SeverityNames {
+  const char* css;
+  const char* label;
+};
 
-const char* SeverityLabel(Severity severity) {
+SeverityNames NamesOf(Severity severity) {
   switch (severity) {
-    case Severity::kInfo:
-      return "Note";
-    case Severity::kOk:
-      return "OK";
-    case Severity::kWarning:
-      return "Warning";
-    case Severity::kIssue:
-      return "Issue";
+    case Severity::kInfo: return {"info", "Note"};
+    case Severity::kOk: return {"ok", "OK"};
+    case Severity::kWarning: return {"warning", "Warning"};
+    case Severity::kIssue: return {"issue", "Issue"};
   }
-  return "Note";
+  return {"info", "Note"};
 }
 
 // Lower-case ASCII letters, digits and single dashes: an anchor that needs
@@ -208,8 +196,8 @@ void FillBlock(const Block& block, PageState* page,
     case BlockKind::kNote: {
       ctemplate::TemplateDictionary* note = dict->AddSectionDictionary("NOTE");
       note->SetValue("TEXT", block.text);
-      note->SetValue("SEVERITY", SeverityClass(block.severity));
-      note->SetValue("LABEL", SeverityLabel(block.severity));
+      note->SetValue("SEVERITY", NamesOf(block.severity).css);
+      note->SetValue("LABEL", NamesOf(block.severity).label);
       break;
     }
     case BlockKind::kKeyValues: {

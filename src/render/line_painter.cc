@@ -83,17 +83,6 @@ void DrawBandLabels(ChartCanvas& cv, const Rect& p, const LinearScale& sx) {
   cairo_restore(cv.cr);
 }
 
-// Maps data to plot coordinates. Series are not clipped: y is clamped to
-// the plot instead (x always lies in it), so the SVG needs no clip path per
-// series.
-struct PlotMap {
-  const LinearScale& sx;
-  const LinearScale& sy;
-  double y_top, y_bottom;
-  double X(double v) const { return Snap(sx.Map(v)); }
-  double Y(double v) const { return Snap(std::clamp(sy.Map(v), y_top, y_bottom)); }
-};
-
 // One series: a dot, a polyline of every point, or (dense) the min/max
 // envelope per column as one filled and outlined polygon (upper edge left to
 // right, lower edge back). Where a column holds one value the envelope is a

@@ -11,6 +11,7 @@
 #include "src/report/blocks.h"
 #include "src/report/job_timing.h"
 #include "src/report/report_context.h"
+#include "src/report/rule_section_helpers.h"
 #include "src/report/section_list.h"
 
 namespace smr {
@@ -73,9 +74,7 @@ std::vector<KeyValue> Overview(const ReportContext& ctx) {
   if (in.timeline && in.timeline->has_steps) {
     std::map<std::string, int64_t> per_phase;
     for (const StepEvent& st : in.timeline->steps) {
-      std::string_view p = in.store->str(st.phase);
-      const size_t dot = p.rfind('.');
-      per_phase[std::string(dot == std::string_view::npos ? p : p.substr(dot + 1))]++;
+      per_phase[ShortPhase(in.store->str(st.phase))]++;
     }
     std::string steps;
     for (const auto& [p, n] : per_phase) {
@@ -110,9 +109,9 @@ std::optional<Section> RuleSection(const ReportContext& ctx, const SectionSpec& 
   Section s;
   s.id = spec.id;
   s.title = spec.title;
-  s.level = spec.level;
+  s.level = 3;
   if (const RuleResult* r = ctx.Result(name)) {
-    spec.build(ctx, r, &s);
+    spec.build_rule(*r, ctx.in(), &s);
     return s;
   }
   s.id = "rule-" + name;
@@ -129,8 +128,8 @@ std::optional<Section> RuleSection(const ReportContext& ctx, const SectionSpec& 
   return std::nullopt;
 }
 
-// Walks the outline: level-3 rows become subsections of the level-2
-// section above them; empty sections are left out.
+// Walks the outline: rule sections become subsections of the section above
+// them; empty sections are left out.
 std::vector<Section> Sections(const ReportContext& ctx) {
   std::vector<Section> sections;
   for (const SectionSpec& spec : ReportSections()) {
@@ -141,12 +140,11 @@ std::vector<Section> Sections(const ReportContext& ctx) {
       s.emplace();
       s->id = spec.id;
       s->title = spec.title;
-      s->level = spec.level;
-      spec.build(ctx, nullptr, &*s);
+      spec.build(ctx, &*s);
       if (s->blocks.empty() && s->subsections.empty()) s.reset();
     }
     if (!s) continue;
-    if (spec.level > 2 && !sections.empty()) {
+    if (spec.rule != nullptr && !sections.empty()) {
       sections.back().subsections.push_back(std::move(*s));
     } else {
       sections.push_back(std::move(*s));

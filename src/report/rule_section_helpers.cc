@@ -93,9 +93,9 @@ Table FindingsTable(const RuleResult& r, const std::string& value_label) {
     t.rows.push_back({key.first.empty() ? "-" : key.first, key.second.empty() ? "-" : key.second,
                       fmt::format("{}", a.count), FormatUtc(a.first / 1e6),
                       FormatUtc(a.last / 1e6),
-                      a.min_v == a.max_v
-                          ? FormatNumber(a.min_v, 1)
-                          : fmt::format("{} – {}", FormatNumber(a.min_v, 1), FormatNumber(a.max_v, 1))});
+                      a.min_v == a.max_v ? FormatNumber(a.min_v, 1)
+                                         : fmt::format("{} – {}", FormatNumber(a.min_v, 1),
+                                                       FormatNumber(a.max_v, 1))});
   }
   return t;
 }

@@ -6,40 +6,42 @@ namespace smr {
 namespace report_internal {
 
 // One builder per file in src/report/sections/<name>_section.cc.
-void BuildJobSummarySection(const ReportContext& ctx, const RuleResult* rule, Section* s);
-void BuildSystemUsageSection(const ReportContext& ctx, const RuleResult* rule, Section* s);
-void BuildFrameworkMetricsSection(const ReportContext& ctx, const RuleResult* rule, Section* s);
-void BuildRulesSummarySection(const ReportContext& ctx, const RuleResult* rule, Section* s);
-void BuildTrainingLoopSection(const ReportContext& ctx, const RuleResult* rule, Section* s);
-void BuildStepOutlierSection(const ReportContext& ctx, const RuleResult* rule, Section* s);
-void BuildGpuUtilizationSection(const ReportContext& ctx, const RuleResult* rule, Section* s);
-void BuildLoadBalancingSection(const ReportContext& ctx, const RuleResult* rule, Section* s);
-void BuildDataloaderSection(const ReportContext& ctx, const RuleResult* rule, Section* s);
-void BuildBatchSizeSection(const ReportContext& ctx, const RuleResult* rule, Section* s);
-void BuildCpuBottleneckSection(const ReportContext& ctx, const RuleResult* rule, Section* s);
-void BuildIoBottleneckSection(const ReportContext& ctx, const RuleResult* rule, Section* s);
-void BuildGpuMemorySection(const ReportContext& ctx, const RuleResult* rule, Section* s);
-void BuildDataQualitySection(const ReportContext& ctx, const RuleResult* rule, Section* s);
+void BuildJobSummarySection(const ReportContext& ctx, Section* s);
+void BuildSystemUsageSection(const ReportContext& ctx, Section* s);
+void BuildFrameworkMetricsSection(const ReportContext& ctx, Section* s);
+void BuildRulesSummarySection(const ReportContext& ctx, Section* s);
+void BuildTrainingLoopSection(const ReportContext& ctx, Section* s);
+void BuildStepOutlierSection(const RuleResult& r, const ReportInputs& in, Section* s);
+void BuildGpuUtilizationSection(const RuleResult& r, const ReportInputs& in, Section* s);
+void BuildLoadBalancingSection(const RuleResult& r, const ReportInputs& in, Section* s);
+void BuildDataloaderSection(const RuleResult& r, const ReportInputs& in, Section* s);
+void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& in, Section* s);
+void BuildCpuBottleneckSection(const RuleResult& r, const ReportInputs& in, Section* s);
+void BuildIoBottleneckSection(const RuleResult& r, const ReportInputs& in, Section* s);
+void BuildGpuMemorySection(const RuleResult& r, const ReportInputs& in, Section* s);
+void BuildDataQualitySection(const ReportContext& ctx, Section* s);
 
 const std::vector<SectionSpec>& ReportSections() {
   static const std::vector<SectionSpec> kSections = {
-      {"training-job-summary", "Training job summary", 2, nullptr, BuildJobSummarySection},
-      {"system-usage", "System usage statistics", 2, nullptr, BuildSystemUsageSection},
-      {"framework-metrics", "Framework metrics summary", 2, nullptr,
-       BuildFrameworkMetricsSection},
-      {"rules-summary", "Rules summary", 2, nullptr, BuildRulesSummarySection},
-      {"training-loop", "Analyzing the training loop", 2, nullptr, BuildTrainingLoopSection},
-      {"step-duration", "Step duration analysis", 3, "StepOutlier", BuildStepOutlierSection},
-      {"gpu-utilization", "GPU utilization analysis", 3, "LowGPUUtilization",
-       BuildGpuUtilizationSection},
-      {"workload-balancing", "Workload balancing", 3, "LoadBalancing",
-       BuildLoadBalancingSection},
-      {"dataloading", "Dataloading analysis", 3, "Dataloader", BuildDataloaderSection},
-      {"batch-size", "Batch size", 3, "BatchSize", BuildBatchSizeSection},
-      {"cpu-bottlenecks", "CPU bottlenecks", 3, "CPUBottleneck", BuildCpuBottleneckSection},
-      {"io-bottlenecks", "I/O bottlenecks", 3, "IOBottleneck", BuildIoBottleneckSection},
-      {"gpu-memory", "GPU memory", 3, "GPUMemoryIncrease", BuildGpuMemorySection},
-      {"data-quality", "Data quality", 2, nullptr, BuildDataQualitySection},
+      ReportSection("training-job-summary", "Training job summary", BuildJobSummarySection),
+      ReportSection("system-usage", "System usage statistics", BuildSystemUsageSection),
+      ReportSection("framework-metrics", "Framework metrics summary",
+                    BuildFrameworkMetricsSection),
+      ReportSection("rules-summary", "Rules summary", BuildRulesSummarySection),
+      ReportSection("training-loop", "Analyzing the training loop", BuildTrainingLoopSection),
+      RuleSection("step-duration", "Step duration analysis", "StepOutlier",
+                  BuildStepOutlierSection),
+      RuleSection("gpu-utilization", "GPU utilization analysis", "LowGPUUtilization",
+                  BuildGpuUtilizationSection),
+      RuleSection("workload-balancing", "Workload balancing", "LoadBalancing",
+                  BuildLoadBalancingSection),
+      RuleSection("dataloading", "Dataloading analysis", "Dataloader", BuildDataloaderSection),
+      RuleSection("batch-size", "Batch size", "BatchSize", BuildBatchSizeSection),
+      RuleSection("cpu-bottlenecks", "CPU bottlenecks", "CPUBottleneck",
+                  BuildCpuBottleneckSection),
+      RuleSection("io-bottlenecks", "I/O bottlenecks", "IOBottleneck", BuildIoBottleneckSection),
+      RuleSection("gpu-memory", "GPU memory", "GPUMemoryIncrease", BuildGpuMemorySection),
+      ReportSection("data-quality", "Data quality", BuildDataQualitySection),
   };
   return kSections;
 }

@@ -15,21 +15,32 @@
 namespace smr {
 namespace report_internal {
 
-// Fills `s`, whose id, title and level are already set from the row. `rule`
-// is the presented rule's result (never null for a rule section, null for
-// the others). A section left without blocks and subsections is not shown.
-using SectionBuilder = void (*)(const ReportContext& ctx, const RuleResult* rule, Section* s);
+// Fills `s`, whose id and title are already set from the row. A
+// section left without blocks and subsections is not shown.
+using SectionBuilder = void (*)(const ReportContext& ctx, Section* s);
+// Fills the section of a rule that has a result.
+using RuleSectionBuilder = void (*)(const RuleResult& r, const ReportInputs& in, Section* s);
 
 struct SectionSpec {
   const char* id;     // anchor, e.g. "training-job-summary"
   const char* title;  // heading
-  // 2: a section of the report; 3: a subsection of the level-2 row above.
-  int level;
-  // The rule a per-rule section presents, or null. Without a result the
-  // section says why (unreadable or missing JSON, disabled) or is left out.
+  // Null for a section of the report. Otherwise the rule the section
+  // presents: a subsection of the section above it in the list. Without a
+  // result it says why (unreadable or missing JSON, disabled) or is left out.
   const char* rule;
-  SectionBuilder build;
+  SectionBuilder build;           // when rule is null
+  RuleSectionBuilder build_rule;  // when rule is set
 };
+
+// A section of the report (level 2).
+constexpr SectionSpec ReportSection(const char* id, const char* title, SectionBuilder build) {
+  return {id, title, nullptr, build, nullptr};
+}
+// The subsection (level 3) that presents `rule`.
+constexpr SectionSpec RuleSection(const char* id, const char* title, const char* rule,
+                                  RuleSectionBuilder build) {
+  return {id, title, rule, nullptr, build};
+}
 
 // Every section, in display order.
 const std::vector<SectionSpec>& ReportSections();

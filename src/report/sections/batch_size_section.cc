@@ -15,8 +15,7 @@
 namespace smr {
 namespace report_internal {
 
-void BuildBatchSizeSection(const ReportContext& /*ctx*/, const RuleResult* rule, Section* s) {
-  const RuleResult& r = *rule;
+void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& /*in*/, Section* s) {
   s->blocks.push_back(Paragraph(fmt::format(
       "The BatchSize rule detects GPUs that are underused because the batch is too small: "
       "it flags a GPU when, over the last {} samples, the 95th percentiles of the node's "
@@ -36,8 +35,8 @@ void BuildBatchSizeSection(const ReportContext& /*ctx*/, const RuleResult* rule,
   }
   if (r.triggered == 0) {
     s->blocks.push_back(Note(Severity::kOk,
-                            "No GPU was found underused with low CPU and GPU memory "
-                            "usage; the batch size does not look too small."));
+                             "No GPU was found underused with low CPU and GPU memory "
+                             "usage; the batch size does not look too small."));
     return;
   }
   const std::string when = LastWindow(r.details);

@@ -63,9 +63,7 @@ void AppendShareChart(const ReportInputs& in, const Json& d, const std::string& 
 }
 
 // CPUBottleneck (io = false) or IOBottleneck (io = true).
-void BuildBottleneckSection(const ReportContext& ctx, const RuleResult& r, bool io,
-                            Section* s) {
-  const ReportInputs& in = ctx.in();
+void BuildBottleneckSection(const RuleResult& r, const ReportInputs& in, bool io, Section* s) {
   const std::string threshold = ParamValue(r, "threshold");
   const std::string gpu_thr = ParamValue(r, "gpu_threshold");
   const std::string res_thr = ParamValue(r, io ? "io_threshold" : "cpu_threshold");
@@ -81,8 +79,9 @@ void BuildBottleneckSection(const ReportContext& ctx, const RuleResult& r, bool 
   }
   const Json& d = r.details;
   const int64_t perc =
-      r.datapoints > 0 ? static_cast<int64_t>(static_cast<double>(r.violations) / r.datapoints * 100)
-                       : 0;
+      r.datapoints > 0
+          ? static_cast<int64_t>(static_cast<double>(r.violations) / r.datapoints * 100)
+          : 0;
   const double low_gpu = Num(d, "low_gpu_utilization", 0);
   if (r.datapoints == 0) {
     s->blocks.push_back(Note(Severity::kInfo, "No system samples were analysed."));
@@ -91,8 +90,8 @@ void BuildBottleneckSection(const ReportContext& ctx, const RuleResult& r, bool 
   const bool has_gpu = in.store ? HasGpuUtilization(*in.store) : low_gpu > 0 || r.violations > 0;
   if (!has_gpu) {
     s->blocks.push_back(Note(Severity::kInfo,
-                            "No GPU utilization was recorded (CPU-only instance), so GPU "
-                            "starvation cannot be detected."));
+                             "No GPU utilization was recorded (CPU-only instance), so GPU "
+                             "starvation cannot be detected."));
     return;
   }
   s->blocks.push_back(Paragraph(fmt::format(
@@ -111,8 +110,8 @@ void BuildBottleneckSection(const ReportContext& ctx, const RuleResult& r, bool 
                          "data-loader workers, or pre-fetch batches.",
                          r.triggered)));
   } else {
-    s->blocks.push_back(Note(Severity::kOk,
-                            fmt::format("Bottlenecks stayed below the {} % threshold.", threshold)));
+    s->blocks.push_back(Note(
+        Severity::kOk, fmt::format("Bottlenecks stayed below the {} % threshold.", threshold)));
   }
   AppendShareChart(in, d, threshold, s);
   if (r.triggered > 0) {
@@ -122,12 +121,12 @@ void BuildBottleneckSection(const ReportContext& ctx, const RuleResult& r, bool 
 
 }  // namespace
 
-void BuildCpuBottleneckSection(const ReportContext& ctx, const RuleResult* rule, Section* s) {
-  BuildBottleneckSection(ctx, *rule, /*io=*/false, s);
+void BuildCpuBottleneckSection(const RuleResult& r, const ReportInputs& in, Section* s) {
+  BuildBottleneckSection(r, in, /*io=*/false, s);
 }
 
-void BuildIoBottleneckSection(const ReportContext& ctx, const RuleResult* rule, Section* s) {
-  BuildBottleneckSection(ctx, *rule, /*io=*/true, s);
+void BuildIoBottleneckSection(const RuleResult& r, const ReportInputs& in, Section* s) {
+  BuildBottleneckSection(r, in, /*io=*/true, s);
 }
 
 }  // namespace report_internal

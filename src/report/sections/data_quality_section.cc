@@ -265,7 +265,7 @@ namespace report_internal {
 
 // The DataQuality summary the pipeline computed once (and wrote as
 // data-quality.json); the brief form without one; nothing without data.
-void BuildDataQualitySection(const ReportContext& ctx, const RuleResult* /*rule*/, Section* s) {
+void BuildDataQualitySection(const ReportContext& ctx, Section* s) {
   const ReportInputs& in = ctx.in();
   if (in.data_quality) {
     Section full = DataQualitySection(*in.data_quality);

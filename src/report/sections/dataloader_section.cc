@@ -44,17 +44,17 @@ void AppendVerdict(const RuleResult& r, const Json& d, const std::string& lo,
                     FormatNumber(loaders, 0), hi, FormatNumber(cores, 0))));
   } else if (r.triggered > 0) {
     s->blocks.push_back(Note(Severity::kWarning,
-                            "The number of parallel data loaders left the recommended range "
-                            "during the job."));
+                             "The number of parallel data loaders left the recommended range "
+                             "during the job."));
   } else {
     s->blocks.push_back(Note(Severity::kOk,
-                            "The number of parallel data loaders stayed within the "
-                            "recommended range."));
+                             "The number of parallel data loaders stayed within the "
+                             "recommended range."));
   }
   if (d.contains("pin_memory") && d["pin_memory"] == false) {
     s->blocks.push_back(Note(Severity::kInfo,
-                            "pin_memory is off: enabling it (DataLoader(pin_memory=True)) "
-                            "speeds up host-to-GPU copies."));
+                             "pin_memory is off: enabling it (DataLoader(pin_memory=True)) "
+                             "speeds up host-to-GPU copies."));
   }
 }
 
@@ -105,9 +105,7 @@ void AppendLoadingTime(const Json& d, std::vector<Chart>* row, Section* s) {
 
 }  // namespace
 
-void BuildDataloaderSection(const ReportContext& ctx, const RuleResult* rule, Section* s) {
-  const ReportInputs& in = ctx.in();
-  const RuleResult& r = *rule;
+void BuildDataloaderSection(const RuleResult& r, const ReportInputs& in, Section* s) {
   const std::string lo = ParamValue(r, "min_threshold");
   const std::string hi = ParamValue(r, "max_threshold");
   s->blocks.push_back(Paragraph(fmt::format(
@@ -122,8 +120,8 @@ void BuildDataloaderSection(const ReportContext& ctx, const RuleResult* rule, Se
   }
   if (!d.is_object() || d.empty()) {
     s->blocks.push_back(Note(Severity::kInfo,
-                            "No PyTorch data-loader events were recorded (dataloader "
-                            "profiling off, or a TensorFlow job), so the rule does not apply."));
+                             "No PyTorch data-loader events were recorded (dataloader "
+                             "profiling off, or a TensorFlow job), so the rule does not apply."));
     return;
   }
   const double cores = Num(d, "cores", 0);

@@ -117,8 +117,7 @@ Section StepStatisticsSubsection(const ReportInputs& in) {
 
 }  // namespace
 
-void BuildFrameworkMetricsSection(const ReportContext& ctx, const RuleResult* /*rule*/,
-                                  Section* s) {
+void BuildFrameworkMetricsSection(const ReportContext& ctx, Section* s) {
   const ReportInputs& in = ctx.in();
   const RuleResult* r = ctx.Result("OverallFrameworkMetrics");
   if (const RuleStatus* u = r ? nullptr : ctx.Unavailable("OverallFrameworkMetrics")) {

@@ -71,9 +71,7 @@ Chart NodeTimeline(const MetricStore& st, StrId node, const std::vector<uint32_t
 
 }  // namespace
 
-void BuildGpuMemorySection(const ReportContext& ctx, const RuleResult* rule, Section* s) {
-  const ReportInputs& in = ctx.in();
-  const RuleResult& r = *rule;
+void BuildGpuMemorySection(const RuleResult& r, const ReportInputs& in, Section* s) {
   const std::string inc = ParamValue(r, "increase");
   const std::string window = ParamValue(r, "window");
   s->blocks.push_back(Paragraph(fmt::format(
@@ -89,8 +87,8 @@ void BuildGpuMemorySection(const ReportContext& ctx, const RuleResult* rule, Sec
   const Json& d = r.details;
   if (r.datapoints == 0) {
     s->blocks.push_back(Note(Severity::kInfo,
-                            "No GPU memory utilization was recorded (CPU-only instance), so "
-                            "the rule does not apply."));
+                             "No GPU memory utilization was recorded (CPU-only instance), so "
+                             "the rule does not apply."));
     return;
   }
   if (r.triggered == 0) {

@@ -48,9 +48,7 @@ void AppendNodeGpus(const std::string& node, const Json& gpus, double thr95, dou
 
 }  // namespace
 
-void BuildGpuUtilizationSection(const ReportContext& /*ctx*/, const RuleResult* rule,
-                                Section* s) {
-  const RuleResult& r = *rule;
+void BuildGpuUtilizationSection(const RuleResult& r, const ReportInputs& /*in*/, Section* s) {
   const std::string p95 = ParamValue(r, "threshold_p95");
   const std::string p5 = ParamValue(r, "threshold_p5");
   const std::string window = ParamValue(r, "window");
@@ -68,15 +66,15 @@ void BuildGpuUtilizationSection(const ReportContext& /*ctx*/, const RuleResult* 
   }
   if (!r.applicable || (r.datapoints == 0 && r.details.empty())) {
     s->blocks.push_back(Note(Severity::kInfo,
-                            r.not_applicable_reason.empty()
-                                ? "No GPU utilization was recorded (CPU-only instance or no "
-                                  "system metrics), so the rule does not apply."
-                                : r.not_applicable_reason));
+                             r.not_applicable_reason.empty()
+                                 ? "No GPU utilization was recorded (CPU-only instance or no "
+                                   "system metrics), so the rule does not apply."
+                                 : r.not_applicable_reason));
     return;
   }
   if (r.triggered == 0) {
     s->blocks.push_back(Note(Severity::kOk,
-                            "No GPU was underused or fluctuating in any evaluated window."));
+                             "No GPU was underused or fluctuating in any evaluated window."));
     return;
   }
   const std::string when = LastWindow(r.details);

@@ -15,16 +15,17 @@
 namespace smr {
 namespace report_internal {
 
-void BuildJobSummarySection(const ReportContext& ctx, const RuleResult* /*rule*/, Section* s) {
+void BuildJobSummarySection(const ReportContext& ctx, Section* s) {
   const ReportInputs& in = ctx.in();
   const JobTiming t = Timing(ctx);
   if (!t.has_job) {
     const RuleStatus* u = ctx.Unavailable("MaxInitializationTime");
     s->blocks.push_back(Note(Severity::kWarning,
-                            u ? ReportContext::UnavailableText(*u, "The job start, end and duration come from "
-                                                    "it, so they cannot be shown.")
-                              : "No system metrics were found, so the job start, end and "
-                                "duration cannot be computed."));
+                             u ? ReportContext::UnavailableText(
+                                     *u, "The job start, end and duration come from it, so "
+                                         "they cannot be shown.")
+                               : "No system metrics were found, so the job start, end and "
+                                 "duration cannot be computed."));
     return;
   }
   s->blocks.push_back(Paragraph(fmt::format(
@@ -51,8 +52,8 @@ void BuildJobSummarySection(const ReportContext& ctx, const RuleResult* /*rule*/
   s->blocks.push_back(KeyValues(std::move(kv)));
   if (!t.has_steps) {
     s->blocks.push_back(Note(Severity::kInfo,
-                            "No step information was profiled (no Step:ModeKeys events), "
-                            "so initialization and finalization time cannot be computed."));
+                             "No step information was profiled (no Step:ModeKeys events), "
+                             "so initialization and finalization time cannot be computed."));
     return;
   }
   Chart pie;

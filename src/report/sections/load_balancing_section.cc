@@ -64,9 +64,7 @@ void AppendNodeWorkloads(const std::string& node, const Json& nd, double thresho
 
 }  // namespace
 
-void BuildLoadBalancingSection(const ReportContext& /*ctx*/, const RuleResult* rule,
-                               Section* s) {
-  const RuleResult& r = *rule;
+void BuildLoadBalancingSection(const RuleResult& r, const ReportInputs& /*in*/, Section* s) {
   const std::string thr = ParamValue(r, "threshold");
   // SageMaker's JSONs have no min_difference: sm-report's default applies.
   const std::string min_diff = ParamValue(r, "min_difference");

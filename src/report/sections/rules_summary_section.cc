@@ -115,9 +115,9 @@ void AppendSummaryNotes(const ReportContext& ctx, const std::vector<const RuleRe
     std::string names;
     for (const std::string& n : in.disabled_rules) names += (names.empty() ? "" : ", ") + n;
     s->blocks.push_back(Note(Severity::kInfo,
-                            fmt::format("Disabled by configuration, so not evaluated and "
-                                        "without a rule JSON: {}.",
-                                        names)));
+                             fmt::format("Disabled by configuration, so not evaluated and "
+                                         "without a rule JSON: {}.",
+                                         names)));
   }
 }
 
@@ -152,7 +152,7 @@ Table RulesTable(const ReportContext& ctx, const std::vector<const RuleResult*>&
 
 }  // namespace
 
-void BuildRulesSummarySection(const ReportContext& ctx, const RuleResult* /*rule*/, Section* s) {
+void BuildRulesSummarySection(const ReportContext& ctx, Section* s) {
   const ReportInputs& in = ctx.in();
   std::vector<const RuleResult*> rows;
   if (in.results) {

@@ -214,9 +214,7 @@ void AppendStoredHistograms(const Json& d, Section* s) {
 
 }  // namespace
 
-void BuildStepOutlierSection(const ReportContext& ctx, const RuleResult* rule, Section* s) {
-  const ReportInputs& in = ctx.in();
-  const RuleResult& r = *rule;
+void BuildStepOutlierSection(const RuleResult& r, const ReportInputs& in, Section* s) {
   const std::string k = ParamValue(r, "stddev");
   const std::string n_out = ParamValue(r, "n_outliers");
   s->blocks.push_back(Paragraph(fmt::format(
@@ -231,8 +229,8 @@ void BuildStepOutlierSection(const ReportContext& ctx, const RuleResult* rule, S
                          (in.timeline && !in.timeline->by_node_phase.empty());
   if (!has_steps && r.datapoints == 0) {
     s->blocks.push_back(Note(Severity::kInfo,
-                            "No step events were recorded (framework profiling off or no "
-                            "Step:ModeKeys events), so step durations cannot be analysed."));
+                             "No step events were recorded (framework profiling off or no "
+                             "Step:ModeKeys events), so step durations cannot be analysed."));
     return;
   }
   if (AppendStatusNote(r, "No phase had more outlier steps than the rule allows.", s) &&

@@ -161,7 +161,7 @@ Section NodeUsage(const ReportInputs& in, StrId node) {
 
 }  // namespace
 
-void BuildSystemUsageSection(const ReportContext& ctx, const RuleResult* /*rule*/, Section* s) {
+void BuildSystemUsageSection(const ReportContext& ctx, Section* s) {
   const ReportInputs& in = ctx.in();
   const RuleResult* r =
       in.system_usage_all_data ? in.system_usage_all_data : ctx.Result("OverallSystemUsage");

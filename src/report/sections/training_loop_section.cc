@@ -6,8 +6,7 @@
 namespace smr {
 namespace report_internal {
 
-void BuildTrainingLoopSection(const ReportContext& /*ctx*/, const RuleResult* /*rule*/,
-                              Section* s) {
+void BuildTrainingLoopSection(const ReportContext& /*ctx*/, Section* s) {
   s->blocks.push_back(Paragraph(
       "The following sections analyse the training loop rule by rule: what each rule "
       "checks, what it found, when and where, and what to do about it."));
