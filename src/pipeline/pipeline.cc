@@ -636,8 +636,9 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
                          RuleResultToJson(r));
     }
   }
-  // data-quality.json: what was read, kept and skipped, per node and file
-  // type, and how each node was sampled (docs/data-quality.md).
+  // What was read, kept and skipped, per node and file type, and how each
+  // node was sampled (docs/data-quality.md): computed once, written as
+  // data-quality.json and shown in the report's Data quality section.
   const DataQuality data_quality = BuildDataQuality(discovery, store, ingested.diagnostics);
   if (opts.json) {
     files.emplace_back((out_dir / "data-quality.json").string(), DataQualityToJson(data_quality));

@@ -1,5 +1,7 @@
 // PdfLayout (pdf_layout.h): page flow, title page and contents, sections,
 // notes, key/value panels and charts.
+#include "src/render/pdf_layout.h"
+
 #include <cairo-pdf.h>
 
 #include <algorithm>
@@ -8,8 +10,6 @@
 #include <vector>
 
 #include <fmt/format.h>
-
-#include "src/render/pdf_layout.h"
 
 namespace smr {
 namespace pdf_internal {

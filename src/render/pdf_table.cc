@@ -1,14 +1,14 @@
 // PdfLayout's tables (pdf_layout.h): column widths fitted to the text width,
 // rows that break between pages with the header row repeated, zebra and
 // highlighted rows.
+#include "src/render/pdf_layout.h"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
-
-#include "src/render/pdf_layout.h"
 
 namespace smr {
 namespace pdf_internal {
