@@ -100,21 +100,17 @@ Table FindingsTable(const RuleResult& r, const std::string& value_label) {
   return t;
 }
 
-bool AppendStatusNote(const RuleResult& r, const std::string& quiet_text, Section* s) {
+bool AppendStatusNote(const RuleResult& r, const std::string& quiet_text, Section* s,
+                      const char* failed_text) {
   if (r.failed) {
-    s->blocks.push_back(Note(Severity::kIssue,
-                             "The rule failed with an internal error and gave no verdict: " +
-                                 r.error));
+    s->blocks.push_back(Note(Severity::kIssue, failed_text + r.error));
     return true;
   }
   if (!r.applicable) {
     s->blocks.push_back(Note(Severity::kInfo, r.not_applicable_reason));
     return true;
   }
-  if (r.triggered == 0) {
-    s->blocks.push_back(Note(Severity::kOk, quiet_text));
-    return false;
-  }
+  if (r.triggered == 0) s->blocks.push_back(Note(Severity::kOk, quiet_text));
   return false;
 }
 

@@ -30,9 +30,14 @@ std::string ShortPhase(std::string_view phase);
 // Empty table when the rule has no findings (e.g. rendering from JSON).
 Table FindingsTable(const RuleResult& r, const std::string& value_label);
 
-// Notes for a rule that failed / does not apply / did not fire. Returns true
-// (and appends the note) when the section should stop there.
-bool AppendStatusNote(const RuleResult& r, const std::string& quiet_text, Section* s);
+// The note for a rule that failed ("<failed_text><error>"), the note for one
+// that does not apply (its reason), or, when it did not fire, `quiet_text`
+// as an OK note. Returns true when the rule failed or does not apply (the
+// section should stop there).
+inline constexpr const char* kFailedNoVerdict =
+    "The rule failed with an internal error and gave no verdict: ";
+bool AppendStatusNote(const RuleResult& r, const std::string& quiet_text, Section* s,
+                      const char* failed_text = kFailedNoVerdict);
 
 // The framework activity correlated with a rule's findings (§4.12 keys:
 // phase, ratio, general, CPU, GPU) as a row of share charts.

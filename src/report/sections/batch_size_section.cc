@@ -25,18 +25,11 @@ void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& /*in*/, Sect
       ParamValue(r, "window"), ParamValue(r, "cpu_threshold_p95"),
       ParamValue(r, "gpu_threshold_p95"), ParamValue(r, "gpu_memory_threshold_p95"),
       ParamValue(r, "patience"), r.datapoints, r.triggered)));
-  if (r.failed) {
-    s->blocks.push_back(Note(Severity::kIssue, "The rule failed: " + r.error));
-    return;
-  }
-  if (!r.applicable) {
-    s->blocks.push_back(Note(Severity::kInfo, r.not_applicable_reason));
-    return;
-  }
-  if (r.triggered == 0) {
-    s->blocks.push_back(Note(Severity::kOk,
-                             "No GPU was found underused with low CPU and GPU memory "
-                             "usage; the batch size does not look too small."));
+  if (AppendStatusNote(r,
+                       "No GPU was found underused with low CPU and GPU memory usage; the "
+                       "batch size does not look too small.",
+                       s, "The rule failed: ") ||
+      r.triggered == 0) {
     return;
   }
   const std::string when = LastWindow(r.details);
