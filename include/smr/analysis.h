@@ -9,8 +9,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <map>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "smr/discover.h"
@@ -201,6 +203,43 @@ struct AnalysisContext {
   const JobTimeline* timeline = nullptr;
   const WindowPlan* windows = nullptr;
 };
+
+// ---- Raw-data views for the report (src/analysis/report_views.cc) ---------
+// Figures the report shows beside the rule results that neither the rules
+// nor the timeline keep: computed here from the frozen store, once per call.
+
+// Framework event indices of one node, sorted by start time.
+std::vector<uint32_t> FrameworkEventsOfNode(const MetricStore& store, StrId node);
+
+// Time (microseconds) per phase of the non-step events of one node (from
+// FrameworkEventsOfNode) that overlap [start_us, end_us], largest first
+// (ties in phase-id order). Empty when nothing overlaps.
+std::vector<std::pair<double, StrId>> PhaseTimeInside(const MetricStore& store,
+                                                      const std::vector<uint32_t>& node_events,
+                                                      int64_t start_us, int64_t end_us);
+
+// Distinct data-loader processes (os pids of DataLoaderWorker and
+// DataLoaderIter events) per second of event start, by epoch second.
+std::map<int64_t, size_t> DataLoaderProcessesPerSecond(const MetricStore& store);
+
+// Whether any GPU utilization series was recorded.
+bool HasGpuUtilization(const MetricStore& store);
+
+// GPU utilization samples per minute (epoch minute), one per distinct
+// (node, timestamp).
+std::map<int64_t, double> GpuSamplesPerMinute(const MetricStore& store);
+
+// Mean value per training phase label (timeline.phases, first-seen label
+// order) of each group of series: sums[g][i] = (sum, n) of the samples of
+// groups[g] that fall in a phase labelled labels[i]; seconds[i] = the time
+// spent in that label.
+struct PhaseMeans {
+  std::vector<std::string> labels;
+  std::vector<double> seconds;
+  std::vector<std::vector<std::pair<double, int64_t>>> sums;
+};
+PhaseMeans MeanPerPhase(const MetricStore& store, const JobTimeline& timeline,
+                        const std::vector<const std::vector<uint32_t>*>& groups);
 
 }  // namespace smr
 

@@ -1,5 +1,6 @@
-// Renderers: ReportModel -> bytes. They do no analysis and no file I/O (the
-// pipeline writes files atomically).
+// Renderers: ReportModel -> bytes. They do no analysis and write no files
+// (the pipeline writes them atomically); RenderHtml reads its templates and
+// stylesheet from `template_dir`.
 #ifndef SMR_RENDER_H_
 #define SMR_RENDER_H_
 

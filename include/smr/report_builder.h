@@ -1,7 +1,10 @@
-// Report builder: turns rule results (and, when available, the raw store and
-// timeline) into the plain ReportModel both renderers draw. Every number it
-// shows comes from a RuleResult's JSON Details or from the timeline, so the
-// report and the rule JSONs never disagree.
+// Report builder: turns rule results (and, when available, the timeline, the
+// data-quality summary and the raw store) into the plain ReportModel both
+// renderers draw. Every number it shows comes from a RuleResult's JSON
+// Details, the timeline, the DataQuality summary or an analysis view of the
+// store (smr/analysis.h), so the report and the JSON outputs never disagree;
+// recorded metrics are plotted as they are. The sections and their order are
+// listed in src/report/section_list.cc.
 #ifndef SMR_REPORT_BUILDER_H_
 #define SMR_REPORT_BUILDER_H_
 
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include "smr/analysis.h"
+#include "smr/data_quality.h"
 #include "smr/diagnostics.h"
 #include "smr/discover.h"
 #include "smr/report_model.h"
@@ -34,6 +38,10 @@ struct ReportInputs {
   // some out (the System usage section then describes the whole job).
   const RuleResult* system_usage_all_data = nullptr;
   const Diagnostics* diagnostics = nullptr;
+  // The data-quality summary (the one written as data-quality.json). Without
+  // it the Data quality section is a brief one from the store and the
+  // diagnostics, or absent.
+  const DataQuality* data_quality = nullptr;
   // Rules switched off by configuration (the report says so).
   std::vector<std::string> disabled_rules;
   // Rules without a result (render from rule JSONs): state kMissing or

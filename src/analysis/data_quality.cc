@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "smr/utc_time.h"
 #include "src/analysis/data_quality_internal.h"
 
 namespace smr {
@@ -255,9 +256,8 @@ void Summarize(bool issues_clean, bool time_clean, DataQuality* out) {
 
 std::string FormatUtcIso(double epoch_s) {
   if (!std::isfinite(epoch_s) || std::fabs(epoch_s) > 1e12) return "-";
-  const std::time_t t = static_cast<std::time_t>(std::floor(epoch_s));
   std::tm tm{};
-  if (gmtime_r(&t, &tm) == nullptr) return "-";
+  if (!UtcCalendar(epoch_s, &tm)) return "-";
   char buf[32];
   std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;

@@ -197,20 +197,15 @@ BuildSummary Summarize(Build& b, const std::vector<RuleResult>& results,
 }
 
 // Stage "json": the rule JSONs and data-quality.json, in memory.
-void AddJsonFiles(Build& b, const std::vector<RuleResult>& results, const Discovery& discovery,
-                  const IngestResult& ingested, OutputFiles* files) {
+void AddJsonFiles(Build& b, const std::vector<RuleResult>& results,
+                  const DataQuality& data_quality, OutputFiles* files) {
   if (!b.opts.json) return;
   const fs::path out_dir(b.opts.out_dir);
-  const MetricStore& store = ingested.store;
   for (const RuleResult& r : results) {
     files->emplace_back((out_dir / "profiler-reports" / (r.name + ".json")).string(),
                         RuleResultToJson(r));
   }
-  // data-quality.json: what was read, kept and skipped, per node and file
-  // type, and how each node was sampled (docs/data-quality.md).
-  files->emplace_back(
-      (out_dir / "data-quality.json").string(),
-      DataQualityToJson(BuildDataQuality(discovery, store, ingested.diagnostics)));
+  files->emplace_back((out_dir / "data-quality.json").string(), DataQualityToJson(data_quality));
   b.timer.Lap("json");
 }
 
@@ -302,7 +297,11 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
 
   // Render everything in memory first so a failure writes nothing.
   OutputFiles files;
-  AddJsonFiles(b, results, discovery, ingested, &files);
+  // What was read, kept and skipped, per node and file type, and how each
+  // node was sampled (docs/data-quality.md): computed once, written as
+  // data-quality.json and shown in the report's Data quality section.
+  const DataQuality data_quality = BuildDataQuality(discovery, store, ingested.diagnostics);
+  AddJsonFiles(b, results, data_quality, &files);
   const std::vector<fs::path> stale = StaleRuleJsons(opts, configured.disabled);
   if (opts.html || opts.pdf) {
     ReportInputs in;
@@ -316,6 +315,7 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
     in.windows = &windows;
     if (usage_all && !usage_all->failed) in.system_usage_all_data = &*usage_all;
     in.diagnostics = &ingested.diagnostics;
+    in.data_quality = &data_quality;
     in.disabled_rules = configured.disabled;
     if (Status st = AddReportFiles(b, in, &files); !st.ok()) return st;
   }

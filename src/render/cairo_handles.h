@@ -1,6 +1,7 @@
 // Private helpers for src/render: unique_ptr owners for cairo/pango/glib
-// handles and a pango text context that measures and draws plain text in
-// cairo user units. Header-only so it adds nothing to the build list.
+// handles, writing a surface into a string and checking it, and a pango text
+// context that measures and draws plain text in cairo user units.
+// Header-only so it adds nothing to the build list.
 //
 // All input text goes through pango_layout_set_text (never markup), so
 // report strings cannot inject pango markup.
@@ -12,6 +13,8 @@
 
 #include <memory>
 #include <string>
+
+#include "smr/status.h"
 
 namespace smr {
 
@@ -35,6 +38,38 @@ using CairoPtr = std::unique_ptr<cairo_t, CairoDeleter>;
 using CairoSurfacePtr = std::unique_ptr<cairo_surface_t, CairoDeleter>;
 using PangoLayoutPtr = std::unique_ptr<PangoLayout, GObjectDeleter>;
 using PangoContextPtr = std::unique_ptr<PangoContext, GObjectDeleter>;
+
+// cairo write callback for *_create_for_stream: appends to the std::string*
+// closure; a null closure discards the output.
+inline cairo_status_t AppendToString(void* closure, const unsigned char* data,
+                                     unsigned int length) {
+  if (closure != nullptr) {
+    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  }
+  return CAIRO_STATUS_SUCCESS;
+}
+
+// Error "cannot create <what> surface: <cairo status>" for a surface that
+// failed to be created.
+inline Status CheckSurface(cairo_surface_t* surface, const char* what) {
+  const cairo_status_t st = cairo_surface_status(surface);
+  if (st == CAIRO_STATUS_SUCCESS) return Status::Ok();
+  return Status::Error(std::string("cannot create ") + what + " surface: " +
+                       cairo_status_to_string(st));
+}
+
+// Destroys the drawing context, finishes the surface (flushing its output)
+// and reports the first error of either: "<what> rendering failed: ...".
+inline Status FinishSurface(std::unique_ptr<cairo_t, CairoDeleter>* cr,
+                            cairo_surface_t* surface, const char* what) {
+  const cairo_status_t st = cairo_status(cr->get());
+  cr->reset();
+  cairo_surface_finish(surface);
+  const cairo_status_t sst = cairo_surface_status(surface);
+  if (st == CAIRO_STATUS_SUCCESS && sst == CAIRO_STATUS_SUCCESS) return Status::Ok();
+  return Status::Error(std::string(what) + " rendering failed: " +
+                       cairo_status_to_string(st != CAIRO_STATUS_SUCCESS ? st : sst));
+}
 
 inline constexpr const char* kSansFamily = "DejaVu Sans";
 inline constexpr const char* kMonoFamily = "DejaVu Sans Mono";

@@ -25,13 +25,6 @@
 namespace smr {
 namespace {
 
-cairo_status_t AppendToString(void* closure, const unsigned char* data,
-                              unsigned int length) {
-  static_cast<std::string*>(closure)->append(
-      reinterpret_cast<const char*>(data), length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 std::string EscapeXml(const std::string& s) {
   std::string out;
   out.reserve(s.size());
@@ -240,27 +233,14 @@ StatusOr<std::string> RenderChartSvg(const Chart& chart,
   {
     CairoSurfacePtr surface(
         cairo_svg_surface_create_for_stream(AppendToString, &svg, w, h));
-    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
-      return Status::Error("cannot create SVG surface: " +
-                           std::string(cairo_status_to_string(
-                               cairo_surface_status(surface.get()))));
-    }
+    if (Status st = CheckSurface(surface.get(), "SVG"); !st.ok()) return st;
     cairo_svg_surface_restrict_to_version(surface.get(), CAIRO_SVG_VERSION_1_1);
     cairo_svg_surface_set_document_unit(surface.get(), CAIRO_SVG_UNIT_PX);
     CairoPtr cr(cairo_create(surface.get()));
     PaintOptions paint;
     paint.max_columns = options.max_columns;
     PaintChart(cr.get(), chart, 0, 0, w, h, paint);
-    const cairo_status_t st = cairo_status(cr.get());
-    cr.reset();
-    cairo_surface_finish(surface.get());
-    const cairo_status_t sst = cairo_surface_status(surface.get());
-    if (st != CAIRO_STATUS_SUCCESS || sst != CAIRO_STATUS_SUCCESS) {
-      return Status::Error(
-          "SVG rendering failed: " +
-          std::string(cairo_status_to_string(st != CAIRO_STATUS_SUCCESS ? st
-                                                                        : sst)));
-    }
+    if (Status st = FinishSurface(&cr, surface.get(), "SVG"); !st.ok()) return st;
   }
 
   // Drop the XML declaration (invalid inside HTML).

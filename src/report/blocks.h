@@ -1,4 +1,5 @@
-// Private building blocks shared by the report builder's sections.
+// Private building blocks shared by the report builder's sections: block
+// constructors (paragraph, note, table, chart, key/values) and JSON readers.
 #ifndef SMR_SRC_REPORT_BLOCKS_H_
 #define SMR_SRC_REPORT_BLOCKS_H_
 
@@ -79,34 +80,6 @@ inline bool HasObject(const Json& j, const char* key) {
   return it != j.end() && it->is_object() && !it->empty();
 }
 
-// Splits "a:1\nb:2" into (key, value) pairs.
-inline std::vector<std::pair<std::string, std::string>> ParseRuleParameters(
-    const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    std::string line = text.substr(pos, nl - pos);
-    const size_t colon = line.find(':');
-    if (colon != std::string::npos) {
-      out.emplace_back(line.substr(0, colon), line.substr(colon + 1));
-    } else if (!line.empty()) {
-      out.emplace_back(line, "");
-    }
-    pos = nl + 1;
-  }
-  return out;
-}
-
-inline std::string ParamValue(const RuleResult& r, const std::string& key,
-                       const std::string& fallback) {
-  for (const auto& [k, v] : ParseRuleParameters(r.rule_parameters)) {
-    if (k == key) return v;
-  }
-  return fallback;
-}
-
 inline std::string Plural(int64_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
@@ -123,8 +96,6 @@ inline BoxPlot BoxFrom(const std::string& label, const Json& s, bool highlight) 
   b.highlight = highlight;
   return b;
 }
-
-
 }  // namespace report_internal
 }  // namespace smr
 

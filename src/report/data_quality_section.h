@@ -2,6 +2,7 @@
 // (smr/data_quality.h): what was read, kept and skipped per node and file
 // type, why records and files were left out (with examples), and how each
 // node was sampled (interval, gaps, time range). A clean input gets one line.
+// Implemented in sections/data_quality_section.cc, the report's last section.
 #ifndef SMR_SRC_REPORT_DATA_QUALITY_SECTION_H_
 #define SMR_SRC_REPORT_DATA_QUALITY_SECTION_H_
 

@@ -1,17 +1,19 @@
+// Display formatting of times, durations, numbers and byte counts
+// (report_builder.h).
 #include <cmath>
 #include <ctime>
 
 #include <fmt/format.h>
 
 #include "smr/report_builder.h"
+#include "smr/utc_time.h"
 
 namespace smr {
 
 std::string FormatUtc(double epoch_s) {
   if (!std::isfinite(epoch_s)) return "-";
-  const std::time_t t = static_cast<std::time_t>(std::floor(epoch_s));
   std::tm tm{};
-  gmtime_r(&t, &tm);
+  UtcCalendar(epoch_s, &tm);  // all fields 0 if out of range
   return fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}", tm.tm_year + 1900,
                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }

@@ -1,12 +1,11 @@
 // RenderHtml: structure of the page, escaping of every model string,
-// self-containment, error handling and determinism.
-
+// self-containment, error handling and determinism. Chart inlining is
+// tested in svg_inline_test.cc.
 #include <gtest/gtest.h>
 
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
-#include <cmath>
 #include <regex>
 #include <set>
 #include <string>
@@ -16,137 +15,13 @@
 #include "render/sample_model.h"
 #include "smr/render.h"
 #include "smr/report_model.h"
+#include "tests/render/html_test_util.h"
 #include "tests/testing/scratch.h"
 
 namespace smr {
 namespace {
 
-const std::string kTemplateDir = std::string(SMR_SOURCE_DIR) + "/templates";
-
-const std::string kScript = "<script>alert(1)</script>";
-const std::string kImg = "\"><img src=x onerror=alert(1)>";
-
-std::size_t Count(std::string_view haystack, std::string_view needle) {
-  std::size_t n = 0;
-  for (std::size_t pos = haystack.find(needle); pos != std::string_view::npos;
-       pos = haystack.find(needle, pos + needle.size())) {
-    ++n;
-  }
-  return n;
-}
-
-Block Paragraph(std::string text) {
-  Block b;
-  b.kind = BlockKind::kParagraph;
-  b.text = std::move(text);
-  return b;
-}
-
-Block Note(Severity severity, std::string text) {
-  Block b;
-  b.kind = BlockKind::kNote;
-  b.severity = severity;
-  b.text = std::move(text);
-  return b;
-}
-
-Chart LineChart(std::string id, std::string title) {
-  Chart c;
-  c.kind = ChartKind::kLine;
-  c.id = std::move(id);
-  c.title = std::move(title);
-  c.x_label = "Time";
-  c.y_label = "Utilization in %";
-  ChartSeries s;
-  s.label = "gpu0";
-  s.points = {{0, 10}, {60, 80}, {120, 75}};
-  c.series.push_back(s);
-  return c;
-}
-
-// A small report shaped like the real one: overview cards, a summary with
-// key/values and a pie, a statistics table with numeric columns and a
-// highlighted row, notes of every severity, and a subsection with a row of
-// small charts.
-ReportModel MakeModel() {
-  ReportModel m;
-  m.title = "SageMaker Debugger Profiling Report";
-  m.subtitle = "Training job pytorch-mnist-2023";
-  m.input_dir = "/data/run-1";
-  m.generated_by = "sm-report 0.1.0";
-  m.overview = {{"Job duration", "1079 s"},
-                {"Nodes", "2"},
-                {"Rules triggered", "3 of 9"}};
-
-  Section summary;
-  summary.id = "training-job-summary";
-  summary.title = "Training job summary";
-  summary.blocks.push_back(
-      Paragraph("Your training job ran for 1079 seconds."));
-  Block kv;
-  kv.kind = BlockKind::kKeyValues;
-  kv.key_values = {{"Start time", "10:02:11 03/14/2023"},
-                   {"Initialization", "15 %"}};
-  summary.blocks.push_back(kv);
-  Block pie;
-  pie.kind = BlockKind::kChart;
-  pie.chart.kind = ChartKind::kPie;
-  pie.chart.id = "job-phases";
-  pie.chart.title = "Job phases";
-  pie.chart.slices = {
-      {"Initialization", 15}, {"Training loop", 84}, {"Finalization", 1}};
-  summary.blocks.push_back(pie);
-
-  Section usage;
-  usage.id = "system-usage-statistics";
-  usage.title = "System usage statistics";
-  Block table;
-  table.kind = BlockKind::kTable;
-  table.table.caption = "Utilization per node";
-  table.table.columns = {"node", "metric", "max", "p95"};
-  table.table.numeric = {false, false, true, true};
-  table.table.rows = {{"algo-1", "GPU", "99.00", "84.20"},
-                      {"algo-2", "GPU", "98.00", "12.50"}};
-  table.table.highlight_rows = {1};
-  usage.blocks.push_back(table);
-  usage.blocks.push_back(
-      Note(Severity::kInfo, "Percentiles over the whole job."));
-  usage.blocks.push_back(Note(Severity::kOk, "CPU is well utilized."));
-  usage.blocks.push_back(Note(Severity::kWarning, "GPU p95 is below 70 %."));
-  usage.blocks.push_back(
-      Note(Severity::kIssue, "Node algo-2 is underutilized."));
-
-  Section gpu;
-  gpu.id = "gpu-utilization-analysis";
-  gpu.title = "GPU utilization analysis";
-  gpu.level = 3;
-  Block charts;
-  charts.kind = BlockKind::kCharts;
-  charts.charts = {LineChart("gpu-algo-1", "Node algo-1"),
-                   LineChart("gpu-algo-2", "Node algo-2")};
-  gpu.blocks.push_back(charts);
-  usage.subsections.push_back(gpu);
-
-  m.sections = {summary, usage};
-  return m;
-}
-
-std::string Render(const ReportModel& model) {
-  StatusOr<std::string> html = RenderHtml(model, kTemplateDir);
-  EXPECT_TRUE(html.ok()) << html.status().message();
-  return html.ok() ? *html : std::string();
-}
-
-// A fresh directory in the binary's scratch folder (removed when the tests
-// end) holding copies of the templates, so a test can remove or change one
-// file.
-std::filesystem::path CopyTemplates(const std::string& name) {
-  const std::filesystem::path dir = smr::testing::ScratchDir("templates-" + name);
-  for (const auto& entry : std::filesystem::directory_iterator(kTemplateDir)) {
-    std::filesystem::copy_file(entry.path(), dir / entry.path().filename());
-  }
-  return dir;
-}
+using namespace html_test;  // NOLINT: test helpers
 
 TEST(HtmlRendererTest, IsAStandaloneUtf8PageWithInlineStyles) {
   const std::string html = Render(MakeModel());
@@ -284,25 +159,6 @@ TEST(HtmlRendererTest, KeyValuesBecomeARowHeaderTable) {
             std::string::npos);
 }
 
-TEST(HtmlRendererTest, EveryChartBecomesSvgOrTitledPlaceholder) {
-  const std::string html = Render(MakeModel());
-  // 1 pie + a row of 2 line charts.
-  EXPECT_EQ(Count(html, "<figure class=\"chart\""), 3u);
-  EXPECT_EQ(Count(html, "<div class=\"chart-row\">"), 1u);
-  // Charts, not counting the page's one hidden block of shared glyphs.
-  const std::size_t drawn =
-      Count(html, "<svg") - Count(html, "<svg class=\"smr-glyphs\"");
-  const std::size_t placeholders = Count(html, "class=\"chart-placeholder\"");
-  EXPECT_EQ(drawn + placeholders, 3u);
-  for (const char* title : {"Job phases", "Node algo-1", "Node algo-2"}) {
-    EXPECT_NE(html.find(std::string("aria-label=\"") + title + "\""),
-              std::string::npos)
-        << title;
-  }
-  // Inline SVG only: no XML declaration in the middle of an HTML body.
-  EXPECT_EQ(html.find("<?xml"), std::string::npos);
-}
-
 TEST(HtmlRendererTest, HostileStringsAreEscapedInEveryField) {
   ReportModel m;
   m.title = kScript;
@@ -365,34 +221,6 @@ TEST(HtmlRendererTest, HostileStringsAreEscapedInEveryField) {
   EXPECT_EQ(anchors, 4);  // 2 sections x (contents + heading self-link)
 }
 
-// Escapes the five HTML-special characters the way a reader's browser must
-// see them as text (independent of the renderer's code path).
-std::string HtmlText(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // The shared representative model (every block and chart kind, a long
 // table, hostile strings) renders with every section reachable from the
 // contents and no raw markup from the input.
@@ -420,94 +248,6 @@ TEST(HtmlRendererTest, SampleReportHasEverySectionAndNoRawInputMarkup) {
   // The 120-row table: every row present, highlighted rows 7, 47, 87.
   EXPECT_EQ(Count(html, "<tr class=\"hl\">"), 3u + 1u);  // + node table
   EXPECT_NE(html.find("<td class=\"num\">119</td>"), std::string::npos);
-}
-
-TEST(HtmlRendererTest, PageReferencesNoExternalResource) {
-  const std::string html = Render(MakeModel());
-  for (const char* needle :
-       {"http://", "https://", "src=", "<link", "@import", "<script", "<iframe",
-        "<object", "<embed", "xmlns"}) {
-    EXPECT_EQ(html.find(needle), std::string::npos) << needle;
-  }
-  // url(...) only as a reference to an element of the page (SVG clips).
-  EXPECT_FALSE(std::regex_search(html, std::regex(R"(url\((?!#))")));
-}
-
-// Charts are drawn as separate SVG documents that each number their ids
-// from 1; inlined side by side they must not share ids (even when two
-// charts share a Chart::id), and every id reference must resolve inside
-// the page.
-TEST(HtmlRendererTest, IdsAreUniqueAndEveryFragmentReferenceResolves) {
-  ReportModel m = MakeModel();
-  Block more;
-  more.kind = BlockKind::kCharts;
-  more.charts = {LineChart("same", "Step durations"),
-                 LineChart("same", "Workload")};
-  m.sections[0].blocks.push_back(more);
-  const std::string html = Render(m);
-  std::set<std::string> ids;
-  const std::regex id_attr(R"re( id="([^"]*)")re");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), id_attr);
-       it != std::sregex_iterator(); ++it) {
-    EXPECT_TRUE(ids.insert((*it)[1].str()).second)
-        << "duplicate id " << (*it)[1].str();
-  }
-  const std::regex ref(
-      R"re((?:href="#|url\(#|aria-labelledby="|aria-describedby=")([^")]*))re");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), ref);
-       it != std::sregex_iterator(); ++it) {
-    EXPECT_EQ(ids.count((*it)[1].str()), 1u)
-        << "dangling reference #" << (*it)[1].str();
-  }
-}
-
-// A page of `nodes` x (host chart with 3 dense series + GPU chart with 8),
-// like the per-node charts of a real report.
-ReportModel DenseModel(int nodes, int points) {
-  ReportModel m;
-  m.title = "Dense";
-  Section s;
-  s.id = "usage";
-  s.title = "Usage";
-  for (int n = 0; n < nodes; ++n) {
-    for (int series : {3, 8}) {
-      Block b;
-      b.kind = BlockKind::kChart;
-      b.chart.kind = ChartKind::kLine;
-      b.chart.id = "node" + std::to_string(n) + "-" + std::to_string(series);
-      b.chart.title = "algo-" + std::to_string(n + 1) + ": utilization";
-      b.chart.x_label = "Time";
-      b.chart.y_label = "Utilization (%)";
-      b.chart.x_is_time = true;
-      b.chart.y_min = 0;
-      b.chart.y_max = 100;
-      for (int k = 0; k < series; ++k) {
-        ChartSeries sr;
-        sr.label = "gpu" + std::to_string(k);
-        sr.points.reserve(points);
-        for (int i = 0; i < points; ++i) {
-          const double noise = ((i * 7919LL + k * 104729LL + n) % 1000) / 1000.0;
-          sr.points.push_back(
-            {1.7e9 + i * 0.1, 45 + 30 * std::sin(i * 3e-4 * (k + 1)) + 20 * noise});
-        }
-        b.chart.series.push_back(std::move(sr));
-      }
-      s.blocks.push_back(std::move(b));
-    }
-  }
-  m.sections.push_back(std::move(s));
-  return m;
-}
-
-// The page-wide column budget: more nodes share the same series budget, so
-// 4x the charts costs far less than 4x the bytes and stays under 3 MB.
-TEST(HtmlRendererTest, DenseChartsShareAPageWideDetailBudget) {
-  const std::string four = Render(DenseModel(4, 20000));
-  const std::string sixteen = Render(DenseModel(16, 20000));
-  EXPECT_LT(four.size(), 2u * 1024 * 1024) << four.size();
-  EXPECT_LT(sixteen.size(), 3u * 1024 * 1024) << sixteen.size();
-  EXPECT_LT(sixteen.size(), four.size() * 2) << four.size() << " -> "
-                                             << sixteen.size();
 }
 
 // Glyph outlines and text labels are defined once per page, in one hidden

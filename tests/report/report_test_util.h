@@ -1,5 +1,5 @@
 // Helpers shared by the report-builder tests: loading a set of rule JSONs
-// and finding sections, key/value rows and tables in a ReportModel.
+// (tests/data/rule_sets) and finding sections, key/value rows and tables in a ReportModel.
 #ifndef SMR_TESTS_REPORT_REPORT_TEST_UTIL_H_
 #define SMR_TESTS_REPORT_REPORT_TEST_UTIL_H_
 
@@ -39,10 +39,33 @@ inline std::vector<RuleResult> LoadRuleJsons(const std::filesystem::path& dir) {
   return out;
 }
 
+// The hand-made rule-JSON sets of tests/data/rule_sets.
+inline constexpr const char* kHandMadeSets[] = {"single-gpu", "four-gpus", "system-only",
+                                        "cpu-only-two-nodes"};
+
+// The profiler-reports folder of a set (system-only keeps SageMaker's
+// download layout).
+inline std::filesystem::path HandMadeSetDir(const std::string& set) {
+  const std::filesystem::path root =
+      std::filesystem::path(SMR_SOURCE_DIR) / "tests" / "data" / "rule_sets" / set;
+  if (set == "system-only") {
+    return root / "rule-output" / "ProfilerReport-1720000300" / "profiler-output" /
+           "profiler-reports";
+  }
+  return root / "profiler-reports";
+}
+
 inline ReportModel BuildFromResults(const std::vector<RuleResult>* results) {
   ReportInputs in;
   in.results = results;
   return BuildReportModel(in);
+}
+
+// Parses a set's rule JSONs into `results` and builds the report from them
+// alone (render mode).
+inline ReportModel BuildFromHandMadeSet(const std::string& set, std::vector<RuleResult>* results) {
+  *results = LoadRuleJsons(HandMadeSetDir(set));
+  return BuildFromResults(results);
 }
 
 inline const Section* FindSection(const std::vector<Section>& sections, const std::string& id) {

@@ -1,4 +1,10 @@
+// The report's "Data quality" section (data_quality_section.h): what was
+// read, kept and skipped, why, and how each node was sampled.
 #include "src/report/data_quality_section.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
 
 #include <string>
 #include <utility>
@@ -7,12 +13,14 @@
 #include <fmt/format.h>
 
 #include "src/report/blocks.h"
+#include "src/report/report_context.h"
 
 namespace smr {
 namespace {
 
 using report_internal::Note;
 using report_internal::Paragraph;
+using report_internal::ReportContext;
 using report_internal::TableBlock;
 
 std::string N(int64_t v) { return fmt::format("{}", v); }
@@ -45,14 +53,9 @@ void MoreRows(size_t shown, int64_t total, const char* what, Section* s) {
   }
 }
 
-}  // namespace
-
-Section DataQualitySection(const DataQuality& dq) {
-  Section s;
-  s.id = "data-quality";
-  s.title = "Data quality";
-  s.blocks.push_back(Note(dq.clean ? Severity::kOk : Severity::kWarning, dq.summary));
-
+// Files and records per node and file type, with the reasons for what was
+// skipped or not read.
+void AppendGroupsTable(const DataQuality& dq, Section* s) {
   if (!dq.groups.empty()) {
     Table t;
     t.caption = "Files and records, per node and file type";
@@ -74,10 +77,13 @@ Section DataQualitySection(const DataQuality& dq) {
         t.highlight_rows.push_back(static_cast<int>(t.rows.size() - 1));
       }
     }
-    s.blocks.push_back(TableBlock(std::move(t)));
+    s->blocks.push_back(TableBlock(std::move(t)));
   }
+}
+
+void AppendReasonsAndNotRead(const DataQuality& dq, Section* s) {
   if (dq.python_stats_files > 0) {
-    s.blocks.push_back(Paragraph(fmt::format(
+    s->blocks.push_back(Paragraph(fmt::format(
         "{} Python profiler stats files were found; they are listed, not parsed.",
         dq.python_stats_files)));
   }
@@ -100,7 +106,7 @@ Section DataQualitySection(const DataQuality& dq) {
       }
       if (r.data_loss) t.highlight_rows.push_back(static_cast<int>(first_row));
     }
-    s.blocks.push_back(TableBlock(std::move(t)));
+    s->blocks.push_back(TableBlock(std::move(t)));
   }
 
   if (!dq.not_read.empty()) {
@@ -113,15 +119,13 @@ Section DataQualitySection(const DataQuality& dq) {
     for (size_t i = 0; i < shown; ++i) {
       t.rows.push_back({dq.not_read[i].path, dq.not_read[i].reason});
     }
-    s.blocks.push_back(TableBlock(std::move(t)));
-    MoreRows(shown, dq.files_not_read, "files", &s);
+    s->blocks.push_back(TableBlock(std::move(t)));
+    MoreRows(shown, dq.files_not_read, "files", s);
   }
+}
 
-  std::vector<const DqNode*> sys_nodes, fw_nodes;
-  for (const DqNode& n : dq.nodes) {
-    if (n.system_samples > 0 || n.system_files) sys_nodes.push_back(&n);
-    if (n.framework_events > 0) fw_nodes.push_back(&n);
-  }
+// System sampling per node, then the gaps in it.
+void AppendSystemSampling(const std::vector<const DqNode*>& sys_nodes, Section* s) {
   if (!sys_nodes.empty()) {
     Table t;
     t.caption = "System sampling per node";
@@ -145,7 +149,7 @@ Section DataQualitySection(const DataQuality& dq) {
         t.highlight_rows.push_back(static_cast<int>(t.rows.size() - 1));
       }
     }
-    s.blocks.push_back(TableBlock(std::move(t)));
+    s->blocks.push_back(TableBlock(std::move(t)));
 
     Table gaps;
     gaps.caption = fmt::format("Gaps in system sampling (no sample for more than {:g} intervals)",
@@ -163,10 +167,13 @@ Section DataQualitySection(const DataQuality& dq) {
     }
     if (total > 0) {
       const size_t shown = gaps.rows.size();
-      s.blocks.push_back(TableBlock(std::move(gaps)));
-      MoreRows(shown, total, "gaps", &s);
+      s->blocks.push_back(TableBlock(std::move(gaps)));
+      MoreRows(shown, total, "gaps", s);
     }
   }
+}
+
+void AppendFrameworkEvents(const std::vector<const DqNode*>& fw_nodes, Section* s) {
   if (!fw_nodes.empty()) {
     Table t;
     t.caption = "Framework events per node";
@@ -177,10 +184,96 @@ Section DataQualitySection(const DataQuality& dq) {
                         FormatUtc(static_cast<double>(n->framework_first_us) / 1e6),
                         FormatUtc(static_cast<double>(n->framework_last_us) / 1e6)});
     }
-    s.blocks.push_back(TableBlock(std::move(t)));
+    s->blocks.push_back(TableBlock(std::move(t)));
   }
+}
+
+// Without a DataQuality summary (inputs other than a full build): the files
+// read per type and the skipped input per reason, from the store and the
+// diagnostics alone.
+void AppendBriefDataQuality(const ReportInputs& in, Section* s) {
+  if (in.store) {
+    std::map<std::string, std::tuple<int64_t, uint64_t, int64_t, int64_t>> per_kind;
+    for (const FileStats& f : in.store->files()) {
+      auto& [n, bytes, kept, skipped] = per_kind[FileKindName(f.kind)];
+      ++n;
+      bytes += f.bytes;
+      kept += f.records_kept;
+      skipped += f.records_skipped;
+    }
+    Table t;
+    t.caption = "Files read";
+    t.columns = {"File type", "Files", "Size", "Records kept", "Records skipped"};
+    t.numeric = {false, true, true, true, true};
+    for (const auto& [kind, v] : per_kind) {
+      const auto& [n, bytes, kept, skipped] = v;
+      t.rows.push_back({kind, fmt::format("{}", n), FormatBytes(static_cast<double>(bytes)),
+                        fmt::format("{}", kept), fmt::format("{}", skipped)});
+    }
+    if (in.discovery && in.discovery->python_stats.count > 0) {
+      t.rows.push_back({"python_stats (listed, not parsed)",
+                        fmt::format("{}", in.discovery->python_stats.count), "-", "-", "-"});
+    }
+    s->blocks.push_back(TableBlock(std::move(t)));
+  }
+  if (in.diagnostics) {
+    const Diagnostics& d = *in.diagnostics;
+    if (d.total() == 0) {
+      s->blocks.push_back(Note(Severity::kOk, "All input was read cleanly: nothing was skipped."));
+    } else {
+      Table t;
+      t.caption = "Skipped or adjusted input, by reason";
+      t.columns = {"Reason", "Count", "First example"};
+      t.numeric = {false, true, false};
+      for (int i = 0; i < static_cast<int>(Issue::kCount); ++i) {
+        const Issue issue = static_cast<Issue>(i);
+        if (d.count(issue) == 0) continue;
+        std::string ex;
+        if (!d.examples(issue).empty()) {
+          const auto& e = d.examples(issue)[0];
+          ex = e.line > 0 ? fmt::format("{}:{}: {}", e.file, e.line, e.excerpt)
+                          : fmt::format("{}: {}", e.file, e.excerpt);
+        }
+        t.rows.push_back({GetIssueInfo(issue).description, fmt::format("{}", d.count(issue)), ex});
+      }
+      s->blocks.push_back(TableBlock(std::move(t)));
+    }
+  }
+}
+
+}  // namespace
+
+Section DataQualitySection(const DataQuality& dq) {
+  Section s;
+  s.id = "data-quality";
+  s.title = "Data quality";
+  s.blocks.push_back(Note(dq.clean ? Severity::kOk : Severity::kWarning, dq.summary));
+  AppendGroupsTable(dq, &s);
+  AppendReasonsAndNotRead(dq, &s);
+  std::vector<const DqNode*> sys_nodes, fw_nodes;
+  for (const DqNode& n : dq.nodes) {
+    if (n.system_samples > 0 || n.system_files) sys_nodes.push_back(&n);
+    if (n.framework_events > 0) fw_nodes.push_back(&n);
+  }
+  AppendSystemSampling(sys_nodes, &s);
+  AppendFrameworkEvents(fw_nodes, &s);
   for (const std::string& note : dq.notes) s.blocks.push_back(Note(Severity::kInfo, note));
   return s;
 }
 
+namespace report_internal {
+
+// The DataQuality summary the pipeline computed once (and wrote as
+// data-quality.json); the brief form without one; nothing without data.
+void BuildDataQualitySection(const ReportContext& ctx, Section* s) {
+  const ReportInputs& in = ctx.in();
+  if (in.data_quality) {
+    Section full = DataQualitySection(*in.data_quality);
+    s->blocks = std::move(full.blocks);
+  } else if (in.diagnostics || in.store) {
+    AppendBriefDataQuality(in, s);
+  }
+}
+
+}  // namespace report_internal
 }  // namespace smr

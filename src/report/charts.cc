@@ -1,0 +1,83 @@
+// Chart construction shared by the report's sections.
+#include "src/report/charts.h"
+
+#include <algorithm>
+
+namespace smr {
+namespace report_internal {
+
+Chart TopSharesChart(const std::string& id, const std::string& title, const Json& obj) {
+  Chart c;
+  c.kind = ChartKind::kBar;
+  c.id = id;
+  c.title = title;
+  if (obj.is_object()) {
+    for (const auto& [k, v] : obj.items()) {
+      if (v.is_number()) c.slices.push_back({k, v.get<double>()});
+    }
+  }
+  std::stable_sort(c.slices.begin(), c.slices.end(),
+                   [](const PieSlice& a, const PieSlice& b) { return a.value > b.value; });
+  if (c.slices.size() > 12) c.slices.resize(12);
+  c.width = 440;
+  c.height = 60 + 22.0 * std::max<size_t>(c.slices.size(), 3);
+  return c;
+}
+
+Chart ShareChart(const std::string& id, const std::string& title, const Json& obj,
+                 ChartKind kind) {
+  Chart c;
+  c.kind = kind;
+  c.id = id;
+  c.title = title;
+  for (const auto& [k, v] : obj.items()) {
+    if (v.is_number()) c.slices.push_back({k, v.get<double>()});
+  }
+  c.width = 440;
+  c.height = 260;
+  return c;
+}
+
+Chart PercentBoxChart(const std::string& id, const std::string& title,
+                      const std::string& y_label, double height) {
+  Chart c;
+  c.kind = ChartKind::kBox;
+  c.id = id;
+  c.title = title;
+  c.y_label = y_label;
+  c.y_min = 0;
+  c.y_max = 100;
+  c.height = height;
+  return c;
+}
+
+Chart TimeLineChart(const std::string& id, const std::string& title,
+                    const std::string& y_label) {
+  Chart c;
+  c.kind = ChartKind::kLine;
+  c.id = id;
+  c.title = title;
+  c.x_label = "Time";
+  c.y_label = y_label;
+  c.x_is_time = true;
+  return c;
+}
+
+std::optional<HistogramSeries> StoredHistogram(const Json& obj, const std::string& label) {
+  if (!obj.contains("probs") || !obj.contains("binedges")) return std::nullopt;
+  const Json& probs = obj["probs"];
+  const Json& edges = obj["binedges"];
+  if (!probs.is_array() || !edges.is_array() || edges.size() != probs.size() + 1) {
+    return std::nullopt;
+  }
+  HistogramSeries hs;
+  hs.label = label;
+  for (size_t i = 0; i < probs.size(); ++i) {
+    hs.bins.push_back({edges[i].get<double>(), edges[i + 1].get<double>(),
+                       probs[i].is_number() ? probs[i].get<double>() : 0.0});
+  }
+  return hs;
+}
+
+}  // namespace report_internal
+}  // namespace smr

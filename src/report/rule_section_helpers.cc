@@ -1,0 +1,118 @@
+// Pieces shared by the per-rule sections (rule_section_helpers.h).
+#include "src/report/rule_section_helpers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "src/report/charts.h"
+
+namespace smr {
+namespace report_internal {
+
+std::string Analysed(const RuleResult& r) {
+  return fmt::format("The rule analysed {} datapoints and triggered {} times.", r.datapoints,
+                     r.triggered);
+}
+
+std::string LastWindow(const Json& d) {
+  const double ts = Num(d, "last_timestamp");
+  if (!std::isfinite(ts)) return "";
+  return FormatUtc(ts / 1e6) + " UTC";
+}
+
+void AppendCorrelatedActivity(const Json& d, const std::string& id_prefix,
+                              const std::string& what, Section* s) {
+  std::vector<Chart> row;
+  if (HasObject(d, "phase")) {
+    row.push_back(TopSharesChart(id_prefix + "-phase", "Training phase (%)", d["phase"]));
+  }
+  if (HasObject(d, "ratio")) {
+    row.push_back(TopSharesChart(id_prefix + "-ratio", "CPU vs GPU operators (%)", d["ratio"]));
+  }
+  if (HasObject(d, "general")) {
+    row.push_back(
+        TopSharesChart(id_prefix + "-general", "Framework operations (%)", d["general"]));
+  }
+  if (HasObject(d, "CPU")) {
+    row.push_back(TopSharesChart(id_prefix + "-cpu", "Top CPU operators (%)", d["CPU"]));
+  }
+  if (HasObject(d, "GPU")) {
+    row.push_back(TopSharesChart(id_prefix + "-gpu", "Top GPU operators (%)", d["GPU"]));
+  }
+  if (row.empty()) return;
+  s->blocks.push_back(Paragraph(fmt::format(
+      "Framework activity recorded during {}: which training phases, operators and "
+      "framework operations were running, as a share of their time.",
+      what)));
+  s->blocks.push_back(ChartsBlock(std::move(row)));
+}
+
+std::string ShortPhase(std::string_view phase) {
+  const size_t dot = phase.rfind('.');
+  return std::string(dot == std::string_view::npos ? phase : phase.substr(dot + 1));
+}
+
+Table FindingsTable(const RuleResult& r, const std::string& value_label) {
+  struct Agg {
+    int64_t count = 0;
+    int64_t first = 0, last = 0;
+    double min_v = 0, max_v = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Agg> agg;
+  std::vector<std::pair<std::string, std::string>> order;
+  for (const RuleFinding& f : r.findings) {
+    auto key = std::make_pair(f.node, f.device);
+    auto it = agg.find(key);
+    if (it == agg.end()) {
+      order.push_back(key);
+      agg[key] = {1, f.window_start_us, f.window_start_us, f.value, f.value};
+      continue;
+    }
+    Agg& a = it->second;
+    ++a.count;
+    a.first = std::min(a.first, f.window_start_us);
+    a.last = std::max(a.last, f.window_start_us);
+    a.min_v = std::min(a.min_v, f.value);
+    a.max_v = std::max(a.max_v, f.value);
+  }
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    if (a.first != b.first) return NaturalLess(a.first, b.first);
+    return NaturalLess(a.second, b.second);
+  });
+  Table t;
+  t.caption = "When and where the rule fired (60-second windows, UTC)";
+  t.columns = {"Node", "Device", "Times fired", "First window", "Last window", value_label};
+  t.numeric = {false, false, true, false, false, true};
+  for (const auto& key : order) {
+    const Agg& a = agg[key];
+    t.rows.push_back({key.first.empty() ? "-" : key.first, key.second.empty() ? "-" : key.second,
+                      fmt::format("{}", a.count), FormatUtc(a.first / 1e6),
+                      FormatUtc(a.last / 1e6),
+                      a.min_v == a.max_v ? FormatNumber(a.min_v, 1)
+                                         : fmt::format("{} – {}", FormatNumber(a.min_v, 1),
+                                                       FormatNumber(a.max_v, 1))});
+  }
+  return t;
+}
+
+bool AppendStatusNote(const RuleResult& r, const std::string& quiet_text, Section* s,
+                      const char* failed_text) {
+  if (r.failed) {
+    s->blocks.push_back(Note(Severity::kIssue, failed_text + r.error));
+    return true;
+  }
+  if (!r.applicable) {
+    s->blocks.push_back(Note(Severity::kInfo, r.not_applicable_reason));
+    return true;
+  }
+  if (r.triggered == 0) s->blocks.push_back(Note(Severity::kOk, quiet_text));
+  return false;
+}
+
+}  // namespace report_internal
+}  // namespace smr

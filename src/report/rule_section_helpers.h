@@ -1,0 +1,50 @@
+// Pieces shared by the per-rule sections of "Analyzing the training loop"
+// (docs/rules.md §2.5): the "analysed N datapoints" sentence, the window in
+// which a rule last fired, the "when and where" findings table, status notes
+// and the framework activity correlated with a rule's findings.
+// Private to src/report.
+#ifndef SMR_SRC_REPORT_RULE_SECTION_HELPERS_H_
+#define SMR_SRC_REPORT_RULE_SECTION_HELPERS_H_
+
+#include <string>
+#include <string_view>
+
+#include "smr/report_model.h"
+#include "smr/rule.h"
+#include "src/report/blocks.h"
+
+namespace smr {
+namespace report_internal {
+
+// "The rule analysed N datapoints and triggered M times."
+std::string Analysed(const RuleResult& r);
+
+// "2021-12-15 20:55:06 UTC" from Details' "last_timestamp" (microseconds),
+// or "" when absent.
+std::string LastWindow(const Json& d);
+
+// "TRAIN" from "ModeKeys.TRAIN".
+std::string ShortPhase(std::string_view phase);
+
+// "When and where": the windows in which the rule fired, per node/device.
+// Empty table when the rule has no findings (e.g. rendering from JSON).
+Table FindingsTable(const RuleResult& r, const std::string& value_label);
+
+// The note for a rule that failed ("<failed_text><error>"), the note for one
+// that does not apply (its reason), or, when it did not fire, `quiet_text`
+// as an OK note. Returns true when the rule failed or does not apply (the
+// section should stop there).
+inline constexpr const char* kFailedNoVerdict =
+    "The rule failed with an internal error and gave no verdict: ";
+bool AppendStatusNote(const RuleResult& r, const std::string& quiet_text, Section* s,
+                      const char* failed_text = kFailedNoVerdict);
+
+// The framework activity correlated with a rule's findings (§4.12 keys:
+// phase, ratio, general, CPU, GPU) as a row of share charts.
+void AppendCorrelatedActivity(const Json& d, const std::string& id_prefix,
+                              const std::string& what, Section* s);
+
+}  // namespace report_internal
+}  // namespace smr
+
+#endif  // SMR_SRC_REPORT_RULE_SECTION_HELPERS_H_

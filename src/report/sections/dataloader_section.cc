@@ -1,0 +1,149 @@
+// "Dataloading analysis" (Dataloader, §4.8): the median number of parallel
+// data-loader processes against the CPU cores, the loader processes per
+// second over time (DataLoaderProcessesPerSecond, smr/analysis.h) and the
+// rule's histogram of data-loading times.
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "smr/analysis.h"
+#include "src/report/blocks.h"
+#include "src/report/charts.h"
+#include "src/report/param_defaults.h"
+#include "src/report/report_context.h"
+#include "src/report/rule_section_helpers.h"
+
+namespace smr {
+namespace report_internal {
+namespace {
+
+// The verdict on the number of loaders, and a pin_memory hint.
+void AppendVerdict(const RuleResult& r, const Json& d, const std::string& lo,
+                   const std::string& hi, double cores, double loaders, Section* s) {
+  const double min_v = cores * std::atof(lo.c_str()) / 100;
+  const double max_v = cores * std::atof(hi.c_str()) / 100;
+  if (r.triggered > 0 && loaders < min_v) {
+    s->blocks.push_back(Note(
+        Severity::kWarning,
+        fmt::format("The median number of parallel data loaders ({}) is below {} % of the {} "
+                    "cores. What to do: increase num_workers of the DataLoader (for example to "
+                    "{}) so data preparation keeps up with the GPUs.",
+                    FormatNumber(loaders, 0), lo, FormatNumber(cores, 0),
+                    FormatNumber(std::ceil(min_v), 0))));
+  } else if (r.triggered > 0 && loaders > max_v) {
+    s->blocks.push_back(Note(
+        Severity::kWarning,
+        fmt::format("The median number of parallel data loaders ({}) is above {} % of the {} "
+                    "cores. What to do: reduce num_workers; too many loader processes compete "
+                    "for the CPU.",
+                    FormatNumber(loaders, 0), hi, FormatNumber(cores, 0))));
+  } else if (r.triggered > 0) {
+    s->blocks.push_back(Note(Severity::kWarning,
+                             "The number of parallel data loaders left the recommended range "
+                             "during the job."));
+  } else {
+    s->blocks.push_back(Note(Severity::kOk,
+                             "The number of parallel data loaders stayed within the "
+                             "recommended range."));
+  }
+  if (d.contains("pin_memory") && d["pin_memory"] == false) {
+    s->blocks.push_back(Note(Severity::kInfo,
+                             "pin_memory is off: enabling it (DataLoader(pin_memory=True)) "
+                             "speeds up host-to-GPU copies."));
+  }
+}
+
+// Parallel loader processes per second over time, with the recommended
+// range as two lines; nullopt without loader events.
+std::optional<Chart> LoadersOverTime(const MetricStore& st, const std::string& lo,
+                                     const std::string& hi, double min_v, double max_v) {
+  const std::map<int64_t, size_t> per_second = DataLoaderProcessesPerSecond(st);
+  if (per_second.empty()) return std::nullopt;
+  Chart c = TimeLineChart("dataloaders-over-time", "Parallel data-loader processes per second",
+                          "Processes");
+  ChartSeries sr{"loader processes", {}, 0};
+  for (const auto& [sec, n] : per_second) {
+    sr.points.push_back({static_cast<double>(sec), static_cast<double>(n)});
+  }
+  const double x0 = sr.points.front().x, x1 = sr.points.back().x;
+  c.series.push_back(std::move(sr));
+  c.series.push_back({fmt::format("{} % of cores", lo), {{x0, min_v}, {x1, min_v}}, 5});
+  c.series.push_back({fmt::format("{} % of cores", hi), {{x0, max_v}, {x1, max_v}}, 6});
+  c.y_min = 0;
+  c.width = 440;
+  c.height = 260;
+  return c;
+}
+
+// The rule's histogram of data-loading time per event, with a sentence on
+// its percentiles.
+void AppendLoadingTime(const Json& d, std::vector<Chart>* row, Section* s) {
+  if (!HasObject(d, "dataloading_time")) return;
+  const Json& dt = d["dataloading_time"];
+  std::optional<HistogramSeries> hs = StoredHistogram(dt, "events");
+  if (!hs) return;
+  Chart h;
+  h.kind = ChartKind::kHistogram;
+  h.id = "dataloading-time";
+  h.title = "Dataloading time per event";
+  h.x_label = "Duration (s)";
+  h.y_label = "Events";
+  h.histograms.push_back(std::move(*hs));
+  h.width = 440;
+  h.height = 260;
+  row->push_back(std::move(h));
+  s->blocks.push_back(Paragraph(fmt::format(
+      "Dataloading time per event: median {} s, 95th percentile {} s, 25th percentile {} s.",
+      FormatNumber(Num(dt, "p50"), 4), FormatNumber(Num(dt, "p95"), 4),
+      FormatNumber(Num(dt, "p25"), 4))));
+}
+
+}  // namespace
+
+void BuildDataloaderSection(const RuleResult& r, const ReportInputs& in, Section* s) {
+  const std::string lo = ParamValue(r, "min_threshold");
+  const std::string hi = ParamValue(r, "max_threshold");
+  s->blocks.push_back(Paragraph(fmt::format(
+      "The Dataloader rule counts how many data-loader processes run in parallel (per second) "
+      "and compares the median with the number of CPU cores: fewer than {} % of the cores "
+      "leaves CPUs idle and can starve the GPUs, more than {} % oversubscribes the CPU. {}",
+      lo, hi, Analysed(r))));
+  const Json& d = r.details;
+  if (r.failed) {
+    AppendStatusNote(r, "", s);
+    return;
+  }
+  if (!d.is_object() || d.empty()) {
+    s->blocks.push_back(Note(Severity::kInfo,
+                             "No PyTorch data-loader events were recorded (dataloader "
+                             "profiling off, or a TensorFlow job), so the rule does not apply."));
+    return;
+  }
+  const double cores = Num(d, "cores", 0);
+  const double loaders = Num(d, "dataloaders", 0);
+  std::vector<KeyValue> kv = {
+      {"CPU cores", FormatNumber(cores, 0)},
+      {"Median parallel data loaders", FormatNumber(loaders, 0)},
+  };
+  if (d.contains("num_workers")) kv.push_back({"num_workers", d["num_workers"].dump()});
+  if (d.contains("pin_memory")) kv.push_back({"pin_memory", d["pin_memory"].dump()});
+  if (d.contains("prefetch")) kv.push_back({"prefetch", d["prefetch"].dump()});
+  s->blocks.push_back(KeyValues(std::move(kv)));
+  AppendVerdict(r, d, lo, hi, cores, loaders, s);
+  std::vector<Chart> row;
+  if (in.store) {
+    const double min_v = cores * std::atof(lo.c_str()) / 100;
+    const double max_v = cores * std::atof(hi.c_str()) / 100;
+    if (auto c = LoadersOverTime(*in.store, lo, hi, min_v, max_v)) row.push_back(std::move(*c));
+  }
+  AppendLoadingTime(d, &row, s);
+  if (!row.empty()) s->blocks.push_back(ChartsBlock(std::move(row)));
+}
+
+}  // namespace report_internal
+}  // namespace smr

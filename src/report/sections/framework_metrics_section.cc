@@ -1,0 +1,147 @@
+// "Framework metrics summary" (§2.3): how the job's time splits between
+// training phases, CPU and GPU operators and framework operations
+// (OverallFrameworkMetrics), the most expensive operators, and step duration
+// statistics per node and phase from the timeline.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "smr/analysis.h"
+#include "src/report/blocks.h"
+#include "src/report/charts.h"
+#include "src/report/report_context.h"
+
+namespace smr {
+namespace report_internal {
+namespace {
+
+Table OperatorTable(const Json& shares, const Json& totals, const std::string& what) {
+  std::vector<std::tuple<double, double, std::string>> rows;
+  for (const auto& [op, v] : shares.items()) {
+    const double total = totals.is_object() ? Num(totals, op.c_str()) : kNaN;
+    rows.emplace_back(v.is_number() ? v.get<double>() : 0.0, total, op);
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return std::get<0>(a) > std::get<0>(b);
+  });
+  Table t;
+  t.caption = what + " operators (share of the time of the operators above 2 %)";
+  t.columns = {"Operator", "Percentage", "Cumulative time (microseconds)"};
+  t.numeric = {false, true, true};
+  for (const auto& [pct, total, op] : rows) {
+    t.rows.push_back({op, FormatNumber(pct, 2),
+                      std::isfinite(total) ? fmt::format("{:.0f}", total) : "-"});
+  }
+  return t;
+}
+
+// The phase / CPU-vs-GPU / framework-operation charts, with a sentence on
+// the time outside the training phases.
+void AppendShareCharts(const Json& d, Section* s) {
+  std::vector<Chart> row;
+  if (HasObject(d, "phase")) {
+    const double others = Num(d["phase"], "others", 0);
+    s->blocks.push_back(Paragraph(fmt::format(
+        "The chart on the left shows how the time of the training job splits between "
+        "the training phases (TRAIN, EVAL, ...) and everything outside them (\"others\": "
+        "initialization, data loading between steps, finalization). {}",
+        others > 25 ? fmt::format("{:.0f} % of the time was spent outside the training "
+                                  "phases; if this is not initialization or "
+                                  "finalization, look for time spent between steps.",
+                                  others)
+                    : std::string("Most of the time was spent in the training phases."))));
+    row.push_back(ShareChart("fw-phase", "Time per phase (%)", d["phase"], ChartKind::kBar));
+  }
+  if (HasObject(d, "ratio")) {
+    row.push_back(ShareChart("fw-ratio", "Time on CPU vs GPU operators (%)", d["ratio"],
+                             ChartKind::kPie));
+  }
+  if (HasObject(d, "general")) {
+    row.push_back(ShareChart("fw-general", "General framework operations (%)", d["general"],
+                             ChartKind::kBar));
+  }
+  if (!row.empty()) s->blocks.push_back(ChartsBlock(std::move(row)));
+}
+
+// "Overview: CPU operators" (or GPU): the most expensive operator and the
+// operator table.
+Section OperatorsSubsection(const Json& d, const char* dev) {
+  Section sub;
+  sub.id = fmt::format("{}-operators", dev == std::string("CPU") ? "cpu" : "gpu");
+  sub.title = fmt::format("Overview: {} operators", dev);
+  sub.level = 3;
+  std::string top;
+  double top_v = -1;
+  for (const auto& [op, v] : d[dev].items()) {
+    if (v.is_number() && v.get<double>() > top_v) {
+      top_v = v.get<double>();
+      top = op;
+    }
+  }
+  sub.blocks.push_back(Paragraph(fmt::format(
+      "The most expensive {} operator was {} with {} % of the {} operator time.", dev,
+      top, static_cast<int64_t>(top_v), dev)));
+  const std::string total_key = std::string(dev) + "_total";
+  sub.blocks.push_back(TableBlock(
+      OperatorTable(d[dev], d.contains(total_key) ? d[total_key] : Json(), dev)));
+  return sub;
+}
+
+// Step duration statistics per node and phase, from the timeline.
+Section StepStatisticsSubsection(const ReportInputs& in) {
+  Section sub;
+  sub.id = "step-statistics";
+  sub.title = "Step duration statistics";
+  sub.level = 3;
+  sub.blocks.push_back(Paragraph(
+      "Duration of the training steps per node (process) and phase, in seconds."));
+  Table t;
+  t.caption = "Step durations (seconds)";
+  t.columns = {"Node", "Phase", "Steps", "mean", "p50", "p95", "p99", "max", "min"};
+  t.numeric = {false, false, true, true, true, true, true, true, true};
+  for (const NodePhaseSteps& np : in.timeline->by_node_phase) {
+    const StepStats& st = np.stats;
+    t.rows.push_back({std::string(in.store->str(np.node)),
+                      std::string(in.store->str(np.phase)), fmt::format("{}", st.count),
+                      FormatNumber(st.mean_s, 4), FormatNumber(st.p50_s, 4),
+                      FormatNumber(st.p95_s, 4), FormatNumber(st.p99_s, 4),
+                      FormatNumber(st.max_s, 4), FormatNumber(st.min_s, 4)});
+  }
+  sub.blocks.push_back(TableBlock(std::move(t)));
+  return sub;
+}
+
+}  // namespace
+
+void BuildFrameworkMetricsSection(const ReportContext& ctx, Section* s) {
+  const ReportInputs& in = ctx.in();
+  const RuleResult* r = ctx.Result("OverallFrameworkMetrics");
+  if (const RuleStatus* u = r ? nullptr : ctx.Unavailable("OverallFrameworkMetrics")) {
+    s->blocks.push_back(Note(Severity::kWarning,
+                             ReportContext::UnavailableText(
+                                 *u, "The framework metrics summary comes from it, so it "
+                                     "cannot be shown.")));
+  }
+  if (r && (HasObject(r->details, "phase") || HasObject(r->details, "ratio"))) {
+    const Json& d = r->details;
+    AppendShareCharts(d, s);
+    for (const char* dev : {"CPU", "GPU"}) {
+      if (HasObject(d, dev)) s->subsections.push_back(OperatorsSubsection(d, dev));
+    }
+  }
+  if (in.timeline && !in.timeline->by_node_phase.empty()) {
+    s->subsections.push_back(StepStatisticsSubsection(in));
+  }
+  if (s->blocks.empty() && s->subsections.empty()) {
+    s->blocks.push_back(Note(Severity::kInfo,
+                             "No framework metrics were profiled for this job (no trace "
+                             "files under framework/)."));
+  }
+}
+
+}  // namespace report_internal
+}  // namespace smr

@@ -1,0 +1,99 @@
+// "Training job summary" (§2.1): start, end and duration of the job and of
+// its training loop, initialization and finalization, with a pie of the
+// three and the time per training phase.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "src/report/blocks.h"
+#include "src/report/job_timing.h"
+#include "src/report/param_defaults.h"
+#include "src/report/report_context.h"
+
+namespace smr {
+namespace report_internal {
+
+void BuildJobSummarySection(const ReportContext& ctx, Section* s) {
+  const ReportInputs& in = ctx.in();
+  const JobTiming t = Timing(ctx);
+  if (!t.has_job) {
+    const RuleStatus* u = ctx.Unavailable("MaxInitializationTime");
+    s->blocks.push_back(Note(Severity::kWarning,
+                             u ? ReportContext::UnavailableText(
+                                     *u, "The job start, end and duration come from it, so "
+                                         "they cannot be shown.")
+                               : "No system metrics were found, so the job start, end and "
+                                 "duration cannot be computed."));
+    return;
+  }
+  s->blocks.push_back(Paragraph(fmt::format(
+      "The following table gives a summary of the training job: start and end time, "
+      "duration of the training loop and of the time before it (initialization) and "
+      "after it (finalization). Your training job started on {} UTC and ran for {} "
+      "seconds ({}).",
+      FormatUtc(t.start_s), t.job_duration, FormatDuration(t.end_s - t.start_s))));
+  std::vector<KeyValue> kv = {
+      {"Start time", FormatUtc(t.start_s) + " UTC"},
+      {"End time", FormatUtc(t.end_s) + " UTC"},
+      {"Job duration", fmt::format("{} seconds", t.job_duration)},
+  };
+  if (t.has_steps) {
+    kv.push_back({"Training loop start", FormatUtc(t.first_s) + " UTC"});
+    kv.push_back({"Training loop end", FormatUtc(t.last_s) + " UTC"});
+    kv.push_back({"Training loop duration", fmt::format("{} seconds", t.loop)});
+    kv.push_back({"Initialization time", fmt::format("{} seconds", t.init)});
+    kv.push_back({"Finalization time", fmt::format("{} seconds", t.fin)});
+    kv.push_back({"Initialization", fmt::format("{} %", t.init_pct)});
+    kv.push_back({"Training loop", fmt::format("{} %", t.loop_pct)});
+    kv.push_back({"Finalization", fmt::format("{} %", t.fin_pct)});
+  }
+  s->blocks.push_back(KeyValues(std::move(kv)));
+  if (!t.has_steps) {
+    s->blocks.push_back(Note(Severity::kInfo,
+                             "No step information was profiled (no Step:ModeKeys events), "
+                             "so initialization and finalization time cannot be computed."));
+    return;
+  }
+  Chart pie;
+  pie.kind = ChartKind::kPie;
+  pie.id = "job-phases";
+  pie.title = "Share of the job (seconds)";
+  pie.slices = {{"Initialization", static_cast<double>(t.init)},
+                {"Training loop", static_cast<double>(t.loop)},
+                {"Finalization", static_cast<double>(t.fin)}};
+  pie.width = 420;
+  pie.height = 260;
+  std::vector<Chart> row{pie};
+  if (const RuleResult* r = ctx.Result("MaxInitializationTime"); r && r->triggered > 0) {
+    s->blocks.push_back(Note(
+        Severity::kIssue,
+        fmt::format("Initialization took {} seconds, longer than the MaxInitializationTime "
+                    "threshold of {} minutes. Check data download and preprocessing before "
+                    "the first step; for large datasets consider streaming input (Pipe or "
+                    "FastFile mode) instead of downloading everything first.",
+                    t.init, ParamValue(*r, "threshold"))));
+  }
+  if (in.timeline && !in.timeline->phases.empty()) {
+    Chart bar;
+    bar.kind = ChartKind::kBar;
+    bar.id = "phase-durations";
+    bar.title = "Time per phase of the job (seconds)";
+    std::map<std::string, double> total;
+    std::vector<std::string> order;
+    for (const PhaseInterval& p : in.timeline->phases) {
+      if (!total.count(p.label)) order.push_back(p.label);
+      total[p.label] += (p.end_us - p.start_us) / 1e6;
+    }
+    for (const auto& label : order) bar.slices.push_back({label, total[label]});
+    bar.width = 480;
+    bar.height = 260;
+    row.push_back(bar);
+  }
+  s->blocks.push_back(ChartsBlock(std::move(row)));
+  return;
+}
+
+}  // namespace report_internal
+}  // namespace smr

@@ -1,0 +1,101 @@
+// "Workload balancing" (LoadBalancing, §4.7): per node the GPUs'
+// utilization histograms and the pairwise distances between them
+// (workload_distances.h), flagged pairs first.
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "src/report/blocks.h"
+#include "src/report/param_defaults.h"
+#include "src/report/report_context.h"
+#include "src/report/rule_section_helpers.h"
+#include "src/report/workload_distances.h"
+
+namespace smr {
+namespace report_internal {
+namespace {
+
+// One node's histograms chart and pair table.
+void AppendNodeWorkloads(const std::string& node, const Json& nd, double threshold,
+                         double min_difference, Section* s) {
+  Chart h;
+  h.kind = ChartKind::kHistogram;
+  h.id = "workloads-" + node;
+  h.title = fmt::format("Workloads on node {}", node);
+  h.x_label = "GPU utilization (%)";
+  h.y_label = "Samples";
+  std::vector<std::pair<std::string, std::vector<double>>> hists;
+  for (const auto& [gpu, arr] : nd["workloads"].items()) {
+    if (!arr.is_array()) continue;
+    std::vector<double> counts;
+    for (const auto& v : arr) counts.push_back(v.is_number() ? v.get<double>() : 0.0);
+    const double bin_w = counts.empty() ? 2.0 : 100.0 / std::max<size_t>(counts.size(), 50);
+    HistogramSeries hs;
+    hs.label = gpu;
+    for (size_t i = 0; i < counts.size(); ++i) {
+      hs.bins.push_back({i * 2.0, i * 2.0 + std::max(bin_w, 2.0), counts[i]});
+    }
+    h.histograms.push_back(std::move(hs));
+    hists.emplace_back(gpu, std::move(counts));
+  }
+  h.height = 260;
+  s->blocks.push_back(ChartBlock(std::move(h)));
+  if (hists.size() < 2) {
+    s->blocks.push_back(Note(Severity::kInfo,
+                             fmt::format("Node {} has a single GPU: nothing to balance.", node)));
+    return;
+  }
+  Table t;
+  t.caption = fmt::format("Pairwise distances between the GPUs of {} (flagged first)", node);
+  t.columns = {"GPU", "GPU", "Jensen–Shannon distance", "Mean utilization difference (points)",
+               "Flagged"};
+  t.numeric = {false, false, true, true, false};
+  for (const WorkloadPair& p : WorkloadPairs(hists, threshold, min_difference)) {
+    if (p.flagged) t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
+    t.rows.push_back({p.a, p.b, FormatNumber(p.d, 2), FormatNumber(p.difference, 1),
+                      p.flagged ? "yes" : "no"});
+  }
+  s->blocks.push_back(TableBlock(std::move(t)));
+}
+
+}  // namespace
+
+void BuildLoadBalancingSection(const RuleResult& r, const ReportInputs& /*in*/, Section* s) {
+  const std::string thr = ParamValue(r, "threshold");
+  // SageMaker's JSONs have no min_difference: sm-report's default applies.
+  const std::string min_diff = ParamValue(r, "min_difference");
+  s->blocks.push_back(Paragraph(fmt::format(
+      "The LoadBalancing rule compares the utilization histograms of the GPUs of each node. "
+      "When the Jensen–Shannon distance between two GPUs' histograms exceeds {} and their mean "
+      "utilizations differ by at least {} percentage points, the work is unevenly spread: some "
+      "GPUs wait while others compute. {}",
+      thr, min_diff, Analysed(r))));
+  if (AppendStatusNote(r, "The GPUs of each node had similar utilization.", s) &&
+      (r.failed || !r.applicable)) {
+    return;
+  }
+  bool any = false;
+  for (const auto& [node, nd] : r.details.items()) {
+    if (!nd.is_object() || !HasObject(nd, "workloads")) continue;
+    any = true;
+    AppendNodeWorkloads(node, nd, std::atof(thr.c_str()), std::atof(min_diff.c_str()), s);
+  }
+  if (!any) {
+    s->blocks.push_back(Note(Severity::kInfo,
+                             "No GPU utilization was recorded (CPU-only instance or too few "
+                             "samples), so the rule does not apply."));
+  } else if (r.triggered > 0) {
+    s->blocks.push_back(Note(
+        Severity::kWarning,
+        "What to do: check that every GPU gets the same amount of work (data sharding, "
+        "batch split, device placement); consider a different distributed training strategy "
+        "or framework."));
+  }
+}
+
+}  // namespace report_internal
+}  // namespace smr

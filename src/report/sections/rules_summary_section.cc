@@ -1,0 +1,172 @@
+// "Rules summary" (§2.4): every rule with what it checks, how often it
+// fired, its datapoints and parameters; which stretch of the job the rule
+// windows covered; rules that could not be read or were disabled.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "smr/analysis.h"
+#include "src/report/blocks.h"
+#include "src/report/charts.h"
+#include "src/report/report_context.h"
+
+namespace smr {
+namespace report_internal {
+namespace {
+
+// The rules table's "What it checks, and what to do" cell.
+std::string RuleText(const Rule* rule) {
+  std::string text = rule ? std::string(rule->description()) : "";
+  if (rule && !rule->recommendation().empty()) {
+    text += (text.empty() ? "" : "\n") + std::string("What to do: ") +
+            std::string(rule->recommendation());
+  }
+  return text;
+}
+
+// Which stretch of the job the rules evaluated, and what they left out
+// (the descriptive sections always cover all data).
+Block WindowCoverageNote(const WindowPlan& w) {
+  const WindowCoverage& c = w.coverage();
+  const auto utc = [](int64_t us) { return FormatUtc(static_cast<double>(us) / 1e6); };
+  std::string text =
+      w.size() == 0
+          ? std::string("The rules evaluated no window of 60 seconds: ")
+          : fmt::format("The rules evaluated {} window{} of 60 seconds, from {} to {} UTC. ",
+                        w.size(), w.size() == 1 ? "" : "s", utc(w.first_timestamp_us()),
+                        utc(w.evaluated_end_us()));
+  if (w.size() == 0) {
+    text += c.stops_like_sagemaker
+                ? "as in SageMaker, the walk stops before the window that starts at the latest "
+                  "file timestamp, and this job's data ends within the first minute. "
+                : "there is no data. ";
+  }
+  std::vector<std::string> out;
+  if (c.system_rows_after > 0) {
+    const double s = c.system_seconds_after;
+    out.push_back(fmt::format("the last {} of system data ({} sample{})",
+                              s < 60 ? fmt::format("{:.0f} s", s) : FormatDuration(s),
+                              c.system_rows_after, c.system_rows_after == 1 ? "" : "s"));
+  }
+  if (c.events_after > 0) {
+    out.push_back(fmt::format("{} framework event{} after the last window", c.events_after,
+                              c.events_after == 1 ? "" : "s"));
+  }
+  if (c.system_rows_before > 0 || c.events_before > 0) {
+    out.push_back(fmt::format("{} system sample{} and {} framework event{} before the first "
+                              "window",
+                              c.system_rows_before, c.system_rows_before == 1 ? "" : "s",
+                              c.events_before, c.events_before == 1 ? "" : "s"));
+  }
+  if (out.empty()) {
+    text += c.stops_like_sagemaker
+                ? "Every sample and event lies within these windows."
+                : "Every sample and event was evaluated (--analyze-trailing-data); SageMaker "
+                  "stops at the latest file timestamp and may evaluate less.";
+    return Note(Severity::kInfo, text);
+  }
+  std::string list;
+  for (size_t i = 0; i < out.size(); ++i) {
+    list += (i == 0 ? "" : (i + 1 == out.size() ? " and " : ", ")) + out[i];
+  }
+  text += fmt::format(
+      "As in SageMaker, {} are not evaluated by the rules; the other sections of this report "
+      "cover all data. Run sm-report build with --analyze-trailing-data to evaluate them too.",
+      list);
+  return Note(Severity::kInfo, text);
+}
+
+// The notes above the table: which rule fired most, which could not be
+// read, which were disabled.
+void AppendSummaryNotes(const ReportContext& ctx, const std::vector<const RuleResult*>& rows,
+                        Section* s) {
+  const ReportInputs& in = ctx.in();
+  s->blocks.push_back(Paragraph(
+      "The table lists every rule with its description, recommendation, how many times it "
+      "was triggered, how many datapoints it analysed and its parameters. Rules are "
+      "evaluated over the job in 60-second windows, so the trigger count is the number of "
+      "evaluations (windows, GPUs or samples, depending on the rule) that met the "
+      "condition."));
+  if (in.windows) s->blocks.push_back(WindowCoverageNote(*in.windows));
+  if (!rows.empty() && rows[0]->triggered > 0) {
+    s->blocks.push_back(Note(
+        Severity::kWarning,
+        fmt::format("During your training job, the {} rule was the most frequently "
+                    "triggered. It processed {} datapoints and was triggered {} times.",
+                    rows[0]->name, rows[0]->datapoints, rows[0]->triggered)));
+  } else if (!rows.empty()) {
+    s->blocks.push_back(Note(Severity::kOk, in.unavailable_rules.empty()
+                                               ? "No rule was triggered."
+                                               : "No rule that could be read was triggered."));
+  }
+  if (!in.unavailable_rules.empty()) {
+    s->blocks.push_back(Note(
+        Severity::kWarning,
+        fmt::format("{} of the rule results could not be read, so the report cannot say "
+                    "whether those rules found issues: {}. The table gives the reason for "
+                    "each.",
+                    in.unavailable_rules.size(), ctx.UnavailableList())));
+  }
+  if (!in.disabled_rules.empty()) {
+    std::string names;
+    for (const std::string& n : in.disabled_rules) names += (names.empty() ? "" : ", ") + n;
+    s->blocks.push_back(Note(Severity::kInfo,
+                             fmt::format("Disabled by configuration, so not evaluated and "
+                                         "without a rule JSON: {}.",
+                                         names)));
+  }
+}
+
+// The rules table: evaluated rules (most triggered first), then the rules
+// without a result.
+Table RulesTable(const ReportContext& ctx, const std::vector<const RuleResult*>& rows) {
+  Table t;
+  t.caption = "Rules";
+  // SageMaker shows description and recommendation in two columns; one
+  // column reads better and leaves room for the numbers.
+  t.columns = {"Rule", "What it checks, and what to do", "Number of times rule triggered",
+               "Number of datapoints", "Rule parameters"};
+  t.numeric = {false, false, true, true, false};
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const RuleResult& r = *rows[i];
+    const Rule* rule = ctx.RuleByName(r.name);
+    std::string triggered = fmt::format("{}", r.triggered);
+    if (r.failed) triggered = "failed: " + r.error;
+    t.rows.push_back({r.name, RuleText(rule), triggered, fmt::format("{}", r.datapoints),
+                      r.rule_parameters});
+    if (r.triggered > 0 || r.failed) t.highlight_rows.push_back(static_cast<int>(i));
+  }
+  // Rules without a result, last: "unreadable: <file>: <error>" where the
+  // trigger count would be (all of them, the two summary rules included).
+  for (const RuleStatus& u : ctx.in().unavailable_rules) {
+    t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
+    t.rows.push_back({u.name, RuleText(ctx.RuleByName(u.name)),
+                      fmt::format("{}: {}", RuleStateName(u.state), u.detail), "-", "-"});
+  }
+  return t;
+}
+
+}  // namespace
+
+void BuildRulesSummarySection(const ReportContext& ctx, Section* s) {
+  const ReportInputs& in = ctx.in();
+  std::vector<const RuleResult*> rows;
+  if (in.results) {
+    for (const RuleResult& r : *in.results) {
+      if (r.name == "OverallSystemUsage" || r.name == "OverallFrameworkMetrics") continue;
+      rows.push_back(&r);
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const RuleResult* a, const RuleResult* b) {
+    return a->triggered > b->triggered;
+  });
+  AppendSummaryNotes(ctx, rows, s);
+  s->blocks.push_back(TableBlock(RulesTable(ctx, rows)));
+}
+
+}  // namespace report_internal
+}  // namespace smr
