@@ -308,18 +308,10 @@ namespace {
 // Calls fn(a.col, b.col) for every column of two EventColumns.
 template <typename Fn>
 void ForEachEventColumn(EventColumns& a, EventColumns& b, Fn&& fn) {
-  fn(a.start_us, b.start_us);
-  fn(a.end_us, b.end_us);
-  fn(a.name, b.name);
-  fn(a.phase, b.phase);
-  fn(a.node, b.node);
-  fn(a.step, b.step);
-  fn(a.os_pid, b.os_pid);
-  fn(a.tid, b.tid);
-  fn(a.worker_id, b.worker_id);
-  fn(a.num_workers, b.num_workers);
-  fn(a.pin_memory, b.pin_memory);
-  fn(a.source, b.source);
+  auto each = [&](auto... column) { (fn(a.*column, b.*column), ...); };
+  using E = EventColumns;
+  each(&E::start_us, &E::end_us, &E::name, &E::phase, &E::node, &E::step, &E::os_pid, &E::tid,
+       &E::worker_id, &E::num_workers, &E::pin_memory, &E::source);
 }
 
 // Moves all events of `src` after those of `dst`, column by column, freeing

@@ -232,6 +232,23 @@ LineError ParseLine(od::parser* parser, std::string_view line,
   od::object obj;
   if (doc.get_object().get(obj)) return LineError::kMalformed;
   enum : unsigned { kType = 1, kDim = 2, kValue = 4, kNode = 8, kTs = 16 };
+  // Each field: its key, where it goes (a string or a number), whether it
+  // may be null, and its bit in `seen` (0: optional).
+  struct Field {
+    const char* key;
+    std::string_view Record::*text;
+    double Record::*number;
+    bool null_ok;
+    unsigned bit;
+  };
+  static constexpr Field kFields[] = {
+      {"Type", &Record::type, nullptr, false, kType},
+      {"Name", &Record::name, nullptr, true, 0},
+      {"Dimension", &Record::dim, nullptr, false, kDim},
+      {"Value", nullptr, &Record::value, false, kValue},
+      {"NodeId", &Record::node, nullptr, false, kNode},
+      {"Timestamp", nullptr, &Record::ts_s, false, kTs},
+  };
   unsigned seen = 0;
   LineError first_error = LineError::kNone;
   auto note = [&first_error](LineError e) {
@@ -245,23 +262,12 @@ LineError ParseLine(od::parser* parser, std::string_view line,
     od::value v;
     if (field.value().get(v)) return LineError::kMalformed;
     LineError e = LineError::kNone;
-    if (key.unsafe_is_equal("Type")) {
-      e = ReadString(v, &rec->type, false);
-      seen |= kType;
-    } else if (key.unsafe_is_equal("Name")) {
-      e = ReadString(v, &rec->name, true);
-    } else if (key.unsafe_is_equal("Dimension")) {
-      e = ReadString(v, &rec->dim, false);
-      seen |= kDim;
-    } else if (key.unsafe_is_equal("Value")) {
-      e = ReadNumber(v, &rec->value);
-      seen |= kValue;
-    } else if (key.unsafe_is_equal("NodeId")) {
-      e = ReadString(v, &rec->node, false);
-      seen |= kNode;
-    } else if (key.unsafe_is_equal("Timestamp")) {
-      e = ReadNumber(v, &rec->ts_s);
-      seen |= kTs;
+    for (const Field& f : kFields) {
+      if (!key.unsafe_is_equal(f.key)) continue;
+      e = f.text != nullptr ? ReadString(v, &(rec->*f.text), f.null_ok)
+                            : ReadNumber(v, &(rec->*f.number));
+      seen |= f.bit;
+      break;
     }
     // A syntax error makes the rest of the object unreadable.
     if (e == LineError::kMalformed) return e;

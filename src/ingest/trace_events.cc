@@ -40,6 +40,25 @@ bool ReadInt(dom::element e, int64_t* out) {
   return false;
 }
 
+// An optional field: *out and *has set when `e` is an integer (ReadInt),
+// both left as they are otherwise.
+void ReadIntField(dom::element e, bool* has, int64_t* out) {
+  int64_t v;
+  if (ReadInt(e, &v)) {
+    *has = true;
+    *out = v;
+  }
+}
+
+// The same for a string field.
+void ReadStringField(dom::element e, bool* has, std::string_view* out) {
+  std::string_view s;
+  if (!e.get_string().get(s)) {
+    *has = true;
+    *out = s;
+  }
+}
+
 // Python's int() of a step_num string ("0", " 12 ").
 bool ParseIntString(std::string_view s, int64_t* out) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -57,17 +76,9 @@ bool ParseIntString(std::string_view s, int64_t* out) {
 void ReadArgs(dom::object args, RawEvent* ev) {
   for (auto [key, value] : args) {
     if (key == "start_time_since_epoch_in_micros") {
-      int64_t b;
-      if (ReadInt(value, &b)) {
-        ev->has_base = true;
-        ev->base_us = b;
-      }
+      ReadIntField(value, &ev->has_base, &ev->base_us);
     } else if (key == "name") {
-      std::string_view s;
-      if (!value.get_string().get(s)) {
-        ev->has_args_name = true;
-        ev->args_name = s;
-      }
+      ReadStringField(value, &ev->has_args_name, &ev->args_name);
     } else if (key == "step_num") {
       std::string_view s;
       int64_t v;
@@ -80,11 +91,7 @@ void ReadArgs(dom::object args, RawEvent* ev) {
       int64_t v;
       if (ReadInt(value, &v)) ev->os_pid = v;
     } else if (key == "thread_id") {
-      int64_t v;
-      if (ReadInt(value, &v)) {
-        ev->has_args_thread_id = true;
-        ev->args_thread_id = v;
-      }
+      ReadIntField(value, &ev->has_args_thread_id, &ev->args_thread_id);
     } else if (key == "worker_id") {
       int64_t v;
       if (ReadInt(value, &v)) ev->worker_id = static_cast<int32_t>(v);
@@ -213,26 +220,14 @@ void ExtractEvent(dom::object obj, int64_t line, RawEvent* ev) {
   ev->line = line;
   for (auto [key, value] : obj) {
     if (key == "ph") {
-      std::string_view s;
-      if (!value.get_string().get(s)) {
-        ev->has_ph = true;
-        ev->ph = s;
-      }
+      ReadStringField(value, &ev->has_ph, &ev->ph);
     } else if (key == "name") {
       std::string_view s;
       if (!value.get_string().get(s)) ev->name = s;
     } else if (key == "pid") {
-      int64_t v;
-      if (ReadInt(value, &v)) {
-        ev->has_pid = true;
-        ev->pid = v;
-      }
+      ReadIntField(value, &ev->has_pid, &ev->pid);
     } else if (key == "tid") {
-      int64_t v;
-      if (ReadInt(value, &v)) {
-        ev->has_tid = true;
-        ev->tid = v;
-      }
+      ReadIntField(value, &ev->has_tid, &ev->tid);
     } else if (key == "ts") {
       ev->has_ts = ReadTime(value, &ev->ts);
     } else if (key == "dur") {

@@ -187,6 +187,22 @@ void FillTable(const Table& table, ctemplate::TemplateDictionary* dict) {
   }
 }
 
+// A `list` section holding one `item` section per element, each filled by
+// fill(element, item); no `list` section at all for an empty list, so the
+// template draws no empty frame.
+template <typename T, typename Fill>
+void FillList(const std::vector<T>& elements, const char* list, const char* item,
+              ctemplate::TemplateDictionary* dict, Fill fill) {
+  if (elements.empty()) return;
+  ctemplate::TemplateDictionary* list_dict = dict->AddSectionDictionary(list);
+  for (const T& element : elements) fill(element, list_dict->AddSectionDictionary(item));
+}
+
+void FillKeyValue(const KeyValue& kv, ctemplate::TemplateDictionary* dict) {
+  dict->SetValue("KEY", kv.key);
+  dict->SetValue("VALUE", kv.value);
+}
+
 void FillBlock(const Block& block, PageState* page,
                ctemplate::TemplateDictionary* dict) {
   switch (block.kind) {
@@ -200,17 +216,9 @@ void FillBlock(const Block& block, PageState* page,
       note->SetValue("LABEL", NamesOf(block.severity).label);
       break;
     }
-    case BlockKind::kKeyValues: {
-      if (block.key_values.empty()) break;
-      ctemplate::TemplateDictionary* kvs =
-          dict->AddSectionDictionary("KEY_VALUES");
-      for (const KeyValue& kv : block.key_values) {
-        ctemplate::TemplateDictionary* row = kvs->AddSectionDictionary("KV");
-        row->SetValue("KEY", kv.key);
-        row->SetValue("VALUE", kv.value);
-      }
+    case BlockKind::kKeyValues:
+      FillList(block.key_values, "KEY_VALUES", "KV", dict, FillKeyValue);
       break;
-    }
     case BlockKind::kTable:
       FillTable(block.table,
                 dict->AddSectionDictionary("TABLE")->AddIncludeDictionary(
@@ -221,17 +229,12 @@ void FillBlock(const Block& block, PageState* page,
                 dict->AddSectionDictionary("CHART")->AddIncludeDictionary(
                     "CHART_BODY"));
       break;
-    case BlockKind::kCharts: {
-      if (block.charts.empty()) break;
-      ctemplate::TemplateDictionary* row =
-          dict->AddSectionDictionary("CHART_ROW");
-      for (const Chart& chart : block.charts) {
-        FillChart(chart, page,
-                  row->AddSectionDictionary("ROW_ITEM")
-                      ->AddIncludeDictionary("CHART_BODY"));
-      }
+    case BlockKind::kCharts:
+      FillList(block.charts, "CHART_ROW", "ROW_ITEM", dict,
+               [page](const Chart& chart, ctemplate::TemplateDictionary* item) {
+                 FillChart(chart, page, item->AddIncludeDictionary("CHART_BODY"));
+               });
       break;
-    }
   }
 }
 
@@ -379,16 +382,7 @@ StatusOr<std::string> RenderHtml(const ReportModel& model,
   if (!model.input_dir.empty()) {
     dict.SetValueAndShowSection("TEXT", model.input_dir, "INPUT");
   }
-  if (!model.overview.empty()) {
-    ctemplate::TemplateDictionary* overview =
-        dict.AddSectionDictionary("OVERVIEW");
-    for (const KeyValue& kv : model.overview) {
-      ctemplate::TemplateDictionary* card =
-          overview->AddSectionDictionary("CARD");
-      card->SetValue("KEY", kv.key);
-      card->SetValue("VALUE", kv.value);
-    }
-  }
+  FillList(model.overview, "OVERVIEW", "CARD", &dict, FillKeyValue);
 
   PageState page;
   page.max_columns = PageColumnBudget(model);

@@ -78,6 +78,72 @@ std::string FormatHundredths(long long n) {
   return out;
 }
 
+// One rewritten piece of markup: `text` replaces the input up to `end`.
+struct Replacement {
+  std::size_t end;
+  std::string text;
+};
+
+// `svg` with each piece that starts at `marker` rewritten by
+// rewrite(at) -> std::optional<Replacement>; the scan goes on after each
+// replaced piece, and stops (keeping the rest as it is) at nullopt.
+template <typename Rewrite>
+std::string RewriteEach(const std::string& svg, std::string_view marker, Rewrite rewrite) {
+  std::string out;
+  out.reserve(svg.size());
+  std::size_t pos = 0;
+  for (std::size_t at = svg.find(marker); at != std::string::npos;
+       at = svg.find(marker, pos)) {
+    std::optional<Replacement> piece = rewrite(at);
+    if (!piece) break;
+    out.append(svg, pos, at - pos);
+    out += piece->text;
+    pos = piece->end;
+  }
+  out.append(svg, pos, std::string::npos);
+  return out;
+}
+
+// The glyph references of one text label relative to its first glyph, and
+// that glyph's position (see ShareTextRuns); nullopt unless `content` is
+// nothing but glyph references.
+struct TextRun {
+  std::string body;
+  long long x0 = 0, y0 = 0;
+};
+std::optional<TextRun> ReadTextRun(std::string_view content) {
+  constexpr std::string_view kUse = "<use xlink:href=\"#";
+  if (content.empty()) return std::nullopt;
+  TextRun run;
+  bool first = true;
+  while (!content.empty()) {
+    while (!content.empty() && content.front() == ' ') content.remove_prefix(1);
+    const std::size_t end = content.find("/>\n");
+    if (content.substr(0, kUse.size()) != kUse || end == std::string_view::npos) {
+      return std::nullopt;
+    }
+    const std::string_view tag = content.substr(0, end);
+    content.remove_prefix(end + 3);
+    const auto href = AttrValue(tag, "href=\"#");
+    const auto xs = AttrValue(tag, " x=\"");
+    const auto ys = AttrValue(tag, " y=\"");
+    long long x = 0, y = 0;
+    if (!href || !xs || !ys || !Hundredths(*xs, &x) || !Hundredths(*ys, &y)) {
+      return std::nullopt;
+    }
+    if (first) {
+      run.x0 = x;
+      run.y0 = y;
+      first = false;
+    }
+    run.body += "<use xlink:href=\"#" + std::string(*href) + "\"";
+    if (x != run.x0) run.body += " x=\"" + FormatHundredths(x - run.x0) + "\"";
+    if (y != run.y0) run.body += " y=\"" + FormatHundredths(y - run.y0) + "\"";
+    run.body += "/>";
+  }
+  return run;
+}
+
 // cairo draws each text label as a group of glyph references:
 //   <g class="s_3">
 //     <use xlink:href="#g_1" x="8" y="16.67"/>
@@ -91,96 +157,46 @@ std::string FormatHundredths(long long n) {
 // every glyph stays exactly where cairo put it.
 std::string ShareTextRuns(const std::string& svg, SvgPageDefs* page) {
   constexpr std::string_view kGroup = "<g class=\"";
-  constexpr std::string_view kUse = "<use xlink:href=\"#";
-  std::string out;
-  out.reserve(svg.size());
-  std::size_t pos = 0;
-  for (std::size_t at = svg.find(kGroup); at != std::string::npos;
-       at = svg.find(kGroup, pos)) {
+  return RewriteEach(svg, kGroup, [&](std::size_t at) -> std::optional<Replacement> {
     const std::size_t open_end = svg.find(">\n", at);
     const std::size_t close = svg.find("</g>", at);
-    if (open_end == std::string::npos || close == std::string::npos) break;
+    if (open_end == std::string::npos || close == std::string::npos) return std::nullopt;
     const std::string_view open(svg.data() + at, open_end - at);
     // Only a group whose whole content is glyph references qualifies.
-    std::string_view content(svg.data() + open_end + 2,
-                             close - (open_end + 2));
-    std::string body;
-    long long x0 = 0, y0 = 0;
-    bool ok = open.find(' ', kGroup.size()) == std::string_view::npos &&
-              !content.empty();
-    bool first = true;
-    while (ok && !content.empty()) {
-      while (!content.empty() && content.front() == ' ') content.remove_prefix(1);
-      const std::size_t end = content.find("/>\n");
-      if (content.substr(0, kUse.size()) != kUse || end == std::string_view::npos) {
-        ok = false;
-        break;
-      }
-      const std::string_view tag = content.substr(0, end);
-      content.remove_prefix(end + 3);
-      const auto href = AttrValue(tag, "href=\"#");
-      const auto xs = AttrValue(tag, " x=\"");
-      const auto ys = AttrValue(tag, " y=\"");
-      long long x = 0, y = 0;
-      if (!href || !xs || !ys || !Hundredths(*xs, &x) || !Hundredths(*ys, &y)) {
-        ok = false;
-        break;
-      }
-      if (first) {
-        x0 = x;
-        y0 = y;
-        first = false;
-      }
-      body += "<use xlink:href=\"#" + std::string(*href) + "\"";
-      if (x != x0) body += " x=\"" + FormatHundredths(x - x0) + "\"";
-      if (y != y0) body += " y=\"" + FormatHundredths(y - y0) + "\"";
-      body += "/>";
+    std::optional<TextRun> run;
+    if (open.find(' ', kGroup.size()) == std::string_view::npos) {
+      run = ReadTextRun(std::string_view(svg.data() + open_end + 2, close - (open_end + 2)));
     }
-    if (!ok) {
-      out.append(svg, pos, open_end + 2 - pos);
-      pos = open_end + 2;
-      continue;
-    }
-    out.append(svg, pos, at - pos);
-    out += "<use" + std::string(open.substr(2)) + " xlink:href=\"#" +
-           page->TextRunId(body) + "\" x=\"" + FormatHundredths(x0) +
-           "\" y=\"" + FormatHundredths(y0) + "\"/>";
-    pos = close + 4;
-  }
-  out.append(svg, pos, std::string::npos);
-  return out;
+    if (!run) return Replacement{open_end + 2, svg.substr(at, open_end + 2 - at)};
+    return Replacement{close + 4, "<use" + std::string(open.substr(2)) + " xlink:href=\"#" +
+                                      page->TextRunId(run->body) + "\" x=\"" +
+                                      FormatHundredths(run->x0) + "\" y=\"" +
+                                      FormatHundredths(run->y0) + "\"/>"};
+  });
 }
 
 // Glyph symbols, <symbol overflow="visible" id="X">BODY</symbol>, move to
 // the page's shared definitions; `renamed` maps X to the shared id.
-std::string MoveGlyphsToPage(std::string out, SvgPageDefs* page, Renames* renamed) {
-  constexpr std::string_view kOpen = "<symbol";
+std::string MoveGlyphsToPage(const std::string& svg, SvgPageDefs* page, Renames* renamed) {
   constexpr std::string_view kClose = "</symbol>";
-  std::string kept;
-  kept.reserve(out.size());
-  std::size_t pos = 0;
-  for (std::size_t at = out.find(kOpen); at != std::string::npos;
-       at = out.find(kOpen, pos)) {
-    const std::size_t tag_end = out.find('>', at);
-    const std::size_t close = tag_end == std::string::npos
-                                  ? std::string::npos
-                                  : out.find(kClose, tag_end);
-    const std::size_t id_at = out.find(" id=\"", at);
-    if (close == std::string::npos || id_at == std::string::npos ||
-        id_at > tag_end) {
-      break;
-    }
-    const std::size_t id_begin = id_at + 5;
-    const std::size_t id_end = out.find('"', id_begin);
-    if (id_end == std::string::npos || id_end > tag_end) break;
-    kept.append(out, pos, at - pos);
-    const std::string body = out.substr(tag_end + 1, close - tag_end - 1);
-    (*renamed)[out.substr(id_begin, id_end - id_begin)] = page->GlyphId(body);
-    pos = close + kClose.size();
-    if (pos < out.size() && out[pos] == '\n') ++pos;
-  }
-  kept.append(out, pos, std::string::npos);
-  out = std::move(kept);
+  std::string out =
+      RewriteEach(svg, "<symbol", [&](std::size_t at) -> std::optional<Replacement> {
+        const std::size_t tag_end = svg.find('>', at);
+        const std::size_t close =
+            tag_end == std::string::npos ? std::string::npos : svg.find(kClose, tag_end);
+        const std::size_t id_at = svg.find(" id=\"", at);
+        if (close == std::string::npos || id_at == std::string::npos || id_at > tag_end) {
+          return std::nullopt;
+        }
+        const std::size_t id_begin = id_at + 5;
+        const std::size_t id_end = svg.find('"', id_begin);
+        if (id_end == std::string::npos || id_end > tag_end) return std::nullopt;
+        const std::string body = svg.substr(tag_end + 1, close - tag_end - 1);
+        (*renamed)[svg.substr(id_begin, id_end - id_begin)] = page->GlyphId(body);
+        std::size_t end = close + kClose.size();
+        if (end < svg.size() && svg[end] == '\n') ++end;
+        return Replacement{end, ""};
+      });
   // cairo wraps the symbols in <defs><g>...</g></defs>; drop the husk.
   for (std::string_view husk : {"<g>\n</g>\n", "<defs>\n</defs>\n"}) {
     const std::size_t at = out.find(husk);
@@ -190,24 +206,16 @@ std::string MoveGlyphsToPage(std::string out, SvgPageDefs* page, Renames* rename
 }
 
 // Each style="..." attribute becomes a class of the page's stylesheet.
-std::string StylesToClasses(const std::string& out, SvgPageDefs* page) {
+std::string StylesToClasses(const std::string& svg, SvgPageDefs* page) {
   constexpr std::string_view kStyle = " style=\"";
-  std::string classed;
-  classed.reserve(out.size());
-  std::size_t pos = 0;
-  for (std::size_t at = out.find(kStyle); at != std::string::npos;
-       at = out.find(kStyle, pos)) {
+  return RewriteEach(svg, kStyle, [&](std::size_t at) -> std::optional<Replacement> {
     const std::size_t begin = at + kStyle.size();
-    const std::size_t end = out.find('"', begin);
-    if (end == std::string::npos) break;
-    classed.append(out, pos, at - pos);
-    std::string_view style(out.data() + begin, end - begin);
+    const std::size_t end = svg.find('"', begin);
+    if (end == std::string::npos) return std::nullopt;
+    std::string_view style(svg.data() + begin, end - begin);
     while (!style.empty() && style.front() == ' ') style.remove_prefix(1);
-    classed += " class=\"" + page->StyleClass(style) + "\"";
-    pos = end + 1;
-  }
-  classed.append(out, pos, std::string::npos);
-  return classed;
+    return Replacement{end + 1, " class=\"" + page->StyleClass(style) + "\""};
+  });
 }
 
 // Drops the xmlns declarations of the root <svg> element.

@@ -63,6 +63,17 @@ Chart TimeLineChart(const std::string& id, const std::string& title,
   return c;
 }
 
+Chart HistogramChart(const std::string& id, const std::string& title,
+                     const std::string& x_label, const std::string& y_label) {
+  Chart c;
+  c.kind = ChartKind::kHistogram;
+  c.id = id;
+  c.title = title;
+  c.x_label = x_label;
+  c.y_label = y_label;
+  return c;
+}
+
 std::optional<HistogramSeries> StoredHistogram(const Json& obj, const std::string& label) {
   if (!obj.contains("probs") || !obj.contains("binedges")) return std::nullopt;
   const Json& probs = obj["probs"];

@@ -1,5 +1,6 @@
 // Chart construction shared by the report's sections: share bars, box plots
-// on a 0–100 % axis, time-line charts and histograms stored in rule JSONs.
+// on a 0–100 % axis, time-line charts, histogram charts and the histograms
+// stored in rule JSONs.
 // Private to src/report.
 #ifndef SMR_SRC_REPORT_CHARTS_H_
 #define SMR_SRC_REPORT_CHARTS_H_
@@ -29,6 +30,11 @@ Chart PercentBoxChart(const std::string& id, const std::string& title,
 // Line chart over UTC time ("Time" axis).
 Chart TimeLineChart(const std::string& id, const std::string& title,
                     const std::string& y_label);
+
+// An empty histogram chart with its axis labels (the sections add the
+// series).
+Chart HistogramChart(const std::string& id, const std::string& title,
+                     const std::string& x_label, const std::string& y_label);
 
 // A histogram the rule stored as "probs" (n counts) and "binedges" (n + 1
 // edges) in `obj`; nullopt when they are missing or do not fit.

@@ -26,11 +26,16 @@ std::string RuleParamDefault(const std::string& rule, const std::string& key) {
   return BuiltinParamDefault(rule, key);
 }
 
-std::string ParamValue(const RuleResult& r, const std::string& key) {
-  for (const auto& [k, v] : ParseRuleParameters(r.rule_parameters)) {
+std::string GivenOrDefault(const std::vector<std::pair<std::string, std::string>>& given,
+                           const std::string& rule, const std::string& key) {
+  for (const auto& [k, v] : given) {
     if (k == key) return v;
   }
-  return RuleParamDefault(r.name, key);
+  return RuleParamDefault(rule, key);
+}
+
+std::string ParamValue(const RuleResult& r, const std::string& key) {
+  return GivenOrDefault(ParseRuleParameters(r.rule_parameters), r.name, key);
 }
 
 }  // namespace report_internal

@@ -14,9 +14,10 @@
 namespace smr {
 namespace report_internal {
 
-std::string Analysed(const RuleResult& r) {
-  return fmt::format("The rule analysed {} datapoints and triggered {} times.", r.datapoints,
-                     r.triggered);
+void AppendRuleIntro(const RuleResult& r, const std::string& text, Section* s) {
+  s->blocks.push_back(Paragraph(fmt::format(
+      "{} The rule analysed {} datapoints and triggered {} times.", text, r.datapoints,
+      r.triggered)));
 }
 
 std::string LastWindow(const Json& d) {

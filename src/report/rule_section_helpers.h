@@ -1,7 +1,8 @@
 // Pieces shared by the per-rule sections of "Analyzing the training loop"
-// (docs/rules.md §2.5): the "analysed N datapoints" sentence, the window in
-// which a rule last fired, the "when and where" findings table, status notes
-// and the framework activity correlated with a rule's findings.
+// (docs/rules.md §2.5): the opening paragraph with its "analysed N
+// datapoints" sentence, the window in which a rule last fired, the "when and
+// where" findings table, status notes and the framework activity correlated
+// with a rule's findings.
 // Private to src/report.
 #ifndef SMR_SRC_REPORT_RULE_SECTION_HELPERS_H_
 #define SMR_SRC_REPORT_RULE_SECTION_HELPERS_H_
@@ -16,8 +17,9 @@
 namespace smr {
 namespace report_internal {
 
-// "The rule analysed N datapoints and triggered M times."
-std::string Analysed(const RuleResult& r);
+// A rule section's opening paragraph: `text` (what the rule checks, quoting
+// its parameters), then "The rule analysed N datapoints and triggered M times."
+void AppendRuleIntro(const RuleResult& r, const std::string& text, Section* s);
 
 // "2021-12-15 20:55:06 UTC" from Details' "last_timestamp" (microseconds),
 // or "" when absent.

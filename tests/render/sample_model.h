@@ -140,6 +140,135 @@ inline Table LongTable(int rows) {
   return t;
 }
 
+// "Training job summary": a paragraph, key/values and a bar chart.
+inline Section SampleSummarySection() {
+  Section summary;
+  summary.id = "training-job-summary";
+  summary.title = "Training job summary";
+  Block p;
+  p.kind = BlockKind::kParagraph;
+  p.text =
+      "The following table gives a summary of the training job. The job ran "
+      "for one hour on two nodes. Most of the time was spent in the "
+      "training loop; initialization took five minutes and evaluation "
+      "eight. GPU utilization was moderate, with several dips caused by "
+      "the input pipeline.";
+  summary.blocks.push_back(p);
+  Block kv;
+  kv.kind = BlockKind::kKeyValues;
+  kv.key_values = {{"Start time", "2023-11-14 22:13:20 UTC"},
+                   {"End time", "2023-11-14 23:13:20 UTC"},
+                   {"Job duration", "3600 s"},
+                   {"Training loop duration", "2700 s"}};
+  summary.blocks.push_back(kv);
+  Block bar;
+  bar.kind = BlockKind::kChart;
+  bar.chart = SampleBarChart();
+  summary.blocks.push_back(bar);
+  return summary;
+}
+
+// "Step duration analysis", a subsection: a box chart and two notes.
+inline Section SampleStepDurationsSection() {
+  Section sub;
+  sub.id = "step-durations";
+  sub.title = "Step duration analysis";
+  sub.level = 3;
+  Block box;
+  box.kind = BlockKind::kChart;
+  box.chart = SampleBoxChart();
+  sub.blocks.push_back(box);
+  Block ok;
+  ok.kind = BlockKind::kNote;
+  ok.severity = Severity::kOk;
+  ok.text = "No step outliers were found on algo-1.";
+  sub.blocks.push_back(ok);
+  Block issue;
+  issue.kind = BlockKind::kNote;
+  issue.severity = Severity::kIssue;
+  issue.text = "algo-5 had step outliers up to 260 ms (2.6x the median).";
+  sub.blocks.push_back(issue);
+  return sub;
+}
+
+// "System usage statistics": a note, a line chart, a row of charts, a table
+// and a subsection.
+inline Section SampleSystemSection() {
+  Section system;
+  system.id = "system-usage";
+  system.title = "System usage statistics";
+  Block note;
+  note.kind = BlockKind::kNote;
+  note.severity = Severity::kWarning;
+  note.text = "GPU utilization was below 70% for 40% of the training loop.";
+  system.blocks.push_back(note);
+  Block line;
+  line.kind = BlockKind::kChart;
+  line.chart = SampleLineChart();
+  system.blocks.push_back(line);
+  Block row;
+  row.kind = BlockKind::kCharts;
+  row.charts = {SamplePieChart(), SampleHistogramChart()};
+  row.charts[1].width = 440;
+  row.charts[1].height = 260;
+  system.blocks.push_back(row);
+  Table t;
+  t.caption = "Utilization per node";
+  t.columns = {"Node", "Metric", "max", "p99", "p95", "p50", "min"};
+  t.numeric = {false, false, true, true, true, true, true};
+  t.rows = {{"algo-1", "CPU", "99", "95", "90", "45", "2"},
+            {"algo-1", "gpu0", "100", "99", "97", "72", "0"},
+            {"algo-2", "CPU", "98", "93", "88", "40", "1"},
+            {"algo-2", "gpu0", "100", "98", "96", "70", "0"}};
+  t.highlight_rows = {3};
+  Block tb;
+  tb.kind = BlockKind::kTable;
+  tb.table = t;
+  system.blocks.push_back(tb);
+  system.subsections.push_back(SampleStepDurationsSection());
+  return system;
+}
+
+// "Per-step details": a note and a long table.
+inline Section SampleStepsSection() {
+  Section steps;
+  steps.id = "per-step";
+  steps.title = "Per-step details";
+  Block info;
+  info.kind = BlockKind::kNote;
+  info.severity = Severity::kInfo;
+  info.text = "Rows flagged by the StepOutlier rule are highlighted.";
+  steps.blocks.push_back(info);
+  Block tb;
+  tb.kind = BlockKind::kTable;
+  tb.table = LongTable(120);
+  steps.blocks.push_back(tb);
+  return steps;
+}
+
+// Hostile strings in a title, a paragraph and a table, and empty charts.
+inline Section SampleHostileSection() {
+  Section hostile;
+  hostile.id = "hostile";
+  hostile.title = std::string("Escaping check ") + kHostile;
+  Block p;
+  p.kind = BlockKind::kParagraph;
+  p.text = std::string("Paragraph ") + kHostile;
+  hostile.blocks.push_back(p);
+  Block tb;
+  tb.kind = BlockKind::kTable;
+  tb.table.columns = {"Name", "Value"};
+  tb.table.numeric = {false, true};
+  tb.table.rows = {{kHostile, "1"}};
+  hostile.blocks.push_back(tb);
+  Block empty;
+  empty.kind = BlockKind::kCharts;
+  empty.charts = {EmptyChart(ChartKind::kLine, "empty-line"),
+                  EmptyChart(ChartKind::kPie, "empty-pie")};
+  hostile.blocks.push_back(empty);
+  return hostile;
+}
+
 inline ReportModel SampleReportModel() {
   ReportModel m;
   m.title = "SageMaker Debugger Profiling Report";
@@ -151,126 +280,8 @@ inline ReportModel SampleReportModel() {
                 {"Rules triggered", "3 of 12"},
                 {"Input", "/data/profiler-output"}};
 
-  Section summary;
-  summary.id = "training-job-summary";
-  summary.title = "Training job summary";
-  {
-    Block p;
-    p.kind = BlockKind::kParagraph;
-    p.text =
-        "The following table gives a summary of the training job. The job ran "
-        "for one hour on two nodes. Most of the time was spent in the "
-        "training loop; initialization took five minutes and evaluation "
-        "eight. GPU utilization was moderate, with several dips caused by "
-        "the input pipeline.";
-    summary.blocks.push_back(p);
-    Block kv;
-    kv.kind = BlockKind::kKeyValues;
-    kv.key_values = {{"Start time", "2023-11-14 22:13:20 UTC"},
-                     {"End time", "2023-11-14 23:13:20 UTC"},
-                     {"Job duration", "3600 s"},
-                     {"Training loop duration", "2700 s"}};
-    summary.blocks.push_back(kv);
-    Block bar;
-    bar.kind = BlockKind::kChart;
-    bar.chart = SampleBarChart();
-    summary.blocks.push_back(bar);
-  }
-  m.sections.push_back(summary);
-
-  Section system;
-  system.id = "system-usage";
-  system.title = "System usage statistics";
-  {
-    Block note;
-    note.kind = BlockKind::kNote;
-    note.severity = Severity::kWarning;
-    note.text = "GPU utilization was below 70% for 40% of the training loop.";
-    system.blocks.push_back(note);
-    Block line;
-    line.kind = BlockKind::kChart;
-    line.chart = SampleLineChart();
-    system.blocks.push_back(line);
-    Block row;
-    row.kind = BlockKind::kCharts;
-    row.charts = {SamplePieChart(), SampleHistogramChart()};
-    row.charts[1].width = 440;
-    row.charts[1].height = 260;
-    system.blocks.push_back(row);
-    Table t;
-    t.caption = "Utilization per node";
-    t.columns = {"Node", "Metric", "max", "p99", "p95", "p50", "min"};
-    t.numeric = {false, false, true, true, true, true, true};
-    t.rows = {{"algo-1", "CPU", "99", "95", "90", "45", "2"},
-              {"algo-1", "gpu0", "100", "99", "97", "72", "0"},
-              {"algo-2", "CPU", "98", "93", "88", "40", "1"},
-              {"algo-2", "gpu0", "100", "98", "96", "70", "0"}};
-    t.highlight_rows = {3};
-    Block tb;
-    tb.kind = BlockKind::kTable;
-    tb.table = t;
-    system.blocks.push_back(tb);
-  }
-  Section sub;
-  sub.id = "step-durations";
-  sub.title = "Step duration analysis";
-  sub.level = 3;
-  {
-    Block box;
-    box.kind = BlockKind::kChart;
-    box.chart = SampleBoxChart();
-    sub.blocks.push_back(box);
-    Block ok;
-    ok.kind = BlockKind::kNote;
-    ok.severity = Severity::kOk;
-    ok.text = "No step outliers were found on algo-1.";
-    sub.blocks.push_back(ok);
-    Block issue;
-    issue.kind = BlockKind::kNote;
-    issue.severity = Severity::kIssue;
-    issue.text = "algo-5 had step outliers up to 260 ms (2.6x the median).";
-    sub.blocks.push_back(issue);
-  }
-  system.subsections.push_back(sub);
-  m.sections.push_back(system);
-
-  Section steps;
-  steps.id = "per-step";
-  steps.title = "Per-step details";
-  {
-    Block info;
-    info.kind = BlockKind::kNote;
-    info.severity = Severity::kInfo;
-    info.text = "Rows flagged by the StepOutlier rule are highlighted.";
-    steps.blocks.push_back(info);
-    Block tb;
-    tb.kind = BlockKind::kTable;
-    tb.table = LongTable(120);
-    steps.blocks.push_back(tb);
-  }
-  m.sections.push_back(steps);
-
-  Section hostile;
-  hostile.id = "hostile";
-  hostile.title = std::string("Escaping check ") + kHostile;
-  {
-    Block p;
-    p.kind = BlockKind::kParagraph;
-    p.text = std::string("Paragraph ") + kHostile;
-    hostile.blocks.push_back(p);
-    Block tb;
-    tb.kind = BlockKind::kTable;
-    tb.table.columns = {"Name", "Value"};
-    tb.table.numeric = {false, true};
-    tb.table.rows = {{kHostile, "1"}};
-    hostile.blocks.push_back(tb);
-    Block empty;
-    empty.kind = BlockKind::kCharts;
-    empty.charts = {EmptyChart(ChartKind::kLine, "empty-line"),
-                    EmptyChart(ChartKind::kPie, "empty-pie")};
-    hostile.blocks.push_back(empty);
-  }
-  m.sections.push_back(hostile);
+  m.sections = {SampleSummarySection(), SampleSystemSection(), SampleStepsSection(),
+                SampleHostileSection()};
   return m;
 }
 

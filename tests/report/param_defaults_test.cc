@@ -15,6 +15,7 @@ namespace smr {
 namespace {
 
 using report_internal::ParamValue;
+using report_internal::ParamValues;
 using report_internal::ParseRuleParameters;
 using report_internal::RuleParamDefault;
 
@@ -38,6 +39,17 @@ TEST(ParamDefaultsTest, TheResultsParametersWin) {
   r.rule_parameters = "threshold:0.5\npatience:1000";
   EXPECT_EQ(ParamValue(r, "threshold"), "0.5");
   EXPECT_EQ(ParamValue(r, "min_difference"), "10");
+}
+
+TEST(ParamDefaultsTest, ReadsSeveralParametersAtOnce) {
+  RuleResult r;
+  r.name = "LoadBalancing";
+  r.rule_parameters = "threshold:0.5\npatience:1000";
+  const auto [thr, min_diff, missing] =
+      ParamValues(r, {"threshold", "min_difference", "no_such_parameter"});
+  EXPECT_EQ(thr, "0.5");
+  EXPECT_EQ(min_diff, "10");
+  EXPECT_EQ(missing, "");
 }
 
 TEST(ParamDefaultsTest, ParsesKeyValueLines) {

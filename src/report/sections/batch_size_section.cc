@@ -16,15 +16,16 @@ namespace smr {
 namespace report_internal {
 
 void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& /*in*/, Section* s) {
-  s->blocks.push_back(Paragraph(fmt::format(
+  const auto [window, cpu_p95, gpu_p95, memory_p95, patience] =
+      ParamValues(r, {"window", "cpu_threshold_p95", "gpu_threshold_p95",
+                      "gpu_memory_threshold_p95", "patience"});
+  const std::string intro = fmt::format(
       "The BatchSize rule detects GPUs that are underused because the batch is too small: "
       "it flags a GPU when, over the last {} samples, the 95th percentiles of the node's "
       "total CPU utilization, the GPU's utilization and its memory utilization are below "
-      "{} %, {} % and {} %, after {} samples. The rule analysed {} datapoints and triggered "
-      "{} times.",
-      ParamValue(r, "window"), ParamValue(r, "cpu_threshold_p95"),
-      ParamValue(r, "gpu_threshold_p95"), ParamValue(r, "gpu_memory_threshold_p95"),
-      ParamValue(r, "patience"), r.datapoints, r.triggered)));
+      "{} %, {} % and {} %, after {} samples.",
+      window, cpu_p95, gpu_p95, memory_p95, patience);
+  AppendRuleIntro(r, intro, s);
   if (AppendStatusNote(r,
                        "No GPU was found underused with low CPU and GPU memory usage; the "
                        "batch size does not look too small.",

@@ -64,15 +64,15 @@ void AppendShareChart(const ReportInputs& in, const Json& d, const std::string& 
 
 // CPUBottleneck (io = false) or IOBottleneck (io = true).
 void BuildBottleneckSection(const RuleResult& r, const ReportInputs& in, bool io, Section* s) {
-  const std::string threshold = ParamValue(r, "threshold");
-  const std::string gpu_thr = ParamValue(r, "gpu_threshold");
-  const std::string res_thr = ParamValue(r, io ? "io_threshold" : "cpu_threshold");
-  s->blocks.push_back(Paragraph(fmt::format(
+  const auto [threshold, gpu_thr, res_thr] =
+      ParamValues(r, {"threshold", "gpu_threshold", io ? "io_threshold" : "cpu_threshold"});
+  const std::string intro = fmt::format(
       "The {} rule looks at every system sample: it is a bottleneck when a GPU's utilization is "
       "below {} % while {} above {} %. The rule fires when bottlenecks make up more than {} % "
-      "of the samples. {}",
+      "of the samples.",
       r.name, gpu_thr, io ? "a CPU core's I/O wait is" : "a CPU core's utilization is", res_thr,
-      threshold, Analysed(r))));
+      threshold);
+  AppendRuleIntro(r, intro, s);
   if (r.failed || !r.applicable) {
     AppendStatusNote(r, "", s);
     return;

@@ -87,12 +87,8 @@ void AppendLoadingTime(const Json& d, std::vector<Chart>* row, Section* s) {
   const Json& dt = d["dataloading_time"];
   std::optional<HistogramSeries> hs = StoredHistogram(dt, "events");
   if (!hs) return;
-  Chart h;
-  h.kind = ChartKind::kHistogram;
-  h.id = "dataloading-time";
-  h.title = "Dataloading time per event";
-  h.x_label = "Duration (s)";
-  h.y_label = "Events";
+  Chart h = HistogramChart("dataloading-time", "Dataloading time per event", "Duration (s)",
+                           "Events");
   h.histograms.push_back(std::move(*hs));
   h.width = 440;
   h.height = 260;
@@ -106,13 +102,13 @@ void AppendLoadingTime(const Json& d, std::vector<Chart>* row, Section* s) {
 }  // namespace
 
 void BuildDataloaderSection(const RuleResult& r, const ReportInputs& in, Section* s) {
-  const std::string lo = ParamValue(r, "min_threshold");
-  const std::string hi = ParamValue(r, "max_threshold");
-  s->blocks.push_back(Paragraph(fmt::format(
+  const auto [lo, hi] = ParamValues(r, {"min_threshold", "max_threshold"});
+  const std::string intro = fmt::format(
       "The Dataloader rule counts how many data-loader processes run in parallel (per second) "
       "and compares the median with the number of CPU cores: fewer than {} % of the cores "
-      "leaves CPUs idle and can starve the GPUs, more than {} % oversubscribes the CPU. {}",
-      lo, hi, Analysed(r))));
+      "leaves CPUs idle and can starve the GPUs, more than {} % oversubscribes the CPU.",
+      lo, hi);
+  AppendRuleIntro(r, intro, s);
   const Json& d = r.details;
   if (r.failed) {
     AppendStatusNote(r, "", s);

@@ -72,14 +72,14 @@ Chart NodeTimeline(const MetricStore& st, StrId node, const std::vector<uint32_t
 }  // namespace
 
 void BuildGpuMemorySection(const RuleResult& r, const ReportInputs& in, Section* s) {
-  const std::string inc = ParamValue(r, "increase");
-  const std::string window = ParamValue(r, "window");
-  s->blocks.push_back(Paragraph(fmt::format(
+  const auto [inc, window] = ParamValues(r, {"increase", "window"});
+  const std::string intro = fmt::format(
       "The GPUMemoryIncrease rule watches the memory utilization of every GPU: it fires when the "
       "mean of the last {} samples is more than {} percentage points above the mean of the "
       "samples before them (for example from 10 % to {} %), once a GPU has enough samples. A "
-      "steadily growing footprint can end in an out-of-memory error. {}",
-      window, inc, 10 + std::atof(inc.c_str()), Analysed(r))));
+      "steadily growing footprint can end in an out-of-memory error.",
+      window, inc, 10 + std::atof(inc.c_str()));
+  AppendRuleIntro(r, intro, s);
   if (r.failed || !r.applicable) {
     AppendStatusNote(r, "", s);
     return;

@@ -49,17 +49,16 @@ void AppendNodeGpus(const std::string& node, const Json& gpus, double thr95, dou
 }  // namespace
 
 void BuildGpuUtilizationSection(const RuleResult& r, const ReportInputs& /*in*/, Section* s) {
-  const std::string p95 = ParamValue(r, "threshold_p95");
-  const std::string p5 = ParamValue(r, "threshold_p5");
-  const std::string window = ParamValue(r, "window");
-  const std::string patience = ParamValue(r, "patience");
-  s->blocks.push_back(Paragraph(fmt::format(
+  const auto [p95, p5, window, patience] =
+      ParamValues(r, {"threshold_p95", "threshold_p5", "window", "patience"});
+  const std::string intro = fmt::format(
       "The LowGPUUtilization rule looks for GPUs that are underused or whose utilization "
       "fluctuates. It checks each GPU of each node once it has more than {} samples: the "
       "GPU is flagged as underused when the 95th percentile of its last {} samples is "
       "below {} %, and as fluctuating when that 95th percentile is above {} % while the 5th "
-      "percentile is below {} %. The rule analysed {} datapoints and triggered {} times.",
-      patience, window, p95, p95, p5, r.datapoints, r.triggered)));
+      "percentile is below {} %.",
+      patience, window, p95, p95, p5);
+  AppendRuleIntro(r, intro, s);
   if (r.failed) {
     s->blocks.push_back(Note(Severity::kIssue, "The rule failed: " + r.error));
     return;

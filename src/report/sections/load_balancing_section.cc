@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "src/report/blocks.h"
+#include "src/report/charts.h"
 #include "src/report/param_defaults.h"
 #include "src/report/report_context.h"
 #include "src/report/rule_section_helpers.h"
@@ -22,12 +23,8 @@ namespace {
 // One node's histograms chart and pair table.
 void AppendNodeWorkloads(const std::string& node, const Json& nd, double threshold,
                          double min_difference, Section* s) {
-  Chart h;
-  h.kind = ChartKind::kHistogram;
-  h.id = "workloads-" + node;
-  h.title = fmt::format("Workloads on node {}", node);
-  h.x_label = "GPU utilization (%)";
-  h.y_label = "Samples";
+  Chart h = HistogramChart("workloads-" + node, fmt::format("Workloads on node {}", node),
+                           "GPU utilization (%)", "Samples");
   std::vector<std::pair<std::string, std::vector<double>>> hists;
   for (const auto& [gpu, arr] : nd["workloads"].items()) {
     if (!arr.is_array()) continue;
@@ -65,15 +62,15 @@ void AppendNodeWorkloads(const std::string& node, const Json& nd, double thresho
 }  // namespace
 
 void BuildLoadBalancingSection(const RuleResult& r, const ReportInputs& /*in*/, Section* s) {
-  const std::string thr = ParamValue(r, "threshold");
   // SageMaker's JSONs have no min_difference: sm-report's default applies.
-  const std::string min_diff = ParamValue(r, "min_difference");
-  s->blocks.push_back(Paragraph(fmt::format(
+  const auto [thr, min_diff] = ParamValues(r, {"threshold", "min_difference"});
+  const std::string intro = fmt::format(
       "The LoadBalancing rule compares the utilization histograms of the GPUs of each node. "
       "When the Jensen–Shannon distance between two GPUs' histograms exceeds {} and their mean "
       "utilizations differ by at least {} percentage points, the work is unevenly spread: some "
-      "GPUs wait while others compute. {}",
-      thr, min_diff, Analysed(r))));
+      "GPUs wait while others compute.",
+      thr, min_diff);
+  AppendRuleIntro(r, intro, s);
   if (AppendStatusNote(r, "The GPUs of each node had similar utilization.", s) &&
       (r.failed || !r.applicable)) {
     return;

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -108,12 +109,11 @@ PhaseSteps StepDurations(const JobTimeline& tl, const NodePhaseSteps& np, double
 // Histogram of one node and phase's step durations (40 bins up to the
 // threshold or the slowest step), the threshold as a dashed line.
 Chart StepHistogram(const MetricStore& st, const NodePhaseSteps& np, const PhaseSteps& p) {
-  Chart h;
-  h.kind = ChartKind::kHistogram;
-  h.id = fmt::format("steps-{}-{}", st.str(np.node), ShortPhase(st.str(np.phase)));
-  h.title = fmt::format("{} {}: step durations", st.str(np.node), ShortPhase(st.str(np.phase)));
-  h.x_label = "Step duration (s)";
-  h.y_label = "Steps";
+  const std::string_view node = st.str(np.node);
+  const std::string phase = ShortPhase(st.str(np.phase));
+  Chart h = HistogramChart(fmt::format("steps-{}-{}", node, phase),
+                           fmt::format("{} {}: step durations", node, phase),
+                           "Step duration (s)", "Steps");
   const auto [mn, mx] = std::minmax_element(p.durs.begin(), p.durs.end());
   const double lo = *mn, hi = std::max(*mx, p.thr);
   const int bins = 40;
@@ -198,12 +198,9 @@ void AppendStoredHistograms(const Json& d, Section* s) {
   for (const auto& [node, st] : d["step_details"].items()) {
     std::optional<HistogramSeries> hs = StoredHistogram(st, node);
     if (!hs) continue;
-    Chart h;
-    h.kind = ChartKind::kHistogram;
-    h.id = "steps-" + node;
-    h.title = fmt::format("{}: step durations (outliers excluded)", node);
-    h.x_label = "Step duration (s)";
-    h.y_label = "Steps";
+    Chart h = HistogramChart("steps-" + node,
+                             fmt::format("{}: step durations (outliers excluded)", node),
+                             "Step duration (s)", "Steps");
     h.histograms.push_back(std::move(*hs));
     h.width = 440;
     h.height = 240;
@@ -215,15 +212,15 @@ void AppendStoredHistograms(const Json& d, Section* s) {
 }  // namespace
 
 void BuildStepOutlierSection(const RuleResult& r, const ReportInputs& in, Section* s) {
-  const std::string k = ParamValue(r, "stddev");
-  const std::string n_out = ParamValue(r, "n_outliers");
-  s->blocks.push_back(Paragraph(fmt::format(
+  const auto [k, n_out] = ParamValues(r, {"stddev", "n_outliers"});
+  const std::string intro = fmt::format(
       "The StepOutlier rule measures the duration of every training step per node and phase. "
       "A step is an outlier when it takes longer than the mean plus {} standard deviations of "
       "its phase; the rule fires when a phase with more than 100 steps has more than {} "
       "outliers. Outliers point at hiccups such as data stalls, checkpointing, garbage "
-      "collection or contention with other processes. {}",
-      k, n_out, Analysed(r))));
+      "collection or contention with other processes.",
+      k, n_out);
+  AppendRuleIntro(r, intro, s);
   const Json& d = r.details;
   const bool has_steps = HasObject(d, "step_details") ||
                          (in.timeline && !in.timeline->by_node_phase.empty());
