@@ -18,19 +18,17 @@ using P = BatchSizeParams;
 
 constexpr ParamRow<P> kRows[] = {
     {"cpu_threshold_p95", &P::cpu_threshold_p95, ParamType::kPercent, "%",
-     "p95 threshold of the total CPU", ParamRange::Percent()},
+     "p95 threshold of the total CPU"},
     {"gpu_threshold_p95", &P::gpu_threshold_p95, ParamType::kPercent, "%",
-     "p95 threshold of GPU utilization", ParamRange::Percent()},
+     "p95 threshold of GPU utilization"},
     {"gpu_memory_threshold_p95", &P::gpu_memory_threshold_p95, ParamType::kPercent, "%",
-     "p95 threshold of GPU memory utilization", ParamRange::Percent()},
-    {"patience", &P::patience, ParamType::kInt, "samples",
-     "values needed before the first check", ParamRange::PositiveInteger()},
-    {"window", &P::window, ParamType::kInt, "samples", "number of latest values for the p95s",
-     ParamRange::PositiveInteger()},
+     "p95 threshold of GPU memory utilization"},
+    {"patience", &P::patience, ParamType::kInt, "samples", "values needed before the first check"},
+    {"window", &P::window, ParamType::kInt, "samples", "number of latest values for the p95s"},
 };
 
 constexpr RuleDescriptor<P> kDescriptor = {
-    BatchSizeRule::kName,
+    "BatchSize",
     "Checks if GPUs are underutilized because the batch size is too small. To detect this "
     "problem, the rule analyzes the average GPU memory footprint, the CPU and the GPU "
     "utilization.",

@@ -53,7 +53,6 @@ struct BatchSizeParams {
 
 class BatchSizeRule : public ParamRule<BatchSizeParams> {
  public:
-  static constexpr std::string_view kName = "BatchSize";
   explicit BatchSizeRule(BatchSizeParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
 };

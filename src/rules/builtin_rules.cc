@@ -9,16 +9,15 @@
 
 #include "smr/rule.h"
 #include "src/rules/batch_size.h"
-#include "src/rules/cpu_bottleneck.h"
 #include "src/rules/dataloader.h"
 #include "src/rules/gpu_memory_increase.h"
-#include "src/rules/io_bottleneck.h"
 #include "src/rules/load_balancing.h"
 #include "src/rules/low_gpu_utilization.h"
 #include "src/rules/max_initialization_time.h"
 #include "src/rules/overall_framework_metrics.h"
 #include "src/rules/overall_system_usage.h"
 #include "src/rules/step_outlier.h"
+#include "src/rules/system_bottleneck.h"
 
 namespace smr {
 namespace {
@@ -28,31 +27,33 @@ std::unique_ptr<Rule> Make() {
   return std::make_unique<R>();
 }
 
+// The name is the rule's own (its descriptor's), which outlives the instance.
 template <typename R>
-constexpr BuiltinRule Entry() {
-  return {R::kName, &Make<R>};
+BuiltinRule Entry() {
+  return {R().name(), &Make<R>};
 }
-
-constexpr BuiltinRule kBuiltinRules[] = {
-    Entry<CpuBottleneckRule>(),
-    Entry<IoBottleneckRule>(),
-    Entry<LowGpuUtilizationRule>(),
-    Entry<StepOutlierRule>(),
-    Entry<GpuMemoryIncreaseRule>(),
-    Entry<BatchSizeRule>(),
-    Entry<MaxInitializationTimeRule>(),
-    Entry<LoadBalancingRule>(),
-    Entry<OverallSystemUsageRule>(),
-    Entry<DataloaderRule>(),
-    Entry<OverallFrameworkMetricsRule>(),
-};
 
 }  // namespace
 
-std::span<const BuiltinRule> BuiltinRules() { return kBuiltinRules; }
+std::span<const BuiltinRule> BuiltinRules() {
+  static const BuiltinRule kBuiltinRules[] = {
+      Entry<CpuBottleneckRule>(),
+      Entry<IoBottleneckRule>(),
+      Entry<LowGpuUtilizationRule>(),
+      Entry<StepOutlierRule>(),
+      Entry<GpuMemoryIncreaseRule>(),
+      Entry<BatchSizeRule>(),
+      Entry<MaxInitializationTimeRule>(),
+      Entry<LoadBalancingRule>(),
+      Entry<OverallSystemUsageRule>(),
+      Entry<DataloaderRule>(),
+      Entry<OverallFrameworkMetricsRule>(),
+  };
+  return kBuiltinRules;
+}
 
 const BuiltinRule* FindBuiltinRule(std::string_view name) {
-  for (const BuiltinRule& rule : kBuiltinRules) {
+  for (const BuiltinRule& rule : BuiltinRules()) {
     if (rule.name == name) return &rule;
   }
   return nullptr;
@@ -60,13 +61,13 @@ const BuiltinRule* FindBuiltinRule(std::string_view name) {
 
 std::vector<std::string> BuiltinRuleNames() {
   std::vector<std::string> names;
-  for (const BuiltinRule& rule : kBuiltinRules) names.emplace_back(rule.name);
+  for (const BuiltinRule& rule : BuiltinRules()) names.emplace_back(rule.name);
   return names;
 }
 
 std::vector<std::unique_ptr<Rule>> CreateBuiltinRules() {
   std::vector<std::unique_ptr<Rule>> rules;
-  for (const BuiltinRule& rule : kBuiltinRules) rules.push_back(rule.create());
+  for (const BuiltinRule& rule : BuiltinRules()) rules.push_back(rule.create());
   return rules;
 }
 

@@ -20,15 +20,12 @@ using P = DataloaderParams;
 
 constexpr ParamRow<P> kRows[] = {
     {"min_threshold", &P::min_threshold, ParamType::kDouble, "% of cores",
-     "fewer parallel data loaders than this share of the CPU cores is a violation",
-     ParamRange::Positive()},
+     "fewer parallel data loaders than this share of the CPU cores is a violation"},
     {"max_threshold", &P::max_threshold, ParamType::kDouble, "% of cores",
-     "more parallel data loaders than this share of the CPU cores is a violation",
-     ParamRange::Positive()},
+     "more parallel data loaders than this share of the CPU cores is a violation"},
     {"patience", &P::patience, ParamType::kInt, "seconds",
      "seconds with data-loading activity needed before the first check (hidden in SageMaker's "
-     "RuleParameters; sm-report extension)",
-     ParamRange::PositiveInteger()},
+     "RuleParameters; sm-report extension)"},
 };
 
 // Only min_threshold and max_threshold, as SageMaker prints them.
@@ -38,7 +35,7 @@ constexpr PrintedParam kPrinted[] = {
 };
 
 constexpr RuleDescriptor<P> kDescriptor = {
-    DataloaderRule::kName,
+    "Dataloader",
     "Checks how many data loaders are running in parallel and whether the total number is equal "
     "the number of available CPU cores. The rule triggers if number is much smaller or larger "
     "than the number of available cores. If too small, it might lead to low GPU utilization. If "

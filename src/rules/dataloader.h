@@ -65,7 +65,6 @@ struct DataloaderParams {
 
 class DataloaderRule : public ParamRule<DataloaderParams> {
  public:
-  static constexpr std::string_view kName = "Dataloader";
   explicit DataloaderRule(DataloaderParams params = {});
   // min_threshold must be below max_threshold (else every median would be
   // a violation).

@@ -15,20 +15,20 @@
 namespace smr {
 namespace {
 
+constexpr int64_t kMaxDatapoints = 1'000'000;
+
 using P = GpuMemoryIncreaseParams;
 
 constexpr ParamRow<P> kRows[] = {
     {"increase", &P::increase, ParamType::kPercent, "%",
-     "growth of the moving average of GPU memory utilization that triggers the rule",
-     ParamRange::Percent()},
+     "growth of the moving average of GPU memory utilization that triggers the rule"},
     {"patience", &P::patience, ParamType::kInt, "samples",
-     "samples a GPU needs before the rule can trigger", ParamRange::PositiveInteger()},
-    {"window", &P::window, ParamType::kInt, "samples", "length of the moving average",
-     ParamRange::PositiveInteger()},
+     "samples a GPU needs before the rule can trigger"},
+    {"window", &P::window, ParamType::kInt, "samples", "length of the moving average"},
 };
 
 constexpr RuleDescriptor<P> kDescriptor = {
-    GpuMemoryIncreaseRule::kName,
+    "GPUMemoryIncrease",
     "Measures the average GPU memory footprint and triggers if there is a large increase.",
     "Choose a larger instance type with more memory if footprint is close to maximum available "
     "memory.",
@@ -100,7 +100,7 @@ std::optional<double> MemoryRun::Add(size_t w, uint32_t row, const SeriesInfo& i
   g.values.push_back(in_.sys.value(row));
   const size_t n = g.values.size();
   r_->datapoints = static_cast<int64_t>(n);
-  if (static_cast<int64_t>(n) > GpuMemoryIncreaseRule::kMaxDatapoints) {
+  if (static_cast<int64_t>(n) > kMaxDatapoints) {
     // SageMaker's memory guard: drop every list (keeping the Details
     // already earned); it then fails on this sample, we skip it.
     MaterializeAll();

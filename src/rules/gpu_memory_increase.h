@@ -54,9 +54,6 @@ struct GpuMemoryIncreaseParams {
 
 class GpuMemoryIncreaseRule : public ParamRule<GpuMemoryIncreaseParams> {
  public:
-  static constexpr std::string_view kName = "GPUMemoryIncrease";
-  static constexpr int64_t kMaxDatapoints = 1'000'000;
-
   explicit GpuMemoryIncreaseRule(GpuMemoryIncreaseParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
 };

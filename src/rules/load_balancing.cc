@@ -14,6 +14,10 @@
 namespace smr {
 namespace {
 
+constexpr int64_t kMaxDatapoints = 1'000'000;
+
+constexpr int kBins = 50;
+
 using P = LoadBalancingParams;
 
 // RuleParameters: SageMaker's two lines, then sm-report's min_difference, so
@@ -31,7 +35,7 @@ constexpr ParamRow<P> kRows[] = {
 };
 
 constexpr RuleDescriptor<P> kDescriptor = {
-    LoadBalancingRule::kName,
+    "LoadBalancing",
     "Detects workload balancing issues across GPUs. Workload imbalance can occur in training jobs "
     "with data parallelism. The gradients are accumulated on a primary GPU, and this GPU might "
     "be overused with regard to other GPUs, resulting in reducing the efficiency of data "
@@ -41,7 +45,7 @@ constexpr RuleDescriptor<P> kDescriptor = {
     kRows,
 };
 
-using Histogram = std::array<int64_t, LoadBalancingRule::kBins>;
+using Histogram = std::array<int64_t, kBins>;
 
 struct GpuHistogram {
   StrId gpu = 0;
@@ -55,7 +59,7 @@ using HistogramTable = NodeGpuTable<GpuHistogram>;
 int BinOf(double util_pct) {
   if (!(util_pct >= 0)) return 0;  // negative or NaN: clamp to the first bin
   const double b = std::floor(util_pct / 2);
-  return b >= LoadBalancingRule::kBins - 1 ? LoadBalancingRule::kBins - 1 : static_cast<int>(b);
+  return b >= kBins - 1 ? kBins - 1 : static_cast<int>(b);
 }
 
 }  // namespace

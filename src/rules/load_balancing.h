@@ -68,10 +68,6 @@ struct LoadBalancingParams {
 
 class LoadBalancingRule : public ParamRule<LoadBalancingParams> {
  public:
-  static constexpr std::string_view kName = "LoadBalancing";
-  static constexpr int kBins = 50;
-  static constexpr int64_t kMaxDatapoints = 1'000'000;
-
   explicit LoadBalancingRule(LoadBalancingParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
 };

@@ -13,22 +13,22 @@
 namespace smr {
 namespace {
 
+constexpr int64_t kMaxDatapoints = 1'000'000;
+
 using P = LowGpuUtilizationParams;
 
 constexpr ParamRow<P> kRows[] = {
     {"threshold_p95", &P::threshold_p95, ParamType::kPercent, "%",
-     "p95 of the last `window` samples below which a GPU counts as under-used",
-     ParamRange::Percent()},
+     "p95 of the last `window` samples below which a GPU counts as under-used"},
     {"threshold_p5", &P::threshold_p5, ParamType::kPercent, "%",
-     "p5 below which a GPU with a high p95 counts as fluctuating", ParamRange::Percent()},
-    {"window", &P::window, ParamType::kInt, "samples", "number of latest samples for p95/p5",
-     ParamRange::PositiveInteger()},
+     "p5 below which a GPU with a high p95 counts as fluctuating"},
+    {"window", &P::window, ParamType::kInt, "samples", "number of latest samples for p95/p5"},
     {"patience", &P::patience, ParamType::kInt, "samples",
-     "samples a GPU needs before it is checked", ParamRange::PositiveInteger()},
+     "samples a GPU needs before it is checked"},
 };
 
 constexpr RuleDescriptor<P> kDescriptor = {
-    LowGpuUtilizationRule::kName,
+    "LowGPUUtilization",
     "Checks if the GPU utilization is low or fluctuating. This can happen due to bottlenecks, "
     "blocking calls for synchronizations, or a small batch size.",
     "Check if there are bottlenecks, minimize blocking calls, change distributed training "
@@ -85,7 +85,7 @@ void CheckWindow(const RuleInputs& in, const P& p, size_t w, GpuTable* table, Ru
       const StrId node_id = table->nodes()[ni].node;
       GpuValues& g = table->nodes()[ni].gpus[gi];
       r->datapoints = static_cast<int64_t>(g.values.size());
-      if (r->datapoints > LowGpuUtilizationRule::kMaxDatapoints) {
+      if (r->datapoints > kMaxDatapoints) {
         // SageMaker's memory guard: drop every list, keep checking this
         // one, and end the pass (SageMaker would raise on the next GPU).
         const GpuValues last = std::move(g);

@@ -47,9 +47,6 @@ struct LowGpuUtilizationParams {
 
 class LowGpuUtilizationRule : public ParamRule<LowGpuUtilizationParams> {
  public:
-  static constexpr std::string_view kName = "LowGPUUtilization";
-  static constexpr int64_t kMaxDatapoints = 1'000'000;
-
   explicit LowGpuUtilizationRule(LowGpuUtilizationParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
 };

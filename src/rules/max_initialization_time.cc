@@ -11,12 +11,11 @@ using P = MaxInitializationTimeParams;
 
 constexpr ParamRow<P> kRows[] = {
     {"threshold", &P::threshold, ParamType::kDouble, "minutes",
-     "time after the first timestamp by which the first step must have started",
-     ParamRange::Positive()},
+     "time after the first timestamp by which the first step must have started"},
 };
 
 constexpr RuleDescriptor<P> kDescriptor = {
-    MaxInitializationTimeRule::kName,
+    "MaxInitializationTime",
     "Checks if the time spent on initialization exceeds a threshold percent of the total "
     "training time. The rule waits until the first step of training loop starts. The "
     "initialization can take longer if downloading the entire dataset from Amazon S3 in File "

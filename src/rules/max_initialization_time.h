@@ -36,7 +36,6 @@ struct MaxInitializationTimeParams {
 
 class MaxInitializationTimeRule : public ParamRule<MaxInitializationTimeParams> {
  public:
-  static constexpr std::string_view kName = "MaxInitializationTime";
   explicit MaxInitializationTimeRule(MaxInitializationTimeParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
 };

@@ -15,7 +15,7 @@ namespace smr {
 namespace {
 
 constexpr RuleDescriptor<NoParams> kDescriptor = {
-    OverallFrameworkMetricsRule::kName,
+    "OverallFrameworkMetrics",
     "Summarizes the time spent in framework operations: CPU and GPU operators, training and "
     "evaluation phases, forward and backward pass and data loading. It never triggers.",
     "Look at the most expensive operators and at the time spent outside the training steps.",

@@ -41,7 +41,6 @@ namespace smr {
 
 class OverallFrameworkMetricsRule : public ParamRule<NoParams> {
  public:
-  static constexpr std::string_view kName = "OverallFrameworkMetrics";
   OverallFrameworkMetricsRule();
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
 };

@@ -18,8 +18,10 @@
 namespace smr {
 namespace {
 
+constexpr int64_t kMaxDatapoints = 1'000'000;
+
 constexpr RuleDescriptor<NoParams> kDescriptor = {
-    OverallSystemUsageRule::kName,
+    "OverallSystemUsage",
     "Aggregates the system usage of each worker node (CPU, GPU, their memory, network and I/O "
     "wait) and reports its percentiles. It never triggers.",
     "Compare the utilization with the instance capacity: a node that stays far below it could "

@@ -35,9 +35,6 @@ namespace smr {
 
 class OverallSystemUsageRule : public ParamRule<NoParams> {
  public:
-  static constexpr std::string_view kName = "OverallSystemUsage";
-  static constexpr int64_t kMaxDatapoints = 1'000'000;
-
   OverallSystemUsageRule();
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
 };

@@ -17,17 +17,18 @@
 namespace smr {
 namespace {
 
+// A (node, phase) needs more step durations than this to be checked.
+constexpr size_t kMinSteps = 100;
+
 using P = StepOutlierParams;
 
 constexpr ParamRow<P> kRows[] = {
     {"stddev", &P::stddev, ParamType::kDouble, "standard deviations",
-     "a step longer than mean + stddev · standard deviation is an outlier",
-     ParamRange::Positive()},
+     "a step longer than mean + stddev · standard deviation is an outlier"},
     {"mode", &P::mode, ParamType::kString, "",
      "event name that also counts as a step (None: only Step:ModeKeys.* events)"},
     {"n_outliers", &P::n_outliers, ParamType::kInt, "steps",
-     "outliers of one node and phase tolerated before the rule triggers",
-     ParamRange::PositiveInteger()},
+     "outliers of one node and phase tolerated before the rule triggers"},
 };
 
 // SageMaker prints stddev twice, first as "threshold".
@@ -39,7 +40,7 @@ constexpr PrintedParam kPrinted[] = {
 };
 
 constexpr RuleDescriptor<P> kDescriptor = {
-    StepOutlierRule::kName,
+    "StepOutlier",
     "Detects outliers in step duration. The step duration for forward and backward pass should "
     "be roughly the same throughout the training. If there are significant outliers, it may "
     "indicate a system stall or bottleneck issues.",
@@ -164,7 +165,7 @@ void StepRun::CheckNode(size_t w, const NodeSteps& n) {
   nlohmann::ordered_json& d = r_->details;
   const std::string node_id(in_.store.str(n.node));
   for (const PhaseSteps& ps : n.phases) {
-    if (ps.dur_s.size() <= StepOutlierRule::kMinSteps) continue;
+    if (ps.dur_s.size() <= kMinSteps) continue;
     PhaseCheck c = CheckPhase(ps, p_.stddev);
     const int64_t n_out = static_cast<int64_t>(c.outlier_steps.size());
     // SageMaker keeps one entry per node (the last phase checked wins);

@@ -65,10 +65,6 @@ struct StepOutlierParams {
 
 class StepOutlierRule : public ParamRule<StepOutlierParams> {
  public:
-  static constexpr std::string_view kName = "StepOutlier";
-  // A (node, phase) needs more step durations than this to be checked.
-  static constexpr size_t kMinSteps = 100;
-
   explicit StepOutlierRule(StepOutlierParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
 };

@@ -1,4 +1,5 @@
-// The snapshot algorithm of CPUBottleneck and IOBottleneck (system_bottleneck.h).
+// CPUBottleneck and IOBottleneck: their parameter tables and texts, and the
+// snapshot algorithm they share (system_bottleneck.h).
 #include "src/rules/system_bottleneck.h"
 
 #include <cmath>
@@ -13,6 +14,59 @@
 
 namespace smr {
 namespace {
+
+constexpr ParamRow<CpuBottleneckParams> kCpuRows[] = {
+    {"threshold", &CpuBottleneckParams::threshold, ParamType::kPercent, "%",
+     "share of snapshots that must be CPU bottlenecks for the rule to trigger"},
+    {"cpu_threshold", &CpuBottleneckParams::cpu_threshold, ParamType::kPercent, "%",
+     "CPU utilization above which a core counts as busy"},
+    {"gpu_threshold", &CpuBottleneckParams::gpu_threshold, ParamType::kPercent, "%",
+     "GPU utilization below which a GPU counts as idle"},
+    {"patience", &CpuBottleneckParams::patience, ParamType::kInt, "snapshots",
+     "snapshots to see before the ratio is checked"},
+};
+
+constexpr RuleDescriptor<CpuBottleneckParams> kCpuDescriptor = {
+    "CPUBottleneck",
+    "Checks if the CPU utilization is high and the GPU utilization is low. It might indicate CPU "
+    "bottlenecks, where the GPUs are waiting for data to arrive from the CPUs. The rule "
+    "evaluates the CPU and GPU utilization rates, and triggers the issue if the time spent on "
+    "the CPU bottlenecks exceeds a threshold percent of the total training time. The default "
+    "threshold is 50 percent.",
+    "Consider increasing the number of data loaders or applying data pre-fetching.",
+    kCpuRows,
+};
+
+constexpr ParamRow<IoBottleneckParams> kIoRows[] = {
+    {"threshold", &IoBottleneckParams::threshold, ParamType::kPercent, "%",
+     "share of snapshots that must be I/O bottlenecks for the rule to trigger"},
+    {"io_threshold", &IoBottleneckParams::io_threshold, ParamType::kPercent, "%",
+     "I/O wait above which a core counts as waiting"},
+    {"gpu_threshold", &IoBottleneckParams::gpu_threshold, ParamType::kPercent, "%",
+     "GPU utilization below which a GPU counts as idle"},
+    {"patience", &IoBottleneckParams::patience, ParamType::kInt, "snapshots",
+     "snapshots to see before the ratio is checked"},
+};
+
+constexpr RuleDescriptor<IoBottleneckParams> kIoDescriptor = {
+    "IOBottleneck",
+    "Checks if the data I/O wait time is high and the GPU utilization is low. It might indicate "
+    "IO bottlenecks where GPU is waiting for data to arrive from storage. The rule evaluates the "
+    "I/O and GPU utilization rates and triggers the issue if the time spent on the IO "
+    "bottlenecks exceeds a threshold percent of the total training time. The default threshold "
+    "is 50 percent.",
+    "Pre-fetch data or choose different file formats, such as binary formats that improve I/O "
+    "performance.",
+    kIoRows,
+};
+
+// The parameters of either rule, with the busy threshold of its dimension.
+struct SystemBottleneckParams {
+  double threshold = 50;       // % of snapshots that must be bottlenecks
+  double busy_threshold = 90;  // % above which a core counts as busy
+  double gpu_threshold = 10;   // % below which a GPU counts as idle
+  int64_t patience = 1000;     // snapshots before the ratio is checked
+};
 
 // SageMaker: rows within 20 ms of the snapshot's first row belong to it.
 constexpr double kSnapshotWindowS = 0.02;
@@ -78,7 +132,7 @@ class BottleneckRun {
   void WriteBottlenecks();
 
   RuleInputs in_;
-  const SystemBottleneckParams& p_;
+  const SystemBottleneckParams p_;
   RuleResult r_;
   SeriesMask gpu_;
   SeriesMask busy_;
@@ -156,9 +210,21 @@ void BottleneckRun::WriteBottlenecks() {
 
 }  // namespace
 
-RuleResult EvaluateSystemBottleneck(const Rule& rule, const AnalysisContext& ctx, MetricKind busy,
-                                    const SystemBottleneckParams& params) {
-  return BottleneckRun(rule, ctx, busy, params).Run();
+CpuBottleneckRule::CpuBottleneckRule(CpuBottleneckParams params)
+    : ParamRule(kCpuDescriptor, params) {}
+
+RuleResult CpuBottleneckRule::Evaluate(const AnalysisContext& ctx) const {
+  return BottleneckRun(*this, ctx, MetricKind::kCpuUtilization,
+                       {p_.threshold, p_.cpu_threshold, p_.gpu_threshold, p_.patience})
+      .Run();
+}
+
+IoBottleneckRule::IoBottleneckRule(IoBottleneckParams params) : ParamRule(kIoDescriptor, params) {}
+
+RuleResult IoBottleneckRule::Evaluate(const AnalysisContext& ctx) const {
+  return BottleneckRun(*this, ctx, MetricKind::kCpuIoWait,
+                       {p_.threshold, p_.io_threshold, p_.gpu_threshold, p_.patience})
+      .Run();
 }
 
 }  // namespace smr

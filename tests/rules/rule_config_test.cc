@@ -1,19 +1,15 @@
-// Rule configuration: --rule-param in both spellings, the JSON config file,
-// precedence, disabling, and one-line errors (docs/rules.md §4.13).
+// Rule configuration applied: --rule-param in both spellings, the JSON config
+// settings, precedence, disabling, parameter ranges and one-line errors
+// (docs/rules.md §4.13). The config file's text is rule_config_text_test.cc's,
+// `sm-report rules` rule_describe_test.cc's.
 // Expected RuleParameters strings are written from the spec's defaults
 // (§4: LowGPUUtilization threshold_p95=70, threshold_p5=10, window=500,
 // patience=1000; MaxInitializationTime threshold=20).
 #include "smr/rule_config.h"
 
-#include <unistd.h>
-
-#include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <memory>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,13 +19,10 @@
 #include <nlohmann/json.hpp>
 
 #include "smr/rule.h"
-#include "tests/testing/scratch.h"
 #include "testing/store_builder.h"
 
 namespace smr {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr const char* kLowGpuDefaults =
     "threshold_p95:70\nthreshold_p5:10\nwindow:500\npatience:1000";
@@ -368,108 +361,6 @@ TEST(ApplyRuleConfigTest, ConfigValuesOfTheWrongJsonTypeAreRejected) {
   }
 }
 
-TEST(RuleConfigTextTest, MalformedJsonIsAnErrorNamingTheFile) {
-  for (const char* text : {"", "{\"LowGPUUtilization\": {", "{\"a\": 1,}", "[1, 2]",
-                           "{\"LowGPUUtilization\": 3}"}) {
-    StatusOr<nlohmann::json> j = ParseRuleConfigText(text, "my.json");
-    ASSERT_FALSE(j.ok()) << text;
-    ExpectOneLine(j.status());
-    EXPECT_NE(j.status().message().find("my.json"), std::string::npos) << j.status().message();
-  }
-}
-
-TEST(RuleConfigTextTest, LoadsAFileAndRejectsMissingOrDirectory) {
-  const fs::path dir = testing::ScratchDir("rule-config");
-  const fs::path file = dir / "rules.json";
-  std::ofstream(file) << R"({"MaxInitializationTime": {"threshold": 15}})";
-  StatusOr<nlohmann::json> ok = LoadRuleConfigFile(file.string());
-  ASSERT_TRUE(ok.ok()) << ok.status().message();
-  EXPECT_EQ((*ok)["MaxInitializationTime"]["threshold"], 15);
-
-  StatusOr<nlohmann::json> missing = LoadRuleConfigFile((dir / "nope.json").string());
-  EXPECT_FALSE(missing.ok());
-  EXPECT_NE(missing.status().message().find("nope.json"), std::string::npos);
-  StatusOr<nlohmann::json> is_dir = LoadRuleConfigFile(dir.string());
-  EXPECT_FALSE(is_dir.ok());
-}
-
-// ---- Config file: positions and duplicate keys -------------------------------
-
-std::string ConfigError(std::string_view text) {
-  StatusOr<RuleConfig> c = ParseRuleConfig(text, "my.json");
-  if (!c.ok()) return c.status().message();
-  std::vector<std::unique_ptr<Rule>> rules = CreateBuiltinRules();
-  std::vector<std::string> disabled;
-  Status st = ApplyRuleConfig(*c, {}, &rules, &disabled);
-  return st.ok() ? std::string("ok") : st.message();
-}
-
-TEST(RuleConfigTextTest, SyntaxErrorNamesLineAndColumn) {
-  // The '}' after "5," is where a key was expected: line 2, column 37.
-  const std::string msg = ConfigError("{\n  \"LowGPUUtilization\": {\"window\": 5,}\n}");
-  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-  EXPECT_EQ(msg.rfind("config file my.json, line 2, column 37: not valid JSON: ", 0), 0u) << msg;
-  EXPECT_NE(msg.find("expected string literal"), std::string::npos) << msg;
-  // Truncated file: the error is at the end.
-  EXPECT_NE(ConfigError("{\"BatchSize\": {\n").find("line 2"), std::string::npos);
-  EXPECT_NE(ConfigError("").find("config file my.json, line 1, column 1: not valid JSON"),
-            std::string::npos)
-      << ConfigError("");
-}
-
-TEST(RuleConfigTextTest, DuplicateKeysAreErrorsAtAnyDepth) {
-  struct Case {
-    const char* text;
-    const char* expected;
-  };
-  for (const Case& c : {
-           Case{"{\"LowGPUUtilization\": {\"window\": 5,\n \"window\": 6}}",
-                "config file my.json, line 2, column 2: duplicate key \"window\" in "
-                "\"LowGPUUtilization\""},
-           Case{"{\"BatchSize\": {}, \"BatchSize\": {\"enabled\": false}}",
-                "config file my.json, line 1, column 19: duplicate key \"BatchSize\""},
-           Case{R"({"A": {"x": {"y": 1, "y": 2}}})",
-                "config file my.json, line 1, column 22: duplicate key \"y\" in \"x\""},
-           Case{R"({"a\"b": 1, "a\"b": 2})",
-                "config file my.json, line 1, column 13: duplicate key \"a\"b\""},
-       }) {
-    EXPECT_EQ(ConfigError(c.text), c.expected) << c.text;
-  }
-  // The same key in different objects is fine.
-  EXPECT_EQ(ConfigError(R"({"LowGPUUtilization": {"window": 5}, "BatchSize": {"window": 5}})"),
-            "ok");
-}
-
-TEST(RuleConfigTextTest, SettingErrorsNameLineAndColumn) {
-  const std::string text =
-      "{\n"
-      "  \"BatchSize\": {\"window\": 100},\n"
-      "  \"LowGPUUtilization\": {\n"
-      "    \"patience\": 10,\n"
-      "    \"window\": 0\n"
-      "  }\n"
-      "}\n";
-  EXPECT_EQ(ConfigError(text),
-            "config file my.json, line 5, column 5: rule LowGPUUtilization: parameter 'window' "
-            "has invalid value '0' (allowed: a positive integer)");
-  EXPECT_EQ(ConfigError("{\"BatchSize\": {},\n \"Nope\": {}}").rfind(
-                "config file my.json, line 2, column 2: unknown rule 'Nope' (rules: ", 0),
-            0u);
-  EXPECT_EQ(ConfigError("{\"BatchSize\": {\"windw\": 1}}")
-                .rfind("config file my.json, line 1, column 16: rule BatchSize has no parameter "
-                       "'windw'",
-                       0),
-            0u);
-  EXPECT_EQ(ConfigError("{\"BatchSize\": 3}"),
-            "config file my.json, line 1, column 2: rule BatchSize: settings must be an object "
-            "{\"param\": value}");
-  // Of two bad settings, the first in the file is reported (not the first
-  // in key order).
-  EXPECT_NE(ConfigError("{\"LowGPUUtilization\": {\"window\": 0},\n \"BatchSize\": {\"window\": 0}}")
-                .find("line 1, column 24"),
-            std::string::npos);
-}
-
 TEST(ApplyRuleConfigTest, RuleJsonShowsTheParametersUsed) {
   Applied a = Apply(nlohmann::json::parse(R"({"MaxInitializationTime": {"threshold": 5}})"),
                     {"LowGPUUtilization_window=250"});
@@ -490,56 +381,6 @@ TEST(ApplyRuleConfigTest, RuleJsonShowsTheParametersUsed) {
     }
   }
   EXPECT_EQ(checked, 2);
-}
-
-TEST(DescribeRulesTest, JsonListsEveryRuleWithItsParameters) {
-  const auto rules = CreateBuiltinRules();
-  const nlohmann::ordered_json j = DescribeRulesJson(rules);
-  ASSERT_TRUE(j.is_array());
-  ASSERT_EQ(j.size(), rules.size());
-  for (size_t i = 0; i < rules.size(); ++i) {
-    EXPECT_EQ(j[i]["name"], std::string(rules[i]->name()));
-    EXPECT_EQ(j[i]["description"], std::string(rules[i]->description()));
-    ASSERT_EQ(j[i]["parameters"].size(), rules[i]->params().size());
-  }
-  const auto it = std::find_if(j.begin(), j.end(),
-                               [](const auto& r) { return r["name"] == "LowGPUUtilization"; });
-  ASSERT_NE(it, j.end());
-  const auto& p0 = (*it)["parameters"][0];
-  EXPECT_EQ(p0["name"], "threshold_p95");
-  EXPECT_EQ(p0["default"], "70");
-  EXPECT_EQ(p0["unit"], "%");
-  EXPECT_EQ(p0["type"], "percent");
-  EXPECT_EQ(p0["allowed"], "a number from 0 to 100");
-  EXPECT_EQ(nlohmann::json::parse(p0["range"].dump()),
-            nlohmann::json::parse(R"({"min": 0, "max": 100, "min_exclusive": false,
-                                      "max_exclusive": false, "integer": false})"));
-  const auto& window = (*it)["parameters"][2];
-  EXPECT_EQ(window["name"], "window");
-  EXPECT_EQ(window["range"]["min"], 1);
-  EXPECT_TRUE(window["range"]["max"].is_null());  // unbounded
-  EXPECT_EQ(window["range"]["integer"], true);
-  // Free text has no range.
-  const auto step = std::find_if(j.begin(), j.end(),
-                                 [](const auto& r) { return r["name"] == "StepOutlier"; });
-  ASSERT_NE(step, j.end());
-  for (const auto& p : (*step)["parameters"]) {
-    EXPECT_EQ(p.contains("range"), p["name"] != "mode") << p["name"];
-  }
-}
-
-TEST(DescribeRulesTest, TextShowsDefaultsWithUnits) {
-  const std::string text = DescribeRulesText(CreateBuiltinRules());
-  EXPECT_NE(text.find("LowGPUUtilization\n"), std::string::npos);
-  EXPECT_NE(text.find("window"), std::string::npos);
-  EXPECT_NE(text.find("500 samples"), std::string::npos);
-  EXPECT_NE(text.find("20 minutes"), std::string::npos);
-  // Allowed values next to each default.
-  EXPECT_TRUE(std::regex_search(text, std::regex("threshold_p95 +70 % +0 to 100 +p95")));
-  EXPECT_TRUE(std::regex_search(text, std::regex("window +500 samples +integer >= 1 +number")));
-  EXPECT_TRUE(std::regex_search(text, std::regex("threshold +20 minutes +> 0 +time")));
-  EXPECT_TRUE(std::regex_search(text, std::regex("mode +None +any text +event")));
-  EXPECT_EQ(text, DescribeRulesText(CreateBuiltinRules()));  // deterministic
 }
 
 }  // namespace

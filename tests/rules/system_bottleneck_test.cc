@@ -11,8 +11,6 @@
 #include <gtest/gtest.h>
 
 #include "smr/rule.h"
-#include "src/rules/cpu_bottleneck.h"
-#include "src/rules/io_bottleneck.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {
