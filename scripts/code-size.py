@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Size limits for the C++ sources (docs/architecture.md, "Size").
+"""Size limits for the C++ sources (docs/architecture.md, "Conventions").
 
 Lists every source file longer than 500 lines and every function longer than
 80 lines (from its signature to its closing brace) under the given folders
@@ -8,6 +8,7 @@ comment line starting with "Length:" among the first 40 lines of the file, or
 in the comment block right above the function.
 
   python3 scripts/code-size.py [--max-file N] [--max-function N] [DIR ...]
+  python3 scripts/code-size.py --self-test   # checks the checker
 
 Exit status 1 when something is over its limit without a reason, else 0.
 """
@@ -116,7 +117,38 @@ def functions(path):
             stack.append(("other", line_of(pos)))
 
 
+def self_test():
+    """Checks the checker on made-up files: what it must flag and what not."""
+    import tempfile
+    body = "".join("  x += %d;\n" % i for i in range(85))
+    cases = {
+        "long_fn.cc": ("int F(int x) {\n" + body + "  return x;\n}\n", 1),
+        "excused.cc": ("// Length: one table.\nint F(int x) {\n" + body + "  return x;\n}\n", 0),
+        "short.cc": ("struct S {\n  int G() const { return 1; }\n};\nint F() { return 2; }\n", 0),
+        "big.h": ("// a file\n" + "".join("int v%d = 0;\n" % i for i in range(520)), 1),
+        "lambda.cc": ("void F() {\n  auto f = [] {\n" + body + "  };\n}\n", 1),
+        "strings.cc": ('const char* s = "{ { {";\nint F() {\n  return 1; // }\n}\n', 0),
+    }
+    failed = 0
+    with tempfile.TemporaryDirectory() as d:
+        for name, (text, want) in cases.items():
+            path = os.path.join(d, name)
+            with open(path, "w") as f:
+                f.write(text)
+            lines = text.split("\n")
+            n = len(lines) - 1
+            got = int(n > 500 and not any("Length:" in l for l in lines[:40]))
+            got += sum(1 for s, e, ls in functions(path) if e - s + 1 > 80 and not has_reason(ls, s))
+            if got != want:
+                print(f"self-test: {name}: {got} findings, expected {want}")
+                failed = 1
+    print("code-size self-test:", "failed" if failed else "passed")
+    return failed
+
+
 def main():
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
     ap = argparse.ArgumentParser()
     ap.add_argument("--max-file", type=int, default=500)
     ap.add_argument("--max-function", type=int, default=80)

@@ -9,7 +9,7 @@ PACKAGES=(
   libcairo2-dev libpango1.0-dev
   libfmt-dev nlohmann-json3-dev libctemplate-dev libsimdjson-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  poppler-utils fonts-dejavu-core
+  poppler-utils fonts-dejavu-core python3
 )
 
 # One dpkg-query for all packages; unknown packages print nothing.
