@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "src/rules/low_gpu_utilization.h"
+#include "src/rules/builtin_rules.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {
