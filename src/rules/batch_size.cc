@@ -43,8 +43,6 @@
 namespace smr {
 namespace {
 
-using P = BatchSizeParams;
-
 struct GpuSeries {
   StrId gpu = 0;
   std::vector<double> util;
@@ -74,45 +72,15 @@ double TailP95(const std::vector<double>& v, size_t window) {
 }
 
 nlohmann::ordered_json BoxJson(const std::vector<double>& values) {
-  const BoxStats b = ComputeBoxStats(values);
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  j["p25"] = b.p25;
-  j["p50"] = b.p50;
-  j["p75"] = b.p75;
-  j["p95"] = b.p95;
-  j["upper"] = b.upper;
-  j["lower"] = b.lower;
+  AddBoxQuartiles(ComputeBoxStats(values), &j);
   return j;
 }
-
-// Per-timestamp CPU sums of one window, per node in first-seen order.
-struct WindowCpu {
-  std::vector<std::pair<StrId, std::vector<double>>> totals;
-  std::vector<TimestampSlots> slots;  // parallel to totals
-  size_t last = 0;
-
-  void Add(StrId node, double ts, double value) {
-    size_t wi = last;
-    if (wi >= totals.size() || totals[wi].first != node) {
-      wi = 0;
-      while (wi < totals.size() && totals[wi].first != node) ++wi;
-      if (wi == totals.size()) {
-        totals.push_back({node, {}});
-        slots.emplace_back();
-      }
-      last = wi;
-    }
-    bool is_new = false;
-    const size_t slot = slots[wi].Slot(ts, &is_new);
-    if (is_new) totals[wi].second.push_back(0.0);
-    totals[wi].second[slot] += value;
-  }
-};
 
 // One evaluation: the nodes' values across windows.
 class BatchRun {
  public:
-  BatchRun(const RuleInputs& in, const P& p, RuleResult* r)
+  BatchRun(const RuleInputs& in, const BatchSizeParams& p, RuleResult* r)
       : in_(in), p_(p), r_(r), window_(static_cast<size_t>(p.window)),
         kinds_(in.store.series().size(), MetricKind::kOther),
         core_seen_(in.store.series().size(), 0) {
@@ -140,7 +108,7 @@ class BatchRun {
   void CheckNode(size_t w, NodeState& ns);
 
   const RuleInputs& in_;
-  const P& p_;
+  const BatchSizeParams& p_;
   RuleResult* r_;
   const size_t window_;
   std::vector<MetricKind> kinds_;
@@ -153,7 +121,7 @@ class BatchRun {
 };
 
 void BatchRun::AddSamples(size_t w) {
-  WindowCpu window_cpu;
+  NodeTimestampSums window_cpu;  // per-timestamp CPU sums of this window
   for (uint32_t row : in_.plan.system_rows(w)) {
     const uint32_t s = in_.sys.series(row);
     const MetricKind kind = kinds_[s];
@@ -171,14 +139,14 @@ void BatchRun::AddSamples(size_t w) {
       window_cpu.Add(info.node, in_.sys.ts(row), in_.sys.value(row));
     }
   }
-  for (auto& [node, totals] : window_cpu.totals) {
-    NodeState& ns = Node(node);
+  for (const NodeTimestampSums::Node& totals : window_cpu.nodes()) {
+    NodeState& ns = Node(totals.node);
     if (!ns.has_cpu) {
       ns.has_cpu = true;
-      cpu_order_.push_back(node);
+      cpu_order_.push_back(totals.node);
     }
     const double cores = static_cast<double>(ns.cores.size());
-    for (double t : totals) ns.cpu.push_back(t / cores);
+    for (double t : totals.sums) ns.cpu.push_back(t / cores);
   }
 }
 
@@ -213,7 +181,7 @@ void BatchRun::CheckNode(size_t w, NodeState& ns) {
 RuleResult BatchSizeRule::Evaluate(const AnalysisContext& ctx) const {
   RuleResult r = StartResult(*this);
   const RuleInputs in(ctx);
-  RequireSeries(SeriesOfKind(in.store, MetricKind::kGpuUtilization), "GPUUtilization", &r);
+  RequiredSeriesOfKind(in.store, MetricKind::kGpuUtilization, "GPUUtilization", &r);
   BatchRun run(in, p_, &r);
   for (size_t w = 0; w < in.plan.size(); ++w) run.Window(w);
   return r;

@@ -47,10 +47,6 @@
 namespace smr {
 namespace {
 
-constexpr int64_t kMaxDatapoints = 1'000'000;
-
-using P = GpuMemoryIncreaseParams;
-
 struct GpuValues {
   StrId gpu = 0;
   std::vector<double> values;
@@ -69,18 +65,13 @@ void FillEntry(std::span<const double> values, double diff, nlohmann::ordered_js
   (*entry)["increase"] = diff;
   (*entry)["gpu_max"] = box.max;
   (*entry)["p05"] = Quantile(values, 0.05);
-  (*entry)["p25"] = box.p25;
-  (*entry)["p50"] = box.p50;
-  (*entry)["p75"] = box.p75;
-  (*entry)["p95"] = box.p95;
-  (*entry)["upper"] = box.upper;
-  (*entry)["lower"] = box.lower;
+  AddBoxQuartiles(box, entry);
 }
 
 // One evaluation: the GPUs' values and the pending Details.
 class MemoryRun {
  public:
-  MemoryRun(const RuleInputs& in, const P& p, RuleResult* r)
+  MemoryRun(const RuleInputs& in, const GpuMemoryIncreaseParams& p, RuleResult* r)
       : in_(in), p_(p), r_(r), window_(static_cast<size_t>(p.window)) {}
 
   // Adds the value of system row `row` (a GPUMemoryUtilization sample of
@@ -105,7 +96,7 @@ class MemoryRun {
   }
 
   const RuleInputs& in_;
-  const P& p_;
+  const GpuMemoryIncreaseParams& p_;
   RuleResult* r_;
   const size_t window_;
   GpuTable table_;
@@ -145,26 +136,23 @@ std::optional<double> MemoryRun::Add(size_t w, uint32_t row, const SeriesInfo& i
 RuleResult GpuMemoryIncreaseRule::Evaluate(const AnalysisContext& ctx) const {
   RuleResult r = StartResult(*this);
   const RuleInputs in(ctx);
-  const SeriesMask is_gpu_mem = SeriesOfKind(in.store, MetricKind::kGpuMemory);
-  RequireSeries(is_gpu_mem, "GPUMemoryUtilization", &r);
+  const SeriesMask is_gpu_mem =
+      RequiredSeriesOfKind(in.store, MetricKind::kGpuMemory, "GPUMemoryUtilization", &r);
 
   MemoryRun run(in, p_, &r);
   for (size_t w = 0; w < in.plan.size(); ++w) {
     // Largest increase per GPU that fired in this window (report findings),
     // in the order of their first trigger.
     std::vector<std::pair<std::pair<StrId, StrId>, double>> fired;
-    for (uint32_t row : in.plan.system_rows(w)) {
-      const uint32_t s = in.sys.series(row);
-      if (!is_gpu_mem[s]) continue;
-      const SeriesInfo& info = in.store.series()[s];
+    ForEachSample(in, w, is_gpu_mem, [&](uint32_t row, const SeriesInfo& info) {
       const std::optional<double> diff = run.Add(w, row, info);
-      if (!diff) continue;
+      if (!diff) return;
       const std::pair<StrId, StrId> key{info.node, info.name};
       auto it = std::find_if(fired.begin(), fired.end(),
                              [&](const auto& f) { return f.first == key; });
       if (it == fired.end()) fired.emplace_back(key, *diff);
       else it->second = std::max(it->second, *diff);
-    }
+    });
     for (const auto& [key, diff] : fired) {
       r.findings.push_back({in.plan.start_us(w), std::string(in.store.str(key.first)),
                             std::string(in.store.str(key.second)), diff});

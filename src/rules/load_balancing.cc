@@ -52,15 +52,12 @@
 #include <vector>
 
 #include "src/rules/rule_inputs.h"
+#include "src/rules/rule_util.h"
 
 namespace smr {
 namespace {
 
-constexpr int64_t kMaxDatapoints = 1'000'000;
-
 constexpr int kBins = 50;
-
-using P = LoadBalancingParams;
 
 using Histogram = std::array<int64_t, kBins>;
 
@@ -111,8 +108,8 @@ namespace {
 
 // After window `w`: writes the node's workloads and compares its GPUs in
 // natural order (gpu2 before gpu10).
-void CheckNode(const RuleInputs& in, const P& p, size_t w, const HistogramTable::Node& n,
-               RuleResult* r) {
+void CheckNode(const RuleInputs& in, const LoadBalancingParams& p, size_t w,
+               const HistogramTable::Node& n, RuleResult* r) {
   const std::string node_key(in.store.str(n.node));
   nlohmann::ordered_json& node_json = r->details[node_key];
   for (const GpuHistogram& g : n.gpus) {
@@ -147,22 +144,19 @@ void CheckNode(const RuleInputs& in, const P& p, size_t w, const HistogramTable:
 RuleResult LoadBalancingRule::Evaluate(const AnalysisContext& ctx) const {
   RuleResult r = StartResult(*this);
   const RuleInputs in(ctx);
-  const SeriesMask is_gpu_util = SeriesOfKind(in.store, MetricKind::kGpuUtilization);
-  RequireSeries(is_gpu_util, "GPUUtilization", &r);
+  const SeriesMask is_gpu_util =
+      RequiredSeriesOfKind(in.store, MetricKind::kGpuUtilization, "GPUUtilization", &r);
 
   HistogramTable table;
   for (size_t w = 0; w < in.plan.size(); ++w) {
-    for (uint32_t row : in.plan.system_rows(w)) {
-      const uint32_t s = in.sys.series(row);
-      if (!is_gpu_util[s]) continue;
-      const SeriesInfo& info = in.store.series()[s];
+    ForEachSample(in, w, is_gpu_util, [&](uint32_t row, const SeriesInfo& info) {
       GpuHistogram& g = table.At(info.node, info.name);
       g.counts[static_cast<size_t>(BinOf(in.sys.value(row)))] += 1;
       g.samples += 1;
       r.datapoints = g.samples;
       // SageMaker's memory guard: start all histograms afresh.
       if (g.samples > kMaxDatapoints) table.clear();
-    }
+    });
     for (const HistogramTable::Node& n : table.nodes()) CheckNode(in, p_, w, n, &r);
   }
   return r;

@@ -37,10 +37,6 @@
 namespace smr {
 namespace {
 
-constexpr int64_t kMaxDatapoints = 1'000'000;
-
-using P = LowGpuUtilizationParams;
-
 struct GpuValues {
   StrId gpu = 0;
   std::vector<double> values;
@@ -49,8 +45,8 @@ using GpuTable = NodeGpuTable<GpuValues>;
 
 // Flags GPU (node, gpu) after window `w` if its last `window` values are
 // under-used or fluctuating; Details[node][gpu] gets the statistics.
-void CheckGpu(const RuleInputs& in, const P& p, size_t w, StrId node, StrId gpu,
-              const std::vector<double>& values, RuleResult* r) {
+void CheckGpu(const RuleInputs& in, const LowGpuUtilizationParams& p, size_t w, StrId node,
+              StrId gpu, const std::vector<double>& values, RuleResult* r) {
   const size_t n = values.size();
   const size_t window = static_cast<size_t>(p.window);
   std::vector<double> tail(values.end() - static_cast<std::ptrdiff_t>(std::min(window, n)),
@@ -74,17 +70,13 @@ void CheckGpu(const RuleInputs& in, const P& p, size_t w, StrId node, StrId gpu,
   entry["gpu_max"] = box.max;
   entry["gpu_95"] = p95w;
   entry["gpu_5"] = p5w;
-  entry["p25"] = box.p25;
-  entry["p50"] = box.p50;
-  entry["p75"] = box.p75;
-  entry["p95"] = box.p95;
-  entry["upper"] = box.upper;
-  entry["lower"] = box.lower;
+  AddBoxQuartiles(box, &entry);
   r->details["last_timestamp"] = in.plan.start_us(w);
 }
 
 // The checks after window `w`, GPUs in first-seen order.
-void CheckWindow(const RuleInputs& in, const P& p, size_t w, GpuTable* table, RuleResult* r) {
+void CheckWindow(const RuleInputs& in, const LowGpuUtilizationParams& p, size_t w,
+                 GpuTable* table, RuleResult* r) {
   for (size_t ni = 0; ni < table->nodes().size(); ++ni) {
     for (size_t gi = 0; gi < table->nodes()[ni].gpus.size(); ++gi) {
       const StrId node_id = table->nodes()[ni].node;
@@ -111,17 +103,14 @@ void CheckWindow(const RuleInputs& in, const P& p, size_t w, GpuTable* table, Ru
 RuleResult LowGpuUtilizationRule::Evaluate(const AnalysisContext& ctx) const {
   RuleResult r = StartResult(*this);
   const RuleInputs in(ctx);
-  const SeriesMask is_gpu_util = SeriesOfKind(in.store, MetricKind::kGpuUtilization);
-  RequireSeries(is_gpu_util, "GPUUtilization", &r);
+  const SeriesMask is_gpu_util =
+      RequiredSeriesOfKind(in.store, MetricKind::kGpuUtilization, "GPUUtilization", &r);
 
   GpuTable table;
   for (size_t w = 0; w < in.plan.size(); ++w) {
-    for (uint32_t row : in.plan.system_rows(w)) {
-      const uint32_t s = in.sys.series(row);
-      if (!is_gpu_util[s]) continue;
-      const SeriesInfo& info = in.store.series()[s];
+    ForEachSample(in, w, is_gpu_util, [&](uint32_t row, const SeriesInfo& info) {
       table.At(info.node, info.name).values.push_back(in.sys.value(row));
-    }
+    });
     CheckWindow(in, p_, w, &table, &r);
   }
   return r;

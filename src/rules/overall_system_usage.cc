@@ -41,51 +41,20 @@
 namespace smr {
 namespace {
 
-constexpr int64_t kMaxDatapoints = 1'000'000;
-
 enum Metric { kNetwork = 0, kGpu, kCpu, kCpuMemory, kGpuMemory, kIo, kNumMetrics };
 constexpr std::array<const char*, kNumMetrics> kMetricNames = {
     "Network", "GPU", "CPU", "CPU memory", "GPU memory", "I/O"};
-
-// Per-timestamp sums of one node, in first-seen order.
-struct NodeSums {
-  StrId node = 0;
-  TimestampSlots slots;
-  std::vector<double> sums;
-};
-
-struct MetricSums {
-  std::vector<NodeSums> nodes;
-  size_t last_node = 0;
-  void Add(StrId node, double ts, double v) {
-    size_t ni = last_node;
-    if (ni >= nodes.size() || nodes[ni].node != node) {
-      ni = 0;
-      while (ni < nodes.size() && nodes[ni].node != node) ++ni;
-      if (ni == nodes.size()) {
-        nodes.emplace_back();
-        nodes.back().node = node;
-      }
-      last_node = ni;
-    }
-    NodeSums& ns = nodes[ni];
-    bool is_new = false;
-    const size_t slot = ns.slots.Slot(ts, &is_new);
-    if (is_new) ns.sums.push_back(0.0);
-    ns.sums[slot] += v;
-  }
-};
 
 nlohmann::ordered_json StatValue(double v) {
   if (v > 0) return NumpyRound(v, 2);
   return 0;  // SageMaker writes non-positive statistics as the integer 0
 }
 
-void RecordMetric(const MetricStore& store, const MetricSums& m, size_t n,
+void RecordMetric(const MetricStore& store, const NodeTimestampSums& m, size_t n,
                   nlohmann::ordered_json* out) {
   if (n == 0) return;
   const double div = static_cast<double>(n);
-  for (const NodeSums& ns : m.nodes) {
+  for (const NodeTimestampSums::Node& ns : m.nodes()) {
     if (ns.sums.empty()) continue;
     std::vector<double> sorted = ns.sums;
     std::sort(sorted.begin(), sorted.end());
@@ -128,7 +97,7 @@ RuleResult OverallSystemUsageRule::Evaluate(const AnalysisContext& ctx) const {
   std::vector<int> metric_of(num_series, -1);
   for (size_t s = 0; s < num_series; ++s) metric_of[s] = MetricOf(store, store.series()[s]);
 
-  std::array<MetricSums, kNumMetrics> sums;
+  std::array<NodeTimestampSums, kNumMetrics> sums;
   std::unordered_set<StrId> gpu_ids, core_ids;
   std::vector<char> named(num_series, 0);  // series already in gpu_ids/core_ids
   r.details = nlohmann::ordered_json::object();
@@ -155,14 +124,14 @@ RuleResult OverallSystemUsageRule::Evaluate(const AnalysisContext& ctx) const {
       }
       sums[m].Add(info.node, sys.ts(row), sys.value(row));
     }
-    if (!sums[kCpu].nodes.empty()) {
-      const int64_t nvalues = static_cast<int64_t>(sums[kCpu].nodes.front().sums.size());
+    if (!sums[kCpu].nodes().empty()) {
+      const int64_t nvalues = static_cast<int64_t>(sums[kCpu].nodes().front().sums.size());
       r.datapoints = nvalues;
       if (nvalues > kMaxDatapoints) {
         // SageMaker's memory guard drops the accumulated sums; the
         // statistics recorded so far stay in Details.
         record_all();
-        for (MetricSums& m : sums) m.nodes.clear();
+        for (NodeTimestampSums& m : sums) m.clear();
       }
     }
   }
