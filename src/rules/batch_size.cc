@@ -1,6 +1,35 @@
-// BatchSize: parameter table, texts, the per-node total CPU and the p95
-// checks of each node's GPUs (batch_size.h).
-#include "src/rules/batch_size.h"
+// BatchSize (docs/rules.md §4.2): flags GPUs that are under-used
+// together with the CPU and the GPU memory, which suggests the batch size is
+// too small (or the instance too large).
+//
+// Algorithm (cumulative over the windows): per node, the CPUUtilization
+// samples of a window are summed per timestamp and divided by the number of
+// distinct cores ever seen on that node (one "total CPU" value per
+// timestamp); GPUUtilization and GPUMemoryUtilization values are kept per
+// (node, gpu). After each window, for each node (first-seen order):
+// Datapoints = its number of total-CPU values; if that exceeds both `window`
+// and `patience` and p95 of the last `window` CPU values < cpu_threshold_p95,
+// every GPU of the node with more than `window` values whose last-`window`
+// p95 utilization < gpu_threshold_p95 and p95 memory <
+// gpu_memory_threshold_p95 adds 1 to RuleTriggered and Violations and
+// (over)writes Details[node] {cpu, gpuN, gpuN_memory} = {p25, p50, p75, p95,
+// upper, lower} over all values (Tukey whiskers, each with its own IQR: see
+// docs/compatibility.md for SageMaker's memory-IQR defect) and
+// Details["last_timestamp"] = window start (µs).
+//
+// Worked example (patience 2, window 2; one node, cores cpu0/cpu1, gpu0):
+//   t=1000.5: cpu 10, 20; gpu0 0;  memory 40
+//   t=1001.0: cpu 20, 30; gpu0 10; memory 40
+//   t=1001.5: cpu 30, 40; gpu0 20; memory 44
+//   total CPU {15, 25, 35}: last 2 p95 34.5 < 70; gpu0 last 2 p95 19.5 < 70;
+//   memory last 2 p95 43.8 < 70 -> triggered once.
+//   {"RuleTriggered": 1, "Violations": 1, "Details": {"algo-1": {
+//    "cpu": {"p25": 20.0, "p50": 25.0, "p75": 30.0, "p95": 34.0, "upper": 35.0, "lower": 15.0},
+//    "gpu0": {"p25": 5.0, "p50": 10.0, "p75": 15.0, "p95": 19.0, "upper": 20.0, "lower": 0.0},
+//    "gpu0_memory": {"p25": 40.0, "p50": 40.0, "p75": 42.0, "p95": 43.6, "upper": 44.0,
+//    "lower": 40.0}}, "last_timestamp": 1000000000}, "Datapoints": 3, "RuleParameters":
+//    "cpu_threshold_p95:70\ngpu_threshold_p95:70\ngpu_memory_threshold_p95:70\npatience:2\nwindow:2"}
+#include "src/rules/builtin_rules.h"
 
 #include <algorithm>
 #include <string>
@@ -13,29 +42,6 @@
 
 namespace smr {
 namespace {
-
-using P = BatchSizeParams;
-
-constexpr ParamRow<P> kRows[] = {
-    {"cpu_threshold_p95", &P::cpu_threshold_p95, ParamType::kPercent, "%",
-     "p95 threshold of the total CPU"},
-    {"gpu_threshold_p95", &P::gpu_threshold_p95, ParamType::kPercent, "%",
-     "p95 threshold of GPU utilization"},
-    {"gpu_memory_threshold_p95", &P::gpu_memory_threshold_p95, ParamType::kPercent, "%",
-     "p95 threshold of GPU memory utilization"},
-    {"patience", &P::patience, ParamType::kInt, "samples", "values needed before the first check"},
-    {"window", &P::window, ParamType::kInt, "samples", "number of latest values for the p95s"},
-};
-
-constexpr RuleDescriptor<P> kDescriptor = {
-    "BatchSize",
-    "Checks if GPUs are underutilized because the batch size is too small. To detect this "
-    "problem, the rule analyzes the average GPU memory footprint, the CPU and the GPU "
-    "utilization.",
-    "The batch size is too small, and GPUs are underutilized. Consider running on a smaller "
-    "instance type or increasing the batch size.",
-    kRows,
-};
 
 struct GpuSeries {
   StrId gpu = 0;
@@ -66,45 +72,15 @@ double TailP95(const std::vector<double>& v, size_t window) {
 }
 
 nlohmann::ordered_json BoxJson(const std::vector<double>& values) {
-  const BoxStats b = ComputeBoxStats(values);
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  j["p25"] = b.p25;
-  j["p50"] = b.p50;
-  j["p75"] = b.p75;
-  j["p95"] = b.p95;
-  j["upper"] = b.upper;
-  j["lower"] = b.lower;
+  AddBoxQuartiles(ComputeBoxStats(values), &j);
   return j;
 }
-
-// Per-timestamp CPU sums of one window, per node in first-seen order.
-struct WindowCpu {
-  std::vector<std::pair<StrId, std::vector<double>>> totals;
-  std::vector<TimestampSlots> slots;  // parallel to totals
-  size_t last = 0;
-
-  void Add(StrId node, double ts, double value) {
-    size_t wi = last;
-    if (wi >= totals.size() || totals[wi].first != node) {
-      wi = 0;
-      while (wi < totals.size() && totals[wi].first != node) ++wi;
-      if (wi == totals.size()) {
-        totals.push_back({node, {}});
-        slots.emplace_back();
-      }
-      last = wi;
-    }
-    bool is_new = false;
-    const size_t slot = slots[wi].Slot(ts, &is_new);
-    if (is_new) totals[wi].second.push_back(0.0);
-    totals[wi].second[slot] += value;
-  }
-};
 
 // One evaluation: the nodes' values across windows.
 class BatchRun {
  public:
-  BatchRun(const RuleInputs& in, const P& p, RuleResult* r)
+  BatchRun(const RuleInputs& in, const BatchSizeParams& p, RuleResult* r)
       : in_(in), p_(p), r_(r), window_(static_cast<size_t>(p.window)),
         kinds_(in.store.series().size(), MetricKind::kOther),
         core_seen_(in.store.series().size(), 0) {
@@ -132,7 +108,7 @@ class BatchRun {
   void CheckNode(size_t w, NodeState& ns);
 
   const RuleInputs& in_;
-  const P& p_;
+  const BatchSizeParams& p_;
   RuleResult* r_;
   const size_t window_;
   std::vector<MetricKind> kinds_;
@@ -145,7 +121,7 @@ class BatchRun {
 };
 
 void BatchRun::AddSamples(size_t w) {
-  WindowCpu window_cpu;
+  NodeTimestampSums window_cpu;  // per-timestamp CPU sums of this window
   for (uint32_t row : in_.plan.system_rows(w)) {
     const uint32_t s = in_.sys.series(row);
     const MetricKind kind = kinds_[s];
@@ -163,14 +139,14 @@ void BatchRun::AddSamples(size_t w) {
       window_cpu.Add(info.node, in_.sys.ts(row), in_.sys.value(row));
     }
   }
-  for (auto& [node, totals] : window_cpu.totals) {
-    NodeState& ns = Node(node);
+  for (const NodeTimestampSums::Node& totals : window_cpu.nodes()) {
+    NodeState& ns = Node(totals.node);
     if (!ns.has_cpu) {
       ns.has_cpu = true;
-      cpu_order_.push_back(node);
+      cpu_order_.push_back(totals.node);
     }
     const double cores = static_cast<double>(ns.cores.size());
-    for (double t : totals) ns.cpu.push_back(t / cores);
+    for (double t : totals.sums) ns.cpu.push_back(t / cores);
   }
 }
 
@@ -202,12 +178,10 @@ void BatchRun::CheckNode(size_t w, NodeState& ns) {
 
 }  // namespace
 
-BatchSizeRule::BatchSizeRule(BatchSizeParams params) : ParamRule(kDescriptor, params) {}
-
 RuleResult BatchSizeRule::Evaluate(const AnalysisContext& ctx) const {
   RuleResult r = StartResult(*this);
   const RuleInputs in(ctx);
-  RequireSeries(SeriesOfKind(in.store, MetricKind::kGpuUtilization), "GPUUtilization", &r);
+  RequiredSeriesOfKind(in.store, MetricKind::kGpuUtilization, "GPUUtilization", &r);
   BatchRun run(in, p_, &r);
   for (size_t w = 0; w < in.plan.size(); ++w) run.Window(w);
   return r;

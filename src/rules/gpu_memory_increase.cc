@@ -1,6 +1,37 @@
-// GPUMemoryIncrease: parameter table, texts and the moving-average check on
-// every GPU memory sample (gpu_memory_increase.h).
-#include "src/rules/gpu_memory_increase.h"
+// GPUMemoryIncrease (docs/rules.md §4.5): flags large increases of the
+// moving average of GPU memory utilization.
+//
+// Algorithm (cumulative over the 60 s windows of the WindowPlan): every
+// GPUMemoryUtilization sample is appended to its (node, gpu) list in reader
+// order, and on *every* new value (not once per window):
+//   Datapoints = length of that list;
+//   once the list has n > window + 1 values:
+//     diff = mean(values[n-window .. n-1]) − mean(values[n-window-1 .. n-3])
+//   i.e. SageMaker's "previous" slice values[-window-1:-2]: only window − 1
+//   values, ending two before the last one (for window 10: values[-11:-2], 9
+//   values, hence the 1/90 fractions such as 6.0666… = 546/90 in real
+//   reports). This quirk decides verdicts and is kept exactly; means use
+//   numpy's pairwise summation so `increase` matches to the last digit.
+//   With window 1 the previous slice is empty (numpy: NaN), so nothing fires.
+//   If diff > increase and n > patience: RuleTriggered and Violations grow by
+//   1 (they count *samples*, e.g. 11467 in a 4-hour job), Details[node][gpu]
+//   is overwritten with {increase: diff, gpu_max, p05, p25, p50, p75, p95,
+//   upper, lower} (statistics over all values of that GPU at that moment,
+//   Tukey whiskers) and Details["last_timestamp"] = start (µs) of the window.
+// When a list exceeds 1 000 000 values all lists are dropped and the current
+// sample is not checked (SageMaker raises KeyError on it).
+//
+// Worked example (increase 5, patience 11, window 10; t0 = 1000 s):
+//   algo-1/gpu0 memory 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 37, 37 (12 samples)
+//   -> at the 12th sample: mean(last 10) = 74/10 = 7.4,
+//      mean(values[-11:-2]) = mean(12, 0 ×8) = 12/9,
+//      diff = 7.4 − 1.333… = 6.066666666666667 (≈ 546/90) > 5 and 12 > 11.
+//   {"RuleTriggered": 1, "Violations": 1, "Details": {"algo-1": {"gpu0":
+//    {"increase": 6.066666666666667, "gpu_max": 37.0, "p05": 0.0, "p25": 0.0,
+//     "p50": 0.0, "p75": 3.0, "p95": 37.0, "upper": 7.5, "lower": 0.0}},
+//    "last_timestamp": 1000000000}, "Datapoints": 12, "RuleParameters":
+//    "increase:5\npatience:11\nwindow:10"}
+#include "src/rules/builtin_rules.h"
 
 #include <algorithm>
 #include <optional>
@@ -9,31 +40,12 @@
 #include <utility>
 #include <vector>
 
+#include "src/rules/numpy_stats.h"
 #include "src/rules/rule_inputs.h"
 #include "src/rules/rule_util.h"
 
 namespace smr {
 namespace {
-
-constexpr int64_t kMaxDatapoints = 1'000'000;
-
-using P = GpuMemoryIncreaseParams;
-
-constexpr ParamRow<P> kRows[] = {
-    {"increase", &P::increase, ParamType::kPercent, "%",
-     "growth of the moving average of GPU memory utilization that triggers the rule"},
-    {"patience", &P::patience, ParamType::kInt, "samples",
-     "samples a GPU needs before the rule can trigger"},
-    {"window", &P::window, ParamType::kInt, "samples", "length of the moving average"},
-};
-
-constexpr RuleDescriptor<P> kDescriptor = {
-    "GPUMemoryIncrease",
-    "Measures the average GPU memory footprint and triggers if there is a large increase.",
-    "Choose a larger instance type with more memory if footprint is close to maximum available "
-    "memory.",
-    kRows,
-};
 
 struct GpuValues {
   StrId gpu = 0;
@@ -53,18 +65,13 @@ void FillEntry(std::span<const double> values, double diff, nlohmann::ordered_js
   (*entry)["increase"] = diff;
   (*entry)["gpu_max"] = box.max;
   (*entry)["p05"] = Quantile(values, 0.05);
-  (*entry)["p25"] = box.p25;
-  (*entry)["p50"] = box.p50;
-  (*entry)["p75"] = box.p75;
-  (*entry)["p95"] = box.p95;
-  (*entry)["upper"] = box.upper;
-  (*entry)["lower"] = box.lower;
+  AddBoxQuartiles(box, entry);
 }
 
 // One evaluation: the GPUs' values and the pending Details.
 class MemoryRun {
  public:
-  MemoryRun(const RuleInputs& in, const P& p, RuleResult* r)
+  MemoryRun(const RuleInputs& in, const GpuMemoryIncreaseParams& p, RuleResult* r)
       : in_(in), p_(p), r_(r), window_(static_cast<size_t>(p.window)) {}
 
   // Adds the value of system row `row` (a GPUMemoryUtilization sample of
@@ -89,7 +96,7 @@ class MemoryRun {
   }
 
   const RuleInputs& in_;
-  const P& p_;
+  const GpuMemoryIncreaseParams& p_;
   RuleResult* r_;
   const size_t window_;
   GpuTable table_;
@@ -126,32 +133,26 @@ std::optional<double> MemoryRun::Add(size_t w, uint32_t row, const SeriesInfo& i
 
 }  // namespace
 
-GpuMemoryIncreaseRule::GpuMemoryIncreaseRule(GpuMemoryIncreaseParams params)
-    : ParamRule(kDescriptor, params) {}
-
 RuleResult GpuMemoryIncreaseRule::Evaluate(const AnalysisContext& ctx) const {
   RuleResult r = StartResult(*this);
   const RuleInputs in(ctx);
-  const SeriesMask is_gpu_mem = SeriesOfKind(in.store, MetricKind::kGpuMemory);
-  RequireSeries(is_gpu_mem, "GPUMemoryUtilization", &r);
+  const SeriesMask is_gpu_mem =
+      RequiredSeriesOfKind(in.store, MetricKind::kGpuMemory, "GPUMemoryUtilization", &r);
 
   MemoryRun run(in, p_, &r);
   for (size_t w = 0; w < in.plan.size(); ++w) {
     // Largest increase per GPU that fired in this window (report findings),
     // in the order of their first trigger.
     std::vector<std::pair<std::pair<StrId, StrId>, double>> fired;
-    for (uint32_t row : in.plan.system_rows(w)) {
-      const uint32_t s = in.sys.series(row);
-      if (!is_gpu_mem[s]) continue;
-      const SeriesInfo& info = in.store.series()[s];
+    ForEachSample(in, w, is_gpu_mem, [&](uint32_t row, const SeriesInfo& info) {
       const std::optional<double> diff = run.Add(w, row, info);
-      if (!diff) continue;
+      if (!diff) return;
       const std::pair<StrId, StrId> key{info.node, info.name};
       auto it = std::find_if(fired.begin(), fired.end(),
                              [&](const auto& f) { return f.first == key; });
       if (it == fired.end()) fired.emplace_back(key, *diff);
       else it->second = std::max(it->second, *diff);
-    }
+    });
     for (const auto& [key, diff] : fired) {
       r.findings.push_back({in.plan.start_us(w), std::string(in.store.str(key.first)),
                             std::string(in.store.str(key.second)), diff});

@@ -1,6 +1,48 @@
-// LoadBalancing: parameter table, texts, the per-GPU utilization histograms
-// and the pairwise comparison (load_balancing.h).
-#include "src/rules/load_balancing.h"
+// LoadBalancing (docs/rules.md §4.7, §7): detects GPUs of one node
+// whose workloads differ (workload imbalance).
+//
+// Algorithm (cumulative over the 60 s windows of the WindowPlan): every
+// GPUUtilization sample of a (node, gpu) goes into that GPU's histogram of
+// 50 bins of width 2 covering the full 0–100 % range ([0,2), [2,4), …,
+// [96,98), and the last bin closed: [98,100]; values outside 0–100 are
+// clamped into the first/last bin). Datapoints = number of samples of the
+// GPU of the last GPUUtilization sample. After each window:
+//   Details[node]["workloads"][gpu] = the histogram (50 ints), for every GPU
+//   seen so far (first-seen order, as SageMaker);
+//   then for every pair of GPUs of the same node (i < j in natural order,
+//   gpu2 before gpu10) that both have more than `patience` samples:
+//   - the Jensen–Shannon distance of the normalised histograms
+//       d = sqrt(½·KL(p‖m) + ½·KL(q‖m)),  m = (p + q)/2,  natural log
+//     (SageMaker's test), and
+//   - the difference of the two GPUs' mean utilizations, each read from its
+//     histogram with every sample at the middle of its bin (bin i -> 2i+1 %):
+//       Δ = |Σ(2i+1)·p_i − Σ(2i+1)·q_i|   (percentage points)
+//     (sm-report's second test: narrow histograms of equally loaded GPUs
+//     are far apart in Jensen–Shannon terms after a shift of one bin, so d
+//     alone flags GPUs only 2 points apart);
+//   if d > threshold and Δ >= min_difference, RuleTriggered and Violations
+//   grow by 1 and Details[node]["distances"][gpu_i][gpu_j] = d (latest
+//   value). A pair is counted again in every later window in which it is
+//   still imbalanced — the original's per-window structure, and the same
+//   "window-evaluations" meaning as LowGPUUtilization's counter.
+// When a GPU exceeds 1 000 000 samples all histograms are dropped.
+//
+// Deviations from SageMaker (docs/compatibility.md): SageMaker's pair loop is
+// defective and never compares two different GPUs (0 triggers ever), pairs
+// GPUs across nodes, bins with edges 0, 2, …, 98 (49 bins; values above
+// 98 % dropped) and has no mean-difference test (min_difference, appended to
+// RuleParameters as a third line).
+//
+// Worked example (threshold 0.2, patience 2, min_difference 10, t0 = 1000 s):
+//   algo-1/gpu0 at 100 % and algo-1/gpu1 at 0 %, 3 samples each ->
+//   workloads gpu0 = [0 ×49, 3], gpu1 = [3, 0 ×49]; disjoint histograms:
+//   KL(p‖m) = KL(q‖m) = ln 2, d = sqrt(ln 2) = 0.8325546111576977 > 0.2;
+//   means 99 % and 1 %, Δ = 98 >= 10.
+//   {"RuleTriggered": 1, "Violations": 1, "Details": {"algo-1": {"workloads":
+//    {"gpu0": [0, …, 0, 3], "gpu1": [3, 0, …, 0]}, "distances": {"gpu0":
+//    {"gpu1": 0.8325546111576977}}}}, "Datapoints": 3, "RuleParameters":
+//    "threshold:0.2\npatience:2\nmin_difference:10"}
+#include "src/rules/builtin_rules.h"
 
 #include <algorithm>
 #include <array>
@@ -10,40 +52,12 @@
 #include <vector>
 
 #include "src/rules/rule_inputs.h"
+#include "src/rules/rule_util.h"
 
 namespace smr {
 namespace {
 
-constexpr int64_t kMaxDatapoints = 1'000'000;
-
 constexpr int kBins = 50;
-
-using P = LoadBalancingParams;
-
-// RuleParameters: SageMaker's two lines, then sm-report's min_difference, so
-// the JSON tells which test produced its verdict.
-constexpr ParamRow<P> kRows[] = {
-    {"threshold", &P::threshold, ParamType::kDouble, "",
-     "Jensen-Shannon distance between two GPUs' utilization histograms that must be exceeded "
-     "for the pair to count as imbalanced",
-     ParamRange::Positive(1)},
-    {"patience", &P::patience, ParamType::kInt, "samples",
-     "samples each GPU needs before it is compared"},
-    {"min_difference", &P::min_difference, ParamType::kPercent, "%",
-     "difference of the two GPUs' mean utilizations (percentage points) that must also be "
-     "reached; 0 leaves the distance as the only test (sm-report extension)"},
-};
-
-constexpr RuleDescriptor<P> kDescriptor = {
-    "LoadBalancing",
-    "Detects workload balancing issues across GPUs. Workload imbalance can occur in training jobs "
-    "with data parallelism. The gradients are accumulated on a primary GPU, and this GPU might "
-    "be overused with regard to other GPUs, resulting in reducing the efficiency of data "
-    "parallelization.",
-    "Choose a different distributed training strategy or a different distributed training "
-    "framework.",
-    kRows,
-};
 
 using Histogram = std::array<int64_t, kBins>;
 
@@ -90,15 +104,12 @@ double HistogramMeanUtilization(std::span<const int64_t> counts) {
   return n > 0 ? static_cast<double>(sum) / static_cast<double>(n) : 0.0;
 }
 
-LoadBalancingRule::LoadBalancingRule(LoadBalancingParams params)
-    : ParamRule(kDescriptor, params) {}
-
 namespace {
 
 // After window `w`: writes the node's workloads and compares its GPUs in
 // natural order (gpu2 before gpu10).
-void CheckNode(const RuleInputs& in, const P& p, size_t w, const HistogramTable::Node& n,
-               RuleResult* r) {
+void CheckNode(const RuleInputs& in, const LoadBalancingParams& p, size_t w,
+               const HistogramTable::Node& n, RuleResult* r) {
   const std::string node_key(in.store.str(n.node));
   nlohmann::ordered_json& node_json = r->details[node_key];
   for (const GpuHistogram& g : n.gpus) {
@@ -133,22 +144,19 @@ void CheckNode(const RuleInputs& in, const P& p, size_t w, const HistogramTable:
 RuleResult LoadBalancingRule::Evaluate(const AnalysisContext& ctx) const {
   RuleResult r = StartResult(*this);
   const RuleInputs in(ctx);
-  const SeriesMask is_gpu_util = SeriesOfKind(in.store, MetricKind::kGpuUtilization);
-  RequireSeries(is_gpu_util, "GPUUtilization", &r);
+  const SeriesMask is_gpu_util =
+      RequiredSeriesOfKind(in.store, MetricKind::kGpuUtilization, "GPUUtilization", &r);
 
   HistogramTable table;
   for (size_t w = 0; w < in.plan.size(); ++w) {
-    for (uint32_t row : in.plan.system_rows(w)) {
-      const uint32_t s = in.sys.series(row);
-      if (!is_gpu_util[s]) continue;
-      const SeriesInfo& info = in.store.series()[s];
+    ForEachSample(in, w, is_gpu_util, [&](uint32_t row, const SeriesInfo& info) {
       GpuHistogram& g = table.At(info.node, info.name);
       g.counts[static_cast<size_t>(BinOf(in.sys.value(row)))] += 1;
       g.samples += 1;
       r.datapoints = g.samples;
       // SageMaker's memory guard: start all histograms afresh.
       if (g.samples > kMaxDatapoints) table.clear();
-    }
+    });
     for (const HistogramTable::Node& n : table.nodes()) CheckNode(in, p_, w, n, &r);
   }
   return r;

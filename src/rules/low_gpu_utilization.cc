@@ -1,6 +1,30 @@
-// LowGPUUtilization: parameter table, texts and the per-window p95/p5 check
-// of every GPU (low_gpu_utilization.h).
-#include "src/rules/low_gpu_utilization.h"
+// LowGPUUtilization (docs/rules.md §4.1): flags GPUs whose utilization
+// is low or fluctuating.
+//
+// Algorithm (cumulative over the 60 s windows of the WindowPlan): every
+// GPUUtilization sample is appended to its (node, gpu) list in reader order.
+// After each window, for each (node, gpu) in first-seen order: Datapoints =
+// number of its values; if it has more than `patience` values, p95w/p5w are
+// the numpy quantiles of its last `window` values and the GPU is flagged if
+//   p95w < threshold_p95                        (under-used), or
+//   p95w > threshold_p95 and p5w < threshold_p5 (fluctuating).
+// A flag adds 1 to RuleTriggered and Violations and overwrites
+// Details[node][gpu] = {gpu_max, gpu_95, gpu_5, p25, p50, p75, p95, upper,
+// lower} (gpu_95/gpu_5 over the last `window` values, the others over all
+// values, Tukey whiskers) and Details["last_timestamp"] = start (µs) of the
+// window. When a list exceeds 1 000 000 values all lists are dropped (the
+// current GPU is still checked; SageMaker would raise on the next GPU of the
+// same pass, we end that pass instead).
+//
+// Worked example (patience 2, window 3, one window starting at t0 = 1000 s):
+//   algo-1/gpu0 samples 0, 0, 10  -> 3 values > patience; last 3 = {0,0,10}:
+//   p95w = 9.0 < 70 -> flagged once.
+//   {"RuleTriggered": 1, "Violations": 1, "Details": {"algo-1": {"gpu0":
+//    {"gpu_max": 10.0, "gpu_95": 9.0, "gpu_5": 0.0, "p25": 0.0, "p50": 0.0,
+//     "p75": 5.0, "p95": 9.0, "upper": 10.0, "lower": 0.0}},
+//    "last_timestamp": 1000000000}, "Datapoints": 3, "RuleParameters":
+//    "threshold_p95:70\nthreshold_p5:10\nwindow:3\npatience:2"}
+#include "src/rules/builtin_rules.h"
 
 #include <algorithm>
 #include <string>
@@ -13,29 +37,6 @@
 namespace smr {
 namespace {
 
-constexpr int64_t kMaxDatapoints = 1'000'000;
-
-using P = LowGpuUtilizationParams;
-
-constexpr ParamRow<P> kRows[] = {
-    {"threshold_p95", &P::threshold_p95, ParamType::kPercent, "%",
-     "p95 of the last `window` samples below which a GPU counts as under-used"},
-    {"threshold_p5", &P::threshold_p5, ParamType::kPercent, "%",
-     "p5 below which a GPU with a high p95 counts as fluctuating"},
-    {"window", &P::window, ParamType::kInt, "samples", "number of latest samples for p95/p5"},
-    {"patience", &P::patience, ParamType::kInt, "samples",
-     "samples a GPU needs before it is checked"},
-};
-
-constexpr RuleDescriptor<P> kDescriptor = {
-    "LowGPUUtilization",
-    "Checks if the GPU utilization is low or fluctuating. This can happen due to bottlenecks, "
-    "blocking calls for synchronizations, or a small batch size.",
-    "Check if there are bottlenecks, minimize blocking calls, change distributed training "
-    "strategy, or increase the batch size.",
-    kRows,
-};
-
 struct GpuValues {
   StrId gpu = 0;
   std::vector<double> values;
@@ -44,8 +45,8 @@ using GpuTable = NodeGpuTable<GpuValues>;
 
 // Flags GPU (node, gpu) after window `w` if its last `window` values are
 // under-used or fluctuating; Details[node][gpu] gets the statistics.
-void CheckGpu(const RuleInputs& in, const P& p, size_t w, StrId node, StrId gpu,
-              const std::vector<double>& values, RuleResult* r) {
+void CheckGpu(const RuleInputs& in, const LowGpuUtilizationParams& p, size_t w, StrId node,
+              StrId gpu, const std::vector<double>& values, RuleResult* r) {
   const size_t n = values.size();
   const size_t window = static_cast<size_t>(p.window);
   std::vector<double> tail(values.end() - static_cast<std::ptrdiff_t>(std::min(window, n)),
@@ -69,17 +70,13 @@ void CheckGpu(const RuleInputs& in, const P& p, size_t w, StrId node, StrId gpu,
   entry["gpu_max"] = box.max;
   entry["gpu_95"] = p95w;
   entry["gpu_5"] = p5w;
-  entry["p25"] = box.p25;
-  entry["p50"] = box.p50;
-  entry["p75"] = box.p75;
-  entry["p95"] = box.p95;
-  entry["upper"] = box.upper;
-  entry["lower"] = box.lower;
+  AddBoxQuartiles(box, &entry);
   r->details["last_timestamp"] = in.plan.start_us(w);
 }
 
 // The checks after window `w`, GPUs in first-seen order.
-void CheckWindow(const RuleInputs& in, const P& p, size_t w, GpuTable* table, RuleResult* r) {
+void CheckWindow(const RuleInputs& in, const LowGpuUtilizationParams& p, size_t w,
+                 GpuTable* table, RuleResult* r) {
   for (size_t ni = 0; ni < table->nodes().size(); ++ni) {
     for (size_t gi = 0; gi < table->nodes()[ni].gpus.size(); ++gi) {
       const StrId node_id = table->nodes()[ni].node;
@@ -103,23 +100,17 @@ void CheckWindow(const RuleInputs& in, const P& p, size_t w, GpuTable* table, Ru
 
 }  // namespace
 
-LowGpuUtilizationRule::LowGpuUtilizationRule(LowGpuUtilizationParams params)
-    : ParamRule(kDescriptor, params) {}
-
 RuleResult LowGpuUtilizationRule::Evaluate(const AnalysisContext& ctx) const {
   RuleResult r = StartResult(*this);
   const RuleInputs in(ctx);
-  const SeriesMask is_gpu_util = SeriesOfKind(in.store, MetricKind::kGpuUtilization);
-  RequireSeries(is_gpu_util, "GPUUtilization", &r);
+  const SeriesMask is_gpu_util =
+      RequiredSeriesOfKind(in.store, MetricKind::kGpuUtilization, "GPUUtilization", &r);
 
   GpuTable table;
   for (size_t w = 0; w < in.plan.size(); ++w) {
-    for (uint32_t row : in.plan.system_rows(w)) {
-      const uint32_t s = in.sys.series(row);
-      if (!is_gpu_util[s]) continue;
-      const SeriesInfo& info = in.store.series()[s];
+    ForEachSample(in, w, is_gpu_util, [&](uint32_t row, const SeriesInfo& info) {
       table.At(info.node, info.name).values.push_back(in.sys.value(row));
-    }
+    });
     CheckWindow(in, p_, w, &table, &r);
   }
   return r;

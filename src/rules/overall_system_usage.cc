@@ -1,6 +1,29 @@
-// OverallSystemUsage: texts and the per-node utilization statistics
-// (overall_system_usage.h).
-#include "src/rules/overall_system_usage.h"
+// OverallSystemUsage (docs/rules.md §4.10): per-node utilization
+// statistics for the report's "System usage statistics" table. Never
+// triggers, takes no parameters (RuleParameters "").
+//
+// Algorithm (cumulative over the windows): per metric and node, samples are
+// summed per timestamp (a sample delivered to two windows is added twice, as
+// in SageMaker); at the end the statistics over the per-timestamp sums are
+// divided by n: GPU and GPU memory by the number of distinct GPU names,
+// CPU and I/O (per-core I/OWaitPercentage) by the number of distinct core
+// names, CPU memory (MemoryUsedPercent) and Network (every Dimension
+// "Algorithm" series) by 1. Stats {max, p99, p95, p50, min}: values > 0 as
+// round(x, 2) floats, values <= 0 as the integer 0. Details key order
+// Network, GPU, CPU, CPU memory, GPU memory, I/O (a metric without data maps
+// to {}). Datapoints = number of CPU timestamps of the first node seen.
+//
+// Worked example (one node, 2 cores, 1 GPU, two timestamps):
+//   t=1000.5: cpu0 10, cpu1 30, gpu0 50, MemoryUsedPercent 20
+//   t=1001.0: cpu0 20, cpu1 40, gpu0 0,  MemoryUsedPercent 21
+//   CPU sums {40, 60} / 2 cores -> max 30.0, p99 29.9, p95 29.5, p50 25.0, min 20.0
+//   GPU {50, 0} / 1 -> max 50.0, p99 49.5, p95 47.5, p50 25.0, min 0
+//   {"RuleTriggered": 0, "Violations": 0, "Details": {"Network": {},
+//    "GPU": {"algo-1": {"max": 50.0, "p99": 49.5, "p95": 47.5, "p50": 25.0, "min": 0}},
+//    "CPU": {"algo-1": {"max": 30.0, "p99": 29.9, "p95": 29.5, "p50": 25.0, "min": 20.0}},
+//    "CPU memory": {"algo-1": {"max": 21.0, "p99": 20.99, "p95": 20.95, "p50": 20.5,
+//    "min": 20.0}}, "GPU memory": {}, "I/O": {}}, "Datapoints": 2, "RuleParameters": ""}
+#include "src/rules/builtin_rules.h"
 
 #include <algorithm>
 #include <array>
@@ -18,60 +41,20 @@
 namespace smr {
 namespace {
 
-constexpr int64_t kMaxDatapoints = 1'000'000;
-
-constexpr RuleDescriptor<NoParams> kDescriptor = {
-    "OverallSystemUsage",
-    "Aggregates the system usage of each worker node (CPU, GPU, their memory, network and I/O "
-    "wait) and reports its percentiles. It never triggers.",
-    "Compare the utilization with the instance capacity: a node that stays far below it could "
-    "run on a smaller instance type.",
-    {},
-};
-
 enum Metric { kNetwork = 0, kGpu, kCpu, kCpuMemory, kGpuMemory, kIo, kNumMetrics };
 constexpr std::array<const char*, kNumMetrics> kMetricNames = {
     "Network", "GPU", "CPU", "CPU memory", "GPU memory", "I/O"};
-
-// Per-timestamp sums of one node, in first-seen order.
-struct NodeSums {
-  StrId node = 0;
-  TimestampSlots slots;
-  std::vector<double> sums;
-};
-
-struct MetricSums {
-  std::vector<NodeSums> nodes;
-  size_t last_node = 0;
-  void Add(StrId node, double ts, double v) {
-    size_t ni = last_node;
-    if (ni >= nodes.size() || nodes[ni].node != node) {
-      ni = 0;
-      while (ni < nodes.size() && nodes[ni].node != node) ++ni;
-      if (ni == nodes.size()) {
-        nodes.emplace_back();
-        nodes.back().node = node;
-      }
-      last_node = ni;
-    }
-    NodeSums& ns = nodes[ni];
-    bool is_new = false;
-    const size_t slot = ns.slots.Slot(ts, &is_new);
-    if (is_new) ns.sums.push_back(0.0);
-    ns.sums[slot] += v;
-  }
-};
 
 nlohmann::ordered_json StatValue(double v) {
   if (v > 0) return NumpyRound(v, 2);
   return 0;  // SageMaker writes non-positive statistics as the integer 0
 }
 
-void RecordMetric(const MetricStore& store, const MetricSums& m, size_t n,
+void RecordMetric(const MetricStore& store, const NodeTimestampSums& m, size_t n,
                   nlohmann::ordered_json* out) {
   if (n == 0) return;
   const double div = static_cast<double>(n);
-  for (const NodeSums& ns : m.nodes) {
+  for (const NodeTimestampSums::Node& ns : m.nodes()) {
     if (ns.sums.empty()) continue;
     std::vector<double> sorted = ns.sums;
     std::sort(sorted.begin(), sorted.end());
@@ -101,8 +84,6 @@ int MetricOf(const MetricStore& store, const SeriesInfo& info) {
 
 }  // namespace
 
-OverallSystemUsageRule::OverallSystemUsageRule() : ParamRule(kDescriptor, {}) {}
-
 RuleResult OverallSystemUsageRule::Evaluate(const AnalysisContext& ctx) const {
   RuleResult r = StartResult(*this);
   const RuleInputs in(ctx);
@@ -116,7 +97,7 @@ RuleResult OverallSystemUsageRule::Evaluate(const AnalysisContext& ctx) const {
   std::vector<int> metric_of(num_series, -1);
   for (size_t s = 0; s < num_series; ++s) metric_of[s] = MetricOf(store, store.series()[s]);
 
-  std::array<MetricSums, kNumMetrics> sums;
+  std::array<NodeTimestampSums, kNumMetrics> sums;
   std::unordered_set<StrId> gpu_ids, core_ids;
   std::vector<char> named(num_series, 0);  // series already in gpu_ids/core_ids
   r.details = nlohmann::ordered_json::object();
@@ -143,14 +124,14 @@ RuleResult OverallSystemUsageRule::Evaluate(const AnalysisContext& ctx) const {
       }
       sums[m].Add(info.node, sys.ts(row), sys.value(row));
     }
-    if (!sums[kCpu].nodes.empty()) {
-      const int64_t nvalues = static_cast<int64_t>(sums[kCpu].nodes.front().sums.size());
+    if (!sums[kCpu].nodes().empty()) {
+      const int64_t nvalues = static_cast<int64_t>(sums[kCpu].nodes().front().sums.size());
       r.datapoints = nvalues;
       if (nvalues > kMaxDatapoints) {
         // SageMaker's memory guard drops the accumulated sums; the
         // statistics recorded so far stay in Details.
         record_all();
-        for (MetricSums& m : sums) m.nodes.clear();
+        for (NodeTimestampSums& m : sums) m.clear();
       }
     }
   }

@@ -4,8 +4,9 @@
 // range); the default of a parameter is the Params struct's member
 // initializer. From these come params() (ParamSpec with the default as
 // text), SetParam, RuleParameters (SageMaker's "key:value\n..." text) and
-// `sm-report rules`. A rule file then holds its Params struct, its
-// descriptor and Evaluate (plus ValidateParams for cross-parameter checks).
+// `sm-report rules`. builtin_rules.h declares each rule's Params struct and
+// class, builtin_rules.cc holds its rows and descriptor (plus ValidateParams
+// for cross-parameter checks), and src/rules/<rule>.cc its Evaluate.
 #ifndef SMR_SRC_RULES_PARAM_RULE_H_
 #define SMR_SRC_RULES_PARAM_RULE_H_
 

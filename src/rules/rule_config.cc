@@ -234,22 +234,10 @@ class ConfigScanner : public nlohmann::json_sax<nlohmann::json> {
   bool number_float(number_float_t, const string_t&) override { return true; }
   bool string(string_t&) override { return true; }
   bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override {
-    frames_.push_back({true, {}, pending_key_});
-    return true;
-  }
-  bool end_object() override {
-    frames_.pop_back();
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    frames_.push_back({false, {}, pending_key_});
-    return true;
-  }
-  bool end_array() override {
-    frames_.pop_back();
-    return true;
-  }
+  bool start_object(std::size_t) override { return Open(/*is_object=*/true); }
+  bool end_object() override { return Close(); }
+  bool start_array(std::size_t) override { return Open(/*is_object=*/false); }
+  bool end_array() override { return Close(); }
   bool key(string_t& k) override {
     const TextPosition pos = PositionOf(text_, KeyStart());
     Frame& f = frames_.back();
@@ -290,6 +278,15 @@ class ConfigScanner : public nlohmann::json_sax<nlohmann::json> {
     std::set<std::string> keys;
     std::string key;  // this container's key in its parent ("" in arrays)
   };
+
+  bool Open(bool is_object) {
+    frames_.push_back({is_object, {}, pending_key_});
+    return true;
+  }
+  bool Close() {
+    frames_.pop_back();
+    return true;
+  }
 
   // The parser has just read the key's closing quote: walk back to the
   // opening one (a quote preceded by an odd number of backslashes is part

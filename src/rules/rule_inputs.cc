@@ -51,4 +51,11 @@ void RequireSeries(const SeriesMask& mask, std::string_view dimension, RuleResul
       fmt::format("no {} samples (CPU-only instance or no system data){}", dimension, suffix);
 }
 
+SeriesMask RequiredSeriesOfKind(const MetricStore& store, MetricKind kind,
+                                std::string_view dimension, RuleResult* r) {
+  SeriesMask mask = SeriesOfKind(store, kind);
+  RequireSeries(mask, dimension, r);
+  return mask;
+}
+
 }  // namespace smr

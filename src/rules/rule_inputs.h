@@ -1,7 +1,7 @@
 // What the rules' Evaluate functions share: the start of a result, short
 // names for the store, the window plan and its columns, the selection of
-// system series by MetricKind, and the per-(node, GPU) table of the GPU
-// rules.
+// system series by MetricKind and the walk over a window's selected samples,
+// and the per-(node, GPU) table of the GPU rules.
 #ifndef SMR_SRC_RULES_RULE_INPUTS_H_
 #define SMR_SRC_RULES_RULE_INPUTS_H_
 
@@ -51,6 +51,20 @@ SeriesMask SeriesOfKind(const MetricStore& store, MetricKind kind);
 // "no <dimension> samples (CPU-only instance or no system data)<suffix>".
 void RequireSeries(const SeriesMask& mask, std::string_view dimension, RuleResult* r,
                    std::string_view suffix = "");
+
+// The series of `kind`, with `r` marked by RequireSeries when there is none.
+SeriesMask RequiredSeriesOfKind(const MetricStore& store, MetricKind kind,
+                                std::string_view dimension, RuleResult* r);
+
+// Calls `add(row, info)` for every system row of window `w` (reader order)
+// whose series `mask` selects; `info` is that series.
+template <typename Add>
+void ForEachSample(const RuleInputs& in, size_t w, const SeriesMask& mask, Add add) {
+  for (uint32_t row : in.plan.system_rows(w)) {
+    const uint32_t s = in.sys.series(row);
+    if (mask[s]) add(row, in.store.series()[s]);
+  }
+}
 
 // Per-(node, GPU) state in first-seen order: nodes, and the GPUs of each
 // node. `Gpu` has a member `StrId gpu` and is default-constructible.

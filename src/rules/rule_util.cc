@@ -1,4 +1,4 @@
-// Tukey box statistics and per-timestamp slots (rule_util.h).
+// Tukey box statistics and per-timestamp slots and sums (rule_util.h).
 #include "src/rules/rule_util.h"
 
 #include <algorithm>
@@ -58,6 +58,33 @@ size_t TimestampSlots::Slot(double ts, bool* is_new) {
   last_bits_ = bits;
   last_slot_ = slot;
   return slot;
+}
+
+void AddBoxQuartiles(const BoxStats& b, nlohmann::ordered_json* entry) {
+  (*entry)["p25"] = b.p25;
+  (*entry)["p50"] = b.p50;
+  (*entry)["p75"] = b.p75;
+  (*entry)["p95"] = b.p95;
+  (*entry)["upper"] = b.upper;
+  (*entry)["lower"] = b.lower;
+}
+
+void NodeTimestampSums::Add(StrId node, double ts, double value) {
+  size_t ni = last_;
+  if (ni >= nodes_.size() || nodes_[ni].node != node) {
+    ni = 0;
+    while (ni < nodes_.size() && nodes_[ni].node != node) ++ni;
+    if (ni == nodes_.size()) {
+      nodes_.emplace_back();
+      nodes_.back().node = node;
+    }
+    last_ = ni;
+  }
+  Node& n = nodes_[ni];
+  bool is_new = false;
+  const size_t slot = n.slots.Slot(ts, &is_new);
+  if (is_new) n.sums.push_back(0.0);
+  n.sums[slot] += value;
 }
 
 }  // namespace smr

@@ -1,6 +1,42 @@
-// CPUBottleneck and IOBottleneck: their parameter tables and texts, and the
-// snapshot algorithm they share (system_bottleneck.h).
-#include "src/rules/system_bottleneck.h"
+// CPUBottleneck (docs/rules.md §4.3) and IOBottleneck (§4.4): flag jobs
+// where the GPUs sit idle while CPU cores are saturated (CPUBottleneck) or
+// wait for I/O (IOBottleneck). The two SageMaker rules are one algorithm with
+// a different "busy" dimension (CPUUtilization > cpu_threshold, or
+// I/OWaitPercentage > io_threshold; the entries still count those cores under
+// "CPUs").
+//
+// Algorithm (cumulative over the 60 s windows of the WindowPlan): the system
+// rows of each window are scanned in reader order; a new snapshot starts
+// whenever a row's timestamp differs by more than 20 ms from the current
+// snapshot's timestamp (Datapoints counts snapshots; the current snapshot
+// carries over into the next window). Within one window, per snapshot: the
+// GPUUtilization rows below gpu_threshold (the first of a snapshot also adds
+// 1 to low_gpu_utilization) and the busy rows above the busy threshold are
+// counted; a snapshot with both is a bottleneck {"GPUs": n, "CPUs": m}, keyed
+// by repr(snapshot timestamp) (re-seen in a later window: overwritten in
+// place). After each window, if Datapoints > patience and
+// 100·#bottlenecks/Datapoints > threshold: RuleTriggered += 1 and the
+// framework events of the window strictly containing each of the window's
+// bottleneck timestamps are aggregated into Details (§4.12). Violations =
+// number of bottlenecks, always written. Over 1 000 000 bottlenecks, the list
+// is dropped at the next window start (SageMaker's memory guard).
+// Details: {"low_gpu_utilization": int, "bottlenecks": {...}, [§4.12 keys]}
+// (if the very first window already triggers, "bottlenecks" comes first, as
+// in SageMaker).
+//
+// Worked example (CPUBottleneck, patience 2; one window from t0 = 1000 s; one
+// GPU, 1 core; IOBottleneck reads the same with I/O wait instead of CPU):
+//   1000.5  gpu0 5, cpu0 95   -> snapshot 1: bottleneck {GPUs 1, CPUs 1}
+//   1001.0  gpu0 5, cpu0 20   -> snapshot 2: idle GPU only
+//   1001.5  gpu0 50, cpu0 95  -> snapshot 3: busy CPU only
+//   1002.0  gpu0 0, cpu0 99   -> snapshot 4: bottleneck
+//   4 snapshots > 2, 2/4 = 50 % is not > 50 % -> not triggered.
+//   {"RuleTriggered": 0, "Violations": 2, "Details": {"low_gpu_utilization": 3,
+//    "bottlenecks": {"1000.5": {"GPUs": 1, "CPUs": 1}, "1002.0": {"GPUs": 1, "CPUs": 1}}},
+//    "Datapoints": 4, "RuleParameters":
+//    "threshold:50\ncpu_threshold:90\ngpu_threshold:10\npatience:2"}
+//   (IOBottleneck: "threshold:50\nio_threshold:50\ngpu_threshold:10\npatience:2")
+#include "src/rules/builtin_rules.h"
 
 #include <cmath>
 #include <string>
@@ -14,51 +50,6 @@
 
 namespace smr {
 namespace {
-
-constexpr ParamRow<CpuBottleneckParams> kCpuRows[] = {
-    {"threshold", &CpuBottleneckParams::threshold, ParamType::kPercent, "%",
-     "share of snapshots that must be CPU bottlenecks for the rule to trigger"},
-    {"cpu_threshold", &CpuBottleneckParams::cpu_threshold, ParamType::kPercent, "%",
-     "CPU utilization above which a core counts as busy"},
-    {"gpu_threshold", &CpuBottleneckParams::gpu_threshold, ParamType::kPercent, "%",
-     "GPU utilization below which a GPU counts as idle"},
-    {"patience", &CpuBottleneckParams::patience, ParamType::kInt, "snapshots",
-     "snapshots to see before the ratio is checked"},
-};
-
-constexpr RuleDescriptor<CpuBottleneckParams> kCpuDescriptor = {
-    "CPUBottleneck",
-    "Checks if the CPU utilization is high and the GPU utilization is low. It might indicate CPU "
-    "bottlenecks, where the GPUs are waiting for data to arrive from the CPUs. The rule "
-    "evaluates the CPU and GPU utilization rates, and triggers the issue if the time spent on "
-    "the CPU bottlenecks exceeds a threshold percent of the total training time. The default "
-    "threshold is 50 percent.",
-    "Consider increasing the number of data loaders or applying data pre-fetching.",
-    kCpuRows,
-};
-
-constexpr ParamRow<IoBottleneckParams> kIoRows[] = {
-    {"threshold", &IoBottleneckParams::threshold, ParamType::kPercent, "%",
-     "share of snapshots that must be I/O bottlenecks for the rule to trigger"},
-    {"io_threshold", &IoBottleneckParams::io_threshold, ParamType::kPercent, "%",
-     "I/O wait above which a core counts as waiting"},
-    {"gpu_threshold", &IoBottleneckParams::gpu_threshold, ParamType::kPercent, "%",
-     "GPU utilization below which a GPU counts as idle"},
-    {"patience", &IoBottleneckParams::patience, ParamType::kInt, "snapshots",
-     "snapshots to see before the ratio is checked"},
-};
-
-constexpr RuleDescriptor<IoBottleneckParams> kIoDescriptor = {
-    "IOBottleneck",
-    "Checks if the data I/O wait time is high and the GPU utilization is low. It might indicate "
-    "IO bottlenecks where GPU is waiting for data to arrive from storage. The rule evaluates the "
-    "I/O and GPU utilization rates and triggers the issue if the time spent on the IO "
-    "bottlenecks exceeds a threshold percent of the total training time. The default threshold "
-    "is 50 percent.",
-    "Pre-fetch data or choose different file formats, such as binary formats that improve I/O "
-    "performance.",
-    kIoRows,
-};
 
 // The parameters of either rule, with the busy threshold of its dimension.
 struct SystemBottleneckParams {
@@ -210,16 +201,11 @@ void BottleneckRun::WriteBottlenecks() {
 
 }  // namespace
 
-CpuBottleneckRule::CpuBottleneckRule(CpuBottleneckParams params)
-    : ParamRule(kCpuDescriptor, params) {}
-
 RuleResult CpuBottleneckRule::Evaluate(const AnalysisContext& ctx) const {
   return BottleneckRun(*this, ctx, MetricKind::kCpuUtilization,
                        {p_.threshold, p_.cpu_threshold, p_.gpu_threshold, p_.patience})
       .Run();
 }
-
-IoBottleneckRule::IoBottleneckRule(IoBottleneckParams params) : ParamRule(kIoDescriptor, params) {}
 
 RuleResult IoBottleneckRule::Evaluate(const AnalysisContext& ctx) const {
   return BottleneckRun(*this, ctx, MetricKind::kCpuIoWait,

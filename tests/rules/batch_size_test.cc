@@ -1,4 +1,4 @@
-#include "src/rules/batch_size.h"
+#include "src/rules/builtin_rules.h"
 
 #include <algorithm>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "src/rules/dataloader.h"
+#include "src/rules/builtin_rules.h"
 
 #include <string>
 #include <vector>

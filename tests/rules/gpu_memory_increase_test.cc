@@ -1,4 +1,4 @@
-#include "src/rules/gpu_memory_increase.h"
+#include "src/rules/builtin_rules.h"
 
 #include <cmath>
 #include <string>

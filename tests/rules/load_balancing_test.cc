@@ -1,4 +1,4 @@
-#include "src/rules/load_balancing.h"
+#include "src/rules/builtin_rules.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "src/rules/low_gpu_utilization.h"
+#include "src/rules/builtin_rules.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "src/rules/max_initialization_time.h"
+#include "src/rules/builtin_rules.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "src/rules/overall_framework_metrics.h"
+#include "src/rules/builtin_rules.h"
 
 #include <map>
 #include <string>

@@ -1,4 +1,4 @@
-#include "src/rules/overall_system_usage.h"
+#include "src/rules/builtin_rules.h"
 
 #include <gtest/gtest.h>
 

@@ -2,9 +2,13 @@
 // (src/rules/rule_inputs.h).
 #include "src/rules/rule_inputs.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
 
-#include "src/rules/low_gpu_utilization.h"
+#include "src/rules/builtin_rules.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {
@@ -71,6 +75,39 @@ TEST(RuleInputsTest, NodeGpuTableKeepsFirstSeenOrder) {
   table.clear();
   EXPECT_TRUE(table.nodes().empty());
   EXPECT_EQ(table.At(2, 7).hits, 0);
+}
+
+TEST(RuleInputsTest, RequiredSeriesOfKindSelectsAndMarksAMissingKind) {
+  TestData d;
+  d.Cpu("algo-1", "cpu0", 1000, 1).GpuMem("algo-1", "gpu0", 1000, 1);
+  auto built = d.Build();
+  RuleResult r;
+  const SeriesMask mem = RequiredSeriesOfKind(built->store, MetricKind::kGpuMemory,
+                                              "GPUMemoryUtilization", &r);
+  EXPECT_TRUE(mem.any);
+  EXPECT_TRUE(r.applicable);
+  const SeriesMask util =
+      RequiredSeriesOfKind(built->store, MetricKind::kGpuUtilization, "GPUUtilization", &r);
+  EXPECT_FALSE(util.any);
+  EXPECT_FALSE(r.applicable);
+  EXPECT_EQ(r.not_applicable_reason,
+            "no GPUUtilization samples (CPU-only instance or no system data)");
+}
+
+TEST(RuleInputsTest, ForEachSampleVisitsTheSelectedRowsOfAWindowInOrder) {
+  TestData d;
+  d.GpuUtil("algo-1", "gpu0", 1000.5, 10).Cpu("algo-1", "cpu0", 1000.5, 90);
+  d.GpuUtil("algo-1", "gpu1", 1001.0, 20).GpuUtil("algo-1", "gpu0", 1001.5, 30);
+  auto built = d.Build();
+  const RuleInputs in(built->ctx());
+  ASSERT_EQ(in.plan.size(), 1u);
+  const SeriesMask gpu = SeriesOfKind(in.store, MetricKind::kGpuUtilization);
+  std::vector<std::pair<std::string, double>> seen;
+  ForEachSample(in, 0, gpu, [&](uint32_t row, const SeriesInfo& info) {
+    seen.emplace_back(std::string(in.store.str(info.name)), in.sys.value(row));
+  });
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, double>>{
+                      {"gpu0", 10}, {"gpu1", 20}, {"gpu0", 30}}));
 }
 
 }  // namespace

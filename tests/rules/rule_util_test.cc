@@ -39,5 +39,36 @@ TEST(TimestampSlotsTest, ZeroAndNegativeZeroAreOneKeyLikePythonFloats) {
   EXPECT_EQ(SlotsOf({0.0, 1.0, -0.0}, &fresh), (std::vector<size_t>{0, 1, 0}));
 }
 
+TEST(BoxQuartilesTest, AppendsTheSixKeysInSageMakersOrder) {
+  BoxStats b;
+  b.p25 = 1;
+  b.p50 = 2;
+  b.p75 = 3;
+  b.p95 = 4;
+  b.upper = 5;
+  b.lower = 0.5;
+  b.max = 9;
+  nlohmann::ordered_json entry = {{"gpu_max", 9.0}};
+  AddBoxQuartiles(b, &entry);
+  EXPECT_EQ(entry.dump(),
+            R"({"gpu_max":9.0,"p25":1.0,"p50":2.0,"p75":3.0,"p95":4.0,"upper":5.0,"lower":0.5})");
+}
+
+TEST(NodeTimestampSumsTest, SumsPerNodeAndTimestampInFirstSeenOrder) {
+  NodeTimestampSums sums;
+  sums.Add(7, 1.0, 10);
+  sums.Add(7, 1.0, 20);
+  sums.Add(3, 1.0, 5);
+  sums.Add(7, 2.0, 1);
+  sums.Add(3, 0.5, 2);  // older timestamp: a new slot after 1.0
+  ASSERT_EQ(sums.nodes().size(), 2u);
+  EXPECT_EQ(sums.nodes()[0].node, 7u);
+  EXPECT_EQ(sums.nodes()[0].sums, (std::vector<double>{30, 1}));
+  EXPECT_EQ(sums.nodes()[1].node, 3u);
+  EXPECT_EQ(sums.nodes()[1].sums, (std::vector<double>{5, 2}));
+  sums.clear();
+  EXPECT_TRUE(sums.nodes().empty());
+}
+
 }  // namespace
 }  // namespace smr

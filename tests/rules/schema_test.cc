@@ -9,16 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "smr/rule.h"
-#include "src/rules/batch_size.h"
-#include "src/rules/dataloader.h"
-#include "src/rules/gpu_memory_increase.h"
-#include "src/rules/load_balancing.h"
-#include "src/rules/low_gpu_utilization.h"
-#include "src/rules/max_initialization_time.h"
-#include "src/rules/overall_framework_metrics.h"
-#include "src/rules/overall_system_usage.h"
-#include "src/rules/step_outlier.h"
-#include "src/rules/system_bottleneck.h"
+#include "src/rules/builtin_rules.h"
 #include "tests/rules/schema_shapes.h"
 
 namespace smr {

@@ -1,4 +1,4 @@
-#include "src/rules/step_outlier.h"
+#include "src/rules/builtin_rules.h"
 
 #include <string>
 #include <vector>
@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include "smr/rule.h"
-#include "src/rules/max_initialization_time.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {

@@ -1,7 +1,7 @@
 // CPUBottleneck and IOBottleneck: one algorithm (system_bottleneck.h) with a
 // different busy dimension, so most tests run for both rules (a
 // parameterised suite); the rest check what only one of them does.
-#include "src/rules/system_bottleneck.h"
+#include "src/rules/builtin_rules.h"
 
 #include <cstdint>
 #include <memory>
