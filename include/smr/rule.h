@@ -131,6 +131,10 @@ std::vector<RuleResult> EvaluateRules(
 struct BuiltinRule {
   std::string_view name;              // "CPUBottleneck"
   std::unique_ptr<Rule> (*create)();  // a rule with its default parameters
+  // One of SageMaker ProfilerReport's rules: its JSON is expected in a
+  // SageMaker rule-output folder (`sm-report render` says when it is
+  // missing). False for rules sm-report adds.
+  bool profiler_report = true;
 };
 
 // The built-in rules in SageMaker ProfilerReport order (CPUBottleneck,
@@ -142,6 +146,8 @@ std::span<const BuiltinRule> BuiltinRules();
 const BuiltinRule* FindBuiltinRule(std::string_view name);
 // Their names, in that order.
 std::vector<std::string> BuiltinRuleNames();
+// The names of those that are SageMaker ProfilerReport rules, in its order.
+std::vector<std::string> ProfilerReportRuleNamesOf(std::span<const BuiltinRule> rules);
 // One instance of each, in that order.
 std::vector<std::unique_ptr<Rule>> CreateBuiltinRules();
 // The default of a built-in rule's parameter as RuleParameters prints it

@@ -8,7 +8,7 @@
 namespace smr {
 
 const std::vector<std::string>& ProfilerReportRuleNames() {
-  static const std::vector<std::string> kNames = BuiltinRuleNames();
+  static const std::vector<std::string> kNames = ProfilerReportRuleNamesOf(BuiltinRules());
   return kNames;
 }
 

@@ -370,9 +370,15 @@ std::unique_ptr<Rule> Make() {
 }
 
 // The name is the rule's own (its descriptor's), which outlives the instance.
+// Entry: one of SageMaker ProfilerReport's rules; Extra: a rule sm-report
+// adds (no JSON of it in SageMaker's output).
 template <typename R>
 BuiltinRule Entry() {
-  return {R().name(), &Make<R>};
+  return {R().name(), &Make<R>, true};
+}
+template <typename R>
+[[maybe_unused]] BuiltinRule Extra() {
+  return {R().name(), &Make<R>, false};
 }
 
 }  // namespace
@@ -404,6 +410,14 @@ const BuiltinRule* FindBuiltinRule(std::string_view name) {
 std::vector<std::string> BuiltinRuleNames() {
   std::vector<std::string> names;
   for (const BuiltinRule& rule : BuiltinRules()) names.emplace_back(rule.name);
+  return names;
+}
+
+std::vector<std::string> ProfilerReportRuleNamesOf(std::span<const BuiltinRule> rules) {
+  std::vector<std::string> names;
+  for (const BuiltinRule& rule : rules) {
+    if (rule.profiler_report) names.emplace_back(rule.name);
+  }
   return names;
 }
 

@@ -2,6 +2,7 @@
 // unique names, texts, every parameter row round-tripping through SetParam,
 // defaults inside their ranges, and the default lookup for the report.
 #include <cmath>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -31,8 +32,20 @@ std::vector<std::string> MissingFromRegistry(const std::vector<std::string>& exp
 }
 
 TEST(BuiltinRuleListTest, HoldsEveryProfilerReportRuleInOrder) {
-  EXPECT_EQ(BuiltinRuleNames(), kProfilerReportRules);
+  EXPECT_EQ(ProfilerReportRuleNamesOf(BuiltinRules()), kProfilerReportRules);
   EXPECT_TRUE(MissingFromRegistry(kProfilerReportRules).empty());
+  // Today every built-in rule is one of SageMaker's.
+  EXPECT_EQ(BuiltinRuleNames(), kProfilerReportRules);
+}
+
+std::unique_ptr<Rule> NoRule() { return nullptr; }
+
+TEST(BuiltinRuleListTest, RulesSageMakerNeverHadAreNotProfilerReportRules) {
+  const BuiltinRule rows[] = {{"CPUBottleneck", &NoRule, true},
+                              {"KinetoStepBreakdown", &NoRule, false},
+                              {"IOBottleneck", &NoRule, true}};
+  EXPECT_EQ(ProfilerReportRuleNamesOf(rows),
+            (std::vector<std::string>{"CPUBottleneck", "IOBottleneck"}));
 }
 
 TEST(BuiltinRuleListTest, ARuleMissingFromTheRegistryIsDetected) {

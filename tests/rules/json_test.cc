@@ -111,15 +111,5 @@ TEST(EvaluateRulesTest, FailingRuleDoesNotStopOthers) {
   for (size_t i = 1; i < results.size(); ++i) EXPECT_FALSE(results[i].failed);
 }
 
-TEST(BuiltinRulesTest, SageMakerOrder) {
-  std::vector<std::string> names;
-  for (const auto& r : CreateBuiltinRules()) names.emplace_back(r->name());
-  // docs/rules.md §1: the 11 rules in ProfilerReport's order.
-  EXPECT_EQ(names, (std::vector<std::string>{
-                       "CPUBottleneck", "IOBottleneck", "LowGPUUtilization", "StepOutlier",
-                       "GPUMemoryIncrease", "BatchSize", "MaxInitializationTime", "LoadBalancing",
-                       "OverallSystemUsage", "Dataloader", "OverallFrameworkMetrics"}));
-}
-
 }  // namespace
 }  // namespace smr
