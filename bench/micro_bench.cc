@@ -20,8 +20,8 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
 #include <zlib.h>
+#include <nlohmann/json.hpp>
 
 #include "samples/generator/generator.h"
 #include "smr/analysis.h"
@@ -74,9 +74,7 @@ struct Fixture {
   InputFile tf_file;
   std::string tf_json;  // inflated, enlarged TF trace
 
-  AnalysisContext ctx() const {
-    return AnalysisContext{&ingested.store, &timeline, &windows};
-  }
+  AnalysisContext ctx() const { return AnalysisContext{&ingested.store, &timeline, &windows}; }
   ReportInputs inputs() const {
     ReportInputs in;
     in.input_dir = dir.string();
@@ -150,9 +148,9 @@ Fixture* MakeFixture() {
   f->model = std::make_unique<ReportModel>(BuildReportModel(f->inputs()));
   // The largest file of each kind.
   for (const InputFile& in : f->discovery.files) {
-    InputFile* slot = in.kind == FileKind::kSystem ? &f->system_file
+    InputFile* slot = in.kind == FileKind::kSystem           ? &f->system_file
                       : in.kind == FileKind::kPythonTimeline ? &f->trace_file
-                                                              : nullptr;
+                                                             : nullptr;
     if (slot != nullptr && in.size_bytes > slot->size_bytes) *slot = in;
   }
   f->system_bytes = ReadFile(f->system_file.path);
@@ -263,8 +261,8 @@ void BM_StoreBuild(benchmark::State& state) {
     std::vector<uint32_t> ids(src.series().size());
     for (size_t s = 0; s < ids.size(); ++s) {
       const SeriesInfo& si = src.series()[s];
-      ids[s] = b.SeriesId(src.str(si.node), src.str(si.type), src.str(si.name),
-                          src.str(si.dimension));
+      ids[s] =
+          b.SeriesId(src.str(si.node), src.str(si.type), src.str(si.name), src.str(si.dimension));
     }
     for (size_t r = 0; r < sys.size(); ++r) {
       b.AddSample(ids[sys.series(r)], sys.ts(r), sys.value(r));
@@ -307,9 +305,9 @@ void BM_WindowPlan(benchmark::State& state) {
     WindowPlan w(f.ingested.store, f.discovery);
     benchmark::DoNotOptimize(w.size());
   }
-  state.SetItemsProcessed(state.iterations() *
-                          static_cast<int64_t>(f.ingested.store.system().size() +
-                                               f.ingested.store.events().size()));
+  state.SetItemsProcessed(
+      state.iterations() *
+      static_cast<int64_t>(f.ingested.store.system().size() + f.ingested.store.events().size()));
 }
 BENCHMARK(BM_WindowPlan)->Unit(benchmark::kMillisecond);
 
@@ -382,8 +380,7 @@ BENCHMARK(BM_RenderPdf)->Unit(benchmark::kMillisecond);
 void RegisterRuleBenchmarks() {
   const Fixture& f = Data();
   for (size_t i = 0; i < f.rules.size(); ++i) {
-    benchmark::RegisterBenchmark(("BM_Rule/" + std::string(f.rules[i]->name())).c_str(),
-                                 BM_Rule, i)
+    benchmark::RegisterBenchmark(("BM_Rule/" + std::string(f.rules[i]->name())).c_str(), BM_Rule, i)
         ->Unit(benchmark::kMillisecond);
   }
 }

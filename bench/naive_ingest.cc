@@ -88,9 +88,9 @@ int main(int argc, char** argv) {
           };
           auto ts = j.find("Timestamp");
           auto value = j.find("Value");
-          if (ts == j.end() || value == j.end() || !ts->is_number() || !value->is_number()) continue;
-          series[str("NodeId") + '\0' + str("Type") + '\0' + str("Name") + '\0' +
-                 str("Dimension")]
+          if (ts == j.end() || value == j.end() || !ts->is_number() || !value->is_number())
+            continue;
+          series[str("NodeId") + '\0' + str("Type") + '\0' + str("Name") + '\0' + str("Dimension")]
               .emplace_back(ts->get<double>(), value->get<double>());
           ++records;
         }
@@ -110,8 +110,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "smr_bench_naive: unknown mode '%s'\n", mode.c_str());
     return 2;
   }
-  const double s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   fmt::print("{} bytes={} records={} seconds={:.3f} MB/s={:.1f}\n", mode, bytes, records, s,
              s > 0 ? static_cast<double>(bytes) / 1e6 / s : 0.0);
   return 0;

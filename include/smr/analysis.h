@@ -56,13 +56,13 @@ struct JobTimeline {
   double job_start_s = 0;  // min system timestamp
   double job_end_s = 0;    // max system timestamp
   bool has_steps = false;
-  int64_t first_step_start_us = 0;  // first Step:ModeKeys* start
-  int64_t last_step_start_us = 0;   // start of the last step (SageMaker's
-                                    // "training loop end")
-  int64_t last_step_end_us = 0;     // end of the last step
-  std::vector<StepEvent> steps;     // sorted by (start, event index)
+  int64_t first_step_start_us = 0;            // first Step:ModeKeys* start
+  int64_t last_step_start_us = 0;             // start of the last step (SageMaker's
+                                              // "training loop end")
+  int64_t last_step_end_us = 0;               // end of the last step
+  std::vector<StepEvent> steps;               // sorted by (start, event index)
   std::vector<NodePhaseSteps> by_node_phase;  // sorted (node, phase)
-  std::vector<PhaseInterval> phases;  // job timeline partition, in time order
+  std::vector<PhaseInterval> phases;          // job timeline partition, in time order
 };
 
 JobTimeline BuildTimeline(const MetricStore& store);
@@ -75,8 +75,8 @@ double Quantile(std::span<const double> values, double q);
 // bit for bit what QuantileSorted gives on the sorted data, in O(n) on
 // average (nth_element selects exactly the elements a sort would put at
 // the interpolation indices). `scratch` is overwritten.
-void Quantiles(std::span<const double> values, std::span<const double> qs,
-               std::span<double> out, std::vector<double>* scratch);
+void Quantiles(std::span<const double> values, std::span<const double> qs, std::span<double> out,
+               std::vector<double>* scratch);
 
 // The 60 s windows of SageMaker's ProfilerReport (docs/rules.md §1):
 // [t0 + k·60 s, t0 + (k+1)·60 s], system samples inclusive at both

@@ -18,14 +18,14 @@ namespace smr {
 
 // One (node, file type) group of input files.
 struct DqFileGroup {
-  std::string node;  // from the file name ("algo-1", "905-b88ab1bb8259")
-  std::string kind;  // FileKindName(): "system", "pythontimeline", ...
-  int64_t files = 0;            // files discovered
+  std::string node;   // from the file name ("algo-1", "905-b88ab1bb8259")
+  std::string kind;   // FileKindName(): "system", "pythontimeline", ...
+  int64_t files = 0;  // files discovered
   int64_t files_unreadable = 0;
   int64_t files_empty = 0;
   int64_t files_duplicate = 0;  // byte-identical copies, not read twice
   uint64_t bytes = 0;
-  int64_t records_read = 0;     // lines (system) or events (traces)
+  int64_t records_read = 0;  // lines (system) or events (traces)
   int64_t records_kept = 0;
   int64_t records_skipped = 0;
   // Issue key -> count, for this group's files (issue order).
@@ -58,9 +58,9 @@ struct DqNode {
   std::string node;
   bool system_files = false;  // system files were discovered for it
   int64_t system_samples = 0;
-  double first_s = 0, last_s = 0;  // system samples (when any)
-  double median_interval_s = 0;    // median gap of each series; 0 if unknown
-  std::vector<DqGap> gaps;         // no sample for > kGapIntervals intervals
+  double first_s = 0, last_s = 0;    // system samples (when any)
+  double median_interval_s = 0;      // median gap of each series; 0 if unknown
+  std::vector<DqGap> gaps;           // no sample for > kGapIntervals intervals
   int64_t out_of_order_samples = 0;  // earlier than the series' previous one
   double max_backward_jump_s = 0;    // largest such step back in time
   int64_t framework_events = 0;

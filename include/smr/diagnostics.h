@@ -5,8 +5,8 @@
 #ifndef SMR_DIAGNOSTICS_H_
 #define SMR_DIAGNOSTICS_H_
 
-#include <cstdint>
 #include <array>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -17,33 +17,33 @@ namespace smr {
 // Why something was skipped or adjusted. Keep in sync with IssueInfo().
 enum class Issue : int {
   // Files
-  kUnreadableFile = 0,   // could not open/read
-  kEmptyFile,            // 0 bytes
-  kIgnoredFileName,      // name does not match any known pattern
-  kGzipError,            // corrupt/truncated gzip (what inflated is kept)
+  kUnreadableFile = 0,  // could not open/read
+  kEmptyFile,           // 0 bytes
+  kIgnoredFileName,     // name does not match any known pattern
+  kGzipError,           // corrupt/truncated gzip (what inflated is kept)
   // System JSON lines
-  kMalformedLine,        // not valid JSON / not an object / blank in the middle
-  kMissingField,         // Type/Dimension/Value/NodeId/Timestamp missing
-  kBadFieldType,         // e.g. Value given as a string
-  kNonFiniteValue,       // NaN / Infinity / out of range
+  kMalformedLine,   // not valid JSON / not an object / blank in the middle
+  kMissingField,    // Type/Dimension/Value/NodeId/Timestamp missing
+  kBadFieldType,    // e.g. Value given as a string
+  kNonFiniteValue,  // NaN / Infinity / out of range
   // Chrome traces
-  kTruncatedTrace,       // array not terminated; complete events kept
-  kMalformedEvent,       // event not an object or unparsable
-  kMissingDuration,      // X event without dur
-  kUnmatchedEnd,         // E without B
-  kUnmatchedBegin,       // B without E at end of file
-  kNegativeDuration,     // end before start
-  kIgnoredPhase,         // ph i/I/C/unknown (informational)
-  kNoBaseTime,           // no start_time_since_epoch_in_micros; inherited
-  kNotAnArray,           // top-level object instead of array (pevents)
+  kTruncatedTrace,    // array not terminated; complete events kept
+  kMalformedEvent,    // event not an object or unparsable
+  kMissingDuration,   // X event without dur
+  kUnmatchedEnd,      // E without B
+  kUnmatchedBegin,    // B without E at end of file
+  kNegativeDuration,  // end before start
+  kIgnoredPhase,      // ph i/I/C/unknown (informational)
+  kNoBaseTime,        // no start_time_since_epoch_in_micros; inherited
+  kNotAnArray,        // top-level object instead of array (pevents)
   // Added for the data-quality report (docs/data-quality.md); appended so
   // the keys and values above stay stable.
-  kInvalidUtf8,          // system line with invalid UTF-8 bytes
-  kDuplicateRecord,      // exact duplicate system sample (series, ts, value)
-  kDuplicateEvent,       // exact duplicate trace event (dropped like pandas)
-  kAbsurdDuration,       // event longer than 24 h: excluded from analysis
-  kRepeatedBaseTime,     // base time changes inside a file (informational)
-  kDuplicateFile,        // byte-identical copy of an earlier file of its kind
+  kInvalidUtf8,       // system line with invalid UTF-8 bytes
+  kDuplicateRecord,   // exact duplicate system sample (series, ts, value)
+  kDuplicateEvent,    // exact duplicate trace event (dropped like pandas)
+  kAbsurdDuration,    // event longer than 24 h: excluded from analysis
+  kRepeatedBaseTime,  // base time changes inside a file (informational)
+  kDuplicateFile,     // byte-identical copy of an earlier file of its kind
   kCount
 };
 
@@ -74,8 +74,7 @@ class Diagnostics {
   // Records one occurrence. `excerpt` is truncated to ~120 bytes; invalid
   // UTF-8 in `file` or `excerpt` is replaced by U+FFFD so every message,
   // HTML and JSON output stays valid text.
-  void Record(Issue issue, std::string_view file, int64_t line,
-              std::string_view excerpt);
+  void Record(Issue issue, std::string_view file, int64_t line, std::string_view excerpt);
   // Adds `n` occurrences without examples (bulk counts).
   void Add(Issue issue, int64_t n);
   // Adds `n` occurrences attributed to `file`, without examples.
@@ -89,9 +88,7 @@ class Diagnostics {
   }
   // Counts per file (the `file` given to Record / Add(issue, file, n));
   // bulk Add(issue, n) is in the totals only.
-  const std::map<std::string, IssueCounts>& file_counts() const {
-    return file_counts_;
-  }
+  const std::map<std::string, IssueCounts>& file_counts() const { return file_counts_; }
   // Appends other's counts and examples (examples keep the first N overall).
   void Merge(const Diagnostics& other);
 

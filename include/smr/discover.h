@@ -20,14 +20,14 @@ struct InputFile {
                          // and classification): the real path, or the path
                          // through the symlink when only a link reaches it
   FileKind kind = FileKind::kSystem;
-  std::string node;      // node id from the file name (system: "algo-1";
-                         // pevents: "<rank>-<host>" as written; TF: basename
-                         // up to the first '.')
-  int64_t name_ts_us = 0;  // timestamp encoded in the name, in µs (system:
-                           // seconds*1e6; pevents: as written, ns names
-                           // divided by 1000; TF: metadata end_us or 0)
-  int64_t base_time_us = 0;  // TF traces only: .metadata start_us (0 if none)
-  bool has_metadata = false; // TF traces only
+  std::string node;           // node id from the file name (system: "algo-1";
+                              // pevents: "<rank>-<host>" as written; TF: basename
+                              // up to the first '.')
+  int64_t name_ts_us = 0;     // timestamp encoded in the name, in µs (system:
+                              // seconds*1e6; pevents: as written, ns names
+                              // divided by 1000; TF: metadata end_us or 0)
+  int64_t base_time_us = 0;   // TF traces only: .metadata start_us (0 if none)
+  bool has_metadata = false;  // TF traces only
   uint64_t size_bytes = 0;
 };
 
@@ -38,7 +38,7 @@ struct PythonStatsSummary {
 };
 
 struct Discovery {
-  std::string root;  // the profiler-output directory actually used
+  std::string root;              // the profiler-output directory actually used
   std::vector<InputFile> files;  // sorted: (name_ts_us, path) within kind
                                  // group order system first, then framework
   PythonStatsSummary python_stats;

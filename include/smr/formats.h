@@ -36,26 +36,26 @@ namespace smr {
 // 12 Factory     ingest function creating the file's Importer
 //                (src/ingest/importer.h)
 // The order of rows is the order of the FileKind values.
-#define SMR_FORMAT_LIST(X)                                                                   \
-  X(kSystem, "system", kSystem, "", ".json",                                                 \
-    "system/incremental/2020091312/1600000000.algo-1.json", ParseSystemName, kNone, kLines,  \
-    100, 0, NewSystemMetricsImporter)                                                        \
-  X(kPythonTimeline, "pythontimeline", kFramework, "/pevents/", "_pythontimeline.json",      \
-    "framework/pevents/2020091312/1600000001000000_1-algo-1_pythontimeline.json",            \
-    ParseTraceName, kPreviousFile, kWhole, 0, 150, NewChromeTraceImporter)                   \
-  X(kModelTimeline, "model_timeline", kFramework, "/pevents/", "_model_timeline.json",       \
-    "framework/pevents/2020091312/1600000002000000_1-algo-1_model_timeline.json",            \
-    ParseTraceName, kPreviousFile, kWhole, 0, 150, NewChromeTraceImporter)                   \
-  X(kHorovodTimeline, "horovod_timeline", kFramework, "/pevents/", "_horovod_timeline.json", \
-    "framework/pevents/2020091312/1600000003000000_1-algo-1_horovod_timeline.json",          \
-    ParseTraceName, kPreviousFile, kWhole, 0, 150, NewChromeTraceImporter)                   \
-  X(kSmDataParallel, "smdataparallel_timeline", kFramework, "/pevents/",                     \
-    "_smdataparallel_timeline.json",                                                         \
-    "framework/pevents/2020091312/1600000004000000_1-algo-1_smdataparallel_timeline.json",   \
-    ParseTraceName, kPreviousFile, kWhole, 0, 150, NewChromeTraceImporter)                   \
-  X(kTfTrace, "tf_trace", kFramework, "tensorflow/detailed_profiling/", "trace.json.gz",     \
-    "framework/tensorflow/detailed_profiling/2020091312/000000001/plugins/profile/"          \
-    "2020_09_13_12_00_00/algo-1.trace.json.gz",                                              \
+#define SMR_FORMAT_LIST(X)                                                                        \
+  X(kSystem, "system", kSystem, "", ".json",                                                      \
+    "system/incremental/2020091312/1600000000.algo-1.json", ParseSystemName, kNone, kLines, 100,  \
+    0, NewSystemMetricsImporter)                                                                  \
+  X(kPythonTimeline, "pythontimeline", kFramework, "/pevents/", "_pythontimeline.json",           \
+    "framework/pevents/2020091312/1600000001000000_1-algo-1_pythontimeline.json", ParseTraceName, \
+    kPreviousFile, kWhole, 0, 150, NewChromeTraceImporter)                                        \
+  X(kModelTimeline, "model_timeline", kFramework, "/pevents/", "_model_timeline.json",            \
+    "framework/pevents/2020091312/1600000002000000_1-algo-1_model_timeline.json", ParseTraceName, \
+    kPreviousFile, kWhole, 0, 150, NewChromeTraceImporter)                                        \
+  X(kHorovodTimeline, "horovod_timeline", kFramework, "/pevents/", "_horovod_timeline.json",      \
+    "framework/pevents/2020091312/1600000003000000_1-algo-1_horovod_timeline.json",               \
+    ParseTraceName, kPreviousFile, kWhole, 0, 150, NewChromeTraceImporter)                        \
+  X(kSmDataParallel, "smdataparallel_timeline", kFramework, "/pevents/",                          \
+    "_smdataparallel_timeline.json",                                                              \
+    "framework/pevents/2020091312/1600000004000000_1-algo-1_smdataparallel_timeline.json",        \
+    ParseTraceName, kPreviousFile, kWhole, 0, 150, NewChromeTraceImporter)                        \
+  X(kTfTrace, "tf_trace", kFramework, "tensorflow/detailed_profiling/", "trace.json.gz",          \
+    "framework/tensorflow/detailed_profiling/2020091312/000000001/plugins/profile/"               \
+    "2020_09_13_12_00_00/algo-1.trace.json.gz",                                                   \
     ParseTfTraceName, kMetadata, kWhole, 0, 0, NewTfTraceImporter)
 
 #define SMR_FORMAT_ENUMERATOR(Kind, ...) Kind,
@@ -95,17 +95,15 @@ struct FormatInfo {
 };
 
 #define SMR_FORMAT_ROW(Kind, name, top, folder, suffix, example, parser, base, feed, sample_b, \
-                       event_b, factory)                                                     \
-  FormatInfo{FileKind::Kind, name, FormatInfo::Top::top, folder, suffix, example,            \
-             FormatInfo::BaseTime::base, FormatInfo::Feed::feed, sample_b, event_b},
-inline constexpr std::array<FormatInfo, kFormatCount> kFormats = {
-    SMR_FORMAT_LIST(SMR_FORMAT_ROW)};
+                       event_b, factory)                                                       \
+  FormatInfo{FileKind::Kind, name,    FormatInfo::Top::top,       folder,                      \
+             suffix,         example, FormatInfo::BaseTime::base, FormatInfo::Feed::feed,      \
+             sample_b,       event_b},
+inline constexpr std::array<FormatInfo, kFormatCount> kFormats = {SMR_FORMAT_LIST(SMR_FORMAT_ROW)};
 #undef SMR_FORMAT_ROW
 
 // The row of `kind` (kFormats is indexed by FileKind).
-constexpr const FormatInfo& FormatOf(FileKind kind) {
-  return kFormats[static_cast<size_t>(kind)];
-}
+constexpr const FormatInfo& FormatOf(FileKind kind) { return kFormats[static_cast<size_t>(kind)]; }
 constexpr size_t FormatIndex(FileKind kind) { return static_cast<size_t>(kind); }
 
 // "system", "pythontimeline", ...

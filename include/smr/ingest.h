@@ -32,22 +32,21 @@ struct TraceParseState {
 // formats.h); `contents` need not be padded. `state` carries the base time
 // across files of the same kind. Bad records are skipped and counted in
 // `diag` (with file:line); what is good is always kept.
-void ImportFile(const InputFile& file, std::string_view contents,
-                TraceParseState* state, StoreBuilder* out, Diagnostics* diag);
+void ImportFile(const InputFile& file, std::string_view contents, TraceParseState* state,
+                StoreBuilder* out, Diagnostics* diag);
 
 // ImportFile for one format each (tests, fuzzers, benchmarks):
 // system metrics JSON lines (docs/formats.md §2);
-void ImportSystemMetrics(const InputFile& file, std::string_view contents,
-                         StoreBuilder* out, Diagnostics* diag);
+void ImportSystemMetrics(const InputFile& file, std::string_view contents, StoreBuilder* out,
+                         Diagnostics* diag);
 // smdebug Chrome-trace arrays (pythontimeline, model_timeline, horovod,
 // smdataparallel; §3), of which a truncated array keeps its complete events;
-void ImportChromeTrace(const InputFile& file, std::string_view contents,
-                       TraceParseState* state, StoreBuilder* out,
-                       Diagnostics* diag);
+void ImportChromeTrace(const InputFile& file, std::string_view contents, TraceParseState* state,
+                       StoreBuilder* out, Diagnostics* diag);
 // TensorFlow profiler trace.json.gz (§3.5): `compressed` is the gzip file;
 // what inflates before a corruption is kept.
-void ImportTfTrace(const InputFile& file, std::string_view compressed,
-                   StoreBuilder* out, Diagnostics* diag);
+void ImportTfTrace(const InputFile& file, std::string_view compressed, StoreBuilder* out,
+                   Diagnostics* diag);
 
 struct IngestOptions {
   int jobs = 0;  // worker threads; 0 = all cores

@@ -22,13 +22,11 @@ struct SvgChartOptions {
 // Draws one chart as a standalone <svg> element (cairo SVG surface). Text
 // from the input is escaped by cairo's SVG writer / our own escaping.
 StatusOr<std::string> RenderChartSvg(const Chart& chart);
-StatusOr<std::string> RenderChartSvg(const Chart& chart,
-                                     const SvgChartOptions& options);
+StatusOr<std::string> RenderChartSvg(const Chart& chart, const SvgChartOptions& options);
 
 // Self-contained HTML (inline CSS, inline SVG, no scripts needed, no network)
 // from the ctemplate templates in `template_dir`.
-StatusOr<std::string> RenderHtml(const ReportModel& model,
-                                 const std::string& template_dir);
+StatusOr<std::string> RenderHtml(const ReportModel& model, const std::string& template_dir);
 
 // Multi-page A4 PDF drawn with cairo + pango (DejaVu fonts), tables that
 // break across pages with repeated headers, vector charts, page numbers.

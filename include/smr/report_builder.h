@@ -54,7 +54,7 @@ ReportModel BuildReportModel(const ReportInputs& in);
 
 // Display helpers (UTC). `FormatUtc(1639601706.5)` -> "2021-12-15 20:55:06".
 std::string FormatUtc(double epoch_s);
-std::string FormatDuration(double seconds);  // "1 h 02 min", "15 min 08 s", "42 s"
+std::string FormatDuration(double seconds);        // "1 h 02 min", "15 min 08 s", "42 s"
 std::string FormatNumber(double v, int decimals);  // fixed, "-" for NaN
 std::string FormatBytes(double bytes);             // "12.3 MB"
 

@@ -33,7 +33,7 @@ struct ChartBand {  // shaded x-range (training phases)
 struct BoxPlot {  // Tukey box: whiskers lower/upper, box p25..p75, median
   std::string label;
   double lower = 0, p25 = 0, p50 = 0, p75 = 0, upper = 0;
-  double max = 0;     // optional dot (NaN = none)
+  double max = 0;          // optional dot (NaN = none)
   bool highlight = false;  // flagged by a rule
 };
 
@@ -55,19 +55,19 @@ enum class ChartKind { kLine, kBox, kPie, kBar, kHistogram };
 
 struct Chart {
   ChartKind kind = ChartKind::kLine;
-  std::string id;        // stable identifier (used for file-free embedding)
+  std::string id;  // stable identifier (used for file-free embedding)
   std::string title;
   std::string x_label;
   std::string y_label;
-  bool x_is_time = false;  // x in seconds since epoch: axis shows UTC time
-  double y_min = 0, y_max = 0;  // y_max <= y_min: auto
-  std::vector<ChartSeries> series;        // kLine
-  std::vector<ChartBand> bands;           // kLine
-  std::vector<BoxPlot> boxes;            // kBox
-  std::vector<PieSlice> slices;           // kPie / kBar
+  bool x_is_time = false;                   // x in seconds since epoch: axis shows UTC time
+  double y_min = 0, y_max = 0;              // y_max <= y_min: auto
+  std::vector<ChartSeries> series;          // kLine
+  std::vector<ChartBand> bands;             // kLine
+  std::vector<BoxPlot> boxes;               // kBox
+  std::vector<PieSlice> slices;             // kPie / kBar
   std::vector<HistogramSeries> histograms;  // kHistogram
-  std::vector<double> vlines;             // kHistogram: threshold markers
-  double width = 900, height = 300;       // points (1/72 in); SVG px
+  std::vector<double> vlines;               // kHistogram: threshold markers
+  double width = 900, height = 300;         // points (1/72 in); SVG px
 };
 
 // ---- Text and tables -------------------------------------------------------
@@ -91,12 +91,12 @@ enum class Severity { kInfo, kOk, kWarning, kIssue };
 
 struct Block {
   BlockKind kind = BlockKind::kParagraph;
-  std::string text;      // kParagraph / kNote (plain text; **bold** not used)
+  std::string text;                     // kParagraph / kNote (plain text; **bold** not used)
   Severity severity = Severity::kInfo;  // kNote colouring
-  Table table;           // kTable
-  Chart chart;           // kChart
-  std::vector<Chart> charts;  // kCharts: a row of small charts side by side
-  std::vector<KeyValue> key_values;  // kKeyValues
+  Table table;                          // kTable
+  Chart chart;                          // kChart
+  std::vector<Chart> charts;            // kCharts: a row of small charts side by side
+  std::vector<KeyValue> key_values;     // kKeyValues
 };
 
 struct Section {
@@ -130,22 +130,29 @@ struct RuleStatus {
 // "unreadable".
 inline const char* RuleStateName(RuleState s) {
   switch (s) {
-    case RuleState::kOk: return "ok";
-    case RuleState::kTriggered: return "triggered";
-    case RuleState::kNotApplicable: return "not applicable";
-    case RuleState::kFailed: return "failed";
-    case RuleState::kDisabled: return "disabled";
-    case RuleState::kMissing: return "missing";
-    case RuleState::kUnreadable: return "unreadable";
+    case RuleState::kOk:
+      return "ok";
+    case RuleState::kTriggered:
+      return "triggered";
+    case RuleState::kNotApplicable:
+      return "not applicable";
+    case RuleState::kFailed:
+      return "failed";
+    case RuleState::kDisabled:
+      return "disabled";
+    case RuleState::kMissing:
+      return "missing";
+    case RuleState::kUnreadable:
+      return "unreadable";
   }
   return "ok";
 }
 
 struct ReportModel {
   std::string title = "SageMaker Debugger Profiling Report";
-  std::string subtitle;      // job / input description
+  std::string subtitle;  // job / input description
   std::string input_dir;
-  std::string generated_by;  // "sm-report 0.1.0"
+  std::string generated_by;        // "sm-report 0.1.0"
   std::vector<KeyValue> overview;  // headline facts shown at the top
   std::vector<Section> sections;
   // Every rule the report covers, in rule order, with its state.

@@ -83,7 +83,7 @@ struct RuleResult {
   std::string rule_parameters;  // "key:value\nkey:value"
   bool failed = false;          // internal error: see error
   std::string error;
-  bool applicable = true;       // false when the data the rule needs is absent
+  bool applicable = true;  // false when the data the rule needs is absent
   std::string not_applicable_reason;
   std::vector<RuleFinding> findings;  // report only; never serialized
 };
@@ -124,8 +124,8 @@ class Rule {
 // Runs one rule; if it throws, the result says it failed (never fatal).
 RuleResult EvaluateRule(const Rule& rule, const AnalysisContext& ctx);
 // Runs every rule; a rule that throws is reported as failed, never fatal.
-std::vector<RuleResult> EvaluateRules(
-    const std::vector<std::unique_ptr<Rule>>& rules, const AnalysisContext& ctx);
+std::vector<RuleResult> EvaluateRules(const std::vector<std::unique_ptr<Rule>>& rules,
+                                      const AnalysisContext& ctx);
 
 // One row of the built-in rule list (src/rules/builtin_rules.cc).
 struct BuiltinRule {

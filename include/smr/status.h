@@ -31,7 +31,7 @@ class Status {
 template <typename T>
 class StatusOr {
  public:
-  StatusOr(T value) : value_(std::move(value)) {}  // NOLINT: implicit on purpose
+  StatusOr(T value) : value_(std::move(value)) {}          // NOLINT: implicit on purpose
   StatusOr(Status status) : status_(std::move(status)) {}  // NOLINT
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }

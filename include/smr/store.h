@@ -46,22 +46,21 @@ class StringPool {
 
 // What a system series measures (docs/formats.md §2.2).
 enum class MetricKind : uint8_t {
-  kCpuUtilization,    // type cpu, Dimension CPUUtilization, name cpuN
-  kCpuIoWait,         // type cpu, Dimension I/OWaitPercentage
-  kGpuUtilization,    // type gpu, Dimension GPUUtilization, name gpuN
-  kGpuMemory,         // type gpu, Dimension GPUMemoryUtilization
-  kHostMemoryUsed,    // type memory, name MemoryUsedPercent
-  kIoIops,            // type i/o, name IOPS
-  kIoReadBytes,       // type i/o, ReadThroughputInBytesPerSecond
-  kIoWriteBytes,      // type i/o, WriteThroughputInBytesPerSecond
-  kNetRxAlgorithm,    // network ReceiveBytesPerSecond, Dimension Algorithm
-  kNetTxAlgorithm,    // network TransmitBytesPerSecond, Dimension Algorithm
-  kNetRxPlatform,     // ... Dimension Platform
+  kCpuUtilization,  // type cpu, Dimension CPUUtilization, name cpuN
+  kCpuIoWait,       // type cpu, Dimension I/OWaitPercentage
+  kGpuUtilization,  // type gpu, Dimension GPUUtilization, name gpuN
+  kGpuMemory,       // type gpu, Dimension GPUMemoryUtilization
+  kHostMemoryUsed,  // type memory, name MemoryUsedPercent
+  kIoIops,          // type i/o, name IOPS
+  kIoReadBytes,     // type i/o, ReadThroughputInBytesPerSecond
+  kIoWriteBytes,    // type i/o, WriteThroughputInBytesPerSecond
+  kNetRxAlgorithm,  // network ReceiveBytesPerSecond, Dimension Algorithm
+  kNetTxAlgorithm,  // network TransmitBytesPerSecond, Dimension Algorithm
+  kNetRxPlatform,   // ... Dimension Platform
   kNetTxPlatform,
-  kOther,             // any other combination: kept, reported as "other"
+  kOther,  // any other combination: kept, reported as "other"
 };
-MetricKind ClassifyMetric(std::string_view type, std::string_view name,
-                          std::string_view dimension);
+MetricKind ClassifyMetric(std::string_view type, std::string_view name, std::string_view dimension);
 const char* MetricKindName(MetricKind kind);
 
 struct SeriesInfo {
@@ -148,13 +147,13 @@ class SystemColumns {
 struct EventColumns {
   std::vector<int64_t> start_us;
   std::vector<int64_t> end_us;
-  std::vector<StrId> name;     // event name
-  std::vector<StrId> phase;    // process_name of its pid ("Unknown" if none)
-  std::vector<StrId> node;     // node id from the file name, with
-                               // "<x>-algo-<n>" rewritten to "algo-<n>-<x>"
-  std::vector<int64_t> step;   // int(args.step_num) or -1
-  std::vector<int64_t> os_pid;  // args.pid, else -1
-  std::vector<int64_t> tid;     // tid / args.thread_id, else -1
+  std::vector<StrId> name;           // event name
+  std::vector<StrId> phase;          // process_name of its pid ("Unknown" if none)
+  std::vector<StrId> node;           // node id from the file name, with
+                                     // "<x>-algo-<n>" rewritten to "algo-<n>-<x>"
+  std::vector<int64_t> step;         // int(args.step_num) or -1
+  std::vector<int64_t> os_pid;       // args.pid, else -1
+  std::vector<int64_t> tid;          // tid / args.thread_id, else -1
   std::vector<int32_t> worker_id;    // args.worker_id, else -1
   std::vector<int32_t> num_workers;  // args.num_workers, else -1
   std::vector<int8_t> pin_memory;    // args.pin_memory: 1/0, -1 absent
@@ -169,7 +168,7 @@ struct FileStats {
   std::string rel_path;
   FileKind kind = FileKind::kSystem;
   uint64_t bytes = 0;
-  int64_t records_read = 0;     // lines (system) or events (traces) seen
+  int64_t records_read = 0;  // lines (system) or events (traces) seen
   int64_t records_kept = 0;
   int64_t records_skipped = 0;
   bool unreadable = false;
@@ -188,11 +187,9 @@ class StoreBuilder {
   StringPool& strings() { return strings_; }
 
   // Returns the series id for (node,type,name,dimension), creating it.
-  uint32_t SeriesId(std::string_view node, std::string_view type,
-                    std::string_view name, std::string_view dimension);
-  void AddSample(uint32_t series, double ts_s, double value) {
-    sys_.Push(series, ts_s, value);
-  }
+  uint32_t SeriesId(std::string_view node, std::string_view type, std::string_view name,
+                    std::string_view dimension);
+  void AddSample(uint32_t series, double ts_s, double value) { sys_.Push(series, ts_s, value); }
   // Reserves room for `rows` more samples (importers estimate it from the
   // file size, so a file's columns do not grow by doubling).
   void ReserveSamples(size_t rows) { sys_.Reserve(sys_.size() + rows); }

@@ -19,32 +19,49 @@ struct Op {
 constexpr Op kForwardBlock[] = {
     {"aten::conv2d", "volta_scudnn_128x64_relu_interior_nn_v1", 6.0},
     {"aten::batch_norm", "cudnn::bn_fw_tr_1C11_kernel_NCHW<float, float, int, 512, true, 1>", 1.6},
-    {"aten::relu_", "at::native::vectorized_elementwise_kernel<4, at::native::clamp_min_scalar_kernel_impl>", 0.8},
+    {"aten::relu_",
+     "at::native::vectorized_elementwise_kernel<4, at::native::clamp_min_scalar_kernel_impl>", 0.8},
 };
 constexpr Op kForwardHead[] = {
     {"aten::max_pool2d", "at::native::max_pool_forward_nchw<float, float>", 0.7},
     {"aten::adaptive_avg_pool2d", "at::native::adaptive_average_pool<float>", 0.3},
     {"aten::flatten", "", 0.0},
     {"aten::addmm", "volta_sgemm_128x32_tn", 0.9},
-    {"aten::log_softmax", "at::native::cunn_SoftMaxForward<4, float, float, float, at::native::LogSoftMaxForwardEpilogue>", 0.2},
-    {"aten::nll_loss", "at::native::nll_loss_forward_reduce_cuda_kernel_2d<float, float, long>", 0.1},
+    {"aten::log_softmax",
+     "at::native::cunn_SoftMaxForward<4, float, float, float, "
+     "at::native::LogSoftMaxForwardEpilogue>",
+     0.2},
+    {"aten::nll_loss", "at::native::nll_loss_forward_reduce_cuda_kernel_2d<float, float, long>",
+     0.1},
 };
 constexpr Op kBackwardHead[] = {
     {"NllLossBackward", "at::native::nll_loss_backward_reduce_cuda_kernel_2d<float, long>", 0.1},
-    {"LogSoftmaxBackward", "at::native::cunn_SoftMaxBackward<4, float, float, float, at::native::LogSoftMaxBackwardEpilogue>", 0.2},
+    {"LogSoftmaxBackward",
+     "at::native::cunn_SoftMaxBackward<4, float, float, float, "
+     "at::native::LogSoftMaxBackwardEpilogue>",
+     0.2},
     {"AddmmBackward", "volta_sgemm_32x128_nt", 1.4},
-    {"aten::adaptive_avg_pool2d_backward", "at::native::atomic_adaptive_average_gradinput<float>", 0.3},
+    {"aten::adaptive_avg_pool2d_backward", "at::native::atomic_adaptive_average_gradinput<float>",
+     0.3},
 };
 constexpr Op kBackwardBlock[] = {
-    {"aten::threshold_backward", "at::native::vectorized_elementwise_kernel<4, at::native::threshold_kernel_impl<float>>", 1.0},
-    {"aten::cudnn_batch_norm_backward", "cudnn::bn_bw_1C11_kernel_new<float, float, float2, 512, true, 1>", 2.2},
-    {"aten::cudnn_convolution_backward_input", "volta_scudnn_128x64_stridedB_splitK_small_nn_v1", 6.5},
-    {"aten::cudnn_convolution_backward_weight", "cudnn::detail::wgrad_alg0_engine<float, 128, 5, 5, 3, 3, 3, false, 512>", 5.5},
+    {"aten::threshold_backward",
+     "at::native::vectorized_elementwise_kernel<4, at::native::threshold_kernel_impl<float>>", 1.0},
+    {"aten::cudnn_batch_norm_backward",
+     "cudnn::bn_bw_1C11_kernel_new<float, float, float2, 512, true, 1>", 2.2},
+    {"aten::cudnn_convolution_backward_input", "volta_scudnn_128x64_stridedB_splitK_small_nn_v1",
+     6.5},
+    {"aten::cudnn_convolution_backward_weight",
+     "cudnn::detail::wgrad_alg0_engine<float, 128, 5, 5, 3, 3, 3, false, 512>", 5.5},
 };
 constexpr Op kOptimizer[] = {
-    {"aten::zero_", "at::native::vectorized_elementwise_kernel<4, at::native::FillFunctor<float>>", 0.3},
-    {"aten::add_", "at::native::vectorized_elementwise_kernel<4, at::native::AddFunctor<float>>", 0.8},
-    {"aten::mul_", "at::native::vectorized_elementwise_kernel<4, at::native::MulScalarFunctor<float, float>>", 0.4},
+    {"aten::zero_", "at::native::vectorized_elementwise_kernel<4, at::native::FillFunctor<float>>",
+     0.3},
+    {"aten::add_", "at::native::vectorized_elementwise_kernel<4, at::native::AddFunctor<float>>",
+     0.8},
+    {"aten::mul_",
+     "at::native::vectorized_elementwise_kernel<4, at::native::MulScalarFunctor<float, float>>",
+     0.4},
 };
 constexpr int kBlocks = 4;
 
@@ -75,8 +92,7 @@ void AddDetailedOps(int64_t start_us, int64_t dur_us, int64_t global_step, Split
     const int64_t slot = seg_len / static_cast<int64_t>(ops.size());
     for (size_t i = 0; i < ops.size(); ++i) {
       const Op& op = ops[i];
-      const int64_t cpu_start =
-          seg_start + static_cast<int64_t>(i) * slot + rng->Int(0, slot / 10);
+      const int64_t cpu_start = seg_start + static_cast<int64_t>(i) * slot + rng->Int(0, slot / 10);
       const int64_t cpu_dur =
           std::max<int64_t>(8, static_cast<int64_t>(slot * rng->Uniform(0.25, 0.6)));
       events->push_back(
@@ -85,8 +101,8 @@ void AddDetailedOps(int64_t start_us, int64_t dur_us, int64_t global_step, Split
       const int64_t k_start = std::max(gpu_free_us, cpu_start + rng->Int(6, 25));
       const int64_t k_dur = std::max<int64_t>(
           3, static_cast<int64_t>(gpu_us * op.gpu_weight / total_weight * rng->Uniform(0.9, 1.1)));
-      events->push_back(Ev(k_start, k_dur, write_us, kPhaseGpuFunctions, op.kernel, 0,
-                           global_step, op.cpu, cpu_start));
+      events->push_back(Ev(k_start, k_dur, write_us, kPhaseGpuFunctions, op.kernel, 0, global_step,
+                           op.cpu, cpu_start));
       gpu_free_us = k_start + k_dur;
     }
   };

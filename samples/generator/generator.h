@@ -26,23 +26,23 @@ namespace smr::samplegen {
 struct Scenario {
   std::string name = "default";
   int nodes = 1;
-  int gpus = 4;              // per node; 0 = CPU-only instance
-  int cpus = 8;              // vCPUs per node
-  int interval_ms = 500;     // system sampling interval
-  double minutes = 25.0;     // whole job, first sample to last
+  int gpus = 4;           // per node; 0 = CPU-only instance
+  int cpus = 8;           // vCPUs per node
+  int interval_ms = 500;  // system sampling interval
+  double minutes = 25.0;  // whole job, first sample to last
   uint64_t seed = 1;
   int64_t job_start_us = 0;  // epoch us of the first system sample
 
-  double init_s = 150.0;          // job start -> first step
-  double final_s = 40.0;          // last step -> job end
-  double train_epoch_s = 170.0;   // one TRAIN phase
-  double eval_s = 20.0;           // one EVAL phase after each TRAIN phase
-  double train_step_ms = 160.0;   // mean TRAIN step (forward + backward)
-  double eval_step_ms = 60.0;     // mean EVAL step
-  double step_jitter = 0.08;      // +- fraction, bounded noise
-  double first_step_s = 2.6;      // step 0: cudnn autotuning, lazy init
-  int num_workers = 8;            // DataLoader workers per iterator
-  int underused_gpus = 1;         // the last N GPUs of each node run at idle_gpu_lo..hi
+  double init_s = 150.0;         // job start -> first step
+  double final_s = 40.0;         // last step -> job end
+  double train_epoch_s = 170.0;  // one TRAIN phase
+  double eval_s = 20.0;          // one EVAL phase after each TRAIN phase
+  double train_step_ms = 160.0;  // mean TRAIN step (forward + backward)
+  double eval_step_ms = 60.0;    // mean EVAL step
+  double step_jitter = 0.08;     // +- fraction, bounded noise
+  double first_step_s = 2.6;     // step 0: cudnn autotuning, lazy init
+  int num_workers = 8;           // DataLoader workers per iterator
+  int underused_gpus = 1;        // the last N GPUs of each node run at idle_gpu_lo..hi
   double busy_gpu_lo = 70.0, busy_gpu_hi = 98.0;
   double idle_gpu_lo = 5.0, idle_gpu_hi = 25.0;
   // GPU memory plateau after the model is on the device, per GPU kind.
@@ -78,8 +78,8 @@ struct Scenario {
   // points (as long as they stay within 0..100). Only GPU g's values change.
   std::map<int, double> gpu_scale;   // absent: 1
   std::map<int, double> gpu_offset;  // absent: 0
-  bool final_gpu_idle = true;     // GPUs drop to ~0 during finalization
-  int detailed_start_step = 50;   // TRAIN steps with cpu_functions/gpu ops
+  bool final_gpu_idle = true;        // GPUs drop to ~0 during finalization
+  int detailed_start_step = 50;      // TRAIN steps with cpu_functions/gpu ops
   int detailed_num_steps = 100;
 };
 
@@ -95,8 +95,8 @@ struct Summary {
   int64_t trace_events = 0;  // X events (metadata lines not counted)
   int64_t bytes = 0;
   std::map<std::string, int64_t> steps;  // "Step:ModeKeys.TRAIN" -> count per node
-  double first_step_after_s = -1;         // job start -> first step start
-  double seconds = 0;                     // job duration
+  double first_step_after_s = -1;        // job start -> first step start
+  double seconds = 0;                    // job duration
 };
 
 // Writes <out_dir>/system/... and <out_dir>/framework/... . Existing

@@ -154,8 +154,7 @@ TEST(Generate, WritesWhatTheSummaryCounts) {
   EXPECT_EQ(CountFiles(out / "system", &bytes), summary.system_files);
   EXPECT_EQ(CountFiles(out / "framework", &bytes), summary.trace_files);
   EXPECT_EQ(bytes, summary.bytes);
-  EXPECT_TRUE(fs::exists(out / "system" / "incremental" / "2024061408" /
-                         "1718354460.algo-2.json"));
+  EXPECT_TRUE(fs::exists(out / "system" / "incremental" / "2024061408" / "1718354460.algo-2.json"));
   EXPECT_DOUBLE_EQ(summary.seconds, 180.0);
   EXPECT_GT(summary.trace_events, 0);
   // 3 minutes of 500 ms samples, 2 nodes, 8 vCPUs x 2 + 4 GPUs x 2 + 8 host lines.

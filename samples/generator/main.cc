@@ -189,9 +189,10 @@ bool ScenarioFromOptions(const Options& o, smr::samplegen::Scenario* sc) {
 
 void PrintSummary(const smr::samplegen::Scenario& sc, const std::string& out_dir,
                   const smr::samplegen::Summary& summary) {
-  fmt::print("smr-sample-gen: scenario '{}' (seed {}): {} node(s), {} GPU(s), {} vCPU(s), "
-             "{} ms sampling, {:.1f} min\n",
-             sc.name, sc.seed, sc.nodes, sc.gpus, sc.cpus, sc.interval_ms, summary.seconds / 60.0);
+  fmt::print(
+      "smr-sample-gen: scenario '{}' (seed {}): {} node(s), {} GPU(s), {} vCPU(s), "
+      "{} ms sampling, {:.1f} min\n",
+      sc.name, sc.seed, sc.nodes, sc.gpus, sc.cpus, sc.interval_ms, summary.seconds / 60.0);
   fmt::print("  {}/system/incremental: {} files, {} lines\n", out_dir, summary.system_files,
              summary.system_lines);
   fmt::print("  {}/framework/pevents: {} files, {} events\n", out_dir, summary.trace_files,

@@ -53,8 +53,8 @@ Schedule ScheduleBuilder::Build() {
   out_.job_end_us = job_end;
   // The hook (and its trace writer) is created while the script sets up,
   // well before the first step.
-  out_.writer_base_us = job_start + std::min<int64_t>(t_ - job_start, 25 * kUsPerS) / 2 +
-                        rng_.Int(0, 999'999);
+  out_.writer_base_us =
+      job_start + std::min<int64_t>(t_ - job_start, 25 * kUsPerS) / 2 + rng_.Int(0, 999'999);
   out_.spans.push_back({SpanKind::kInit, job_start, t_});
   while (true) {
     if (t_ + static_cast<int64_t>(5 * kUsPerS) > train_end) break;
@@ -95,10 +95,10 @@ void ScheduleBuilder::StartIterator() {
   const int64_t init_dur =
       first_iterator_ ? rng_.Int(1'400'000, 2'200'000) : rng_.Int(350'000, 900'000);
   first_iterator_ = false;
-  out_.events.push_back(Ev(t_, init_dur, t_ + init_dur, kPhaseIterInit,
-                           nw > 0 ? "_MultiProcessingDataLoaderIter.__init__"
-                                  : "_SingleProcessDataLoaderIter.__init__",
-                           nw));
+  out_.events.push_back(Ev(
+      t_, init_dur, t_ + init_dur, kPhaseIterInit,
+      nw > 0 ? "_MultiProcessingDataLoaderIter.__init__" : "_SingleProcessDataLoaderIter.__init__",
+      nw));
   out_.spans.push_back({SpanKind::kIterInit, t_, t_ + init_dur});
   t_ += init_dur;
 }
@@ -125,8 +125,8 @@ int64_t ScheduleBuilder::StepDuration(bool train, double mean_us) {
     dur = static_cast<int64_t>(sc_.first_step_s * kUsPerS);
   } else if (train && sc_.outlier_every > 0 &&
              train_steps_ % sc_.outlier_every == sc_.outlier_every - 1) {
-    dur = static_cast<int64_t>(mean_us *
-                               rng_.Uniform(sc_.outlier_factor_lo, sc_.outlier_factor_hi));
+    dur =
+        static_cast<int64_t>(mean_us * rng_.Uniform(sc_.outlier_factor_lo, sc_.outlier_factor_hi));
   }
   return dur;
 }
@@ -142,8 +142,8 @@ void ScheduleBuilder::AddStep(bool train, int64_t getnext, int64_t dur) {
   const Phase step_phase = train ? kPhaseStepTrain : kPhaseStepEval;
   out_.events.push_back(Ev(step_start, dur, step_start + dur + 2'000, step_phase,
                            kPhaseNames[step_phase], mode_steps));
-  const int64_t fwd_dur = static_cast<int64_t>(
-      dur * (train ? rng_.Uniform(0.30, 0.36) : rng_.Uniform(0.85, 0.95)));
+  const int64_t fwd_dur =
+      static_cast<int64_t>(dur * (train ? rng_.Uniform(0.30, 0.36) : rng_.Uniform(0.85, 0.95)));
   out_.events.push_back(Ev(step_start + 120, fwd_dur, step_start + 120 + fwd_dur, kPhaseForward,
                            "ResNet", mode_steps));
   if (train && mode_steps >= sc_.detailed_start_step &&

@@ -41,9 +41,8 @@ enum Phase : uint8_t {
 };
 
 inline constexpr std::string_view kPhaseNames[kPhaseCount] = {
-    "Step:ModeKeys.TRAIN", "Step:ModeKeys.EVAL", "Forward",
-    "DataLoaderIterInitialize", "DataLoaderIter", "DataLoaderWorker",
-    "cpu_functions", "gpu_functions-dev:0",
+    "Step:ModeKeys.TRAIN", "Step:ModeKeys.EVAL", "Forward",       "DataLoaderIterInitialize",
+    "DataLoaderIter",      "DataLoaderWorker",   "cpu_functions", "gpu_functions-dev:0",
 };
 
 // One trace event, node-independent; the trace writer adds the node's pids
@@ -54,8 +53,8 @@ struct Event {
   int64_t write_us = 0;  // when the writer thread gets it (decides file + order)
   Phase phase = kPhaseCount;
   std::string_view name;
-  int64_t a = 0;  // step_num / worker_id / num_workers / tid
-  int64_t b = 0;  // worker pid offset / global step / device
+  int64_t a = 0;       // step_num / worker_id / num_workers / tid
+  int64_t b = 0;       // worker pid offset / global step / device
   std::string_view s;  // gpu: originating cpu op name
   int64_t c = 0;       // gpu: cpu op start us
 };
@@ -78,7 +77,7 @@ inline Event Ev(int64_t start_us, int64_t dur_us, int64_t write_us, Phase phase,
 
 struct Schedule {
   std::vector<Span> spans;
-  std::vector<Event> events;  // in write_us order
+  std::vector<Event> events;             // in write_us order
   std::map<std::string, int64_t> steps;  // steps per mode, as in Summary::steps
   int64_t first_step_us = -1;
   int64_t job_end_us = 0;

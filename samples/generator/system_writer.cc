@@ -52,10 +52,22 @@ struct NodeSeries {
 // GPUs first_underused.. of the node are the underused ones.
 NodeSeries MakeNodeSeries(const Scenario& sc, uint64_t seed, int first_underused) {
   auto series = [&](const std::string& name, double sigma) { return Series(seed, name, sigma); };
-  NodeSeries ns{{}, {}, {}, {}, {}, {}, {},
-                series("memory", 0.4), series("iops", 25), series("read", 5e6),
-                series("write", 3e4), series("rx_alg", 1e4), series("tx_alg", 1e4),
-                series("rx_plat", 6e3), series("tx_plat", 2e3), series("jitter", 1)};
+  NodeSeries ns{{},
+                {},
+                {},
+                {},
+                {},
+                {},
+                {},
+                series("memory", 0.4),
+                series("iops", 25),
+                series("read", 5e6),
+                series("write", 3e4),
+                series("rx_alg", 1e4),
+                series("tx_alg", 1e4),
+                series("rx_plat", 6e3),
+                series("tx_plat", 2e3),
+                series("jitter", 1)};
   SplitMix64 levels = SplitMix64::ForStream(seed, "levels");
   for (int c = 0; c < sc.cpus; ++c) {
     ns.cpu.push_back(series(fmt::format("cpu{}", c), 4.0));
@@ -99,8 +111,7 @@ NodeTimes MakeNodeTimes(const Scenario& sc, const Schedule& sched, int64_t offse
   nt.job_end = sched.job_end_us + offset_us;
   nt.init_end = sched.spans.front().end_us + offset_us;
   nt.final_start = sched.spans.back().start_us + offset_us;
-  nt.ramp_start =
-      nt.init_end - std::min<int64_t>(45 * kUsPerS, (nt.init_end - nt.job_start) / 2);
+  nt.ramp_start = nt.init_end - std::min<int64_t>(45 * kUsPerS, (nt.init_end - nt.job_start) / 2);
   nt.ramp_end = nt.init_end + 15 * kUsPerS;
   for (const Span& span : sched.spans) {
     if (static_cast<int>(nt.mem_jump_us.size()) >= sc.mem_jumps) break;
@@ -116,9 +127,9 @@ NodeTimes MakeNodeTimes(const Scenario& sc, const Schedule& sched, int64_t offse
 struct Sample {
   int64_t t = 0;
   SpanKind kind = SpanKind::kInit;
-  bool loading = false;     // DataLoader start-up, TRAIN or EVAL
-  double init_frac = 0;     // progress through the initialization
-  double final_frac = 0;    // progress through the finalization
+  bool loading = false;   // DataLoader start-up, TRAIN or EVAL
+  double init_frac = 0;   // progress through the initialization
+  double final_frac = 0;  // progress through the finalization
 };
 
 // What a series aims at in one sample.
@@ -144,8 +155,8 @@ class SystemWriter {
   double GpuMemory(const Sample& s, int g) const;
   // Memory, i/o and network.
   void AddHost(const Sample& s, int64_t base_ticks);
-  void Line(int64_t ts_ticks, std::string_view type, std::string_view name,
-            std::string_view dim, double value);
+  void Line(int64_t ts_ticks, std::string_view type, std::string_view name, std::string_view dim,
+            double value);
 
   const Scenario& sc_;
   const Schedule& sched_;
@@ -160,16 +171,14 @@ class SystemWriter {
   std::map<int64_t, std::string> files_;  // epoch minute -> JSON lines
 };
 
-SystemWriter::SystemWriter(const Scenario& sc, const Schedule& sched, int node,
-                           int64_t offset_us, Summary* summary)
+SystemWriter::SystemWriter(const Scenario& sc, const Schedule& sched, int node, int64_t offset_us,
+                           Summary* summary)
     : sc_(sc),
       sched_(sched),
       offset_us_(offset_us),
       node_id_(fmt::format("algo-{}", node)),
-      first_underused_(sc.gpus >= 2 ? sc.gpus - std::min(sc.underused_gpus, sc.gpus - 1)
-                                    : sc.gpus),
-      ns_(MakeNodeSeries(sc, sc.seed * 1000003ULL + static_cast<uint64_t>(node),
-                         first_underused_)),
+      first_underused_(sc.gpus >= 2 ? sc.gpus - std::min(sc.underused_gpus, sc.gpus - 1) : sc.gpus),
+      ns_(MakeNodeSeries(sc, sc.seed * 1000003ULL + static_cast<uint64_t>(node), first_underused_)),
       times_(MakeNodeTimes(sc, sched, offset_us)),
       summary_(summary) {}
 
@@ -178,8 +187,7 @@ bool SystemWriter::Write(const fs::path& out_dir, std::string* error) {
   const NodeTimes& nt = times_;
   size_t span_idx = 0;
   for (int64_t t = nt.job_start; t <= nt.job_end; t += interval_us) {
-    while (span_idx + 1 < sched_.spans.size() &&
-           sched_.spans[span_idx].end_us + offset_us_ <= t) {
+    while (span_idx + 1 < sched_.spans.size() && sched_.spans[span_idx].end_us + offset_us_ <= t) {
       ++span_idx;
     }
     Sample s;
@@ -187,10 +195,10 @@ bool SystemWriter::Write(const fs::path& out_dir, std::string* error) {
     s.kind = sched_.spans[span_idx].kind;
     s.loading =
         s.kind == SpanKind::kIterInit || s.kind == SpanKind::kTrain || s.kind == SpanKind::kEval;
-    s.init_frac = static_cast<double>(t - nt.job_start) /
-                  std::max<int64_t>(1, nt.init_end - nt.job_start);
-    s.final_frac = static_cast<double>(t - nt.final_start) /
-                   std::max<int64_t>(1, nt.job_end - nt.final_start);
+    s.init_frac =
+        static_cast<double>(t - nt.job_start) / std::max<int64_t>(1, nt.init_end - nt.job_start);
+    s.final_frac =
+        static_cast<double>(t - nt.final_start) / std::max<int64_t>(1, nt.job_end - nt.final_start);
     AddSample(s);
   }
   for (const auto& [minute_s, data] : files_) {
@@ -245,9 +253,9 @@ void SystemWriter::AddCpu(const Sample& s, int64_t ticks) {
     Line(ticks, "cpu", cpu, "CPUUtilization", ns_.cpu[c].Next(level.target, level.lo, level.hi));
     const bool io_wait = s.loading && c < sc_.iowait_cpus;
     Line(ticks, "cpu", cpu, "I/OWaitPercentage",
-         io_wait ? ns_.iowait[c].Next((sc_.iowait_lo + sc_.iowait_hi) / 2, sc_.iowait_lo,
-                                      sc_.iowait_hi)
-                 : ns_.iowait[c].Next(io_target, 0, io_target * 3));
+         io_wait
+             ? ns_.iowait[c].Next((sc_.iowait_lo + sc_.iowait_hi) / 2, sc_.iowait_lo, sc_.iowait_hi)
+             : ns_.iowait[c].Next(io_target, 0, io_target * 3));
   }
 }
 
@@ -335,9 +343,15 @@ void SystemWriter::AddHost(const Sample& s, int64_t base_ticks) {
   const bool idle = init || fin;
   Line(ticks, "i/o", "IOPS", "", ns_.iops.Next(init ? 900 : fin ? 60 : 260, 0, 2000));
   Line(ticks, "i/o", "ReadThroughputInBytesPerSecond", "",
-       ns_.read.Next(init ? 9.5e7 : fin ? 2e5 : 5.5e7, 0, 2e8));
+       ns_.read.Next(init  ? 9.5e7
+                     : fin ? 2e5
+                           : 5.5e7,
+                     0, 2e8));
   Line(ticks, "i/o", "WriteThroughputInBytesPerSecond", "",
-       ns_.write.Next(init ? 7e7 : fin ? 4.5e7 : 2.5e5, 0, 1.2e8));
+       ns_.write.Next(init  ? 7e7
+                      : fin ? 4.5e7
+                            : 2.5e5,
+                      0, 1.2e8));
   ticks = base_ticks + static_cast<int64_t>(ns_.jitter.Uniform(95'000, 140'000));
   const bool multi_node = sc_.nodes > 1;
   const double alg_rx = init ? 6.5e7 : idle ? 3e4 : multi_node ? 3.2e8 : 4.5e4;

@@ -35,7 +35,6 @@ void AppendPhaseHeader(int pid, Phase phase, std::string* out) {
                  pid, kPhaseNames[phase]);
 }
 
-
 // One X event with the args of its phase.
 void AppendEvent(const Event& e, int pid_index, int64_t base_us, int64_t node_pid,
                  std::string* out) {
@@ -77,8 +76,7 @@ void AppendEvent(const Event& e, int pid_index, int64_t base_us, int64_t node_pi
 }  // namespace
 
 bool WriteTraces(const Scenario& sc, const Schedule& sched, int node, int64_t offset_us,
-                 int64_t node_pid, const fs::path& out_dir, Summary* summary,
-                 std::string* error) {
+                 int64_t node_pid, const fs::path& out_dir, Summary* summary, std::string* error) {
   const std::string node_id = fmt::format("{}-algo-{}", node - 1, node);
   const int64_t base_us = sched.writer_base_us + offset_us;
   std::string buf;

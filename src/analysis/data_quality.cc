@@ -69,12 +69,10 @@ void FinishGroups(const std::map<GroupKey, IssueCounts>& group_issues,
 
 // The files not read, sorted; all are counted, the first
 // kMaxNotReadListed listed.
-void FinishNotRead(std::vector<DqFileNotRead> not_read, int64_t links_skipped,
-                   DataQuality* dq) {
-  std::sort(not_read.begin(), not_read.end(),
-            [](const DqFileNotRead& a, const DqFileNotRead& b) {
-              return std::tie(a.path, a.reason) < std::tie(b.path, b.reason);
-            });
+void FinishNotRead(std::vector<DqFileNotRead> not_read, int64_t links_skipped, DataQuality* dq) {
+  std::sort(not_read.begin(), not_read.end(), [](const DqFileNotRead& a, const DqFileNotRead& b) {
+    return std::tie(a.path, a.reason) < std::tie(b.path, b.reason);
+  });
   dq->files_not_read = static_cast<int64_t>(not_read.size());
   dq->links_skipped = links_skipped;
   if (not_read.size() > DataQuality::kMaxNotReadListed) {
@@ -200,13 +198,11 @@ bool TimeNotes(const MetricStore& store, DataQuality* out) {
       how = fmt::format("starts {:.0f} s after the first node", late);
     }
     if (early > DataQuality::kRangeMismatchS) {
-      how += fmt::format("{}ends {:.0f} s before the last one", how.empty() ? "" : " and ",
-                         early);
+      how += fmt::format("{}ends {:.0f} s before the last one", how.empty() ? "" : " and ", early);
     }
     if (!how.empty()) {
-      dq.notes.push_back(fmt::format("Node {} has system samples from {} to {} UTC: it {}.",
-                                     n.node, FormatUtcText(n.first_s), FormatUtcText(n.last_s),
-                                     how));
+      dq.notes.push_back(fmt::format("Node {} has system samples from {} to {} UTC: it {}.", n.node,
+                                     FormatUtcText(n.first_s), FormatUtcText(n.last_s), how));
     }
   }
   if (!store.has_system() && store.has_framework()) {
@@ -236,9 +232,9 @@ void Summarize(bool issues_clean, bool time_clean, DataQuality* out) {
   } else {
     int64_t gaps = 0;
     for (const DqNode& n : dq.nodes) gaps += static_cast<int64_t>(n.gaps.size());
-    dq.summary = fmt::format("Read {} of {} data files; kept {} of {} records, skipped {}",
-                             dq.files_read, dq.files_found, dq.records_kept, dq.records_read,
-                             dq.records_skipped);
+    dq.summary =
+        fmt::format("Read {} of {} data files; kept {} of {} records, skipped {}", dq.files_read,
+                    dq.files_found, dq.records_kept, dq.records_read, dq.records_skipped);
     const int64_t other_not_read = dq.files_not_read - dq.links_skipped;
     if (other_not_read > 0) {
       dq.summary += fmt::format("; {} not read", Count(other_not_read, "file", "files"));
@@ -250,7 +246,6 @@ void Summarize(bool issues_clean, bool time_clean, DataQuality* out) {
     dq.summary += ".";
   }
 }
-
 
 }  // namespace
 

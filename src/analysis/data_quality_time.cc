@@ -32,7 +32,6 @@ double Median(std::vector<double>* v) {
   return m;
 }
 
-
 // Gaps of one node: pairs of consecutive timestamps (in time order, over
 // all the node's series) more than `limit` apart. Without sorting: with
 // buckets `limit`/2 wide (bucket numbers grow with the timestamp, and two
@@ -41,8 +40,8 @@ double Median(std::vector<double>* v) {
 // bucket to the earliest of the next non-empty one, and each such pair is a
 // gap iff it is more than `limit` apart. A far-future clock jump
 // would need too many buckets; then the timestamps are sorted instead.
-std::vector<DqGap> FindGaps(const MetricStore& store, StrId node, double lo,
-                            double hi, size_t count, double limit) {
+std::vector<DqGap> FindGaps(const MetricStore& store, StrId node, double lo, double hi,
+                            size_t count, double limit) {
   const SystemColumns& sys = store.system();
   const std::vector<SeriesInfo>& series = store.series();
   std::vector<DqGap> gaps;

@@ -47,8 +47,8 @@ double QuantileSorted(std::span<const double> sorted, double q) {
   return Interpolate(sorted[p.lo], sorted[p.hi], p.t);
 }
 
-void Quantiles(std::span<const double> values, std::span<const double> qs,
-               std::span<double> out, std::vector<double>* scratch) {
+void Quantiles(std::span<const double> values, std::span<const double> qs, std::span<double> out,
+               std::vector<double>* scratch) {
   const size_t n = values.size();
   if (n <= 1) {
     for (size_t i = 0; i < qs.size(); ++i) {

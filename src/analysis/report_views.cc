@@ -33,8 +33,8 @@ std::vector<std::pair<double, StrId>> PhaseTimeInside(const MetricStore& store,
     const uint32_t e = *it;
     if (ev.end_us[e] < start_us) continue;
     if (store.str(ev.name[e]).find("Step:ModeKeys") != std::string_view::npos) continue;
-    const double overlap = static_cast<double>(std::min(end_us, ev.end_us[e]) -
-                                               std::max(start_us, ev.start_us[e]));
+    const double overlap =
+        static_cast<double>(std::min(end_us, ev.end_us[e]) - std::max(start_us, ev.start_us[e]));
     if (overlap <= 0) continue;
     per_phase[ev.phase[e]] += overlap;
   }
@@ -98,9 +98,9 @@ PhaseMeans MeanPerPhase(const MetricStore& store, const JobTimeline& timeline,
       for (uint32_t row : store.SeriesRows(s)) {
         const int64_t ts_us = static_cast<int64_t>(store.system().ts(row) * 1e6);
         // Last phase starting at or before ts.
-        auto it = std::upper_bound(
-            phases.begin(), phases.end(), ts_us,
-            [](int64_t t, const PhaseInterval& p) { return t < p.start_us; });
+        auto it =
+            std::upper_bound(phases.begin(), phases.end(), ts_us,
+                             [](int64_t t, const PhaseInterval& p) { return t < p.start_us; });
         if (it == phases.begin()) continue;
         --it;
         if (ts_us > it->end_us) continue;

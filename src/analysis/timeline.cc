@@ -30,8 +30,8 @@ StepStats ComputeStats(const std::vector<double>& durations_s) {
   if (durations_s.empty()) return s;
   std::vector<double> sorted = durations_s;
   std::sort(sorted.begin(), sorted.end());
-  s.mean_s = std::accumulate(sorted.begin(), sorted.end(), 0.0) /
-             static_cast<double>(sorted.size());
+  s.mean_s =
+      std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(sorted.size());
   s.min_s = sorted.front();
   s.max_s = sorted.back();
   s.p50_s = QuantileSorted(sorted, 0.50);
@@ -73,7 +73,6 @@ void GroupByNodePhase(const MetricStore& store, JobTimeline* out) {
     }
     group.stats = ComputeStats(durations_s);
   }
-
 }
 
 // Phase partition: consecutive steps (all nodes, by start) of one phase
@@ -102,8 +101,8 @@ void PartitionPhases(const MetricStore& store, JobTimeline* out) {
   for (size_t r = 0; r < runs.size(); ++r) {
     const Run& run = runs[r];
     if (r > 0 && run.start_us > covered_until) {
-      tl.phases.push_back({"Between " + runs[r - 1].phase + " and " + run.phase, "",
-                           covered_until, run.start_us});
+      tl.phases.push_back(
+          {"Between " + runs[r - 1].phase + " and " + run.phase, "", covered_until, run.start_us});
     }
     // Runs on several nodes may overlap; intervals stay disjoint.
     const int64_t start = std::max(run.start_us, covered_until);
@@ -138,11 +137,10 @@ JobTimeline BuildTimeline(const MetricStore& store) {
     s.end_us = std::max(ev.end_us[i], ev.start_us[i]);
     tl.steps.push_back(s);
   }
-  std::sort(tl.steps.begin(), tl.steps.end(),
-            [](const StepEvent& a, const StepEvent& b) {
-              if (a.start_us != b.start_us) return a.start_us < b.start_us;
-              return a.event < b.event;
-            });
+  std::sort(tl.steps.begin(), tl.steps.end(), [](const StepEvent& a, const StepEvent& b) {
+    if (a.start_us != b.start_us) return a.start_us < b.start_us;
+    return a.event < b.event;
+  });
   if (tl.steps.empty()) return tl;
 
   tl.has_steps = true;

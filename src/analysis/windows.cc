@@ -122,10 +122,10 @@ int64_t EarliestDatumUs(const MetricStore& store) {
 struct WindowMath {
   const SystemColumns& sys;
   const EventColumns& ev;
-  int64_t t0 = 0;          // µs
+  int64_t t0 = 0;  // µs
   int64_t w_us = 0;
   bool sagemaker_stop = false;
-  int64_t n_full = 0;      // windows from t0 on, before compaction
+  int64_t n_full = 0;  // windows from t0 on, before compaction
   // A clock jump (one sample dated decades away) would otherwise create
   // millions of empty windows that every rule walks. Beyond ~45 days of
   // windows, stretches of kBlock windows (~17 h) without any sample or event
@@ -202,7 +202,8 @@ struct WindowMath {
     std::vector<uint8_t> used(static_cast<size_t>(nb), 0);
     auto mark = [&](Range r) {
       if (r.first > r.second) return;
-      for (int64_t b = r.first / kBlock; b <= r.second / kBlock; ++b) used[static_cast<size_t>(b)] = 1;
+      for (int64_t b = r.first / kBlock; b <= r.second / kBlock; ++b)
+        used[static_cast<size_t>(b)] = 1;
     };
     const auto n_runs = static_cast<uint32_t>(sys.timestamp_runs());
     for (uint32_t r = 0; r < n_runs; ++r) mark(Clip(SysRange(r)));
@@ -229,7 +230,7 @@ std::vector<Range> CountLeftOut(const WindowMath& m, WindowCoverage* coverage) {
   const int64_t end_ns = (m.t0 + m.n_full * m.w_us) * 1000;
   std::vector<Range> run_range(n_runs);
   std::vector<int8_t> run_side(n_runs, 0);  // -1 before, +1 after, 0 delivered
-  int64_t last_after_ns = end_ns;  // latest sample after the last window
+  int64_t last_after_ns = end_ns;           // latest sample after the last window
   for (uint32_t r = 0; r < n_runs; ++r) {
     const Range raw = m.SysRange(r);
     run_range[r] = m.Compact(raw);
@@ -268,18 +269,23 @@ WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
   const FileNameBounds bounds = FindFileNameBounds(store, discovery);
   coverage_.latest_file_ts_us = bounds.latest;
   const bool have_t0 = bounds.t0 != 0;
-  WindowMath m{sys, ev, have_t0 ? bounds.t0 : EarliestDatumUs(store), window_us_,
-               !options.analyze_trailing_data && have_t0, 0, {}};
+  WindowMath m{sys,
+               ev,
+               have_t0 ? bounds.t0 : EarliestDatumUs(store),
+               window_us_,
+               !options.analyze_trailing_data && have_t0,
+               0,
+               {}};
   t0_us_ = m.t0;
   m.CountWindows(bounds.latest);
   starts_ = m.LayOut();
   const std::vector<Range> run_range = CountLeftOut(m, &coverage_);
 
   const size_t n = starts_.size();
-  BucketRuns(sys.size(), [&](uint32_t i) { return run_range[sys.ts_run(i)]; }, n, &sys_runs_,
-             &sys_begin_);
-  BucketRuns(ev.size(), [&](uint32_t i) { return m.Compact(m.EvRange(i)); }, n, &ev_runs_,
-             &ev_begin_);
+  BucketRuns(
+      sys.size(), [&](uint32_t i) { return run_range[sys.ts_run(i)]; }, n, &sys_runs_, &sys_begin_);
+  BucketRuns(
+      ev.size(), [&](uint32_t i) { return m.Compact(m.EvRange(i)); }, n, &ev_runs_, &ev_begin_);
 }
 
 }  // namespace smr

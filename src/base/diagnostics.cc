@@ -32,8 +32,7 @@ const IssueInfo kIssueInfo[] = {
     {"repeated_base_time", "base time changes inside a trace file", false},
     {"duplicate_file", "file is a byte-identical copy of another (not read twice)", false},
 };
-static_assert(sizeof(kIssueInfo) / sizeof(kIssueInfo[0]) ==
-              static_cast<size_t>(Issue::kCount));
+static_assert(sizeof(kIssueInfo) / sizeof(kIssueInfo[0]) == static_cast<size_t>(Issue::kCount));
 
 // Length of the valid UTF-8 sequence at s[i], or 0 if it is not one.
 size_t Utf8SeqLen(std::string_view s, size_t i) {
@@ -88,9 +87,7 @@ std::string Excerpt(std::string_view s) {
 
 std::string SanitizeUtf8(std::string_view s) { return ValidUtf8(s); }
 
-const IssueInfo& GetIssueInfo(Issue issue) {
-  return kIssueInfo[static_cast<int>(issue)];
-}
+const IssueInfo& GetIssueInfo(Issue issue) { return kIssueInfo[static_cast<int>(issue)]; }
 
 void Diagnostics::Record(Issue issue, std::string_view file, int64_t line,
                          std::string_view excerpt) {
@@ -102,9 +99,7 @@ void Diagnostics::Record(Issue issue, std::string_view file, int64_t line,
   }
 }
 
-void Diagnostics::Add(Issue issue, int64_t n) {
-  counts_[static_cast<int>(issue)] += n;
-}
+void Diagnostics::Add(Issue issue, int64_t n) { counts_[static_cast<int>(issue)] += n; }
 
 void Diagnostics::Add(Issue issue, std::string_view file, int64_t n) {
   if (n == 0) return;

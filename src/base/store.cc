@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <bit>
-#include <cmath>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <tuple>
@@ -48,8 +48,8 @@ int DeviceIndex(std::string_view name, std::string_view prefix) {
   return n;
 }
 
-std::string SeriesKeyString(std::string_view node, std::string_view type,
-                            std::string_view name, std::string_view dimension) {
+std::string SeriesKeyString(std::string_view node, std::string_view type, std::string_view name,
+                            std::string_view dimension) {
   std::string key;
   key.reserve(node.size() + type.size() + name.size() + dimension.size() + 3);
   key.append(node).push_back('\0');
@@ -91,19 +91,32 @@ MetricKind ClassifyMetric(std::string_view type, std::string_view name,
 
 const char* MetricKindName(MetricKind kind) {
   switch (kind) {
-    case MetricKind::kCpuUtilization: return "CPU utilization";
-    case MetricKind::kCpuIoWait: return "I/O wait";
-    case MetricKind::kGpuUtilization: return "GPU utilization";
-    case MetricKind::kGpuMemory: return "GPU memory";
-    case MetricKind::kHostMemoryUsed: return "host memory used";
-    case MetricKind::kIoIops: return "IOPS";
-    case MetricKind::kIoReadBytes: return "read throughput";
-    case MetricKind::kIoWriteBytes: return "write throughput";
-    case MetricKind::kNetRxAlgorithm: return "network receive (algorithm)";
-    case MetricKind::kNetTxAlgorithm: return "network transmit (algorithm)";
-    case MetricKind::kNetRxPlatform: return "network receive (platform)";
-    case MetricKind::kNetTxPlatform: return "network transmit (platform)";
-    case MetricKind::kOther: return "other";
+    case MetricKind::kCpuUtilization:
+      return "CPU utilization";
+    case MetricKind::kCpuIoWait:
+      return "I/O wait";
+    case MetricKind::kGpuUtilization:
+      return "GPU utilization";
+    case MetricKind::kGpuMemory:
+      return "GPU memory";
+    case MetricKind::kHostMemoryUsed:
+      return "host memory used";
+    case MetricKind::kIoIops:
+      return "IOPS";
+    case MetricKind::kIoReadBytes:
+      return "read throughput";
+    case MetricKind::kIoWriteBytes:
+      return "write throughput";
+    case MetricKind::kNetRxAlgorithm:
+      return "network receive (algorithm)";
+    case MetricKind::kNetTxAlgorithm:
+      return "network transmit (algorithm)";
+    case MetricKind::kNetRxPlatform:
+      return "network receive (platform)";
+    case MetricKind::kNetTxPlatform:
+      return "network transmit (platform)";
+    case MetricKind::kOther:
+      return "other";
   }
   return "other";
 }
@@ -230,8 +243,7 @@ void SystemColumns::AppendFrom(SystemColumns&& other) {
   ts_values_.insert(ts_values_.end(), other.ts_values_.begin(), other.ts_values_.end());
   std::vector<double>().swap(other.ts_values_);
 
-  if (!wide_ && !other.wide_ &&
-      escapes_.size() + other.escapes_.size() <= escape_capacity_) {
+  if (!wide_ && !other.wide_ && escapes_.size() + other.escapes_.size() <= escape_capacity_) {
     const auto esc_offset = static_cast<uint32_t>(escapes_.size());
     GrowFor(value_code_, other.value_code_.size());
     for (uint32_t code : other.value_code_) {
@@ -264,8 +276,7 @@ std::pair<double, double> SystemColumns::TimestampRange() const {
 
 // ---- StoreBuilder -------------------------------------------------------------
 
-uint32_t StoreBuilder::SeriesId(std::string_view node, std::string_view type,
-                                std::string_view name,
+uint32_t StoreBuilder::SeriesId(std::string_view node, std::string_view type, std::string_view name,
                                 std::string_view dimension) {
   std::string key = SeriesKeyString(node, type, name, dimension);
   auto it = series_index_.find(key);
@@ -347,8 +358,7 @@ void StoreBuilder::Append(StoreBuilder&& other) {
   for (size_t i = 0; i < other.series_.size(); ++i) {
     const SeriesInfo& s = other.series_[i];
     series_map[i] = SeriesId(other.strings_.Get(s.node), other.strings_.Get(s.type),
-                             other.strings_.Get(s.name),
-                             other.strings_.Get(s.dimension));
+                             other.strings_.Get(s.name), other.strings_.Get(s.dimension));
   }
   for (auto& f : other.files_) files_.push_back(std::move(f));
 
@@ -369,7 +379,6 @@ void StoreBuilder::Append(StoreBuilder&& other) {
   other = StoreBuilder();
 }
 
-
 MetricStore StoreBuilder::Build() {
   const auto start = std::chrono::steady_clock::now();
   MetricStore m;
@@ -389,8 +398,7 @@ MetricStore StoreBuilder::Build() {
     m.series_row_begin_[s + 1] += m.series_row_begin_[s];
   }
   m.series_rows_.resize(n_rows);
-  std::vector<uint32_t> cursor(m.series_row_begin_.begin(),
-                               m.series_row_begin_.end() - 1);
+  std::vector<uint32_t> cursor(m.series_row_begin_.begin(), m.series_row_begin_.end() - 1);
   for (size_t r = 0; r < n_rows; ++r) {
     m.series_rows_[cursor[m.sys_.series(r)]++] = static_cast<uint32_t>(r);
   }
@@ -428,9 +436,8 @@ MetricStore StoreBuilder::Build() {
   }
   std::sort(nodes.begin(), nodes.end());
   nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
-  std::sort(nodes.begin(), nodes.end(), [&](StrId a, StrId b) {
-    return NaturalLess(m.strings_.Get(a), m.strings_.Get(b));
-  });
+  std::sort(nodes.begin(), nodes.end(),
+            [&](StrId a, StrId b) { return NaturalLess(m.strings_.Get(a), m.strings_.Get(b)); });
   m.system_nodes_ = std::move(nodes);
 
   *this = StoreBuilder();

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "smr/pipeline.h"
 
@@ -237,10 +237,11 @@ void AddBuildCommand(CLI::App* app, BuildCommand* c) {
   build->add_option("--template-dir", c->opts.template_dir, "Directory of the HTML templates");
   build->add_option("--config", c->opts.config_path,
                     "JSON rule configuration: {\"Rule\": {\"enabled\": bool, \"param\": value}}");
-  build->add_option("--rule-param", c->opts.rule_params,
-                    "Set one rule parameter: Rule.param=value or Rule_param=value; repeat the "
-                    "option for each parameter (wins over --config; Rule.enabled=false disables "
-                    "a rule)")
+  build
+      ->add_option("--rule-param", c->opts.rule_params,
+                   "Set one rule parameter: Rule.param=value or Rule_param=value; repeat the "
+                   "option for each parameter (wins over --config; Rule.enabled=false disables "
+                   "a rule)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
@@ -267,8 +268,8 @@ int RunBuildCommand(BuildCommand* c) {
   opts.json = f.json;
   opts.progress_bar = isatty(STDERR_FILENO) != 0;
   const smr::StatusOr<smr::BuildSummary> built = smr::RunBuild(opts, &std::cerr);
-  const int code =
-      Finish(built, opts.quiet, "input records were skipped; see the report's Data quality section");
+  const int code = Finish(built, opts.quiet,
+                          "input records were skipped; see the report's Data quality section");
   if (code == kExitOk && c->strict && built->rules_failed > 0) {
     std::cerr << fmt::format("sm-report: {} rule(s) failed with an internal error (--strict)\n",
                              built->rules_failed);
@@ -287,7 +288,8 @@ struct RenderCommand {
 void AddRenderCommand(CLI::App* app, RenderCommand* c) {
   c->cmd = app->add_subcommand(
       "render", "Render the report from existing SageMaker rule JSONs (profiler-reports/)");
-  AddInputOutputOptions(c->cmd, &c->args, "profiler-reports directory, or a folder that contains one",
+  AddInputOutputOptions(c->cmd, &c->args,
+                        "profiler-reports directory, or a folder that contains one",
                         &c->opts.out_dir, &c->formats, "Comma-separated outputs: html,pdf");
   c->cmd->add_option("--template-dir", c->opts.template_dir, "Directory of the HTML templates");
   c->cmd->add_flag("-q,--quiet", c->opts.quiet,

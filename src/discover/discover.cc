@@ -153,9 +153,8 @@ class Classifier {
 }  // namespace
 
 size_t Discovery::CountKind(FileKind kind) const {
-  return static_cast<size_t>(
-      std::count_if(files.begin(), files.end(),
-                    [kind](const InputFile& f) { return f.kind == kind; }));
+  return static_cast<size_t>(std::count_if(files.begin(), files.end(),
+                                           [kind](const InputFile& f) { return f.kind == kind; }));
 }
 
 uint64_t Discovery::TotalBytes() const {

@@ -40,8 +40,7 @@ bool ParseFloat(std::string_view s, double* out) {
 }
 
 #define SMR_NAME_PARSER(Kind, name, top, folder, suffix, example, Parser, ...) &Parser,
-constexpr std::array<NameParser, kFormatCount> kNameParsers = {
-    SMR_FORMAT_LIST(SMR_NAME_PARSER)};
+constexpr std::array<NameParser, kFormatCount> kNameParsers = {SMR_FORMAT_LIST(SMR_NAME_PARSER)};
 #undef SMR_NAME_PARSER
 
 }  // namespace
@@ -120,8 +119,7 @@ bool ParseMetadataName(std::string_view name, int64_t* start_us, int64_t* end_us
   size_t p1 = stem.rfind('_', p2 - 1);
   if (p1 == std::string_view::npos) return false;
   uint64_t s = 0, e = 0;
-  if (!ParseDigits(stem.substr(p1 + 1, p2 - p1 - 1), &s) ||
-      !ParseDigits(stem.substr(p2 + 1), &e)) {
+  if (!ParseDigits(stem.substr(p1 + 1, p2 - p1 - 1), &s) || !ParseDigits(stem.substr(p2 + 1), &e)) {
     return false;
   }
   *start_us = static_cast<int64_t>(s);
@@ -142,8 +140,8 @@ bool ParseStatsDirRange(std::string_view dir, double* start_us, double* end_us) 
 }
 
 bool IsExpectedNonData(std::string_view name) {
-  return name == "training_job_end.ts" || EndsWith(name, ".metadata") ||
-         EndsWith(name, ".pb") || EndsWith(name, ".profile-empty");
+  return name == "training_job_end.ts" || EndsWith(name, ".metadata") || EndsWith(name, ".pb") ||
+         EndsWith(name, ".profile-empty");
 }
 
 }  // namespace smr::discover_internal

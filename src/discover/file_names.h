@@ -37,8 +37,7 @@ NameMatch ParseTfTraceName(std::string_view name, InputFile* f, std::string* why
 NameParser NameParserOf(FileKind kind);
 
 // Why a file under system/ is not read when its name matches no row.
-inline constexpr const char* kBadSystemName =
-    "system file name is not <10 digits>.algo-<N>.json";
+inline constexpr const char* kBadSystemName = "system file name is not <10 digits>.algo-<N>.json";
 
 // "<node>_<start_us>_<end_us>.metadata" (§1.3).
 bool ParseMetadataName(std::string_view name, int64_t* start_us, int64_t* end_us);

@@ -17,14 +17,12 @@ namespace fs = std::filesystem;
 
 bool HasProfilerData(const fs::path& dir) {
   std::error_code ec;
-  return fs::is_directory(dir / "system", ec) ||
-         fs::is_directory(dir / "framework", ec);
+  return fs::is_directory(dir / "system", ec) || fs::is_directory(dir / "framework", ec);
 }
 
 // Collects `profiler-output` directories holding data below `dir`
 // (depth 1 = a direct child). Symlinked directories are not searched.
-void FindProfilerOutputs(const fs::path& dir, int depth,
-                         std::vector<std::string>* found) {
+void FindProfilerOutputs(const fs::path& dir, int depth, std::vector<std::string>* found) {
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
   if (ec) return;
@@ -61,17 +59,17 @@ StatusOr<std::string> FindProfilerRoot(const std::string& dir) {
   std::vector<std::string> found;
   FindProfilerOutputs(dir, 1, &found);
   if (found.empty()) {
-    return Status::Error(fmt::format(
-        "no profiler data found in {}: looked for system/ or framework/ in "
-        "it, and for a profiler-output/ directory containing them up to {} "
-        "levels below it",
-        dir, kMaxSearchDepth));
+    return Status::Error(
+        fmt::format("no profiler data found in {}: looked for system/ or framework/ in "
+                    "it, and for a profiler-output/ directory containing them up to {} "
+                    "levels below it",
+                    dir, kMaxSearchDepth));
   }
   if (found.size() > 1) {
-    return Status::Error(fmt::format(
-        "more than one profiler-output directory found in {} (pass one of "
-        "them): {}",
-        dir, fmt::join(found, ", ")));
+    return Status::Error(
+        fmt::format("more than one profiler-output directory found in {} (pass one of "
+                    "them): {}",
+                    dir, fmt::join(found, ", ")));
   }
   return found[0];
 }

@@ -29,8 +29,7 @@ constexpr const char* kLoopReason = "symlink to an ancestor directory (loop), sk
 }  // namespace
 
 Walker::Walker(const fs::path& root, FileFn on_file, IgnoreFn on_ignore)
-    : root_(root), on_file_(std::move(on_file)),
-      on_ignore_(std::move(on_ignore)) {
+    : root_(root), on_file_(std::move(on_file)), on_ignore_(std::move(on_ignore)) {
   std::error_code ec;
   root_canon_ = fs::canonical(root, ec);
   if (ec) root_canon_ = fs::absolute(root, ec);
@@ -98,13 +97,11 @@ void Walker::WalkDir(const std::string& rel, const fs::path& canon) {
       const fs::path child_canon = canon / name;
       auto seen = dirs_.find(child_canon.string());
       if (seen != dirs_.end()) {
-        on_ignore_(child, "directory already read as " + seen->second + ", skipped",
-                   false);
+        on_ignore_(child, "directory already read as " + seen->second + ", skipped", false);
         continue;
       }
       if (LooksLikeDataFile(name)) {
-        on_ignore_(child, "a directory named like a data file; its contents are searched",
-                   false);
+        on_ignore_(child, "a directory named like a data file; its contents are searched", false);
       }
       WalkDir(child, child_canon);
     } else if (fs::is_regular_file(st)) {
@@ -154,8 +151,10 @@ void Walker::AddLink(const std::string& rel, const fs::path& path, const fs::pat
   } else if (fs::is_regular_file(st)) {
     pending_.insert(Link{true, rel, std::move(target)});
   } else {
-    on_ignore_(rel, "symlink to something that is not a regular file (device, FIFO or "
-                    "socket), not read", true);
+    on_ignore_(rel,
+               "symlink to something that is not a regular file (device, FIFO or "
+               "socket), not read",
+               true);
   }
 }
 
@@ -168,8 +167,8 @@ std::string Walker::RealRel(const fs::path& target) const {
 std::string Walker::AlreadyRead(const char* what, const fs::path& target,
                                 const std::string& read_as) const {
   if (read_as == RealRel(target)) {
-    return fmt::format("symlink to a {} already read via its real path ({}), skipped",
-                       what, read_as);
+    return fmt::format("symlink to a {} already read via its real path ({}), skipped", what,
+                       read_as);
   }
   return fmt::format("symlink to a {} already read as {}, skipped", what, read_as);
 }
@@ -183,8 +182,7 @@ void Walker::Follow(const Link& link) {
       return;
     }
     if (LooksLikeDataFile(name)) {
-      on_ignore_(link.rel, "a directory named like a data file; its contents are searched",
-                 false);
+      on_ignore_(link.rel, "a directory named like a data file; its contents are searched", false);
     }
     WalkDir(link.rel, link.target);
     return;

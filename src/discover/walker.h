@@ -36,11 +36,9 @@ namespace fs = std::filesystem;
 //    which names the data folder); a broken link is listed.
 class Walker {
  public:
-  using FileFn = std::function<void(const fs::path& path,
-                                    const std::string& rel, uint64_t size)>;
+  using FileFn = std::function<void(const fs::path& path, const std::string& rel, uint64_t size)>;
   // `link` is true when the entry is a symlink that was not followed.
-  using IgnoreFn = std::function<void(const std::string& rel,
-                                      const std::string& why, bool link)>;
+  using IgnoreFn = std::function<void(const std::string& rel, const std::string& why, bool link)>;
 
   Walker(const fs::path& root, FileFn on_file, IgnoreFn on_ignore);
 
@@ -52,7 +50,7 @@ class Walker {
   struct Link {
     bool to_file = false;  // links to directories are resolved first
     std::string rel;
-    fs::path target;       // canonical
+    fs::path target;  // canonical
     bool operator<(const Link& o) const {
       return std::tie(to_file, rel) < std::tie(o.to_file, o.rel);
     }
@@ -67,8 +65,7 @@ class Walker {
   // Resolves the symlink `rel` found in directory `parent` (canonical):
   // broken, leaving the input and looping links are listed now, the others
   // are queued.
-  void AddLink(const std::string& rel, const fs::path& path, const fs::path& parent,
-               bool start);
+  void AddLink(const std::string& rel, const fs::path& path, const fs::path& parent, bool start);
 
   // "system/incremental" when `target` lies there below the root.
   std::string RealRel(const fs::path& target) const;
@@ -83,7 +80,7 @@ class Walker {
   fs::path root_canon_;
   FileFn on_file_;
   IgnoreFn on_ignore_;
-  std::unordered_map<std::string, std::string> dirs_;  // canonical -> read as
+  std::unordered_map<std::string, std::string> dirs_;          // canonical -> read as
   std::unordered_map<std::string, std::string> linked_files_;  // the same, for
                                                                // files read through a link
   std::set<Link> pending_;

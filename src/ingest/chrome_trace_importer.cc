@@ -45,8 +45,8 @@ struct Pass {
 };
 
 // Parses the elements the scanner found (the salvage path).
-void ProcessScanned(dom::parser* parser, const char* data,
-                    const ArrayScan& scan, TraceProcessor* proc, Pass* pass) {
+void ProcessScanned(dom::parser* parser, const char* data, const ArrayScan& scan,
+                    TraceProcessor* proc, Pass* pass) {
   pass->terminated = scan.terminated;
   pass->truncated_last = scan.partial_tail;
   RawEvent ev;
@@ -64,23 +64,21 @@ void ProcessScanned(dom::parser* parser, const char* data,
 // processed at once. Returns false at the first line that is not one
 // complete event (another layout, or a cut-off last line that may hold
 // several events); the caller then reads the file by its brackets.
-bool ProcessLines(dom::parser* parser, const char* data, size_t size,
-                  TraceProcessor* proc, Pass* pass) {
+bool ProcessLines(dom::parser* parser, const char* data, size_t size, TraceProcessor* proc,
+                  Pass* pass) {
   const std::string_view all(data, size);
   size_t pos = 0;
   bool seen_open = false;
   int64_t line_no = 0;
   RawEvent ev;
   while (pos < size) {
-    const char* nl =
-        static_cast<const char*>(std::memchr(data + pos, '\n', size - pos));
+    const char* nl = static_cast<const char*>(std::memchr(data + pos, '\n', size - pos));
     size_t line_end = nl ? static_cast<size_t>(nl - data) : size;
     std::string_view line = TrimJsonSpace(all.substr(pos, line_end - pos));
     size_t next = nl ? line_end + 1 : size;
     ++line_no;
     pos = next;
-    if (line_no == 1 && line.size() >= 3 &&
-        std::memcmp(line.data(), "\xEF\xBB\xBF", 3) == 0) {
+    if (line_no == 1 && line.size() >= 3 && std::memcmp(line.data(), "\xEF\xBB\xBF", 3) == 0) {
       line = TrimJsonSpace(line.substr(3));
     }
     if (!seen_open && !line.empty() && line.front() == '[') {
@@ -106,8 +104,12 @@ bool ProcessLines(dom::parser* parser, const char* data, size_t size,
 class ChromeTraceImporter final : public Importer {
  public:
   explicit ChromeTraceImporter(const ImportContext& c)
-      : file_(c.file), out_(c.out), diag_(c.diag), node_(RewriteNodeId(c.file.node)),
-        have_inherited_(c.have_inherited), inherited_base_us_(c.inherited_base_us) {}
+      : file_(c.file),
+        out_(c.out),
+        diag_(c.diag),
+        node_(RewriteNodeId(c.file.node)),
+        have_inherited_(c.have_inherited),
+        inherited_base_us_(c.inherited_base_us) {}
 
   void Feed(const char* data, size_t size) override;
   BaseTimeUse Finish() override { return info_; }

@@ -48,8 +48,8 @@ size_t MixHash(size_t h, std::string_view piece) {
   return (h ^ std::hash<std::string_view>()(piece)) * 0x100000001B3ull + 0x9E3779B97F4A7C15ull;
 }
 
-bool FeedInChunks(const std::string& path, Importer* importer, bool hash_it,
-                  ChunkedRead* out, std::string* error) {
+bool FeedInChunks(const std::string& path, Importer* importer, bool hash_it, ChunkedRead* out,
+                  std::string* error) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     *error = std::strerror(errno);

@@ -34,8 +34,8 @@ struct ChunkedRead {
 // Feeds the file at `path` to `importer` in newline-ended chunks read with
 // pread. Returns false with `error` set if it cannot be read (a read error
 // part-way leaves what was fed so far).
-bool FeedInChunks(const std::string& path, Importer* importer, bool hash_it,
-                  ChunkedRead* out, std::string* error);
+bool FeedInChunks(const std::string& path, Importer* importer, bool hash_it, ChunkedRead* out,
+                  std::string* error);
 
 }  // namespace smr::ingest_internal
 

@@ -42,8 +42,8 @@ namespace smr {
 namespace {
 
 using ingest_internal::BaseTimeUse;
-using ingest_internal::Importer;
 using ingest_internal::ImportContext;
+using ingest_internal::Importer;
 
 struct FileResult {
   StoreBuilder builder;
@@ -118,7 +118,10 @@ void ReserveColumns(const std::vector<InputFile>& files, StoreBuilder* merged) {
 class IngestRun {
  public:
   IngestRun(const std::vector<InputFile>& files, int jobs)
-      : files_(files), jobs_(jobs), results_(files.size()), done_(files.size(), 0),
+      : files_(files),
+        jobs_(jobs),
+        results_(files.size()),
+        done_(files.size(), 0),
         hash_it_(FilesToHash(files)) {
     ReserveColumns(files, &merged_);
   }
@@ -190,10 +193,10 @@ void IngestRun::ParseInChunks(size_t i) {
   FileResult& r = results_[i];
   std::string error;
   ingest_internal::ChunkedRead read;
-  std::unique_ptr<Importer> importer = ingest_internal::ImporterFactoryOf(file.kind)(
-      ImportContext{file, &r.builder, &r.diag});
-  const bool ok = ingest_internal::FeedInChunks(file.path, importer.get(), hash_it_[i] != 0,
-                                                &read, &error);
+  std::unique_ptr<Importer> importer =
+      ingest_internal::ImporterFactoryOf(file.kind)(ImportContext{file, &r.builder, &r.diag});
+  const bool ok =
+      ingest_internal::FeedInChunks(file.path, importer.get(), hash_it_[i] != 0, &read, &error);
   r.base = importer->Finish();
   importer.reset();
   r.bytes = read.bytes;

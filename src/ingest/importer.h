@@ -55,8 +55,8 @@ class Importer {
 using ImporterFactory = std::unique_ptr<Importer> (*)(const ImportContext& context);
 
 // The factories the table names, declared from the table itself.
-#define SMR_DECLARE_IMPORTER_FACTORY(Kind, name, top, folder, suffix, example, parser, base, \
-                                     feed, sample_bytes, event_bytes, Factory)               \
+#define SMR_DECLARE_IMPORTER_FACTORY(Kind, name, top, folder, suffix, example, parser, base, feed, \
+                                     sample_bytes, event_bytes, Factory)                           \
   std::unique_ptr<Importer> Factory(const ImportContext& context);
 SMR_FORMAT_LIST(SMR_DECLARE_IMPORTER_FACTORY)
 #undef SMR_DECLARE_IMPORTER_FACTORY

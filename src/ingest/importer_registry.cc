@@ -27,8 +27,8 @@ ImporterFactory ImporterFactoryOf(FileKind kind) { return kFactories[FormatIndex
 
 }  // namespace ingest_internal
 
-void ImportFile(const InputFile& file, std::string_view contents,
-                TraceParseState* state, StoreBuilder* out, Diagnostics* diag) {
+void ImportFile(const InputFile& file, std::string_view contents, TraceParseState* state,
+                StoreBuilder* out, Diagnostics* diag) {
   const size_t k = FormatIndex(file.kind);
   simdjson::padded_string padded(contents.data(), contents.size());
   std::unique_ptr<ingest_internal::Importer> importer = ingest_internal::ImporterFactoryOf(
@@ -41,19 +41,19 @@ void ImportFile(const InputFile& file, std::string_view contents,
   }
 }
 
-void ImportSystemMetrics(const InputFile& file, std::string_view contents,
-                         StoreBuilder* out, Diagnostics* diag) {
+void ImportSystemMetrics(const InputFile& file, std::string_view contents, StoreBuilder* out,
+                         Diagnostics* diag) {
   TraceParseState state;
   ImportFile(file, contents, &state, out, diag);
 }
 
-void ImportChromeTrace(const InputFile& file, std::string_view contents,
-                       TraceParseState* state, StoreBuilder* out, Diagnostics* diag) {
+void ImportChromeTrace(const InputFile& file, std::string_view contents, TraceParseState* state,
+                       StoreBuilder* out, Diagnostics* diag) {
   ImportFile(file, contents, state, out, diag);
 }
 
-void ImportTfTrace(const InputFile& file, std::string_view compressed,
-                   StoreBuilder* out, Diagnostics* diag) {
+void ImportTfTrace(const InputFile& file, std::string_view compressed, StoreBuilder* out,
+                   Diagnostics* diag) {
   TraceParseState state;
   ImportFile(file, compressed, &state, out, diag);
 }

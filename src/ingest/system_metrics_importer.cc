@@ -46,8 +46,8 @@ class SeriesPredictor {
  public:
   explicit SeriesPredictor(StoreBuilder* out) : out_(out) {}
 
-  uint32_t Lookup(std::string_view node, std::string_view type,
-                  std::string_view name, std::string_view dim) {
+  uint32_t Lookup(std::string_view node, std::string_view type, std::string_view name,
+                  std::string_view dim) {
     uint32_t guess = prev_ < successor_.size() ? successor_[prev_] : kNone;
     uint32_t id;
     if (guess != kNone && Matches(guess, node, type, name, dim)) {
@@ -62,8 +62,7 @@ class SeriesPredictor {
       }
       Key& k = keys_[id];
       if (!k.set) {
-        k = Key{std::string(node), std::string(type), std::string(name),
-                std::string(dim), true};
+        k = Key{std::string(node), std::string(type), std::string(name), std::string(dim), true};
       }
     }
     if (prev_ != kNone) successor_[prev_] = id;
@@ -77,8 +76,8 @@ class SeriesPredictor {
     std::string node, type, name, dim;
     bool set = false;
   };
-  bool Matches(uint32_t id, std::string_view node, std::string_view type,
-               std::string_view name, std::string_view dim) const {
+  bool Matches(uint32_t id, std::string_view node, std::string_view type, std::string_view name,
+               std::string_view dim) const {
     if (id >= keys_.size() || !keys_[id].set) return false;
     const Key& k = keys_[id];
     return k.name == name && k.dim == dim && k.type == type && k.node == node;
@@ -90,22 +89,20 @@ class SeriesPredictor {
   uint32_t prev_ = kNone;
 };
 
-enum class LineError {
-  kNone,
-  kMalformed,
-  kMissing,
-  kBadType,
-  kNonFinite,
-  kBadUtf8
-};
+enum class LineError { kNone, kMalformed, kMissing, kBadType, kNonFinite, kBadUtf8 };
 
 Issue ToIssue(LineError e) {
   switch (e) {
-    case LineError::kMissing: return Issue::kMissingField;
-    case LineError::kBadType: return Issue::kBadFieldType;
-    case LineError::kNonFinite: return Issue::kNonFiniteValue;
-    case LineError::kBadUtf8: return Issue::kInvalidUtf8;
-    default: return Issue::kMalformedLine;
+    case LineError::kMissing:
+      return Issue::kMissingField;
+    case LineError::kBadType:
+      return Issue::kBadFieldType;
+    case LineError::kNonFinite:
+      return Issue::kNonFiniteValue;
+    case LineError::kBadUtf8:
+      return Issue::kInvalidUtf8;
+    default:
+      return Issue::kMalformedLine;
   }
 }
 
@@ -120,8 +117,7 @@ LineError ReadNumber(od::value v, double* out) {
   if (tok.empty()) return LineError::kMalformed;
   char c = tok[0];
   if (c == '"') return LineError::kBadType;
-  if (c == 'N' || c == 'I' ||
-      (c == '-' && tok.size() > 1 && (tok[1] == 'I' || tok[1] == 'N'))) {
+  if (c == 'N' || c == 'I' || (c == '-' && tok.size() > 1 && (tok[1] == 'I' || tok[1] == 'N'))) {
     return LineError::kNonFinite;
   }
   if (c != '-' && (c < '0' || c > '9')) return LineError::kBadType;
@@ -129,8 +125,8 @@ LineError ReadNumber(od::value v, double* out) {
   char buf[64];
   size_t n = 0;
   while (n < tok.size() && n < sizeof(buf) - 1 &&
-         (tok[n] == '-' || tok[n] == '+' || tok[n] == '.' || tok[n] == 'e' ||
-          tok[n] == 'E' || (tok[n] >= '0' && tok[n] <= '9'))) {
+         (tok[n] == '-' || tok[n] == '+' || tok[n] == '.' || tok[n] == 'e' || tok[n] == 'E' ||
+          (tok[n] >= '0' && tok[n] <= '9'))) {
     buf[n] = tok[n];
     ++n;
   }
@@ -186,8 +182,8 @@ class DuplicateFilter {
       return false;
     }
     if (!p.set) {
-      p.set = std::make_unique<std::unordered_set<Key, KeyHash>>(p.samples.begin(),
-                                                                 p.samples.end());
+      p.set =
+          std::make_unique<std::unordered_set<Key, KeyHash>>(p.samples.begin(), p.samples.end());
       p.samples = {};
     }
     return !p.set->insert(k).second;
@@ -221,13 +217,10 @@ struct Record {
 };
 
 // Parses one line in place. `capacity` = readable bytes from `line.data()`.
-LineError ParseLine(od::parser* parser, std::string_view line,
-                    size_t capacity, Record* rec) {
+LineError ParseLine(od::parser* parser, std::string_view line, size_t capacity, Record* rec) {
   od::document doc;
-  if (simdjson::error_code err =
-          parser->iterate(line.data(), line.size(), capacity).get(doc)) {
-    return err == simdjson::UTF8_ERROR ? LineError::kBadUtf8
-                                       : LineError::kMalformed;
+  if (simdjson::error_code err = parser->iterate(line.data(), line.size(), capacity).get(doc)) {
+    return err == simdjson::UTF8_ERROR ? LineError::kBadUtf8 : LineError::kMalformed;
   }
   od::object obj;
   if (doc.get_object().get(obj)) return LineError::kMalformed;
@@ -297,8 +290,8 @@ class SystemMetricsImporter final : public Importer {
     file_index_ = out_->AddFile(std::move(stats));
     // A line is 110-140 bytes: reserving from the file size spares the
     // columns their growth by doubling (StoreBuilder::Append trims the rest).
-    out_->ReserveSamples(static_cast<size_t>(
-        std::min<uint64_t>(file_.size_bytes / 110, uint64_t{1} << 24)));
+    out_->ReserveSamples(
+        static_cast<size_t>(std::min<uint64_t>(file_.size_bytes / 110, uint64_t{1} << 24)));
   }
 
   void Feed(const char* data, size_t size) override;
@@ -338,8 +331,7 @@ void SystemMetricsImporter::Feed(const char* data, size_t size) {
   first_chunk_ = false;
   Record rec;
   while (p < end) {
-    const char* nl =
-        static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
     const char* line_end = nl ? nl : end;
     std::string_view line(p, static_cast<size_t>(line_end - p));
     p = nl ? nl + 1 : end;
@@ -351,8 +343,7 @@ void SystemMetricsImporter::Feed(const char* data, size_t size) {
     }
     if (blank_run_ > 0) {
       for (int64_t i = 0; i < blank_run_; ++i) {
-        diag_->Record(Issue::kMalformedLine, file_.rel_path, blank_first_ + i,
-                      "(blank line)");
+        diag_->Record(Issue::kMalformedLine, file_.rel_path, blank_first_ + i, "(blank line)");
       }
       read_ += blank_run_;
       skipped_ += blank_run_;
@@ -366,9 +357,8 @@ void SystemMetricsImporter::Feed(const char* data, size_t size) {
       continue;
     }
     rec = Record{};
-    LineError err = ParseLine(&parser_, line,
-                              static_cast<size_t>(readable_end - line.data()),
-                              &rec);
+    LineError err =
+        ParseLine(&parser_, line, static_cast<size_t>(readable_end - line.data()), &rec);
     if (err != LineError::kNone) {
       diag_->Record(ToIssue(err), file_.rel_path, line_no_, line);
       ++skipped_;

@@ -47,8 +47,8 @@ void TfTraceImporter::Feed(const char* data, size_t size) {
   // smdebug prepends a synthetic base-time event from the .metadata start;
   // starting the processor at that base is the same thing.
   TraceProcessor proc(file_, file_.node, file_.has_metadata ? file_.base_time_us : 0,
-                      /*base_is_inherited=*/false, /*report_inherited=*/false, file_index,
-                      out_, diag_);
+                      /*base_is_inherited=*/false, /*report_inherited=*/false, file_index, out_,
+                      diag_);
   if (!file_.has_metadata) {
     diag_->Record(Issue::kNoBaseTime, file_.rel_path, 0,
                   "no .metadata file found 4 levels above the trace; base 0 "

@@ -111,12 +111,10 @@ void ReadArgs(dom::object args, RawEvent* ev) {
   }
 }
 
-
 }  // namespace
 
 bool IsJsonSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-         c == '\v';
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
 std::string_view TrimJsonSpace(std::string_view s) {
@@ -128,8 +126,9 @@ std::string_view TrimJsonSpace(std::string_view s) {
 ArrayScan ScanArray(const char* data, size_t size, size_t open) {
   ArrayScan out;
   int64_t line = 1;
-  for (const char* p = data; (p = static_cast<const char*>(std::memchr(
-                                  p, '\n', static_cast<size_t>(data + open - p)))) != nullptr;
+  for (const char* p = data;
+       (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(data + open - p)))) !=
+       nullptr;
        ++p) {
     ++line;
   }
@@ -195,14 +194,13 @@ ArrayScan ScanArray(const char* data, size_t size, size_t open) {
   return out;
 }
 
-
 size_t FindTraceEventsArray(std::string_view text, size_t from) {
   const size_t key = text.find("\"traceEvents\"", from);
   return key == std::string_view::npos ? key : text.find('[', key);
 }
 
-bool ParseEventSlice(simdjson::dom::parser* parser, const char* p, size_t len,
-                     int64_t line, RawEvent* ev) {
+bool ParseEventSlice(simdjson::dom::parser* parser, const char* p, size_t len, int64_t line,
+                     RawEvent* ev) {
   dom::element e;
   if (parser->parse(reinterpret_cast<const uint8_t*>(p), len, false).get(e)) return false;
   dom::object obj;
@@ -211,9 +209,7 @@ bool ParseEventSlice(simdjson::dom::parser* parser, const char* p, size_t len,
   return true;
 }
 
-double TimeValue::AsDouble() const {
-  return is_int ? static_cast<double>(i) : d;
-}
+double TimeValue::AsDouble() const { return is_int ? static_cast<double>(i) : d; }
 
 void ExtractEvent(dom::object obj, int64_t line, RawEvent* ev) {
   *ev = RawEvent{};

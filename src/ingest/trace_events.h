@@ -75,8 +75,8 @@ ArrayScan ScanArray(const char* data, size_t size, size_t open);
 
 // Parses data[0, len) (followed by SIMDJSON_PADDING readable bytes) as one
 // event object; false if it is not valid JSON or not an object.
-bool ParseEventSlice(simdjson::dom::parser* parser, const char* p, size_t len,
-                     int64_t line, RawEvent* ev);
+bool ParseEventSlice(simdjson::dom::parser* parser, const char* p, size_t len, int64_t line,
+                     RawEvent* ev);
 
 // Where the array of a {"traceEvents": [...]} document starts: the first
 // '[' after the key, searching from `from`; npos if there is none.

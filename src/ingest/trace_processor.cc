@@ -28,7 +28,6 @@ bool AddTimes(const TimeValue& a, const TimeValue& b, TimeValue* out) {
   return true;
 }
 
-
 }  // namespace
 
 std::string RewriteNodeId(std::string_view node) {
@@ -43,9 +42,8 @@ std::string RewriteNodeId(std::string_view node) {
   return fmt::format("algo-{}-{}", n, node.substr(0, pos));
 }
 
-TraceProcessor::TraceProcessor(const InputFile& file, std::string node,
-                               int64_t initial_base_us, bool base_is_inherited,
-                               bool report_inherited, uint32_t file_index,
+TraceProcessor::TraceProcessor(const InputFile& file, std::string node, int64_t initial_base_us,
+                               bool base_is_inherited, bool report_inherited, uint32_t file_index,
                                StoreBuilder* out, Diagnostics* diag)
     : file_(file),
       node_(std::move(node)),
@@ -58,16 +56,13 @@ TraceProcessor::TraceProcessor(const InputFile& file, std::string node,
 
 std::string_view TraceProcessor::PhaseOf(int64_t pid) const {
   auto it = phases_.find(pid);
-  return it == phases_.end() ? std::string_view("Unknown")
-                             : std::string_view(it->second);
+  return it == phases_.end() ? std::string_view("Unknown") : std::string_view(it->second);
 }
 
-void TraceProcessor::Skip(Issue issue, const RawEvent& ev,
-                          std::string_view what) {
+void TraceProcessor::Skip(Issue issue, const RawEvent& ev, std::string_view what) {
   ++skipped_;
   diag_->Record(issue, file_.rel_path, ev.line,
-                fmt::format("{} '{}' (pid {}, ts {})", what, ev.name, ev.pid,
-                            ev.ts.AsDouble()));
+                fmt::format("{} '{}' (pid {}, ts {})", what, ev.name, ev.pid, ev.ts.AsDouble()));
 }
 
 void TraceProcessor::MarkBaseUse() {
@@ -76,10 +71,9 @@ void TraceProcessor::MarkBaseUse() {
 
 uint64_t TraceProcessor::EventKeySet::Hash(const EventKey& k) {
   uint64_t h = k.name;
-  for (int64_t v : {k.start_us, k.end_us, k.pid, k.tid, k.step, k.os_pid,
-                    static_cast<int64_t>(k.worker_id),
-                    static_cast<int64_t>(k.num_workers),
-                    static_cast<int64_t>(k.pin_memory)}) {
+  for (int64_t v :
+       {k.start_us, k.end_us, k.pid, k.tid, k.step, k.os_pid, static_cast<int64_t>(k.worker_id),
+        static_cast<int64_t>(k.num_workers), static_cast<int64_t>(k.pin_memory)}) {
     h = (h ^ static_cast<uint64_t>(v)) * 0x9E3779B97F4A7C15ull;
     h ^= h >> 29;
   }
@@ -106,8 +100,7 @@ bool TraceProcessor::EventKeySet::Insert(const EventKey& k) {
   const uint64_t high = Hash(k) >> 32;
   size_t pos = high & mask;
   while (slots_[pos] != 0) {
-    if ((slots_[pos] >> 32) == high &&
-        keys_[(slots_[pos] & 0xffffffffu) - 1] == k) {
+    if ((slots_[pos] >> 32) == high && keys_[(slots_[pos] & 0xffffffffu) - 1] == k) {
       return false;
     }
     pos = (pos + 1) & mask;
@@ -117,9 +110,8 @@ bool TraceProcessor::EventKeySet::Insert(const EventKey& k) {
   return true;
 }
 
-void TraceProcessor::Emit(const RawEvent& args_from, StrId name_id,
-                          int64_t pid, const TimeValue& start,
-                          const TimeValue& end) {
+void TraceProcessor::Emit(const RawEvent& args_from, StrId name_id, int64_t pid,
+                          const TimeValue& start, const TimeValue& end) {
   const std::string_view name = out_->strings().Get(name_id);
   StoreBuilder::Event e;
   e.start_us = start.is_int ? start.i : static_cast<int64_t>(start.d);
@@ -137,21 +129,20 @@ void TraceProcessor::Emit(const RawEvent& args_from, StrId name_id,
   e.step = args_from.step;
   e.os_pid = args_from.os_pid;
   e.tid = args_from.has_args_thread_id ? args_from.args_thread_id
-          : args_from.has_tid           ? args_from.tid
-                                        : -1;
+          : args_from.has_tid          ? args_from.tid
+                                       : -1;
   e.worker_id = args_from.worker_id;
   e.num_workers = args_from.num_workers;
   e.pin_memory = args_from.pin_memory;
   e.source = file_.kind;
   // smdebug's pandas layer drops exact duplicate rows; a duplicated line (a
   // re-sent chunk, a hand-merged file) would otherwise count twice.
-  if (!emitted_.Insert(EventKey{e.start_us, e.end_us, pid, e.tid, e.step,
-                                e.os_pid, e.worker_id, e.num_workers, name_id,
-                                e.pin_memory})) {
+  if (!emitted_.Insert(EventKey{e.start_us, e.end_us, pid, e.tid, e.step, e.os_pid, e.worker_id,
+                                e.num_workers, name_id, e.pin_memory})) {
     ++skipped_;
-    diag_->Record(Issue::kDuplicateEvent, file_.rel_path, args_from.line,
-                  fmt::format("'{}' (pid {}) at {} us, {} us", name, pid,
-                              e.start_us, e.end_us - e.start_us));
+    diag_->Record(
+        Issue::kDuplicateEvent, file_.rel_path, args_from.line,
+        fmt::format("'{}' (pid {}) at {} us, {} us", name, pid, e.start_us, e.end_us - e.start_us));
     return;
   }
   out_->AddEvent(e);
@@ -188,8 +179,7 @@ void TraceProcessor::ProcessMetadata(const RawEvent& ev) {
     // re-times the events after it; worth a line in the report.
     if (info_.has_own_base && ev.base_us != base_us_) {
       diag_->Record(Issue::kRepeatedBaseTime, file_.rel_path, ev.line,
-                    fmt::format("base time changes from {} to {} us",
-                                base_us_, ev.base_us));
+                    fmt::format("base time changes from {} to {} us", base_us_, ev.base_us));
     }
     base_us_ = ev.base_us;
     info_.has_own_base = true;
@@ -229,8 +219,7 @@ void TraceProcessor::ProcessBegin(const RawEvent& ev) {
     ++read_;
     return Skip(Issue::kMalformedEvent, ev, "time out of range");
   }
-  open_[ev.pid].push_back(
-      OpenBegin{out_->strings().Intern(ev.name), start, ev.line, ev.pid});
+  open_[ev.pid].push_back(OpenBegin{out_->strings().Intern(ev.name), start, ev.line, ev.pid});
 }
 
 void TraceProcessor::ProcessEnd(const RawEvent& ev) {
@@ -260,8 +249,7 @@ BaseTimeUse TraceProcessor::Finish() {
       ++read_;
       ++skipped_;
       diag_->Record(Issue::kUnmatchedBegin, file_.rel_path, b.line,
-                    fmt::format("B '{}' (pid {}) never ended",
-                                out_->strings().Get(b.name), pid));
+                    fmt::format("B '{}' (pid {}) never ended", out_->strings().Get(b.name), pid));
     }
   }
   open_.clear();
@@ -269,13 +257,12 @@ BaseTimeUse TraceProcessor::Finish() {
   skipped_ += ignored_;
   if (report_inherited_ && info_.used_inherited) {
     diag_->Record(Issue::kNoBaseTime, file_.rel_path, 0,
-                  base_is_inherited_
-                      ? fmt::format("no start_time_since_epoch_in_micros; "
-                                    "inherited base {} us from the previous "
-                                    "file of this kind",
-                                    initial_base_us())
-                      : std::string("no start_time_since_epoch_in_micros and "
-                                    "no earlier file of this kind; base 0"));
+                  base_is_inherited_ ? fmt::format("no start_time_since_epoch_in_micros; "
+                                                   "inherited base {} us from the previous "
+                                                   "file of this kind",
+                                                   initial_base_us())
+                                     : std::string("no start_time_since_epoch_in_micros and "
+                                                   "no earlier file of this kind; base 0"));
   }
   info_.final_base_us = base_us_;
   FileStats& fs = out_->file(file_index_);

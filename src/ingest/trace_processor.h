@@ -28,10 +28,9 @@ class TraceProcessor {
   // `initial_base_us`: base before the file's own metadata (inherited or the
   // TF .metadata start). `report_inherited`: record kNoBaseTime when events
   // were timed without the file's own base.
-  TraceProcessor(const InputFile& file, std::string node,
-                 int64_t initial_base_us, bool base_is_inherited,
-                 bool report_inherited, uint32_t file_index, StoreBuilder* out,
-                 Diagnostics* diag);
+  TraceProcessor(const InputFile& file, std::string node, int64_t initial_base_us,
+                 bool base_is_inherited, bool report_inherited, uint32_t file_index,
+                 StoreBuilder* out, Diagnostics* diag);
 
   // Events longer than this are excluded from analysis (kAbsurdDuration):
   // no training step or operator runs for a day; the Horovod test file's
@@ -80,8 +79,8 @@ class TraceProcessor {
   std::string_view PhaseOf(int64_t pid) const;
   void Skip(Issue issue, const RawEvent& ev, std::string_view what);
   void MarkBaseUse();
-  void Emit(const RawEvent& args_from, StrId name, int64_t pid,
-            const TimeValue& start, const TimeValue& end);
+  void Emit(const RawEvent& args_from, StrId name, int64_t pid, const TimeValue& start,
+            const TimeValue& end);
   int64_t initial_base_us() const { return initial_base_us_; }
 
   const InputFile& file_;

@@ -51,8 +51,8 @@ StatusOr<std::string> FindRuleJsonDir(const std::string& dir) {
   std::error_code ec;
   const fs::path root(dir);
   if (!fs::is_directory(root, ec)) {
-    return Status::Error(fmt::format("input directory {} does not exist or is not a directory",
-                                     dir));
+    return Status::Error(
+        fmt::format("input directory {} does not exist or is not a directory", dir));
   }
   std::vector<std::string> found = FindRuleJsonDirs(root);
   if (found.empty()) {
@@ -73,9 +73,9 @@ StatusOr<std::string> FindRuleJsonDir(const std::string& dir) {
       if (!list.empty()) list += ", ";
       list += f;
     }
-    return Status::Error(fmt::format(
-        "{} sets of rule JSONs found under {}: {}; pass the one to render", found.size(), dir,
-        list));
+    return Status::Error(
+        fmt::format("{} sets of rule JSONs found under {}: {}; pass the one to render",
+                    found.size(), dir, list));
   }
   return found.front();
 }

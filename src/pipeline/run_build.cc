@@ -95,17 +95,17 @@ StatusOr<Discovery> DiscoverBuildInput(const BuildOptions& opts) {
     std::error_code ec;
     if (fs::is_directory(opts.input_dir, ec) && !MayHoldProfilerData(opts.input_dir) &&
         !FindRuleJsonDirs(opts.input_dir).empty()) {
-      return Status::Error(fmt::format(
-          "{} holds rule JSONs, not profiler data; use `sm-report render {}`", opts.input_dir,
-          opts.input_dir));
+      return Status::Error(
+          fmt::format("{} holds rule JSONs, not profiler data; use `sm-report render {}`",
+                      opts.input_dir, opts.input_dir));
     }
     return discovered.status();
   }
   for (const char* data_dir : {"system", "framework"}) {
     if (IsWithin(opts.out_dir, fs::path(discovered->root) / data_dir)) {
-      return Status::Error(fmt::format(
-          "output directory {} is inside the input's {}/ folder; choose another -o", opts.out_dir,
-          data_dir));
+      return Status::Error(
+          fmt::format("output directory {} is inside the input's {}/ folder; choose another -o",
+                      opts.out_dir, data_dir));
     }
   }
   return discovered;
@@ -197,8 +197,8 @@ BuildSummary Summarize(Build& b, const std::vector<RuleResult>& results,
 }
 
 // Stage "json": the rule JSONs and data-quality.json, in memory.
-void AddJsonFiles(Build& b, const std::vector<RuleResult>& results,
-                  const DataQuality& data_quality, OutputFiles* files) {
+void AddJsonFiles(Build& b, const std::vector<RuleResult>& results, const DataQuality& data_quality,
+                  OutputFiles* files) {
   if (!b.opts.json) return;
   const fs::path out_dir(b.opts.out_dir);
   for (const RuleResult& r : results) {
@@ -245,8 +245,8 @@ Status RemoveStaleRuleJsons(Build& b, const std::vector<fs::path>& stale) {
     std::error_code ec;
     fs::remove(p, ec);
     if (ec) {
-      return Status::Error(fmt::format("cannot remove {} of disabled rule: {}", p.string(),
-                                       ec.message()));
+      return Status::Error(
+          fmt::format("cannot remove {} of disabled rule: {}", p.string(), ec.message()));
     }
     b.out << fmt::format("removed {} (rule disabled)\n", p.string());
   }

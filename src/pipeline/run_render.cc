@@ -23,8 +23,7 @@ namespace {
 // with the reason (the report shows it as missing or unreadable), is
 // warned about on `out` and counted in summary->warnings.
 std::vector<RuleResult> ReadRuleJsons(const std::string& dir, std::ostream& out,
-                                      std::vector<RuleStatus>* unavailable,
-                                      BuildSummary* summary) {
+                                      std::vector<RuleStatus>* unavailable, BuildSummary* summary) {
   std::vector<RuleResult> results;
   for (const std::string& name : ProfilerReportRuleNames()) {
     const std::string file = name + ".json";

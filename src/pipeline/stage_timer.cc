@@ -54,8 +54,8 @@ void StageTimer::Print(std::ostream* log) const {
                       "peak RSS MB", "RSS now MB");
   double wall = 0, cpu = 0;
   for (const Stage& s : stages_) {
-    *log << fmt::format("{:<13} {:>9.3f} {:>9.3f} {:>13.1f} {:>13.1f}\n", s.name, s.wall_s,
-                        s.cpu_s, static_cast<double>(s.peak_rss_kb) / 1024.0,
+    *log << fmt::format("{:<13} {:>9.3f} {:>9.3f} {:>13.1f} {:>13.1f}\n", s.name, s.wall_s, s.cpu_s,
+                        static_cast<double>(s.peak_rss_kb) / 1024.0,
                         static_cast<double>(s.rss_kb) / 1024.0);
     wall += s.wall_s;
     cpu += s.cpu_s;

@@ -72,14 +72,13 @@ void PaintBar(ChartCanvas& cv, Rect body) {
     const double cy = p.y + slot * (i + 0.5);
     const double x0 = sx.Map(0), x1 = sx.Map(s->value);
     SetColor(cv.cr, PaletteColor(color));
-    cairo_rectangle(cv.cr, std::min(x0, x1), cy - bh / 2,
-                    std::max(std::fabs(x1 - x0), 0.5), bh);
+    cairo_rectangle(cv.cr, std::min(x0, x1), cy - bh / 2, std::max(std::fabs(x1 - x0), 0.5), bh);
     cairo_fill(cv.cr);
     if (slot >= tick_h * 0.9) {
-      cv.Text(s->label, cv.tick_style, p.x - 6, cy, HAlign::kRight, VAlign::kMiddle,
-           kTextDark, label_w);
-      cv.Text(FormatValue(s->value), cv.tick_style, std::max(x0, x1) + 4, cy,
-           HAlign::kLeft, VAlign::kMiddle, kTextMuted);
+      cv.Text(s->label, cv.tick_style, p.x - 6, cy, HAlign::kRight, VAlign::kMiddle, kTextDark,
+              label_w);
+      cv.Text(FormatValue(s->value), cv.tick_style, std::max(x0, x1) + 4, cy, HAlign::kLeft,
+              VAlign::kMiddle, kTextMuted);
     }
   }
 }

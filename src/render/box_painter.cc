@@ -63,8 +63,8 @@ void PaintBox(ChartCanvas& cv, Rect body) {
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   std::vector<const BoxPlot*> boxes;
   for (const BoxPlot& b : cv.chart.boxes) {
-    if (!Finite(b.lower) || !Finite(b.p25) || !Finite(b.p50) ||
-        !Finite(b.p75) || !Finite(b.upper)) {
+    if (!Finite(b.lower) || !Finite(b.p25) || !Finite(b.p50) || !Finite(b.p75) ||
+        !Finite(b.upper)) {
       continue;
     }
     boxes.push_back(&b);
@@ -106,8 +106,8 @@ void PaintBox(ChartCanvas& cv, Rect body) {
   cairo_stroke(cv.cr);
   const double label_w = std::max(slot * every - 4, 12.0);
   for (size_t i = 0; i < xpos.size(); ++i) {
-    cv.Text(xl[i], cv.tick_style, xpos[i], p.y + p.h + 4, HAlign::kCenter, VAlign::kTop,
-            kTextMuted, label_w);
+    cv.Text(xl[i], cv.tick_style, xpos[i], p.y + p.h + 4, HAlign::kCenter, VAlign::kTop, kTextMuted,
+            label_w);
   }
   cv.XAxisLabel(p, cv.chart.x_label);
 }

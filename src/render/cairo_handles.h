@@ -21,17 +21,13 @@ namespace smr {
 struct CairoDeleter {
   void operator()(cairo_t* cr) const { cairo_destroy(cr); }
   void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-  void operator()(cairo_font_options_t* o) const {
-    cairo_font_options_destroy(o);
-  }
+  void operator()(cairo_font_options_t* o) const { cairo_font_options_destroy(o); }
 };
 struct GObjectDeleter {
   void operator()(void* obj) const { g_object_unref(obj); }
 };
 struct PangoFontDeleter {
-  void operator()(PangoFontDescription* d) const {
-    pango_font_description_free(d);
-  }
+  void operator()(PangoFontDescription* d) const { pango_font_description_free(d); }
 };
 
 using CairoPtr = std::unique_ptr<cairo_t, CairoDeleter>;
@@ -54,14 +50,14 @@ inline cairo_status_t AppendToString(void* closure, const unsigned char* data,
 inline Status CheckSurface(cairo_surface_t* surface, const char* what) {
   const cairo_status_t st = cairo_surface_status(surface);
   if (st == CAIRO_STATUS_SUCCESS) return Status::Ok();
-  return Status::Error(std::string("cannot create ") + what + " surface: " +
-                       cairo_status_to_string(st));
+  return Status::Error(std::string("cannot create ") + what +
+                       " surface: " + cairo_status_to_string(st));
 }
 
 // Destroys the drawing context, finishes the surface (flushing its output)
 // and reports the first error of either: "<what> rendering failed: ...".
-inline Status FinishSurface(std::unique_ptr<cairo_t, CairoDeleter>* cr,
-                            cairo_surface_t* surface, const char* what) {
+inline Status FinishSurface(std::unique_ptr<cairo_t, CairoDeleter>* cr, cairo_surface_t* surface,
+                            const char* what) {
   const cairo_status_t st = cairo_status(cr->get());
   cr->reset();
   cairo_surface_finish(surface);
@@ -87,8 +83,7 @@ class TextContext {
  public:
   explicit TextContext(cairo_t* cr) : cr_(cr) {
     ctx_.reset(pango_cairo_create_context(cr));
-    std::unique_ptr<cairo_font_options_t, CairoDeleter> opts(
-        cairo_font_options_create());
+    std::unique_ptr<cairo_font_options_t, CairoDeleter> opts(cairo_font_options_create());
     cairo_font_options_set_hint_style(opts.get(), CAIRO_HINT_STYLE_NONE);
     cairo_font_options_set_hint_metrics(opts.get(), CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_antialias(opts.get(), CAIRO_ANTIALIAS_GRAY);
@@ -102,27 +97,21 @@ class TextContext {
 
   // A layout for `text`. width > 0 wraps (or ellipsizes when `ellipsize`) at
   // that width in user units.
-  PangoLayoutPtr Layout(const std::string& text, const TextStyle& style,
-                        double width = -1, bool ellipsize = false,
-                        PangoAlignment align = PANGO_ALIGN_LEFT) const {
+  PangoLayoutPtr Layout(const std::string& text, const TextStyle& style, double width = -1,
+                        bool ellipsize = false, PangoAlignment align = PANGO_ALIGN_LEFT) const {
     pango_cairo_update_context(cr_, ctx_.get());
     PangoLayoutPtr layout(pango_layout_new(ctx_.get()));
-    std::unique_ptr<PangoFontDescription, PangoFontDeleter> desc(
-        pango_font_description_new());
-    pango_font_description_set_family(desc.get(),
-                                      style.mono ? kMonoFamily : kSansFamily);
-    pango_font_description_set_weight(
-        desc.get(), style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_style(
-        desc.get(), style.italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
-    pango_font_description_set_absolute_size(desc.get(),
-                                             style.size * PANGO_SCALE);
+    std::unique_ptr<PangoFontDescription, PangoFontDeleter> desc(pango_font_description_new());
+    pango_font_description_set_family(desc.get(), style.mono ? kMonoFamily : kSansFamily);
+    pango_font_description_set_weight(desc.get(),
+                                      style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_style(desc.get(),
+                                     style.italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    pango_font_description_set_absolute_size(desc.get(), style.size * PANGO_SCALE);
     pango_layout_set_font_description(layout.get(), desc.get());
-    pango_layout_set_text(layout.get(), text.data(),
-                          static_cast<int>(text.size()));
+    pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
     if (width > 0) {
-      pango_layout_set_width(layout.get(),
-                             static_cast<int>(width * PANGO_SCALE));
+      pango_layout_set_width(layout.get(), static_cast<int>(width * PANGO_SCALE));
       if (ellipsize) {
         pango_layout_set_ellipsize(layout.get(), PANGO_ELLIPSIZE_END);
       } else {

@@ -45,9 +45,7 @@ void WidenRange(double* lo, double* hi) {
 
 namespace {
 
-double SnapZero(double v, double step) {
-  return std::fabs(v) < std::fabs(step) * 1e-9 ? 0.0 : v;
-}
+double SnapZero(double v, double step) { return std::fabs(v) < std::fabs(step) * 1e-9 ? 0.0 : v; }
 
 }  // namespace
 
@@ -82,9 +80,8 @@ Ticks InnerTicks(double lo, double hi, int target_intervals) {
 Ticks TimeTicks(double lo_s, double hi_s, int target_intervals) {
   WidenRange(&lo_s, &hi_s);
   target_intervals = std::max(1, target_intervals);
-  static constexpr double kSteps[] = {
-      1,    2,    5,    10,   15,    30,    60,    120,   300,
-      600,  900,  1800, 3600, 7200,  10800, 21600, 43200, 86400};
+  static constexpr double kSteps[] = {1,   2,   5,    10,   15,   30,    60,    120,   300,
+                                      600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400};
   const double raw = (hi_s - lo_s) / target_intervals;
   double step = 0;
   if (raw < 1) {
@@ -125,8 +122,7 @@ std::string FormatUtcTick(double t_s, double step_s, bool with_date) {
 std::string FormatUtcDate(double t_s) {
   std::tm tm{};
   if (!UtcCalendar(t_s, &tm)) return "";
-  return fmt::format("{:04d}-{:02d}-{:02d}", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday);
+  return fmt::format("{:04d}-{:02d}-{:02d}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 std::string FormatTickValue(double v, double step) {

@@ -8,8 +8,7 @@
 namespace smr {
 namespace chart_internal {
 
-ChartCanvas::ChartCanvas(cairo_t* cr, const Chart& chart, Rect area,
-                         const PaintOptions& options)
+ChartCanvas::ChartCanvas(cairo_t* cr, const Chart& chart, Rect area, const PaintOptions& options)
     : cr(cr), text(cr), chart(chart), area(area), options(options) {
   const double k = area.w >= 420 ? 1.0 : std::max(0.72, area.w / 420);
   title_style = {11.5 * k, true};
@@ -27,9 +26,8 @@ double ChartCanvas::FirstLineWidth(PangoLayout* layout, double fallback) {
   return static_cast<double>(lr.width) / PANGO_SCALE;
 }
 
-double ChartCanvas::Text(const std::string& s, const TextStyle& st, double x, double y,
-                         HAlign ha, VAlign va, Rgb color, double max_w,
-                         double* width_out) {
+double ChartCanvas::Text(const std::string& s, const TextStyle& st, double x, double y, HAlign ha,
+                         VAlign va, Rgb color, double max_w, double* width_out) {
   PangoLayoutPtr layout = text.Layout(s, st, max_w, /*ellipsize=*/true);
   double w = 0, h = 0;
   TextContext::Size(layout.get(), &w, &h);
@@ -47,8 +45,7 @@ double ChartCanvas::Text(const std::string& s, const TextStyle& st, double x, do
   return h;
 }
 
-void ChartCanvas::Measure(const std::string& s, const TextStyle& st, double* w,
-                          double* h) {
+void ChartCanvas::Measure(const std::string& s, const TextStyle& st, double* w, double* h) {
   PangoLayoutPtr layout = text.Layout(s, st);
   TextContext::Size(layout.get(), w, h);
 }
@@ -66,12 +63,12 @@ double ChartCanvas::LineHeight(const TextStyle& st) {
 }
 
 void ChartCanvas::NoData(Rect r) {
-  Text("No data", label_style, r.x + r.w / 2, r.y + r.h / 2, HAlign::kCenter,
-       VAlign::kMiddle, kTextMuted);
+  Text("No data", label_style, r.x + r.w / 2, r.y + r.h / 2, HAlign::kCenter, VAlign::kMiddle,
+       kTextMuted);
 }
 
-double ChartCanvas::Legend(const std::vector<LegendItem>& items, double x, double y,
-                           double width, bool draw) {
+double ChartCanvas::Legend(const std::vector<LegendItem>& items, double x, double y, double width,
+                           bool draw) {
   if (items.empty()) return 0;
   const double lh = LineHeight(legend_style);
   const double swatch = lh * 0.8;
@@ -96,8 +93,8 @@ double ChartCanvas::Legend(const std::vector<LegendItem>& items, double x, doubl
         cairo_rectangle(cr, cx, cy + (lh - swatch) / 2, swatch, swatch);
         cairo_fill(cr);
       }
-      Text(item.label, legend_style, cx + swatch + 4, cy, HAlign::kLeft,
-           VAlign::kTop, kTextDark, max_text);
+      Text(item.label, legend_style, cx + swatch + 4, cy, HAlign::kLeft, VAlign::kTop, kTextDark,
+           max_text);
     }
     cx += iw + gap;
   }
@@ -144,13 +141,11 @@ void ChartCanvas::DrawYAxis(const Rect& p, const Axis& y) {
   cairo_stroke(cr);
   for (size_t i = 0; i < y.ticks.values.size(); ++i) {
     const double py = std::round(y.scale.Map(y.ticks.values[i]) * 2) / 2;
-    Text(y.labels[i], tick_style, p.x - 5, py, HAlign::kRight, VAlign::kMiddle,
-         kTextMuted);
+    Text(y.labels[i], tick_style, p.x - 5, py, HAlign::kRight, VAlign::kMiddle, kTextMuted);
   }
   if (!chart.y_label.empty()) {
     // Rotated label, centred on the plot height, at the far left of body.
-    PangoLayoutPtr layout =
-        text.Layout(chart.y_label, label_style, p.h, /*ellipsize=*/true);
+    PangoLayoutPtr layout = text.Layout(chart.y_label, label_style, p.h, /*ellipsize=*/true);
     double w = 0, h = 0;
     TextContext::Size(layout.get(), &w, &h);
     double ink_w = TextWidth(chart.y_label, label_style);
@@ -158,8 +153,7 @@ void ChartCanvas::DrawYAxis(const Rect& p, const Axis& y) {
     cairo_save(cr);
     cairo_translate(cr, area.x + pad, p.y + p.h / 2 + ink_w / 2);
     cairo_rotate(cr, -std::numbers::pi / 2);
-    pango_layout_set_width(layout.get(),
-                           static_cast<int>(std::ceil(ink_w + 1) * PANGO_SCALE));
+    pango_layout_set_width(layout.get(), static_cast<int>(std::ceil(ink_w + 1) * PANGO_SCALE));
     SetColor(cr, kTextMuted);
     // The pango context was built for the unrotated matrix; refresh it.
     pango_cairo_update_layout(cr, layout.get());
@@ -170,8 +164,8 @@ void ChartCanvas::DrawYAxis(const Rect& p, const Axis& y) {
 }
 
 void ChartCanvas::DrawXAxis(const Rect& p, const std::vector<double>& positions,
-                            const std::vector<std::string>& labels,
-                            const std::string& axis_label, bool grid) {
+                            const std::vector<std::string>& labels, const std::string& axis_label,
+                            bool grid) {
   // Grid lines, then tick marks, each as one path; then the labels.
   cairo_set_line_width(cr, 0.8);
   if (grid && !positions.empty()) {
@@ -192,8 +186,7 @@ void ChartCanvas::DrawXAxis(const Rect& p, const std::vector<double>& positions,
   cairo_stroke(cr);
   for (size_t i = 0; i < positions.size(); ++i) {
     const double px = std::round(positions[i] * 2) / 2;
-    Text(labels[i], tick_style, px, p.y + p.h + 4, HAlign::kCenter, VAlign::kTop,
-         kTextMuted);
+    Text(labels[i], tick_style, px, p.y + p.h + 4, HAlign::kCenter, VAlign::kTop, kTextMuted);
   }
   XAxisLabel(p, axis_label);
   SetColor(cr, kAxis);
@@ -204,8 +197,7 @@ void ChartCanvas::DrawXAxis(const Rect& p, const std::vector<double>& positions,
 
 Axis ChartCanvas::MakeYAxis(double lo, double hi, double ph_guess) {
   Axis y;
-  const int target =
-      std::clamp(static_cast<int>(std::lround(ph_guess / 22)), 3, 8);
+  const int target = std::clamp(static_cast<int>(std::lround(ph_guess / 22)), 3, 8);
   if (chart.y_max > chart.y_min && Finite(chart.y_min) && Finite(chart.y_max)) {
     y.ticks = InnerTicks(chart.y_min, chart.y_max, target);
   } else {

@@ -74,8 +74,8 @@ class ChartCanvas {
   ChartCanvas(cairo_t* cr, const Chart& chart, Rect area, const PaintOptions& options);
 
   // Draws text anchored at (x, y); returns its height. max_w > 0 ellipsizes.
-  double Text(const std::string& s, const TextStyle& st, double x, double y, HAlign ha,
-              VAlign va, Rgb color, double max_w = -1, double* width_out = nullptr);
+  double Text(const std::string& s, const TextStyle& st, double x, double y, HAlign ha, VAlign va,
+              Rgb color, double max_w = -1, double* width_out = nullptr);
   void Measure(const std::string& s, const TextStyle& st, double* w, double* h);
   double TextWidth(const std::string& s, const TextStyle& st);
   double LineHeight(const TextStyle& st);
@@ -85,8 +85,7 @@ class ChartCanvas {
   void NoData(Rect r);
   // Lays out legend items in wrapped rows of width `width`; draws them when
   // `draw`; returns the height used.
-  double Legend(const std::vector<LegendItem>& items, double x, double y, double width,
-                bool draw);
+  double Legend(const std::vector<LegendItem>& items, double x, double y, double width, bool draw);
   // Reserves the legend at the top of `body` and draws it.
   void TopLegend(const std::vector<LegendItem>& items, Rect* body);
 
@@ -96,8 +95,7 @@ class ChartCanvas {
                 const std::string& x_axis_label, double right_extra);
   void DrawYAxis(const Rect& p, const Axis& y);
   void DrawXAxis(const Rect& p, const std::vector<double>& positions,
-                 const std::vector<std::string>& labels, const std::string& axis_label,
-                 bool grid);
+                 const std::vector<std::string>& labels, const std::string& axis_label, bool grid);
   // The chart's x axis label, centred under the plot.
   void XAxisLabel(const Rect& p, const std::string& axis_label);
   Axis MakeYAxis(double lo, double hi, double ph_guess);

@@ -31,11 +31,11 @@ Rgb PaletteColor(int index) {
 
 int PaletteSize() { return kPaletteSize; }
 
-void PaintChart(cairo_t* cr, const Chart& chart, double x, double y, double w,
-                double h, const PaintOptions& options) {
+void PaintChart(cairo_t* cr, const Chart& chart, double x, double y, double w, double h,
+                const PaintOptions& options) {
   using namespace chart_internal;  // NOLINT: the painters of this module
-  if (cr == nullptr || !(w > 0) || !(h > 0) || !Finite(x) || !Finite(y) ||
-      !Finite(w) || !Finite(h)) {
+  if (cr == nullptr || !(w > 0) || !(h > 0) || !Finite(x) || !Finite(y) || !Finite(w) ||
+      !Finite(h)) {
     return;
   }
   ChartCanvas cv(cr, chart, Rect{x, y, w, h}, options);
@@ -59,11 +59,21 @@ void PaintChart(cairo_t* cr, const Chart& chart, double x, double y, double w,
   }
   if (body.w > 10 && body.h > 10) {
     switch (chart.kind) {
-      case ChartKind::kLine: PaintLine(cv, body); break;
-      case ChartKind::kBox: PaintBox(cv, body); break;
-      case ChartKind::kPie: PaintPie(cv, body); break;
-      case ChartKind::kBar: PaintBar(cv, body); break;
-      case ChartKind::kHistogram: PaintHistogram(cv, body); break;
+      case ChartKind::kLine:
+        PaintLine(cv, body);
+        break;
+      case ChartKind::kBox:
+        PaintBox(cv, body);
+        break;
+      case ChartKind::kPie:
+        PaintPie(cv, body);
+        break;
+      case ChartKind::kBar:
+        PaintBar(cv, body);
+        break;
+      case ChartKind::kHistogram:
+        PaintHistogram(cv, body);
+        break;
     }
   }
   cairo_restore(cr);

@@ -32,8 +32,8 @@ struct PaintOptions {
 // Text is set with pango (DejaVu Sans) in user units, so the caller controls
 // the physical size by choosing w/h (no scaling transform needed). Never
 // fails: empty or all-NaN data draws "No data"; non-finite values are skipped.
-void PaintChart(cairo_t* cr, const Chart& chart, double x, double y, double w,
-                double h, const PaintOptions& options = {});
+void PaintChart(cairo_t* cr, const Chart& chart, double x, double y, double w, double h,
+                const PaintOptions& options = {});
 
 // Palette (Okabe–Ito, colour-blind safe). `index` wraps around; negative
 // indices are treated as 0. Components in [0, 1].

@@ -6,9 +6,8 @@
 
 namespace smr {
 
-std::vector<EnvelopeColumn> MinMaxEnvelope(
-    const std::vector<ChartPoint>& points, double x_lo, double x_hi,
-    int columns) {
+std::vector<EnvelopeColumn> MinMaxEnvelope(const std::vector<ChartPoint>& points, double x_lo,
+                                           double x_hi, int columns) {
   columns = std::max(1, columns);
   const double span = x_hi - x_lo;
   auto column_of = [&](double x) {
@@ -23,8 +22,7 @@ std::vector<EnvelopeColumn> MinMaxEnvelope(
     if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
     const int c = column_of(p.x);
     if (out.empty() || c != current) {
-      const double centre =
-          span > 0 ? x_lo + (c + 0.5) * span / columns : x_lo;
+      const double centre = span > 0 ? x_lo + (c + 0.5) * span / columns : x_lo;
       out.push_back({out.empty() ? p.x : centre, p.y, p.y});
       current = c;
     } else {

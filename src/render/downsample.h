@@ -21,9 +21,8 @@ struct EnvelopeColumn {
   double x = 0;
   double lo = 0, hi = 0;
 };
-std::vector<EnvelopeColumn> MinMaxEnvelope(
-    const std::vector<ChartPoint>& points, double x_lo, double x_hi,
-    int columns);
+std::vector<EnvelopeColumn> MinMaxEnvelope(const std::vector<ChartPoint>& points, double x_lo,
+                                           double x_hi, int columns);
 
 }  // namespace smr
 

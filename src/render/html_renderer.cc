@@ -59,10 +59,14 @@ struct SeverityNames {
 
 SeverityNames NamesOf(Severity severity) {
   switch (severity) {
-    case Severity::kInfo: return {"info", "Note"};
-    case Severity::kOk: return {"ok", "OK"};
-    case Severity::kWarning: return {"warning", "Warning"};
-    case Severity::kIssue: return {"issue", "Issue"};
+    case Severity::kInfo:
+      return {"info", "Note"};
+    case Severity::kOk:
+      return {"ok", "OK"};
+    case Severity::kWarning:
+      return {"warning", "Warning"};
+    case Severity::kIssue:
+      return {"issue", "Issue"};
   }
   return {"info", "Note"};
 }
@@ -119,8 +123,7 @@ class PageState {
   int charts_ = 0;
 };
 
-void FillChart(const Chart& chart, PageState* page,
-               ctemplate::TemplateDictionary* dict) {
+void FillChart(const Chart& chart, PageState* page, ctemplate::TemplateDictionary* dict) {
   dict->SetFilename(kChartTemplate);
   dict->SetValue("TITLE", chart.title.empty() ? "Chart" : chart.title);
   // A chart that cannot be drawn must not cost the reader the whole page:
@@ -173,8 +176,7 @@ void FillTable(const Table& table, ctemplate::TemplateDictionary* dict) {
     col->SetValue("NAME", c < table.columns.size() ? table.columns[c] : "");
     col->SetValue("ALIGN", align(c));
   }
-  const std::set<int> highlighted(table.highlight_rows.begin(),
-                                  table.highlight_rows.end());
+  const std::set<int> highlighted(table.highlight_rows.begin(), table.highlight_rows.end());
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const auto& cells = table.rows[r];
     ctemplate::TemplateDictionary* row = dict->AddSectionDictionary("ROW");
@@ -203,8 +205,7 @@ void FillKeyValue(const KeyValue& kv, ctemplate::TemplateDictionary* dict) {
   dict->SetValue("VALUE", kv.value);
 }
 
-void FillBlock(const Block& block, PageState* page,
-               ctemplate::TemplateDictionary* dict) {
+void FillBlock(const Block& block, PageState* page, ctemplate::TemplateDictionary* dict) {
   switch (block.kind) {
     case BlockKind::kParagraph:
       dict->SetValueAndShowSection("TEXT", block.text, "PARAGRAPH");
@@ -221,13 +222,11 @@ void FillBlock(const Block& block, PageState* page,
       break;
     case BlockKind::kTable:
       FillTable(block.table,
-                dict->AddSectionDictionary("TABLE")->AddIncludeDictionary(
-                    "TABLE_BODY"));
+                dict->AddSectionDictionary("TABLE")->AddIncludeDictionary("TABLE_BODY"));
       break;
     case BlockKind::kChart:
       FillChart(block.chart, page,
-                dict->AddSectionDictionary("CHART")->AddIncludeDictionary(
-                    "CHART_BODY"));
+                dict->AddSectionDictionary("CHART")->AddIncludeDictionary("CHART_BODY"));
       break;
     case BlockKind::kCharts:
       FillList(block.charts, "CHART_ROW", "ROW_ITEM", dict,
@@ -242,8 +241,7 @@ void FillBlock(const Block& block, PageState* page,
 // so the outline stays valid even if a model's `level` disagrees; `toc`
 // receives entries for the first two levels only.
 void FillSection(const Section& section, int depth, PageState* page,
-                 ctemplate::TemplateDictionary* toc,
-                 ctemplate::TemplateDictionary* dict) {
+                 ctemplate::TemplateDictionary* toc, ctemplate::TemplateDictionary* dict) {
   dict->SetFilename(kSectionTemplate);
   const std::string anchor = page->AllocateAnchor(section);
   const int level = std::min(2 + depth, kMaxHeadingLevel);
@@ -255,8 +253,7 @@ void FillSection(const Section& section, int depth, PageState* page,
   ctemplate::TemplateDictionary* sub_toc = nullptr;
   if (toc != nullptr) {
     const char* entry_name = depth == 0 ? "TOC_ENTRY" : "TOC_SUB_ENTRY";
-    ctemplate::TemplateDictionary* entry =
-        toc->AddSectionDictionary(entry_name);
+    ctemplate::TemplateDictionary* entry = toc->AddSectionDictionary(entry_name);
     entry->SetValue("ANCHOR", anchor);
     entry->SetValue("TITLE", section.title);
     if (depth == 0 && !section.subsections.empty()) {
@@ -269,8 +266,7 @@ void FillSection(const Section& section, int depth, PageState* page,
   }
   for (const Section& sub : section.subsections) {
     FillSection(sub, depth + 1, page, sub_toc,
-                dict->AddSectionDictionary("SUBSECTION")
-                    ->AddIncludeDictionary("SUBSECTION_BODY"));
+                dict->AddSectionDictionary("SUBSECTION")->AddIncludeDictionary("SUBSECTION_BODY"));
   }
 }
 
@@ -346,15 +342,13 @@ StatusOr<std::string> ReadTextFile(const std::filesystem::path& path) {
 Status CheckTemplateFiles(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    return Status::Error(
-        fmt::format("html template directory not found: {}", dir.string()));
+    return Status::Error(fmt::format("html template directory not found: {}", dir.string()));
   }
-  for (const char* name : {kPageTemplate, kSectionTemplate, kTableTemplate,
-                           kChartTemplate, kStylesheet}) {
+  for (const char* name :
+       {kPageTemplate, kSectionTemplate, kTableTemplate, kChartTemplate, kStylesheet}) {
     const std::filesystem::path path = dir / name;
     if (!std::filesystem::is_regular_file(path, ec)) {
-      return Status::Error(
-          fmt::format("html template not found: {}", path.string()));
+      return Status::Error(fmt::format("html template not found: {}", path.string()));
     }
   }
   return Status::Ok();
@@ -362,8 +356,7 @@ Status CheckTemplateFiles(const std::filesystem::path& dir) {
 
 }  // namespace
 
-StatusOr<std::string> RenderHtml(const ReportModel& model,
-                                 const std::string& template_dir) {
+StatusOr<std::string> RenderHtml(const ReportModel& model, const std::string& template_dir) {
   const std::filesystem::path dir(template_dir.empty() ? "." : template_dir);
   if (Status status = CheckTemplateFiles(dir); !status.ok()) return status;
   StatusOr<std::string> css = ReadTextFile(dir / kStylesheet);
@@ -390,27 +383,24 @@ StatusOr<std::string> RenderHtml(const ReportModel& model,
       model.sections.empty() ? nullptr : dict.AddSectionDictionary("TOC");
   for (const Section& section : model.sections) {
     FillSection(section, /*depth=*/0, &page, toc,
-                dict.AddSectionDictionary("SECTION")->AddIncludeDictionary(
-                    "SECTION_BODY"));
+                dict.AddSectionDictionary("SECTION")->AddIncludeDictionary("SECTION_BODY"));
   }
 
   if (page.first_chart != nullptr) {
-    page.first_chart->SetValue("MARKUP",
-                               page.svg_defs.SharedDefs() + page.first_markup);
+    page.first_chart->SetValue("MARKUP", page.svg_defs.SharedDefs() + page.first_markup);
   }
 
   ctemplate::TemplateCache cache;
   if (!cache.SetTemplateRootDirectory(dir.string())) {
-    return Status::Error(
-        fmt::format("cannot use html template directory {}", dir.string()));
+    return Status::Error(fmt::format("cannot use html template directory {}", dir.string()));
   }
   std::string html;
   if (!cache.ExpandWithData(kPageTemplate, ctemplate::STRIP_BLANK_LINES, &dict,
                             /*per_expand_data=*/nullptr, &html)) {
-    return Status::Error(fmt::format(
-        "expanding html template {}: syntax error or unreadable include "
-        "(see ctemplate message above)",
-        (dir / kPageTemplate).string()));
+    return Status::Error(
+        fmt::format("expanding html template {}: syntax error or unreadable include "
+                    "(see ctemplate message above)",
+                    (dir / kPageTemplate).string()));
   }
   return html;
 }

@@ -32,8 +32,7 @@ XAxis MakeXAxis(const ChartCanvas& cv, double xlo, double xhi, double body_w) {
     for (double v : x.ticks.values) {
       x.labels.push_back(FormatUtcTick(v, x.ticks.step, multi_day));
     }
-    const std::string when =
-        multi_day ? std::string("UTC") : "UTC, " + FormatUtcDate(xlo);
+    const std::string when = multi_day ? std::string("UTC") : "UTC, " + FormatUtcDate(xlo);
     x.title = x.title.empty() ? "Time (" + when + ")" : x.title + " (" + when + ")";
   } else {
     x.ticks = InnerTicks(xlo, xhi, xtarget);
@@ -88,8 +87,8 @@ void DrawBandLabels(ChartCanvas& cv, const Rect& p, const LinearScale& sx) {
 // right, lower edge back). Where a column holds one value the envelope is a
 // line of the usual width; where the series swings inside a column it is a
 // band from its minimum to its maximum.
-void DrawSeries(ChartCanvas& cv, const ChartSeries& s, size_t order, const PlotMap& m,
-                double xlo, double xhi, int columns) {
+void DrawSeries(ChartCanvas& cv, const ChartSeries& s, size_t order, const PlotMap& m, double xlo,
+                double xhi, int columns) {
   const size_t sparse_max = 2 * static_cast<size_t>(columns);
   std::vector<ChartPoint> pts;
   pts.reserve(std::min(s.points.size(), sparse_max + 1));

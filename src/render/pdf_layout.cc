@@ -62,9 +62,8 @@ void PdfLayout::EnsureSpace(double h) {
 void PdfLayout::Footer() {
   HLine(cr_, kMarginX, kPageW - kMarginX, kFooterY - 6, kRule, 0.5);
   const TextStyle st{7.5, false};
-  const std::string right =
-      total_pages_ > 0 ? fmt::format("Page {} of {}", page_, total_pages_)
-                       : fmt::format("Page {}", page_);
+  const std::string right = total_pages_ > 0 ? fmt::format("Page {} of {}", page_, total_pages_)
+                                             : fmt::format("Page {}", page_);
   PangoLayoutPtr r = text_.Layout(right, st);
   double rw = 0, rh = 0;
   TextContext::Size(r.get(), &rw, &rh);
@@ -75,26 +74,21 @@ void PdfLayout::Footer() {
 }
 
 // Draws wrapped text line by line, breaking pages between lines.
-void PdfLayout::FlowText(const std::string& text, const TextStyle& st, double x,
-                         double width, Rgb color, double line_gap) {
+void PdfLayout::FlowText(const std::string& text, const TextStyle& st, double x, double width,
+                         Rgb color, double line_gap) {
   PangoLayoutPtr layout = text_.Layout(text, st, width);
-  pango_layout_set_spacing(layout.get(),
-                           static_cast<int>(line_gap * PANGO_SCALE));
+  pango_layout_set_spacing(layout.get(), static_cast<int>(line_gap * PANGO_SCALE));
   PangoLayoutIter* it = pango_layout_get_iter(layout.get());
   do {
     PangoRectangle logical;
     pango_layout_iter_get_line_extents(it, nullptr, &logical);
-    const double line_h =
-        static_cast<double>(logical.height) / PANGO_SCALE + line_gap;
+    const double line_h = static_cast<double>(logical.height) / PANGO_SCALE + line_gap;
     const double baseline_off =
-        static_cast<double>(pango_layout_iter_get_baseline(it) -
-                            logical.y) /
-        PANGO_SCALE;
+        static_cast<double>(pango_layout_iter_get_baseline(it) - logical.y) / PANGO_SCALE;
     EnsureSpace(line_h);
     PangoLayoutLine* line = pango_layout_iter_get_line_readonly(it);
     SetColor(cr_, color);
-    cairo_move_to(cr_, x + static_cast<double>(logical.x) / PANGO_SCALE,
-                  y_ + baseline_off);
+    cairo_move_to(cr_, x + static_cast<double>(logical.x) / PANGO_SCALE, y_ + baseline_off);
     pango_cairo_show_layout_line(cr_, line);
     y_ += line_h;
   } while (pango_layout_iter_next_line(it));
@@ -118,8 +112,7 @@ void PdfLayout::TitleBlock() {
   }
   std::string meta = m_.generated_by;
   if (!m_.input_dir.empty()) {
-    meta += (meta.empty() ? "" : "  ·  ") + std::string("Input: ") +
-            m_.input_dir;
+    meta += (meta.empty() ? "" : "  ·  ") + std::string("Input: ") + m_.input_dir;
   }
   if (!meta.empty()) FlowText(meta, {8.5, false}, kMarginX, kTextW, kMuted);
   y_ += 10;
@@ -149,13 +142,12 @@ void PdfLayout::Contents() {
     const Heading& h = all[i];
     const bool sub = h.level >= 3;
     const double indent = sub ? 16 : 0;
-    const std::string num =
-        i < known_pages_.size() ? std::to_string(known_pages_[i]) : "";
+    const std::string num = i < known_pages_.size() ? std::to_string(known_pages_[i]) : "";
     PangoLayoutPtr n = text_.Layout(num, sub ? st3 : st);
     double nw = 0, nh = 0;
     TextContext::Size(n.get(), &nw, &nh);
-    PangoLayoutPtr t = text_.Layout(h.title, sub ? st3 : st,
-                                    kTextW - indent - 40, /*ellipsize=*/true);
+    PangoLayoutPtr t =
+        text_.Layout(h.title, sub ? st3 : st, kTextW - indent - 40, /*ellipsize=*/true);
     const double lh = Height(t.get()) + 4;
     EnsureSpace(lh);
     SetColor(cr_, sub ? kMuted : kInk);
@@ -179,8 +171,7 @@ void PdfLayout::Contents() {
     }
     cairo_set_dash(cr_, nullptr, 0, 0);
     if (!num.empty()) {
-      const std::string link =
-          fmt::format("page={} pos=[{} {}]", known_pages_[i], 0, 0);
+      const std::string link = fmt::format("page={} pos=[{} {}]", known_pages_[i], 0, 0);
       cairo_tag_begin(cr_, CAIRO_TAG_LINK, link.c_str());
       cairo_rectangle(cr_, kMarginX, y_, kTextW, lh);
       cairo_set_source_rgba(cr_, 0, 0, 0, 0);
@@ -209,14 +200,10 @@ void PdfLayout::RenderSection(const Section& s) {
   headings_.push_back({s.title, s.level, page_});
   if (total_pages_ > 0) {
     // PDF bookmarks (only on the final pass, where pages are known).
-    const int parent =
-        sub && last_outline_ != 0 ? last_outline_ : CAIRO_PDF_OUTLINE_ROOT;
-    const std::string dest =
-        fmt::format("page={} pos=[{:.1f} {:.1f}]", page_, kMarginX,
-                    heading_y);
-    const int id = cairo_pdf_surface_add_outline(
-        surface_, parent, s.title.c_str(), dest.c_str(),
-        static_cast<cairo_pdf_outline_flags_t>(0));
+    const int parent = sub && last_outline_ != 0 ? last_outline_ : CAIRO_PDF_OUTLINE_ROOT;
+    const std::string dest = fmt::format("page={} pos=[{:.1f} {:.1f}]", page_, kMarginX, heading_y);
+    const int id = cairo_pdf_surface_add_outline(surface_, parent, s.title.c_str(), dest.c_str(),
+                                                 static_cast<cairo_pdf_outline_flags_t>(0));
     if (!sub) last_outline_ = id;
   }
   for (const Block& b : s.blocks) RenderBlock(b);
@@ -279,8 +266,7 @@ void PdfLayout::KeyValues(const std::vector<KeyValue>& kvs, bool panel) {
   for (size_t i = 0; i < kvs.size(); ++i) {
     PangoLayoutPtr k = text_.Layout(kvs[i].key, {9, true}, key_w - 6);
     PangoLayoutPtr v = text_.Layout(kvs[i].value, {9, false}, val_w);
-    const double h =
-        std::max(Height(k.get()), Height(v.get())) + 2 * pad_y;
+    const double h = std::max(Height(k.get()), Height(v.get())) + 2 * pad_y;
     EnsureSpace(h);
     if (panel) FillRect(cr_, kMarginX, y_, kTextW, h, kPanelBg);
     SetColor(cr_, kMuted);

@@ -66,8 +66,8 @@ class PdfLayout {
  public:
   // `total_pages` and `known_pages` (heading pages from the previous pass)
   // are 0/empty on the first pass.
-  PdfLayout(cairo_surface_t* surface, cairo_t* cr, const ReportModel& model,
-            int total_pages, std::vector<int> known_pages)
+  PdfLayout(cairo_surface_t* surface, cairo_t* cr, const ReportModel& model, int total_pages,
+            std::vector<int> known_pages)
       : surface_(surface),
         cr_(cr),
         text_(cr),
@@ -92,8 +92,8 @@ class PdfLayout {
   void Footer();
 
   // Draws wrapped text line by line, breaking pages between lines.
-  void FlowText(const std::string& text, const TextStyle& st, double x,
-                double width, Rgb color, double line_gap = 1.5);
+  void FlowText(const std::string& text, const TextStyle& st, double x, double width, Rgb color,
+                double line_gap = 1.5);
 
   double Height(PangoLayout* layout);
 
@@ -129,8 +129,7 @@ class PdfLayout {
   // left over is shared by water-filling, so narrow columns keep their width
   // and only wide prose columns wrap.
   static std::vector<double> FitWidths(const std::vector<double>& min_w,
-                                       const std::vector<double>& natural,
-                                       double total);
+                                       const std::vector<double>& natural, double total);
 
   static std::string LongestWord(const std::string& s);
 
@@ -139,12 +138,10 @@ class PdfLayout {
   bool IsNumeric(const Table& t, size_t c) const;
 
   // Lays out one row's cells; returns the row height.
-  double RowLayouts(const Table& t, const TableLayout& tl,
-                    const std::vector<std::string>* cells, bool header,
-                    std::vector<PangoLayoutPtr>* out);
+  double RowLayouts(const Table& t, const TableLayout& tl, const std::vector<std::string>* cells,
+                    bool header, std::vector<PangoLayoutPtr>* out);
 
-  void DrawRow(const TableLayout& tl, const std::vector<PangoLayoutPtr>& ls,
-               Rgb color);
+  void DrawRow(const TableLayout& tl, const std::vector<PangoLayoutPtr>& ls, Rgb color);
 
   void DrawHeader(const Table& t, const TableLayout& tl);
 

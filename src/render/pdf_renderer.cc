@@ -27,27 +27,21 @@ using pdf_internal::kPageH;
 using pdf_internal::kPageW;
 using pdf_internal::PdfLayout;
 
-
 struct PassResult {
   int pages = 0;
   std::vector<int> heading_pages;
 };
 
-Status RunPass(const ReportModel& model, int total_pages,
-               const std::vector<int>& known_pages, std::string* out,
-               PassResult* result) {
-  CairoSurfacePtr surface(cairo_pdf_surface_create_for_stream(
-      AppendToString, out, kPageW, kPageH));
+Status RunPass(const ReportModel& model, int total_pages, const std::vector<int>& known_pages,
+               std::string* out, PassResult* result) {
+  CairoSurfacePtr surface(cairo_pdf_surface_create_for_stream(AppendToString, out, kPageW, kPageH));
   if (Status st = CheckSurface(surface.get(), "PDF"); !st.ok()) return st;
   cairo_pdf_surface_restrict_to_version(surface.get(), CAIRO_PDF_VERSION_1_5);
-  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
-                                 model.title.c_str());
-  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR,
-                                 "sm-report");
+  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, model.title.c_str());
+  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "sm-report");
   // cairo 1.16 stamps the current time unless a date is set; an empty date
   // makes it omit /CreationDate entirely (deterministic output).
-  cairo_pdf_surface_set_metadata(surface.get(),
-                                 CAIRO_PDF_METADATA_CREATE_DATE, "");
+  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, "");
   if (!model.subtitle.empty()) {
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_SUBJECT,
                                    model.subtitle.c_str());

@@ -18,8 +18,7 @@ namespace pdf_internal {
 // left over is shared by water-filling, so narrow columns keep their width
 // and only wide prose columns wrap.
 std::vector<double> PdfLayout::FitWidths(const std::vector<double>& min_w,
-                                         const std::vector<double>& natural,
-                                         double total) {
+                                         const std::vector<double>& natural, double total) {
   const size_t n = natural.size();
   std::vector<double> out(n);
   double sum_min = 0, sum_nat = 0;
@@ -99,8 +98,8 @@ PdfLayout::TableLayout PdfLayout::LayoutTable(const Table& t) {
       const std::string& cell = t.rows[r][c];
       natural[c] = std::max(natural[c], measure(cell, tl.cell));
       const std::string word = LongestWord(cell);
-      min_w[c] = std::max(min_w[c], word.size() == cell.size() ? measure(cell, tl.cell)
-                                                               : measure(word, tl.cell));
+      min_w[c] = std::max(
+          min_w[c], word.size() == cell.size() ? measure(cell, tl.cell) : measure(word, tl.cell));
     }
   }
   // A single-word cell longer than a third of the page may still wrap.
@@ -128,20 +127,16 @@ double PdfLayout::RowLayouts(const Table& t, const TableLayout& tl,
   double h = 0;
   for (size_t c = 0; c < tl.cols; ++c) {
     const std::string empty;
-    const std::string& s =
-        c < cells->size() ? (*cells)[c] : empty;
-    PangoLayoutPtr l =
-        text_.Layout(s, header ? tl.head : tl.cell,
-                     tl.widths[c] - 2 * tl.pad_x, false,
-                     IsNumeric(t, c) ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+    const std::string& s = c < cells->size() ? (*cells)[c] : empty;
+    PangoLayoutPtr l = text_.Layout(s, header ? tl.head : tl.cell, tl.widths[c] - 2 * tl.pad_x,
+                                    false, IsNumeric(t, c) ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
     h = std::max(h, Height(l.get()));
     out->push_back(std::move(l));
   }
   return h + 2 * tl.pad_y;
 }
 
-void PdfLayout::DrawRow(const TableLayout& tl, const std::vector<PangoLayoutPtr>& ls,
-                        Rgb color) {
+void PdfLayout::DrawRow(const TableLayout& tl, const std::vector<PangoLayoutPtr>& ls, Rgb color) {
   double x = kMarginX;
   SetColor(cr_, color);
   for (size_t c = 0; c < tl.cols; ++c) {
@@ -165,8 +160,7 @@ void PdfLayout::RenderTable(const Table& t) {
   std::vector<PangoLayoutPtr> head;
   const double head_h = RowLayouts(t, tl, &t.columns, true, &head);
   std::vector<PangoLayoutPtr> ls;
-  const double first_h =
-      t.rows.empty() ? 0 : RowLayouts(t, tl, &t.rows[0], false, &ls);
+  const double first_h = t.rows.empty() ? 0 : RowLayouts(t, tl, &t.rows[0], false, &ls);
   PangoLayoutPtr caption;
   double caption_h = 0;
   if (!t.caption.empty()) {

@@ -30,16 +30,14 @@ void PaintPie(ChartCanvas& cv, Rect body) {
   std::vector<LegendItem> legend;
   double legend_w = 0;
   for (const auto& [s, color] : slices) {
-    const std::string label =
-        fmt::format("{}  {:.1f}%", s->label, 100.0 * s->value / total);
+    const std::string label = fmt::format("{}  {:.1f}%", s->label, 100.0 * s->value / total);
     legend.push_back({label, PaletteColor(color), false});
     legend_w = std::max(legend_w, cv.TextWidth(label, cv.legend_style));
   }
   const double lh = cv.LineHeight(cv.legend_style);
   legend_w = std::min(legend_w + lh + 6, body.w * 0.5);
   const double chart_w = body.w - legend_w - cv.pad;
-  const double radius =
-      std::max(4.0, std::min(chart_w, body.h) / 2 - 2);
+  const double radius = std::max(4.0, std::min(chart_w, body.h) / 2 - 2);
   const double inner = radius * 0.55;
   const double cx = body.x + std::min(chart_w, body.h) / 2;
   const double cy = body.y + body.h / 2;
@@ -64,9 +62,9 @@ void PaintPie(ChartCanvas& cv, Rect body) {
       const double r = (radius + inner) / 2;
       const Rgb col = PaletteColor(color);
       const double lum = 0.2126 * col.r + 0.7152 * col.g + 0.0722 * col.b;
-      cv.Text(fmt::format("{:.0f}%", 100 * frac), cv.tick_style,
-           cx + r * std::cos(mid), cy + r * std::sin(mid), HAlign::kCenter,
-           VAlign::kMiddle, lum > 0.55 ? kTextDark : kWhite);
+      cv.Text(fmt::format("{:.0f}%", 100 * frac), cv.tick_style, cx + r * std::cos(mid),
+              cy + r * std::sin(mid), HAlign::kCenter, VAlign::kMiddle,
+              lum > 0.55 ? kTextDark : kWhite);
     }
     angle += sweep;
   }
@@ -79,8 +77,8 @@ void PaintPie(ChartCanvas& cv, Rect body) {
     SetColor(cv.cr, item.color);
     cairo_rectangle(cv.cr, lx, ly + lh * 0.1, lh * 0.8, lh * 0.8);
     cairo_fill(cv.cr);
-    cv.Text(item.label, cv.legend_style, lx + lh + 4, ly, HAlign::kLeft, VAlign::kTop,
-         kTextDark, legend_w - lh - 6);
+    cv.Text(item.label, cv.legend_style, lx + lh + 4, ly, HAlign::kLeft, VAlign::kTop, kTextDark,
+            legend_w - lh - 6);
     ly += lh + 3;
   }
 }

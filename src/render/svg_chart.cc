@@ -12,9 +12,9 @@
 #include <cairo.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <map>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -93,8 +93,7 @@ std::string RenumberIds(const std::string& svg, const std::string& prefix) {
     const size_t name_end = svg.find_first_of("\")", name_begin);
     if (name_end == std::string::npos) break;
     const std::string name = svg.substr(name_begin, name_end - name_begin);
-    const auto it =
-        ids.emplace(name, static_cast<int>(ids.size()) + 1).first;
+    const auto it = ids.emplace(name, static_cast<int>(ids.size()) + 1).first;
     out.append(svg, pos, name_begin - pos);
     out += prefix + std::to_string(it->second);
     pos = name_end;
@@ -148,8 +147,7 @@ std::string CompactPathData(std::string_view d) {
     }
     size_t j = i;
     while (j < d.size() && d[j] != ' ' && d[j] != ',' && d[j] != '\n' &&
-           !((d[j] >= 'A' && d[j] <= 'Z') || (d[j] >= 'a' && d[j] <= 'z' &&
-                                             d[j] != 'e'))) {
+           !((d[j] >= 'A' && d[j] <= 'Z') || (d[j] >= 'a' && d[j] <= 'z' && d[j] != 'e'))) {
       ++j;
     }
     const std::string token(d.substr(i, j - i));
@@ -221,18 +219,12 @@ StatusOr<std::string> RenderChartSvg(const Chart& chart) {
   return RenderChartSvg(chart, SvgChartOptions{});
 }
 
-StatusOr<std::string> RenderChartSvg(const Chart& chart,
-                                     const SvgChartOptions& options) {
-  const double w = std::isfinite(chart.width) && chart.width >= 16
-                       ? chart.width
-                       : 900;
-  const double h = std::isfinite(chart.height) && chart.height >= 16
-                       ? chart.height
-                       : 300;
+StatusOr<std::string> RenderChartSvg(const Chart& chart, const SvgChartOptions& options) {
+  const double w = std::isfinite(chart.width) && chart.width >= 16 ? chart.width : 900;
+  const double h = std::isfinite(chart.height) && chart.height >= 16 ? chart.height : 300;
   std::string svg;
   {
-    CairoSurfacePtr surface(
-        cairo_svg_surface_create_for_stream(AppendToString, &svg, w, h));
+    CairoSurfacePtr surface(cairo_svg_surface_create_for_stream(AppendToString, &svg, w, h));
     if (Status st = CheckSurface(surface.get(), "SVG"); !st.ok()) return st;
     cairo_svg_surface_restrict_to_version(surface.get(), CAIRO_SVG_VERSION_1_1);
     cairo_svg_surface_set_document_unit(surface.get(), CAIRO_SVG_UNIT_PX);
@@ -260,8 +252,8 @@ StatusOr<std::string> RenderChartSvg(const Chart& chart,
     return Status::Error("SVG rendering produced a malformed <svg> element");
   }
   const std::string title_id = prefix + "title";
-  svg.insert(tag_end + 1, "\n<title id=\"" + title_id + "\">" +
-                              EscapeXml(chart.title) + "</title>");
+  svg.insert(tag_end + 1,
+             "\n<title id=\"" + title_id + "\">" + EscapeXml(chart.title) + "</title>");
   svg.insert(tag_end, " role=\"img\" aria-labelledby=\"" + title_id + "\"");
   return svg;
 }

@@ -17,8 +17,7 @@ std::string SvgPageDefs::SharedSymbol(std::map<std::string, std::string, std::le
                                       const char* prefix, const std::string& body) {
   const auto [it, added] = ids->emplace(body, fmt::format("{}{}", prefix, ids->size() + 1));
   if (added) {
-    glyph_defs_ += "<symbol overflow=\"visible\" id=\"" + it->second + "\">" + body +
-                   "</symbol>\n";
+    glyph_defs_ += "<symbol overflow=\"visible\" id=\"" + it->second + "\">" + body + "</symbol>\n";
   }
   return it->second;
 }
@@ -35,8 +34,8 @@ std::string SvgPageDefs::SharedDefs() const {
   return "<svg class=\"smr-glyphs\" aria-hidden=\"true\" "
          "width=\"0\" height=\"0\" "
          "style=\"position:absolute;width:0;height:0;overflow:hidden\">\n"
-         "<style>\n" + style_rules_ + "</style>\n<defs>\n" + glyph_defs_ +
-         "</defs>\n</svg>\n";
+         "<style>\n" +
+         style_rules_ + "</style>\n<defs>\n" + glyph_defs_ + "</defs>\n</svg>\n";
 }
 
 namespace {
@@ -46,8 +45,7 @@ using Renames = std::map<std::string, std::string, std::less<>>;
 
 // Value of attribute `name` (e.g. " x=\"") inside tag [begin, end), or
 // nullopt.
-std::optional<std::string_view> AttrValue(std::string_view tag,
-                                          std::string_view name) {
+std::optional<std::string_view> AttrValue(std::string_view tag, std::string_view name) {
   const std::size_t at = tag.find(name);
   if (at == std::string_view::npos) return std::nullopt;
   const std::size_t begin = at + name.size();
@@ -92,8 +90,7 @@ std::string RewriteEach(const std::string& svg, std::string_view marker, Rewrite
   std::string out;
   out.reserve(svg.size());
   std::size_t pos = 0;
-  for (std::size_t at = svg.find(marker); at != std::string::npos;
-       at = svg.find(marker, pos)) {
+  for (std::size_t at = svg.find(marker); at != std::string::npos; at = svg.find(marker, pos)) {
     std::optional<Replacement> piece = rewrite(at);
     if (!piece) break;
     out.append(svg, pos, at - pos);
@@ -179,24 +176,23 @@ std::string ShareTextRuns(const std::string& svg, SvgPageDefs* page) {
 // the page's shared definitions; `renamed` maps X to the shared id.
 std::string MoveGlyphsToPage(const std::string& svg, SvgPageDefs* page, Renames* renamed) {
   constexpr std::string_view kClose = "</symbol>";
-  std::string out =
-      RewriteEach(svg, "<symbol", [&](std::size_t at) -> std::optional<Replacement> {
-        const std::size_t tag_end = svg.find('>', at);
-        const std::size_t close =
-            tag_end == std::string::npos ? std::string::npos : svg.find(kClose, tag_end);
-        const std::size_t id_at = svg.find(" id=\"", at);
-        if (close == std::string::npos || id_at == std::string::npos || id_at > tag_end) {
-          return std::nullopt;
-        }
-        const std::size_t id_begin = id_at + 5;
-        const std::size_t id_end = svg.find('"', id_begin);
-        if (id_end == std::string::npos || id_end > tag_end) return std::nullopt;
-        const std::string body = svg.substr(tag_end + 1, close - tag_end - 1);
-        (*renamed)[svg.substr(id_begin, id_end - id_begin)] = page->GlyphId(body);
-        std::size_t end = close + kClose.size();
-        if (end < svg.size() && svg[end] == '\n') ++end;
-        return Replacement{end, ""};
-      });
+  std::string out = RewriteEach(svg, "<symbol", [&](std::size_t at) -> std::optional<Replacement> {
+    const std::size_t tag_end = svg.find('>', at);
+    const std::size_t close =
+        tag_end == std::string::npos ? std::string::npos : svg.find(kClose, tag_end);
+    const std::size_t id_at = svg.find(" id=\"", at);
+    if (close == std::string::npos || id_at == std::string::npos || id_at > tag_end) {
+      return std::nullopt;
+    }
+    const std::size_t id_begin = id_at + 5;
+    const std::size_t id_end = svg.find('"', id_begin);
+    if (id_end == std::string::npos || id_end > tag_end) return std::nullopt;
+    const std::string body = svg.substr(tag_end + 1, close - tag_end - 1);
+    (*renamed)[svg.substr(id_begin, id_end - id_begin)] = page->GlyphId(body);
+    std::size_t end = close + kClose.size();
+    if (end < svg.size() && svg[end] == '\n') ++end;
+    return Replacement{end, ""};
+  });
   // cairo wraps the symbols in <defs><g>...</g></defs>; drop the husk.
   for (std::string_view husk : {"<g>\n</g>\n", "<defs>\n</defs>\n"}) {
     const std::size_t at = out.find(husk);
@@ -226,8 +222,7 @@ void DropRootNamespaces(std::string* svg) {
   auto root_value = [&out](std::string_view attr) {
     const std::size_t root_end = out.find('>');
     const std::size_t at = out.find(attr);
-    if (root_end == std::string::npos || at == std::string::npos ||
-        at > root_end) {
+    if (root_end == std::string::npos || at == std::string::npos || at > root_end) {
       return std::pair(std::string::npos, std::string::npos);
     }
     const std::size_t begin = at + attr.size();
@@ -256,8 +251,7 @@ void NumberIds(const std::string& out, std::string_view prefix, Renames* renamed
     const std::size_t end = out.find('"', begin);
     if (end == std::string::npos) break;
     if (renamed->emplace(out.substr(begin, end - begin), std::string()).second) {
-      (*renamed)[out.substr(begin, end - begin)] =
-          fmt::format("{}{}", prefix, ++next_id);
+      (*renamed)[out.substr(begin, end - begin)] = fmt::format("{}{}", prefix, ++next_id);
     }
   }
 }

@@ -34,8 +34,8 @@ class SvgPageDefs {
  private:
   // The id of `body` as a <symbol> among `ids` (prefix + number in order of
   // first use), defining it in the shared block the first time.
-  std::string SharedSymbol(std::map<std::string, std::string, std::less<>>* ids,
-                           const char* prefix, const std::string& body);
+  std::string SharedSymbol(std::map<std::string, std::string, std::less<>>* ids, const char* prefix,
+                           const std::string& body);
 
   std::map<std::string, std::string, std::less<>> glyphs_;
   std::map<std::string, std::string, std::less<>> styles_;

@@ -24,8 +24,7 @@ Chart TopSharesChart(const std::string& id, const std::string& title, const Json
   return c;
 }
 
-Chart ShareChart(const std::string& id, const std::string& title, const Json& obj,
-                 ChartKind kind) {
+Chart ShareChart(const std::string& id, const std::string& title, const Json& obj, ChartKind kind) {
   Chart c;
   c.kind = kind;
   c.id = id;
@@ -38,8 +37,8 @@ Chart ShareChart(const std::string& id, const std::string& title, const Json& ob
   return c;
 }
 
-Chart PercentBoxChart(const std::string& id, const std::string& title,
-                      const std::string& y_label, double height) {
+Chart PercentBoxChart(const std::string& id, const std::string& title, const std::string& y_label,
+                      double height) {
   Chart c;
   c.kind = ChartKind::kBox;
   c.id = id;
@@ -51,8 +50,7 @@ Chart PercentBoxChart(const std::string& id, const std::string& title,
   return c;
 }
 
-Chart TimeLineChart(const std::string& id, const std::string& title,
-                    const std::string& y_label) {
+Chart TimeLineChart(const std::string& id, const std::string& title, const std::string& y_label) {
   Chart c;
   c.kind = ChartKind::kLine;
   c.id = id;
@@ -63,8 +61,8 @@ Chart TimeLineChart(const std::string& id, const std::string& title,
   return c;
 }
 
-Chart HistogramChart(const std::string& id, const std::string& title,
-                     const std::string& x_label, const std::string& y_label) {
+Chart HistogramChart(const std::string& id, const std::string& title, const std::string& x_label,
+                     const std::string& y_label) {
   Chart c;
   c.kind = ChartKind::kHistogram;
   c.id = id;

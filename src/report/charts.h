@@ -20,21 +20,19 @@ Chart TopSharesChart(const std::string& id, const std::string& title, const Json
 
 // Every number of a {name: value} object as a `kind` chart (bar or pie), in
 // the object's order (framework metrics summary).
-Chart ShareChart(const std::string& id, const std::string& title, const Json& obj,
-                 ChartKind kind);
+Chart ShareChart(const std::string& id, const std::string& title, const Json& obj, ChartKind kind);
 
 // Box plots on a 0–100 % y axis.
-Chart PercentBoxChart(const std::string& id, const std::string& title,
-                      const std::string& y_label, double height);
+Chart PercentBoxChart(const std::string& id, const std::string& title, const std::string& y_label,
+                      double height);
 
 // Line chart over UTC time ("Time" axis).
-Chart TimeLineChart(const std::string& id, const std::string& title,
-                    const std::string& y_label);
+Chart TimeLineChart(const std::string& id, const std::string& title, const std::string& y_label);
 
 // An empty histogram chart with its axis labels (the sections add the
 // series).
-Chart HistogramChart(const std::string& id, const std::string& title,
-                     const std::string& x_label, const std::string& y_label);
+Chart HistogramChart(const std::string& id, const std::string& title, const std::string& x_label,
+                     const std::string& y_label);
 
 // A histogram the rule stored as "probs" (n counts) and "binedges" (n + 1
 // edges) in `obj`; nullopt when they are missing or do not fit.

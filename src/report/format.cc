@@ -14,8 +14,8 @@ std::string FormatUtc(double epoch_s) {
   if (!std::isfinite(epoch_s)) return "-";
   std::tm tm{};
   UtcCalendar(epoch_s, &tm);  // all fields 0 if out of range
-  return fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 std::string FormatDuration(double seconds) {

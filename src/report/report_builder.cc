@@ -117,8 +117,8 @@ std::optional<Section> RuleSection(const ReportContext& ctx, const SectionSpec& 
   s.id = "rule-" + name;
   s.title = name;
   if (const RuleStatus* u = ctx.Unavailable(name)) {
-    s.blocks.push_back(Note(Severity::kWarning, ReportContext::UnavailableText(
-                                                    *u, "Its findings cannot be shown.")));
+    s.blocks.push_back(Note(Severity::kWarning,
+                            ReportContext::UnavailableText(*u, "Its findings cannot be shown.")));
     return s;
   }
   if (ctx.IsDisabled(name)) {
@@ -160,8 +160,8 @@ ReportModel BuildReportModel(const ReportInputs& in) {
   ReportModel m;
   m.input_dir = in.input_dir;
   m.generated_by = in.generated_by;
-  m.subtitle = in.input_dir.empty() ? std::string()
-                                    : fmt::format("Profiler data: {}", in.input_dir);
+  m.subtitle =
+      in.input_dir.empty() ? std::string() : fmt::format("Profiler data: {}", in.input_dir);
   m.overview = Overview(ctx);
   m.sections = Sections(ctx);
   m.rules = RuleStates(in);

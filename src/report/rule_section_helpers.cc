@@ -15,9 +15,9 @@ namespace smr {
 namespace report_internal {
 
 void AppendRuleIntro(const RuleResult& r, const std::string& text, Section* s) {
-  s->blocks.push_back(Paragraph(fmt::format(
-      "{} The rule analysed {} datapoints and triggered {} times.", text, r.datapoints,
-      r.triggered)));
+  s->blocks.push_back(
+      Paragraph(fmt::format("{} The rule analysed {} datapoints and triggered {} times.", text,
+                            r.datapoints, r.triggered)));
 }
 
 std::string LastWindow(const Json& d) {
@@ -26,8 +26,8 @@ std::string LastWindow(const Json& d) {
   return FormatUtc(ts / 1e6) + " UTC";
 }
 
-void AppendCorrelatedActivity(const Json& d, const std::string& id_prefix,
-                              const std::string& what, Section* s) {
+void AppendCorrelatedActivity(const Json& d, const std::string& id_prefix, const std::string& what,
+                              Section* s) {
   std::vector<Chart> row;
   if (HasObject(d, "phase")) {
     row.push_back(TopSharesChart(id_prefix + "-phase", "Training phase (%)", d["phase"]));
@@ -36,8 +36,7 @@ void AppendCorrelatedActivity(const Json& d, const std::string& id_prefix,
     row.push_back(TopSharesChart(id_prefix + "-ratio", "CPU vs GPU operators (%)", d["ratio"]));
   }
   if (HasObject(d, "general")) {
-    row.push_back(
-        TopSharesChart(id_prefix + "-general", "Framework operations (%)", d["general"]));
+    row.push_back(TopSharesChart(id_prefix + "-general", "Framework operations (%)", d["general"]));
   }
   if (HasObject(d, "CPU")) {
     row.push_back(TopSharesChart(id_prefix + "-cpu", "Top CPU operators (%)", d["CPU"]));
@@ -46,10 +45,10 @@ void AppendCorrelatedActivity(const Json& d, const std::string& id_prefix,
     row.push_back(TopSharesChart(id_prefix + "-gpu", "Top GPU operators (%)", d["GPU"]));
   }
   if (row.empty()) return;
-  s->blocks.push_back(Paragraph(fmt::format(
-      "Framework activity recorded during {}: which training phases, operators and "
-      "framework operations were running, as a share of their time.",
-      what)));
+  s->blocks.push_back(Paragraph(
+      fmt::format("Framework activity recorded during {}: which training phases, operators and "
+                  "framework operations were running, as a share of their time.",
+                  what)));
   s->blocks.push_back(ChartsBlock(std::move(row)));
 }
 
@@ -92,8 +91,7 @@ Table FindingsTable(const RuleResult& r, const std::string& value_label) {
   for (const auto& key : order) {
     const Agg& a = agg[key];
     t.rows.push_back({key.first.empty() ? "-" : key.first, key.second.empty() ? "-" : key.second,
-                      fmt::format("{}", a.count), FormatUtc(a.first / 1e6),
-                      FormatUtc(a.last / 1e6),
+                      fmt::format("{}", a.count), FormatUtc(a.first / 1e6), FormatUtc(a.last / 1e6),
                       a.min_v == a.max_v ? FormatNumber(a.min_v, 1)
                                          : fmt::format("{} – {}", FormatNumber(a.min_v, 1),
                                                        FormatNumber(a.max_v, 1))});

@@ -43,8 +43,8 @@ bool AppendStatusNote(const RuleResult& r, const std::string& quiet_text, Sectio
 
 // The framework activity correlated with a rule's findings (§4.12 keys:
 // phase, ratio, general, CPU, GPU) as a row of share charts.
-void AppendCorrelatedActivity(const Json& d, const std::string& id_prefix,
-                              const std::string& what, Section* s);
+void AppendCorrelatedActivity(const Json& d, const std::string& id_prefix, const std::string& what,
+                              Section* s);
 
 }  // namespace report_internal
 }  // namespace smr

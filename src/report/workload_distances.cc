@@ -42,10 +42,9 @@ std::vector<WorkloadPair> WorkloadPairs(
   for (size_t i = 0; i < hists.size(); ++i) {
     for (size_t j = i + 1; j < hists.size(); ++j) {
       const double d = JensenShannon(hists[i].second, hists[j].second);
-      const double diff =
-          std::abs(HistogramMean(hists[i].second) - HistogramMean(hists[j].second));
-      const bool flagged = std::isfinite(d) && d > threshold && std::isfinite(diff) &&
-                           diff >= min_difference;
+      const double diff = std::abs(HistogramMean(hists[i].second) - HistogramMean(hists[j].second));
+      const bool flagged =
+          std::isfinite(d) && d > threshold && std::isfinite(diff) && diff >= min_difference;
       pairs.push_back({hists[i].first, hists[j].first, d, diff, flagged});
     }
   }

@@ -81,7 +81,10 @@ nlohmann::ordered_json BoxJson(const std::vector<double>& values) {
 class BatchRun {
  public:
   BatchRun(const RuleInputs& in, const BatchSizeParams& p, RuleResult* r)
-      : in_(in), p_(p), r_(r), window_(static_cast<size_t>(p.window)),
+      : in_(in),
+        p_(p),
+        r_(r),
+        window_(static_cast<size_t>(p.window)),
         kinds_(in.store.series().size(), MetricKind::kOther),
         core_seen_(in.store.series().size(), 0) {
     for (size_t s = 0; s < kinds_.size(); ++s) {

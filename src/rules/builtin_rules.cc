@@ -214,8 +214,7 @@ constexpr RuleDescriptor<P> kDescriptor = {
 
 }  // namespace batch_size
 
-BatchSizeRule::BatchSizeRule(BatchSizeParams params)
-    : ParamRule(batch_size::kDescriptor, params) {}
+BatchSizeRule::BatchSizeRule(BatchSizeParams params) : ParamRule(batch_size::kDescriptor, params) {}
 
 // ---- MaxInitializationTime --------------------------------------------------
 
@@ -338,9 +337,9 @@ DataloaderRule::DataloaderRule(DataloaderParams params)
 
 Status DataloaderRule::ValidateParams() const {
   if (p_.min_threshold < p_.max_threshold) return Status::Ok();
-  return Status::Error(fmt::format(
-      "rule {}: min_threshold ({}) must be less than max_threshold ({})", name(),
-      FormatParamNumber(p_.min_threshold), FormatParamNumber(p_.max_threshold)));
+  return Status::Error(
+      fmt::format("rule {}: min_threshold ({}) must be less than max_threshold ({})", name(),
+                  FormatParamNumber(p_.min_threshold), FormatParamNumber(p_.max_threshold)));
 }
 
 // ---- OverallFrameworkMetrics ------------------------------------------------
@@ -385,16 +384,11 @@ template <typename R>
 
 std::span<const BuiltinRule> BuiltinRules() {
   static const BuiltinRule kBuiltinRules[] = {
-      Entry<CpuBottleneckRule>(),
-      Entry<IoBottleneckRule>(),
-      Entry<LowGpuUtilizationRule>(),
-      Entry<StepOutlierRule>(),
-      Entry<GpuMemoryIncreaseRule>(),
-      Entry<BatchSizeRule>(),
-      Entry<MaxInitializationTimeRule>(),
-      Entry<LoadBalancingRule>(),
-      Entry<OverallSystemUsageRule>(),
-      Entry<DataloaderRule>(),
+      Entry<CpuBottleneckRule>(),           Entry<IoBottleneckRule>(),
+      Entry<LowGpuUtilizationRule>(),       Entry<StepOutlierRule>(),
+      Entry<GpuMemoryIncreaseRule>(),       Entry<BatchSizeRule>(),
+      Entry<MaxInitializationTimeRule>(),   Entry<LoadBalancingRule>(),
+      Entry<OverallSystemUsageRule>(),      Entry<DataloaderRule>(),
       Entry<OverallFrameworkMetricsRule>(),
   };
   return kBuiltinRules;

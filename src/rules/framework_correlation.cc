@@ -12,10 +12,9 @@ namespace smr {
 namespace {
 
 bool ContainsNoCase(std::string_view s, std::string_view lower_needle) {
-  auto it = std::search(s.begin(), s.end(), lower_needle.begin(), lower_needle.end(),
-                        [](char a, char b) {
-                          return std::tolower(static_cast<unsigned char>(a)) == b;
-                        });
+  auto it =
+      std::search(s.begin(), s.end(), lower_needle.begin(), lower_needle.end(),
+                  [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
   return it != s.end();
 }
 
@@ -99,7 +98,8 @@ nlohmann::ordered_json HorovodShares(const OrderedTotals& horovod) {
   const double total = static_cast<double>(horovod.Sum());
   std::vector<std::pair<std::string, double>> kept;
   for (const auto& [k, v] : horovod.items()) {
-    if (v > 0 && static_cast<double>(v) / total > 0.02) kept.emplace_back(k, static_cast<double>(v));
+    if (v > 0 && static_cast<double>(v) / total > 0.02)
+      kept.emplace_back(k, static_cast<double>(v));
   }
   return Shares(kept);
 }
@@ -120,8 +120,10 @@ void FrameworkCorrelation::WriteKeys(unsigned groups, nlohmann::ordered_json* de
   // gets its own share (SageMaker pairs these labels with the totals in
   // gpu-then-cpu order: docs/compatibility.md).
   std::vector<std::pair<std::string, double>> ratio;
-  for (const auto& [phase, t] : cpu_events_) ratio.emplace_back(phase, static_cast<double>(t.Sum()));
-  for (const auto& [phase, t] : gpu_events_) ratio.emplace_back(phase, static_cast<double>(t.Sum()));
+  for (const auto& [phase, t] : cpu_events_)
+    ratio.emplace_back(phase, static_cast<double>(t.Sum()));
+  for (const auto& [phase, t] : gpu_events_)
+    ratio.emplace_back(phase, static_cast<double>(t.Sum()));
   d["ratio"] = Shares(ratio);
   // Computed into locals: inserting a key may move the object's elements, so
   // no reference into `d` is held across an insertion.
@@ -262,9 +264,7 @@ void FrameworkCorrelation::ReplayWrites(unsigned before, const FirstCalls& first
                                         nlohmann::ordered_json* details) const {
   // At each call where a new group appears, write the groups existing at
   // that call (groups filled by earlier batches exist from the first call).
-  auto at = [&](unsigned group, uint32_t first_call) {
-    return (before & group) ? 0u : first_call;
-  };
+  auto at = [&](unsigned group, uint32_t first_call) { return (before & group) ? 0u : first_call; };
   const uint32_t fb = (first.forward == kNever || first.backward == kNever)
                           ? kNever
                           : std::max(first.forward, first.backward);

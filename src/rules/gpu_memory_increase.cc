@@ -148,10 +148,12 @@ RuleResult GpuMemoryIncreaseRule::Evaluate(const AnalysisContext& ctx) const {
       const std::optional<double> diff = run.Add(w, row, info);
       if (!diff) return;
       const std::pair<StrId, StrId> key{info.node, info.name};
-      auto it = std::find_if(fired.begin(), fired.end(),
-                             [&](const auto& f) { return f.first == key; });
-      if (it == fired.end()) fired.emplace_back(key, *diff);
-      else it->second = std::max(it->second, *diff);
+      auto it =
+          std::find_if(fired.begin(), fired.end(), [&](const auto& f) { return f.first == key; });
+      if (it == fired.end())
+        fired.emplace_back(key, *diff);
+      else
+        it->second = std::max(it->second, *diff);
     });
     for (const auto& [key, diff] : fired) {
       r.findings.push_back({in.plan.start_us(w), std::string(in.store.str(key.first)),

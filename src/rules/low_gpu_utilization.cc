@@ -75,8 +75,8 @@ void CheckGpu(const RuleInputs& in, const LowGpuUtilizationParams& p, size_t w, 
 }
 
 // The checks after window `w`, GPUs in first-seen order.
-void CheckWindow(const RuleInputs& in, const LowGpuUtilizationParams& p, size_t w,
-                 GpuTable* table, RuleResult* r) {
+void CheckWindow(const RuleInputs& in, const LowGpuUtilizationParams& p, size_t w, GpuTable* table,
+                 RuleResult* r) {
   for (size_t ni = 0; ni < table->nodes().size(); ++ni) {
     for (size_t gi = 0; gi < table->nodes()[ni].gpus.size(); ++gi) {
       const StrId node_id = table->nodes()[ni].node;

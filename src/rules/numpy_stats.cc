@@ -49,8 +49,7 @@ double NumpyStd(std::span<const double> values) {
 namespace {
 
 // np.histogram over the range [first, last].
-NumpyHistogram HistogramOver(std::span<const double> values, int bins, double first,
-                             double last) {
+NumpyHistogram HistogramOver(std::span<const double> values, int bins, double first, double last) {
   NumpyHistogram h;
   if (first == last) {
     first -= 0.5;

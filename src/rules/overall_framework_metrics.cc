@@ -97,9 +97,15 @@ void FrameworkTotals::Add(uint32_t e) {
   const std::string_view name = in_.store.str(ev.name[e]);
   const int64_t dur = ev.end_us[e] - ev.start_us[e];
   switch (ClassifyFrameworkEvent(phase, ev.source[e])) {
-    case FrameworkEventClass::kCpuOperator: PhaseSlot(&cpu_events_, phase)[name] += dur; break;
-    case FrameworkEventClass::kGpuOperator: PhaseSlot(&gpu_events_, phase)[name] += dur; break;
-    case FrameworkEventClass::kStep: AddStep(e, phase); break;
+    case FrameworkEventClass::kCpuOperator:
+      PhaseSlot(&cpu_events_, phase)[name] += dur;
+      break;
+    case FrameworkEventClass::kGpuOperator:
+      PhaseSlot(&gpu_events_, phase)[name] += dur;
+      break;
+    case FrameworkEventClass::kStep:
+      AddStep(e, phase);
+      break;
     case FrameworkEventClass::kForward:
       forward_us_ += dur;
       has_forward_ = true;
@@ -108,9 +114,14 @@ void FrameworkTotals::Add(uint32_t e) {
       backward_us_ += dur;
       has_backward_ = true;
       break;
-    case FrameworkEventClass::kGeneral: general_[phase] += dur; break;
-    case FrameworkEventClass::kHorovod: horovod_[name] += dur; break;
-    case FrameworkEventClass::kIgnored: break;
+    case FrameworkEventClass::kGeneral:
+      general_[phase] += dur;
+      break;
+    case FrameworkEventClass::kHorovod:
+      horovod_[name] += dur;
+      break;
+    case FrameworkEventClass::kIgnored:
+      break;
   }
 }
 
@@ -207,4 +218,3 @@ RuleResult OverallFrameworkMetricsRule::Evaluate(const AnalysisContext& ctx) con
 }
 
 }  // namespace smr
-

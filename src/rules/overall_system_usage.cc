@@ -42,8 +42,8 @@ namespace smr {
 namespace {
 
 enum Metric { kNetwork = 0, kGpu, kCpu, kCpuMemory, kGpuMemory, kIo, kNumMetrics };
-constexpr std::array<const char*, kNumMetrics> kMetricNames = {
-    "Network", "GPU", "CPU", "CPU memory", "GPU memory", "I/O"};
+constexpr std::array<const char*, kNumMetrics> kMetricNames = {"Network",    "GPU",        "CPU",
+                                                               "CPU memory", "GPU memory", "I/O"};
 
 nlohmann::ordered_json StatValue(double v) {
   if (v > 0) return NumpyRound(v, 2);
@@ -104,8 +104,8 @@ RuleResult OverallSystemUsageRule::Evaluate(const AnalysisContext& ctx) const {
   for (const char* m : kMetricNames) r.details[m] = nlohmann::ordered_json::object();
 
   auto record_all = [&]() {
-    const std::array<size_t, kNumMetrics> divisors = {
-        1, gpu_ids.size(), core_ids.size(), 1, gpu_ids.size(), core_ids.size()};
+    const std::array<size_t, kNumMetrics> divisors = {1, gpu_ids.size(), core_ids.size(),
+                                                      1, gpu_ids.size(), core_ids.size()};
     for (int m = 0; m < kNumMetrics; ++m) {
       RecordMetric(store, sums[m], divisors[m], &r.details[kMetricNames[m]]);
     }

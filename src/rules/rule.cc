@@ -63,7 +63,7 @@ std::string PythonFloatRepr(double x) {
 double NumpyRound(double x, int ndigits) {
   if (!std::isfinite(x)) return x;
   const double scale = std::pow(10.0, ndigits);  // numpy: 10**ndigits, exact for small n
-  return std::nearbyint(x * scale) / scale;     // rint: ties to even (default mode)
+  return std::nearbyint(x * scale) / scale;      // rint: ties to even (default mode)
 }
 
 std::string FormatParamNumber(double v) {
@@ -75,9 +75,7 @@ std::string FormatParamNumber(double v) {
 
 namespace {
 
-void AppendCodeUnit(std::string* out, uint32_t u) {
-  *out += fmt::format("\\u{:04x}", u);
-}
+void AppendCodeUnit(std::string* out, uint32_t u) { *out += fmt::format("\\u{:04x}", u); }
 
 // json.dumps(ensure_ascii=True) string escaping.
 void AppendPythonString(std::string* out, const std::string& s) {
@@ -87,17 +85,33 @@ void AppendPythonString(std::string* out, const std::string& s) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
-        case '"': *out += "\\\""; break;
-        case '\\': *out += "\\\\"; break;
-        case '\n': *out += "\\n"; break;
-        case '\r': *out += "\\r"; break;
-        case '\t': *out += "\\t"; break;
-        case '\b': *out += "\\b"; break;
-        case '\f': *out += "\\f"; break;
+        case '"':
+          *out += "\\\"";
+          break;
+        case '\\':
+          *out += "\\\\";
+          break;
+        case '\n':
+          *out += "\\n";
+          break;
+        case '\r':
+          *out += "\\r";
+          break;
+        case '\t':
+          *out += "\\t";
+          break;
+        case '\b':
+          *out += "\\b";
+          break;
+        case '\f':
+          *out += "\\f";
+          break;
         default:
           if (c < 0x20 || c == 0x7f) {
-            if (c == 0x7f) out->push_back(static_cast<char>(c));
-            else AppendCodeUnit(out, c);
+            if (c == 0x7f)
+              out->push_back(static_cast<char>(c));
+            else
+              AppendCodeUnit(out, c);
           } else {
             out->push_back(static_cast<char>(c));
           }
@@ -108,15 +122,21 @@ void AppendPythonString(std::string* out, const std::string& s) {
     // Decode one UTF-8 sequence; invalid bytes become U+FFFD.
     uint32_t cp = 0xFFFD;
     size_t len = 1;
-    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
-    else len = 0;
+    if ((c & 0xE0) == 0xC0)
+      len = 2, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+      len = 3, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+      len = 4, cp = c & 0x07;
+    else
+      len = 0;
     bool ok = len > 0 && i + len <= s.size();
     for (size_t k = 1; ok && k < len; ++k) {
       const unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) ok = false;
-      else cp = (cp << 6) | (cc & 0x3F);
+      if ((cc & 0xC0) != 0x80)
+        ok = false;
+      else
+        cp = (cp << 6) | (cc & 0x3F);
     }
     if (!ok) {
       cp = 0xFFFD;
@@ -161,15 +181,27 @@ void AppendPythonJson(std::string* out, const nlohmann::ordered_json& j) {
       out->push_back(']');
       break;
     }
-    case V::string: AppendPythonString(out, j.get_ref<const std::string&>()); break;
-    case V::boolean: *out += j.get<bool>() ? "true" : "false"; break;
-    case V::number_integer: *out += std::to_string(j.get<int64_t>()); break;
-    case V::number_unsigned: *out += std::to_string(j.get<uint64_t>()); break;
-    case V::number_float: *out += PythonFloatRepr(j.get<double>()); break;
+    case V::string:
+      AppendPythonString(out, j.get_ref<const std::string&>());
+      break;
+    case V::boolean:
+      *out += j.get<bool>() ? "true" : "false";
+      break;
+    case V::number_integer:
+      *out += std::to_string(j.get<int64_t>());
+      break;
+    case V::number_unsigned:
+      *out += std::to_string(j.get<uint64_t>());
+      break;
+    case V::number_float:
+      *out += PythonFloatRepr(j.get<double>());
+      break;
     case V::null:
     case V::discarded:
     case V::binary:
-    default: *out += "null"; break;
+    default:
+      *out += "null";
+      break;
   }
 }
 
@@ -215,10 +247,14 @@ std::string ParamRange::Short() const {
 std::optional<ParamRange> ParamRangeOf(const ParamSpec& spec) {
   if (spec.range) return spec.range;
   switch (spec.type) {
-    case ParamType::kPercent: return ParamRange::Percent();
-    case ParamType::kInt: return ParamRange::PositiveInteger();
-    case ParamType::kDouble: return ParamRange::Positive();
-    case ParamType::kString: return std::nullopt;
+    case ParamType::kPercent:
+      return ParamRange::Percent();
+    case ParamType::kInt:
+      return ParamRange::PositiveInteger();
+    case ParamType::kDouble:
+      return ParamRange::Positive();
+    case ParamType::kString:
+      return std::nullopt;
   }
   return std::nullopt;
 }

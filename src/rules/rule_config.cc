@@ -44,7 +44,8 @@ std::string ParamNames(const Rule& rule) {
 bool ParseBool(std::string_view text, bool* out) {
   std::string t;
   for (char c : text) {
-    if (c != ' ' && c != '\t') t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (c != ' ' && c != '\t')
+      t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   if (t == "true" || t == "1") {
     *out = true;
@@ -69,19 +70,18 @@ class Configurator {
     for (size_t i = 0; i < rules_->size(); ++i) {
       if ((*rules_)[i]->name() == name) return i;
     }
-    return Status::Error(fmt::format("{}: unknown rule '{}' (rules: {})", where, name,
-                                     RuleNames(*rules_)));
+    return Status::Error(
+        fmt::format("{}: unknown rule '{}' (rules: {})", where, name, RuleNames(*rules_)));
   }
 
-  Status Set(size_t index, std::string_view param, std::string_view value,
-             std::string_view where) {
+  Status Set(size_t index, std::string_view param, std::string_view value, std::string_view where) {
     Rule& rule = *(*rules_)[index];
     if (param == kEnabled) {
       bool on = true;
       if (!ParseBool(value, &on)) {
         return Status::Error(fmt::format(
-            "{}: rule {}: parameter 'enabled' has invalid value '{}' (allowed: true, false)",
-            where, rule.name(), value));
+            "{}: rule {}: parameter 'enabled' has invalid value '{}' (allowed: true, false)", where,
+            rule.name(), value));
       }
       enabled_[index] = on;
       return Status::Ok();
@@ -135,12 +135,18 @@ class Configurator {
 // shortest round-trip form (80 -> "80", 0.25 -> "0.25").
 StatusOr<std::string> ValueText(const nlohmann::json& v) {
   switch (v.type()) {
-    case nlohmann::json::value_t::number_integer: return std::to_string(v.get<int64_t>());
-    case nlohmann::json::value_t::number_unsigned: return std::to_string(v.get<uint64_t>());
-    case nlohmann::json::value_t::number_float: return fmt::format("{}", v.get<double>());
-    case nlohmann::json::value_t::string: return v.get<std::string>();
-    case nlohmann::json::value_t::boolean: return std::string(v.get<bool>() ? "true" : "false");
-    default: return Status::Error("");
+    case nlohmann::json::value_t::number_integer:
+      return std::to_string(v.get<int64_t>());
+    case nlohmann::json::value_t::number_unsigned:
+      return std::to_string(v.get<uint64_t>());
+    case nlohmann::json::value_t::number_float:
+      return fmt::format("{}", v.get<double>());
+    case nlohmann::json::value_t::string:
+      return v.get<std::string>();
+    case nlohmann::json::value_t::boolean:
+      return std::string(v.get<bool>() ? "true" : "false");
+    default:
+      return Status::Error("");
   }
 }
 
@@ -148,10 +154,10 @@ StatusOr<std::string> ValueText(const nlohmann::json& v) {
 
 StatusOr<RuleParamOverride> ParseRuleParamArg(std::string_view arg) {
   const auto usage = [&] {
-    return Status::Error(fmt::format(
-        "--rule-param '{}': expected Rule.param=value or Rule_param=value "
-        "(e.g. CPUBottleneck.threshold=60)",
-        arg));
+    return Status::Error(
+        fmt::format("--rule-param '{}': expected Rule.param=value or Rule_param=value "
+                    "(e.g. CPUBottleneck.threshold=60)",
+                    arg));
   };
   const size_t eq = arg.find('=');
   if (eq == std::string_view::npos) return usage();
@@ -242,10 +248,9 @@ class ConfigScanner : public nlohmann::json_sax<nlohmann::json> {
     const TextPosition pos = PositionOf(text_, KeyStart());
     Frame& f = frames_.back();
     if (!f.keys.insert(k).second) {
-      error_ = fmt::format("{}: duplicate key \"{}\"{}", Where(config_->origin, &pos), k,
-                           frames_.size() > 1 && !f.key.empty()
-                               ? fmt::format(" in \"{}\"", f.key)
-                               : std::string());
+      error_ = fmt::format(
+          "{}: duplicate key \"{}\"{}", Where(config_->origin, &pos), k,
+          frames_.size() > 1 && !f.key.empty() ? fmt::format(" in \"{}\"", f.key) : std::string());
       return false;
     }
     pending_key_ = k;
@@ -321,12 +326,12 @@ StatusOr<RuleConfig> ParseRuleConfig(std::string_view text, const std::string& o
   const TrackingIterator first(text.data(), &last_read);
   const TrackingIterator last(text.data() + text.size(), &last_read);
   if (!nlohmann::json::sax_parse(first, last, &scanner)) {
-    return Status::Error(
-        scanner.error().empty() ? fmt::format("config file {}: not valid JSON", origin)
-                                : scanner.error());
+    return Status::Error(scanner.error().empty()
+                             ? fmt::format("config file {}: not valid JSON", origin)
+                             : scanner.error());
   }
   nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr,
-                                            /*allow_exceptions=*/false);
+                                           /*allow_exceptions=*/false);
   if (!j.is_object()) {
     return Status::Error(fmt::format(
         "config file {}: top level must be an object {{\"RuleName\": {{\"param\": value}}}}",
@@ -334,9 +339,9 @@ StatusOr<RuleConfig> ParseRuleConfig(std::string_view text, const std::string& o
   }
   for (const auto& [rule, settings] : j.items()) {
     if (!settings.is_object()) {
-      return Status::Error(fmt::format(
-          "{}: rule {}: settings must be an object {{\"param\": value}}",
-          Where(origin, config.Position(rule, "")), rule));
+      return Status::Error(
+          fmt::format("{}: rule {}: settings must be an object {{\"param\": value}}",
+                      Where(origin, config.Position(rule, "")), rule));
     }
   }
   config.settings = std::move(j);
@@ -368,8 +373,7 @@ StatusOr<nlohmann::json> LoadRuleConfigFile(const std::string& path) {
   return std::move(config->settings);
 }
 
-const TextPosition* RuleConfig::Position(const std::string& rule,
-                                         const std::string& param) const {
+const TextPosition* RuleConfig::Position(const std::string& rule, const std::string& param) const {
   const auto it = positions.find({rule, param});
   return it == positions.end() ? nullptr : &it->second;
 }
@@ -402,17 +406,17 @@ Status ApplyRuleConfig(const RuleConfig& config, const std::vector<RuleParamOver
           cfg.Find(rule_name, Where(config.origin, config.Position(rule_name, "")));
       if (!index.ok()) return index.status();
       if (!rule_settings.is_object()) {
-        return Status::Error(fmt::format("{}: rule {}: settings must be an object {{\"param\": value}}",
-                                         Where(config.origin, config.Position(rule_name, "")),
-                                         rule_name));
+        return Status::Error(
+            fmt::format("{}: rule {}: settings must be an object {{\"param\": value}}",
+                        Where(config.origin, config.Position(rule_name, "")), rule_name));
       }
       for (const auto& [param, value] : rule_settings.items()) {
         const std::string where = Where(config.origin, config.Position(rule_name, param));
         StatusOr<std::string> text = ValueText(value);
         if (!text.ok() || (value.is_boolean() && param != kEnabled)) {
-          return Status::Error(fmt::format(
-              "{}: rule {}: parameter '{}' must be a JSON number or string, got {}", where,
-              rule_name, param, value.dump()));
+          return Status::Error(
+              fmt::format("{}: rule {}: parameter '{}' must be a JSON number or string, got {}",
+                          where, rule_name, param, value.dump()));
         }
         Status st = cfg.Set(*index, param, *text, where);
         if (!st.ok()) return st;

@@ -15,10 +15,14 @@ namespace {
 
 std::string TypeName(ParamType t) {
   switch (t) {
-    case ParamType::kInt: return "int";
-    case ParamType::kDouble: return "double";
-    case ParamType::kPercent: return "percent";
-    case ParamType::kString: return "string";
+    case ParamType::kInt:
+      return "int";
+    case ParamType::kDouble:
+      return "double";
+    case ParamType::kPercent:
+      return "percent";
+    case ParamType::kString:
+      return "string";
   }
   return "string";
 }

@@ -26,9 +26,10 @@ StatusOr<RuleResult> ParseRuleResultJson(const std::string& name, std::string_vi
     return Status::Error(fmt::format("not valid JSON: {}", detail));
   }
   if (!j.is_object()) {
-    return Status::Error(fmt::format("not a JSON object (SageMaker's envelope {{\"RuleTriggered\": "
-                                     "..., \"Details\": {{...}}, ...}}), got {}",
-                                     j.type_name()));
+    return Status::Error(
+        fmt::format("not a JSON object (SageMaker's envelope {{\"RuleTriggered\": "
+                    "..., \"Details\": {{...}}, ...}}), got {}",
+                    j.type_name()));
   }
   RuleResult r;
   r.name = name;
@@ -57,9 +58,8 @@ StatusOr<RuleResult> ParseRuleResultJson(const std::string& name, std::string_vi
                           {"Violations", &r.violations},
                           {"Datapoints", &r.datapoints}}) {
     if (!integer(key, out)) {
-      return Status::Error(j.contains(key)
-                               ? fmt::format("\"{}\" is not an integer", key)
-                               : fmt::format("\"{}\" is missing", key));
+      return Status::Error(j.contains(key) ? fmt::format("\"{}\" is not an integer", key)
+                                           : fmt::format("\"{}\" is missing", key));
     }
   }
   if (auto it = j.find("Details"); it != j.end()) {

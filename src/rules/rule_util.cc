@@ -47,8 +47,7 @@ size_t TimestampSlots::Slot(double ts, bool* is_new) {
     if (it != sorted_.end() && it->first == ts) {
       slot = it->second;
     } else {
-      map_ = std::make_unique<std::unordered_map<double, size_t>>(sorted_.begin(),
-                                                                   sorted_.end());
+      map_ = std::make_unique<std::unordered_map<double, size_t>>(sorted_.begin(), sorted_.end());
       std::vector<std::pair<double, size_t>>().swap(sorted_);
       map_->emplace(ts, count_);
       slot = count_++;

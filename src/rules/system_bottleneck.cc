@@ -98,7 +98,9 @@ class BottleneckRun {
  public:
   BottleneckRun(const Rule& rule, const AnalysisContext& ctx, MetricKind busy,
                 const SystemBottleneckParams& p)
-      : in_(ctx), p_(p), r_(StartResult(rule)),
+      : in_(ctx),
+        p_(p),
+        r_(StartResult(rule)),
         gpu_(SeriesOfKind(in_.store, MetricKind::kGpuUtilization)),
         busy_(SeriesOfKind(in_.store, busy)) {
     RequireSeries(gpu_, "GPUUtilization", &r_, ": no bottleneck can be flagged");

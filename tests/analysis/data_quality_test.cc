@@ -98,7 +98,7 @@ TEST(DataQualityTest, OutOfOrderSamplesAreCountedWithTheLargestStepBack) {
   MetricStore store = b.Build();
   DataQuality dq = BuildDataQuality(d, store, Diagnostics());
   ASSERT_EQ(dq.nodes.size(), 1u);
-  EXPECT_EQ(dq.nodes[0].out_of_order_samples, 2);         // 9.5 and 12.5
+  EXPECT_EQ(dq.nodes[0].out_of_order_samples, 2);          // 9.5 and 12.5
   EXPECT_DOUBLE_EQ(dq.nodes[0].max_backward_jump_s, 2.5);  // 12 -> 9.5
   EXPECT_DOUBLE_EQ(dq.nodes[0].first_s, 9.5);
   EXPECT_DOUBLE_EQ(dq.nodes[0].last_s, 13.0);
@@ -226,11 +226,14 @@ TEST(DiagnosticsFileCountsTest, CountsPerFileSurviveMerge) {
 }
 
 TEST(SanitizeUtf8Test, ReplacesInvalidBytesAndControlCharacters) {
-  EXPECT_EQ(SanitizeUtf8("caf\xC3\xA9"), "caf\xC3\xA9");      // valid 2-byte
-  EXPECT_EQ(SanitizeUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");       // stray byte
-  EXPECT_EQ(SanitizeUtf8("\xC3"), "\xEF\xBF\xBD");               // cut sequence
+  EXPECT_EQ(SanitizeUtf8("caf\xC3\xA9"), "caf\xC3\xA9");  // valid 2-byte
+  EXPECT_EQ(SanitizeUtf8("a\xFF"
+                         "b"),
+            "a\xEF\xBF\xBD"
+            "b");                                                   // stray byte
+  EXPECT_EQ(SanitizeUtf8("\xC3"), "\xEF\xBF\xBD");                  // cut sequence
   EXPECT_EQ(SanitizeUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
-  EXPECT_EQ(SanitizeUtf8("\xED\xA0\x80"),                       // surrogate
+  EXPECT_EQ(SanitizeUtf8("\xED\xA0\x80"),                           // surrogate
             "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(SanitizeUtf8("\xF0\x9F\x98\x80"), "\xF0\x9F\x98\x80");  // emoji kept
   EXPECT_EQ(SanitizeUtf8(std::string("a\nb\0c\td", 7)), "a b c\td");

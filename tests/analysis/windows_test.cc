@@ -30,10 +30,10 @@ TEST(WindowPlanTest, FirstTimestampIsEarliestFileName) {
 TEST(WindowPlanTest, SampleOnBoundaryBelongsToBothWindows) {
   TestData d;
   d.SystemFile("algo-1", 1000);
-  d.Cpu("algo-1", "cpu0", 1000.0, 1);   // row 0: window 0 only
-  d.Cpu("algo-1", "cpu0", 1059.9, 2);   // row 1: window 0
-  d.Cpu("algo-1", "cpu0", 1060.0, 3);   // row 2: boundary: windows 0 and 1
-  d.Cpu("algo-1", "cpu0", 1060.5, 4);   // row 3: window 1
+  d.Cpu("algo-1", "cpu0", 1000.0, 1);  // row 0: window 0 only
+  d.Cpu("algo-1", "cpu0", 1059.9, 2);  // row 1: window 0
+  d.Cpu("algo-1", "cpu0", 1060.0, 3);  // row 2: boundary: windows 0 and 1
+  d.Cpu("algo-1", "cpu0", 1060.5, 4);  // row 3: window 1
   auto built = d.Build();
   ASSERT_EQ(built->windows.size(), 2u);
   EXPECT_EQ(Rows(built->windows.system_rows(0)), (std::vector<uint32_t>{0, 1, 2}));
@@ -102,7 +102,6 @@ TEST(WindowPlanTest, WithoutFileNamesStartsAtEarliestWholeSecond) {
   auto built = d.Build();
   EXPECT_EQ(built->windows.first_timestamp_us(), 1'000'000'000);
 }
-
 
 TEST(WindowPlanTest, ClockJumpDecadesAheadDoesNotCreateMillionsOfWindows) {
   // A fuzzer found that one sample dated 50 years ahead made 26 M windows.

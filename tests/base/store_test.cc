@@ -29,8 +29,10 @@ TEST(ClassifyMetricTest, KnowsEveryCombinationOfTheSpec) {
   EXPECT_EQ(ClassifyMetric("gpu", "gpu0", "GPUMemoryUtilization"), MetricKind::kGpuMemory);
   EXPECT_EQ(ClassifyMetric("memory", "MemoryUsedPercent", ""), MetricKind::kHostMemoryUsed);
   EXPECT_EQ(ClassifyMetric("i/o", "IOPS", ""), MetricKind::kIoIops);
-  EXPECT_EQ(ClassifyMetric("network", "ReceiveBytesPerSecond", "Algorithm"), MetricKind::kNetRxAlgorithm);
-  EXPECT_EQ(ClassifyMetric("network", "TransmitBytesPerSecond", "Platform"), MetricKind::kNetTxPlatform);
+  EXPECT_EQ(ClassifyMetric("network", "ReceiveBytesPerSecond", "Algorithm"),
+            MetricKind::kNetRxAlgorithm);
+  EXPECT_EQ(ClassifyMetric("network", "TransmitBytesPerSecond", "Platform"),
+            MetricKind::kNetTxPlatform);
   EXPECT_EQ(ClassifyMetric("gpu", "gpu0", "GPUTemperature"), MetricKind::kOther);
 }
 
@@ -159,9 +161,21 @@ uint64_t Bits(double d) { return std::bit_cast<uint64_t>(d); }
 TEST(SystemColumnsTest, EveryValueReadsBackBitForBit) {
   // Short decimals (coded), and values that are not (escaped): -0.0, NaN,
   // 0.1 + 0.2, huge and tiny magnitudes, 7-decimal and random doubles.
-  std::vector<double> values = {0.0, -0.0, 28.22, 34.0, 100.0, 0.04, -3.5, 123456789.0,
-                                268435455.0, 268435456.0, 2.5e9, 1e-7, 0.1 + 0.2,
-                                1718355180.0335424, std::numeric_limits<double>::max(),
+  std::vector<double> values = {0.0,
+                                -0.0,
+                                28.22,
+                                34.0,
+                                100.0,
+                                0.04,
+                                -3.5,
+                                123456789.0,
+                                268435455.0,
+                                268435456.0,
+                                2.5e9,
+                                1e-7,
+                                0.1 + 0.2,
+                                1718355180.0335424,
+                                std::numeric_limits<double>::max(),
                                 std::numeric_limits<double>::denorm_min(),
                                 std::numeric_limits<double>::quiet_NaN(),
                                 std::numeric_limits<double>::infinity()};
@@ -230,7 +244,7 @@ TEST(SystemColumnsTest, FullEscapeTableSwitchesToPlainDoublesWithoutLosingAny) {
   for (int i = 0; i < 3; ++i) a.Push(0, 1.0, vals[i]);
   EXPECT_FALSE(a.wide());
   a.Push(0, 1.0, vals[3]);
-  EXPECT_FALSE(a.wide());  // two escapes fit
+  EXPECT_FALSE(a.wide());   // two escapes fit
   a.Push(0, 2.0, vals[4]);  // the third does not
   EXPECT_TRUE(a.wide());
   a.Push(0, 2.0, vals[5]);

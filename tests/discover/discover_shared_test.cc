@@ -11,8 +11,7 @@ namespace smr {
 namespace {
 
 TEST(DiscoverSharedTest, TestTracesHaveThreeSystemAndFourFrameworkFiles) {
-  auto d = DiscoverInputs(std::string(SMR_SHARED_DIR) +
-                          "/smdebug-resources/test_traces");
+  auto d = DiscoverInputs(std::string(SMR_SHARED_DIR) + "/smdebug-resources/test_traces");
   ASSERT_TRUE(d.ok()) << d.status().message();
   EXPECT_EQ(d->CountKind(FileKind::kSystem), 3u);
   EXPECT_EQ(d->CountKind(FileKind::kPythonTimeline), 4u);
@@ -21,8 +20,8 @@ TEST(DiscoverSharedTest, TestTracesHaveThreeSystemAndFourFrameworkFiles) {
 }
 
 TEST(DiscoverSharedTest, TfTraceFindsItsMetadata) {
-  auto d = DiscoverInputs(std::string(SMR_SHARED_DIR) +
-                          "/smdebug-resources/tfprofiler_timeline_traces");
+  auto d =
+      DiscoverInputs(std::string(SMR_SHARED_DIR) + "/smdebug-resources/tfprofiler_timeline_traces");
   ASSERT_TRUE(d.ok()) << d.status().message();
   ASSERT_EQ(d->files.size(), 1u);
   EXPECT_EQ(d->files[0].node, "8c859046be41");

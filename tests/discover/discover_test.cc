@@ -72,8 +72,9 @@ TEST(DiscoverInputsTest, FindsProfilerOutputInsideJobPrefixBesideRuleOutput) {
   t.Touch("job-1/profiler-output/system/incremental/1594662600.algo-1.json");
   // The report's own folder is also called profiler-output but holds no
   // system/ or framework/ data.
-  t.Touch("job-1/rule-output/ProfilerReport-1/profiler-output/"
-          "profiler-report.html");
+  t.Touch(
+      "job-1/rule-output/ProfilerReport-1/profiler-output/"
+      "profiler-report.html");
   auto d = DiscoverInputs(t.path());
   ASSERT_TRUE(d.ok()) << d.status().message();
   EXPECT_EQ(d->root, t.path("job-1/profiler-output"));
@@ -83,14 +84,13 @@ TEST(DiscoverInputsTest, FindsProfilerOutputInsideJobPrefixBesideRuleOutput) {
 TEST(DiscoverInputsTest, TwoJobsIsAnErrorListingBoth) {
   TempTree t;
   t.Touch("job-a/profiler-output/system/x/1594662600.algo-1.json");
-  t.Touch("job-b/profiler-output/framework/pevents/x/"
-          "1594662624718694_0-algo-1_pythontimeline.json");
+  t.Touch(
+      "job-b/profiler-output/framework/pevents/x/"
+      "1594662624718694_0-algo-1_pythontimeline.json");
   auto d = DiscoverInputs(t.path());
   ASSERT_FALSE(d.ok());
-  EXPECT_NE(d.status().message().find(t.path("job-a/profiler-output")),
-            std::string::npos);
-  EXPECT_NE(d.status().message().find(t.path("job-b/profiler-output")),
-            std::string::npos);
+  EXPECT_NE(d.status().message().find(t.path("job-a/profiler-output")), std::string::npos);
+  EXPECT_NE(d.status().message().find(t.path("job-b/profiler-output")), std::string::npos);
 }
 
 TEST(DiscoverInputsTest, MissingDirectoryIsAnError) {
@@ -122,7 +122,7 @@ TEST(DiscoverInputsTest, BadSystemNamesAreIgnoredWithReason) {
   t.Touch("system/incremental/1600000000.node-1.json");   // not algo-N
   t.Touch("system/incremental/16000000000.algo-1.json");  // 11 digits
   t.Touch("system/incremental/1600000000.algo-2.json");
-  t.Touch("system/training_job_end.ts");                  // expected marker
+  t.Touch("system/training_job_end.ts");  // expected marker
   auto d = DiscoverInputs(t.path());
   ASSERT_TRUE(d.ok());
   ASSERT_EQ(d->files.size(), 1u);
@@ -136,15 +136,19 @@ TEST(DiscoverInputsTest, BadSystemNamesAreIgnoredWithReason) {
 
 TEST(DiscoverInputsTest, TraceNamesGiveKindNodeAndMicroseconds) {
   TempTree t;
-  t.Touch("framework/pevents/2020051923/"
-          "1589930988000000_4487_0000_pythontimeline.json");
-  t.Touch("framework/pevents/2020051223/"
-          "1589314018481947000_1234-testhost_model_timeline.json");
-  t.Touch("framework/pevents/2020070206/"
-          "1593673051473228_88359-8c859046be41.ant.amazon.com_horovod_"
-          "timeline.json");
-  t.Touch("framework/pevents/x/1600000000000000_0-algo-1_smdataparallel_"
-          "timeline.json");
+  t.Touch(
+      "framework/pevents/2020051923/"
+      "1589930988000000_4487_0000_pythontimeline.json");
+  t.Touch(
+      "framework/pevents/2020051223/"
+      "1589314018481947000_1234-testhost_model_timeline.json");
+  t.Touch(
+      "framework/pevents/2020070206/"
+      "1593673051473228_88359-8c859046be41.ant.amazon.com_horovod_"
+      "timeline.json");
+  t.Touch(
+      "framework/pevents/x/1600000000000000_0-algo-1_smdataparallel_"
+      "timeline.json");
   t.Touch("framework/pevents/x/abc_0-algo-1_pythontimeline.json");
   auto d = DiscoverInputs(t.path());
   ASSERT_TRUE(d.ok());
@@ -159,8 +163,7 @@ TEST(DiscoverInputsTest, TraceNamesGiveKindNodeAndMicroseconds) {
   EXPECT_EQ(d->files[2].kind, FileKind::kHorovodTimeline);
   EXPECT_EQ(d->files[2].node, "88359-8c859046be41.ant.amazon.com");
   EXPECT_EQ(d->files[3].kind, FileKind::kSmDataParallel);
-  EXPECT_TRUE(
-      IsIgnored(*d, "framework/pevents/x/abc_0-algo-1_pythontimeline.json"));
+  EXPECT_TRUE(IsIgnored(*d, "framework/pevents/x/abc_0-algo-1_pythontimeline.json"));
 }
 
 TEST(DiscoverInputsTest, OrderIsSystemThenFrameworkByTimestampThenPath) {
@@ -191,8 +194,9 @@ TEST(DiscoverInputsTest, TfTraceTakesBaseTimeFromMetadataFourLevelsUp) {
   t.Touch(step + "events.out.tfevents.1596659864.host.profile-empty");
   t.Touch(step + "plugins/profile/2020_08_05_13_37_44/host.ant.amazon.com.trace.json.gz");
   t.Touch(step + "plugins/profile/2020_08_05_13_37_44/host.ant.amazon.com.overview_page.pb");
-  t.Touch("framework/tensorflow/detailed_profiling/2020080514/000000005/"
-          "plugins/profile/p/other.trace.json.gz");
+  t.Touch(
+      "framework/tensorflow/detailed_profiling/2020080514/000000005/"
+      "plugins/profile/p/other.trace.json.gz");
   auto d = DiscoverInputs(t.path());
   ASSERT_TRUE(d.ok());
   ASSERT_EQ(d->files.size(), 2u);
@@ -212,11 +216,13 @@ TEST(DiscoverInputsTest, TfTraceTakesBaseTimeFromMetadataFourLevelsUp) {
 TEST(DiscoverInputsTest, PythonStatsAreCountedWithTheirTimeRange) {
   TempTree t;
   // Old layout and current layout (docs/formats.md §1.5).
-  t.Touch("framework/tensorflow/cProfile/"
-          "1596585363775342.0_1596585373504789.0_151-algo-1_-1/python_stats");
-  t.Touch("framework/pytorch/cprofile/0-algo-1/"
-          "train-0-stepstart-1596585380000000.5_train-1-stepend-1596585390000000.0/"
-          "python_stats.json");
+  t.Touch(
+      "framework/tensorflow/cProfile/"
+      "1596585363775342.0_1596585373504789.0_151-algo-1_-1/python_stats");
+  t.Touch(
+      "framework/pytorch/cprofile/0-algo-1/"
+      "train-0-stepstart-1596585380000000.5_train-1-stepend-1596585390000000.0/"
+      "python_stats.json");
   t.Touch("framework/pevents/x/1000_0-algo-1_pythontimeline.json.tmp");
   auto d = DiscoverInputs(t.path());
   ASSERT_TRUE(d.ok());
@@ -377,8 +383,9 @@ TEST(DiscoverSymlinkTest, TargetReachedOnlyThroughLinksTakesTheFirstLinksPath) {
   KindedPaths want_files = kLinkFreeFiles;
   want_files.insert(want_files.begin() + 3,
                     {"system/incremental/2020091315/1600007200.algo-1.json", FileKind::kSystem});
-  want_files.push_back({"framework/pevents/2020091312/1600000000000300_1-algo-1_pythontimeline.json",
-                        FileKind::kPythonTimeline});
+  want_files.push_back(
+      {"framework/pevents/2020091312/1600000000000300_1-algo-1_pythontimeline.json",
+       FileKind::kPythonTimeline});
   EXPECT_EQ(Kinds(*d), want_files);
   const Reasons want = {
       {"framework/pevents/again.json",
@@ -398,10 +405,9 @@ TEST(DiscoverSymlinkTest, TopLevelLinkToTheRootIsALoop) {
   fs::create_directory_symlink(".", t.path("system"));
   auto d = DiscoverInputs(t.path());
   ASSERT_TRUE(d.ok()) << d.status().message();
-  EXPECT_EQ(Kinds(*d),
-            (KindedPaths{{"framework/pevents/2020091312/"
-                          "1600000000000100_1-algo-1_pythontimeline.json",
-                          FileKind::kPythonTimeline}}));
+  EXPECT_EQ(Kinds(*d), (KindedPaths{{"framework/pevents/2020091312/"
+                                     "1600000000000100_1-algo-1_pythontimeline.json",
+                                     FileKind::kPythonTimeline}}));
   EXPECT_EQ(d->ignored, (Reasons{{"system", kLoop}}));
 }
 
@@ -414,8 +420,7 @@ TEST(DiscoverInputsTest, SymlinkLoopsEndAndOutsideLinksAreNotFollowed) {
   fs::create_directory_symlink(outside_dummy.path("x"), t.path("system/out"));
   auto d = DiscoverInputs(t.path());
   ASSERT_TRUE(d.ok());
-  EXPECT_EQ(RelPaths(*d),
-            std::vector<std::string>{"system/a/1594662600.algo-1.json"});
+  EXPECT_EQ(RelPaths(*d), std::vector<std::string>{"system/a/1594662600.algo-1.json"});
   const Reasons want = {
       {"system/a/loop", kLoop},
       {"system/out", "symlink points outside the input directory, not followed"},

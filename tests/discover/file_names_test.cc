@@ -55,9 +55,9 @@ TEST(FileNamesTest, ParsersReadTheFieldsOrSayWhatIsWrong) {
   EXPECT_EQ(discover_internal::ParseSystemName("160000000.algo-1.json", &f, &why),
             NameMatch::kBadFields);
   EXPECT_EQ(why, discover_internal::kBadSystemName);
-  EXPECT_EQ(discover_internal::ParseTraceName("1600000700250000000_7-h_model_timeline.json", &f,
-                                              &why),
-            NameMatch::kYes);
+  EXPECT_EQ(
+      discover_internal::ParseTraceName("1600000700250000000_7-h_model_timeline.json", &f, &why),
+      NameMatch::kYes);
   EXPECT_EQ(f.node, "7-h");
   EXPECT_EQ(f.name_ts_us, 1600000700250000LL);  // ns names are divided by 1000
   EXPECT_EQ(discover_internal::ParseTraceName("x_7-h_pythontimeline.json", &f, &why),

@@ -15,8 +15,8 @@ namespace smr::e2e {
 
 // The eleven rules of ProfilerReport (docs/rules.md section 4), in its order.
 inline constexpr const char* kAllRules[] = {
-    "CPUBottleneck",     "IOBottleneck",  "LowGPUUtilization",  "StepOutlier",
-    "GPUMemoryIncrease", "BatchSize",     "MaxInitializationTime", "LoadBalancing",
+    "CPUBottleneck",      "IOBottleneck", "LowGPUUtilization",       "StepOutlier",
+    "GPUMemoryIncrease",  "BatchSize",    "MaxInitializationTime",   "LoadBalancing",
     "OverallSystemUsage", "Dataloader",   "OverallFrameworkMetrics",
 };
 

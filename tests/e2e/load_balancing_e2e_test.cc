@@ -176,10 +176,10 @@ TEST(LoadBalancingGeneratorTest, GpuOffsetShiftsOnlyThatGpuAndIsDeterministic) {
   const fs::path plain = dir.path() / "plain", shifted = dir.path() / "shifted",
                  again = dir.path() / "again";
   std::string log;
-  ASSERT_EQ(RunCommand(fmt::format("'{}' --out '{}' --scenario healthy", SMR_SAMPLE_GEN,
-                                   plain.string()),
-                       &log),
-            0)
+  ASSERT_EQ(
+      RunCommand(fmt::format("'{}' --out '{}' --scenario healthy", SMR_SAMPLE_GEN, plain.string()),
+                 &log),
+      0)
       << log;
   for (const fs::path& p : {shifted, again}) {
     ASSERT_EQ(RunCommand(fmt::format("'{}' --out '{}' --scenario healthy --gpu-offset 3:-2",
@@ -221,11 +221,9 @@ TEST(LoadBalancingGeneratorTest, GpuFlagsAreValidated) {
                        &out),
             2);
   EXPECT_NE(out.find("--gpu-scale 4:0.5"), std::string::npos) << out;
-  EXPECT_EQ(RunCommand(fmt::format("'{}' --out '{}' --gpu-offset 1:-101", SMR_SAMPLE_GEN, job),
-                       &out),
-            2);
-  EXPECT_EQ(RunCommand(fmt::format("'{}' --out '{}' --gpu-scale 1", SMR_SAMPLE_GEN, job), &out),
-            2);
+  EXPECT_EQ(
+      RunCommand(fmt::format("'{}' --out '{}' --gpu-offset 1:-101", SMR_SAMPLE_GEN, job), &out), 2);
+  EXPECT_EQ(RunCommand(fmt::format("'{}' --out '{}' --gpu-scale 1", SMR_SAMPLE_GEN, job), &out), 2);
   EXPECT_FALSE(fs::exists(dir.path() / "job" / "system"));
 }
 

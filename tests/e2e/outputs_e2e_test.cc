@@ -61,7 +61,8 @@ TEST(EndToEndTest, PdfHasEverySectionHeading) {
   ASSERT_GE(pdf.size(), 5u);
   EXPECT_EQ(pdf.substr(0, 5), "%PDF-");
   std::string text;
-  ASSERT_EQ(RunCommand(fmt::format("pdftotext -layout '{}' -", (job.out / "profiler-report.pdf").string()),
+  ASSERT_EQ(RunCommand(
+                fmt::format("pdftotext -layout '{}' -", (job.out / "profiler-report.pdf").string()),
                 &text),
             0);
   for (const char* heading :
@@ -103,10 +104,10 @@ TEST(EndToEndTest, ReportShowsTheNumbersOfTheRuleJsons) {
             std::string::npos);
   // Rule trigger counts and datapoints appear in the rules summary.
   const auto low = RuleJson(job.out, "LowGPUUtilization");
-  EXPECT_NE(html.find(fmt::format("analysed {} datapoints and triggered {} times",
-                                  low["Datapoints"].get<int64_t>(),
-                                  low["RuleTriggered"].get<int64_t>())),
-            std::string::npos);
+  EXPECT_NE(
+      html.find(fmt::format("analysed {} datapoints and triggered {} times",
+                            low["Datapoints"].get<int64_t>(), low["RuleTriggered"].get<int64_t>())),
+      std::string::npos);
   // The system usage table describes all system data: OverallSystemUsage's
   // numbers with every sample evaluated (--analyze-trailing-data), with 2
   // decimals, and it says that the rule JSON covers the rule windows only.
@@ -133,13 +134,14 @@ TEST(EndToEndTest, UsageErrorsExitTwoWithOneLine) {
   EXPECT_EQ(RunCommand(fmt::format("'{}' build /nonexistent/dir", SMR_CLI), &out), 2);
   EXPECT_NE(out.find("/nonexistent/dir"), std::string::npos) << out;
   const fs::path empty = smr::testing::ScratchDir("empty");
-  EXPECT_EQ(RunCommand(fmt::format("'{}' build '{}' -o '{}/out'", SMR_CLI, empty.string(),
-                            empty.string()),
+  EXPECT_EQ(RunCommand(
+                fmt::format("'{}' build '{}' -o '{}/out'", SMR_CLI, empty.string(), empty.string()),
                 &out),
             2);
   EXPECT_FALSE(fs::exists(empty / "out"));
-  EXPECT_EQ(RunCommand(fmt::format("'{}' build '{}' --format html,docx", SMR_CLI, empty.string()), &out),
-            2);
+  EXPECT_EQ(
+      RunCommand(fmt::format("'{}' build '{}' --format html,docx", SMR_CLI, empty.string()), &out),
+      2);
   EXPECT_NE(out.find("docx"), std::string::npos);
   EXPECT_EQ(RunCommand(fmt::format("'{}' --version", SMR_CLI), &out), 0);
   EXPECT_NE(out.find("sm-report"), std::string::npos);
@@ -151,12 +153,12 @@ TEST(EndToEndTest, SameInputGivesIdenticalOutputs) {
   const fs::path again = job.out.parent_path() / "again";
   std::string log;
   ASSERT_EQ(RunCommand(fmt::format("'{}' build '{}' -o '{}' -j 1", SMR_CLI, job.data.string(),
-                            again.string()),
-                &log),
+                                   again.string()),
+                       &log),
             0)
       << log;
-  for (const char* f : {"profiler-report.html", "profiler-report.pdf",
-                        "profiler-reports/LowGPUUtilization.json"}) {
+  for (const char* f :
+       {"profiler-report.html", "profiler-report.pdf", "profiler-reports/LowGPUUtilization.json"}) {
     EXPECT_EQ(ReadFile(job.out / f), ReadFile(again / f)) << f;
   }
 }
@@ -181,9 +183,9 @@ TEST(EndToEndTest, HugePageHeapDoesNotChangeTheOutputs) {
                        &log),
             0)
       << log;
-  for (const char* f : {"profiler-report.html", "profiler-report.pdf", "data-quality.json",
-                        "profiler-reports/LowGPUUtilization.json",
-                        "profiler-reports/OverallSystemUsage.json"}) {
+  for (const char* f :
+       {"profiler-report.html", "profiler-report.pdf", "data-quality.json",
+        "profiler-reports/LowGPUUtilization.json", "profiler-reports/OverallSystemUsage.json"}) {
     EXPECT_EQ(ReadFile(job.out / f), ReadFile(plain / f)) << f;
     EXPECT_EQ(ReadFile(job.out / f), ReadFile(tuned / f)) << f;
   }

@@ -24,14 +24,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using smr::e2e::Designs;
 using smr::e2e::GetJob;
 using smr::e2e::Job;
+using smr::e2e::kAllRules;
 using smr::e2e::RuleJson;
+using smr::e2e::ScenarioDesign;
 using smr::testing::ReadFile;
 using smr::testing::RunCommand;
-using smr::e2e::Designs;
-using smr::e2e::kAllRules;
-using smr::e2e::ScenarioDesign;
 
 // Same numbers as SageMaker: tests/data/sagemaker-reference/<scenario>/ holds
 // the rule JSONs that SageMaker Debugger's own ProfilerReport code wrote for
@@ -149,7 +149,8 @@ TEST_P(SageMakerReferenceTest, RuleJsonEqualsSageMakersExceptDocumentedFixes) {
       ReadOrderedJson(job.out / "profiler-reports" / (c.rule + ".json"));
   std::vector<std::string> diffs;
   CompareJson(c.rule, ours, ref, "", &diffs);
-  EXPECT_TRUE(diffs.empty()) << diffs.size() << " difference(s), first: " << (diffs.empty() ? "" : diffs.front());
+  EXPECT_TRUE(diffs.empty()) << diffs.size()
+                             << " difference(s), first: " << (diffs.empty() ? "" : diffs.front());
 
   if (c.rule == "LoadBalancing") {
     // Bins [0, 2) ... [94, 96) are SageMaker's; its last bin [96, 98] is
@@ -159,7 +160,8 @@ TEST_P(SageMakerReferenceTest, RuleJsonEqualsSageMakersExceptDocumentedFixes) {
         const auto& mine = ours["Details"][node]["workloads"][gpu];
         ASSERT_EQ(bins.size(), 49u);
         ASSERT_EQ(mine.size(), 50u) << node << " " << gpu;
-        for (size_t b = 0; b < 48; ++b) EXPECT_EQ(mine[b], bins[b]) << node << " " << gpu << " " << b;
+        for (size_t b = 0; b < 48; ++b)
+          EXPECT_EQ(mine[b], bins[b]) << node << " " << gpu << " " << b;
         EXPECT_GE(mine[48].get<int64_t>() + mine[49].get<int64_t>(), bins[48].get<int64_t>());
       }
     }

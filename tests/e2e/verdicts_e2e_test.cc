@@ -21,14 +21,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using smr::e2e::Designs;
 using smr::e2e::GetJob;
 using smr::e2e::Job;
+using smr::e2e::kAllRules;
 using smr::e2e::RuleJson;
+using smr::e2e::ScenarioDesign;
 using smr::testing::ReadFile;
 using smr::testing::RunCommand;
-using smr::e2e::Designs;
-using smr::e2e::kAllRules;
-using smr::e2e::ScenarioDesign;
 
 TEST(EndToEndTest, DefaultSampleFlagsTheUnderusedGpu) {
   const Job& job = GetJob("default");
@@ -131,14 +131,13 @@ TEST_P(ScenarioVerdictTest, RuleFiresExactlyWhenDesignedTo) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Scenarios, ScenarioVerdictTest, ::testing::ValuesIn(AllVerdictCases()),
-    [](const ::testing::TestParamInfo<VerdictCase>& info) {
-      std::string name = info.param.scenario + "_" + info.param.rule +
-                         (info.param.fires ? "_fires" : "_quiet");
-      std::replace(name.begin(), name.end(), '-', '_');
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Scenarios, ScenarioVerdictTest, ::testing::ValuesIn(AllVerdictCases()),
+                         [](const ::testing::TestParamInfo<VerdictCase>& info) {
+                           std::string name = info.param.scenario + "_" + info.param.rule +
+                                              (info.param.fires ? "_fires" : "_quiet");
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 TEST(EndToEndTest, EveryGeneratorScenarioHasADesign) {
   // A new scenario without an entry above would have no verdict tests.
@@ -156,9 +155,9 @@ TEST(EndToEndTest, EveryGeneratorScenarioHasADesign) {
   }
   EXPECT_EQ(names.size(), Designs().size()) << list;
   for (const std::string& n : names) {
-    EXPECT_TRUE(std::any_of(Designs().begin(), Designs().end(),
-                            [&](const ScenarioDesign& d) { return n == d.scenario; }))
-        << n;
+    EXPECT_TRUE(std::any_of(Designs().begin(), Designs().end(), [&](const ScenarioDesign& d) {
+      return n == d.scenario;
+    })) << n;
   }
 }
 

@@ -22,10 +22,10 @@ namespace fs = std::filesystem;
 
 using smr::e2e::GetJob;
 using smr::e2e::Job;
+using smr::e2e::kAllRules;
 using smr::e2e::RuleJson;
 using smr::testing::ReadFile;
 using smr::testing::RunCommand;
-using smr::e2e::kAllRules;
 
 // SageMaker's window walk by default, all data with --analyze-trailing-data.
 
@@ -48,7 +48,8 @@ fs::path WriteIdleTailJob(const fs::path& dir) {
       const double ts = static_cast<double>(t0 + 60 * minute) + i / 10.0;
       auto line = [&](const char* type, const char* name, const char* dim, double value) {
         out << fmt::format(R"({{"Type":"{}","Name":"{}","Dimension":"{}","Value":{},)"
-                           R"("NodeId":"algo-1","Timestamp":{}}})" "\n",
+                           R"("NodeId":"algo-1","Timestamp":{}}})"
+                           "\n",
                            type, name, dim, value, ts);
       };
       line("cpu", "cpu0", "CPUUtilization", idle ? 3.0 : 50.0);
@@ -61,7 +62,8 @@ fs::path WriteIdleTailJob(const fs::path& dir) {
   const int64_t base_us = t0 * 1'000'000;
   std::ofstream out(fw_dir / fmt::format("{}_0-algo-1_pythontimeline.json", base_us + 420'000'000),
                     std::ios::binary);
-  out << "[\n" << R"({"name": "process_name", "ph": "M", "pid": 0, "args": {"start_time_since_epoch_in_micros": )"
+  out << "[\n"
+      << R"({"name": "process_name", "ph": "M", "pid": 0, "args": {"start_time_since_epoch_in_micros": )"
       << base_us << "}},\n"
       << R"({"name": "process_name", "ph": "M", "pid": 0, "args": {"name": "Step:ModeKeys.TRAIN"}})";
   for (int step = 0; step < 200; ++step) {

@@ -37,7 +37,7 @@ TEST(BrokenInputTest, SymlinksNeverLeaveTheRootAndLoopsEnd) {
   outside.Write("1600000000.algo-9.json", SysLine(1600000000.0, 1, "algo-9") + "\n");
   TempDir t;
   t.Write("system/a/1600000000.algo-1.json", SysLine(1600000000.0) + "\n");
-  fs::create_directory_symlink("..", t.path() / "system/a/up");     // loop
+  fs::create_directory_symlink("..", t.path() / "system/a/up");      // loop
   fs::create_symlink("self.json", t.path() / "system/a/self.json");  // ELOOP
   fs::create_directory_symlink(outside.path(), t.path() / "system/outside");
   fs::create_symlink(outside.path() / "1600000000.algo-9.json",
@@ -69,15 +69,14 @@ std::string WriteSmallJob(const TempDir& t) {
   t.Write(hour + "1600000060.algo-1.json", SysLine(1600000060.0) + "\n");
   t.Write("system/incremental/2020091313/1600003600.algo-2.json",
           SysLine(1600003600.0, 2.0, "algo-2") + "\n");
-  const std::string base =
-      R"({"name": "process_name", "ph": "M", "pid": 0, )"
-      R"("args": {"start_time_since_epoch_in_micros": 1600000000000000}})";
+  const std::string base = R"({"name": "process_name", "ph": "M", "pid": 0, )"
+                           R"("args": {"start_time_since_epoch_in_micros": 1600000000000000}})";
   t.Write("framework/pevents/2020091312/1600000000000100_1-algo-1_pythontimeline.json",
           "[\n" + base + ",\n" + R"({"name": "a", "pid": 1, "ph": "X", "ts": 10, "dur": 5})" +
               ",\n" + R"({"name": "b", "pid": 1, "ph": "X", "ts": 20, "dur": 5})" + "\n]\n");
-  t.Write("framework/pevents/2020091312/1600000000000200_1-algo-1_model_timeline.json",
-          "[\n" + base + ",\n" + R"({"name": "c", "pid": 1, "ph": "X", "ts": 30, "dur": 5})" +
-              "\n]\n");
+  t.Write(
+      "framework/pevents/2020091312/1600000000000200_1-algo-1_model_timeline.json",
+      "[\n" + base + ",\n" + R"({"name": "c", "pid": 1, "ph": "X", "ts": 30, "dur": 5})" + "\n]\n");
   return hour;
 }
 
@@ -126,8 +125,9 @@ TEST(BrokenInputTest, SymlinksNeitherLoseNorDoubleRecords) {
   EXPECT_EQ(dq.files_not_read, 8);
   EXPECT_EQ(dq.links_skipped, 8);
   EXPECT_FALSE(dq.clean);
-  EXPECT_EQ(dq.summary, "Read 5 of 5 data files; kept 7 of 7 records, skipped 0; "
-                        "8 symlinks skipped.");
+  EXPECT_EQ(dq.summary,
+            "Read 5 of 5 data files; kept 7 of 7 records, skipped 0; "
+            "8 symlinks skipped.");
   const std::string loop = "symlink to an ancestor directory (loop), skipped";
   const std::vector<std::pair<std::string, std::string>> want = {
       {"framework/pevents/2020091312/1600000000.algo-1.json",
@@ -205,8 +205,8 @@ TEST(BrokenInputTest, NonUtf8FileNamesKeepOutputsValidUtf8) {
   TempDir t;
   t.Write("system/1600000000.algo-1.json", SysLine(1600000000.0) + "\n");
   t.Write(std::string("system/caf\xe9-\xff.json"), "junk\n");
-  t.Write(std::string("system/dir\xc3\x28/1600000060.algo-1.json"), "{bad line\n" +
-                                                                     SysLine(1600000060.0) + "\n");
+  t.Write(std::string("system/dir\xc3\x28/1600000060.algo-1.json"),
+          "{bad line\n" + SysLine(1600000060.0) + "\n");
   TempDir out;
   BuildOptions opts;
   opts.input_dir = t.path().string();
@@ -218,8 +218,8 @@ TEST(BrokenInputTest, NonUtf8FileNamesKeepOutputsValidUtf8) {
   EXPECT_TRUE(IsValidUtf8(ReadFile(out.path() / "report" / "profiler-report.html")));
   Imported r = ImportDir(t.path().string());
   EXPECT_EQ(r.result.store.system().size(), 2u);
-  const std::string json = DataQualityToJson(
-      BuildDataQuality(r.discovery, r.result.store, r.result.diagnostics));
+  const std::string json =
+      DataQualityToJson(BuildDataQuality(r.discovery, r.result.store, r.result.diagnostics));
   EXPECT_TRUE(IsValidUtf8(json));
   EXPECT_NE(json.find("system/caf\xEF\xBF\xBD-\xEF\xBF\xBD.json"), std::string::npos);
   EXPECT_NE(json.find("system/dir\xEF\xBF\xBD(/1600000060.algo-1.json"), std::string::npos);

@@ -85,8 +85,7 @@ TEST(BrokenInputTest, EveryCorpusCaseHasItsExpectedCounts) {
       EXPECT_EQ(dq.records_read, expected["records_read"].get<int64_t>());
       EXPECT_EQ(dq.records_skipped, expected["records_skipped"].get<int64_t>());
     }
-    EXPECT_EQ(dq.records_kept,
-              static_cast<int64_t>(store.system().size() + store.events().size()));
+    EXPECT_EQ(dq.records_kept, static_cast<int64_t>(store.system().size() + store.events().size()));
     // Every record read is either kept or skipped for a counted reason.
     for (const FileStats& f : store.files()) {
       EXPECT_EQ(f.records_read, f.records_kept + f.records_skipped) << f.rel_path;
@@ -183,8 +182,8 @@ TEST(BrokenInputTest, NothingReadableStillBuildsAReport) {
 TEST(BrokenInputTest, DataQualitySectionRendersTheCountsAsHtml) {
   Imported r = ImportDir(kCorpus + "/system_bad_lines");
   ReportModel model;
-  model.sections.push_back(DataQualitySection(
-      BuildDataQuality(r.discovery, r.result.store, r.result.diagnostics)));
+  model.sections.push_back(
+      DataQualitySection(BuildDataQuality(r.discovery, r.result.store, r.result.diagnostics)));
   StatusOr<std::string> html = RenderHtml(model, FindTemplateDir(""));
   ASSERT_TRUE(html.ok()) << html.status().message();
   EXPECT_TRUE(IsValidUtf8(*html));
@@ -238,7 +237,6 @@ TEST(BrokenInputTest, TenMegabyteLineIsSkippedAndNeighboursKept) {
   EXPECT_EQ(r.result.diagnostics.examples(Issue::kMalformedLine)[0].line, 2);
   EXPECT_LT(r.result.diagnostics.examples(Issue::kMalformedLine)[0].excerpt.size(), 200u);
 }
-
 
 }  // namespace
 }  // namespace smr

@@ -241,7 +241,8 @@ TEST(ChromeTraceImporterTest, UnterminatedArrayKeepsCompleteEvents) {
 }
 
 TEST(ChromeTraceImporterTest, TraceEventsObjectIsReadOtherObjectIsNotAnArray) {
-  Imported r = Import(R"({"traceEvents": [{"name": "a", "ph": "X", "pid": 1, "ts": 1, "dur": 1}]})");
+  Imported r =
+      Import(R"({"traceEvents": [{"name": "a", "ph": "X", "pid": 1, "ts": 1, "dur": 1}]})");
   EXPECT_EQ(r.store.events().size(), 1u);
   EXPECT_EQ(r.diag.count(Issue::kNotAnArray), 0);
   Imported other = Import(R"({"events": [{"name": "a", "ph": "X", "pid": 1, "ts": 1, "dur": 1}]})");
@@ -268,17 +269,19 @@ TEST(ChromeTraceImporterTest, SingleLineAndPrettyPrintedArraysAreParsedWhole) {
   ASSERT_EQ(one.store.events().size(), 2u);
   EXPECT_EQ(one.store.events().start_us[1], 1002);
   EXPECT_EQ(one.diag.total_data_loss(), 0);
-  Imported pretty = Import("[\n  {\n    \"name\": \"a\",\n    \"ph\": \"X\",\n"
-                           "    \"pid\": 1, \"ts\": 1, \"dur\": 1\n  }\n]\n");
+  Imported pretty = Import(
+      "[\n  {\n    \"name\": \"a\",\n    \"ph\": \"X\",\n"
+      "    \"pid\": 1, \"ts\": 1, \"dur\": 1\n  }\n]\n");
   EXPECT_EQ(pretty.store.events().size(), 1u);
   EXPECT_EQ(pretty.diag.total_data_loss(), 0);
 }
 
 TEST(ChromeTraceImporterTest, DurationsOverADayAreCountedAndExcluded) {
   Imported r = Import(
-      Array({R"({"name": "process_name", "ph": "M", "pid": 0, "args": {"start_time_since_epoch_in_micros": 1592860687560103}})",
-             R"({"name": "4", "pid": 1, "ph": "X", "ts": 8440610, "dur": 812355471858})",
-             R"({"name": "day", "pid": 1, "ph": "X", "ts": 1, "dur": 86400000000})"}),
+      Array(
+          {R"({"name": "process_name", "ph": "M", "pid": 0, "args": {"start_time_since_epoch_in_micros": 1592860687560103}})",
+           R"({"name": "4", "pid": 1, "ph": "X", "ts": 8440610, "dur": 812355471858})",
+           R"({"name": "day", "pid": 1, "ph": "X", "ts": 1, "dur": 86400000000})"}),
       TraceFile(FileKind::kHorovodTimeline, "88359-host"));
   ASSERT_EQ(r.store.events().size(), 1u);  // exactly 24 h is still kept
   EXPECT_EQ(r.store.events().end_us[0] - r.store.events().start_us[0], 86400000000LL);

@@ -174,19 +174,18 @@ TEST(FormatsTest, ModelTimelineJobInheritsBaseTimeAndHonoursASecondBlock) {
   const MetricStore& s = r.store;
   EXPECT_EQ(CountName(s, "dataset::GetNext"), 5u);
   EXPECT_EQ(CountName(s, "kAllReduce"), 3u);
-  EXPECT_EQ(Events(s),
-            (std::set<EventTuple>{
-                {"dataset::GetNext", "DataIterator", 1600000200100000, 1600000200300000},
-                {"dataset::GetNext", "DataIterator", 1600000200400000, 1600000200600000},
-                {"dataset::GetNext", "DataIterator", 1600000200800000, 1600000201000000},
-                // Second file: no base time of its own.
-                {"kAllReduce", "NcclManager", 1600000201300000, 1600000201500000},
-                // Third file: base ...300 s, then ...302 s.
-                {"dataset::GetNext", "DataIterator", 1600000300100000, 1600000300200000},
-                {"kAllReduce", "NcclManager", 1600000300150000, 1600000300200000},
-                {"dataset::GetNext", "DataIterator", 1600000302200000, 1600000302500000},
-                {"kAllReduce", "NcclManager", 1600000302000000, 1600000302100000},
-            }));
+  EXPECT_EQ(Events(s), (std::set<EventTuple>{
+                           {"dataset::GetNext", "DataIterator", 1600000200100000, 1600000200300000},
+                           {"dataset::GetNext", "DataIterator", 1600000200400000, 1600000200600000},
+                           {"dataset::GetNext", "DataIterator", 1600000200800000, 1600000201000000},
+                           // Second file: no base time of its own.
+                           {"kAllReduce", "NcclManager", 1600000201300000, 1600000201500000},
+                           // Third file: base ...300 s, then ...302 s.
+                           {"dataset::GetNext", "DataIterator", 1600000300100000, 1600000300200000},
+                           {"kAllReduce", "NcclManager", 1600000300150000, 1600000300200000},
+                           {"dataset::GetNext", "DataIterator", 1600000302200000, 1600000302500000},
+                           {"kAllReduce", "NcclManager", 1600000302000000, 1600000302100000},
+                       }));
   EXPECT_EQ(r.diagnostics.count(Issue::kNoBaseTime), 1);
   EXPECT_EQ(r.diagnostics.count(Issue::kRepeatedBaseTime), 1);
   EXPECT_EQ(r.diagnostics.total_data_loss(), 0);
@@ -197,14 +196,13 @@ TEST(FormatsTest, ModelTimelineJobInheritsBaseTimeAndHonoursASecondBlock) {
 TEST(FormatsTest, HorovodJobPairsBeginEndAndExcludesAbsurdDurations) {
   IngestResult r = ImportJob("horovod");
   const MetricStore& s = r.store;
-  EXPECT_EQ(Events(s),
-            (std::set<EventTuple>{
-                {"NEGOTIATE_ALLREDUCE", "allreduce.dense_kernel_0", 1600000400001000,
-                 1600000400006000},
-                {"ALLREDUCE", "allreduce.dense_kernel_0", 1600000400006000, 1600000400406000},
-                {"MEMCPY_IN_FUSION_BUFFER", "allreduce.dense_bias_0", 1600000400500000,
-                 1600000400900000},
-            }));
+  EXPECT_EQ(
+      Events(s),
+      (std::set<EventTuple>{
+          {"NEGOTIATE_ALLREDUCE", "allreduce.dense_kernel_0", 1600000400001000, 1600000400006000},
+          {"ALLREDUCE", "allreduce.dense_kernel_0", 1600000400006000, 1600000400406000},
+          {"MEMCPY_IN_FUSION_BUFFER", "allreduce.dense_bias_0", 1600000400500000, 1600000400900000},
+      }));
   EXPECT_EQ(s.str(s.events().node[0]), "4120-hvd-host.example.net");
   EXPECT_EQ(r.diagnostics.count(Issue::kAbsurdDuration), 2);
   EXPECT_EQ(r.diagnostics.count(Issue::kUnmatchedBegin), 2);

@@ -62,9 +62,10 @@ TEST_F(ImportAllTempTest, BaseTimeIsInheritedAcrossFilesInOrderForAnyJobs) {
 }
 
 TEST_F(ImportAllTempTest, UnreadableFileIsCountedAndOthersRead) {
-  Write("system/x/1594662600.algo-1.json",
-        R"({"Type":"cpu","Name":"cpu0","Dimension":"CPUUtilization","Value":1,"NodeId":"algo-1","Timestamp":1})"
-        "\n");
+  Write(
+      "system/x/1594662600.algo-1.json",
+      R"({"Type":"cpu","Name":"cpu0","Dimension":"CPUUtilization","Value":1,"NodeId":"algo-1","Timestamp":1})"
+      "\n");
   auto d = DiscoverInputs(root_.string());
   ASSERT_TRUE(d.ok());
   Discovery disc = *d;

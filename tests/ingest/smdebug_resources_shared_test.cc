@@ -13,13 +13,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/testing/files.h"
 #include "smr/discover.h"
 #include "smr/ingest.h"
+#include "tests/testing/files.h"
 
 namespace smr {
 namespace {
-
 
 using testing::ReadFile;
 
@@ -175,10 +174,10 @@ TEST(ImportAllSharedTest, TfProfilerTraceHas797DistinctEventsOnMetadataBaseTime)
   IngestResult r = ImportDir("tfprofiler_timeline_traces");
   ASSERT_EQ(r.store.events().size(), 797u);
   EXPECT_EQ(r.diagnostics.count(Issue::kDuplicateEvent), 1);
-  int64_t first_ts = FirstXTs(Resource(
-      "tfprofiler_timeline_traces/framework/tensorflow/detailed_profiling/"
-      "2020080513/000000000/plugins/profile/2020_08_05_13_37_44/"
-      "8c859046be41.ant.amazon.com.trace.json.gz"));
+  int64_t first_ts =
+      FirstXTs(Resource("tfprofiler_timeline_traces/framework/tensorflow/detailed_profiling/"
+                        "2020080513/000000000/plugins/profile/2020_08_05_13_37_44/"
+                        "8c859046be41.ant.amazon.com.trace.json.gz"));
   ASSERT_GE(first_ts, 0);
   EXPECT_EQ(r.store.events().start_us[0], 1596659864545103LL + first_ts);
   EXPECT_EQ(r.store.str(r.store.events().node[0]), "8c859046be41");
@@ -202,8 +201,7 @@ TEST(ImportAllSharedTest, ResultIsIdenticalForAnyNumberOfWorkers) {
   EXPECT_EQ(a.store.events().start_us, b.store.events().start_us);
   EXPECT_EQ(a.store.events().end_us, b.store.events().end_us);
   for (size_t i = 0; i < a.store.events().size(); ++i) {
-    ASSERT_EQ(a.store.str(a.store.events().name[i]),
-              b.store.str(b.store.events().name[i]));
+    ASSERT_EQ(a.store.str(a.store.events().name[i]), b.store.str(b.store.events().name[i]));
   }
   IngestResult c = ImportDir("test_traces", 1);
   IngestResult d = ImportDir("test_traces", 4);

@@ -73,15 +73,16 @@ TEST(SystemMetricsImporterTest, RepeatedCycleOfSeriesMapsEachLineToItsSeries) {
   for (int i = 0; i < 3; ++i) {
     for (int cpu = 0; cpu < 4; ++cpu) {
       text += "{\"Type\":\"cpu\",\"Name\":\"cpu" + std::to_string(cpu) +
-              "\",\"Dimension\":\"CPUUtilization\",\"Value\":" +
-              std::to_string(cpu) + ",\"NodeId\":\"algo-1\",\"Timestamp\":" +
-              std::to_string(i + 1) + "}\n";
+              "\",\"Dimension\":\"CPUUtilization\",\"Value\":" + std::to_string(cpu) +
+              ",\"NodeId\":\"algo-1\",\"Timestamp\":" + std::to_string(i + 1) + "}\n";
     }
   }
-  text += "{\"Type\":\"cpu\",\"Name\":\"cpu2\",\"Dimension\":\"CPUUtilization\","
-          "\"Value\":2,\"NodeId\":\"algo-1\",\"Timestamp\":4}\n";
-  text += "{\"Type\":\"cpu\",\"Name\":\"cpu2\",\"Dimension\":\"CPUUtilization\","
-          "\"Value\":2,\"NodeId\":\"algo-2\",\"Timestamp\":1}\n";
+  text +=
+      "{\"Type\":\"cpu\",\"Name\":\"cpu2\",\"Dimension\":\"CPUUtilization\","
+      "\"Value\":2,\"NodeId\":\"algo-1\",\"Timestamp\":4}\n";
+  text +=
+      "{\"Type\":\"cpu\",\"Name\":\"cpu2\",\"Dimension\":\"CPUUtilization\","
+      "\"Value\":2,\"NodeId\":\"algo-2\",\"Timestamp\":1}\n";
   Imported r = Import(text);
   const SystemColumns& c = r.store.system();
   ASSERT_EQ(c.size(), 14u);
@@ -98,14 +99,12 @@ TEST(SystemMetricsImporterTest, BlankLineInTheMiddleIsCountedTrailingIsNot) {
   EXPECT_EQ(r.diag.count(Issue::kMalformedLine), 1);
   ASSERT_EQ(r.diag.examples(Issue::kMalformedLine).size(), 1u);
   EXPECT_EQ(r.diag.examples(Issue::kMalformedLine)[0].line, 2);
-  EXPECT_EQ(r.diag.examples(Issue::kMalformedLine)[0].file,
-            "system/1591748100.algo-1.json");
+  EXPECT_EQ(r.diag.examples(Issue::kMalformedLine)[0].file, "system/1591748100.algo-1.json");
 }
 
 TEST(SystemMetricsImporterTest, TruncatedLineIsSkippedAndLaterLinesKept) {
   Imported r = Import(std::string(kLine1) + "\n" +
-                      R"({"Type":"cpu","Name":"cpu0","Dimension":"CPUUtil)" +
-                      "\n" + kLine2 + "\n");
+                      R"({"Type":"cpu","Name":"cpu0","Dimension":"CPUUtil)" + "\n" + kLine2 + "\n");
   EXPECT_EQ(r.store.system().size(), 2u);
   EXPECT_EQ(r.diag.count(Issue::kMalformedLine), 1);
   EXPECT_EQ(r.diag.examples(Issue::kMalformedLine)[0].line, 2);
@@ -114,8 +113,8 @@ TEST(SystemMetricsImporterTest, TruncatedLineIsSkippedAndLaterLinesKept) {
 }
 
 TEST(SystemMetricsImporterTest, LineThatIsNotAnObjectIsMalformed) {
-  Imported r = Import(std::string("[1,2]\n\"text\"\n42\n") + kLine1 + "\n" +
-                      kLine1 + " trailing\n");
+  Imported r =
+      Import(std::string("[1,2]\n\"text\"\n42\n") + kLine1 + "\n" + kLine1 + " trailing\n");
   EXPECT_EQ(r.store.system().size(), 1u);
   EXPECT_EQ(r.diag.count(Issue::kMalformedLine), 4);
 }
@@ -152,7 +151,8 @@ TEST(SystemMetricsImporterTest, MissingNameIsKeptWithEmptyName) {
 TEST(SystemMetricsImporterTest, ExtraKeysAndCrlfAreAccepted) {
   Imported r = Import(
       R"({"Extra":{"a":[1,2]},"Type":"cpu","Name":"cpu0","Dimension":"CPUUtilization","Value":3,"NodeId":"algo-1","Timestamp":1,"More":"x"})"
-      "\r\n" + std::string(kLine2) + "\r\n");
+      "\r\n" +
+      std::string(kLine2) + "\r\n");
   EXPECT_EQ(r.store.system().size(), 2u);
   EXPECT_EQ(r.diag.total(), 0);
   EXPECT_DOUBLE_EQ(r.store.system().value(0), 3.0);
@@ -163,7 +163,8 @@ TEST(SystemMetricsImporterTest, ValueAsStringIsABadFieldType) {
       R"({"Type":"cpu","Name":"cpu0","Dimension":"CPUUtilization","Value":"1.5","NodeId":"algo-1","Timestamp":1})"
       "\n"
       R"({"Type":7,"Name":"cpu0","Dimension":"CPUUtilization","Value":1.5,"NodeId":"algo-1","Timestamp":1})"
-      "\n" + std::string(kLine1) + "\n");
+      "\n" +
+      std::string(kLine1) + "\n");
   EXPECT_EQ(r.store.system().size(), 1u);
   EXPECT_EQ(r.diag.count(Issue::kBadFieldType), 2);
 }

@@ -13,8 +13,7 @@ namespace {
 // Compresses with a gzip wrapper (windowBits 15 + 16).
 std::string Gzip(const std::string& data) {
   z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-                         Z_DEFAULT_STRATEGY),
+  EXPECT_EQ(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY),
             Z_OK);
   std::string out(deflateBound(&zs, data.size()) + 64, '\0');
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
@@ -29,8 +28,9 @@ std::string Gzip(const std::string& data) {
 
 InputFile TfFile(bool has_metadata, int64_t base_us) {
   InputFile f;
-  f.rel_path = "framework/tensorflow/detailed_profiling/h/0/plugins/profile/p/"
-               "ip-172-31-19-241.trace.json.gz";
+  f.rel_path =
+      "framework/tensorflow/detailed_profiling/h/0/plugins/profile/p/"
+      "ip-172-31-19-241.trace.json.gz";
   f.path = "/x/" + f.rel_path;
   f.kind = FileKind::kTfTrace;
   f.node = "ip-172-31-19-241";
@@ -95,9 +95,8 @@ TEST(TfTraceImporterTest, TruncatedGzipKeepsCompleteEvents) {
   // Many events so that half the gzip still inflates a good number of them.
   std::string json = R"({"traceEvents":[)";
   for (int i = 0; i < 2000; ++i) {
-    json += R"({"pid":1,"tid":2,"ts":)" + std::to_string(i * 10) +
-            R"(,"name":"op)" + std::to_string(i * 7919 % 1000) +
-            R"(","ph":"X","dur":5,"args":{"k":"v"}},)";
+    json += R"({"pid":1,"tid":2,"ts":)" + std::to_string(i * 10) + R"(,"name":"op)" +
+            std::to_string(i * 7919 % 1000) + R"(","ph":"X","dur":5,"args":{"k":"v"}},)";
   }
   json += "{}]}";
   std::string gz = Gzip(json);

@@ -26,7 +26,6 @@ using testing::ReadFile;
 // A fresh scratch directory per test (removed when the binary ends).
 fs::path Scratch(const std::string& name) { return testing::ScratchDir(name); }
 
-
 TEST(WriteFileAtomicTest, CreatesMissingParentDirectories) {
   const fs::path dir = Scratch("atomic-create");
   const fs::path target = dir / "a" / "b" / "out.txt";
@@ -54,7 +53,6 @@ TEST(WriteFileAtomicTest, FailsWhenTheParentIsAFile) {
   EXPECT_FALSE(st.message().empty());
   EXPECT_FALSE(HasTempFile(dir));
 }
-
 
 TEST(WriteAllTest, WritesInOrderAndListsEveryPath) {
   const fs::path dir = Scratch("write-all");

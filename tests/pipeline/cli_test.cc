@@ -94,24 +94,23 @@ TEST(CliRenderTest, FormatSelectsOutputsAndRejectsJson) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(fs::exists(out / "profiler-report.html"));
   EXPECT_FALSE(fs::exists(out / "profiler-report.pdf"));
-  ExpectUsageError(RunCli(fmt::format("render '{}' -o '{}' --format json", kSingleGpu.string(),
-                                   out.string())),
-                   "json");
+  ExpectUsageError(
+      RunCli(fmt::format("render '{}' -o '{}' --format json", kSingleGpu.string(), out.string())),
+      "json");
 }
 
 TEST(CliRenderTest, NoRuleJsonExitsTwo) {
   const fs::path empty = Scratch("render-empty");
-  ExpectUsageError(RunCli(fmt::format("render '{}' -o '{}'", empty.string(),
-                                   (empty / "out").string())),
-                   "profiler-reports");
+  ExpectUsageError(
+      RunCli(fmt::format("render '{}' -o '{}'", empty.string(), (empty / "out").string())),
+      "profiler-reports");
   EXPECT_FALSE(fs::exists(empty / "out"));
 }
 
 TEST(CliRenderTest, SeveralSetsExitTwo) {
   const fs::path out = Scratch("render-several");
-  ExpectUsageError(
-      RunCli(fmt::format("render '{}' -o '{}'", kRuleSets.string(), out.string())),
-      "four-gpus");
+  ExpectUsageError(RunCli(fmt::format("render '{}' -o '{}'", kRuleSets.string(), out.string())),
+                   "four-gpus");
 }
 
 TEST(CliBuildTest, RuleParameterErrorsExitTwoWithOneLine) {
@@ -318,8 +317,7 @@ TEST(CliBuildTest, ConfigAndOverridesChangeTheRuleJsonsAndDisableRules) {
   ASSERT_EQ(r.code, 0) << r.err;
   ASSERT_TRUE(fs::exists(out / "profiler-reports" / "BatchSize.json"));
 
-  std::ofstream(root / "rules.json")
-      << R"({"LowGPUUtilization": {"window": 300, "threshold_p5": 5},
+  std::ofstream(root / "rules.json") << R"({"LowGPUUtilization": {"window": 300, "threshold_p5": 5},
              "BatchSize": {"enabled": false}})";
   r = RunCli(fmt::format(
       "build '{}' -o '{}' --format html,json --config '{}' "

@@ -74,12 +74,12 @@ std::map<std::string, std::string> RulesTableTriggered(const std::string& html) 
   const size_t start = html.find("id=\"rules-summary\"");
   if (start == std::string::npos) return out;
   const size_t end = html.find("<section", start + 1);
-  const std::string part = html.substr(start, end == std::string::npos ? std::string::npos
-                                                                       : end - start);
+  const std::string part =
+      html.substr(start, end == std::string::npos ? std::string::npos : end - start);
   static const std::regex kRow(R"(<tr[^>]*><td[^>]*>([A-Za-z]+)</td>(.*?)</tr>)");
   static const std::regex kNum(R"re(<td class="[^"]*num[^"]*">([^<]*)</td>)re");
-  for (auto it = std::sregex_iterator(part.begin(), part.end(), kRow);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(part.begin(), part.end(), kRow); it != std::sregex_iterator();
+       ++it) {
     const std::string rest = (*it)[2];
     std::smatch num;
     if (std::regex_search(rest, num, kNum)) out.emplace((*it)[1], num[1]);
@@ -225,7 +225,6 @@ TEST(CliRenderSharedTest, WritesHtmlAndPdfFromARealSet) {
   EXPECT_TRUE(fs::exists(out / "profiler-report.pdf"));
 }
 
-
 TEST(CliRenderSharedTest, FormatSelectsOutputsAndRejectsJson) {
   const fs::path out = Scratch("render-format");
   const Result r =
@@ -233,17 +232,15 @@ TEST(CliRenderSharedTest, FormatSelectsOutputsAndRejectsJson) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(fs::exists(out / "profiler-report.html"));
   EXPECT_FALSE(fs::exists(out / "profiler-report.pdf"));
-  ExpectUsageError(RunCli(fmt::format("render '{}' -o '{}' --format json", kAfi83.string(),
-                                   out.string())),
-                   "json");
+  ExpectUsageError(
+      RunCli(fmt::format("render '{}' -o '{}' --format json", kAfi83.string(), out.string())),
+      "json");
 }
-
 
 TEST(CliRenderSharedTest, SeveralSetsExitTwo) {
   const fs::path out = Scratch("render-several");
-  ExpectUsageError(
-      RunCli(fmt::format("render '{}' -o '{}'", kRealReports.string(), out.string())),
-      "Afi83");
+  ExpectUsageError(RunCli(fmt::format("render '{}' -o '{}'", kRealReports.string(), out.string())),
+                   "Afi83");
 }
 
 #endif  // SMR_CLI

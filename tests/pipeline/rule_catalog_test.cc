@@ -19,11 +19,10 @@ namespace {
 TEST(ProfilerReportRuleNamesTest, ElevenRulesInSageMakerOrder) {
   // docs/rules.md §1.
   EXPECT_EQ(ProfilerReportRuleNames(),
-            (std::vector<std::string>{"CPUBottleneck", "IOBottleneck", "LowGPUUtilization",
-                                      "StepOutlier", "GPUMemoryIncrease", "BatchSize",
-                                      "MaxInitializationTime", "LoadBalancing",
-                                      "OverallSystemUsage", "Dataloader",
-                                      "OverallFrameworkMetrics"}));
+            (std::vector<std::string>{
+                "CPUBottleneck", "IOBottleneck", "LowGPUUtilization", "StepOutlier",
+                "GPUMemoryIncrease", "BatchSize", "MaxInitializationTime", "LoadBalancing",
+                "OverallSystemUsage", "Dataloader", "OverallFrameworkMetrics"}));
 }
 
 // `render` reads <name>.json for each ProfilerReport rule and the report

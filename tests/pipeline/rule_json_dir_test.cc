@@ -25,7 +25,6 @@ using pipeline_test::SingleGpuSet;
 // A fresh scratch directory per test (removed when the binary ends).
 fs::path Scratch(const std::string& name) { return testing::ScratchDir(name); }
 
-
 TEST(FindRuleJsonDirTest, AcceptsTheProfilerReportsFolderItself) {
   const fs::path dir = SingleGpuSet() / "profiler-reports";
   StatusOr<std::string> found = FindRuleJsonDir(dir.string());

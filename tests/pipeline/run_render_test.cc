@@ -40,19 +40,18 @@ std::map<std::string, std::string> RulesTableTriggered(const std::string& html) 
   const size_t start = html.find("id=\"rules-summary\"");
   if (start == std::string::npos) return out;
   const size_t end = html.find("<section", start + 1);
-  const std::string part = html.substr(start, end == std::string::npos ? std::string::npos
-                                                                       : end - start);
+  const std::string part =
+      html.substr(start, end == std::string::npos ? std::string::npos : end - start);
   static const std::regex kRow(R"(<tr[^>]*><td[^>]*>([A-Za-z]+)</td>(.*?)</tr>)");
   static const std::regex kNum(R"re(<td class="[^"]*num[^"]*">([^<]*)</td>)re");
-  for (auto it = std::sregex_iterator(part.begin(), part.end(), kRow);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(part.begin(), part.end(), kRow); it != std::sregex_iterator();
+       ++it) {
     const std::string rest = (*it)[2];
     std::smatch num;
     if (std::regex_search(rest, num, kNum)) out.emplace((*it)[1], num[1]);
   }
   return out;
 }
-
 
 TEST(RunRenderTest, RendersEveryHandMadeSetToHtmlAndPdf) {
   const std::vector<std::string> sets = {"cpu-only-two-nodes", "four-gpus", "single-gpu",
@@ -165,8 +164,9 @@ TEST(RunRenderTest, MissingOrBrokenRuleJsonsAreShownInTheReport) {
   EXPECT_NE(log.str().find((reports / batch_error).string()), std::string::npos) << log.str();
   EXPECT_NE(log.str().find((reports / "LoadBalancing.json: missing").string()), std::string::npos)
       << log.str();
-  EXPECT_NE(log.str().find((reports / "Dataloader.json: \"Datapoints\" is not an integer").string()),
-            std::string::npos)
+  EXPECT_NE(
+      log.str().find((reports / "Dataloader.json: \"Datapoints\" is not an integer").string()),
+      std::string::npos)
       << log.str();
   EXPECT_EQ(log.str().find("notes.json"), std::string::npos) << log.str();
 
@@ -176,8 +176,9 @@ TEST(RunRenderTest, MissingOrBrokenRuleJsonsAreShownInTheReport) {
   const auto table = RulesTableTriggered(html);
   EXPECT_EQ(table.at("BatchSize"), "unreadable: " + batch_error);
   EXPECT_EQ(table.at("LoadBalancing"), "missing: no LoadBalancing.json in " + reports.string());
-  EXPECT_EQ(table.at("Dataloader"), "unreadable: Dataloader.json: &quot;Datapoints&quot; is not "
-                                    "an integer");
+  EXPECT_EQ(table.at("Dataloader"),
+            "unreadable: Dataloader.json: &quot;Datapoints&quot; is not "
+            "an integer");
   EXPECT_EQ(table.at("LowGPUUtilization"), "7");  // the others as before (the set's count)
   for (const char* id : {"rule-batchsize", "rule-loadbalancing", "rule-dataloader"}) {
     EXPECT_NE(html.find(fmt::format("id=\"{}\"", id)), std::string::npos) << id;

@@ -27,8 +27,7 @@ TEST(PaletteTest, WrapsAndClampsNegativeIndices) {
 // while `surface` lives.
 struct Raster {
   cairo_surface_t* surface = nullptr;
-  explicit Raster(const Chart& c, int w = 600, int h = 300,
-                  const PaintOptions& options = {}) {
+  explicit Raster(const Chart& c, int w = 600, int h = 300, const PaintOptions& options = {}) {
     surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
     cairo_t* cr = cairo_create(surface);
     PaintChart(cr, c, 0, 0, w, h, options);
@@ -45,10 +44,8 @@ struct Raster {
     for (int y = 0; y < cairo_image_surface_get_height(surface); ++y) {
       const uint32_t* row = reinterpret_cast<const uint32_t*>(data + y * stride);
       for (int x = 0; x < cairo_image_surface_get_width(surface); ++x) {
-        const int r = (row[x] >> 16) & 0xff, g = (row[x] >> 8) & 0xff,
-                  b = row[x] & 0xff;
-        if (std::abs(r - int(c.r * 255)) <= tol &&
-            std::abs(g - int(c.g * 255)) <= tol &&
+        const int r = (row[x] >> 16) & 0xff, g = (row[x] >> 8) & 0xff, b = row[x] & 0xff;
+        if (std::abs(r - int(c.r * 255)) <= tol && std::abs(g - int(c.g * 255)) <= tol &&
             std::abs(b - int(c.b * 255)) <= tol) {
           ++n;
         }
@@ -56,9 +53,7 @@ struct Raster {
     }
     return n;
   }
-  int NonWhite() const {
-    return 600 * 300 - CountNear({1, 1, 1}, 3);
-  }
+  int NonWhite() const { return 600 * 300 - CountNear({1, 1, 1}, 3); }
 };
 
 TEST(PaintChartTest, LineSeriesUsesItsPaletteColour) {
@@ -95,8 +90,7 @@ TEST(PaintChartTest, DenseSeriesEnvelopeShowsOneSampleSpike) {
       const uint32_t* row = reinterpret_cast<const uint32_t*>(data + y * stride);
       for (int x = 0; x < 600; ++x) {
         const int red = (row[x] >> 16) & 0xff, g = (row[x] >> 8) & 0xff;
-        if (std::abs(red - int(v.r * 255)) <= 24 &&
-            std::abs(g - int(v.g * 255)) <= 24) {
+        if (std::abs(red - int(v.r * 255)) <= 24 && std::abs(g - int(v.g * 255)) <= 24) {
           ++n;
         }
       }
@@ -113,8 +107,7 @@ TEST(PaintChartTest, DenseSeriesEnvelopeShowsOneSampleSpike) {
 
 TEST(PaintChartTest, EveryKindPaintsSomething) {
   using namespace testing_sample;
-  for (const Chart& c : {SampleLineChart(500), SampleBoxChart(),
-                         SamplePieChart(), SampleBarChart(),
+  for (const Chart& c : {SampleLineChart(500), SampleBoxChart(), SamplePieChart(), SampleBarChart(),
                          SampleHistogramChart()}) {
     Raster r(c);
     EXPECT_GT(r.NonWhite(), 2000) << c.id;
@@ -122,8 +115,8 @@ TEST(PaintChartTest, EveryKindPaintsSomething) {
 }
 
 TEST(PaintChartTest, EmptyAndDegenerateChartsDoNotCrash) {
-  for (ChartKind k : {ChartKind::kLine, ChartKind::kBox, ChartKind::kPie,
-                      ChartKind::kBar, ChartKind::kHistogram}) {
+  for (ChartKind k : {ChartKind::kLine, ChartKind::kBox, ChartKind::kPie, ChartKind::kBar,
+                      ChartKind::kHistogram}) {
     Chart empty;
     empty.kind = k;
     Raster r(empty);

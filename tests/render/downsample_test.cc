@@ -15,9 +15,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 TEST(MinMaxEnvelopeTest, KeepsMinAndMaxOfEveryColumn) {
   // 4 columns of width 3 over [0, 12); column 2 is empty.
-  const std::vector<ChartPoint> pts = {
-      {0, 5}, {1, -2}, {2, 7},  {3, 1},    {4, 1},
-      {5, kNaN}, {9, 4}, {10, 9}, {11, -3}, {kInf, 100}};
+  const std::vector<ChartPoint> pts = {{0, 5},    {1, -2}, {2, 7},  {3, 1},   {4, 1},
+                                       {5, kNaN}, {9, 4},  {10, 9}, {11, -3}, {kInf, 100}};
   const std::vector<EnvelopeColumn> env = MinMaxEnvelope(pts, 0, 12, 4);
   ASSERT_EQ(env.size(), 3u);
   EXPECT_DOUBLE_EQ(env[0].x, 0);  // first point's x, not the column centre
@@ -37,7 +36,7 @@ TEST(MinMaxEnvelopeTest, MillionPointsGiveAtMostOneEntryPerColumn) {
   for (int i = 0; i < 1000000; ++i) {
     pts.push_back({double(i), std::sin(i * 0.001) * 10});
   }
-  pts[123457].y = 1000;   // one-sample spikes must survive
+  pts[123457].y = 1000;  // one-sample spikes must survive
   pts[876543].y = -1000;
   const std::vector<EnvelopeColumn> env = MinMaxEnvelope(pts, 0, 999999, 300);
   EXPECT_EQ(env.size(), 300u);

@@ -37,15 +37,12 @@ TEST(HtmlRendererTest, IsAStandaloneUtf8PageWithInlineStyles) {
 
 TEST(HtmlRendererTest, HeaderShowsTitleSubtitleAndOverviewCards) {
   const std::string html = Render(MakeModel());
-  EXPECT_NE(html.find("<title>SageMaker Debugger Profiling Report</title>"),
-            std::string::npos);
-  EXPECT_NE(html.find("<h1>SageMaker Debugger Profiling Report</h1>"),
-            std::string::npos);
+  EXPECT_NE(html.find("<title>SageMaker Debugger Profiling Report</title>"), std::string::npos);
+  EXPECT_NE(html.find("<h1>SageMaker Debugger Profiling Report</h1>"), std::string::npos);
   EXPECT_NE(html.find("Training job pytorch-mnist-2023"), std::string::npos);
   EXPECT_NE(html.find("sm-report 0.1.0"), std::string::npos);
   EXPECT_EQ(Count(html, "<div class=\"card\">"), 3u);
-  EXPECT_NE(html.find("<dt>Job duration</dt><dd>1079 s</dd>"),
-            std::string::npos);
+  EXPECT_NE(html.find("<dt>Job duration</dt><dd>1079 s</dd>"), std::string::npos);
 }
 
 TEST(HtmlRendererTest, EverySectionHasHeadingAnchorAndContentsEntry) {
@@ -54,13 +51,11 @@ TEST(HtmlRendererTest, EverySectionHasHeadingAnchorAndContentsEntry) {
     const char* anchor;
     const char* heading;
   };
-  for (const Expected& e :
-       {Expected{"training-job-summary", "<h2>Training job summary"},
-        Expected{"system-usage-statistics", "<h2>System usage statistics"},
-        Expected{"gpu-utilization-analysis", "<h3>GPU utilization analysis"}}) {
+  for (const Expected& e : {Expected{"training-job-summary", "<h2>Training job summary"},
+                            Expected{"system-usage-statistics", "<h2>System usage statistics"},
+                            Expected{"gpu-utilization-analysis", "<h3>GPU utilization analysis"}}) {
     SCOPED_TRACE(e.anchor);
-    EXPECT_NE(html.find(std::string("id=\"") + e.anchor + "\""),
-              std::string::npos);
+    EXPECT_NE(html.find(std::string("id=\"") + e.anchor + "\""), std::string::npos);
     EXPECT_NE(html.find(e.heading), std::string::npos);
     // One link from the contents, one self-link beside the heading.
     EXPECT_EQ(Count(html, std::string("href=\"#") + e.anchor + "\""), 2u);
@@ -87,20 +82,16 @@ TEST(HtmlRendererTest, DuplicateOrEmptySectionIdsGetUniqueAnchors) {
 
 TEST(HtmlRendererTest, TableHasCaptionHeaderNumericAlignmentAndHighlight) {
   const std::string html = Render(MakeModel());
-  EXPECT_NE(html.find("<figcaption>Utilization per node</figcaption>"),
-            std::string::npos);
-  EXPECT_NE(html.find("<th scope=\"col\" class=\"txt\">node</th>"),
-            std::string::npos);
-  EXPECT_NE(html.find("<th scope=\"col\" class=\"num\">p95</th>"),
-            std::string::npos);
+  EXPECT_NE(html.find("<figcaption>Utilization per node</figcaption>"), std::string::npos);
+  EXPECT_NE(html.find("<th scope=\"col\" class=\"txt\">node</th>"), std::string::npos);
+  EXPECT_NE(html.find("<th scope=\"col\" class=\"num\">p95</th>"), std::string::npos);
   EXPECT_NE(html.find("<td class=\"txt\">algo-1</td>"), std::string::npos);
   EXPECT_NE(html.find("<td class=\"num\">84.20</td>"), std::string::npos);
   // 2 rows x 2 numeric columns.
   EXPECT_EQ(Count(html, "<td class=\"num\">"), 4u);
   // Only row 1 (algo-2) is highlighted.
   EXPECT_EQ(Count(html, "<tr class=\"hl\">"), 1u);
-  EXPECT_NE(html.find("<tr class=\"hl\"><td class=\"txt\">algo-2</td>"),
-            std::string::npos);
+  EXPECT_NE(html.find("<tr class=\"hl\"><td class=\"txt\">algo-2</td>"), std::string::npos);
   // Wide tables scroll inside their own box.
   EXPECT_NE(html.find("<div class=\"table-scroll\">"), std::string::npos);
 }
@@ -130,8 +121,7 @@ TEST(HtmlRendererTest, ColumnsOfSentencesAreMarkedAsProse) {
   b.kind = BlockKind::kTable;
   b.table.columns = {"Rule", "Description", "Triggered"};
   b.table.numeric = {false, false, true};
-  b.table.rows = {{"BatchSize", std::string(81, 'x'), "18"},
-                  {"StepOutlier", "short", "0"}};
+  b.table.rows = {{"BatchSize", std::string(81, 'x'), "18"}, {"StepOutlier", "short", "0"}};
   s.blocks.push_back(b);
   m.sections.push_back(s);
   const std::string html = Render(m);
@@ -213,10 +203,9 @@ TEST(HtmlRendererTest, HostileStringsAreEscapedInEveryField) {
   // Section anchors derived from hostile ids are plain slugs.
   const std::regex href(R"re(<a (?:class="anchor" )?href="#([^"]*)")re");
   int anchors = 0;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), href);
-       it != std::sregex_iterator(); ++it, ++anchors) {
-    EXPECT_TRUE(std::regex_match((*it)[1].str(), std::regex("[a-z0-9-]+")))
-        << (*it)[1].str();
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), href); it != std::sregex_iterator();
+       ++it, ++anchors) {
+    EXPECT_TRUE(std::regex_match((*it)[1].str(), std::regex("[a-z0-9-]+"))) << (*it)[1].str();
   }
   EXPECT_EQ(anchors, 4);  // 2 sections x (contents + heading self-link)
 }
@@ -236,11 +225,9 @@ TEST(HtmlRendererTest, SampleReportHasEverySectionAndNoRawInputMarkup) {
   for (const Section* s : sections) {
     SCOPED_TRACE(s->id);
     EXPECT_NE(html.find("id=\"" + s->id + "\""), std::string::npos);
-    EXPECT_NE(
-        html.find("<a href=\"#" + s->id + "\">" + HtmlText(s->title) + "</a>"),
-        std::string::npos);
-    EXPECT_NE(html.find(HtmlText(s->title) + "<a class=\"anchor\""),
+    EXPECT_NE(html.find("<a href=\"#" + s->id + "\">" + HtmlText(s->title) + "</a>"),
               std::string::npos);
+    EXPECT_NE(html.find(HtmlText(s->title) + "<a class=\"anchor\""), std::string::npos);
   }
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("<b>"), std::string::npos);
@@ -284,24 +271,21 @@ TEST(HtmlRendererTest, SameModelRendersIdenticalBytes) {
 }
 
 TEST(HtmlRendererTest, MissingTemplateDirectoryIsAnErrorNamingIt) {
-  StatusOr<std::string> html =
-      RenderHtml(MakeModel(), "/nonexistent/smr-templates");
+  StatusOr<std::string> html = RenderHtml(MakeModel(), "/nonexistent/smr-templates");
   ASSERT_FALSE(html.ok());
-  EXPECT_NE(html.status().message().find("/nonexistent/smr-templates"),
-            std::string::npos)
+  EXPECT_NE(html.status().message().find("/nonexistent/smr-templates"), std::string::npos)
       << html.status().message();
 }
 
 TEST(HtmlRendererTest, MissingTemplateFileIsAnErrorNamingTheFile) {
-  for (const char* name : {"report.html.tpl", "section.tpl", "table.tpl",
-                           "chart.tpl", "report.css"}) {
+  for (const char* name :
+       {"report.html.tpl", "section.tpl", "table.tpl", "chart.tpl", "report.css"}) {
     SCOPED_TRACE(name);
     const std::filesystem::path dir = CopyTemplates("missing");
     std::filesystem::remove(dir / name);
     StatusOr<std::string> html = RenderHtml(MakeModel(), dir.string());
     ASSERT_FALSE(html.ok());
-    EXPECT_NE(html.status().message().find(name), std::string::npos)
-        << html.status().message();
+    EXPECT_NE(html.status().message().find(name), std::string::npos) << html.status().message();
   }
 }
 

@@ -74,27 +74,22 @@ inline ReportModel MakeModel() {
   m.subtitle = "Training job pytorch-mnist-2023";
   m.input_dir = "/data/run-1";
   m.generated_by = "sm-report 0.1.0";
-  m.overview = {{"Job duration", "1079 s"},
-                {"Nodes", "2"},
-                {"Rules triggered", "3 of 9"}};
+  m.overview = {{"Job duration", "1079 s"}, {"Nodes", "2"}, {"Rules triggered", "3 of 9"}};
 
   Section summary;
   summary.id = "training-job-summary";
   summary.title = "Training job summary";
-  summary.blocks.push_back(
-      Paragraph("Your training job ran for 1079 seconds."));
+  summary.blocks.push_back(Paragraph("Your training job ran for 1079 seconds."));
   Block kv;
   kv.kind = BlockKind::kKeyValues;
-  kv.key_values = {{"Start time", "10:02:11 03/14/2023"},
-                   {"Initialization", "15 %"}};
+  kv.key_values = {{"Start time", "10:02:11 03/14/2023"}, {"Initialization", "15 %"}};
   summary.blocks.push_back(kv);
   Block pie;
   pie.kind = BlockKind::kChart;
   pie.chart.kind = ChartKind::kPie;
   pie.chart.id = "job-phases";
   pie.chart.title = "Job phases";
-  pie.chart.slices = {
-      {"Initialization", 15}, {"Training loop", 84}, {"Finalization", 1}};
+  pie.chart.slices = {{"Initialization", 15}, {"Training loop", 84}, {"Finalization", 1}};
   summary.blocks.push_back(pie);
 
   Section usage;
@@ -105,16 +100,13 @@ inline ReportModel MakeModel() {
   table.table.caption = "Utilization per node";
   table.table.columns = {"node", "metric", "max", "p95"};
   table.table.numeric = {false, false, true, true};
-  table.table.rows = {{"algo-1", "GPU", "99.00", "84.20"},
-                      {"algo-2", "GPU", "98.00", "12.50"}};
+  table.table.rows = {{"algo-1", "GPU", "99.00", "84.20"}, {"algo-2", "GPU", "98.00", "12.50"}};
   table.table.highlight_rows = {1};
   usage.blocks.push_back(table);
-  usage.blocks.push_back(
-      Note(Severity::kInfo, "Percentiles over the whole job."));
+  usage.blocks.push_back(Note(Severity::kInfo, "Percentiles over the whole job."));
   usage.blocks.push_back(Note(Severity::kOk, "CPU is well utilized."));
   usage.blocks.push_back(Note(Severity::kWarning, "GPU p95 is below 70 %."));
-  usage.blocks.push_back(
-      Note(Severity::kIssue, "Node algo-2 is underutilized."));
+  usage.blocks.push_back(Note(Severity::kIssue, "Node algo-2 is underutilized."));
 
   Section gpu;
   gpu.id = "gpu-utilization-analysis";
@@ -122,8 +114,7 @@ inline ReportModel MakeModel() {
   gpu.level = 3;
   Block charts;
   charts.kind = BlockKind::kCharts;
-  charts.charts = {LineChart("gpu-algo-1", "Node algo-1"),
-                   LineChart("gpu-algo-2", "Node algo-2")};
+  charts.charts = {LineChart("gpu-algo-1", "Node algo-1"), LineChart("gpu-algo-2", "Node algo-2")};
   gpu.blocks.push_back(charts);
   usage.subsections.push_back(gpu);
 
@@ -203,7 +194,7 @@ inline ReportModel DenseModel(int nodes, int points) {
         for (int i = 0; i < points; ++i) {
           const double noise = ((i * 7919LL + k * 104729LL + n) % 1000) / 1000.0;
           sr.points.push_back(
-            {1.7e9 + i * 0.1, 45 + 30 * std::sin(i * 3e-4 * (k + 1)) + 20 * noise});
+              {1.7e9 + i * 0.1, 45 + 30 * std::sin(i * 3e-4 * (k + 1)) + 20 * noise});
         }
         b.chart.series.push_back(std::move(sr));
       }

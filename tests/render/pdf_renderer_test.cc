@@ -41,8 +41,7 @@ std::string RunCommand(const std::string& cmd) {
 }
 
 bool HavePoppler() {
-  return RunCommand("command -v pdftotext pdfinfo >/dev/null 2>&1 && echo yes") ==
-         "yes\n";
+  return RunCommand("command -v pdftotext pdfinfo >/dev/null 2>&1 && echo yes") == "yes\n";
 }
 
 // pdftotext output split into pages (form feed separated).
@@ -50,8 +49,7 @@ std::vector<std::string> PageTexts(const std::string& path) {
   const std::string text = RunCommand("pdftotext -layout '" + path + "' -");
   std::vector<std::string> pages;
   size_t start = 0;
-  for (size_t ff; (ff = text.find('\f', start)) != std::string::npos;
-       start = ff + 1) {
+  for (size_t ff; (ff = text.find('\f', start)) != std::string::npos; start = ff + 1) {
     pages.push_back(text.substr(start, ff - start));
   }
   return pages;
@@ -69,8 +67,8 @@ int PageCountFromInfo(const std::string& path) {
 int CountPageObjects(const std::string& pdf) {
   int n = 0;
   static const std::regex kPage(R"(/Type\s*/Page[^s])");
-  for (auto it = std::sregex_iterator(pdf.begin(), pdf.end(), kPage);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(pdf.begin(), pdf.end(), kPage); it != std::sregex_iterator();
+       ++it) {
     ++n;
   }
   return n;
@@ -130,8 +128,7 @@ TEST(RenderPdfTest, LongTableBreaksAcrossPagesAndRepeatsHeader) {
   EXPECT_NE(texts.back().find("299"), std::string::npos);
   // Footer shows page N of M.
   for (int p = 0; p < pages; ++p) {
-    const std::string footer =
-        "Page " + std::to_string(p + 1) + " of " + std::to_string(pages);
+    const std::string footer = "Page " + std::to_string(p + 1) + " of " + std::to_string(pages);
     EXPECT_NE(texts[p].find(footer), std::string::npos) << footer;
   }
 }
@@ -145,9 +142,7 @@ TEST(RenderPdfTest, HostileStringsRenderLiterally) {
   // Title, section heading, paragraph and table cell.
   size_t count = 0;
   for (size_t pos = 0;
-       (pos = text.find("<script>alert(1)</script> & <b>", pos)) !=
-       std::string::npos;
-       ++pos) {
+       (pos = text.find("<script>alert(1)</script> & <b>", pos)) != std::string::npos; ++pos) {
     ++count;
   }
   EXPECT_GE(count, 4u);
@@ -159,33 +154,30 @@ TEST(RenderPdfTest, MetadataIsFixed) {
   ReportModel m = testing_sample::SampleReportModel();
   const std::string path = WriteTemp("meta.pdf", Pdf(m));
   const std::string info = RunCommand("pdfinfo '" + path + "'");
-  EXPECT_TRUE(std::regex_search(
-      info, std::regex(R"(Title:\s+SageMaker Debugger Profiling Report\n)")))
+  EXPECT_TRUE(
+      std::regex_search(info, std::regex(R"(Title:\s+SageMaker Debugger Profiling Report\n)")))
       << info;
   EXPECT_TRUE(std::regex_search(info, std::regex(R"(Creator:\s+sm-report\n)")));
-  EXPECT_TRUE(std::regex_search(
-      info, std::regex(R"(Page size:\s+595\.276 x 841\.89 pts \(A4\))")));
+  EXPECT_TRUE(std::regex_search(info, std::regex(R"(Page size:\s+595\.276 x 841\.89 pts \(A4\))")));
   EXPECT_EQ(info.find("CreationDate"), std::string::npos) << info;
 }
 
 TEST(RenderPdfTest, ContentsListsSectionsWithTheirPages) {
   if (!HavePoppler()) GTEST_SKIP() << "poppler-utils not installed";
-  const std::string path =
-      WriteTemp("toc.pdf", Pdf(testing_sample::SampleReportModel()));
+  const std::string path = WriteTemp("toc.pdf", Pdf(testing_sample::SampleReportModel()));
   const std::vector<std::string> texts = PageTexts(path);
   ASSERT_GE(texts.size(), 3u);
   EXPECT_NE(texts[0].find("Contents"), std::string::npos);
   // Each section heading appears on the page the contents line names.
-  for (const char* title : {"Training job summary", "System usage statistics",
-                            "Per-step details"}) {
+  for (const char* title :
+       {"Training job summary", "System usage statistics", "Per-step details"}) {
     std::smatch m;
     const std::regex line(std::string(title) + R"(\s*\.*\s*(\d+))");
     ASSERT_TRUE(std::regex_search(texts[0], m, line)) << title;
     const int page = std::stoi(m[1]);
     ASSERT_GE(page, 2);
     ASSERT_LE(page, static_cast<int>(texts.size()));
-    EXPECT_NE(texts[page - 1].find(title), std::string::npos)
-        << title << " on page " << page;
+    EXPECT_NE(texts[page - 1].find(title), std::string::npos) << title << " on page " << page;
   }
 }
 

@@ -87,8 +87,8 @@ inline Chart SampleBarChart() {
   c.id = "phase-split";
   c.title = "Time per training phase";
   c.x_label = "Seconds";
-  c.slices = {{"Training loop", 2700}, {"Initialization", 300},
-              {"Evaluation", 480},     {"Finalization", 120}};
+  c.slices = {
+      {"Training loop", 2700}, {"Initialization", 300}, {"Evaluation", 480}, {"Finalization", 120}};
   c.width = 440;
   c.height = 200;
   return c;
@@ -130,8 +130,7 @@ inline Table LongTable(int rows) {
   t.numeric = {true, false, true, true, false};
   for (int i = 0; i < rows; ++i) {
     t.rows.push_back({std::to_string(i), i % 50 == 0 ? "eval" : "train",
-                      std::to_string(100 + (i * 37) % 90) + ".5",
-                      std::to_string((i * 13) % 100),
+                      std::to_string(100 + (i * 37) % 90) + ".5", std::to_string((i * 13) % 100),
                       i % 40 == 7 ? "slow step: data loader stalled waiting "
                                     "for the input pipeline to refill"
                                   : ""});

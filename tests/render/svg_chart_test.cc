@@ -23,8 +23,8 @@ std::string Svg(const Chart& c) {
 std::multiset<std::string> Ids(const std::string& svg) {
   std::multiset<std::string> ids;
   static const std::regex kId(R"re(\sid="([^"]*)")re");
-  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kId);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kId); it != std::sregex_iterator();
+       ++it) {
     ids.insert((*it)[1]);
   }
   return ids;
@@ -33,8 +33,8 @@ std::multiset<std::string> Ids(const std::string& svg) {
 std::set<std::string> References(const std::string& svg) {
   std::set<std::string> refs;
   static const std::regex kRef(R"re((?:href="#|url\(#)([^")]*))re");
-  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kRef);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kRef); it != std::sregex_iterator();
+       ++it) {
     refs.insert((*it)[1]);
   }
   return refs;
@@ -94,11 +94,10 @@ TEST(RenderChartSvgTest, SameInputGivesSameBytes) {
 TEST(RenderChartSvgTest, RendersEveryKindAndEmptyCharts) {
   using namespace testing_sample;
   for (const Chart& c :
-       {SampleLineChart(), SampleBoxChart(), SamplePieChart(),
-        SampleBarChart(), SampleHistogramChart(),
-        EmptyChart(ChartKind::kLine, "e1"), EmptyChart(ChartKind::kBox, "e2"),
-        EmptyChart(ChartKind::kPie, "e3"), EmptyChart(ChartKind::kBar, "e4"),
-        EmptyChart(ChartKind::kHistogram, "e5")}) {
+       {SampleLineChart(), SampleBoxChart(), SamplePieChart(), SampleBarChart(),
+        SampleHistogramChart(), EmptyChart(ChartKind::kLine, "e1"),
+        EmptyChart(ChartKind::kBox, "e2"), EmptyChart(ChartKind::kPie, "e3"),
+        EmptyChart(ChartKind::kBar, "e4"), EmptyChart(ChartKind::kHistogram, "e5")}) {
     const std::string svg = Svg(c);
     EXPECT_EQ(svg.rfind("<svg", 0), 0u) << c.id;
   }
@@ -133,8 +132,7 @@ Chart DenseChart(int series, int points) {
     for (int i = 0; i < points; ++i) {
       // Noisy: every column holds a spread of values (worst case for size).
       const double noise = ((i * 7919LL + s * 104729LL) % 1000) / 1000.0;
-      sr.points.push_back(
-            {1.7e9 + i * 0.1, 45 + 30 * std::sin(i * 3e-4 * (s + 1)) + 20 * noise});
+      sr.points.push_back({1.7e9 + i * 0.1, 45 + 30 * std::sin(i * 3e-4 * (s + 1)) + 20 * noise});
     }
     c.series.push_back(std::move(sr));
   }
@@ -172,7 +170,9 @@ TEST(RenderChartSvgTest, PathCoordinatesHaveAtMostTwoDecimals) {
       ASSERT_NE(end, std::string::npos);
       const std::string value = svg.substr(begin, end - begin);
       ++attributes;
-      auto digit = [&](size_t k) { return std::isdigit(static_cast<unsigned char>(value[k])) != 0; };
+      auto digit = [&](size_t k) {
+        return std::isdigit(static_cast<unsigned char>(value[k])) != 0;
+      };
       for (size_t i = 0; i + 4 < value.size(); ++i) {  // \d\.\d{3}
         const bool three_decimals =
             digit(i) && value[i + 1] == '.' && digit(i + 2) && digit(i + 3) && digit(i + 4);

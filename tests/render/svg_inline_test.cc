@@ -31,14 +31,11 @@ TEST(HtmlRendererTest, EveryChartBecomesSvgOrTitledPlaceholder) {
   EXPECT_EQ(Count(html, "<figure class=\"chart\""), 3u);
   EXPECT_EQ(Count(html, "<div class=\"chart-row\">"), 1u);
   // Charts, not counting the page's one hidden block of shared glyphs.
-  const std::size_t drawn =
-      Count(html, "<svg") - Count(html, "<svg class=\"smr-glyphs\"");
+  const std::size_t drawn = Count(html, "<svg") - Count(html, "<svg class=\"smr-glyphs\"");
   const std::size_t placeholders = Count(html, "class=\"chart-placeholder\"");
   EXPECT_EQ(drawn + placeholders, 3u);
   for (const char* title : {"Job phases", "Node algo-1", "Node algo-2"}) {
-    EXPECT_NE(html.find(std::string("aria-label=\"") + title + "\""),
-              std::string::npos)
-        << title;
+    EXPECT_NE(html.find(std::string("aria-label=\"") + title + "\""), std::string::npos) << title;
   }
   // Inline SVG only: no XML declaration in the middle of an HTML body.
   EXPECT_EQ(html.find("<?xml"), std::string::npos);
@@ -46,9 +43,8 @@ TEST(HtmlRendererTest, EveryChartBecomesSvgOrTitledPlaceholder) {
 
 TEST(HtmlRendererTest, PageReferencesNoExternalResource) {
   const std::string html = Render(MakeModel());
-  for (const char* needle :
-       {"http://", "https://", "src=", "<link", "@import", "<script", "<iframe",
-        "<object", "<embed", "xmlns"}) {
+  for (const char* needle : {"http://", "https://", "src=", "<link", "@import", "<script",
+                             "<iframe", "<object", "<embed", "xmlns"}) {
     EXPECT_EQ(html.find(needle), std::string::npos) << needle;
   }
   // url(...) only as a reference to an element of the page (SVG clips).
@@ -63,23 +59,19 @@ TEST(HtmlRendererTest, IdsAreUniqueAndEveryFragmentReferenceResolves) {
   ReportModel m = MakeModel();
   Block more;
   more.kind = BlockKind::kCharts;
-  more.charts = {LineChart("same", "Step durations"),
-                 LineChart("same", "Workload")};
+  more.charts = {LineChart("same", "Step durations"), LineChart("same", "Workload")};
   m.sections[0].blocks.push_back(more);
   const std::string html = Render(m);
   std::set<std::string> ids;
   const std::regex id_attr(R"re( id="([^"]*)")re");
   for (auto it = std::sregex_iterator(html.begin(), html.end(), id_attr);
        it != std::sregex_iterator(); ++it) {
-    EXPECT_TRUE(ids.insert((*it)[1].str()).second)
-        << "duplicate id " << (*it)[1].str();
+    EXPECT_TRUE(ids.insert((*it)[1].str()).second) << "duplicate id " << (*it)[1].str();
   }
-  const std::regex ref(
-      R"re((?:href="#|url\(#|aria-labelledby="|aria-describedby=")([^")]*))re");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), ref);
-       it != std::sregex_iterator(); ++it) {
-    EXPECT_EQ(ids.count((*it)[1].str()), 1u)
-        << "dangling reference #" << (*it)[1].str();
+  const std::regex ref(R"re((?:href="#|url\(#|aria-labelledby="|aria-describedby=")([^")]*))re");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), ref); it != std::sregex_iterator();
+       ++it) {
+    EXPECT_EQ(ids.count((*it)[1].str()), 1u) << "dangling reference #" << (*it)[1].str();
   }
 }
 
@@ -90,8 +82,7 @@ TEST(HtmlRendererTest, DenseChartsShareAPageWideDetailBudget) {
   const std::string sixteen = Render(DenseModel(16, 20000));
   EXPECT_LT(four.size(), 2u * 1024 * 1024) << four.size();
   EXPECT_LT(sixteen.size(), 3u * 1024 * 1024) << sixteen.size();
-  EXPECT_LT(sixteen.size(), four.size() * 2) << four.size() << " -> "
-                                             << sixteen.size();
+  EXPECT_LT(sixteen.size(), four.size() * 2) << four.size() << " -> " << sixteen.size();
 }
 
 // Two charts' SVGs with the same cairo ids, glyph and style: each chart's

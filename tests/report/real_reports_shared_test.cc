@@ -147,9 +147,6 @@ TEST(ReportBuilderSharedTest, EveryRealSetBuildsWithoutRawData) {
   EXPECT_EQ(sets, 12);
 }
 
-
-
-
 TEST(ReportBuilderSharedTest, TrainingLoopSectionsFollowTheOriginalOrder) {
   std::vector<RuleResult> results;
   const ReportModel m = BuildFromSet("klay-liu__AWS-MLE-Capstone-Project", &results);
@@ -157,9 +154,9 @@ TEST(ReportBuilderSharedTest, TrainingLoopSectionsFollowTheOriginalOrder) {
   ASSERT_NE(loop, nullptr);
   std::vector<std::string> ids;
   for (const Section& sub : loop->subsections) ids.push_back(sub.id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"step-duration", "gpu-utilization",
-                                           "workload-balancing", "dataloading", "batch-size",
-                                           "cpu-bottlenecks", "io-bottlenecks", "gpu-memory"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"step-duration", "gpu-utilization", "workload-balancing",
+                                           "dataloading", "batch-size", "cpu-bottlenecks",
+                                           "io-bottlenecks", "gpu-memory"}));
 }
 
 TEST(ReportBuilderSharedTest, BottleneckShareIsViolationsOverDatapoints) {
@@ -210,8 +207,8 @@ TEST(ReportBuilderSharedTest, DataloaderShowsWorkersCoresAndPinMemory) {
   // QwejoD Dataloader.json: pin_memory false, num_workers 6, cores 4,
   // dataloaders 6, dataloading_time p50 36.331447.
   std::vector<RuleResult> results;
-  const ReportModel m = BuildFromSet("QwejoD__Dog-breed-classification-using-AWS-Sagemaker",
-                                     &results);
+  const ReportModel m =
+      BuildFromSet("QwejoD__Dog-breed-classification-using-AWS-Sagemaker", &results);
   const Section* s = FindSection(m.sections, "dataloading");
   ASSERT_NE(s, nullptr);
   const std::string text = AllText(*s);

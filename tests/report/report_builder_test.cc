@@ -41,9 +41,9 @@ TEST(ReportBuilderTest, TrainingLoopSectionsFollowTheOriginalOrder) {
   ASSERT_NE(loop, nullptr);
   std::vector<std::string> ids;
   for (const Section& sub : loop->subsections) ids.push_back(sub.id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"step-duration", "gpu-utilization",
-                                           "workload-balancing", "dataloading", "batch-size",
-                                           "cpu-bottlenecks", "io-bottlenecks", "gpu-memory"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"step-duration", "gpu-utilization", "workload-balancing",
+                                           "dataloading", "batch-size", "cpu-bottlenecks",
+                                           "io-bottlenecks", "gpu-memory"}));
 }
 
 TEST(ReportBuilderTest, CpuOnlyJobSaysGpuRulesDoNotApply) {
@@ -73,8 +73,8 @@ TEST(ReportBuilderTest, TwoNodesGetOneRowEachAndStepOutliersPerNode) {
   std::vector<std::string> rows;
   for (const auto& row : t->rows) rows.push_back(row[1] + "/" + row[0]);
   EXPECT_EQ(rows, (std::vector<std::string>{"Network/algo-1", "Network/algo-2", "CPU/algo-1",
-                                            "CPU/algo-2", "CPU memory/algo-1",
-                                            "CPU memory/algo-2", "I/O/algo-1", "I/O/algo-2"}));
+                                            "CPU/algo-2", "CPU memory/algo-1", "CPU memory/algo-2",
+                                            "I/O/algo-1", "I/O/algo-2"}));
   const Section* steps = FindSection(m.sections, "step-duration");
   ASSERT_NE(steps, nullptr);
   const Table* st = TableWithCaption(*steps, "Step durations per node");

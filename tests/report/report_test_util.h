@@ -11,8 +11,8 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/testing/files.h"
 #include "smr/report_builder.h"
+#include "tests/testing/files.h"
 
 namespace smr {
 namespace report_test {
@@ -20,9 +20,9 @@ namespace report_test {
 // The 11 rules in ProfilerReport's order.
 inline const std::vector<std::string>& RuleOrder() {
   static const std::vector<std::string> kOrder = {
-      "CPUBottleneck",         "IOBottleneck",  "LowGPUUtilization",  "StepOutlier",
-      "GPUMemoryIncrease",     "BatchSize",     "MaxInitializationTime", "LoadBalancing",
-      "OverallSystemUsage",    "Dataloader",    "OverallFrameworkMetrics"};
+      "CPUBottleneck",      "IOBottleneck", "LowGPUUtilization",      "StepOutlier",
+      "GPUMemoryIncrease",  "BatchSize",    "MaxInitializationTime",  "LoadBalancing",
+      "OverallSystemUsage", "Dataloader",   "OverallFrameworkMetrics"};
   return kOrder;
 }
 
@@ -41,7 +41,7 @@ inline std::vector<RuleResult> LoadRuleJsons(const std::filesystem::path& dir) {
 
 // The hand-made rule-JSON sets of tests/data/rule_sets.
 inline constexpr const char* kHandMadeSets[] = {"single-gpu", "four-gpus", "system-only",
-                                        "cpu-only-two-nodes"};
+                                                "cpu-only-two-nodes"};
 
 // The profiler-reports folder of a set (system-only keeps SageMaker's
 // download layout).

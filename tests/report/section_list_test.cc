@@ -24,9 +24,9 @@ TEST(SectionListTest, ReportSectionsInTheOriginalOrder) {
   for (const SectionSpec& spec : ReportSections()) {
     if (spec.rule == nullptr) ids.push_back(spec.id);
   }
-  EXPECT_EQ(ids, (std::vector<std::string>{"training-job-summary", "system-usage",
-                                           "framework-metrics", "rules-summary",
-                                           "training-loop", "data-quality"}));
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"training-job-summary", "system-usage", "framework-metrics",
+                                      "rules-summary", "training-loop", "data-quality"}));
 }
 
 TEST(SectionListTest, RuleSectionsFollowTheTrainingLoopInTheOriginalOrder) {
@@ -40,10 +40,9 @@ TEST(SectionListTest, RuleSectionsFollowTheTrainingLoopInTheOriginalOrder) {
     EXPECT_EQ(parent, "training-loop") << spec.rule;
     rules.push_back(spec.rule);
   }
-  EXPECT_EQ(rules, (std::vector<std::string>{"StepOutlier", "LowGPUUtilization",
-                                             "LoadBalancing", "Dataloader", "BatchSize",
-                                             "CPUBottleneck", "IOBottleneck",
-                                             "GPUMemoryIncrease"}));
+  EXPECT_EQ(rules, (std::vector<std::string>{"StepOutlier", "LowGPUUtilization", "LoadBalancing",
+                                             "Dataloader", "BatchSize", "CPUBottleneck",
+                                             "IOBottleneck", "GPUMemoryIncrease"}));
 }
 
 // Every built-in rule appears once: in a rule section, or (the three summary

@@ -57,9 +57,9 @@ std::unique_ptr<testing::BuiltData> Constant(int n, double cpu, double gpu, doub
 }
 
 TEST(BatchSizeTest, ThresholdsAreStrict) {
-  EXPECT_EQ(SmallRule(2, 2).Evaluate(Constant(3, 70, 0, 0)->ctx()).triggered, 0);   // CPU at 70
-  EXPECT_EQ(SmallRule(2, 2).Evaluate(Constant(3, 0, 70, 0)->ctx()).triggered, 0);   // GPU at 70
-  EXPECT_EQ(SmallRule(2, 2).Evaluate(Constant(3, 0, 0, 70)->ctx()).triggered, 0);   // mem at 70
+  EXPECT_EQ(SmallRule(2, 2).Evaluate(Constant(3, 70, 0, 0)->ctx()).triggered, 0);  // CPU at 70
+  EXPECT_EQ(SmallRule(2, 2).Evaluate(Constant(3, 0, 70, 0)->ctx()).triggered, 0);  // GPU at 70
+  EXPECT_EQ(SmallRule(2, 2).Evaluate(Constant(3, 0, 0, 70)->ctx()).triggered, 0);  // mem at 70
   EXPECT_EQ(SmallRule(2, 2).Evaluate(Constant(3, 69.9, 69.9, 69.9)->ctx()).triggered, 1);
 }
 

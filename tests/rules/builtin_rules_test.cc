@@ -18,9 +18,9 @@ namespace {
 
 // SageMaker's ProfilerReport rules, in its order (docs/rules.md §1).
 const std::vector<std::string> kProfilerReportRules = {
-    "CPUBottleneck",         "IOBottleneck",  "LowGPUUtilization", "StepOutlier",
-    "GPUMemoryIncrease",     "BatchSize",     "MaxInitializationTime", "LoadBalancing",
-    "OverallSystemUsage",    "Dataloader",    "OverallFrameworkMetrics"};
+    "CPUBottleneck",      "IOBottleneck", "LowGPUUtilization",      "StepOutlier",
+    "GPUMemoryIncrease",  "BatchSize",    "MaxInitializationTime",  "LoadBalancing",
+    "OverallSystemUsage", "Dataloader",   "OverallFrameworkMetrics"};
 
 // The ProfilerReport rules the registry lacks.
 std::vector<std::string> MissingFromRegistry(const std::vector<std::string>& expected) {

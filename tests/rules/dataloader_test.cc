@@ -54,13 +54,15 @@ TEST(DataloaderTest, WorkedExampleFromHeader) {
   // Durations all 0.5 s: numpy widens the range to [0, 1]; edges i·0.01.
   std::string probs, edges;
   for (int i = 0; i < 100; ++i) probs += (i ? ", " : "") + std::to_string(i == 50 ? 11 : 0);
-  for (int i = 0; i <= 100; ++i) edges += (i ? ", " : "") + PythonFloatRepr(i < 100 ? i * 0.01 : 1.0);
+  for (int i = 0; i <= 100; ++i)
+    edges += (i ? ", " : "") + PythonFloatRepr(i < 100 ? i * 0.01 : 1.0);
   EXPECT_EQ(RuleResultToJson(r),
             "{\"RuleTriggered\": 1, \"Violations\": 1, \"Details\": {\"pin_memory\": false, "
             "\"num_workers\": 0, \"cores\": 4, \"dataloaders\": 1, \"dataloading_time\": "
-            "{\"p25\": 0.5, \"p50\": 0.5, \"p95\": 0.5, \"probs\": [" + probs +
-            "], \"binedges\": [" + edges + "]}}, \"Datapoints\": 11, \"RuleParameters\": "
-            "\"min_threshold:70\\nmax_threshold:200\"}");
+            "{\"p25\": 0.5, \"p50\": 0.5, \"p95\": 0.5, \"probs\": [" +
+                probs + "], \"binedges\": [" + edges +
+                "]}}, \"Datapoints\": 11, \"RuleParameters\": "
+                "\"min_threshold:70\\nmax_threshold:200\"}");
 }
 
 TEST(DataloaderTest, HiddenPatienceTenSeconds) {
@@ -89,9 +91,9 @@ TEST(DataloaderTest, ThresholdsAreStrict) {
     EXPECT_TRUE(rule.SetParam(param, value).ok());
     return rule.Evaluate(built->ctx()).violations;
   };
-  EXPECT_EQ(run({1, 2, 3}, "min_threshold", "75"), 0);     // 3 == 3.0
-  EXPECT_EQ(run({1, 2}, "min_threshold", "75"), 1);        // 2 < 3.0
-  EXPECT_EQ(run({1, 2, 3, 4, 5, 6, 7, 8}, "min_threshold", "70"), 0);  // 8 == 8.0
+  EXPECT_EQ(run({1, 2, 3}, "min_threshold", "75"), 0);                    // 3 == 3.0
+  EXPECT_EQ(run({1, 2}, "min_threshold", "75"), 1);                       // 2 < 3.0
+  EXPECT_EQ(run({1, 2, 3, 4, 5, 6, 7, 8}, "min_threshold", "70"), 0);     // 8 == 8.0
   EXPECT_EQ(run({1, 2, 3, 4, 5, 6, 7, 8, 9}, "min_threshold", "70"), 1);  // 9 > 8.0
 }
 

@@ -88,11 +88,11 @@ TEST(FrameworkCorrelationTest, KeysFirstSeenAtLaterCallsComeAfterEarlierKeys) {
   d.Event("algo-1-1", "cpu_functions", "aten::add", 1'002'000'000, 1'002'500'000);
   d.Event("algo-1-1", "DataLoaderIter", "DataLoaderIter", 1'002'000'000, 1'002'500'000);
   auto built = d.Build();
-  EXPECT_EQ(Correlate(*built, {{1'001'500'000.0, 1'001'500'000.0},
-                               {1'002'250'000.0, 1'002'250'000.0}}),
-            "{\"ratio\": {\"cpu_functions\": 100.0}, \"phase\": {\"Step:ModeKeys.TRAIN\": 100.0}, "
-            "\"phase_time\": {}, \"CPU\": {\"aten::add\": 100.0}, \"CPU_total\": {\"aten::add\": "
-            "500000}, \"general\": {\"DataLoaderIter\": 100.0}}");
+  EXPECT_EQ(
+      Correlate(*built, {{1'001'500'000.0, 1'001'500'000.0}, {1'002'250'000.0, 1'002'250'000.0}}),
+      "{\"ratio\": {\"cpu_functions\": 100.0}, \"phase\": {\"Step:ModeKeys.TRAIN\": 100.0}, "
+      "\"phase_time\": {}, \"CPU\": {\"aten::add\": 100.0}, \"CPU_total\": {\"aten::add\": "
+      "500000}, \"general\": {\"DataLoaderIter\": 100.0}}");
   // One call seeing everything writes the natural order.
   EXPECT_EQ(Correlate(*built, {{1'002'250'000.0, 1'002'250'000.0}}),
             "{\"ratio\": {\"cpu_functions\": 100.0}, \"CPU\": {\"aten::add\": 100.0}, "
@@ -108,11 +108,11 @@ TEST(FrameworkCorrelationTest, OperatorKeyOrderFollowsFirstCallThenDeliveryOrder
   d.Event("algo-1-1", "cpu_functions", "aten::b", 1'002'000'000, 1'002'500'000);
   d.Event("algo-1-1", "cpu_functions", "aten::a", 1'001'000'000, 1'001'500'000);
   auto built = d.Build();
-  EXPECT_EQ(Correlate(*built, {{1'001'250'000.0, 1'001'250'000.0},
-                               {1'002'250'000.0, 1'002'250'000.0}}),
-            "{\"ratio\": {\"cpu_functions\": 100.0}, \"CPU\": {\"aten::a\": 50.0, \"aten::b\": "
-            "50.0}, \"CPU_total\": {\"aten::a\": 500000, \"aten::b\": 500000}, \"phase\": {}, "
-            "\"phase_time\": {}}");
+  EXPECT_EQ(
+      Correlate(*built, {{1'001'250'000.0, 1'001'250'000.0}, {1'002'250'000.0, 1'002'250'000.0}}),
+      "{\"ratio\": {\"cpu_functions\": 100.0}, \"CPU\": {\"aten::a\": 50.0, \"aten::b\": "
+      "50.0}, \"CPU_total\": {\"aten::a\": 500000, \"aten::b\": 500000}, \"phase\": {}, "
+      "\"phase_time\": {}}");
 }
 
 TEST(FrameworkCorrelationTest, StepIntervalsUseOpenOverlap) {
@@ -123,7 +123,7 @@ TEST(FrameworkCorrelationTest, StepIntervalsUseOpenOverlap) {
   d.FrameworkFile("1-algo-1", 1'000'000'000);
   d.Step("algo-1-1", "TRAIN", 0, 1'001'000'000, 1'002'000'000);
   d.Step("algo-1-1", "EVAL", 0, 1'002'000'000, 1'003'000'000);
-  d.Event("algo-1-1", "gpu_functions-dev:0", "k1", 1'000'900'000, 1'001'100'000);  // 200 ms
+  d.Event("algo-1-1", "gpu_functions-dev:0", "k1", 1'000'900'000, 1'001'100'000);    // 200 ms
   d.Event("algo-1-1", "gpu_functions-dev:0", "tiny", 1'001'500'000, 1'001'504'000);  // 4 ms
   d.Event("", "", "allreduce", 1'001'200'000, 1'001'300'000, -1, TraceSource::kHorovodTimeline);
   auto built = d.Build();

@@ -109,7 +109,7 @@ TEST(GpuMemoryIncreaseTest, CountsEverySampleAboveThreshold) {
   const auto& e = r.details["algo-1"]["gpu0"];
   EXPECT_EQ(e["increase"].get<double>(), 15.0);
   EXPECT_EQ(e["gpu_max"].get<double>(), 190.0);
-  EXPECT_DOUBLE_EQ(e["p05"].get<double>(), 9.5);   // 0.05·19 = 0.95 -> 9.5
+  EXPECT_DOUBLE_EQ(e["p05"].get<double>(), 9.5);  // 0.05·19 = 0.95 -> 9.5
   EXPECT_DOUBLE_EQ(e["p50"].get<double>(), 95.0);
   EXPECT_DOUBLE_EQ(e["p95"].get<double>(), 180.5);
 }
@@ -137,8 +137,8 @@ TEST(GpuMemoryIncreaseTest, MultiNodeKeepsSageMakerKeyOrder) {
     const double ts = 1000.5 + 0.5 * static_cast<double>(i);
     for (const char* node : {"algo-1", "algo-2"}) {
       for (int g = 0; g < 4; ++g) {
-        const bool jumps = (std::string(node) == "algo-1" && g == 1) ||
-                           (std::string(node) == "algo-2" && g == 3);
+        const bool jumps =
+            (std::string(node) == "algo-1" && g == 1) || (std::string(node) == "algo-2" && g == 3);
         d.GpuMem(node, "gpu" + std::to_string(g), ts, jumps ? kWorkedExample[i] : 20);
       }
     }

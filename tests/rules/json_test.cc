@@ -66,8 +66,7 @@ TEST(DumpPythonJsonTest, SeparatorsKeyOrderAndTypes) {
 
 TEST(DumpPythonJsonTest, EscapesLikeEnsureAscii) {
   nlohmann::ordered_json j = "a\"b\\c\nd\te\x01/é€😀";
-  EXPECT_EQ(DumpPythonJson(j),
-            "\"a\\\"b\\\\c\\nd\\te\\u0001/\\u00e9\\u20ac\\ud83d\\ude00\"");
+  EXPECT_EQ(DumpPythonJson(j), "\"a\\\"b\\\\c\\nd\\te\\u0001/\\u00e9\\u20ac\\ud83d\\ude00\"");
 }
 
 TEST(RuleResultToJsonTest, EnvelopeKeyOrder) {
@@ -93,9 +92,7 @@ class ThrowingRule : public Rule {
   }
   Status SetParam(std::string_view, std::string_view) override { return Status::Ok(); }
   std::string RuleParameters() const override { return "k:v"; }
-  RuleResult Evaluate(const AnalysisContext&) const override {
-    throw std::runtime_error("boom");
-  }
+  RuleResult Evaluate(const AnalysisContext&) const override { throw std::runtime_error("boom"); }
 };
 
 TEST(EvaluateRulesTest, FailingRuleDoesNotStopOthers) {

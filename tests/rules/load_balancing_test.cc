@@ -74,11 +74,13 @@ TEST(LoadBalancingTest, WorkedExampleFromHeader) {
   Constant(d, "algo-1", {"gpu0", "gpu1"}, {100, 0}, 3);
   auto built = d.Build();
   RuleResult r = SmallRule(0.2, 2).Evaluate(built->ctx());
-  EXPECT_EQ(RuleResultToJson(r),
-            "{\"RuleTriggered\": 1, \"Violations\": 1, \"Details\": {\"algo-1\": {\"workloads\": "
-            "{\"gpu0\": " + OneBin(49, 3) + ", \"gpu1\": " + OneBin(0, 3) +
-            "}, \"distances\": {\"gpu0\": {\"gpu1\": 0.8325546111576977}}}}, \"Datapoints\": 3, "
-            "\"RuleParameters\": \"threshold:0.2\\npatience:2\\nmin_difference:10\"}");
+  EXPECT_EQ(
+      RuleResultToJson(r),
+      "{\"RuleTriggered\": 1, \"Violations\": 1, \"Details\": {\"algo-1\": {\"workloads\": "
+      "{\"gpu0\": " +
+          OneBin(49, 3) + ", \"gpu1\": " + OneBin(0, 3) +
+          "}, \"distances\": {\"gpu0\": {\"gpu1\": 0.8325546111576977}}}}, \"Datapoints\": 3, "
+          "\"RuleParameters\": \"threshold:0.2\\npatience:2\\nmin_difference:10\"}");
 }
 
 TEST(LoadBalancingTest, JensenShannonDistanceByHand) {
@@ -183,9 +185,10 @@ TEST(LoadBalancingTest, PatienceNeedsMoreSamplesOnBothGpus) {
   EXPECT_EQ(r.datapoints, 3);
   EXPECT_EQ(RuleResultToJson(r),
             "{\"RuleTriggered\": 0, \"Violations\": 0, \"Details\": {\"algo-1\": {\"workloads\": "
-            "{\"gpu0\": " + OneBin(49, 3) + ", \"gpu1\": " + OneBin(0, 3) +
-            "}}}, \"Datapoints\": 3, \"RuleParameters\": "
-            "\"threshold:0.2\\npatience:3\\nmin_difference:10\"}");
+            "{\"gpu0\": " +
+                OneBin(49, 3) + ", \"gpu1\": " + OneBin(0, 3) +
+                "}}}, \"Datapoints\": 3, \"RuleParameters\": "
+                "\"threshold:0.2\\npatience:3\\nmin_difference:10\"}");
 }
 
 TEST(LoadBalancingTest, ImbalancedPairCountsOncePerWindow) {

@@ -97,8 +97,8 @@ TEST(OverallFrameworkMetricsTest, DeviationOthersIsTimeOutsideSteps) {
   EXPECT_NEAR(sm_others_pct, 18.18, 0.01);
 
   EXPECT_NEAR(r.details["phase"]["others"].get<double>(), 100000.0 / 325000.0 * 100, 1e-9);
-  EXPECT_NEAR(r.details["phase"]["Step:ModeKeys.TRAIN"].get<double>(),
-              225000.0 / 325000.0 * 100, 1e-9);
+  EXPECT_NEAR(r.details["phase"]["Step:ModeKeys.TRAIN"].get<double>(), 225000.0 / 325000.0 * 100,
+              1e-9);
 }
 
 TEST(OverallFrameworkMetricsTest, OthersIsNeverNegativeWithOverlappingNodes) {

@@ -40,7 +40,7 @@ TEST(OverallSystemUsageTest, GpuAverageDividesByAllGpusAndNetworkSumsAlgorithmOn
   d.Cpu("algo-1", "cpu0", 1000.5, 0.001);
   auto built = d.Build();
   RuleResult r = OverallSystemUsageRule().Evaluate(built->ctx());
-  EXPECT_EQ(r.details["GPU"]["algo-1"]["max"].get<double>(), 22.75);  // 91 / 4
+  EXPECT_EQ(r.details["GPU"]["algo-1"]["max"].get<double>(), 22.75);        // 91 / 4
   EXPECT_EQ(r.details["Network"]["algo-1"]["max"].get<double>(), 1000.01);  // rounded
   // 0.001 > 0 is kept as a float and rounds to 0.0 (not the integer 0).
   EXPECT_TRUE(r.details["CPU"]["algo-1"]["max"].is_number_float());

@@ -30,8 +30,7 @@ constexpr ParamRow<TestParams> kRows[] = {
 
 constexpr PrintedParam kPrinted[] = {{"limit", "high"}, {"label", "label"}, {"high", "high"}};
 
-constexpr RuleDescriptor<TestParams> kDescriptor = {"TestRule", "Tests.", "None.", kRows,
-                                                    kPrinted};
+constexpr RuleDescriptor<TestParams> kDescriptor = {"TestRule", "Tests.", "None.", kRows, kPrinted};
 
 class TestRule : public ParamRule<TestParams> {
  public:

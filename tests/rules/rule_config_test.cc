@@ -84,8 +84,8 @@ TEST(ParseRuleParamArgTest, ProfilerReportSpellingSplitsAtFirstUnderscore) {
 }
 
 TEST(ParseRuleParamArgTest, RejectsMalformedArguments) {
-  for (const char* bad : {"LowGPUUtilization.window", "window=5", ".window=5",
-                          "LowGPUUtilization.=5", "=5"}) {
+  for (const char* bad :
+       {"LowGPUUtilization.window", "window=5", ".window=5", "LowGPUUtilization.=5", "=5"}) {
     StatusOr<RuleParamOverride> o = ParseRuleParamArg(bad);
     EXPECT_FALSE(o.ok()) << bad;
     if (!o.ok()) {
@@ -118,8 +118,8 @@ TEST(ApplyRuleConfigTest, ProfilerReportSpellingOverridesOneParameter) {
 }
 
 TEST(ApplyRuleConfigTest, LaterOverrideWins) {
-  Applied a = Apply(nlohmann::json(),
-                    {"LowGPUUtilization.patience=10", "LowGPUUtilization_patience=20"});
+  Applied a =
+      Apply(nlohmann::json(), {"LowGPUUtilization.patience=10", "LowGPUUtilization_patience=20"});
   ASSERT_TRUE(a.status.ok()) << a.status.message();
   EXPECT_EQ(LowGpuParams(a), "threshold_p95:70\nthreshold_p5:10\nwindow:500\npatience:20");
 }
@@ -254,7 +254,8 @@ TEST(ParamRangeTest, DescriptionsNameTheBounds) {
   EXPECT_EQ(ParamRange::PositiveInteger().Describe(), "a positive integer");
   EXPECT_EQ(ParamRange::Positive().Describe(), "a number greater than 0");
   EXPECT_EQ(ParamRange::Positive(1).Describe(), "a number greater than 0 and at most 1");
-  EXPECT_EQ((ParamRange{2, 8, false, true, true}).Describe(), "an integer of at least 2 and less than 8");
+  EXPECT_EQ((ParamRange{2, 8, false, true, true}).Describe(),
+            "an integer of at least 2 and less than 8");
   EXPECT_EQ(ParamRange::Percent().Short(), "0 to 100");
   EXPECT_EQ(ParamRange::PositiveInteger().Short(), "integer >= 1");
   EXPECT_EQ(ParamRange::Positive().Short(), "> 0");
@@ -351,10 +352,9 @@ TEST(ApplyRuleConfigTest, DataloaderMinimumMustBeBelowMaximum) {
 }
 
 TEST(ApplyRuleConfigTest, ConfigValuesOfTheWrongJsonTypeAreRejected) {
-  for (const char* cfg : {R"({"LowGPUUtilization": {"window": [1]}})",
-                          R"({"LowGPUUtilization": {"window": null}})",
-                          R"({"LowGPUUtilization": {"window": true}})",
-                          R"({"LowGPUUtilization": 5})"}) {
+  for (const char* cfg :
+       {R"({"LowGPUUtilization": {"window": [1]}})", R"({"LowGPUUtilization": {"window": null}})",
+        R"({"LowGPUUtilization": {"window": true}})", R"({"LowGPUUtilization": 5})"}) {
     Applied a = Apply(nlohmann::json::parse(cfg), {});
     ExpectOneLine(a.status);
     EXPECT_NE(a.status.message().find("LowGPUUtilization"), std::string::npos) << cfg;
@@ -373,7 +373,8 @@ TEST(ApplyRuleConfigTest, RuleJsonShowsTheParametersUsed) {
   for (const RuleResult& r : results) {
     const nlohmann::json j = nlohmann::json::parse(RuleResultToJson(r));
     if (r.name == "LowGPUUtilization") {
-      EXPECT_EQ(j["RuleParameters"], "threshold_p95:70\nthreshold_p5:10\nwindow:250\npatience:1000");
+      EXPECT_EQ(j["RuleParameters"],
+                "threshold_p95:70\nthreshold_p5:10\nwindow:250\npatience:1000");
       ++checked;
     } else if (r.name == "MaxInitializationTime") {
       EXPECT_EQ(j["RuleParameters"], "threshold:5");

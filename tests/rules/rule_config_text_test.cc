@@ -26,8 +26,8 @@ void ExpectOneLine(const Status& st) {
 }
 
 TEST(RuleConfigTextTest, MalformedJsonIsAnErrorNamingTheFile) {
-  for (const char* text : {"", "{\"LowGPUUtilization\": {", "{\"a\": 1,}", "[1, 2]",
-                           "{\"LowGPUUtilization\": 3}"}) {
+  for (const char* text :
+       {"", "{\"LowGPUUtilization\": {", "{\"a\": 1,}", "[1, 2]", "{\"LowGPUUtilization\": 3}"}) {
     StatusOr<nlohmann::json> j = ParseRuleConfigText(text, "my.json");
     ASSERT_FALSE(j.ok()) << text;
     ExpectOneLine(j.status());
@@ -109,8 +109,8 @@ TEST(RuleConfigTextTest, SettingErrorsNameLineAndColumn) {
   EXPECT_EQ(ConfigError(text),
             "config file my.json, line 5, column 5: rule LowGPUUtilization: parameter 'window' "
             "has invalid value '0' (allowed: a positive integer)");
-  EXPECT_EQ(ConfigError("{\"BatchSize\": {},\n \"Nope\": {}}").rfind(
-                "config file my.json, line 2, column 2: unknown rule 'Nope' (rules: ", 0),
+  EXPECT_EQ(ConfigError("{\"BatchSize\": {},\n \"Nope\": {}}")
+                .rfind("config file my.json, line 2, column 2: unknown rule 'Nope' (rules: ", 0),
             0u);
   EXPECT_EQ(ConfigError("{\"BatchSize\": {\"windw\": 1}}")
                 .rfind("config file my.json, line 1, column 16: rule BatchSize has no parameter "
@@ -122,9 +122,10 @@ TEST(RuleConfigTextTest, SettingErrorsNameLineAndColumn) {
             "{\"param\": value}");
   // Of two bad settings, the first in the file is reported (not the first
   // in key order).
-  EXPECT_NE(ConfigError("{\"LowGPUUtilization\": {\"window\": 0},\n \"BatchSize\": {\"window\": 0}}")
-                .find("line 1, column 24"),
-            std::string::npos);
+  EXPECT_NE(
+      ConfigError("{\"LowGPUUtilization\": {\"window\": 0},\n \"BatchSize\": {\"window\": 0}}")
+          .find("line 1, column 24"),
+      std::string::npos);
 }
 }  // namespace
 }  // namespace smr

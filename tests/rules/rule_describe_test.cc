@@ -42,8 +42,8 @@ TEST(DescribeRulesTest, JsonListsEveryRuleWithItsParameters) {
   EXPECT_TRUE(window["range"]["max"].is_null());  // unbounded
   EXPECT_EQ(window["range"]["integer"], true);
   // Free text has no range.
-  const auto step = std::find_if(j.begin(), j.end(),
-                                 [](const auto& r) { return r["name"] == "StepOutlier"; });
+  const auto step =
+      std::find_if(j.begin(), j.end(), [](const auto& r) { return r["name"] == "StepOutlier"; });
   ASSERT_NE(step, j.end());
   for (const auto& p : (*step)["parameters"]) {
     EXPECT_EQ(p.contains("range"), p["name"] != "mode") << p["name"];

@@ -82,8 +82,8 @@ TEST(RuleInputsTest, RequiredSeriesOfKindSelectsAndMarksAMissingKind) {
   d.Cpu("algo-1", "cpu0", 1000, 1).GpuMem("algo-1", "gpu0", 1000, 1);
   auto built = d.Build();
   RuleResult r;
-  const SeriesMask mem = RequiredSeriesOfKind(built->store, MetricKind::kGpuMemory,
-                                              "GPUMemoryUtilization", &r);
+  const SeriesMask mem =
+      RequiredSeriesOfKind(built->store, MetricKind::kGpuMemory, "GPUMemoryUtilization", &r);
   EXPECT_TRUE(mem.any);
   EXPECT_TRUE(r.applicable);
   const SeriesMask util =

@@ -49,9 +49,9 @@ inline WalkMode ModeFor(const std::string& rule) {
 
 inline std::string KeyPattern(const WalkMode& mode, const std::string& parent,
                               const std::string& key) {
-  static const std::set<std::string> kFreeChildren = {
-      "ratio", "phase", "CPU", "CPU_total", "GPU", "GPU_total", "general", "horovod",
-      "forward_backward"};
+  static const std::set<std::string> kFreeChildren = {"ratio",     "phase",   "CPU",
+                                                      "CPU_total", "GPU",     "GPU_total",
+                                                      "general",   "horovod", "forward_backward"};
   if (mode.free_children && kFreeChildren.count(parent)) return "*";
   if (parent == "bottlenecks") return "<timestamp>";
   // Built once: real bottleneck dicts have tens of thousands of keys.
@@ -84,7 +84,7 @@ inline std::string TypeName(const WalkMode& mode, const J& j) {
 // large objects in quadratic time; key order does not matter here).
 template <typename J>
 inline void Walk(const WalkMode& mode, const J& j, const std::string& path,
-          const std::string& parent_key, std::set<std::string>* out) {
+                 const std::string& parent_key, std::set<std::string>* out) {
   out->insert(path + ":" + TypeName(mode, j));
   if (!j.is_object()) return;
   for (auto it = j.begin(); it != j.end(); ++it) {
@@ -216,8 +216,8 @@ inline void ExpectShapeMatches(const fs::path& root, Rule& rule,
     }
   }
   for (const std::string& shape : ours) {
-    EXPECT_TRUE(real.count(shape)) << rule.name() << ": " << shape << " never occurs in "
-                                   << files << " reference reports under " << root;
+    EXPECT_TRUE(real.count(shape)) << rule.name() << ": " << shape << " never occurs in " << files
+                                   << " reference reports under " << root;
   }
 }
 

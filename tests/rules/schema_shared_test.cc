@@ -47,7 +47,6 @@ TEST(SchemaSharedTest, IoBottleneckMatchesRealReports) {
   ExpectShapeMatches(Root(), rule);
 }
 
-
 TEST(SchemaSharedTest, StepOutlierMatchesRealReports) {
   StepOutlierParams p;
   p.n_outliers = 1;
@@ -123,9 +122,9 @@ TEST(SchemaSharedTest, HandMadeSetsHaveExactlyTheShapesOfRealReports) {
   const std::filesystem::path own =
       std::filesystem::path(SMR_SOURCE_DIR) / "tests" / "data" / "rule_sets";
   const std::vector<std::string> rules = {
-      "CPUBottleneck",         "IOBottleneck",  "LowGPUUtilization",  "StepOutlier",
-      "GPUMemoryIncrease",     "BatchSize",     "MaxInitializationTime", "LoadBalancing",
-      "OverallSystemUsage",    "Dataloader",    "OverallFrameworkMetrics"};
+      "CPUBottleneck",      "IOBottleneck", "LowGPUUtilization",      "StepOutlier",
+      "GPUMemoryIncrease",  "BatchSize",    "MaxInitializationTime",  "LoadBalancing",
+      "OverallSystemUsage", "Dataloader",   "OverallFrameworkMetrics"};
   for (const std::string& rule : rules) {
     SCOPED_TRACE(rule);
     int real_files = 0, own_files = 0;

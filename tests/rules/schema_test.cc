@@ -48,7 +48,6 @@ TEST(SchemaTest, IoBottleneckMatchesSageMakerSets) {
   ExpectShapeMatches(Root(), rule);
 }
 
-
 TEST(SchemaTest, StepOutlierMatchesSageMakerSets) {
   StepOutlierParams p;
   p.n_outliers = 1;

@@ -16,8 +16,8 @@ using Json = nlohmann::ordered_json;
 
 // Appends steps of the given durations (µs) back to back from start_us,
 // numbered from first_step; returns the end time.
-int64_t AddSteps(TestData* d, const std::string& node, const std::string& mode,
-                 int64_t first_step, int64_t start_us, const std::vector<int64_t>& durs_us) {
+int64_t AddSteps(TestData* d, const std::string& node, const std::string& mode, int64_t first_step,
+                 int64_t start_us, const std::vector<int64_t>& durs_us) {
   int64_t t = start_us;
   for (size_t i = 0; i < durs_us.size(); ++i) {
     d->Step(node, mode, first_step + static_cast<int64_t>(i), t, t + durs_us[i]);
@@ -81,8 +81,8 @@ TEST(StepOutlierTest, WorkedExampleFromHeader) {
             "100.0}, \"phase_time\": {}}");
   std::vector<std::string> keys;
   for (auto it = r.details.begin(); it != r.details.end(); ++it) keys.push_back(it.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"step_details", "step_details_by_phase", "ratio",
-                                            "CPU", "CPU_total", "phase", "phase_time"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"step_details", "step_details_by_phase", "ratio", "CPU",
+                                            "CPU_total", "phase", "phase_time"}));
 }
 
 TEST(StepOutlierTest, DurationExactlyAtMeanPlusThreeSigmaIsNeitherOutlierNorNormal) {

@@ -23,8 +23,8 @@ struct BottleneckCase {
   std::unique_ptr<Rule> (*make)(int64_t patience);
   // Adds a sample of the busy dimension (CPUUtilization / I/OWaitPercentage).
   TestData& (TestData::*busy)(std::string_view node, std::string_view core, double ts, double v);
-  double busy_threshold;     // the default of the busy threshold
-  const char* busy_param;    // "cpu_threshold" / "io_threshold"
+  double busy_threshold;   // the default of the busy threshold
+  const char* busy_param;  // "cpu_threshold" / "io_threshold"
 };
 
 std::unique_ptr<Rule> CpuRule(int64_t patience) {
@@ -294,7 +294,8 @@ TEST(IoBottleneckTest, CpuOnlyInstanceCannotFlag) {
 
 TEST(CpuBottleneckTest, ParametersDefaultsOverridesAndErrors) {
   CpuBottleneckRule rule;
-  EXPECT_EQ(rule.RuleParameters(), "threshold:50\ncpu_threshold:90\ngpu_threshold:10\npatience:1000");
+  EXPECT_EQ(rule.RuleParameters(),
+            "threshold:50\ncpu_threshold:90\ngpu_threshold:10\npatience:1000");
   EXPECT_TRUE(rule.SetParam("cpu_threshold", "85.5").ok());
   EXPECT_TRUE(rule.SetParam("patience", "100").ok());
   EXPECT_EQ(rule.RuleParameters(),
@@ -312,10 +313,12 @@ TEST(CpuBottleneckTest, ParametersDefaultsOverridesAndErrors) {
 
 TEST(IoBottleneckTest, ParametersDefaultsOverridesAndErrors) {
   IoBottleneckRule rule;
-  EXPECT_EQ(rule.RuleParameters(), "threshold:50\nio_threshold:50\ngpu_threshold:10\npatience:1000");
+  EXPECT_EQ(rule.RuleParameters(),
+            "threshold:50\nio_threshold:50\ngpu_threshold:10\npatience:1000");
   EXPECT_TRUE(rule.SetParam("io_threshold", "20").ok());
   EXPECT_TRUE(rule.SetParam("threshold", "12.5").ok());
-  EXPECT_EQ(rule.RuleParameters(), "threshold:12.5\nio_threshold:20\ngpu_threshold:10\npatience:1000");
+  EXPECT_EQ(rule.RuleParameters(),
+            "threshold:12.5\nio_threshold:20\ngpu_threshold:10\npatience:1000");
   Status unknown = rule.SetParam("cpu_threshold", "1");
   EXPECT_FALSE(unknown.ok());
   EXPECT_NE(unknown.message().find("IOBottleneck"), std::string::npos);

@@ -18,11 +18,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/testing/files.h"
 #include "security/hostile_job.h"
-#include "tests/testing/scratch.h"
 #include "smr/pipeline.h"
 #include "smr/rule.h"
+#include "tests/testing/files.h"
+#include "tests/testing/scratch.h"
 
 namespace smr {
 namespace {
@@ -92,8 +92,8 @@ TEST_F(FailedRuleTest, RuleJsonKeepsTheEnvelopeAndAddsTheError) {
   const nlohmann::ordered_json j = nlohmann::ordered_json::parse(text);
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"RuleTriggered", "Violations", "Details",
-                                            "Datapoints", "RuleParameters", "Error"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"RuleTriggered", "Violations", "Details", "Datapoints",
+                                            "RuleParameters", "Error"}));
   EXPECT_EQ(j["RuleTriggered"], 0);
   EXPECT_EQ(j["RuleParameters"], "threshold:1");
   const std::string error = j["Error"].get<std::string>();

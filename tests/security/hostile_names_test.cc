@@ -16,10 +16,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/testing/files.h"
 #include "security/hostile_job.h"
-#include "tests/testing/scratch.h"
 #include "smr/pipeline.h"
+#include "tests/testing/files.h"
+#include "tests/testing/scratch.h"
 
 namespace smr {
 namespace {
@@ -93,7 +93,7 @@ bool Tokenize(const std::string& html, std::vector<Tag>* tags, std::string* erro
     while (j < n && is_name(html[j])) ++j;
     Tag tag;
     tag.name = html.substr(lt + 1, j - lt - 1);
-    if (tag.name.empty() || tag.name == "/" ) {
+    if (tag.name.empty() || tag.name == "/") {
       *error = "stray '<' at " + html.substr(lt, 60);
       return false;
     }
@@ -151,10 +151,10 @@ bool Tokenize(const std::string& html, std::vector<Tag>* tags, std::string* erro
 // The elements our templates and cairo's SVG writer produce.
 const std::set<std::string>& AllowedTags() {
   static const std::set<std::string> kTags = {
-      "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "footer",
-      "main", "nav", "section", "div", "p", "span", "strong", "em", "code", "a", "h1", "h2",
-      "h3", "h4", "h5", "h6", "ol", "ul", "li", "dl", "dt", "dd", "table", "thead", "tbody",
-      "tr", "th", "td", "figure", "figcaption", "caption", "br",
+      "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "footer", "main",
+      "nav", "section", "div", "p", "span", "strong", "em", "code", "a", "h1", "h2", "h3", "h4",
+      "h5", "h6", "ol", "ul", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td",
+      "figure", "figcaption", "caption", "br",
       // inline SVG (cairo)
       "svg", "g", "path", "defs", "clipPath", "symbol", "use", "rect", "mask", "image",
       "linearGradient", "radialGradient", "stop", "pattern", "filter", "feColorMatrix",

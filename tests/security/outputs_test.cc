@@ -18,10 +18,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/testing/files.h"
 #include "security/hostile_job.h"
-#include "tests/testing/scratch.h"
 #include "smr/pipeline.h"
+#include "tests/testing/files.h"
+#include "tests/testing/scratch.h"
 
 extern char** environ;
 
@@ -138,14 +138,17 @@ TEST_F(OutputsTest, KilledRunLeavesNoHalfWrittenReport) {
 #else
   const fs::path out = dir_ / "out";
   int complete_runs = 0;
-  for (int delay_ms : {0, 20, 50, 100, 150, 200, 300, 400, 500, 700, 1000, 1500, 2000, 3000,
-                       5000, 8000}) {
+  for (int delay_ms :
+       {0, 20, 50, 100, 150, 200, 300, 400, 500, 700, 1000, 1500, 2000, 3000, 5000, 8000}) {
     fs::remove_all(out);
     const std::string in = root_.string();
     const std::string out_s = out.string();
-    std::vector<char*> argv = {const_cast<char*>(SMR_CLI), const_cast<char*>("build"),
-                               const_cast<char*>(in.c_str()), const_cast<char*>("-o"),
-                               const_cast<char*>(out_s.c_str()), const_cast<char*>("-q"),
+    std::vector<char*> argv = {const_cast<char*>(SMR_CLI),
+                               const_cast<char*>("build"),
+                               const_cast<char*>(in.c_str()),
+                               const_cast<char*>("-o"),
+                               const_cast<char*>(out_s.c_str()),
+                               const_cast<char*>("-q"),
                                nullptr};
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);

@@ -28,8 +28,7 @@ struct CommandResult {
 inline CommandResult RunCommandCapture(const std::string& cmd) {
   const std::filesystem::path out = ScratchRoot() / "command.out";
   const std::filesystem::path err = ScratchRoot() / "command.err";
-  const int rc =
-      std::system((cmd + " > '" + out.string() + "' 2> '" + err.string() + "'").c_str());
+  const int rc = std::system((cmd + " > '" + out.string() + "' 2> '" + err.string() + "'").c_str());
   CommandResult r;
   r.code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   r.out = ReadFile(out);

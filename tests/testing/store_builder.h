@@ -106,8 +106,8 @@ class TestData {
   // A framework event with data-loader args: args.pid, args.num_workers,
   // args.pin_memory (1/0); -1 means the arg is absent.
   TestData& LoaderEvent(std::string_view node, std::string_view phase, std::string_view name,
-                        int64_t start_us, int64_t end_us, int64_t os_pid,
-                        int32_t num_workers = -1, int8_t pin_memory = -1) {
+                        int64_t start_us, int64_t end_us, int64_t os_pid, int32_t num_workers = -1,
+                        int8_t pin_memory = -1) {
     StoreBuilder::Event e;
     e.start_us = start_us;
     e.end_us = end_us;
@@ -121,8 +121,8 @@ class TestData {
     return *this;
   }
   // A PyTorch step event: name and phase "Step:ModeKeys.<mode>".
-  TestData& Step(std::string_view node, std::string_view mode, int64_t step,
-                 int64_t start_us, int64_t end_us) {
+  TestData& Step(std::string_view node, std::string_view mode, int64_t step, int64_t start_us,
+                 int64_t end_us) {
     std::string name = "Step:ModeKeys." + std::string(mode);
     return Event(node, name, name, start_us, end_us, step);
   }

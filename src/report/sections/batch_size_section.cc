@@ -16,9 +16,9 @@ namespace smr {
 namespace report_internal {
 
 void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& /*in*/, Section* s) {
-  const auto [window, cpu_p95, gpu_p95, memory_p95, patience] =
-      ParamValues(r, {"window", "cpu_threshold_p95", "gpu_threshold_p95",
-                      "gpu_memory_threshold_p95", "patience"});
+  const auto [window, cpu_p95, gpu_p95, memory_p95, patience] = ParamValues(
+      r,
+      {"window", "cpu_threshold_p95", "gpu_threshold_p95", "gpu_memory_threshold_p95", "patience"});
   const std::string intro = fmt::format(
       "The BatchSize rule detects GPUs that are underused because the batch is too small: "
       "it flags a GPU when, over the last {} samples, the 95th percentiles of the node's "
@@ -34,18 +34,17 @@ void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& /*in*/, Sect
     return;
   }
   const std::string when = LastWindow(r.details);
-  s->blocks.push_back(Note(
-      Severity::kWarning,
-      fmt::format("The rule was triggered {} times{}. What to do: run on a smaller instance "
-                  "type, or increase the batch size so each step gives the GPU more work.",
-                  r.triggered, when.empty() ? "" : "; last in the window starting " + when)));
+  s->blocks.push_back(
+      Note(Severity::kWarning,
+           fmt::format("The rule was triggered {} times{}. What to do: run on a smaller instance "
+                       "type, or increase the batch size so each step gives the GPU more work.",
+                       r.triggered, when.empty() ? "" : "; last in the window starting " + when)));
   if (!r.findings.empty()) s->blocks.push_back(TableBlock(FindingsTable(r, "GPU p95 (%)")));
   for (const auto& [node, stats] : r.details.items()) {
     if (!stats.is_object()) continue;
-    Chart c = PercentBoxChart(
-        "batchsize-" + node,
-        fmt::format("CPU, GPU and GPU memory utilization on node {}", node), "Utilization (%)",
-        280);
+    Chart c = PercentBoxChart("batchsize-" + node,
+                              fmt::format("CPU, GPU and GPU memory utilization on node {}", node),
+                              "Utilization (%)", 280);
     std::vector<std::string> flagged;
     for (const auto& [key, st] : stats.items()) {
       c.boxes.push_back(BoxFrom(key, st, key != "cpu"));
@@ -53,10 +52,10 @@ void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& /*in*/, Sect
     }
     std::string list;
     for (const auto& g : flagged) list += (list.empty() ? "" : ", ") + g;
-    s->blocks.push_back(Paragraph(fmt::format(
-        "Flagged on node {}: {}. The box plots show the distribution over the job "
-        "(box: 25th to 75th percentile, line: median, whiskers: 1.5 × IQR).",
-        node, list.empty() ? std::string("-") : list)));
+    s->blocks.push_back(Paragraph(
+        fmt::format("Flagged on node {}: {}. The box plots show the distribution over the job "
+                    "(box: 25th to 75th percentile, line: median, whiskers: 1.5 × IQR).",
+                    node, list.empty() ? std::string("-") : list)));
     s->blocks.push_back(ChartBlock(std::move(c)));
   }
 }

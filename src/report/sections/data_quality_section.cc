@@ -47,9 +47,9 @@ std::string Interval(double s) {
 
 void MoreRows(size_t shown, int64_t total, const char* what, Section* s) {
   if (total > static_cast<int64_t>(shown)) {
-    s->blocks.push_back(Paragraph(fmt::format(
-        "… and {} more {} (all are listed in data-quality.json).",
-        total - static_cast<int64_t>(shown), what)));
+    s->blocks.push_back(
+        Paragraph(fmt::format("… and {} more {} (all are listed in data-quality.json).",
+                              total - static_cast<int64_t>(shown), what)));
   }
 }
 
@@ -59,14 +59,12 @@ void AppendGroupsTable(const DataQuality& dq, Section* s) {
   if (!dq.groups.empty()) {
     Table t;
     t.caption = "Files and records, per node and file type";
-    t.columns = {"Node",  "File type", "Files",   "Size",
-                 "Read",  "Kept",      "Skipped", "Skipped or not read, by reason"};
+    t.columns = {"Node", "File type", "Files",   "Size",
+                 "Read", "Kept",      "Skipped", "Skipped or not read, by reason"};
     t.numeric = {false, false, true, true, true, true, true, false};
     for (const DqFileGroup& g : dq.groups) {
       std::string why;
-      auto add = [&why](const std::string& text) {
-        why += (why.empty() ? "" : ", ") + text;
-      };
+      auto add = [&why](const std::string& text) { why += (why.empty() ? "" : ", ") + text; };
       for (const auto& [key, n] : g.by_reason) add(fmt::format("{} {}", ReasonLabel(key), n));
       if (g.files_unreadable > 0) add(fmt::format("unreadable files {}", g.files_unreadable));
       t.rows.push_back({g.node, g.kind, N(g.files), FormatBytes(static_cast<double>(g.bytes)),
@@ -83,9 +81,9 @@ void AppendGroupsTable(const DataQuality& dq, Section* s) {
 
 void AppendReasonsAndNotRead(const DataQuality& dq, Section* s) {
   if (dq.python_stats_files > 0) {
-    s->blocks.push_back(Paragraph(fmt::format(
-        "{} Python profiler stats files were found; they are listed, not parsed.",
-        dq.python_stats_files)));
+    s->blocks.push_back(Paragraph(
+        fmt::format("{} Python profiler stats files were found; they are listed, not parsed.",
+                    dq.python_stats_files)));
   }
 
   if (!dq.reasons.empty()) {
@@ -111,8 +109,8 @@ void AppendReasonsAndNotRead(const DataQuality& dq, Section* s) {
 
   if (!dq.not_read.empty()) {
     Table t;
-    t.caption = dq.links_skipped > 0 ? "Files and symlinks not read as data"
-                                     : "Files not read as data";
+    t.caption =
+        dq.links_skipped > 0 ? "Files and symlinks not read as data" : "Files not read as data";
     t.columns = {"Path (relative to the profiler output)", "Reason"};
     t.numeric = {false, false};
     const size_t shown = std::min(dq.not_read.size(), kDataQualityMaxRows);
@@ -129,7 +127,7 @@ void AppendSystemSampling(const std::vector<const DqNode*>& sys_nodes, Section* 
   if (!sys_nodes.empty()) {
     Table t;
     t.caption = "System sampling per node";
-    t.columns = {"Node", "Samples", "From (UTC)", "To (UTC)", "Interval (median)",
+    t.columns = {"Node", "Samples",     "From (UTC)", "To (UTC)", "Interval (median)",
                  "Gaps", "Out of order"};
     t.numeric = {false, true, false, false, true, true, true};
     for (const DqNode* n : sys_nodes) {
@@ -142,9 +140,9 @@ void AppendSystemSampling(const std::vector<const DqNode*>& sys_nodes, Section* 
       if (n->out_of_order_samples > 0) {
         ooo += fmt::format(" (up to {:.3g} s back)", n->max_backward_jump_s);
       }
-      t.rows.push_back({n->node, N(n->system_samples), FormatUtc(n->first_s),
-                        FormatUtc(n->last_s), Interval(n->median_interval_s),
-                        N(static_cast<int64_t>(n->gaps.size())), ooo});
+      t.rows.push_back({n->node, N(n->system_samples), FormatUtc(n->first_s), FormatUtc(n->last_s),
+                        Interval(n->median_interval_s), N(static_cast<int64_t>(n->gaps.size())),
+                        ooo});
       if (!n->gaps.empty() || n->out_of_order_samples > 0) {
         t.highlight_rows.push_back(static_cast<int>(t.rows.size() - 1));
       }
@@ -161,8 +159,8 @@ void AppendSystemSampling(const std::vector<const DqNode*>& sys_nodes, Section* 
       for (const DqGap& g : n->gaps) {
         ++total;
         if (gaps.rows.size() >= kDataQualityMaxRows) continue;
-        gaps.rows.push_back({n->node, FormatUtc(g.start_s), FormatUtc(g.end_s),
-                             FormatDuration(g.length_s())});
+        gaps.rows.push_back(
+            {n->node, FormatUtc(g.start_s), FormatUtc(g.end_s), FormatDuration(g.length_s())});
       }
     }
     if (total > 0) {

@@ -23,8 +23,8 @@ namespace report_internal {
 namespace {
 
 // The verdict on the number of loaders, and a pin_memory hint.
-void AppendVerdict(const RuleResult& r, const Json& d, const std::string& lo,
-                   const std::string& hi, double cores, double loaders, Section* s) {
+void AppendVerdict(const RuleResult& r, const Json& d, const std::string& lo, const std::string& hi,
+                   double cores, double loaders, Section* s) {
   const double min_v = cores * std::atof(lo.c_str()) / 100;
   const double max_v = cores * std::atof(hi.c_str()) / 100;
   if (r.triggered > 0 && loaders < min_v) {
@@ -36,12 +36,12 @@ void AppendVerdict(const RuleResult& r, const Json& d, const std::string& lo,
                     FormatNumber(loaders, 0), lo, FormatNumber(cores, 0),
                     FormatNumber(std::ceil(min_v), 0))));
   } else if (r.triggered > 0 && loaders > max_v) {
-    s->blocks.push_back(Note(
-        Severity::kWarning,
-        fmt::format("The median number of parallel data loaders ({}) is above {} % of the {} "
-                    "cores. What to do: reduce num_workers; too many loader processes compete "
-                    "for the CPU.",
-                    FormatNumber(loaders, 0), hi, FormatNumber(cores, 0))));
+    s->blocks.push_back(
+        Note(Severity::kWarning,
+             fmt::format("The median number of parallel data loaders ({}) is above {} % of the {} "
+                         "cores. What to do: reduce num_workers; too many loader processes compete "
+                         "for the CPU.",
+                         FormatNumber(loaders, 0), hi, FormatNumber(cores, 0))));
   } else if (r.triggered > 0) {
     s->blocks.push_back(Note(Severity::kWarning,
                              "The number of parallel data loaders left the recommended range "
@@ -87,8 +87,8 @@ void AppendLoadingTime(const Json& d, std::vector<Chart>* row, Section* s) {
   const Json& dt = d["dataloading_time"];
   std::optional<HistogramSeries> hs = StoredHistogram(dt, "events");
   if (!hs) return;
-  Chart h = HistogramChart("dataloading-time", "Dataloading time per event", "Duration (s)",
-                           "Events");
+  Chart h =
+      HistogramChart("dataloading-time", "Dataloading time per event", "Duration (s)", "Events");
   h.histograms.push_back(std::move(*hs));
   h.width = 440;
   h.height = 260;

@@ -25,16 +25,15 @@ Table OperatorTable(const Json& shares, const Json& totals, const std::string& w
     const double total = totals.is_object() ? Num(totals, op.c_str()) : kNaN;
     rows.emplace_back(v.is_number() ? v.get<double>() : 0.0, total, op);
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return std::get<0>(a) > std::get<0>(b);
-  });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) > std::get<0>(b); });
   Table t;
   t.caption = what + " operators (share of the time of the operators above 2 %)";
   t.columns = {"Operator", "Percentage", "Cumulative time (microseconds)"};
   t.numeric = {false, true, true};
   for (const auto& [pct, total, op] : rows) {
-    t.rows.push_back({op, FormatNumber(pct, 2),
-                      std::isfinite(total) ? fmt::format("{:.0f}", total) : "-"});
+    t.rows.push_back(
+        {op, FormatNumber(pct, 2), std::isfinite(total) ? fmt::format("{:.0f}", total) : "-"});
   }
   return t;
 }
@@ -57,8 +56,8 @@ void AppendShareCharts(const Json& d, Section* s) {
     row.push_back(ShareChart("fw-phase", "Time per phase (%)", d["phase"], ChartKind::kBar));
   }
   if (HasObject(d, "ratio")) {
-    row.push_back(ShareChart("fw-ratio", "Time on CPU vs GPU operators (%)", d["ratio"],
-                             ChartKind::kPie));
+    row.push_back(
+        ShareChart("fw-ratio", "Time on CPU vs GPU operators (%)", d["ratio"], ChartKind::kPie));
   }
   if (HasObject(d, "general")) {
     row.push_back(ShareChart("fw-general", "General framework operations (%)", d["general"],
@@ -82,12 +81,12 @@ Section OperatorsSubsection(const Json& d, const char* dev) {
       top = op;
     }
   }
-  sub.blocks.push_back(Paragraph(fmt::format(
-      "The most expensive {} operator was {} with {} % of the {} operator time.", dev,
-      top, static_cast<int64_t>(top_v), dev)));
+  sub.blocks.push_back(Paragraph(
+      fmt::format("The most expensive {} operator was {} with {} % of the {} operator time.", dev,
+                  top, static_cast<int64_t>(top_v), dev)));
   const std::string total_key = std::string(dev) + "_total";
-  sub.blocks.push_back(TableBlock(
-      OperatorTable(d[dev], d.contains(total_key) ? d[total_key] : Json(), dev)));
+  sub.blocks.push_back(
+      TableBlock(OperatorTable(d[dev], d.contains(total_key) ? d[total_key] : Json(), dev)));
   return sub;
 }
 
@@ -97,19 +96,19 @@ Section StepStatisticsSubsection(const ReportInputs& in) {
   sub.id = "step-statistics";
   sub.title = "Step duration statistics";
   sub.level = 3;
-  sub.blocks.push_back(Paragraph(
-      "Duration of the training steps per node (process) and phase, in seconds."));
+  sub.blocks.push_back(
+      Paragraph("Duration of the training steps per node (process) and phase, in seconds."));
   Table t;
   t.caption = "Step durations (seconds)";
   t.columns = {"Node", "Phase", "Steps", "mean", "p50", "p95", "p99", "max", "min"};
   t.numeric = {false, false, true, true, true, true, true, true, true};
   for (const NodePhaseSteps& np : in.timeline->by_node_phase) {
     const StepStats& st = np.stats;
-    t.rows.push_back({std::string(in.store->str(np.node)),
-                      std::string(in.store->str(np.phase)), fmt::format("{}", st.count),
-                      FormatNumber(st.mean_s, 4), FormatNumber(st.p50_s, 4),
-                      FormatNumber(st.p95_s, 4), FormatNumber(st.p99_s, 4),
-                      FormatNumber(st.max_s, 4), FormatNumber(st.min_s, 4)});
+    t.rows.push_back({std::string(in.store->str(np.node)), std::string(in.store->str(np.phase)),
+                      fmt::format("{}", st.count), FormatNumber(st.mean_s, 4),
+                      FormatNumber(st.p50_s, 4), FormatNumber(st.p95_s, 4),
+                      FormatNumber(st.p99_s, 4), FormatNumber(st.max_s, 4),
+                      FormatNumber(st.min_s, 4)});
   }
   sub.blocks.push_back(TableBlock(std::move(t)));
   return sub;
@@ -121,10 +120,11 @@ void BuildFrameworkMetricsSection(const ReportContext& ctx, Section* s) {
   const ReportInputs& in = ctx.in();
   const RuleResult* r = ctx.Result("OverallFrameworkMetrics");
   if (const RuleStatus* u = r ? nullptr : ctx.Unavailable("OverallFrameworkMetrics")) {
-    s->blocks.push_back(Note(Severity::kWarning,
-                             ReportContext::UnavailableText(
-                                 *u, "The framework metrics summary comes from it, so it "
-                                     "cannot be shown.")));
+    s->blocks.push_back(
+        Note(Severity::kWarning,
+             ReportContext::UnavailableText(*u,
+                                            "The framework metrics summary comes from it, so it "
+                                            "cannot be shown.")));
   }
   if (r && (HasObject(r->details, "phase") || HasObject(r->details, "ratio"))) {
     const Json& d = r->details;

@@ -21,9 +21,9 @@ namespace {
 
 // One node's GPUs from the JSON: a sentence per GPU and the box plots.
 void AppendNodeBoxes(const std::string& node, const Json& gpus, Section* s) {
-  Chart c = PercentBoxChart("gpumem-" + node,
-                            fmt::format("GPU memory utilization on node {}", node),
-                            "Memory utilization (%)", 260);
+  Chart c =
+      PercentBoxChart("gpumem-" + node, fmt::format("GPU memory utilization on node {}", node),
+                      "Memory utilization (%)", 260);
   std::string text;
   for (const auto& [gpu, st] : gpus.items()) {
     BoxPlot b = BoxFrom(gpu, st, true);

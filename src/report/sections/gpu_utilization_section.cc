@@ -26,7 +26,7 @@ void AppendNodeGpus(const std::string& node, const Json& gpus, double thr95, dou
                             "Utilization (%)", 280);
   Table t;
   t.caption = fmt::format("GPUs flagged on node {} (last evaluation)", node);
-  t.columns = {"GPU", "Finding", "p95 last window (%)", "p5 last window (%)",
+  t.columns = {"GPU",        "Finding", "p95 last window (%)", "p5 last window (%)",
                "Median (%)", "Max (%)"};
   t.numeric = {false, false, true, true, true, true};
   for (const auto& [gpu, st] : gpus.items()) {
@@ -34,13 +34,11 @@ void AppendNodeGpus(const std::string& node, const Json& gpus, double thr95, dou
     const bool under = g95 < thr95;
     c.boxes.push_back(BoxFrom(gpu, st, under));
     std::string finding = under ? "underused (p95 below threshold)"
-                                : (g5 < thr5 ? "fluctuating (p5 below threshold)"
-                                             : "flagged");
+                                : (g5 < thr5 ? "fluctuating (p5 below threshold)" : "flagged");
     if (g95 - g5 > 50) finding += "; fluctuates a lot";
     if (under) t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
     t.rows.push_back({gpu, finding, FormatNumber(g95, 1), FormatNumber(g5, 1),
-                      FormatNumber(Num(st, "p50", 0), 1),
-                      FormatNumber(Num(st, "gpu_max", 0), 1)});
+                      FormatNumber(Num(st, "p50", 0), 1), FormatNumber(Num(st, "gpu_max", 0), 1)});
   }
   s->blocks.push_back(TableBlock(std::move(t)));
   s->blocks.push_back(ChartBlock(std::move(c)));
@@ -64,27 +62,30 @@ void BuildGpuUtilizationSection(const RuleResult& r, const ReportInputs& /*in*/,
     return;
   }
   if (!r.applicable || (r.datapoints == 0 && r.details.empty())) {
-    s->blocks.push_back(Note(Severity::kInfo,
-                             r.not_applicable_reason.empty()
-                                 ? "No GPU utilization was recorded (CPU-only instance or no "
-                                   "system metrics), so the rule does not apply."
-                                 : r.not_applicable_reason));
+    s->blocks.push_back(
+        Note(Severity::kInfo, r.not_applicable_reason.empty()
+                                  ? "No GPU utilization was recorded (CPU-only instance or no "
+                                    "system metrics), so the rule does not apply."
+                                  : r.not_applicable_reason));
     return;
   }
   if (r.triggered == 0) {
-    s->blocks.push_back(Note(Severity::kOk,
-                             "No GPU was underused or fluctuating in any evaluated window."));
+    s->blocks.push_back(
+        Note(Severity::kOk, "No GPU was underused or fluctuating in any evaluated window."));
     return;
   }
   const std::string when = LastWindow(r.details);
-  s->blocks.push_back(Note(
-      Severity::kIssue,
-      fmt::format("The rule was triggered {} times{}. What to do: check for CPU or I/O "
-                  "bottlenecks that starve the GPUs, reduce blocking calls (synchronisation, "
-                  "logging) in the training loop, consider a different distributed training "
-                  "strategy, or increase the batch size.",
-                  r.triggered, when.empty() ? "" : "; it was last triggered in the window "
-                                                   "starting " + when)));
+  s->blocks.push_back(
+      Note(Severity::kIssue,
+           fmt::format("The rule was triggered {} times{}. What to do: check for CPU or I/O "
+                       "bottlenecks that starve the GPUs, reduce blocking calls (synchronisation, "
+                       "logging) in the training loop, consider a different distributed training "
+                       "strategy, or increase the batch size.",
+                       r.triggered,
+                       when.empty() ? ""
+                                    : "; it was last triggered in the window "
+                                      "starting " +
+                                          when)));
   if (!r.findings.empty()) {
     s->blocks.push_back(TableBlock(FindingsTable(r, "p95/p5 of window (%)")));
   }

@@ -20,20 +20,21 @@ void BuildJobSummarySection(const ReportContext& ctx, Section* s) {
   const JobTiming t = Timing(ctx);
   if (!t.has_job) {
     const RuleStatus* u = ctx.Unavailable("MaxInitializationTime");
-    s->blocks.push_back(Note(Severity::kWarning,
-                             u ? ReportContext::UnavailableText(
-                                     *u, "The job start, end and duration come from it, so "
-                                         "they cannot be shown.")
-                               : "No system metrics were found, so the job start, end and "
-                                 "duration cannot be computed."));
+    s->blocks.push_back(
+        Note(Severity::kWarning,
+             u ? ReportContext::UnavailableText(*u,
+                                                "The job start, end and duration come from it, so "
+                                                "they cannot be shown.")
+               : "No system metrics were found, so the job start, end and "
+                 "duration cannot be computed."));
     return;
   }
-  s->blocks.push_back(Paragraph(fmt::format(
-      "The following table gives a summary of the training job: start and end time, "
-      "duration of the training loop and of the time before it (initialization) and "
-      "after it (finalization). Your training job started on {} UTC and ran for {} "
-      "seconds ({}).",
-      FormatUtc(t.start_s), t.job_duration, FormatDuration(t.end_s - t.start_s))));
+  s->blocks.push_back(Paragraph(
+      fmt::format("The following table gives a summary of the training job: start and end time, "
+                  "duration of the training loop and of the time before it (initialization) and "
+                  "after it (finalization). Your training job started on {} UTC and ran for {} "
+                  "seconds ({}).",
+                  FormatUtc(t.start_s), t.job_duration, FormatDuration(t.end_s - t.start_s))));
   std::vector<KeyValue> kv = {
       {"Start time", FormatUtc(t.start_s) + " UTC"},
       {"End time", FormatUtc(t.end_s) + " UTC"},
@@ -67,13 +68,13 @@ void BuildJobSummarySection(const ReportContext& ctx, Section* s) {
   pie.height = 260;
   std::vector<Chart> row{pie};
   if (const RuleResult* r = ctx.Result("MaxInitializationTime"); r && r->triggered > 0) {
-    s->blocks.push_back(Note(
-        Severity::kIssue,
-        fmt::format("Initialization took {} seconds, longer than the MaxInitializationTime "
-                    "threshold of {} minutes. Check data download and preprocessing before "
-                    "the first step; for large datasets consider streaming input (Pipe or "
-                    "FastFile mode) instead of downloading everything first.",
-                    t.init, ParamValue(*r, "threshold"))));
+    s->blocks.push_back(
+        Note(Severity::kIssue,
+             fmt::format("Initialization took {} seconds, longer than the MaxInitializationTime "
+                         "threshold of {} minutes. Check data download and preprocessing before "
+                         "the first step; for large datasets consider streaming input (Pipe or "
+                         "FastFile mode) instead of downloading everything first.",
+                         t.init, ParamValue(*r, "threshold"))));
   }
   if (in.timeline && !in.timeline->phases.empty()) {
     Chart bar;

@@ -42,8 +42,8 @@ void AppendNodeWorkloads(const std::string& node, const Json& nd, double thresho
   h.height = 260;
   s->blocks.push_back(ChartBlock(std::move(h)));
   if (hists.size() < 2) {
-    s->blocks.push_back(Note(Severity::kInfo,
-                             fmt::format("Node {} has a single GPU: nothing to balance.", node)));
+    s->blocks.push_back(
+        Note(Severity::kInfo, fmt::format("Node {} has a single GPU: nothing to balance.", node)));
     return;
   }
   Table t;
@@ -53,8 +53,8 @@ void AppendNodeWorkloads(const std::string& node, const Json& nd, double thresho
   t.numeric = {false, false, true, true, false};
   for (const WorkloadPair& p : WorkloadPairs(hists, threshold, min_difference)) {
     if (p.flagged) t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
-    t.rows.push_back({p.a, p.b, FormatNumber(p.d, 2), FormatNumber(p.difference, 1),
-                      p.flagged ? "yes" : "no"});
+    t.rows.push_back(
+        {p.a, p.b, FormatNumber(p.d, 2), FormatNumber(p.difference, 1), p.flagged ? "yes" : "no"});
   }
   s->blocks.push_back(TableBlock(std::move(t)));
 }
@@ -86,11 +86,11 @@ void BuildLoadBalancingSection(const RuleResult& r, const ReportInputs& /*in*/, 
                              "No GPU utilization was recorded (CPU-only instance or too few "
                              "samples), so the rule does not apply."));
   } else if (r.triggered > 0) {
-    s->blocks.push_back(Note(
-        Severity::kWarning,
-        "What to do: check that every GPU gets the same amount of work (data sharding, "
-        "batch split, device placement); consider a different distributed training strategy "
-        "or framework."));
+    s->blocks.push_back(
+        Note(Severity::kWarning,
+             "What to do: check that every GPU gets the same amount of work (data sharding, "
+             "batch split, device placement); consider a different distributed training strategy "
+             "or framework."));
   }
 }
 

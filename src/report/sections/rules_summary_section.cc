@@ -57,10 +57,11 @@ Block WindowCoverageNote(const WindowPlan& w) {
                               c.events_after == 1 ? "" : "s"));
   }
   if (c.system_rows_before > 0 || c.events_before > 0) {
-    out.push_back(fmt::format("{} system sample{} and {} framework event{} before the first "
-                              "window",
-                              c.system_rows_before, c.system_rows_before == 1 ? "" : "s",
-                              c.events_before, c.events_before == 1 ? "" : "s"));
+    out.push_back(
+        fmt::format("{} system sample{} and {} framework event{} before the first "
+                    "window",
+                    c.system_rows_before, c.system_rows_before == 1 ? "" : "s", c.events_before,
+                    c.events_before == 1 ? "" : "s"));
   }
   if (out.empty()) {
     text += c.stops_like_sagemaker
@@ -93,31 +94,31 @@ void AppendSummaryNotes(const ReportContext& ctx, const std::vector<const RuleRe
       "condition."));
   if (in.windows) s->blocks.push_back(WindowCoverageNote(*in.windows));
   if (!rows.empty() && rows[0]->triggered > 0) {
-    s->blocks.push_back(Note(
-        Severity::kWarning,
-        fmt::format("During your training job, the {} rule was the most frequently "
-                    "triggered. It processed {} datapoints and was triggered {} times.",
-                    rows[0]->name, rows[0]->datapoints, rows[0]->triggered)));
+    s->blocks.push_back(
+        Note(Severity::kWarning,
+             fmt::format("During your training job, the {} rule was the most frequently "
+                         "triggered. It processed {} datapoints and was triggered {} times.",
+                         rows[0]->name, rows[0]->datapoints, rows[0]->triggered)));
   } else if (!rows.empty()) {
     s->blocks.push_back(Note(Severity::kOk, in.unavailable_rules.empty()
-                                               ? "No rule was triggered."
-                                               : "No rule that could be read was triggered."));
+                                                ? "No rule was triggered."
+                                                : "No rule that could be read was triggered."));
   }
   if (!in.unavailable_rules.empty()) {
-    s->blocks.push_back(Note(
-        Severity::kWarning,
-        fmt::format("{} of the rule results could not be read, so the report cannot say "
-                    "whether those rules found issues: {}. The table gives the reason for "
-                    "each.",
-                    in.unavailable_rules.size(), ctx.UnavailableList())));
+    s->blocks.push_back(
+        Note(Severity::kWarning,
+             fmt::format("{} of the rule results could not be read, so the report cannot say "
+                         "whether those rules found issues: {}. The table gives the reason for "
+                         "each.",
+                         in.unavailable_rules.size(), ctx.UnavailableList())));
   }
   if (!in.disabled_rules.empty()) {
     std::string names;
     for (const std::string& n : in.disabled_rules) names += (names.empty() ? "" : ", ") + n;
-    s->blocks.push_back(Note(Severity::kInfo,
-                             fmt::format("Disabled by configuration, so not evaluated and "
-                                         "without a rule JSON: {}.",
-                                         names)));
+    s->blocks.push_back(
+        Note(Severity::kInfo, fmt::format("Disabled by configuration, so not evaluated and "
+                                          "without a rule JSON: {}.",
+                                          names)));
   }
 }
 
@@ -136,8 +137,8 @@ Table RulesTable(const ReportContext& ctx, const std::vector<const RuleResult*>&
     const Rule* rule = ctx.RuleByName(r.name);
     std::string triggered = fmt::format("{}", r.triggered);
     if (r.failed) triggered = "failed: " + r.error;
-    t.rows.push_back({r.name, RuleText(rule), triggered, fmt::format("{}", r.datapoints),
-                      r.rule_parameters});
+    t.rows.push_back(
+        {r.name, RuleText(rule), triggered, fmt::format("{}", r.datapoints), r.rule_parameters});
     if (r.triggered > 0 || r.failed) t.highlight_rows.push_back(static_cast<int>(i));
   }
   // Rules without a result, last: "unreadable: <file>: <error>" where the

@@ -29,8 +29,7 @@ namespace {
 // framework events inside a step.
 std::string ActivityInside(const MetricStore& st, const std::vector<uint32_t>& node_events,
                            int64_t start, int64_t end) {
-  const std::vector<std::pair<double, StrId>> sorted =
-      PhaseTimeInside(st, node_events, start, end);
+  const std::vector<std::pair<double, StrId>> sorted = PhaseTimeInside(st, node_events, start, end);
   double total = 0;
   for (const auto& [v, p] : sorted) total += v;
   if (total <= 0) return "no framework events recorded";
@@ -112,8 +111,8 @@ Chart StepHistogram(const MetricStore& st, const NodePhaseSteps& np, const Phase
   const std::string_view node = st.str(np.node);
   const std::string phase = ShortPhase(st.str(np.phase));
   Chart h = HistogramChart(fmt::format("steps-{}-{}", node, phase),
-                           fmt::format("{} {}: step durations", node, phase),
-                           "Step duration (s)", "Steps");
+                           fmt::format("{} {}: step durations", node, phase), "Step duration (s)",
+                           "Steps");
   const auto [mn, mx] = std::minmax_element(p.durs.begin(), p.durs.end());
   const double lo = *mn, hi = std::max(*mx, p.thr);
   const int bins = 40;
@@ -134,8 +133,7 @@ Chart StepHistogram(const MetricStore& st, const NodePhaseSteps& np, const Phase
 }
 
 // The ten slowest steps above the threshold, slowest first.
-std::vector<uint32_t> SlowestOutliers(const JobTimeline& tl, const NodePhaseSteps& np,
-                                      double thr) {
+std::vector<uint32_t> SlowestOutliers(const JobTimeline& tl, const NodePhaseSteps& np, double thr) {
   std::vector<uint32_t> outliers;
   for (uint32_t si : np.steps) {
     const StepEvent& e = tl.steps[si];
@@ -158,7 +156,12 @@ void AppendTimelineViews(const ReportInputs& in, double kk, Section* s) {
   std::vector<Chart> charts;
   Table outl;
   outl.caption = "Slowest outlier steps (duration above mean + k·σ of the phase)";
-  outl.columns = {"Node", "Phase", "Step", "Start (UTC)", "Duration (s)", "Threshold (s)",
+  outl.columns = {"Node",
+                  "Phase",
+                  "Step",
+                  "Start (UTC)",
+                  "Duration (s)",
+                  "Threshold (s)",
                   "Activity inside the step"};
   outl.numeric = {false, false, true, false, true, true, false};
   std::map<StrId, std::vector<uint32_t>> node_events;
@@ -174,8 +177,7 @@ void AppendTimelineViews(const ReportInputs& in, double kk, Section* s) {
       const StepEvent& e = tl.steps[si];
       outl.rows.push_back({std::string(st.str(np.node)), ShortPhase(st.str(np.phase)),
                            fmt::format("{}", e.step), FormatUtc(e.start_us / 1e6),
-                           FormatNumber((e.end_us - e.start_us) / 1e6, 3),
-                           FormatNumber(p.thr, 3),
+                           FormatNumber((e.end_us - e.start_us) / 1e6, 3), FormatNumber(p.thr, 3),
                            ActivityInside(st, node_events[np.node], e.start_us, e.end_us)});
     }
   }
@@ -198,9 +200,9 @@ void AppendStoredHistograms(const Json& d, Section* s) {
   for (const auto& [node, st] : d["step_details"].items()) {
     std::optional<HistogramSeries> hs = StoredHistogram(st, node);
     if (!hs) continue;
-    Chart h = HistogramChart("steps-" + node,
-                             fmt::format("{}: step durations (outliers excluded)", node),
-                             "Step duration (s)", "Steps");
+    Chart h =
+        HistogramChart("steps-" + node, fmt::format("{}: step durations (outliers excluded)", node),
+                       "Step duration (s)", "Steps");
     h.histograms.push_back(std::move(*hs));
     h.width = 440;
     h.height = 240;
@@ -222,8 +224,8 @@ void BuildStepOutlierSection(const RuleResult& r, const ReportInputs& in, Sectio
       k, n_out);
   AppendRuleIntro(r, intro, s);
   const Json& d = r.details;
-  const bool has_steps = HasObject(d, "step_details") ||
-                         (in.timeline && !in.timeline->by_node_phase.empty());
+  const bool has_steps =
+      HasObject(d, "step_details") || (in.timeline && !in.timeline->by_node_phase.empty());
   if (!has_steps && r.datapoints == 0) {
     s->blocks.push_back(Note(Severity::kInfo,
                              "No step events were recorded (framework profiling off or no "
@@ -235,14 +237,14 @@ void BuildStepOutlierSection(const RuleResult& r, const ReportInputs& in, Sectio
     return;
   }
   if (r.triggered > 0) {
-    s->blocks.push_back(Note(
-        Severity::kWarning,
-        fmt::format("The rule was triggered {} times ({} outlier steps counted over the "
-                    "evaluations). What to do: look at what runs inside the slow steps (table "
-                    "below) and at the CPU and I/O bottleneck sections; slow data loading, "
-                    "synchronisation or periodic work (checkpoints, evaluation, logging) are "
-                    "the usual causes.",
-                    r.triggered, r.violations)));
+    s->blocks.push_back(
+        Note(Severity::kWarning,
+             fmt::format("The rule was triggered {} times ({} outlier steps counted over the "
+                         "evaluations). What to do: look at what runs inside the slow steps (table "
+                         "below) and at the CPU and I/O bottleneck sections; slow data loading, "
+                         "synchronisation or periodic work (checkpoints, evaluation, logging) are "
+                         "the usual causes.",
+                         r.triggered, r.violations)));
   }
   if (!AppendStepStatsTable(d, n_out, s) && r.datapoints > 0) {
     s->blocks.push_back(Note(Severity::kInfo,

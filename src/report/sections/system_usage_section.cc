@@ -79,8 +79,8 @@ Table ResourceTable(const Json& d) {
         if (!std::isfinite(v)) return std::string("-");
         return metric == "Network" ? FormatBytes(v) : FormatNumber(v, 2);
       };
-      t.rows.push_back({node, metric, unit, cell("max"), cell("p99"), cell("p95"),
-                        cell("p50"), cell("min")});
+      t.rows.push_back(
+          {node, metric, unit, cell("max"), cell("p99"), cell("p95"), cell("p50"), cell("min")});
     }
   }
   return t;
@@ -134,8 +134,8 @@ Section NodeUsage(const ReportInputs& in, StrId node) {
   const auto gpus = st.SeriesOf(node, MetricKind::kGpuUtilization);
   const auto gmem = st.SeriesOf(node, MetricKind::kGpuMemory);
   const auto hmem = st.SeriesOf(node, MetricKind::kHostMemoryUsed);
-  Chart host = PhaseTimeline(in, "timeline-host-" + node_name,
-                              fmt::format("{}: CPU and memory", node_name));
+  Chart host =
+      PhaseTimeline(in, "timeline-host-" + node_name, fmt::format("{}: CPU and memory", node_name));
   if (!cpus.empty()) host.series.push_back({"CPU (all cores)", AveragePerTimestamp(st, cpus), 0});
   if (!gmem.empty()) host.series.push_back({"GPU memory (avg)", AveragePerTimestamp(st, gmem), 1});
   if (!hmem.empty()) host.series.push_back({"Host memory", AveragePerTimestamp(st, hmem), 2});
@@ -147,7 +147,7 @@ Section NodeUsage(const ReportInputs& in, StrId node) {
   sub.blocks.push_back(ChartBlock(std::move(host)));
   if (!gpus.empty()) {
     Chart gc = PhaseTimeline(in, "timeline-gpu-" + node_name,
-                              fmt::format("{}: utilization per GPU", node_name));
+                             fmt::format("{}: utilization per GPU", node_name));
     for (uint32_t g : gpus) {
       gc.series.push_back({std::string(st.str(st.series()[g].name)), SeriesPoints(st, g), -1});
     }
@@ -167,19 +167,20 @@ void BuildSystemUsageSection(const ReportContext& ctx, Section* s) {
       in.system_usage_all_data ? in.system_usage_all_data : ctx.Result("OverallSystemUsage");
   if (!r || !r->details.is_object() || r->details.empty()) {
     const RuleStatus* u = r ? nullptr : ctx.Unavailable("OverallSystemUsage");
-    s->blocks.push_back(Note(Severity::kWarning,
-                             u ? ReportContext::UnavailableText(
-                                     *u, "The system usage statistics come from it, so they "
-                                         "cannot be shown.")
-                               : "No system metrics were found."));
+    s->blocks.push_back(
+        Note(Severity::kWarning,
+             u ? ReportContext::UnavailableText(*u,
+                                                "The system usage statistics come from it, so they "
+                                                "cannot be shown.")
+               : "No system metrics were found."));
     return;
   }
   if (in.system_usage_all_data) {
-    s->blocks.push_back(Note(
-        Severity::kInfo,
-        "These statistics cover all system data. OverallSystemUsage.json, like SageMaker's, "
-        "covers the rule windows only (see the Rules summary), so its numbers can differ "
-        "slightly."));
+    s->blocks.push_back(
+        Note(Severity::kInfo,
+             "These statistics cover all system data. OverallSystemUsage.json, like SageMaker's, "
+             "covers the rule windows only (see the Rules summary), so its numbers can differ "
+             "slightly."));
   }
   const Json& d = r->details;
   std::string text = NodeUsageText(d);
@@ -187,12 +188,12 @@ void BuildSystemUsageSection(const ReportContext& ctx, Section* s) {
     text.pop_back();
     s->blocks.push_back(Paragraph(text));
   }
-  s->blocks.push_back(Paragraph(
-      "The table shows the utilization of each resource per node over the whole job: "
-      "maximum, 99th, 95th and 50th percentile and minimum. GPU and CPU values are the "
-      "average over all GPUs or cores of the node at each sample; network is the sum of "
-      "the algorithm's receive and transmit throughput; I/O is the average I/O wait "
-      "per core."));
+  s->blocks.push_back(
+      Paragraph("The table shows the utilization of each resource per node over the whole job: "
+                "maximum, 99th, 95th and 50th percentile and minimum. GPU and CPU values are the "
+                "average over all GPUs or cores of the node at each sample; network is the sum of "
+                "the algorithm's receive and transmit throughput; I/O is the average I/O wait "
+                "per core."));
   s->blocks.push_back(TableBlock(ResourceTable(d)));
   if (in.store && in.store->has_system()) {
     for (StrId node : in.store->system_nodes()) s->subsections.push_back(NodeUsage(in, node));

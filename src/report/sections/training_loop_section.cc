@@ -7,9 +7,9 @@ namespace smr {
 namespace report_internal {
 
 void BuildTrainingLoopSection(const ReportContext& /*ctx*/, Section* s) {
-  s->blocks.push_back(Paragraph(
-      "The following sections analyse the training loop rule by rule: what each rule "
-      "checks, what it found, when and where, and what to do about it."));
+  s->blocks.push_back(
+      Paragraph("The following sections analyse the training loop rule by rule: what each rule "
+                "checks, what it found, when and where, and what to do about it."));
 }
 
 }  // namespace report_internal

@@ -23,9 +23,10 @@ TEST(ReportBuilderTest, RulesSummaryIsSortedByTriggerCountWithoutOverallRules) {
   const Table* t = FirstTable(*s);
   ASSERT_NE(t, nullptr);
   ASSERT_EQ(t->rows.size(), 9u);  // 11 rules minus the two Overall* ones
-  const std::vector<std::pair<std::string, std::string>> top = {
-      {"GPUMemoryIncrease", "41"}, {"LowGPUUtilization", "7"}, {"CPUBottleneck", "1"},
-      {"Dataloader", "1"}};
+  const std::vector<std::pair<std::string, std::string>> top = {{"GPUMemoryIncrease", "41"},
+                                                                {"LowGPUUtilization", "7"},
+                                                                {"CPUBottleneck", "1"},
+                                                                {"Dataloader", "1"}};
   for (size_t i = 0; i < top.size(); ++i) {
     EXPECT_EQ(t->rows[i][0], top[i].first) << i;
     EXPECT_EQ(t->rows[i][2], top[i].second) << i;

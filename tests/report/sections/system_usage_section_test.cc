@@ -29,8 +29,8 @@ TEST(ReportBuilderTest, SystemUsageTableShowsTheJsonNumbers) {
   ASSERT_EQ(t->rows.size(), 6u);
   std::vector<std::string> metrics;
   for (const auto& row : t->rows) metrics.push_back(row[1]);
-  EXPECT_EQ(metrics, (std::vector<std::string>{"Network", "GPU", "CPU", "CPU memory",
-                                               "GPU memory", "I/O"}));
+  EXPECT_EQ(metrics,
+            (std::vector<std::string>{"Network", "GPU", "CPU", "CPU memory", "GPU memory", "I/O"}));
   EXPECT_EQ(t->rows[1], (std::vector<std::string>{"algo-1", "GPU", "percent", "24.00", "23.25",
                                                   "22.50", "2.00", "0.00"}));
   EXPECT_EQ(t->rows[2], (std::vector<std::string>{"algo-1", "CPU", "percent", "52.25", "38.75",
