@@ -383,14 +383,22 @@ template <typename R>
 }  // namespace
 
 std::span<const BuiltinRule> BuiltinRules() {
+  // One row a rule, in SageMaker ProfilerReport's order.
+  // clang-format off
   static const BuiltinRule kBuiltinRules[] = {
-      Entry<CpuBottleneckRule>(),           Entry<IoBottleneckRule>(),
-      Entry<LowGpuUtilizationRule>(),       Entry<StepOutlierRule>(),
-      Entry<GpuMemoryIncreaseRule>(),       Entry<BatchSizeRule>(),
-      Entry<MaxInitializationTimeRule>(),   Entry<LoadBalancingRule>(),
-      Entry<OverallSystemUsageRule>(),      Entry<DataloaderRule>(),
+      Entry<CpuBottleneckRule>(),
+      Entry<IoBottleneckRule>(),
+      Entry<LowGpuUtilizationRule>(),
+      Entry<StepOutlierRule>(),
+      Entry<GpuMemoryIncreaseRule>(),
+      Entry<BatchSizeRule>(),
+      Entry<MaxInitializationTimeRule>(),
+      Entry<LoadBalancingRule>(),
+      Entry<OverallSystemUsageRule>(),
+      Entry<DataloaderRule>(),
       Entry<OverallFrameworkMetricsRule>(),
   };
+  // clang-format on
   return kBuiltinRules;
 }
 
