@@ -16,6 +16,7 @@
 
 #include "smr/render.h"
 #include "smr/report_model.h"
+#include "tests/testing/html_text.h"
 #include "tests/testing/scratch.h"
 
 namespace smr {
@@ -139,33 +140,7 @@ inline std::filesystem::path CopyTemplates(const std::string& name) {
   return dir;
 }
 
-// Escapes the five HTML-special characters the way a reader's browser must
-// see them as text (independent of the renderer's code path).
-inline std::string HtmlText(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+using ::smr::testing::HtmlText;
 
 // A page of `nodes` x (host chart with 3 dense series + GPU chart with 8),
 // like the per-node charts of a real report.

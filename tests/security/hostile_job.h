@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/testing/html_text.h"
+
 namespace smr::testing {
 
 // Script injection through text content.
@@ -28,31 +30,7 @@ inline constexpr char kPango[] = "<b>bold</b>&amp;{}%s%n";
 
 // The hostile strings escaped the way ctemplate's HTML auto-escaping writes
 // them (& < > " ' -> &amp; &lt; &gt; &quot; &#39;).
-inline std::string HtmlEscaped(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+inline std::string HtmlEscaped(const std::string& s) { return HtmlText(s); }
 
 constexpr double kHostileJobStartS = 1591160699.0;
 
