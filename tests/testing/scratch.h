@@ -43,7 +43,14 @@ inline const std::filesystem::path& ScratchRoot() {
     root = std::filesystem::path(SMR_BINARY_DIR) / "test-scratch" /
            (binary + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(root, ec);
-    std::filesystem::create_directories(root);
+    // Another test binary ending at the same moment removes test-scratch/
+    // when it is empty, which can fall between our creating it and creating
+    // our folder inside it: try again then.
+    for (int attempt = 0;; ++attempt) {
+      std::filesystem::create_directories(root, ec);
+      if (!ec || attempt == 20) break;
+    }
+    if (ec) std::filesystem::create_directories(root);  // throws with the reason
   }
   return root;
 }
