@@ -21,36 +21,7 @@
 <h6>{{TITLE}}<a class="anchor" href="#{{ANCHOR}}" aria-hidden="true">#</a></h6>
 {{/H6}}
 {{#BLOCK}}
-{{#PARAGRAPH}}
-<p>{{TEXT}}</p>
-{{/PARAGRAPH}}
-{{#NOTE}}
-<div class="note note-{{SEVERITY}}" role="note"><span class="note-label">{{LABEL}}</span><p>{{TEXT}}</p></div>
-{{/NOTE}}
-{{#KEY_VALUES}}
-<table class="kv">
-<tbody>
-{{#KV}}
-<tr><th scope="row">{{KEY}}</th><td>{{VALUE}}</td></tr>
-{{/KV}}
-</tbody>
-</table>
-{{/KEY_VALUES}}
-{{#TABLE}}
-{{>TABLE_BODY}}
-{{/TABLE}}
-{{#CHART}}
-<div class="chart-single">
-{{>CHART_BODY}}
-</div>
-{{/CHART}}
-{{#CHART_ROW}}
-<div class="chart-row">
-{{#ROW_ITEM}}
-{{>CHART_BODY}}
-{{/ROW_ITEM}}
-</div>
-{{/CHART_ROW}}
+{{>BLOCK_BODY}}
 {{/BLOCK}}
 {{#SUBSECTION}}
 {{>SUBSECTION_BODY}}

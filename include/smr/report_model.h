@@ -80,7 +80,11 @@ struct Table {
   std::vector<int> highlight_rows;  // row indices to emphasise
 };
 
-enum class BlockKind { kParagraph, kTable, kChart, kNote, kKeyValues, kCharts };
+// kDetails: folded detail (per-rank tables and charts of a multi-node job):
+// the HTML shows `text` as the summary of a <details> element holding
+// `children`; the PDF prints the summary and, unless `children_in_pdf` is
+// false, the children.
+enum class BlockKind { kParagraph, kTable, kChart, kNote, kKeyValues, kCharts, kDetails };
 
 struct KeyValue {
   std::string key;
@@ -97,6 +101,8 @@ struct Block {
   Chart chart;                          // kChart
   std::vector<Chart> charts;            // kCharts: a row of small charts side by side
   std::vector<KeyValue> key_values;     // kKeyValues
+  std::vector<Block> children;          // kDetails
+  bool children_in_pdf = true;          // kDetails: false = summary only in the PDF
 };
 
 struct Section {
@@ -113,7 +119,8 @@ struct Section {
 enum class RuleState {
   kOk,             // evaluated, not triggered
   kTriggered,      // evaluated, triggered at least once
-  kNotApplicable,  // the data the rule needs is absent
+  kNotEvaluated,   // the data is there but too little to decide (detail says what)
+  kNotApplicable,  // the data the rule needs is absent (no GPU, one GPU, ...)
   kFailed,         // internal error
   kDisabled,       // switched off by configuration
   kMissing,        // render: no <Rule>.json
@@ -126,14 +133,16 @@ struct RuleStatus {
   std::string detail;  // the reason for kNotApplicable .. kUnreadable
 };
 
-// "ok", "triggered", "not applicable", "failed", "disabled", "missing",
-// "unreadable".
+// "ok", "triggered", "not evaluated", "not applicable", "failed",
+// "disabled", "missing", "unreadable".
 inline const char* RuleStateName(RuleState s) {
   switch (s) {
     case RuleState::kOk:
       return "ok";
     case RuleState::kTriggered:
       return "triggered";
+    case RuleState::kNotEvaluated:
+      return "not evaluated";
     case RuleState::kNotApplicable:
       return "not applicable";
     case RuleState::kFailed:

@@ -85,6 +85,11 @@ struct RuleResult {
   std::string error;
   bool applicable = true;  // false when the data the rule needs is absent
   std::string not_applicable_reason;
+  // Non-empty when the rule ran on too little data to decide (fewer
+  // datapoints than its patience, too few steps): says what was missing.
+  // The result then has RuleTriggered 0, as in SageMaker's JSON, but the
+  // report says "not evaluated" instead of "ok".
+  std::string not_evaluated_reason;
   std::vector<RuleFinding> findings;  // report only; never serialized
 };
 

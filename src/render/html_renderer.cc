@@ -42,6 +42,7 @@ namespace {
 constexpr char kPageTemplate[] = "report.html.tpl";
 constexpr char kSectionTemplate[] = "section.tpl";
 constexpr char kTableTemplate[] = "table.tpl";
+constexpr char kBlockTemplate[] = "block.tpl";
 constexpr char kChartTemplate[] = "chart.tpl";
 constexpr char kStylesheet[] = "report.css";
 
@@ -206,6 +207,7 @@ void FillKeyValue(const KeyValue& kv, ctemplate::TemplateDictionary* dict) {
 }
 
 void FillBlock(const Block& block, PageState* page, ctemplate::TemplateDictionary* dict) {
+  dict->SetFilename(kBlockTemplate);
   switch (block.kind) {
     case BlockKind::kParagraph:
       dict->SetValueAndShowSection("TEXT", block.text, "PARAGRAPH");
@@ -234,6 +236,15 @@ void FillBlock(const Block& block, PageState* page, ctemplate::TemplateDictionar
                  FillChart(chart, page, item->AddIncludeDictionary("CHART_BODY"));
                });
       break;
+    case BlockKind::kDetails: {
+      ctemplate::TemplateDictionary* details = dict->AddSectionDictionary("DETAILS");
+      details->SetValue("SUMMARY", block.text);
+      for (const Block& child : block.children) {
+        FillBlock(child, page,
+                  details->AddSectionDictionary("CHILD")->AddIncludeDictionary("CHILD_BODY"));
+      }
+      break;
+    }
   }
 }
 
@@ -262,7 +273,8 @@ void FillSection(const Section& section, int depth, PageState* page,
   }
 
   for (const Block& block : section.blocks) {
-    FillBlock(block, page, dict->AddSectionDictionary("BLOCK"));
+    FillBlock(block, page,
+              dict->AddSectionDictionary("BLOCK")->AddIncludeDictionary("BLOCK_BODY"));
   }
   for (const Section& sub : section.subsections) {
     FillSection(sub, depth + 1, page, sub_toc,
@@ -296,12 +308,14 @@ void CollectSeriesDemand(const Section& section, std::vector<long long>* out) {
       if (n > 1) out->push_back(std::min<long long>((n + 1) / 2, kMaxColumns));
     }
   };
-  for (const Block& block : section.blocks) {
+  std::function<void(const Block&)> visit = [&](const Block& block) {
     if (block.kind == BlockKind::kChart) add(block.chart);
     if (block.kind == BlockKind::kCharts) {
       for (const Chart& chart : block.charts) add(chart);
     }
-  }
+    for (const Block& child : block.children) visit(child);
+  };
+  for (const Block& block : section.blocks) visit(block);
   for (const Section& sub : section.subsections) CollectSeriesDemand(sub, out);
 }
 
@@ -345,7 +359,8 @@ Status CheckTemplateFiles(const std::filesystem::path& dir) {
     return Status::Error(fmt::format("html template directory not found: {}", dir.string()));
   }
   for (const char* name :
-       {kPageTemplate, kSectionTemplate, kTableTemplate, kChartTemplate, kStylesheet}) {
+       {kPageTemplate, kSectionTemplate, kBlockTemplate, kTableTemplate, kChartTemplate,
+        kStylesheet}) {
     const std::filesystem::path path = dir / name;
     if (!std::filesystem::is_regular_file(path, ec)) {
       return Status::Error(fmt::format("html template not found: {}", path.string()));

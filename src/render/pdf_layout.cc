@@ -232,6 +232,13 @@ void PdfLayout::RenderBlock(const Block& b) {
     case BlockKind::kCharts:
       ChartRow(b.charts);
       break;
+    case BlockKind::kDetails:
+      FlowText(b.text, {9.5, true}, kMarginX, kTextW, kInk);
+      y_ += 5;
+      if (b.children_in_pdf) {
+        for (const Block& child : b.children) RenderBlock(child);
+      }
+      break;
   }
 }
 

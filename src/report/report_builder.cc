@@ -30,6 +30,8 @@ std::vector<RuleStatus> RuleStates(const ReportInputs& in) {
         st = {r.name, RuleState::kFailed, r.error};
       } else if (!r.applicable) {
         st = {r.name, RuleState::kNotApplicable, r.not_applicable_reason};
+      } else if (r.triggered == 0 && !r.not_evaluated_reason.empty()) {
+        st = {r.name, RuleState::kNotEvaluated, r.not_evaluated_reason};
       }
       states.push_back(std::move(st));
     }

@@ -279,7 +279,7 @@ TEST(HtmlRendererTest, MissingTemplateDirectoryIsAnErrorNamingIt) {
 
 TEST(HtmlRendererTest, MissingTemplateFileIsAnErrorNamingTheFile) {
   for (const char* name :
-       {"report.html.tpl", "section.tpl", "table.tpl", "chart.tpl", "report.css"}) {
+       {"report.html.tpl", "section.tpl", "block.tpl", "table.tpl", "chart.tpl", "report.css"}) {
     SCOPED_TRACE(name);
     const std::filesystem::path dir = CopyTemplates("missing");
     std::filesystem::remove(dir / name);
