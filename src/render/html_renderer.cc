@@ -273,8 +273,7 @@ void FillSection(const Section& section, int depth, PageState* page,
   }
 
   for (const Block& block : section.blocks) {
-    FillBlock(block, page,
-              dict->AddSectionDictionary("BLOCK")->AddIncludeDictionary("BLOCK_BODY"));
+    FillBlock(block, page, dict->AddSectionDictionary("BLOCK")->AddIncludeDictionary("BLOCK_BODY"));
   }
   for (const Section& sub : section.subsections) {
     FillSection(sub, depth + 1, page, sub_toc,
@@ -358,9 +357,8 @@ Status CheckTemplateFiles(const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir, ec)) {
     return Status::Error(fmt::format("html template directory not found: {}", dir.string()));
   }
-  for (const char* name :
-       {kPageTemplate, kSectionTemplate, kBlockTemplate, kTableTemplate, kChartTemplate,
-        kStylesheet}) {
+  for (const char* name : {kPageTemplate, kSectionTemplate, kBlockTemplate, kTableTemplate,
+                           kChartTemplate, kStylesheet}) {
     const std::filesystem::path path = dir / name;
     if (!std::filesystem::is_regular_file(path, ec)) {
       return Status::Error(fmt::format("html template not found: {}", path.string()));
