@@ -32,6 +32,18 @@
 {{/ROW_ITEM}}
 </div>
 {{/CHART_ROW}}
+{{#FINDINGS}}
+<ol class="findings">
+{{#FINDING}}
+<li class="finding finding-{{SEVERITY}}" data-rule="{{RULE}}" data-stage="{{STAGE}}"><a class="finding-title" href="#{{ANCHOR}}">{{TITLE}}</a>
+{{#WHERE}}<span class="finding-where">{{TEXT}}</span>{{/WHERE}}
+{{#EVIDENCE}}<span class="finding-evidence">{{TEXT}}</span>{{/EVIDENCE}}
+{{#IMPACT}}<span class="finding-impact">{{TEXT}}</span>{{/IMPACT}}
+{{#ACTION}}<span class="finding-action">{{TEXT}}</span>{{/ACTION}}
+</li>
+{{/FINDING}}
+</ol>
+{{/FINDINGS}}
 {{#DETAILS}}
 <details class="detail">
 <summary>{{SUMMARY}}</summary>

@@ -84,7 +84,17 @@ struct Table {
 // the HTML shows `text` as the summary of a <details> element holding
 // `children`; the PDF prints the summary and, unless `children_in_pdf` is
 // false, the children.
-enum class BlockKind { kParagraph, kTable, kChart, kNote, kKeyValues, kCharts, kDetails };
+// kFindings: the ranked problems at the top of the report (FindingItem).
+enum class BlockKind {
+  kParagraph,
+  kTable,
+  kChart,
+  kNote,
+  kKeyValues,
+  kCharts,
+  kDetails,
+  kFindings
+};
 
 struct KeyValue {
   std::string key;
@@ -92,6 +102,22 @@ struct KeyValue {
 };
 
 enum class Severity { kInfo, kOk, kWarning, kIssue };
+
+// One line of the findings box: what is wrong, where and when, the evidence
+// in numbers, what to do, and the section with the detail. The HTML marks
+// each item with data-rule="<rule>" (empty for the report's own findings)
+// and data-stage="<stage>".
+struct FindingItem {
+  Severity severity = Severity::kWarning;
+  std::string rule;      // "CPUBottleneck", "" for the report's own analysis
+  std::string stage;     // "initialization", "training", "finalization", "job"
+  std::string title;     // "CPU bottleneck: the GPUs wait for the data pipeline"
+  std::string where;     // "algo-1, cores 0-5, 08:45-09:05 UTC"
+  std::string evidence;  // "93 % of datapoints: a GPU < 10 % while a core > 90 %"
+  std::string action;    // "Move augmentation to the GPU or use more loader workers"
+  std::string impact;    // "~14 min of the training loop" ("" if not estimated)
+  std::string anchor;    // section id with the detail ("cpu-bottlenecks")
+};
 
 struct Block {
   BlockKind kind = BlockKind::kParagraph;
@@ -101,6 +127,7 @@ struct Block {
   Chart chart;                          // kChart
   std::vector<Chart> charts;            // kCharts: a row of small charts side by side
   std::vector<KeyValue> key_values;     // kKeyValues
+  std::vector<FindingItem> findings;    // kFindings, ranked (most impact first)
   std::vector<Block> children;          // kDetails
   bool children_in_pdf = true;          // kDetails: false = summary only in the PDF
 };

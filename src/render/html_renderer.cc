@@ -206,6 +206,18 @@ void FillKeyValue(const KeyValue& kv, ctemplate::TemplateDictionary* dict) {
   dict->SetValue("VALUE", kv.value);
 }
 
+void FillFinding(const FindingItem& f, ctemplate::TemplateDictionary* dict) {
+  dict->SetValue("SEVERITY", NamesOf(f.severity).css);
+  dict->SetValue("RULE", f.rule);
+  dict->SetValue("STAGE", f.stage);
+  dict->SetValue("TITLE", f.title);
+  dict->SetValue("ANCHOR", f.anchor);
+  if (!f.where.empty()) dict->SetValueAndShowSection("TEXT", f.where, "WHERE");
+  if (!f.evidence.empty()) dict->SetValueAndShowSection("TEXT", f.evidence, "EVIDENCE");
+  if (!f.impact.empty()) dict->SetValueAndShowSection("TEXT", f.impact, "IMPACT");
+  if (!f.action.empty()) dict->SetValueAndShowSection("TEXT", f.action, "ACTION");
+}
+
 void FillBlock(const Block& block, PageState* page, ctemplate::TemplateDictionary* dict) {
   dict->SetFilename(kBlockTemplate);
   switch (block.kind) {
@@ -235,6 +247,9 @@ void FillBlock(const Block& block, PageState* page, ctemplate::TemplateDictionar
                [page](const Chart& chart, ctemplate::TemplateDictionary* item) {
                  FillChart(chart, page, item->AddIncludeDictionary("CHART_BODY"));
                });
+      break;
+    case BlockKind::kFindings:
+      FillList(block.findings, "FINDINGS", "FINDING", dict, FillFinding);
       break;
     case BlockKind::kDetails: {
       ctemplate::TemplateDictionary* details = dict->AddSectionDictionary("DETAILS");

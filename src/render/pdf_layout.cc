@@ -232,6 +232,15 @@ void PdfLayout::RenderBlock(const Block& b) {
     case BlockKind::kCharts:
       ChartRow(b.charts);
       break;
+    case BlockKind::kFindings:
+      for (const FindingItem& f : b.findings) {
+        std::string text = f.title;
+        for (const std::string* part : {&f.where, &f.evidence, &f.impact, &f.action}) {
+          if (!part->empty()) text += "\n" + *part;
+        }
+        Note(text, f.severity);
+      }
+      break;
     case BlockKind::kDetails:
       FlowText(b.text, {9.5, true}, kMarginX, kTextW, kInk);
       y_ += 5;
