@@ -241,6 +241,19 @@ struct PhaseMeans {
 PhaseMeans MeanPerPhase(const MetricStore& store, const JobTimeline& timeline,
                         const std::vector<const std::vector<uint32_t>*>& groups);
 
+// Bytes moved over the network between start_s and end_s (epoch seconds),
+// all nodes, received plus transmitted: `algorithm` is the training
+// container's own traffic (Dimension Algorithm), `platform` SageMaker's
+// (Dimension Platform: input download in File mode, model and checkpoint
+// upload). Each sample's rate (bytes/s) counts for the time until the
+// series' next sample, at most `max_gap_s`.
+struct NetworkBytes {
+  double algorithm = 0;
+  double platform = 0;
+};
+NetworkBytes NetworkBytesBetween(const MetricStore& store, double start_s, double end_s,
+                                 double max_gap_s = 10);
+
 }  // namespace smr
 
 #endif  // SMR_ANALYSIS_H_

@@ -109,14 +109,15 @@ enum class Severity { kInfo, kOk, kWarning, kIssue };
 // and data-stage="<stage>".
 struct FindingItem {
   Severity severity = Severity::kWarning;
-  std::string rule;      // "CPUBottleneck", "" for the report's own analysis
-  std::string stage;     // "initialization", "training", "finalization", "job"
-  std::string title;     // "CPU bottleneck: the GPUs wait for the data pipeline"
-  std::string where;     // "algo-1, cores 0-5, 08:45-09:05 UTC"
-  std::string evidence;  // "93 % of datapoints: a GPU < 10 % while a core > 90 %"
-  std::string action;    // "Move augmentation to the GPU or use more loader workers"
-  std::string impact;    // "~14 min of the training loop" ("" if not estimated)
-  std::string anchor;    // section id with the detail ("cpu-bottlenecks")
+  std::string rule;           // "CPUBottleneck", "" for the report's own analysis
+  std::string stage;          // "initialization", "training", "finalization", "job"
+  std::string title;          // "CPU bottleneck: the GPUs wait for the data pipeline"
+  std::string where;          // "algo-1, cores 0-5, 08:45-09:05 UTC"
+  std::string evidence;       // "93 % of datapoints: a GPU < 10 % while a core > 90 %"
+  std::string action;         // "Move augmentation to the GPU or use more loader workers"
+  std::string impact;         // "~14 min of the training loop" ("" if not estimated)
+  double impact_seconds = 0;  // the estimate behind `impact` (ranking; 0 = none)
+  std::string anchor;         // section id with the detail ("cpu-bottlenecks")
 };
 
 struct Block {

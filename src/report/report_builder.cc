@@ -86,13 +86,14 @@ std::vector<KeyValue> Overview(const ReportContext& ctx) {
     kv.push_back({"Steps", steps});
   }
   if (in.results) {
-    int64_t n = 0, fired = 0;
+    int64_t n = 0;
+    std::string fired;
     for (const RuleResult& r : *in.results) {
       if (r.name == "OverallSystemUsage" || r.name == "OverallFrameworkMetrics") continue;
       ++n;
-      if (r.triggered > 0) ++fired;
+      if (r.triggered > 0 && !r.failed) fired += (fired.empty() ? "" : ", ") + r.name;
     }
-    kv.push_back({"Rules triggered", fmt::format("{} of {}", fired, n)});
+    kv.push_back({"Rules triggered", fired.empty() ? fmt::format("none of {}", n) : fired});
   }
   if (!in.unavailable_rules.empty()) kv.push_back({"Rules not read", ctx.UnavailableList()});
   if (in.diagnostics) {

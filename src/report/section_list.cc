@@ -6,6 +6,7 @@ namespace smr {
 namespace report_internal {
 
 // One builder per file in src/report/sections/<name>_section.cc.
+void BuildFindingsSection(const ReportContext& ctx, Section* s);
 void BuildJobSummarySection(const ReportContext& ctx, Section* s);
 void BuildSystemUsageSection(const ReportContext& ctx, Section* s);
 void BuildFrameworkMetricsSection(const ReportContext& ctx, Section* s);
@@ -23,6 +24,7 @@ void BuildDataQualitySection(const ReportContext& ctx, Section* s);
 
 const std::vector<SectionSpec>& ReportSections() {
   static const std::vector<SectionSpec> kSections = {
+      ReportSection("findings", "Findings", BuildFindingsSection),
       ReportSection("training-job-summary", "Training job summary", BuildJobSummarySection),
       ReportSection("system-usage", "System usage statistics", BuildSystemUsageSection),
       ReportSection("framework-metrics", "Framework metrics summary", BuildFrameworkMetricsSection),
