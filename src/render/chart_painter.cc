@@ -2,6 +2,11 @@
 // the painter for its kind; and the palette.
 #include "src/render/chart_painter.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
 #include "src/render/chart_canvas.h"
 
 namespace smr {
@@ -20,16 +25,62 @@ constexpr Rgb kPalette[] = {
     {0xC9 / 255.0, 0xB6 / 255.0, 0x00 / 255.0},  // dark yellow
     {0x55 / 255.0, 0x55 / 255.0, 0x55 / 255.0},  // grey
 };
-constexpr int kPaletteSize = sizeof(kPalette) / sizeof(kPalette[0]);
+constexpr int kBaseColors = sizeof(kPalette) / sizeof(kPalette[0]);
+// Base colours, then each mixed 45 % with white, then each darkened to 60 %:
+// the variants differ from every base colour in lightness, which also keeps
+// them apart in greyscale.
+constexpr int kPaletteSize = 3 * kBaseColors;
+
+Rgb Mix(Rgb c, Rgb with, double t) {
+  return {c.r + (with.r - c.r) * t, c.g + (with.g - c.g) * t, c.b + (with.b - c.b) * t};
+}
 
 }  // namespace
 
 Rgb PaletteColor(int index) {
   if (index < 0) index = 0;
-  return kPalette[index % kPaletteSize];
+  index %= kPaletteSize;
+  const Rgb base = kPalette[index % kBaseColors];
+  switch (index / kBaseColors) {
+    case 1:
+      return Mix(base, Rgb{1, 1, 1}, 0.45);
+    case 2:
+      return Mix(base, Rgb{0, 0, 0}, 0.4);
+    default:
+      return base;
+  }
 }
 
 int PaletteSize() { return kPaletteSize; }
+
+std::string HexColor(Rgb c) {
+  auto byte = [](double v) { return static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255)); };
+  return fmt::format("#{:02x}{:02x}{:02x}", byte(c.r), byte(c.g), byte(c.b));
+}
+
+int SeriesDashes(size_t order, double dashes[4]) {
+  switch (order % 6) {
+    case 3:
+      dashes[0] = 7;
+      dashes[1] = 3.5;
+      return 2;
+    case 4:
+      dashes[0] = 1.6;
+      dashes[1] = 2.4;
+      return 2;
+    case 5:
+      dashes[0] = 8;
+      dashes[1] = 3;
+      dashes[2] = 1.6;
+      dashes[3] = 3;
+      return 4;
+    default:
+      if (order < 6) return 0;
+      dashes[0] = 3;
+      dashes[1] = 3;
+      return 2;
+  }
+}
 
 void PaintChart(cairo_t* cr, const Chart& chart, double x, double y, double w, double h,
                 const PaintOptions& options) {
