@@ -54,7 +54,8 @@ std::vector<ChartPoint> Thin(const std::vector<ChartPoint>& points, size_t budge
   std::vector<ChartPoint> out;
   size_t i = 0;
   for (size_t b = 0; b < buckets && i < finite.size(); ++b) {
-    const double end = b + 1 == buckets ? hi : lo + (hi - lo) * static_cast<double>(b + 1) / buckets;
+    const double end =
+        b + 1 == buckets ? hi : lo + (hi - lo) * static_cast<double>(b + 1) / buckets;
     size_t lo_i = i, hi_i = i;
     for (; i < finite.size() && (finite[i].x <= end || b + 1 == buckets); ++i) {
       if (finite[i].y < finite[lo_i].y) lo_i = i;
@@ -125,12 +126,31 @@ int PageColumnBudget(const ReportModel& model) {
   return 0;
 }
 
-std::string ScriptSeries(const Chart& chart) {
+int ScriptPointBudget(const ReportModel& model) {
+  long long charts = 0;
+  std::function<void(const Block&)> visit = [&](const Block& block) {
+    if (block.kind == BlockKind::kChart && block.chart.kind == ChartKind::kLine) ++charts;
+    if (block.kind == BlockKind::kCharts) {
+      for (const Chart& chart : block.charts) charts += chart.kind == ChartKind::kLine ? 1 : 0;
+    }
+    for (const Block& child : block.children) visit(child);
+  };
+  std::function<void(const Section&)> visit_section = [&](const Section& section) {
+    for (const Block& block : section.blocks) visit(block);
+    for (const Section& sub : section.subsections) visit_section(sub);
+  };
+  for (const Section& section : model.sections) visit_section(section);
+  if (charts == 0) return kScriptPointsPerChart;
+  return static_cast<int>(std::clamp<long long>(kScriptPointsPerPage / charts,
+                                                kMinScriptPointsPerChart, kScriptPointsPerChart));
+}
+
+std::string ScriptSeries(const Chart& chart, int max_points) {
   if (chart.kind != ChartKind::kLine || chart.series.empty()) return "";
   const double base = BaseX(chart);
   if (!std::isfinite(base)) return "";
   const size_t share =
-      std::max<size_t>(40, static_cast<size_t>(kScriptPointsPerChart) / chart.series.size());
+      std::max<size_t>(40, static_cast<size_t>(std::max(max_points, 0)) / chart.series.size());
   std::string out = fmt::format("{:.10g}", base);
   for (size_t i = 0; i < chart.series.size(); ++i) {
     const ChartSeries& s = chart.series[i];
@@ -156,8 +176,8 @@ std::string ScriptBands(const Chart& chart) {
   for (const ChartBand& b : chart.bands) {
     if (!std::isfinite(b.x0) || !std::isfinite(b.x1)) continue;
     if (!out.empty()) out.push_back(';');
-    out += fmt::format("{:.6g},{:.6g},{}", b.x0 - base, b.x1 - base,
-                       HexColor(PaletteColor(b.color)));
+    out +=
+        fmt::format("{:.6g},{:.6g},{}", b.x0 - base, b.x1 - base, HexColor(PaletteColor(b.color)));
   }
   return out;
 }

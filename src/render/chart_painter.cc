@@ -31,6 +31,19 @@ constexpr int kBaseColors = sizeof(kPalette) / sizeof(kPalette[0]);
 // them apart in greyscale.
 constexpr int kPaletteSize = 3 * kBaseColors;
 
+// The variants' base colours: the palette with violet for dark yellow, whose
+// light and dark shades would come too close to orange's.
+constexpr Rgb kVariantBase[] = {
+    kPalette[0],
+    kPalette[1],
+    kPalette[2],
+    kPalette[3],
+    kPalette[4],
+    kPalette[5],
+    {0x7B / 255.0, 0x4F / 255.0, 0xD0 / 255.0},  // violet
+    kPalette[7],
+};
+
 Rgb Mix(Rgb c, Rgb with, double t) {
   return {c.r + (with.r - c.r) * t, c.g + (with.g - c.g) * t, c.b + (with.b - c.b) * t};
 }
@@ -40,14 +53,14 @@ Rgb Mix(Rgb c, Rgb with, double t) {
 Rgb PaletteColor(int index) {
   if (index < 0) index = 0;
   index %= kPaletteSize;
-  const Rgb base = kPalette[index % kBaseColors];
+  const Rgb variant = kVariantBase[index % kBaseColors];
   switch (index / kBaseColors) {
     case 1:
-      return Mix(base, Rgb{1, 1, 1}, 0.45);
+      return Mix(variant, Rgb{1, 1, 1}, 0.45);
     case 2:
-      return Mix(base, Rgb{0, 0, 0}, 0.4);
+      return Mix(variant, Rgb{0, 0, 0}, 0.4);
     default:
-      return base;
+      return kPalette[index % kBaseColors];
   }
 }
 

@@ -116,6 +116,8 @@ class PageState {
 
   // Most x columns per line series, shared by every chart of the page.
   int max_columns = 0;
+  // Most points per chart kept for the page script (ScriptPointBudget).
+  int script_points = kScriptPointsPerChart;
 
   // The first drawn chart's markup and dictionary: the shared definitions
   // are put in front of it once every chart has been drawn.
@@ -174,7 +176,7 @@ void FillChart(const Chart& model_chart, int columns, PageState* page,
     return;
   }
   // The series for the page script (hover values, zoom): line charts only.
-  const std::string series = ScriptSeries(*chart);
+  const std::string series = ScriptSeries(*chart, page->script_points);
   if (!series.empty()) {
     ctemplate::TemplateDictionary* data = dict->AddSectionDictionary("DATA");
     data->SetValue("SERIES", series);
@@ -265,7 +267,8 @@ void FillFinding(const FindingItem& f, ctemplate::TemplateDictionary* dict) {
   dict->SetValue("TITLE", f.title);
   // The title links to the section with the detail, when there is one.
   const std::string anchor = Slug(f.anchor);
-  dict->SetValueAndShowSection("ANCHOR", anchor, anchor.empty() ? "NOLINK" : "LINK");
+  dict->SetValue("ANCHOR", anchor);
+  dict->ShowSection(anchor.empty() ? "NOLINK" : "LINK");
   if (const char* tag = StageTag(f.stage); *tag != '\0') {
     dict->SetValueAndShowSection("TEXT", tag, "STAGE_TAG");
   }
@@ -418,6 +421,7 @@ StatusOr<std::string> RenderHtml(const ReportModel& model, const std::string& te
 
   PageState page;
   page.max_columns = PageColumnBudget(model);
+  page.script_points = ScriptPointBudget(model);
   ctemplate::TemplateDictionary* toc =
       model.sections.empty() ? nullptr : dict.AddSectionDictionary("TOC");
   for (const Section& section : model.sections) {
