@@ -397,7 +397,9 @@ void PdfLayout::ChartRow(const std::vector<Chart>& charts) {
   constexpr double kGap = 10;
   for (size_t start = 0; start < charts.size(); start += kPerRow) {
     const size_t n = std::min(kPerRow, charts.size() - start);
-    const double w = (TextW() - kGap * (n - 1)) / n;
+    // A row's last chart alone keeps the size of the others.
+    const size_t cols = charts.size() > 1 ? kPerRow : 1;
+    const double w = (TextW() - kGap * (cols - 1)) / cols;
     double h = 0;
     for (size_t i = 0; i < n; ++i) {
       h = std::max(h, ChartHeightFor(charts[start + i], w));

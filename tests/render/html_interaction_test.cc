@@ -83,9 +83,10 @@ TEST(HtmlFindingsTest, HealthyJobSaysSoInOneOkItem) {
 
 TEST(HtmlDetailsTest, SummaryIsEscapedAndTheChildrenAreInsideTheDetails) {
   const std::string html = Render(FindingsReport());
-  const std::size_t open = html.find("<details class=\"detail\">\n<summary>Per-rank step times "
-                                     "(16 ranks) " +
-                                     HtmlText(kEvil) + "</summary>");
+  const std::size_t open = html.find(
+      "<details class=\"detail\">\n<summary>Per-rank step times "
+      "(16 ranks) " +
+      HtmlText(kEvil) + "</summary>");
   ASSERT_NE(open, std::string::npos);
   const std::size_t close = html.find("</details>", open);
   ASSERT_NE(close, std::string::npos);
@@ -169,7 +170,7 @@ TEST(HtmlChartsTest, LineChartsCarryTheirDataForHoverAndZoom) {
   int n = 0;
   for (auto it = std::sregex_iterator(html.begin(), html.end(), svg); it != std::sregex_iterator();
        ++it, ++n) {
-    EXPECT_GT(std::stod((*it)[3]), 100);                // plot width
+    EXPECT_GT(std::stod((*it)[3]), 100);                  // plot width
     EXPECT_LT(std::stod((*it)[5]), std::stod((*it)[6]));  // x range
     EXPECT_LT(std::stod((*it)[7]), std::stod((*it)[8]));  // y range
   }
@@ -206,8 +207,8 @@ TEST(HtmlChartsTest, NoChartIsShownSmallerThanDrawnAtDesktopWidths) {
   const std::regex chart(
       R"re(<div class="(chart-single|chart-row cols-([123]))">|<svg width="([0-9.]+)px" height="[0-9.]+px" viewBox="0 0 ([0-9.]+) [0-9.]+")re");
   int columns = -1, charts = 0;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), chart); it != std::sregex_iterator();
-       ++it) {
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), chart);
+       it != std::sregex_iterator(); ++it) {
     if ((*it)[1].matched) {
       columns = (*it)[2].matched ? std::stoi((*it)[2]) : 0;
       continue;
