@@ -116,8 +116,14 @@ void PaintChart(cairo_t* cr, const Chart& chart, double x, double y, double w, d
   body.y += cv.pad * 0.75;
   body.h -= cv.pad * 1.5;
   if (!chart.title.empty()) {
-    const double th = cv.Text(chart.title, cv.title_style, body.x, body.y, HAlign::kLeft,
-                              VAlign::kTop, kTextDark, body.w);
+    // A long title wraps to a second line before it is shortened.
+    PangoLayoutPtr title = cv.text.Layout(chart.title, cv.title_style, body.w, /*ellipsize=*/true);
+    pango_layout_set_wrap(title.get(), PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_height(title.get(), -2);
+    double tw = 0, th = 0;
+    TextContext::Size(title.get(), &tw, &th);
+    SetColor(cr, kTextDark);
+    cv.text.Show(title.get(), body.x, body.y);
     body.y += th + cv.pad * 0.6;
     body.h -= th + cv.pad * 0.6;
   }
