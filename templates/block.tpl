@@ -26,7 +26,7 @@
 </div>
 {{/CHART}}
 {{#CHART_ROW}}
-<div class="chart-row">
+<div class="chart-row cols-{{COLUMNS}}">
 {{#ROW_ITEM}}
 {{>CHART_BODY}}
 {{/ROW_ITEM}}
@@ -35,11 +35,14 @@
 {{#FINDINGS}}
 <ol class="findings">
 {{#FINDING}}
-<li class="finding finding-{{SEVERITY}}" data-rule="{{RULE}}" data-stage="{{STAGE}}"><a class="finding-title" href="#{{ANCHOR}}">{{TITLE}}</a>
+<li class="finding finding-{{SEVERITY}}" data-rule="{{RULE}}" data-stage="{{STAGE}}"><span class="finding-badge">{{LABEL}}</span>
+<div class="finding-body">
+<p class="finding-head">{{#LINK}}<a class="finding-title" href="#{{ANCHOR}}">{{TITLE}}</a>{{/LINK}}{{#NOLINK}}<span class="finding-title">{{TITLE}}</span>{{/NOLINK}}{{#STAGE_TAG}} <span class="finding-stage">{{TEXT}}</span>{{/STAGE_TAG}}</p>
 {{#WHERE}}<span class="finding-where">{{TEXT}}</span>{{/WHERE}}
 {{#EVIDENCE}}<span class="finding-evidence">{{TEXT}}</span>{{/EVIDENCE}}
 {{#IMPACT}}<span class="finding-impact">{{TEXT}}</span>{{/IMPACT}}
 {{#ACTION}}<span class="finding-action">{{TEXT}}</span>{{/ACTION}}
+</div>
 </li>
 {{/FINDING}}
 </ol>
@@ -47,8 +50,10 @@
 {{#DETAILS}}
 <details class="detail">
 <summary>{{SUMMARY}}</summary>
+<div class="detail-body">
 {{#CHILD}}
 {{>CHILD_BODY}}
 {{/CHILD}}
+</div>
 </details>
 {{/DETAILS}}

@@ -2,7 +2,7 @@
 {{!
   One chart: inline SVG drawn by sm-report (trusted markup, :none), or a
   placeholder box with the chart title when the chart could not be drawn.
-}}<figure class="chart" aria-label="{{TITLE}}">
+}}<figure class="chart" aria-label="{{TITLE}}"{{#DATA}} data-series="{{SERIES}}" data-bands="{{BANDS}}"{{/DATA}}>
 {{#SVG}}
 {{MARKUP:none}}
 {{/SVG}}

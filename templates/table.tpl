@@ -1,15 +1,17 @@
 {{%AUTOESCAPE context="HTML"}}
 {{!
   A data table: caption, header, one class per column (num = right-aligned
-  tabular figures), highlighted rows. The wrapper scrolls wide tables.
+  tabular figures), highlighted rows. The wrapper scrolls wide tables. The
+  page script sorts by a column on a click on its header (data-sort: num or
+  text); without the script the table reads the same, unsorted.
 }}<figure class="table-figure">
 {{#CAPTION}}
 <figcaption>{{TEXT}}</figcaption>
 {{/CAPTION}}
 <div class="table-scroll">
-<table class="data">
+<table class="data sortable">
 <thead>
-<tr>{{#COL}}<th scope="col" class="{{ALIGN}}">{{NAME}}</th>{{/COL}}</tr>
+<tr>{{#COL}}<th scope="col" class="{{ALIGN}}" data-sort="{{SORT}}">{{NAME}}</th>{{/COL}}</tr>
 </thead>
 <tbody>
 {{#ROW}}

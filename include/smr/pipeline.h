@@ -28,6 +28,7 @@ struct BuildOptions {
   bool pdf = true;
   bool json = true;
   std::string template_dir;  // empty: installed/source templates
+  std::string paper = "a4";  // PDF paper: "a4" or "letter"
   int jobs = 0;              // ingest threads, 0 = all cores
   bool quiet = false;
   // Progress on `log`: a live bar (files, MB, MB/s, ETA) while reading when
@@ -59,6 +60,7 @@ struct RenderOptions {
   bool html = true;
   bool pdf = true;
   std::string template_dir;
+  std::string paper = "a4";  // PDF paper: "a4" or "letter"
   bool quiet = false;
 };
 

@@ -24,13 +24,26 @@ struct SvgChartOptions {
 StatusOr<std::string> RenderChartSvg(const Chart& chart);
 StatusOr<std::string> RenderChartSvg(const Chart& chart, const SvgChartOptions& options);
 
-// Self-contained HTML (inline CSS, inline SVG, no scripts needed, no network)
-// from the ctemplate templates in `template_dir`.
+// Self-contained HTML (inline CSS, inline SVG, one inline script that adds
+// sorting, hover values, zoom and expand/collapse to content already in the
+// page; no network) from the ctemplate templates in `template_dir`.
 StatusOr<std::string> RenderHtml(const ReportModel& model, const std::string& template_dir);
 
-// Multi-page A4 PDF drawn with cairo + pango (DejaVu fonts), tables that
-// break across pages with repeated headers, vector charts, page numbers.
+// Paper of the PDF.
+enum class Paper { kA4, kLetter };
+
+struct PdfOptions {
+  Paper paper = Paper::kA4;
+};
+
+// "a4" / "letter" (any case) to a Paper; false for anything else.
+bool ParsePaper(const std::string& name, Paper* paper);
+
+// Multi-page PDF (A4 unless `options` say Letter) drawn with cairo + pango
+// (DejaVu fonts), tables that break across pages with repeated headers,
+// vector charts, page numbers.
 StatusOr<std::string> RenderPdf(const ReportModel& model);
+StatusOr<std::string> RenderPdf(const ReportModel& model, const PdfOptions& options);
 
 }  // namespace smr
 

@@ -235,6 +235,8 @@ void AddBuildCommand(CLI::App* app, BuildCommand* c) {
   build->add_option("-j,--jobs", c->opts.jobs, "Parallel ingest threads (0 = all cores)")
       ->check(CLI::NonNegativeNumber);
   build->add_option("--template-dir", c->opts.template_dir, "Directory of the HTML templates");
+  build->add_option("--paper", c->opts.paper, "PDF paper size: a4 or letter (default a4)")
+      ->transform(CLI::IsMember({"a4", "letter"}, CLI::ignore_case));
   build->add_option("--config", c->opts.config_path,
                     "JSON rule configuration: {\"Rule\": {\"enabled\": bool, \"param\": value}}");
   build
@@ -292,6 +294,8 @@ void AddRenderCommand(CLI::App* app, RenderCommand* c) {
                         "profiler-reports directory, or a folder that contains one",
                         &c->opts.out_dir, &c->formats, "Comma-separated outputs: html,pdf");
   c->cmd->add_option("--template-dir", c->opts.template_dir, "Directory of the HTML templates");
+  c->cmd->add_option("--paper", c->opts.paper, "PDF paper size: a4 or letter (default a4)")
+      ->transform(CLI::IsMember({"a4", "letter"}, CLI::ignore_case));
   c->cmd->add_flag("-q,--quiet", c->opts.quiet,
                    "Print nothing on success (errors are still printed)");
 }

@@ -14,10 +14,11 @@ namespace smr {
 
 // Appends profiler-report.html (with `html`; templates from
 // FindTemplateDir(template_dir)) and profiler-report.pdf (with `pdf`) below
-// `out_dir` to `*files`. Errors name the renderer that failed.
+// `out_dir` to `*files`, the PDF on `paper` ("a4" or "letter"). Errors name
+// the renderer that failed.
 Status RenderReportFiles(const ReportModel& model, bool html, bool pdf,
                          const std::string& template_dir, const std::filesystem::path& out_dir,
-                         OutputFiles* files);
+                         OutputFiles* files, const std::string& paper = "a4");
 
 }  // namespace smr
 

@@ -232,7 +232,8 @@ Status AddReportFiles(Build& b, const ReportInputs& in, OutputFiles* files) {
   Status st = RenderReportFiles(model, b.opts.html, false, b.opts.template_dir, out_dir, files);
   if (!st.ok()) return st;
   if (b.opts.html) b.timer.Lap("html");
-  st = RenderReportFiles(model, false, b.opts.pdf, b.opts.template_dir, out_dir, files);
+  st = RenderReportFiles(model, false, b.opts.pdf, b.opts.template_dir, out_dir, files,
+                         b.opts.paper);
   if (!st.ok()) return st;
   if (b.opts.pdf) b.timer.Lap("pdf");
   b.out << fmt::format("rendered the report{}{}\n", b.opts.html ? " (HTML)" : "",

@@ -87,7 +87,7 @@ StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log) {
 
   OutputFiles files;
   Status st = RenderReportFiles(model, opts.html, opts.pdf, opts.template_dir,
-                                fs::path(opts.out_dir), &files);
+                                fs::path(opts.out_dir), &files, opts.paper);
   if (!st.ok()) return st;
   st = WriteAll(files, &summary.written);
   if (!st.ok()) return st;

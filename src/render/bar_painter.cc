@@ -33,7 +33,7 @@ void PaintBar(ChartCanvas& cv, Rect body) {
   for (size_t i = 0; i < cv.chart.slices.size(); ++i) {
     const PieSlice& s = cv.chart.slices[i];
     if (!Finite(s.value)) continue;
-    bars.push_back({&s, static_cast<int>(i)});
+    bars.push_back({&s, static_cast<int>(bars.size())});
     lo = std::min(lo, s.value);
     hi = std::max(hi, s.value);
     label_w = std::max(label_w, cv.TextWidth(s.label, cv.tick_style));
@@ -42,7 +42,7 @@ void PaintBar(ChartCanvas& cv, Rect body) {
     cv.NoData(body);
     return;
   }
-  label_w = std::min(label_w, body.w * 0.35);
+  label_w = std::min(label_w, body.w * 0.42);
   const int target = std::clamp(static_cast<int>(body.w / 90), 2, 10);
   Ticks xt = NiceTicks(lo, hi, target);
   double value_w = 0;
@@ -71,12 +71,12 @@ void PaintBar(ChartCanvas& cv, Rect body) {
     const auto& [s, color] = bars[i];
     const double cy = p.y + slot * (i + 0.5);
     const double x0 = sx.Map(0), x1 = sx.Map(s->value);
-    SetColor(cv.cr, PaletteColor(color));
+    SetColor(cv.cr, PaletteColor(color % PaletteSize()));
     cairo_rectangle(cv.cr, std::min(x0, x1), cy - bh / 2, std::max(std::fabs(x1 - x0), 0.5), bh);
     cairo_fill(cv.cr);
     if (slot >= tick_h * 0.9) {
       cv.Text(s->label, cv.tick_style, p.x - 6, cy, HAlign::kRight, VAlign::kMiddle, kTextDark,
-              label_w);
+              label_w, nullptr, /*middle=*/true);
       cv.Text(FormatValue(s->value), cv.tick_style, std::max(x0, x1) + 4, cy, HAlign::kLeft,
               VAlign::kMiddle, kTextMuted);
     }

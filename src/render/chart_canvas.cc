@@ -10,7 +10,16 @@ namespace chart_internal {
 
 ChartCanvas::ChartCanvas(cairo_t* cr, const Chart& chart, Rect area, const PaintOptions& options)
     : cr(cr), text(cr), chart(chart), area(area), options(options) {
-  const double k = area.w >= 420 ? 1.0 : std::max(0.72, area.w / 420);
+  if (options.screen_text) {
+    // CSS pixels: the HTML shows charts at (at least) their natural size.
+    title_style = {14, true};
+    label_style = {12, false};
+    tick_style = {11, false};
+    legend_style = {11.5, false};
+    pad = 10;
+    return;
+  }
+  const double k = area.w >= 420 ? 1.0 : std::max(0.82, area.w / 420);
   title_style = {11.5 * k, true};
   label_style = {9 * k, false};
   tick_style = {8 * k, false};
@@ -27,8 +36,9 @@ double ChartCanvas::FirstLineWidth(PangoLayout* layout, double fallback) {
 }
 
 double ChartCanvas::Text(const std::string& s, const TextStyle& st, double x, double y, HAlign ha,
-                         VAlign va, Rgb color, double max_w, double* width_out) {
+                         VAlign va, Rgb color, double max_w, double* width_out, bool middle) {
   PangoLayoutPtr layout = text.Layout(s, st, max_w, /*ellipsize=*/true);
+  if (middle && max_w > 0) pango_layout_set_ellipsize(layout.get(), PANGO_ELLIPSIZE_MIDDLE);
   double w = 0, h = 0;
   TextContext::Size(layout.get(), &w, &h);
   // With a width set, measure the (possibly ellipsized) first line so
@@ -75,9 +85,10 @@ double ChartCanvas::Legend(const std::vector<LegendItem>& items, double x, doubl
   const double gap = pad * 1.5;
   double cx = x, cy = y;
   for (const LegendItem& item : items) {
-    const double max_text = std::max(20.0, width - swatch - 4);
+    const double sw = item.line ? swatch * 1.6 : swatch;
+    const double max_text = std::max(20.0, width - sw - 4);
     const double tw = std::min(TextWidth(item.label, legend_style), max_text);
-    const double iw = swatch + 4 + tw;
+    const double iw = sw + 4 + tw;
     if (cx > x && cx + iw > x + width) {
       cx = x;
       cy += lh + 2;
@@ -85,16 +96,20 @@ double ChartCanvas::Legend(const std::vector<LegendItem>& items, double x, doubl
     if (draw) {
       SetColor(cr, item.color);
       if (item.line) {
+        double dashes[4];
+        const int n = item.dash >= 0 ? SeriesDashes(static_cast<size_t>(item.dash), dashes) : 0;
+        cairo_set_dash(cr, dashes, n, 0);
         cairo_set_line_width(cr, 2.2);
         cairo_move_to(cr, cx, cy + lh / 2);
-        cairo_line_to(cr, cx + swatch, cy + lh / 2);
+        cairo_line_to(cr, cx + swatch * 1.6, cy + lh / 2);
         cairo_stroke(cr);
+        cairo_set_dash(cr, nullptr, 0, 0);
       } else {
         cairo_rectangle(cr, cx, cy + (lh - swatch) / 2, swatch, swatch);
         cairo_fill(cr);
       }
-      Text(item.label, legend_style, cx + swatch + 4, cy, HAlign::kLeft, VAlign::kTop, kTextDark,
-           max_text);
+      Text(item.label, legend_style, cx + sw + 4, cy, HAlign::kLeft, VAlign::kTop, kTextDark,
+           max_text, nullptr, /*middle=*/true);
     }
     cx += iw + gap;
   }

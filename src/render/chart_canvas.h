@@ -46,6 +46,7 @@ struct LegendItem {
   std::string label;
   Rgb color;
   bool line = true;  // line swatch or filled square
+  int dash = -1;     // line swatch: series order for SeriesDashes (-1 = solid)
 };
 
 struct Rect {
@@ -73,9 +74,11 @@ class ChartCanvas {
  public:
   ChartCanvas(cairo_t* cr, const Chart& chart, Rect area, const PaintOptions& options);
 
-  // Draws text anchored at (x, y); returns its height. max_w > 0 ellipsizes.
+  // Draws text anchored at (x, y); returns its height. max_w > 0 ellipsizes
+  // at the end, or in the middle with `middle` (labels that share a prefix,
+  // "Step:ModeKeys.TRAIN" / "Step:ModeKeys.EVAL", stay apart).
   double Text(const std::string& s, const TextStyle& st, double x, double y, HAlign ha, VAlign va,
-              Rgb color, double max_w = -1, double* width_out = nullptr);
+              Rgb color, double max_w = -1, double* width_out = nullptr, bool middle = false);
   void Measure(const std::string& s, const TextStyle& st, double* w, double* h);
   double TextWidth(const std::string& s, const TextStyle& st);
   double LineHeight(const TextStyle& st);

@@ -2,9 +2,10 @@
 //
 // The templates (templates/*.tpl) are logic-free and auto-escaped
 // ({{%AUTOESCAPE context="HTML"}}), so every string from the model is
-// escaped by ctemplate, never by hand. Only two values bypass escaping
-// with :none: the stylesheet (templates/report.css, our own file) and the
-// chart SVG produced by RenderChartSvg (our own markup).
+// escaped by ctemplate, never by hand. Only three values bypass escaping
+// with :none: the stylesheet (templates/report.css) and the page script
+// (templates/report.js), our own files, and the chart SVG produced by
+// RenderChartSvg (our own markup).
 //
 // Each call uses its own ctemplate::TemplateCache, so RenderHtml is
 // re-entrant and never sees templates cached from another directory.
@@ -34,6 +35,7 @@
 #include "smr/render.h"
 #include "smr/report_model.h"
 #include "smr/status.h"
+#include "src/render/chart_data.h"
 #include "src/render/svg_inline.h"
 
 namespace smr {
@@ -45,6 +47,7 @@ constexpr char kTableTemplate[] = "table.tpl";
 constexpr char kBlockTemplate[] = "block.tpl";
 constexpr char kChartTemplate[] = "chart.tpl";
 constexpr char kStylesheet[] = "report.css";
+constexpr char kScript[] = "report.js";
 
 // A text column with a cell longer than this is laid out as prose.
 constexpr std::size_t kProseCellChars = 80;
@@ -113,6 +116,8 @@ class PageState {
 
   // Most x columns per line series, shared by every chart of the page.
   int max_columns = 0;
+  // Most points per chart kept for the page script (ScriptPointBudget).
+  int script_points = kScriptPointsPerChart;
 
   // The first drawn chart's markup and dictionary: the shared definitions
   // are put in front of it once every chart has been drawn.
@@ -124,19 +129,58 @@ class PageState {
   int charts_ = 0;
 };
 
-void FillChart(const Chart& chart, PageState* page, ctemplate::TemplateDictionary* dict) {
+// Widest drawing (SVG user units = CSS px) of a chart in a row of
+// `columns`: the width of one column of the narrowest desktop layout (the
+// 1440 px page with the contents beside it), so the HTML never shows a row
+// chart below its natural size and its text never below 11 px. On wider
+// pages the drawing grows to fill its column.
+double RowChartWidth(int columns) {
+  switch (columns) {
+    case 2:
+      return 488;
+    case 3:
+      return 314;
+    default:
+      return 1028;
+  }
+}
+
+// Columns of a row of `n` charts: 1, 2 (also for 4, as 2 x 2) or 3.
+int RowColumns(std::size_t n) {
+  if (n <= 1) return 1;
+  if (n == 2 || n == 4) return 2;
+  return 3;
+}
+
+void FillChart(const Chart& model_chart, int columns, PageState* page,
+               ctemplate::TemplateDictionary* dict) {
   dict->SetFilename(kChartTemplate);
-  dict->SetValue("TITLE", chart.title.empty() ? "Chart" : chart.title);
+  dict->SetValue("TITLE", model_chart.title.empty() ? "Chart" : model_chart.title);
+  Chart chart_copy;
+  const Chart* chart = &model_chart;
+  const double max_w = RowChartWidth(columns);
+  if (model_chart.width > max_w) {
+    chart_copy = model_chart;
+    chart_copy.width = max_w;
+    chart = &chart_copy;
+  }
   // A chart that cannot be drawn must not cost the reader the whole page:
   // it becomes a placeholder box naming the chart.
   SvgChartOptions options;
   options.max_columns = page->max_columns;
-  StatusOr<std::string> svg = RenderChartSvg(chart, options);
+  StatusOr<std::string> svg = RenderChartSvg(*chart, options);
   std::string markup;
   if (svg.ok()) markup = InlineSvg(*svg, page->NextChartIdPrefix(), &page->svg_defs);
   if (markup.empty()) {
     dict->ShowSection("PLACEHOLDER");
     return;
+  }
+  // The series for the page script (hover values, zoom): line charts only.
+  const std::string series = ScriptSeries(*chart, page->script_points);
+  if (!series.empty()) {
+    ctemplate::TemplateDictionary* data = dict->AddSectionDictionary("DATA");
+    data->SetValue("SERIES", series);
+    data->SetValue("BANDS", ScriptBands(*chart));
   }
   ctemplate::TemplateDictionary* svg_dict = dict->AddSectionDictionary("SVG");
   svg_dict->SetValue("MARKUP", markup);
@@ -176,6 +220,7 @@ void FillTable(const Table& table, ctemplate::TemplateDictionary* dict) {
     ctemplate::TemplateDictionary* col = dict->AddSectionDictionary("COL");
     col->SetValue("NAME", c < table.columns.size() ? table.columns[c] : "");
     col->SetValue("ALIGN", align(c));
+    col->SetValue("SORT", classes[c][0] == 'n' ? "num" : "text");
   }
   const std::set<int> highlighted(table.highlight_rows.begin(), table.highlight_rows.end());
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
@@ -206,12 +251,27 @@ void FillKeyValue(const KeyValue& kv, ctemplate::TemplateDictionary* dict) {
   dict->SetValue("VALUE", kv.value);
 }
 
+// The stage tag of a finding outside the training loop ("" for the loop
+// and for the job as a whole).
+const char* StageTag(const std::string& stage) {
+  if (stage == "initialization") return "During initialization";
+  if (stage == "finalization") return "After the last step";
+  return "";
+}
+
 void FillFinding(const FindingItem& f, ctemplate::TemplateDictionary* dict) {
   dict->SetValue("SEVERITY", NamesOf(f.severity).css);
+  dict->SetValue("LABEL", NamesOf(f.severity).label);
   dict->SetValue("RULE", f.rule);
   dict->SetValue("STAGE", f.stage);
   dict->SetValue("TITLE", f.title);
-  dict->SetValue("ANCHOR", f.anchor);
+  // The title links to the section with the detail, when there is one.
+  const std::string anchor = Slug(f.anchor);
+  dict->SetValue("ANCHOR", anchor);
+  dict->ShowSection(anchor.empty() ? "NOLINK" : "LINK");
+  if (const char* tag = StageTag(f.stage); *tag != '\0') {
+    dict->SetValueAndShowSection("TEXT", tag, "STAGE_TAG");
+  }
   if (!f.where.empty()) dict->SetValueAndShowSection("TEXT", f.where, "WHERE");
   if (!f.evidence.empty()) dict->SetValueAndShowSection("TEXT", f.evidence, "EVIDENCE");
   if (!f.impact.empty()) dict->SetValueAndShowSection("TEXT", f.impact, "IMPACT");
@@ -239,15 +299,20 @@ void FillBlock(const Block& block, PageState* page, ctemplate::TemplateDictionar
                 dict->AddSectionDictionary("TABLE")->AddIncludeDictionary("TABLE_BODY"));
       break;
     case BlockKind::kChart:
-      FillChart(block.chart, page,
+      FillChart(block.chart, 1, page,
                 dict->AddSectionDictionary("CHART")->AddIncludeDictionary("CHART_BODY"));
       break;
-    case BlockKind::kCharts:
+    case BlockKind::kCharts: {
+      const int columns = RowColumns(block.charts.size());
       FillList(block.charts, "CHART_ROW", "ROW_ITEM", dict,
-               [page](const Chart& chart, ctemplate::TemplateDictionary* item) {
-                 FillChart(chart, page, item->AddIncludeDictionary("CHART_BODY"));
+               [page, columns](const Chart& chart, ctemplate::TemplateDictionary* item) {
+                 FillChart(chart, columns, page, item->AddIncludeDictionary("CHART_BODY"));
                });
+      if (!block.charts.empty()) {
+        dict->SetIntValue("COLUMNS", columns);
+      }
       break;
+    }
     case BlockKind::kFindings:
       FillList(block.findings, "FINDINGS", "FINDING", dict, FillFinding);
       break;
@@ -296,64 +361,6 @@ void FillSection(const Section& section, int depth, PageState* page,
   }
 }
 
-// ---- Detail budget ----------------------------------------------------------
-
-// Line-series columns the whole page may draw. A dense series costs about
-// 23 bytes per column in the SVG (two points of its min/max envelope), so
-// this keeps all series together to about 1.4 MB whatever the number of
-// samples, nodes or charts.
-constexpr long long kPageColumns = 60000;
-// ...but no dense series gets fewer columns than this (a 840-unit wide plot
-// then has one column per ~17 units, still showing each phase's level and
-// extremes). The floor is reached at kPageColumns / kMinColumns = 1250
-// dense series, about 50 nodes of 8 GPUs (~25 dense series per node).
-// Independently of the series, each node adds its tables, labels, box plots
-// and histograms (about 50 KB, see docs/performance.md).
-constexpr int kMinColumns = 48;
-// Widest plot area of a chart, in columns (charts are 900 units wide).
-constexpr int kMaxColumns = 900;
-
-void CollectSeriesDemand(const Section& section, std::vector<long long>* out) {
-  auto add = [out](const Chart& chart) {
-    if (chart.kind != ChartKind::kLine) return;
-    for (const ChartSeries& s : chart.series) {
-      // A series of n points needs n / 2 columns to be drawn in full.
-      const long long n = static_cast<long long>(s.points.size());
-      if (n > 1) out->push_back(std::min<long long>((n + 1) / 2, kMaxColumns));
-    }
-  };
-  std::function<void(const Block&)> visit = [&](const Block& block) {
-    if (block.kind == BlockKind::kChart) add(block.chart);
-    if (block.kind == BlockKind::kCharts) {
-      for (const Chart& chart : block.charts) add(chart);
-    }
-    for (const Block& child : block.children) visit(child);
-  };
-  for (const Block& block : section.blocks) visit(block);
-  for (const Section& sub : section.subsections) CollectSeriesDemand(sub, out);
-}
-
-// The largest per-series column cap C with sum(min(demand, C)) within
-// kPageColumns (series that need fewer columns keep all their points), not
-// below kMinColumns; 0 (no cap) when everything fits.
-int PageColumnBudget(const ReportModel& model) {
-  std::vector<long long> demand;
-  for (const Section& section : model.sections) {
-    CollectSeriesDemand(section, &demand);
-  }
-  std::sort(demand.begin(), demand.end());
-  long long used = 0;
-  for (std::size_t i = 0; i < demand.size(); ++i) {
-    const long long rest = static_cast<long long>(demand.size() - i);
-    if (used + demand[i] * rest > kPageColumns) {
-      const long long cap = (kPageColumns - used) / rest;
-      return static_cast<int>(std::max<long long>(cap, kMinColumns));
-    }
-    used += demand[i];
-  }
-  return 0;
-}
-
 StatusOr<std::string> ReadTextFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error(fmt::format("cannot read {}", path.string()));
@@ -373,7 +380,7 @@ Status CheckTemplateFiles(const std::filesystem::path& dir) {
     return Status::Error(fmt::format("html template directory not found: {}", dir.string()));
   }
   for (const char* name : {kPageTemplate, kSectionTemplate, kBlockTemplate, kTableTemplate,
-                           kChartTemplate, kStylesheet}) {
+                           kChartTemplate, kStylesheet, kScript}) {
     const std::filesystem::path path = dir / name;
     if (!std::filesystem::is_regular_file(path, ec)) {
       return Status::Error(fmt::format("html template not found: {}", path.string()));
@@ -389,9 +396,16 @@ StatusOr<std::string> RenderHtml(const ReportModel& model, const std::string& te
   if (Status status = CheckTemplateFiles(dir); !status.ok()) return status;
   StatusOr<std::string> css = ReadTextFile(dir / kStylesheet);
   if (!css.ok()) return css.status();
+  StatusOr<std::string> script = ReadTextFile(dir / kScript);
+  if (!script.ok()) return script.status();
+  // "</" would end the inline script early; the script never needs it.
+  if (script->find("</") != std::string::npos) {
+    return Status::Error(fmt::format("{}: contains \"</\"", (dir / kScript).string()));
+  }
 
   ctemplate::TemplateDictionary dict("report");
   dict.SetValue("CSS", *css);
+  dict.SetValue("SCRIPT", *script);
   dict.SetValue("TITLE", model.title);
   if (!model.subtitle.empty()) {
     dict.SetValueAndShowSection("TEXT", model.subtitle, "SUBTITLE");
@@ -407,6 +421,7 @@ StatusOr<std::string> RenderHtml(const ReportModel& model, const std::string& te
 
   PageState page;
   page.max_columns = PageColumnBudget(model);
+  page.script_points = ScriptPointBudget(model);
   ctemplate::TemplateDictionary* toc =
       model.sections.empty() ? nullptr : dict.AddSectionDictionary("TOC");
   for (const Section& section : model.sections) {

@@ -99,6 +99,8 @@ void DrawSeries(ChartCanvas& cv, const ChartSeries& s, size_t order, const PlotM
   }
   if (finite == 0) return;
   SetColor(cv.cr, ChartCanvas::SeriesColor(s.color, order));
+  double dashes[4];
+  cairo_set_dash(cv.cr, dashes, SeriesDashes(order, dashes), 0);
   if (finite == 1) {
     cairo_arc(cv.cr, m.X(pts[0].x), m.Y(pts[0].y), 2.5, 0, 2 * std::numbers::pi);
     cairo_fill(cv.cr);
@@ -108,8 +110,11 @@ void DrawSeries(ChartCanvas& cv, const ChartSeries& s, size_t order, const PlotM
     cairo_move_to(cv.cr, m.X(pts[0].x), m.Y(pts[0].y));
     for (size_t k = 1; k < pts.size(); ++k) cairo_line_to(cv.cr, m.X(pts[k].x), m.Y(pts[k].y));
     cairo_stroke(cv.cr);
+    cairo_set_dash(cv.cr, nullptr, 0, 0);
     return;
   }
+  // The envelope's band is filled; only its outline would be dashed.
+  cairo_set_dash(cv.cr, nullptr, 0, 0);
   const std::vector<EnvelopeColumn> env = MinMaxEnvelope(s.points, xlo, xhi, columns);
   cairo_move_to(cv.cr, m.X(env[0].x), m.Y(env[0].hi));
   for (size_t k = 1; k < env.size(); ++k) cairo_line_to(cv.cr, m.X(env[k].x), m.Y(env[k].hi));
@@ -134,7 +139,9 @@ void PaintLine(ChartCanvas& cv, Rect body) {
       ylo = std::min(ylo, pt.y);
       yhi = std::max(yhi, pt.y);
     }
-    if (!s.label.empty()) legend.push_back({s.label, ChartCanvas::SeriesColor(s.color, i), true});
+    if (!s.label.empty()) {
+      legend.push_back({s.label, ChartCanvas::SeriesColor(s.color, i), true, static_cast<int>(i)});
+    }
   }
   if (!(xlo <= xhi)) {
     cv.NoData(body);
@@ -162,6 +169,11 @@ void PaintLine(ChartCanvas& cv, Rect body) {
   for (double v : x.ticks.values) xpos.push_back(sx.Map(v));
   cv.DrawXAxis(p, xpos, x.labels, x.title, /*grid=*/false);
   const PlotMap m{sx, y.scale, p.y - 1, p.y + p.h + 1};
+  if (cv.options.geometry != nullptr) {
+    ChartGeometry& g = *cv.options.geometry;
+    g = {true, p.x, p.y,        p.w,        p.h,
+         xlo,  xhi, y.scale.d0, y.scale.d1, cv.LineHeight(cv.tick_style) + 4};
+  }
   int columns = std::max(1, static_cast<int>(p.w));
   if (cv.options.max_columns > 0) columns = std::min(columns, cv.options.max_columns);
   cairo_set_line_width(cv.cr, 1.4);

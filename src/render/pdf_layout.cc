@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -56,11 +57,11 @@ void PdfLayout::NewPage() {
 // Starts a new page unless `h` fits below the cursor (or the page is
 // still empty, in which case nothing would be gained).
 void PdfLayout::EnsureSpace(double h) {
-  if (y_ + h > kBottom && y_ > kTop + 0.5) NewPage();
+  if (y_ + h > Bottom() && y_ > kTop + 0.5) NewPage();
 }
 
 void PdfLayout::Footer() {
-  HLine(cr_, kMarginX, kPageW - kMarginX, kFooterY - 6, kRule, 0.5);
+  HLine(cr_, kMarginX, PageW() - kMarginX, FooterY() - 6, kRule, 0.5);
   const TextStyle st{7.5, false};
   const std::string right = total_pages_ > 0 ? fmt::format("Page {} of {}", page_, total_pages_)
                                              : fmt::format("Page {}", page_);
@@ -68,9 +69,9 @@ void PdfLayout::Footer() {
   double rw = 0, rh = 0;
   TextContext::Size(r.get(), &rw, &rh);
   SetColor(cr_, kMuted);
-  text_.Show(r.get(), kPageW - kMarginX - rw, kFooterY);
-  PangoLayoutPtr l = text_.Layout(m_.title, st, kTextW - rw - 20, true);
-  text_.Show(l.get(), kMarginX, kFooterY);
+  text_.Show(r.get(), PageW() - kMarginX - rw, FooterY());
+  PangoLayoutPtr l = text_.Layout(m_.title, st, TextW() - rw - 20, true);
+  text_.Show(l.get(), kMarginX, FooterY());
 }
 
 // Draws wrapped text line by line, breaking pages between lines.
@@ -102,21 +103,21 @@ double PdfLayout::Height(PangoLayout* layout) {
 }
 
 void PdfLayout::TitleBlock() {
-  FillRect(cr_, 0, 0, kPageW, 8, kHeading);
+  FillRect(cr_, 0, 0, PageW(), 8, kHeading);
   y_ = kTop + 10;
-  FlowText(m_.title, {22, true}, kMarginX, kTextW, kHeading, 2);
+  FlowText(m_.title, {22, true}, kMarginX, TextW(), kHeading, 2);
   y_ += 4;
   if (!m_.subtitle.empty()) {
-    FlowText(m_.subtitle, {12, false}, kMarginX, kTextW, kInk);
+    FlowText(m_.subtitle, {12, false}, kMarginX, TextW(), kInk);
     y_ += 2;
   }
   std::string meta = m_.generated_by;
   if (!m_.input_dir.empty()) {
     meta += (meta.empty() ? "" : "  ·  ") + std::string("Input: ") + m_.input_dir;
   }
-  if (!meta.empty()) FlowText(meta, {8.5, false}, kMarginX, kTextW, kMuted);
+  if (!meta.empty()) FlowText(meta, {8.5, false}, kMarginX, TextW(), kMuted);
   y_ += 10;
-  HLine(cr_, kMarginX, kPageW - kMarginX, y_, kRule, 0.8);
+  HLine(cr_, kMarginX, PageW() - kMarginX, y_, kRule, 0.8);
   y_ += 12;
   if (!m_.overview.empty()) {
     KeyValues(m_.overview, /*panel=*/true);
@@ -134,7 +135,7 @@ void PdfLayout::Contents() {
   for (const Section& s : m_.sections) CollectHeadings(s, &all);
   if (all.empty()) return;
   EnsureSpace(60);
-  FlowText("Contents", {13, true}, kMarginX, kTextW, kHeading);
+  FlowText("Contents", {13, true}, kMarginX, TextW(), kHeading);
   y_ += 4;
   const TextStyle st{9.5, false};
   const TextStyle st3{9, false};
@@ -147,13 +148,13 @@ void PdfLayout::Contents() {
     double nw = 0, nh = 0;
     TextContext::Size(n.get(), &nw, &nh);
     PangoLayoutPtr t =
-        text_.Layout(h.title, sub ? st3 : st, kTextW - indent - 40, /*ellipsize=*/true);
+        text_.Layout(h.title, sub ? st3 : st, TextW() - indent - 40, /*ellipsize=*/true);
     const double lh = Height(t.get()) + 4;
     EnsureSpace(lh);
     SetColor(cr_, sub ? kMuted : kInk);
     text_.Show(t.get(), kMarginX + indent, y_);
     SetColor(cr_, kMuted);
-    text_.Show(n.get(), kPageW - kMarginX - nw, y_);
+    text_.Show(n.get(), PageW() - kMarginX - nw, y_);
     // Dotted leader between title and page number.
     const double dots[] = {0.6, 2.4};
     cairo_set_dash(cr_, dots, 2, 0);
@@ -165,7 +166,7 @@ void PdfLayout::Contents() {
       tw = static_cast<double>(lr.width) / PANGO_SCALE;
     }
     const double x0 = kMarginX + indent + tw + 4;
-    const double x1 = kPageW - kMarginX - std::max(nw, 8.0) - 4;
+    const double x1 = PageW() - kMarginX - std::max(nw, 8.0) - 4;
     if (x1 > x0 && !num.empty()) {
       HLine(cr_, x0, x1, y_ + nh * 0.75, kRule, 0.8);
     }
@@ -173,7 +174,7 @@ void PdfLayout::Contents() {
     if (!num.empty()) {
       const std::string link = fmt::format("page={} pos=[{} {}]", known_pages_[i], 0, 0);
       cairo_tag_begin(cr_, CAIRO_TAG_LINK, link.c_str());
-      cairo_rectangle(cr_, kMarginX, y_, kTextW, lh);
+      cairo_rectangle(cr_, kMarginX, y_, TextW(), lh);
       cairo_set_source_rgba(cr_, 0, 0, 0, 0);
       cairo_fill(cr_);
       cairo_tag_end(cr_, CAIRO_TAG_LINK);
@@ -187,14 +188,14 @@ void PdfLayout::RenderSection(const Section& s) {
   const TextStyle st{sub ? 12.5 : 15.5, true};
   y_ += sub ? 8 : 12;
   // Keep the heading with the start of its first block.
-  PangoLayoutPtr probe = text_.Layout(s.title, st, kTextW);
+  PangoLayoutPtr probe = text_.Layout(s.title, st, TextW());
   EnsureSpace(Height(probe.get()) + 90);
   if (y_ < kTop + 20) y_ = kTop;
   const double heading_y = y_;
-  FlowText(s.title, st, kMarginX, kTextW, kHeading);
+  FlowText(s.title, st, kMarginX, TextW(), kHeading);
   if (!sub) {
     y_ += 2;
-    HLine(cr_, kMarginX, kPageW - kMarginX, y_, kRule, 1.0);
+    HLine(cr_, kMarginX, PageW() - kMarginX, y_, kRule, 1.0);
   }
   y_ += sub ? 5 : 9;
   headings_.push_back({s.title, s.level, page_});
@@ -213,7 +214,7 @@ void PdfLayout::RenderSection(const Section& s) {
 void PdfLayout::RenderBlock(const Block& b) {
   switch (b.kind) {
     case BlockKind::kParagraph:
-      FlowText(b.text, {9.5, false}, kMarginX, kTextW, kInk);
+      FlowText(b.text, {9.5, false}, kMarginX, TextW(), kInk);
       y_ += 7;
       break;
     case BlockKind::kNote:
@@ -233,40 +234,108 @@ void PdfLayout::RenderBlock(const Block& b) {
       ChartRow(b.charts);
       break;
     case BlockKind::kFindings:
-      for (const FindingItem& f : b.findings) {
-        std::string text = f.title;
-        for (const std::string* part : {&f.where, &f.evidence, &f.impact, &f.action}) {
-          if (!part->empty()) text += "\n" + *part;
-        }
-        Note(text, f.severity);
-      }
+      Findings(b.findings);
       break;
     case BlockKind::kDetails:
-      FlowText(b.text, {9.5, true}, kMarginX, kTextW, kInk);
-      y_ += 5;
-      if (b.children_in_pdf) {
-        for (const Block& child : b.children) RenderBlock(child);
-      }
+      Details(b);
       break;
+  }
+}
+
+void PdfLayout::Findings(const std::vector<FindingItem>& findings) {
+  for (const FindingItem& f : findings) Finding(f);
+  y_ += 6;
+}
+
+// One finding: a coloured bar and label, the title in bold, then one line
+// each for where, evidence, impact and action with the key in a narrow
+// column; kept whole on a page.
+void PdfLayout::Finding(const FindingItem& f) {
+  const NoteStyle ns = StyleFor(f.severity);
+  const double pad = 5, bar = 3, key_w = 46;
+  const double x = kMarginX + bar + pad;
+  const double inner_w = TextW() - bar - 2 * pad;
+  std::string head = f.title;
+  if (f.stage == "initialization") head += "  (during initialization)";
+  if (f.stage == "finalization") head += "  (after the last step)";
+  PangoLayoutPtr label = text_.Layout(ns.label, {6.5, true});
+  double label_w = 0, label_h = 0;
+  TextContext::Size(label.get(), &label_w, &label_h);
+  PangoLayoutPtr title = text_.Layout(head, {9.5, true}, inner_w - label_w - 6);
+  struct Line {
+    PangoLayoutPtr key, value;
+    double h = 0;
+  };
+  std::vector<Line> lines;
+  const std::pair<const char*, const std::string*> parts[] = {
+      {"Where", &f.where}, {"Evidence", &f.evidence}, {"Impact", &f.impact}, {"Action", &f.action}};
+  double h = pad + Height(title.get()) + 1;
+  for (const auto& [key, value] : parts) {
+    if (value->empty()) continue;
+    Line line{text_.Layout(key, {7.5, true}), text_.Layout(*value, {8.5, false}, inner_w - key_w)};
+    line.h = std::max(Height(line.key.get()), Height(line.value.get())) + 1;
+    h += line.h;
+    lines.push_back(std::move(line));
+  }
+  h += pad;
+  if (h > Bottom() - kTop) {  // too tall for any page: plain text
+    FlowText(head, {9.5, true}, kMarginX, TextW(), kInk);
+    for (const auto& [key, value] : parts) {
+      if (!value->empty())
+        FlowText(std::string(key) + ": " + *value, {8.5, false}, kMarginX, TextW(), kInk);
+    }
+    y_ += 6;
+    return;
+  }
+  EnsureSpace(h);
+  FillRect(cr_, kMarginX, y_, TextW(), h, ns.bg);
+  FillRect(cr_, kMarginX, y_, bar, h, ns.bar);
+  double y = y_ + pad;
+  SetColor(cr_, ns.bar);
+  text_.Show(label.get(), x, y + 2);
+  SetColor(cr_, kInk);
+  text_.Show(title.get(), x + label_w + 6, y);
+  y += Height(title.get()) + 1;
+  for (const Line& line : lines) {
+    SetColor(cr_, kMuted);
+    text_.Show(line.key.get(), x, y + 0.8);
+    SetColor(cr_, kInk);
+    text_.Show(line.value.get(), x + key_w, y);
+    y += line.h;
+  }
+  y_ += h + 4;
+}
+
+void PdfLayout::Details(const Block& b) {
+  const TextStyle st{9.5, true};
+  const std::string summary =
+      b.children_in_pdf || b.children.empty() ? b.text : b.text + "  (detail in the HTML report)";
+  PangoLayoutPtr probe = text_.Layout(summary, st, TextW());
+  // The summary stays with the start of what it introduces.
+  EnsureSpace(Height(probe.get()) + (b.children_in_pdf && !b.children.empty() ? 60 : 0));
+  FlowText(summary, st, kMarginX, TextW(), b.children_in_pdf ? kInk : kMuted);
+  y_ += 5;
+  if (b.children_in_pdf) {
+    for (const Block& child : b.children) RenderBlock(child);
   }
 }
 
 void PdfLayout::Note(const std::string& text, Severity severity) {
   const NoteStyle ns = StyleFor(severity);
   const double pad = 7, bar = 3;
-  const double inner_w = kTextW - 2 * pad - bar;
+  const double inner_w = TextW() - 2 * pad - bar;
   PangoLayoutPtr label = text_.Layout(ns.label, {7, true});
   PangoLayoutPtr body = text_.Layout(text, {9.5, false}, inner_w);
   const double lh = Height(label.get());
   const double bh = Height(body.get());
   const double box_h = pad + lh + 2 + bh + pad;
-  if (box_h > kBottom - kTop) {  // too tall for any page: plain text
-    FlowText(text, {9.5, false}, kMarginX, kTextW, kInk);
+  if (box_h > Bottom() - kTop) {  // too tall for any page: plain text
+    FlowText(text, {9.5, false}, kMarginX, TextW(), kInk);
     y_ += 8;
     return;
   }
   EnsureSpace(box_h);
-  FillRect(cr_, kMarginX, y_, kTextW, box_h, ns.bg);
+  FillRect(cr_, kMarginX, y_, TextW(), box_h, ns.bg);
   FillRect(cr_, kMarginX, y_, bar, box_h, ns.bar);
   SetColor(cr_, ns.bar);
   text_.Show(label.get(), kMarginX + bar + pad, y_ + pad);
@@ -276,34 +345,34 @@ void PdfLayout::Note(const std::string& text, Severity severity) {
 }
 
 void PdfLayout::KeyValues(const std::vector<KeyValue>& kvs, bool panel) {
-  const double key_w = kTextW * 0.32;
+  const double key_w = TextW() * 0.32;
   const double pad_x = panel ? 10 : 0, pad_y = 4;
-  const double val_w = kTextW - key_w - 2 * pad_x - 8;
+  const double val_w = TextW() - key_w - 2 * pad_x - 8;
   for (size_t i = 0; i < kvs.size(); ++i) {
     PangoLayoutPtr k = text_.Layout(kvs[i].key, {9, true}, key_w - 6);
     PangoLayoutPtr v = text_.Layout(kvs[i].value, {9, false}, val_w);
     const double h = std::max(Height(k.get()), Height(v.get())) + 2 * pad_y;
     EnsureSpace(h);
-    if (panel) FillRect(cr_, kMarginX, y_, kTextW, h, kPanelBg);
+    if (panel) FillRect(cr_, kMarginX, y_, TextW(), h, kPanelBg);
     SetColor(cr_, kMuted);
     text_.Show(k.get(), kMarginX + pad_x, y_ + pad_y);
     SetColor(cr_, kInk);
     text_.Show(v.get(), kMarginX + pad_x + key_w + 8, y_ + pad_y);
     y_ += h;
     if (i + 1 < kvs.size()) {
-      HLine(cr_, kMarginX + pad_x, kPageW - kMarginX - pad_x, y_,
+      HLine(cr_, kMarginX + pad_x, PageW() - kMarginX - pad_x, y_,
             panel ? Rgb{0.88, 0.90, 0.93} : Rgb{0.91, 0.92, 0.94}, 0.5);
     }
   }
 }
 
-double PdfLayout::ChartHeightFor(const Chart& c, double w) {
+double PdfLayout::ChartHeightFor(const Chart& c, double w) const {
   const double cw = c.width > 16 && std::isfinite(c.width) ? c.width : 900;
   const double ch = c.height > 16 && std::isfinite(c.height) ? c.height : 300;
   // Scaling a wide 900x300 chart to the text width would leave a flat
   // strip; keep at least ~190 pt (or the chart's own height) of plot.
   const double scaled = std::max(ch * w / cw, std::min(ch, 190.0));
-  return std::clamp(scaled, 90.0, (kBottom - kTop) * 0.6);
+  return std::clamp(scaled, 90.0, (Bottom() - kTop) * 0.6);
 }
 
 void PdfLayout::FramedChart(const Chart& c, double x, double w, double h) {
@@ -315,18 +384,22 @@ void PdfLayout::FramedChart(const Chart& c, double x, double w, double h) {
 }
 
 void PdfLayout::ChartBlock(const Chart& c) {
-  const double h = ChartHeightFor(c, kTextW);
+  const double h = ChartHeightFor(c, TextW());
   EnsureSpace(h);
-  FramedChart(c, kMarginX, kTextW, h);
+  FramedChart(c, kMarginX, TextW(), h);
   y_ += h + 12;
 }
 
+// Two charts per row: three across left too little room for titles and
+// legends at a readable size.
 void PdfLayout::ChartRow(const std::vector<Chart>& charts) {
-  constexpr size_t kPerRow = 3;
+  constexpr size_t kPerRow = 2;
   constexpr double kGap = 10;
   for (size_t start = 0; start < charts.size(); start += kPerRow) {
     const size_t n = std::min(kPerRow, charts.size() - start);
-    const double w = (kTextW - kGap * (n - 1)) / n;
+    // A row's last chart alone keeps the size of the others.
+    const size_t cols = charts.size() > 1 ? kPerRow : 1;
+    const double w = (TextW() - kGap * (cols - 1)) / cols;
     double h = 0;
     for (size_t i = 0; i < n; ++i) {
       h = std::max(h, ChartHeightFor(charts[start + i], w));

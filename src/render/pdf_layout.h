@@ -1,5 +1,5 @@
 // PdfLayout: the PDF renderer's page layout, a top-to-bottom flow over A4
-// pages: title page and contents, sections, paragraphs and notes, key/value
+// or Letter pages: title page and contents, sections, paragraphs and notes, key/value
 // panels, tables that break between rows (pdf_table.cc) and charts. One
 // instance draws one pass (see pdf_renderer.cc). Private to src/render.
 #ifndef SMR_SRC_RENDER_PDF_LAYOUT_H_
@@ -19,14 +19,15 @@
 namespace smr {
 namespace pdf_internal {
 
-// A4 portrait in points.
-inline constexpr double kPageW = 595.276;
-inline constexpr double kPageH = 841.890;
+// Page size in points (portrait).
+struct PageSize {
+  double w = 595.276, h = 841.890;
+};
+inline constexpr PageSize kA4{595.276, 841.890};
+inline constexpr PageSize kLetter{612, 792};
+
 inline constexpr double kMarginX = 50;
 inline constexpr double kTop = 52;
-inline constexpr double kBottom = kPageH - 60;  // content must end above this
-inline constexpr double kFooterY = kPageH - 42;
-inline constexpr double kTextW = kPageW - 2 * kMarginX;
 
 inline constexpr Rgb kInk{0.12, 0.14, 0.17};
 inline constexpr Rgb kMuted{0.38, 0.41, 0.46};
@@ -66,9 +67,10 @@ class PdfLayout {
  public:
   // `total_pages` and `known_pages` (heading pages from the previous pass)
   // are 0/empty on the first pass.
-  PdfLayout(cairo_surface_t* surface, cairo_t* cr, const ReportModel& model, int total_pages,
-            std::vector<int> known_pages)
-      : surface_(surface),
+  PdfLayout(cairo_surface_t* surface, cairo_t* cr, const ReportModel& model, PageSize paper,
+            int total_pages, std::vector<int> known_pages)
+      : paper_(paper),
+        surface_(surface),
         cr_(cr),
         text_(cr),
         m_(model),
@@ -81,6 +83,13 @@ class PdfLayout {
   const std::vector<Heading>& headings() const { return headings_; }
 
  private:
+  // ---- Page geometry ----
+
+  double PageW() const { return paper_.w; }
+  double Bottom() const { return paper_.h - 60; }  // content must end above this
+  double FooterY() const { return paper_.h - 42; }
+  double TextW() const { return paper_.w - 2 * kMarginX; }
+
   // ---- Flow control ----
 
   void NewPage();
@@ -112,6 +121,14 @@ class PdfLayout {
   void RenderBlock(const Block& b);
 
   void Note(const std::string& text, Severity severity);
+
+  // The findings box: one compact item per finding, kept whole on a page.
+  void Findings(const std::vector<FindingItem>& findings);
+  void Finding(const FindingItem& f);
+
+  // A folded-detail block: its summary, then its children (or a pointer to
+  // the HTML report when they are not printed).
+  void Details(const Block& b);
 
   void KeyValues(const std::vector<KeyValue>& kvs, bool panel);
 
@@ -149,7 +166,7 @@ class PdfLayout {
 
   // ---- Charts ----
 
-  static double ChartHeightFor(const Chart& c, double w);
+  double ChartHeightFor(const Chart& c, double w) const;
 
   void FramedChart(const Chart& c, double x, double w, double h);
 
@@ -157,6 +174,7 @@ class PdfLayout {
 
   void ChartRow(const std::vector<Chart>& charts);
 
+  PageSize paper_;
   cairo_surface_t* surface_;
   cairo_t* cr_;
   TextContext text_;

@@ -1,4 +1,4 @@
-// RenderPdf: the ReportModel as a multi-page A4 PDF (cairo PDF surface +
+// RenderPdf: the ReportModel as a multi-page A4 or Letter PDF (cairo PDF surface +
 // pango). Layout is a simple top-to-bottom flow with page breaks before any
 // block that does not fit; tables break between rows and repeat their header
 // row. The document is laid out twice: the first pass (output discarded)
@@ -23,8 +23,7 @@ namespace smr {
 namespace {
 
 using pdf_internal::Heading;
-using pdf_internal::kPageH;
-using pdf_internal::kPageW;
+using pdf_internal::PageSize;
 using pdf_internal::PdfLayout;
 
 struct PassResult {
@@ -32,9 +31,10 @@ struct PassResult {
   std::vector<int> heading_pages;
 };
 
-Status RunPass(const ReportModel& model, int total_pages, const std::vector<int>& known_pages,
-               std::string* out, PassResult* result) {
-  CairoSurfacePtr surface(cairo_pdf_surface_create_for_stream(AppendToString, out, kPageW, kPageH));
+Status RunPass(const ReportModel& model, PageSize paper, int total_pages,
+               const std::vector<int>& known_pages, std::string* out, PassResult* result) {
+  CairoSurfacePtr surface(
+      cairo_pdf_surface_create_for_stream(AppendToString, out, paper.w, paper.h));
   if (Status st = CheckSurface(surface.get(), "PDF"); !st.ok()) return st;
   cairo_pdf_surface_restrict_to_version(surface.get(), CAIRO_PDF_VERSION_1_5);
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, model.title.c_str());
@@ -47,7 +47,7 @@ Status RunPass(const ReportModel& model, int total_pages, const std::vector<int>
                                    model.subtitle.c_str());
   }
   CairoPtr cr(cairo_create(surface.get()));
-  PdfLayout layout(surface.get(), cr.get(), model, total_pages, known_pages);
+  PdfLayout layout(surface.get(), cr.get(), model, paper, total_pages, known_pages);
   layout.Render();
   if (Status st = FinishSurface(&cr, surface.get(), "PDF"); !st.ok()) return st;
   result->pages = layout.pages();
@@ -59,13 +59,31 @@ Status RunPass(const ReportModel& model, int total_pages, const std::vector<int>
 
 }  // namespace
 
-StatusOr<std::string> RenderPdf(const ReportModel& model) {
+bool ParsePaper(const std::string& name, Paper* paper) {
+  std::string lower;
+  for (char c : name) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  if (lower == "a4") {
+    *paper = Paper::kA4;
+    return true;
+  }
+  if (lower == "letter") {
+    *paper = Paper::kLetter;
+    return true;
+  }
+  return false;
+}
+
+StatusOr<std::string> RenderPdf(const ReportModel& model) { return RenderPdf(model, PdfOptions{}); }
+
+StatusOr<std::string> RenderPdf(const ReportModel& model, const PdfOptions& options) {
+  const PageSize paper =
+      options.paper == Paper::kLetter ? pdf_internal::kLetter : pdf_internal::kA4;
   PassResult first;
-  Status s = RunPass(model, 0, {}, nullptr, &first);
+  Status s = RunPass(model, paper, 0, {}, nullptr, &first);
   if (!s.ok()) return s;
   std::string pdf;
   PassResult second;
-  s = RunPass(model, first.pages, first.heading_pages, &pdf, &second);
+  s = RunPass(model, paper, first.pages, first.heading_pages, &pdf, &second);
   if (!s.ok()) return s;
   return pdf;
 }

@@ -103,15 +103,15 @@ PdfLayout::TableLayout PdfLayout::LayoutTable(const Table& t) {
     }
   }
   // A single-word cell longer than a third of the page may still wrap.
-  for (double& m : min_w) m = std::min(m, kTextW / 3);
+  for (double& m : min_w) m = std::min(m, TextW() / 3);
   // Keep whole headers on one line when that still fits.
   std::vector<double> min_full = min_w;
   double sum_full = 0;
   for (size_t c = 0; c < t.columns.size(); ++c) {
-    min_full[c] = std::max(min_full[c], std::min(measure(t.columns[c], tl.head), kTextW / 4));
+    min_full[c] = std::max(min_full[c], std::min(measure(t.columns[c], tl.head), TextW() / 4));
   }
   for (double m : min_full) sum_full += m;
-  tl.widths = FitWidths(sum_full <= kTextW ? min_full : min_w, natural, kTextW);
+  tl.widths = FitWidths(sum_full <= TextW() ? min_full : min_w, natural, TextW());
   return tl;
 }
 
@@ -148,10 +148,10 @@ void PdfLayout::DrawRow(const TableLayout& tl, const std::vector<PangoLayoutPtr>
 void PdfLayout::DrawHeader(const Table& t, const TableLayout& tl) {
   std::vector<PangoLayoutPtr> ls;
   const double h = RowLayouts(t, tl, &t.columns, true, &ls);
-  FillRect(cr_, kMarginX, y_, kTextW, h, kHeaderBg);
+  FillRect(cr_, kMarginX, y_, TextW(), h, kHeaderBg);
   DrawRow(tl, ls, kHeading);
   y_ += h;
-  HLine(cr_, kMarginX, kPageW - kMarginX, y_, Rgb{0.65, 0.70, 0.76}, 0.8);
+  HLine(cr_, kMarginX, PageW() - kMarginX, y_, Rgb{0.65, 0.70, 0.76}, 0.8);
 }
 
 void PdfLayout::RenderTable(const Table& t) {
@@ -164,7 +164,7 @@ void PdfLayout::RenderTable(const Table& t) {
   PangoLayoutPtr caption;
   double caption_h = 0;
   if (!t.caption.empty()) {
-    caption = text_.Layout(t.caption, {9, true}, kTextW);
+    caption = text_.Layout(t.caption, {9, true}, TextW());
     caption_h = Height(caption.get()) + 4;
   }
   // Caption, header and first row stay together.
@@ -184,20 +184,27 @@ void PdfLayout::RenderTable(const Table& t) {
   }
   for (size_t r = 0; r < t.rows.size(); ++r) {
     const double h = RowLayouts(t, tl, &t.rows[r], false, &ls);
-    if (y_ + h > kBottom && y_ > kTop + 0.5) {
+    if (y_ + h > Bottom() && y_ > kTop + 0.5) {
       NewPage();
+      // The continued table says what it is, then repeats its header.
+      if (!t.caption.empty()) {
+        PangoLayoutPtr cont = text_.Layout(t.caption + " (continued)", {8, false}, TextW(), true);
+        SetColor(cr_, kMuted);
+        text_.Show(cont.get(), kMarginX, y_);
+        y_ += Height(cont.get()) + 3;
+      }
       if (has_header) DrawHeader(t, tl);
     }
     if (highlighted[r]) {
-      FillRect(cr_, kMarginX, y_, kTextW, h, kHighlightBg);
+      FillRect(cr_, kMarginX, y_, TextW(), h, kHighlightBg);
       FillRect(cr_, kMarginX, y_, 2, h, kHighlightBar);
     } else if (r % 2 == 1) {
-      FillRect(cr_, kMarginX, y_, kTextW, h, kZebraBg);
+      FillRect(cr_, kMarginX, y_, TextW(), h, kZebraBg);
     }
     DrawRow(tl, ls, kInk);
     y_ += h;
   }
-  HLine(cr_, kMarginX, kPageW - kMarginX, y_, kRule, 0.6);
+  HLine(cr_, kMarginX, PageW() - kMarginX, y_, kRule, 0.6);
   y_ += 12;
 }
 

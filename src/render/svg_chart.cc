@@ -11,9 +11,12 @@
 #include <cairo-svg.h>
 #include <cairo.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <string_view>
@@ -213,6 +216,30 @@ std::string CompactNumbers(const std::string& svg) {
   return out;
 }
 
+// data-plot="x y w h" (user units), data-x="lo hi", data-y="lo hi" and
+// data-tick (height of the x tick labels) of a line chart, data-time="1" on
+// a UTC time axis: what the page script needs to map the pointer to data.
+std::string GeometryAttributes(const ChartGeometry& g, bool x_is_time) {
+  if (!g.valid) return "";
+  std::string out;
+  auto attr = [&out](const char* name, std::initializer_list<double> values) {
+    out += fmt::format(" {}=\"", name);
+    bool first = true;
+    for (double v : values) {
+      if (!first) out.push_back(' ');
+      first = false;
+      out += fmt::format("{:.10g}", std::isfinite(v) ? v : 0.0);
+    }
+    out.push_back('"');
+  };
+  attr("data-plot", {g.plot_x, g.plot_y, g.plot_w, g.plot_h});
+  attr("data-x", {g.x0, g.x1});
+  attr("data-y", {g.y0, g.y1});
+  attr("data-tick", {g.tick_h});
+  if (x_is_time) out += " data-time=\"1\"";
+  return out;
+}
+
 }  // namespace
 
 StatusOr<std::string> RenderChartSvg(const Chart& chart) {
@@ -223,6 +250,7 @@ StatusOr<std::string> RenderChartSvg(const Chart& chart, const SvgChartOptions& 
   const double w = std::isfinite(chart.width) && chart.width >= 16 ? chart.width : 900;
   const double h = std::isfinite(chart.height) && chart.height >= 16 ? chart.height : 300;
   std::string svg;
+  ChartGeometry geometry;
   {
     CairoSurfacePtr surface(cairo_svg_surface_create_for_stream(AppendToString, &svg, w, h));
     if (Status st = CheckSurface(surface.get(), "SVG"); !st.ok()) return st;
@@ -231,6 +259,8 @@ StatusOr<std::string> RenderChartSvg(const Chart& chart, const SvgChartOptions& 
     CairoPtr cr(cairo_create(surface.get()));
     PaintOptions paint;
     paint.max_columns = options.max_columns;
+    paint.screen_text = true;
+    paint.geometry = &geometry;
     PaintChart(cr.get(), chart, 0, 0, w, h, paint);
     if (Status st = FinishSurface(&cr, surface.get(), "SVG"); !st.ok()) return st;
   }
@@ -254,7 +284,8 @@ StatusOr<std::string> RenderChartSvg(const Chart& chart, const SvgChartOptions& 
   const std::string title_id = prefix + "title";
   svg.insert(tag_end + 1,
              "\n<title id=\"" + title_id + "\">" + EscapeXml(chart.title) + "</title>");
-  svg.insert(tag_end, " role=\"img\" aria-labelledby=\"" + title_id + "\"");
+  svg.insert(tag_end, " role=\"img\" aria-labelledby=\"" + title_id + "\"" +
+                          GeometryAttributes(geometry, chart.x_is_time));
   return svg;
 }
 

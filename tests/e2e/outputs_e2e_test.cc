@@ -48,7 +48,9 @@ TEST(EndToEndTest, HtmlIsSelfContained) {
   ASSERT_FALSE(html.empty());
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
-  EXPECT_EQ(html.find("<script"), std::string::npos);
+  // One script, the page's own (templates/report.js), inline.
+  EXPECT_NE(html.find("<script>\n/* sm-report page script"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), html.rfind("<script"));
   EXPECT_EQ(html.find("<link"), std::string::npos);
   EXPECT_EQ(html.find("@import"), std::string::npos);
   EXPECT_NE(html.find("<svg"), std::string::npos);

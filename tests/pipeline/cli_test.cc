@@ -99,6 +99,27 @@ TEST(CliRenderTest, FormatSelectsOutputsAndRejectsJson) {
       "json");
 }
 
+TEST(CliRenderTest, PaperSelectsA4OrLetter) {
+  const fs::path a4 = Scratch("render-a4");
+  const fs::path letter = Scratch("render-letter");
+  ASSERT_EQ(RunCli(fmt::format("render '{}' -o '{}' -q", kSingleGpu.string(), a4.string())).code,
+            0);
+  const Result r = RunCli(
+      fmt::format("render '{}' -o '{}' -q --paper Letter", kSingleGpu.string(), letter.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::regex box(R"(/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+))");
+  std::smatch m;
+  const std::string a4_pdf = ReadFile(a4 / "profiler-report.pdf");
+  ASSERT_TRUE(std::regex_search(a4_pdf, m, box));
+  EXPECT_EQ(m[1].str() + " " + m[2].str(), "595.276 841.89");
+  const std::string letter_pdf = ReadFile(letter / "profiler-report.pdf");
+  ASSERT_TRUE(std::regex_search(letter_pdf, m, box));
+  EXPECT_EQ(m[1].str() + " " + m[2].str(), "612 792");
+  ExpectUsageError(
+      RunCli(fmt::format("render '{}' -o '{}' --paper a3", kSingleGpu.string(), letter.string())),
+      "--paper");
+}
+
 TEST(CliRenderTest, NoRuleJsonExitsTwo) {
   const fs::path empty = Scratch("render-empty");
   ExpectUsageError(

@@ -2,10 +2,14 @@
 // colours, dense-series envelopes, every chart kind, degenerate input.
 #include "src/render/chart_painter.h"
 
+#include <cairo-script.h>
 #include <cairo.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <regex>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -21,6 +25,48 @@ TEST(PaletteTest, WrapsAndClampsNegativeIndices) {
   EXPECT_EQ(PaletteColor(-1).r, PaletteColor(0).r);
   EXPECT_EQ(PaletteColor(PaletteSize()).b, PaletteColor(0).b);
   EXPECT_NE(PaletteColor(0).r, PaletteColor(1).r);
+}
+
+// Every palette index names its own colour, clearly apart from the others
+// (a chart never shows two series or slices in one colour).
+TEST(PaletteTest, AllColoursAreDistinct) {
+  ASSERT_GE(PaletteSize(), 24);
+  for (int i = 0; i < PaletteSize(); ++i) {
+    for (int j = i + 1; j < PaletteSize(); ++j) {
+      const Rgb a = PaletteColor(i), b = PaletteColor(j);
+      const double d = std::sqrt((a.r - b.r) * (a.r - b.r) + (a.g - b.g) * (a.g - b.g) +
+                                 (a.b - b.b) * (a.b - b.b));
+      EXPECT_GT(d, 0.12) << i << " vs " << j << " " << HexColor(a) << " " << HexColor(b);
+    }
+  }
+  EXPECT_EQ(HexColor(PaletteColor(0)), "#0072b2");
+  EXPECT_EQ(HexColor({1, 1, 1}), "#ffffff");
+}
+
+double Luminance(Rgb c) { return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b; }
+
+// Printed in greyscale, the three solid line series differ in lightness and
+// the next ones are told apart by their dash patterns.
+TEST(PaletteTest, LineSeriesSurviveGreyscale) {
+  double dashes[4];
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(SeriesDashes(i, dashes), 0) << i;
+    for (size_t j = i + 1; j < 3; ++j) {
+      EXPECT_GT(std::fabs(Luminance(PaletteColor(static_cast<int>(i))) -
+                          Luminance(PaletteColor(static_cast<int>(j)))),
+                0.08)
+          << i << " vs " << j;
+    }
+  }
+  std::vector<std::vector<double>> patterns;
+  for (size_t i = 3; i < 7; ++i) {
+    const int n = SeriesDashes(i, dashes);
+    EXPECT_GT(n, 0) << i;
+    patterns.emplace_back(dashes, dashes + n);
+  }
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    for (size_t j = i + 1; j < patterns.size(); ++j) EXPECT_NE(patterns[i], patterns[j]);
+  }
 }
 
 // Paints into an ARGB image and returns pixels; the data pointer stays valid
@@ -161,6 +207,75 @@ TEST(PaintChartTest, HighlightedBoxUsesWarningColour) {
   const Rgb vermillion = PaletteColor(5);
   EXPECT_GT(flagged.CountNear(vermillion), 50);
   EXPECT_EQ(plain.CountNear(vermillion, 10), 0);
+}
+
+}  // namespace
+}  // namespace smr
+namespace smr {
+namespace {
+
+// A pie with more slices than colours: the largest keep their own colour,
+// the rest become one "Other" slice, so no colour repeats.
+TEST(PaintChartTest, PieWithMoreSlicesThanColoursRepeatsNone) {
+  Chart c;
+  c.kind = ChartKind::kPie;
+  c.title = "Operators";
+  for (int i = 0; i < 40; ++i) c.slices.push_back({"op" + std::to_string(i), 100.0 - i});
+  Raster r(c, 900, 600);
+  for (int i = 0; i < PaletteSize(); ++i) {
+    EXPECT_GT(r.CountNear(PaletteColor(i), 6), 20) << i << " " << HexColor(PaletteColor(i));
+  }
+}
+
+cairo_status_t AppendScript(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+// The smallest font size (user units) `chart` is drawn with at w x h, read
+// from the font matrices of a cairo script recording of the drawing.
+double SmallestFont(const Chart& chart, double w, double h, const PaintOptions& options) {
+  std::string script;
+  cairo_device_t* dev = cairo_script_create_for_stream(AppendScript, &script);
+  cairo_surface_t* surface = cairo_script_surface_create(dev, CAIRO_CONTENT_COLOR_ALPHA, w, h);
+  cairo_t* cr = cairo_create(surface);
+  PaintChart(cr, chart, 0, 0, w, h, options);
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  cairo_surface_destroy(surface);
+  cairo_device_finish(dev);
+  cairo_device_destroy(dev);
+  double smallest = 1e9;
+  const std::regex matrix(
+      R"(\[([-0-9.e]+) ([-0-9.e]+) ([-0-9.e]+) ([-0-9.e]+) [-0-9.e]+ [-0-9.e]+\] set-font-matrix)");
+  int fonts = 0;
+  for (auto it = std::sregex_iterator(script.begin(), script.end(), matrix);
+       it != std::sregex_iterator(); ++it, ++fonts) {
+    const double a = std::stod((*it)[1]), b = std::stod((*it)[2]);
+    smallest = std::min(smallest, std::hypot(a, b));  // rotated labels too
+  }
+  EXPECT_GT(fonts, 0);
+  return smallest;
+}
+
+// On screen (the HTML), every chart text is at least 11 px, whatever the
+// chart kind and however narrow the chart (the page shows charts at least
+// at their drawn size, HtmlChartsTest); the PDF keeps its smaller print
+// sizes.
+TEST(ChartTextTest, ScreenTextIsAtLeast11Px) {
+  PaintOptions screen;
+  screen.screen_text = true;
+  const std::vector<Chart> charts = {
+      testing_sample::SampleLineChart(600), testing_sample::SampleBoxChart(),
+      testing_sample::SamplePieChart(), testing_sample::SampleBarChart(),
+      testing_sample::SampleHistogramChart()};
+  for (const Chart& c : charts) {
+    for (double w : {314.0, 488.0, 900.0}) {
+      EXPECT_GE(SmallestFont(c, w, 260, screen), 11.0) << c.id << " at " << w;
+    }
+  }
+  PaintOptions print;
+  EXPECT_LT(SmallestFont(charts[0], 900, 300, print), 11.0);
 }
 
 }  // namespace

@@ -36,6 +36,20 @@ inline std::size_t Count(std::string_view haystack, std::string_view needle) {
   return n;
 }
 
+// The page without its own script (templates/report.js, inlined once as the
+// last element of the body); "" when the page does not end with exactly
+// that one script, so assertions on the rest of the page cannot pass by
+// accident.
+inline std::string WithoutPageScript(const std::string& html) {
+  const std::size_t open = html.find("<script>\n");
+  const std::size_t close = html.find("</script>\n</body>");
+  if (open == std::string::npos || close == std::string::npos || close < open ||
+      Count(html, "<script") != 1 || Count(html, "</script") != 1) {
+    return "";
+  }
+  return html.substr(0, open) + html.substr(close + 9);
+}
+
 inline Block Paragraph(std::string text) {
   Block b;
   b.kind = BlockKind::kParagraph;

@@ -2,12 +2,14 @@
 #include <fstream>
 #include <regex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "render/sample_model.h"
 #include "smr/render.h"
+#include "tests/render/findings_model.h"
 #include "tests/testing/scratch.h"
 
 namespace smr {
@@ -178,6 +180,133 @@ TEST(RenderPdfTest, ContentsListsSectionsWithTheirPages) {
     ASSERT_GE(page, 2);
     ASSERT_LE(page, static_cast<int>(texts.size()));
     EXPECT_NE(texts[page - 1].find(title), std::string::npos) << title << " on page " << page;
+  }
+}
+
+// ---- Findings, folded detail, paper sizes, table headers ------------------
+
+std::string Pdf(const ReportModel& m, Paper paper) {
+  PdfOptions options;
+  options.paper = paper;
+  StatusOr<std::string> pdf = RenderPdf(m, options);
+  EXPECT_TRUE(pdf.ok()) << pdf.status().message();
+  return pdf.ok() ? *pdf : std::string();
+}
+
+// pdftotext without -layout, all pages, blanks collapsed.
+std::string PlainText(const std::string& path) {
+  std::string text = RunCommand("pdftotext '" + path + "' -");
+  std::string out;
+  for (char c : text) {
+    const bool blank = c == ' ' || c == '\n' || c == '\f';
+    if (blank && !out.empty() && out.back() == ' ') continue;
+    out.push_back(blank ? ' ' : c);
+  }
+  return out;
+}
+
+TEST(RenderPdfFindingsTest, EveryPartOfEveryFindingIsPrinted) {
+  const std::string pdf = Pdf(testing_findings::FindingsReport());
+  EXPECT_EQ(pdf.rfind("%PDF-", 0), 0u);
+  if (!HavePoppler()) GTEST_SKIP() << "poppler-utils not installed";
+  const std::string text = PlainText(WriteTemp("findings.pdf", pdf));
+  const FindingItem cpu = testing_findings::CpuFinding();
+  for (const std::string& part :
+       {std::string("ISSUE"), cpu.title, std::string("Where"), cpu.where, std::string("Evidence"),
+        std::string("Impact"), cpu.impact, std::string("Action"), cpu.action,
+        std::string("WARNING"), std::string("(during initialization)")}) {
+    EXPECT_NE(text.find(part), std::string::npos) << part << "\n" << text;
+  }
+  // Long evidence wraps instead of being cut: its hostile tail is there.
+  EXPECT_NE(text.find("<script>alert(1)</script>"), std::string::npos) << text;
+  // The issue comes first.
+  EXPECT_LT(text.find(cpu.title), text.find("Initialization took 30 min"));
+}
+
+TEST(RenderPdfFindingsTest, DetailPrintsItsChildrenUnlessAskedNotTo) {
+  if (!HavePoppler()) GTEST_SKIP() << "poppler-utils not installed";
+  const std::string with =
+      PlainText(WriteTemp("detail.pdf", Pdf(testing_findings::FindingsReport(true))));
+  EXPECT_NE(with.find("Per-rank step times (16 ranks)"), std::string::npos);
+  EXPECT_NE(with.find("Rank 7 was the slowest"), std::string::npos);
+  EXPECT_NE(with.find("Step time per rank"), std::string::npos);
+  EXPECT_NE(with.find("143.9"), std::string::npos);
+  EXPECT_EQ(with.find("(detail in the HTML report)"), std::string::npos);
+  const std::string without =
+      PlainText(WriteTemp("summary.pdf", Pdf(testing_findings::FindingsReport(false))));
+  EXPECT_NE(without.find("Per-rank step times (16 ranks)"), std::string::npos);
+  EXPECT_NE(without.find("(detail in the HTML report)"), std::string::npos);
+  EXPECT_EQ(without.find("Rank 7 was the slowest"), std::string::npos);
+  EXPECT_EQ(without.find("143.9"), std::string::npos);
+}
+
+TEST(RenderPdfPaperTest, ParsesA4AndLetterOnly) {
+  Paper p = Paper::kLetter;
+  EXPECT_TRUE(ParsePaper("a4", &p));
+  EXPECT_EQ(p, Paper::kA4);
+  EXPECT_TRUE(ParsePaper("Letter", &p));
+  EXPECT_EQ(p, Paper::kLetter);
+  EXPECT_TRUE(ParsePaper("A4", &p));
+  EXPECT_EQ(p, Paper::kA4);
+  EXPECT_FALSE(ParsePaper("a3", &p));
+  EXPECT_FALSE(ParsePaper("", &p));
+  EXPECT_EQ(p, Paper::kA4);
+}
+
+TEST(RenderPdfPaperTest, A4AndLetterPagesHaveTheirSize) {
+  const ReportModel m = LongTableModel(300);
+  const std::string a4 = Pdf(m, Paper::kA4);
+  const std::string letter = Pdf(m, Paper::kLetter);
+  EXPECT_EQ(a4, Pdf(m));  // A4 is the default
+  // 595.276 x 841.89 pt and 612 x 792 pt, on every page.
+  const std::regex box(R"(/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\])");
+  for (const auto& [pdf, w, h] :
+       {std::tuple{a4, 595.276, 841.89}, std::tuple{letter, 612.0, 792.0}}) {
+    int boxes = 0;
+    for (auto it = std::sregex_iterator(pdf.begin(), pdf.end(), box); it != std::sregex_iterator();
+         ++it, ++boxes) {
+      EXPECT_NEAR(std::stod((*it)[1]), w, 0.01);
+      EXPECT_NEAR(std::stod((*it)[2]), h, 0.01);
+    }
+    EXPECT_EQ(boxes, CountPageObjects(pdf));
+  }
+  // Letter is 50 pt shorter: the same 300 rows need at least as many pages.
+  EXPECT_GE(CountPageObjects(letter), CountPageObjects(a4));
+  if (!HavePoppler()) GTEST_SKIP() << "poppler-utils not installed";
+  const std::vector<std::string> pages = PageTexts(WriteTemp("letter.pdf", letter));
+  ASSERT_FALSE(pages.empty());
+  EXPECT_NE(pages.back().find("299"), std::string::npos);  // no row lost
+}
+
+// Wherever a table starts on a page, its header has at least one row under
+// it on that page, and a continued table repeats header and caption.
+TEST(RenderPdfTableTest, NoHeaderIsLeftAloneAtThePageBottom) {
+  if (!HavePoppler()) GTEST_SKIP() << "poppler-utils not installed";
+  for (int lead = 0; lead < 60; lead += 3) {
+    ReportModel m = LongTableModel(90);
+    for (int i = 0; i < lead; ++i) {
+      Block p;
+      p.kind = BlockKind::kParagraph;
+      p.text = "Filler paragraph " + std::to_string(i) + " pushing the table down the page.";
+      m.sections[0].blocks.insert(m.sections[0].blocks.begin(), p);
+    }
+    const std::vector<std::string> pages =
+        PageTexts(WriteTemp("orphan-" + std::to_string(lead) + ".pdf", Pdf(m, Paper::kLetter)));
+    int header_pages = 0;
+    for (size_t p = 0; p < pages.size(); ++p) {
+      const size_t head = pages[p].find("Duration (ms)");
+      if (head == std::string::npos) continue;
+      ++header_pages;
+      // A row ("train" or "eval" phase) follows the header on the same page.
+      const bool has_row = pages[p].find("train", head) != std::string::npos ||
+                           pages[p].find("eval", head) != std::string::npos;
+      EXPECT_TRUE(has_row) << "lead " << lead << " page " << p + 1;
+      if (header_pages > 1) {
+        EXPECT_NE(pages[p].find("Per-step timings (continued)"), std::string::npos)
+            << "lead " << lead << " page " << p + 1;
+      }
+    }
+    EXPECT_GE(header_pages, 1) << lead;
   }
 }
 

@@ -29,7 +29,7 @@ TEST(HtmlRendererTest, EveryChartBecomesSvgOrTitledPlaceholder) {
   const std::string html = Render(MakeModel());
   // 1 pie + a row of 2 line charts.
   EXPECT_EQ(Count(html, "<figure class=\"chart\""), 3u);
-  EXPECT_EQ(Count(html, "<div class=\"chart-row\">"), 1u);
+  EXPECT_EQ(Count(html, "<div class=\"chart-row cols-2\">"), 1u);
   // Charts, not counting the page's one hidden block of shared glyphs.
   const std::size_t drawn = Count(html, "<svg") - Count(html, "<svg class=\"smr-glyphs\"");
   const std::size_t placeholders = Count(html, "class=\"chart-placeholder\"");
@@ -43,10 +43,15 @@ TEST(HtmlRendererTest, EveryChartBecomesSvgOrTitledPlaceholder) {
 
 TEST(HtmlRendererTest, PageReferencesNoExternalResource) {
   const std::string html = Render(MakeModel());
-  for (const char* needle : {"http://", "https://", "src=", "<link", "@import", "<script",
-                             "<iframe", "<object", "<embed", "xmlns"}) {
+  for (const char* needle :
+       {"http://", "https://", "src=", "href=\"/", "<link", "@import", "<iframe", "<object",
+        "<embed", "xmlns", "fetch(", "XMLHttpRequest", "WebSocket", "import("}) {
     EXPECT_EQ(html.find(needle), std::string::npos) << needle;
   }
+  // The only script is the page's own, inline.
+  const std::string page = WithoutPageScript(html);
+  ASSERT_FALSE(page.empty());
+  EXPECT_EQ(page.find("<script"), std::string::npos);
   // url(...) only as a reference to an element of the page (SVG clips).
   EXPECT_FALSE(std::regex_search(html, std::regex(R"(url\((?!#))")));
 }
