@@ -6,7 +6,8 @@
                wider than the viewport inside a scroll container is not flagged;
   broken.html  a console.error, an uncaught exception and an <img> from another
                host: each reported on its own FAIL line, exit 1; a 900-px block
-               is a warning, and a failure with --strict-width;
+               and a paragraph cut off by an overflow: hidden box are warnings,
+               and failures with --strict-width;
   hang.html    a script that never ends: the driver gives up at --timeout and
                leaves no Chromium process behind.
 
@@ -84,11 +85,15 @@ def check_broken():
     check(summary.get("external_requests") == ["http://example.invalid/x.png"],
           "broken.html: external_requests lists the image, nothing else")
     check(not fail_lines(stderr, "wider than"), "broken.html: the wide block is no failure by default")
+    wide = [w["element"] for w in summary.get("wide_elements", [])]
+    check(wide == ["div#too-wide", "p#cut-off"],
+          "broken.html: the wide block and the cut-off paragraph stick out, nothing else")
     check(any(l.startswith("warning: wider than the 420-px viewport: <div#too-wide>")
               for l in stderr), "broken.html: the wide block is a warning")
     code, summary, stderr = run_driver("broken.html", "--strict-width")
-    check(code == 1 and len(fail_lines(stderr, "<div#too-wide>")) == 1,
-          "broken.html --strict-width: the wide block is a FAIL line")
+    check(code == 1 and len(fail_lines(stderr, "<div#too-wide>")) == 1
+          and len(fail_lines(stderr, "<p#cut-off>")) == 1,
+          "broken.html --strict-width: the wide block and the cut-off paragraph are FAIL lines")
 
 
 def check_hang():

@@ -19,8 +19,10 @@ Python 3 standard library only. While the page loads and runs it collects:
 then evaluates in the page, at a viewport `--width` px wide (Emulation.
 setDeviceMetricsOverride): the ids of all <section> elements, the findings
 list (each li.finding as [data-rule, data-stage, text, class]),
-document.title, and the elements wider than the viewport outside horizontal
-scroll containers. Those are a warning, or a failure with --strict-width.
+document.title, and the elements that stick out of the viewport outside a
+horizontal scroll container (overflow-x auto or scroll; what an overflow:
+hidden box cuts off counts, since a user cannot reach it). Those are a
+warning, or a failure with --strict-width.
 
 Prints a JSON summary on stdout and one line per failure ("FAIL: ...") and
 warning ("warning: ...") on stderr. Exit status: 0 no failure, 1 failures
@@ -80,12 +82,13 @@ PAGE_FACTS_JS = r"""
 (() => {
   const norm = s => (s || '').replace(/\s+/g, ' ').trim();
   const vw = document.documentElement.clientWidth;
-  // An ancestor below <body> that scrolls or clips horizontally: what is
-  // wider inside it does not widen the page.
+  // An ancestor below <body> that scrolls horizontally: what is wider inside
+  // it can be scrolled to. (Content cut off by overflow: hidden cannot, so it
+  // counts.)
   const inScroller = el => {
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
       const ox = getComputedStyle(p).overflowX;
-      if (ox === 'auto' || ox === 'scroll' || ox === 'hidden' || ox === 'clip') return true;
+      if (ox === 'auto' || ox === 'scroll') return true;
     }
     return false;
   };
@@ -292,7 +295,7 @@ def _load_page(pipe, url, width):
     pipe.wait_for("Page.loadEventFired", session, start)
     # Let timers and handlers that the load started run (and fail) first.
     pipe.call("Runtime.evaluate",
-              {"expression": "new Promise(r => setTimeout(r, 250))", "awaitPromise": True},
+              {"expression": "new Promise(r => setTimeout(r, 200))", "awaitPromise": True},
               session=session)
     result = pipe.call("Runtime.evaluate",
                        {"expression": PAGE_FACTS_JS, "returnByValue": True}, session=session)
