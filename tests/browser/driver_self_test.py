@@ -84,11 +84,12 @@ def check_broken():
           "broken.html: the remote image is one FAIL line")
     check(summary.get("external_requests") == ["http://example.invalid/x.png"],
           "broken.html: external_requests lists the image, nothing else")
-    check(not fail_lines(stderr, "wider than"), "broken.html: the wide block is no failure by default")
+    check(not fail_lines(stderr, "beyond the 420-px viewport"),
+          "broken.html: the wide block is no failure by default")
     wide = [w["element"] for w in summary.get("wide_elements", [])]
     check(wide == ["div#too-wide", "p#cut-off"],
           "broken.html: the wide block and the cut-off paragraph stick out, nothing else")
-    check(any(l.startswith("warning: wider than the 420-px viewport: <div#too-wide>")
+    check(any(l.startswith("warning: beyond the 420-px viewport: <div#too-wide>")
               for l in stderr), "broken.html: the wide block is a warning")
     code, summary, stderr = run_driver("broken.html", "--strict-width")
     check(code == 1 and len(fail_lines(stderr, "<div#too-wide>")) == 1

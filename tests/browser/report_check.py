@@ -381,7 +381,7 @@ def check_report(path, timeout=60.0, width=420, strict_width=False, chromium=Non
     summary["failures"] += [f"network request (the report must be self-contained): {u}"
                             for u in external]
     for w in summary["wide_elements"]:
-        line = (f"wider than the {width}-px viewport: <{w['element']}> in section "
+        line = (f"beyond the {width}-px viewport: <{w['element']}> in section "
                 f"'{w['section']}', {w['width']} px wide, {w['left']}..{w['right']} px")
         summary["failures" if strict_width else "warnings"].append(line)
     return summary
@@ -393,7 +393,7 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds for everything")
     parser.add_argument("--width", type=int, default=420, help="viewport width in px")
     parser.add_argument("--strict-width", action="store_true",
-                        help="elements wider than the viewport are failures, not warnings")
+                        help="elements sticking out of the viewport are failures, not warnings")
     parser.add_argument("--chromium", help="Chromium binary (default: chromium on PATH)")
     args = parser.parse_args(argv)
     if not os.path.isfile(args.report):
