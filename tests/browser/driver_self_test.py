@@ -69,7 +69,8 @@ def check_clean():
     ], "clean.html: findings as [rule, stage, text, class]")
     own = (DATA / "clean.html").as_uri()
     check(summary.get("requests") == [own], "clean.html: the only request is the page itself")
-    check(summary.get("console_errors") == [], "clean.html: console.log and console.warn are no errors")
+    check(summary.get("console_errors") == [],
+          "clean.html: console.log and console.warn are no errors")
 
 
 def check_broken():

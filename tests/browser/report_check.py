@@ -192,7 +192,8 @@ class DevToolsPipe:
             if ready:
                 chunk = os.read(self.from_browser, 1 << 16)
                 if not chunk:
-                    raise ChromiumError(f"chromium closed the pipe while we waited for {waiting_for}")
+                    raise ChromiumError(f"chromium closed the pipe while we waited for "
+                                        f"{waiting_for}")
                 self._buffer += chunk
         raw, self._buffer = self._buffer.split(b"\0", 1)
         message = json.loads(raw)
@@ -300,7 +301,8 @@ def _load_page(pipe, url, width):
     result = pipe.call("Runtime.evaluate",
                        {"expression": PAGE_FACTS_JS, "returnByValue": True}, session=session)
     if "exceptionDetails" in result:
-        raise ChromiumError("the page checks failed: " + _exception_text(result["exceptionDetails"]))
+        details = result["exceptionDetails"]
+        raise ChromiumError("the page checks failed: " + _exception_text(details))
     return result["result"]["value"]
 
 
