@@ -26,6 +26,7 @@ DRIVER = HERE / "report_check.py"
 DATA = HERE / "data"
 
 sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import report_check  # noqa: E402  (after the path is set)
 
 failures = []

@@ -30,6 +30,7 @@ import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import report_check  # noqa: E402  (after the path is set)
 
 # The section ids every report must have (ids of <section> elements). Add a
