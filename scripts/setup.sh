@@ -10,6 +10,7 @@ PACKAGES=(
   libfmt-dev nlohmann-json3-dev libctemplate-dev libsimdjson-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   poppler-utils fonts-dejavu-core python3
+  chromium  # headless browser for the browser tests (ctest -L browser; skipped without it)
 )
 
 # One dpkg-query for all packages; unknown packages print nothing.

@@ -5,7 +5,8 @@
 # The shared-data tests (label shared-data) replay checks on real SageMaker
 # output that the repository does not carry; they are built and run only
 # when that folder exists (-DSMR_SHARED_DIR, default ../shared beside the
-# source tree, as CI has it). The last line says whether they ran.
+# source tree, as CI has it). A line after the run says whether they ran,
+# and another one when the browser tests were skipped for want of Chromium.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,5 +23,9 @@ if [[ -f "$BUILD_DIR/shared-data-skipped.txt" ]]; then
 else
   shared=$(cd "$BUILD_DIR" && ctest -N -L shared-data | sed -n 's/^Total Tests: //p')
   echo "sm-report tests: ${shared:-0} shared-data tests included"
+fi
+# The browser tests (label browser) skip themselves without Chromium.
+if [[ -f "$BUILD_DIR/browser-skipped.txt" ]]; then
+  cat "$BUILD_DIR/browser-skipped.txt"
 fi
 exit "$status"
