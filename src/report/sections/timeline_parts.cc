@@ -2,6 +2,8 @@
 // (timeline_parts.h).
 #include "src/report/sections/timeline_parts.h"
 
+#include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -57,6 +59,22 @@ TimelineFrame MakeTimelineFrame(const ReportInputs& in) {
     }
   }
   return f;
+}
+
+std::vector<ChartPoint> MaxPerTimestamp(const MetricStore& st,
+                                        const std::vector<uint32_t>& series) {
+  std::map<double, double> most;
+  for (uint32_t s : series) {
+    for (uint32_t row : st.SeriesRows(s)) {
+      const double v = st.system().value(row);
+      auto [it, added] = most.emplace(st.system().ts(row), v);
+      if (!added) it->second = std::max(it->second, v);
+    }
+  }
+  std::vector<ChartPoint> pts;
+  pts.reserve(most.size());
+  for (const auto& [ts, v] : most) pts.push_back({ts, v});
+  return pts;
 }
 
 const std::vector<NetSeries>& NetworkSeries() {

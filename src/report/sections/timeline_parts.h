@@ -31,6 +31,9 @@ struct NetSeries {
 // Algorithm and Platform receive and transmit, in chart order.
 const std::vector<NetSeries>& NetworkSeries();
 
+// Largest value over `series` per timestamp (the fullest GPU's memory).
+std::vector<ChartPoint> MaxPerTimestamp(const MetricStore& st, const std::vector<uint32_t>& series);
+
 // Per rule (by name), the 60 s windows in which it fired on system node
 // `node` (findings naming the node, a framework node of it such as
 // "algo-1-27", or no node), one band per window, labelled with the rule's

@@ -28,6 +28,8 @@ namespace {
 // Node timelines drawn at most (the heatmap covers every node): keeps the
 // HTML within its size budget for 64 nodes.
 constexpr size_t kMaxNodeTimelines = 12;
+// More GPUs than this: their memory as the mean and the maximum per sample.
+constexpr size_t kMaxGpuMemoryLines = 4;
 // Folded node timelines whose charts are printed in the PDF.
 constexpr size_t kPdfNodeTimelines = 2;
 
@@ -83,9 +85,15 @@ std::vector<Chart> NodeCharts(const ReportInputs& in, const TimelineFrame& f, St
   }
   slots[kGpuMemChart] =
       NodeChart(f, "tl-gmem-" + name, name + ": GPU memory used (%)", "", true, 130);
-  for (uint32_t g : gmem) {
-    slots[kGpuMemChart].series.push_back(
-        {std::string(st.str(st.series()[g].name)), SeriesPoints(st, g), -1});
+  if (gmem.size() <= kMaxGpuMemoryLines) {
+    for (uint32_t g : gmem) {
+      slots[kGpuMemChart].series.push_back(
+          {std::string(st.str(st.series()[g].name)), SeriesPoints(st, g), -1});
+    }
+  } else {
+    const std::string of = fmt::format(" of {} GPUs", gmem.size());
+    slots[kGpuMemChart].series.push_back({"mean" + of, AveragePerTimestamp(st, gmem), 0});
+    slots[kGpuMemChart].series.push_back({"max" + of, MaxPerTimestamp(st, gmem), 5});
   }
   slots[kHostChart] =
       NodeChart(f, "tl-host-" + name, name + ": host memory and I/O wait (%)", "", true, 130);

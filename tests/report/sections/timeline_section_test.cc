@@ -71,6 +71,29 @@ TEST(TimelineSectionTest, PlatformNetworkTrafficIsShown) {
   EXPECT_DOUBLE_EQ(MaxY(net->series[0]), 3e6);
 }
 
+// Up to 4 GPUs: a memory line each; 5 GPUs (10, 20, 30, 40, 50 %): their
+// mean (30) and maximum (50) per sample.
+TEST(TimelineSectionTest, GpuMemoryOfManyGpusIsTheirMeanAndMaximum) {
+  TestData d;
+  for (int g = 0; g < 5; ++g) {
+    const std::string gpu = "gpu" + std::to_string(g);
+    d.GpuMem("algo-1", gpu, 1000, 10.0 * (g + 1)).GpuMem("algo-1", gpu, 1001, 10.0 * (g + 1));
+  }
+  auto b = d.Build();
+  const ReportModel m = Build(*b, {});
+  const Section* s = FindSection(m.sections, "timelines-algo-1");
+  ASSERT_NE(s, nullptr);
+  const Chart* mem = ChartTitled(*s, "GPU memory");
+  ASSERT_NE(mem, nullptr);
+  ASSERT_EQ(mem->series.size(), 2u);
+  EXPECT_EQ(mem->series[0].label, "mean of 5 GPUs");
+  EXPECT_EQ(mem->series[1].label, "max of 5 GPUs");
+  ASSERT_EQ(mem->series[1].points.size(), 2u);
+  EXPECT_DOUBLE_EQ(mem->series[0].points[0].y, 30);
+  EXPECT_DOUBLE_EQ(mem->series[1].points[0].y, 50);
+  EXPECT_DOUBLE_EQ(mem->series[1].points[1].x, 1001);
+}
+
 // Findings at the windows starting 1000 s and 1120 s on gpu0 of algo-1,
 // one on algo-2 (not algo-1's), and a node-less CPUBottleneck window at 1060
 // s; StepOutlier names the framework node algo-1-0.
