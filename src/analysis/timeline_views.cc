@@ -1,4 +1,4 @@
-// Raw-data views for the report's timelines and slow steps (smr/analysis.h):
+// Raw-data views for the report's timelines and slow steps (smr/timeline_views.h):
 // utilization per time bucket, the system node of a framework node, the
 // utilization and the framework activity during a time span, and the
 // slowest and the median step. The report formats them; it does not scan
@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "smr/analysis.h"
+#include "smr/timeline_views.h"
 
 namespace smr {
 namespace {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "smr/analysis.h"
+#include "smr/timeline_views.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {

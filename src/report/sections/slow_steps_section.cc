@@ -9,7 +9,10 @@
 #include <fmt/format.h>
 
 #include "smr/analysis.h"
+#include "smr/timeline_views.h"
 #include "src/report/blocks.h"
+#include "src/report/charts.h"
+#include "src/report/metric_series.h"
 #include "src/report/report_context.h"
 
 namespace smr {
@@ -21,6 +24,8 @@ constexpr size_t kTopEvents = 3;
 // A step shorter than this is given the system samples of this span around
 // its middle (samples come every 0.1-1 s).
 constexpr double kMinSpanS = 1.0;
+// The step charts show this much time (or one step's length) on each side.
+constexpr double kContextS = 5.0;
 
 // "850 ms", "2.61 s", "1 min 05 s".
 std::string FormatSpan(double s) {
@@ -69,6 +74,49 @@ std::vector<std::string> StepRow(const ReportInputs& in, const StepEvent& step, 
           ActivityText(st, events)};
 }
 
+// Points of `pts` with t0 <= x <= t1.
+std::vector<ChartPoint> Within(const std::vector<ChartPoint>& pts, double t0, double t1) {
+  std::vector<ChartPoint> out;
+  for (const ChartPoint& p : pts) {
+    if (p.x >= t0 && p.x <= t1) out.push_back(p);
+  }
+  return out;
+}
+
+// A small timeline of the step's node around the step (the step shaded,
+// kContextS or one step's length on each side): mean CPU and GPU
+// utilization per sample.
+Chart StepChart(const ReportInputs& in, const StepEvent& step, bool is_median) {
+  const MetricStore& st = *in.store;
+  const double t0 = static_cast<double>(step.start_us) / 1e6;
+  const double t1 = static_cast<double>(step.end_us) / 1e6;
+  const double margin = std::max(kContextS, t1 - t0);
+  Chart c = TimeLineChart(
+      fmt::format("slow-step-{}-{}", st.str(step.node), step.step),
+      fmt::format("Step {}{} ({})", step.step, is_median ? ", median" : "", FormatSpan(t1 - t0)),
+      "Utilization (%)");
+  c.x_label = "";
+  c.x_min = t0 - margin;
+  c.x_max = t1 + margin;
+  c.y_min = 0;
+  c.y_max = 100;
+  c.width = 440;
+  c.height = 220;
+  c.bands.push_back({t0, t1, "step", is_median ? 2 : 5});
+  const int64_t sys = SystemNodeOf(st, step.node);
+  if (sys < 0) return c;
+  const StrId node = static_cast<StrId>(sys);
+  const auto cpus = st.SeriesOf(node, MetricKind::kCpuUtilization);
+  const auto gpus = st.SeriesOf(node, MetricKind::kGpuUtilization);
+  if (!cpus.empty()) {
+    c.series.push_back({"CPU", Within(AveragePerTimestamp(st, cpus), c.x_min, c.x_max), 0});
+  }
+  if (!gpus.empty()) {
+    c.series.push_back({"GPU", Within(AveragePerTimestamp(st, gpus), c.x_min, c.x_max), 1});
+  }
+  return c;
+}
+
 }  // namespace
 
 void BuildSlowStepsSection(const ReportContext& ctx, Section* s) {
@@ -108,6 +156,14 @@ void BuildSlowStepsSection(const ReportContext& ctx, Section* s) {
   }
   t.rows.push_back(StepRow(in, in.timeline->steps[slow.median], slow.median_s, true));
   s->blocks.push_back(TableBlock(std::move(t)));
+  std::vector<Chart> charts;
+  for (uint32_t i : slow.slowest) charts.push_back(StepChart(in, in.timeline->steps[i], false));
+  charts.push_back(StepChart(in, in.timeline->steps[slow.median], true));
+  s->blocks.push_back(Paragraph(fmt::format(
+      "Mean CPU and GPU utilization of the step's node around each of these steps (the step "
+      "shaded, {} s or one step's length on each side).",
+      FormatNumber(kContextS, 0))));
+  s->blocks.push_back(ChartsBlock(std::move(charts)));
 }
 
 }  // namespace report_internal

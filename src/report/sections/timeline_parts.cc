@@ -11,6 +11,7 @@
 
 #include "smr/analysis.h"
 #include "smr/rule.h"
+#include "smr/timeline_views.h"
 
 namespace smr {
 namespace report_internal {

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "smr/analysis.h"
+#include "smr/timeline_views.h"
 #include "src/report/blocks.h"
 #include "src/report/charts.h"
 #include "src/report/metric_series.h"

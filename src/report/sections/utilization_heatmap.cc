@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "smr/analysis.h"
+#include "smr/timeline_views.h"
 #include "src/report/blocks.h"
 #include "src/report/sections/timeline_parts.h"
 

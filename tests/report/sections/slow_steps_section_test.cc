@@ -71,6 +71,29 @@ TEST(SlowStepsSectionTest, SlowestStepsAndTheMedianWithUsageAndActivity) {
             (std::vector<std::string>{"1 (median)", "algo-1-0", "1970-01-01 00:16:50", "200 ms",
                                       "1.0×", "40.0", "80.0", "0.0", "2", "-"}));
   EXPECT_EQ(t->highlight_rows, (std::vector<int>{0, 1, 2}));
+  // One chart per row: step 0 shaded over 1000-1003 s, 5 s on each side;
+  // the median step (1010-1010.2 s) likewise.
+  const Block* row = nullptr;
+  for (const Block& blk : s->blocks) {
+    if (blk.kind == BlockKind::kCharts) row = &blk;
+  }
+  ASSERT_NE(row, nullptr);
+  ASSERT_EQ(row->charts.size(), 4u);
+  const Chart& c0 = row->charts[0];
+  EXPECT_EQ(c0.title, "Step 0 (3.00 s)");
+  EXPECT_DOUBLE_EQ(c0.x_min, 995);
+  EXPECT_DOUBLE_EQ(c0.x_max, 1008);
+  ASSERT_EQ(c0.bands.size(), 1u);
+  EXPECT_DOUBLE_EQ(c0.bands[0].x0, 1000);
+  EXPECT_DOUBLE_EQ(c0.bands[0].x1, 1003);
+  ASSERT_EQ(c0.series.size(), 2u);
+  // Samples from 1000 to 1008 s: 17, CPU 90 up to 1003 s, then 40.
+  ASSERT_EQ(c0.series[0].points.size(), 17u);
+  EXPECT_DOUBLE_EQ(c0.series[0].points[6].y, 90);
+  EXPECT_DOUBLE_EQ(c0.series[0].points[7].y, 40);
+  EXPECT_DOUBLE_EQ(c0.series[1].points[0].y, 10);
+  EXPECT_EQ(row->charts[3].title, "Step 1, median (200 ms)");
+  EXPECT_DOUBLE_EQ(row->charts[3].x_min, 1005);
   EXPECT_NE(AllText(*s).find("The 3 slowest of 7 TRAIN steps"), std::string::npos) << AllText(*s);
   EXPECT_NE(AllText(*s).find("step 0 on algo-1-0, took 3.00 s: 15.0 times the median (200 ms)"),
             std::string::npos)
