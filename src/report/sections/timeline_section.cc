@@ -125,7 +125,7 @@ std::vector<Chart> NodeCharts(const ReportInputs& in, const TimelineFrame& f, St
     out.push_back(std::move(c));
   }
   if (!out.empty()) out[0].marks.insert(out[0].marks.end(), orphans.begin(), orphans.end());
-  for (Chart& c : out) c.height += 12 * static_cast<double>(MarkRowCount(c.marks));
+  for (Chart& c : out) c.height += 16 * static_cast<double>(MarkRowCount(c.marks));
   return out;
 }
 
@@ -165,7 +165,11 @@ void AddNodeTimelines(const ReportInputs& in, const TimelineFrame& f, Section* s
       sub.id = "timelines-" + std::string(st.str(node));
       sub.title = "Timeline of " + std::string(st.str(node));
       sub.level = 3;
-      if (order.size() > 1) sub.blocks.push_back(Paragraph(NodeSummary(in, node, firings)));
+      if (order.size() > 1) {
+        sub.blocks.push_back(Paragraph(
+            NodeSummary(in, node, firings) +
+            (firings > order[1].first ? ". Shown first: the node with most rule firings." : ".")));
+      }
       for (Chart& c : charts) sub.blocks.push_back(ChartBlock(std::move(c)));
       s->subsections.push_back(std::move(sub));
       continue;
@@ -175,7 +179,7 @@ void AddNodeTimelines(const ReportInputs& in, const TimelineFrame& f, Section* s
     d.text = NodeSummary(in, node, firings);
     d.children_in_pdf = i < kPdfNodeTimelines;
     for (Chart& c : charts) d.children.push_back(ChartBlock(std::move(c)));
-    if (s->subsections.size() < 2) {
+    if (s->subsections.empty() || s->subsections.back().id != "timelines-other-nodes") {
       Section sub;
       sub.id = "timelines-other-nodes";
       sub.title = "Timelines of the other nodes";
@@ -184,7 +188,7 @@ void AddNodeTimelines(const ReportInputs& in, const TimelineFrame& f, Section* s
     }
     s->subsections.back().blocks.push_back(std::move(d));
   }
-  if (order.size() > shown) {
+  if (order.size() > shown && !s->subsections.empty()) {
     s->subsections.back().blocks.push_back(Note(
         Severity::kInfo,
         fmt::format("The timelines of {} more nodes are left out to keep the report small; the "
