@@ -130,7 +130,8 @@ std::vector<std::string> MarkRows(const Chart& c) {
 }
 
 // The marks: per row a faint baseline, a red tick per range (at least 1.5
-// units wide) and the row's label on a translucent backdrop at the left.
+// units wide) and the row's label at the left on a backdrop light enough to
+// let the ticks under it show.
 void DrawMarks(ChartCanvas& cv, const Rect& p, const LinearScale& sx, double top, double row_h) {
   const std::vector<std::string> rows = MarkRows(cv.chart);
   for (size_t r = 0; r < rows.size(); ++r) {
@@ -153,7 +154,7 @@ void DrawMarks(ChartCanvas& cv, const Rect& p, const LinearScale& sx, double top
     double lh = 0;
     TextContext::Size(layout.get(), &lw, &lh);
     lw = ChartCanvas::FirstLineWidth(layout.get(), lw);
-    SetColor(cv.cr, kWhite, 0.8);
+    SetColor(cv.cr, kWhite, 0.6);
     cairo_rectangle(cv.cr, p.x, y, lw + 4, row_h);
     cairo_fill(cv.cr);
     SetColor(cv.cr, kThreshold);

@@ -141,7 +141,8 @@ void BuildSlowStepsSection(const ReportContext& ctx, Section* s) {
       "on {}, took {}: {} the median ({}). CPU, GPU and I/O wait are the mean "
       "utilization over the system samples taken while the step ran (for a step shorter than "
       "{} s, during the {} s around its middle; \"Samples\" says how many). The last column "
-      "lists the framework events that took most of the step's time.",
+      "lists the framework events with most time inside the step (summed over events that "
+      "overlap, e.g. parallel data-loader workers, so it can exceed the step's duration).",
       slow.slowest.size(), slow.count, phase, worst.step, st.str(worst.node), FormatSpan(worst_s),
       slow.median_s > 0 ? FormatNumber(worst_s / slow.median_s, 1) + " times" : "longer than",
       FormatSpan(slow.median_s), FormatNumber(kMinSpanS, 0), FormatNumber(kMinSpanS, 0))));

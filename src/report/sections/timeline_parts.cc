@@ -24,14 +24,14 @@ bool ConcernsNode(const std::string& finding_node, const std::string& node) {
          finding_node[node.size()] == '-';
 }
 
-// " (gpu0, gpu3)", " (gpu0, gpu1, gpu2 and 5 more)", "" for none.
+// " (gpu0, gpu3)", " (gpu0, gpu1 +2 more)", "" for none.
 std::string DeviceSuffix(const std::set<std::string>& devices) {
   if (devices.empty()) return "";
   std::string out;
   size_t i = 0;
   for (const std::string& d : devices) {
-    if (i == 3) {
-      out += fmt::format(" and {} more", devices.size() - 3);
+    if (i == 2 && devices.size() > 3) {
+      out += fmt::format(" +{} more", devices.size() - 2);
       break;
     }
     out += (i == 0 ? "" : ", ") + d;

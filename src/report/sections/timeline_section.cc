@@ -28,7 +28,7 @@ namespace {
 
 // Node timelines drawn at most (the heatmap covers every node): keeps the
 // HTML within its size budget for 64 nodes.
-constexpr size_t kMaxNodeTimelines = 12;
+constexpr size_t kMaxNodeTimelines = 8;
 // More GPUs than this: their memory as the mean and the maximum per sample.
 constexpr size_t kMaxGpuMemoryLines = 4;
 // Folded node timelines whose charts are printed in the PDF.
@@ -73,13 +73,13 @@ std::vector<Chart> NodeCharts(const ReportInputs& in, const TimelineFrame& f, St
   const auto hmem = st.SeriesOf(node, MetricKind::kHostMemoryUsed);
   const auto iow = st.SeriesOf(node, MetricKind::kCpuIoWait);
   std::vector<Chart> slots(kSlots);
-  slots[kCpuChart] = NodeChart(f, "tl-cpu-" + name, name + ": CPU utilization (%)", "", true, 130);
+  slots[kCpuChart] = NodeChart(f, "tl-cpu-" + name, name + ": CPU utilization (%)", "", true, 150);
   if (!cpus.empty()) {
     slots[kCpuChart].series.push_back(
         {fmt::format("mean of {}", Plural(static_cast<int64_t>(cpus.size()), "core", "cores")),
          AveragePerTimestamp(st, cpus), 0});
   }
-  slots[kGpuChart] = NodeChart(f, "tl-gpu-" + name, name + ": GPU utilization (%)", "", true, 130);
+  slots[kGpuChart] = NodeChart(f, "tl-gpu-" + name, name + ": GPU utilization (%)", "", true, 160);
   for (uint32_t g : gpus) {
     slots[kGpuChart].series.push_back(
         {std::string(st.str(st.series()[g].name)), SeriesPoints(st, g), -1});

@@ -22,7 +22,7 @@ namespace {
 constexpr size_t kMaxColumns = 240;
 constexpr size_t kMaxCoreRows = 32;    // a single node's cores, grouped beyond
 constexpr size_t kMaxDetailRows = 96;  // per-GPU rows of a multi-node job
-constexpr size_t kMaxRows = 128;
+constexpr size_t kMaxRows = 64;
 
 struct RowSpec {
   std::string label, group;
@@ -89,6 +89,13 @@ void AddHeatmap(const ReportInputs& in, const TimelineFrame& f, Section* s) {
   const MetricStore& st = *in.store;
   const bool single = st.system_nodes().size() == 1;
   std::string rows_text = "each CPU core and each GPU";
+  if (single) {
+    const size_t cores = st.SeriesOf(st.system_nodes()[0], MetricKind::kCpuUtilization).size();
+    if (cores > kMaxCoreRows) {
+      rows_text = fmt::format("the CPU cores in groups of {} (their mean) and each GPU",
+                              (cores + kMaxCoreRows - 1) / kMaxCoreRows);
+    }
+  }
   std::vector<RowSpec> specs =
       single ? SingleNodeRows(st, st.system_nodes()[0]) : MultiNodeRows(st, &rows_text);
   if (specs.empty() || !(f.t1_s > f.t0_s)) return;
