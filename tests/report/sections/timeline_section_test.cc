@@ -150,6 +150,25 @@ TEST(TimelineSectionTest, RuleFiringsAreMarkedAtTheirWindows) {
   EXPECT_DOUBLE_EQ(cpu2->marks[1].x0, 1060);
 }
 
+// Five GPUs fire in one window: two are named, the others counted.
+TEST(TimelineSectionTest, MarkLabelNamesTwoDevicesAndCountsTheRest) {
+  TestData d;
+  d.GpuUtil("algo-1", "gpu0", 1000, 5).GpuUtil("algo-1", "gpu0", 1100, 5);
+  auto b = d.Build();
+  std::vector<RuleResult> results(1);
+  results[0].name = "LowGPUUtilization";
+  for (int g = 0; g < 5; ++g) {
+    results[0].findings.push_back({1'000'000'000, "algo-1", "gpu" + std::to_string(g), 5});
+  }
+  const ReportModel m = Build(*b, results);
+  const Section* s = FindSection(m.sections, "timelines-algo-1");
+  ASSERT_NE(s, nullptr);
+  const Chart* gpu = ChartTitled(*s, "GPU utilization");
+  ASSERT_NE(gpu, nullptr);
+  ASSERT_EQ(gpu->marks.size(), 1u);
+  EXPECT_EQ(gpu->marks[0].label, "LowGPUUtilization (gpu0, gpu1 +3 more)");
+}
+
 // Every chart of every node spans the job (first to last system sample),
 // though algo-2's data starts later and its GPU ends earlier.
 TEST(TimelineSectionTest, ChartsShareTheJobsTimeAxis) {
