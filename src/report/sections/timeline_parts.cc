@@ -62,14 +62,14 @@ TimelineFrame MakeTimelineFrame(const ReportInputs& in) {
   return f;
 }
 
-std::vector<ChartPoint> MaxPerTimestamp(const MetricStore& st,
-                                        const std::vector<uint32_t>& series) {
+std::vector<ChartPoint> MaxPerTimestamp(const MetricStore& st, const std::vector<uint32_t>& series,
+                                        bool smallest) {
   std::map<double, double> most;
   for (uint32_t s : series) {
     for (uint32_t row : st.SeriesRows(s)) {
       const double v = st.system().value(row);
       auto [it, added] = most.emplace(st.system().ts(row), v);
-      if (!added) it->second = std::max(it->second, v);
+      if (!added) it->second = smallest ? std::min(it->second, v) : std::max(it->second, v);
     }
   }
   std::vector<ChartPoint> pts;

@@ -31,8 +31,10 @@ struct NetSeries {
 // Algorithm and Platform receive and transmit, in chart order.
 const std::vector<NetSeries>& NetworkSeries();
 
-// Largest value over `series` per timestamp (the fullest GPU's memory).
-std::vector<ChartPoint> MaxPerTimestamp(const MetricStore& st, const std::vector<uint32_t>& series);
+// Largest (or smallest) value over `series` per timestamp: the fullest
+// GPU's memory, the least busy GPU.
+std::vector<ChartPoint> MaxPerTimestamp(const MetricStore& st, const std::vector<uint32_t>& series,
+                                        bool smallest = false);
 
 // Per rule (by name), the 60 s windows in which it fired on system node
 // `node` (findings naming the node, a framework node of it such as

@@ -29,8 +29,10 @@ namespace {
 // Node timelines drawn at most (the heatmap covers every node): keeps the
 // HTML within its size budget for 64 nodes.
 constexpr size_t kMaxNodeTimelines = 8;
-// More GPUs than this: their memory as the mean and the maximum per sample.
-constexpr size_t kMaxGpuMemoryLines = 4;
+// More GPUs than this: their utilization as the mean and the minimum per
+// sample, their memory as the mean and the maximum (the heatmap has a row
+// per GPU).
+constexpr size_t kMaxGpuLines = 4;
 // Folded node timelines whose charts are printed in the PDF.
 constexpr size_t kPdfNodeTimelines = 2;
 
@@ -80,13 +82,19 @@ std::vector<Chart> NodeCharts(const ReportInputs& in, const TimelineFrame& f, St
          AveragePerTimestamp(st, cpus), 0});
   }
   slots[kGpuChart] = NodeChart(f, "tl-gpu-" + name, name + ": GPU utilization (%)", "", true, 160);
-  for (uint32_t g : gpus) {
-    slots[kGpuChart].series.push_back(
-        {std::string(st.str(st.series()[g].name)), SeriesPoints(st, g), -1});
+  if (gpus.size() <= kMaxGpuLines) {
+    for (uint32_t g : gpus) {
+      slots[kGpuChart].series.push_back(
+          {std::string(st.str(st.series()[g].name)), SeriesPoints(st, g), -1});
+    }
+  } else {
+    const std::string of = fmt::format(" of {} GPUs", gpus.size());
+    slots[kGpuChart].series.push_back({"mean" + of, AveragePerTimestamp(st, gpus), 0});
+    slots[kGpuChart].series.push_back({"min" + of, MaxPerTimestamp(st, gpus, true), 5});
   }
   slots[kGpuMemChart] =
       NodeChart(f, "tl-gmem-" + name, name + ": GPU memory used (%)", "", true, 130);
-  if (gmem.size() <= kMaxGpuMemoryLines) {
+  if (gmem.size() <= kMaxGpuLines) {
     for (uint32_t g : gmem) {
       slots[kGpuMemChart].series.push_back(
           {std::string(st.str(st.series()[g].name)), SeriesPoints(st, g), -1});

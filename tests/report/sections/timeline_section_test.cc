@@ -71,13 +71,14 @@ TEST(TimelineSectionTest, PlatformNetworkTrafficIsShown) {
   EXPECT_DOUBLE_EQ(MaxY(net->series[0]), 3e6);
 }
 
-// Up to 4 GPUs: a memory line each; 5 GPUs (10, 20, 30, 40, 50 %): their
-// mean (30) and maximum (50) per sample.
-TEST(TimelineSectionTest, GpuMemoryOfManyGpusIsTheirMeanAndMaximum) {
+// Up to 4 GPUs: a line each; 5 GPUs (10, 20, 30, 40, 50 %): the mean (30)
+// and maximum (50) memory, the mean (30) and minimum (10) utilization.
+TEST(TimelineSectionTest, ManyGpusAreTheirMeanAndExtremes) {
   TestData d;
   for (int g = 0; g < 5; ++g) {
     const std::string gpu = "gpu" + std::to_string(g);
     d.GpuMem("algo-1", gpu, 1000, 10.0 * (g + 1)).GpuMem("algo-1", gpu, 1001, 10.0 * (g + 1));
+    d.GpuUtil("algo-1", gpu, 1000, 10.0 * (g + 1));
   }
   auto b = d.Build();
   const ReportModel m = Build(*b, {});
@@ -92,6 +93,13 @@ TEST(TimelineSectionTest, GpuMemoryOfManyGpusIsTheirMeanAndMaximum) {
   EXPECT_DOUBLE_EQ(mem->series[0].points[0].y, 30);
   EXPECT_DOUBLE_EQ(mem->series[1].points[0].y, 50);
   EXPECT_DOUBLE_EQ(mem->series[1].points[1].x, 1001);
+  const Chart* util = ChartTitled(*s, "GPU utilization");
+  ASSERT_NE(util, nullptr);
+  ASSERT_EQ(util->series.size(), 2u);
+  EXPECT_EQ(util->series[0].label, "mean of 5 GPUs");
+  EXPECT_EQ(util->series[1].label, "min of 5 GPUs");
+  EXPECT_DOUBLE_EQ(util->series[0].points.at(0).y, 30);
+  EXPECT_DOUBLE_EQ(util->series[1].points.at(0).y, 10);
 }
 
 // Findings at the windows starting 1000 s and 1120 s on gpu0 of algo-1,
