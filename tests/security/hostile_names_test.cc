@@ -154,7 +154,7 @@ const std::set<std::string>& AllowedTags() {
       "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "footer", "main",
       "nav", "section", "div", "p", "span", "strong", "em", "code", "a", "h1", "h2", "h3", "h4",
       "h5", "h6", "ol", "ul", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td",
-      "figure", "figcaption", "caption", "br",
+      "figure", "figcaption", "caption", "br", "details", "summary",
       // inline SVG (cairo)
       "svg", "g", "path", "defs", "clipPath", "symbol", "use", "rect", "mask", "image",
       "linearGradient", "radialGradient", "stop", "pattern", "filter", "feColorMatrix",
