@@ -51,7 +51,17 @@ struct HistogramSeries {
   std::vector<HistogramBin> bins;
 };
 
-enum class ChartKind { kLine, kBox, kPie, kBar, kHistogram };
+// kHeatmap: one row per series (a CPU core, a GPU, a node's mean), one
+// column per equal x bucket between x_min and x_max; each cell is coloured by
+// its value on a sequential scale from y_min to y_max (a colour legend shows
+// the scale). NaN = no sample in the bucket (left blank).
+struct HeatmapRow {
+  std::string label;           // "gpu0", "CPU (mean)"
+  std::string group;           // first row of a group names it ("algo-1"); "" = same group
+  std::vector<double> values;  // one per column
+};
+
+enum class ChartKind { kLine, kBox, kPie, kBar, kHistogram, kHeatmap };
 
 struct Chart {
   ChartKind kind = ChartKind::kLine;
@@ -67,7 +77,18 @@ struct Chart {
   std::vector<PieSlice> slices;             // kPie / kBar
   std::vector<HistogramSeries> histograms;  // kHistogram
   std::vector<double> vlines;               // kHistogram: threshold markers
-  double width = 900, height = 300;         // points (1/72 in); SVG px
+  // kLine / kHeatmap: fixed x range (x_max <= x_min: the data's), so stacked
+  // charts share one time axis.
+  double x_min = 0, x_max = 0;
+  // kLine: least width (units) kept for the y tick labels, so the plots of
+  // stacked charts start at the same x (0: as wide as the labels need).
+  double y_tick_room = 0;
+  // kLine: x ranges marked in a strip above the plot, one row per distinct
+  // label (the 60 s windows where a rule fired; label = the rule's name).
+  std::vector<ChartBand> marks;
+  std::vector<HeatmapRow> heat_rows;  // kHeatmap
+  std::string value_unit;             // kHeatmap: colour legend unit ("%")
+  double width = 900, height = 300;   // points (1/72 in); SVG px
 };
 
 // ---- Text and tables -------------------------------------------------------

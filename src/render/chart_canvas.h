@@ -124,6 +124,7 @@ void PaintBox(ChartCanvas& cv, Rect body);
 void PaintPie(ChartCanvas& cv, Rect body);
 void PaintBar(ChartCanvas& cv, Rect body);
 void PaintHistogram(ChartCanvas& cv, Rect body);
+void PaintHeatmap(ChartCanvas& cv, Rect body);  // heatmap_painter.cc
 
 }  // namespace chart_internal
 }  // namespace smr

@@ -144,6 +144,9 @@ void PaintChart(cairo_t* cr, const Chart& chart, double x, double y, double w, d
       case ChartKind::kHistogram:
         PaintHistogram(cv, body);
         break;
+      case ChartKind::kHeatmap:
+        PaintHeatmap(cv, body);
+        break;
     }
   }
   cairo_restore(cr);

@@ -1,6 +1,7 @@
 // Line charts (ChartKind::kLine): series over a numeric or UTC time x axis,
 // shaded bands (training phases) with labels, dense series drawn as their
-// min/max envelope (downsample.h).
+// min/max envelope (downsample.h), and marked x ranges (rule firings) in a
+// strip above the plot.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -124,6 +125,48 @@ void DrawSeries(ChartCanvas& cv, const ChartSeries& s, size_t order, const PlotM
   cairo_stroke(cv.cr);
 }
 
+// Distinct mark labels, in first-seen order: one strip row each.
+std::vector<std::string> MarkRows(const Chart& c) {
+  std::vector<std::string> rows;
+  for (const ChartBand& m : c.marks) {
+    if (std::find(rows.begin(), rows.end(), m.label) == rows.end()) rows.push_back(m.label);
+  }
+  return rows;
+}
+
+// The marks: per row a faint baseline, a red tick per range (at least 1.5
+// units wide) and the row's label at the left on a backdrop light enough to
+// let the ticks under it show.
+void DrawMarks(ChartCanvas& cv, const Rect& p, const LinearScale& sx, double top, double row_h) {
+  const std::vector<std::string> rows = MarkRows(cv.chart);
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const double y = top + r * row_h;
+    SetColor(cv.cr, kGrid);
+    cairo_rectangle(cv.cr, p.x, y + row_h / 2 - 0.5, p.w, 1);
+    cairo_fill(cv.cr);
+    SetColor(cv.cr, kThreshold);
+    for (const ChartBand& m : cv.chart.marks) {
+      if (m.label != rows[r] || !Finite(m.x0) || !Finite(m.x1)) continue;
+      double x0 = std::max(p.x, sx.Map(std::min(m.x0, m.x1)));
+      double x1 = std::min(p.x + p.w, sx.Map(std::max(m.x0, m.x1)));
+      if (x1 < x0) continue;
+      if (x1 - x0 < 1.5) x1 = std::min(p.x + p.w, x0 + 1.5);
+      cairo_rectangle(cv.cr, Snap(x0), Snap(y + 1), Snap(x1 - x0), Snap(row_h - 2));
+    }
+    cairo_fill(cv.cr);
+    double lw = 0;
+    PangoLayoutPtr layout = cv.text.Layout(rows[r], cv.tick_style, p.w / 2, /*ellipsize=*/true);
+    double lh = 0;
+    TextContext::Size(layout.get(), &lw, &lh);
+    lw = ChartCanvas::FirstLineWidth(layout.get(), lw);
+    SetColor(cv.cr, kWhite, 0.6);
+    cairo_rectangle(cv.cr, p.x, y, lw + 4, row_h);
+    cairo_fill(cv.cr);
+    SetColor(cv.cr, kThreshold);
+    cv.text.Show(layout.get(), p.x + 2, y + (row_h - lh) / 2);
+  }
+}
+
 }  // namespace
 
 void PaintLine(ChartCanvas& cv, Rect body) {
@@ -150,6 +193,15 @@ void PaintLine(ChartCanvas& cv, Rect body) {
   if (legend.size() > 1 || (legend.size() == 1 && cv.chart.title.empty())) {
     cv.TopLegend(legend, &body);
   }
+  if (cv.chart.x_max > cv.chart.x_min && Finite(cv.chart.x_min) && Finite(cv.chart.x_max)) {
+    xlo = cv.chart.x_min;
+    xhi = cv.chart.x_max;
+  }
+  const double mark_row_h = cv.LineHeight(cv.tick_style) + 3;
+  const double marks_top = body.y;
+  const double marks_h = MarkRows(cv.chart).size() * mark_row_h;
+  body.y += marks_h;
+  body.h -= marks_h;
   if (xlo == xhi) {
     const double pad = cv.chart.x_is_time ? 30 : (xlo == 0 ? 1 : std::fabs(xlo) * 0.1);
     xlo -= pad;
@@ -159,6 +211,12 @@ void PaintLine(ChartCanvas& cv, Rect body) {
   Axis y = cv.MakeYAxis(ylo, yhi, body.h - 30);
   const XAxis x = MakeXAxis(cv, xlo, xhi, body.w);
   const double right = x.labels.empty() ? 0 : cv.TextWidth(x.labels.back(), cv.tick_style) / 2 + 2;
+  double label_w = 0;
+  for (const std::string& l : y.labels) label_w = std::max(label_w, cv.TextWidth(l, cv.tick_style));
+  if (cv.chart.y_tick_room > label_w) {
+    body.x += cv.chart.y_tick_room - label_w;
+    body.w -= cv.chart.y_tick_room - label_w;
+  }
   Rect p = cv.PlotRect(body, y.labels, x.title, right);
   if (p.w < 10 || p.h < 10) return;
   cv.SetYScale(p, &y);
@@ -181,6 +239,7 @@ void PaintLine(ChartCanvas& cv, Rect body) {
     DrawSeries(cv, cv.chart.series[i], i, m, xlo, xhi, columns);
   }
   DrawBandLabels(cv, p, sx);
+  if (marks_h > 0) DrawMarks(cv, p, sx, marks_top, mark_row_h);
 }
 
 }  // namespace chart_internal

@@ -9,6 +9,8 @@ namespace report_internal {
 void BuildFindingsSection(const ReportContext& ctx, Section* s);
 void BuildJobSummarySection(const ReportContext& ctx, Section* s);
 void BuildSystemUsageSection(const ReportContext& ctx, Section* s);
+void BuildTimelineSection(const ReportContext& ctx, Section* s);
+void BuildSlowStepsSection(const ReportContext& ctx, Section* s);
 void BuildFrameworkMetricsSection(const ReportContext& ctx, Section* s);
 void BuildRulesSummarySection(const ReportContext& ctx, Section* s);
 void BuildTrainingLoopSection(const ReportContext& ctx, Section* s);
@@ -27,6 +29,8 @@ const std::vector<SectionSpec>& ReportSections() {
       ReportSection("findings", "Findings", BuildFindingsSection),
       ReportSection("training-job-summary", "Training job summary", BuildJobSummarySection),
       ReportSection("system-usage", "System usage statistics", BuildSystemUsageSection),
+      ReportSection("timelines", "Timelines", BuildTimelineSection),
+      ReportSection("slow-steps", "Slowest steps", BuildSlowStepsSection),
       ReportSection("framework-metrics", "Framework metrics summary", BuildFrameworkMetricsSection),
       ReportSection("rules-summary", "Rules summary", BuildRulesSummarySection),
       ReportSection("training-loop", "Analyzing the training loop", BuildTrainingLoopSection),

@@ -24,9 +24,9 @@ TEST(SectionListTest, ReportSectionsInTheOriginalOrder) {
   for (const SectionSpec& spec : ReportSections()) {
     if (spec.rule == nullptr) ids.push_back(spec.id);
   }
-  EXPECT_EQ(ids,
-            (std::vector<std::string>{"training-job-summary", "system-usage", "framework-metrics",
-                                      "rules-summary", "training-loop", "data-quality"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"training-job-summary", "system-usage", "timelines",
+                                           "slow-steps", "framework-metrics", "rules-summary",
+                                           "training-loop", "data-quality"}));
 }
 
 TEST(SectionListTest, RuleSectionsFollowTheTrainingLoopInTheOriginalOrder) {
