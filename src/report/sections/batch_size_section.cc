@@ -8,6 +8,7 @@
 
 #include "src/report/blocks.h"
 #include "src/report/charts.h"
+#include "src/report/cross_rank.h"
 #include "src/report/param_defaults.h"
 #include "src/report/report_context.h"
 #include "src/report/rule_section_helpers.h"
@@ -36,12 +37,20 @@ void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& /*in*/, Sect
   const std::string when = LastWindow(r.details);
   s->blocks.push_back(
       Note(Severity::kWarning,
-           fmt::format("The rule was triggered {} times{}. What to do: run on a smaller instance "
+           fmt::format("The rule fired {} times{}{}. What to do: run on a smaller instance "
                        "type, or increase the batch size so each step gives the GPU more work.",
-                       r.triggered, when.empty() ? "" : "; last in the window starting " + when)));
+                       r.triggered,
+                       r.findings.empty()
+                           ? std::string()
+                           : fmt::format(", once per GPU and window that met the condition: {}",
+                                         WhereFired(SpreadOfFindings(r))),
+                       when.empty() ? "" : "; last in the window starting " + when)));
   if (!r.findings.empty()) s->blocks.push_back(TableBlock(FindingsTable(r, "GPU p95 (%)")));
+  std::vector<Block> per_node;
+  size_t nodes = 0;
   for (const auto& [node, stats] : r.details.items()) {
     if (!stats.is_object()) continue;
+    ++nodes;
     Chart c = PercentBoxChart("batchsize-" + node,
                               fmt::format("CPU, GPU and GPU memory utilization on node {}", node),
                               "Utilization (%)", 280);
@@ -52,11 +61,18 @@ void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& /*in*/, Sect
     }
     std::string list;
     for (const auto& g : flagged) list += (list.empty() ? "" : ", ") + g;
-    s->blocks.push_back(Paragraph(
+    per_node.push_back(Paragraph(
         fmt::format("Flagged on node {}: {}. The box plots show the distribution over the job "
                     "(box: 25th to 75th percentile, line: median, whiskers: 1.5 × IQR).",
                     node, list.empty() ? std::string("-") : list)));
-    s->blocks.push_back(ChartBlock(std::move(c)));
+    per_node.push_back(ChartBlock(std::move(c)));
+  }
+  if (nodes <= 1) {
+    for (Block& b : per_node) s->blocks.push_back(std::move(b));
+  } else {
+    s->blocks.push_back(
+        Folded(fmt::format("Flagged GPUs and box plots of each of the {} nodes", nodes),
+               std::move(per_node), nodes <= kMaxRanksInPdf));
   }
 }
 

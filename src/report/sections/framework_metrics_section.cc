@@ -13,6 +13,7 @@
 #include "smr/analysis.h"
 #include "src/report/blocks.h"
 #include "src/report/charts.h"
+#include "src/report/job_timing.h"
 #include "src/report/report_context.h"
 
 namespace smr {
@@ -39,21 +40,37 @@ Table OperatorTable(const Json& shares, const Json& totals, const std::string& w
 }
 
 // The phase / CPU-vs-GPU / framework-operation charts, with a sentence on
-// the time outside the training phases.
-void AppendShareCharts(const Json& d, Section* s) {
+// the time between steps. The phase shares are of the training loop (first
+// step start to last step end), not of the job: the job summary's shares
+// are of the job, and the sentence says how the two relate.
+void AppendShareCharts(const ReportContext& ctx, const Json& d, Section* s) {
   std::vector<Chart> row;
   if (HasObject(d, "phase")) {
-    const double others = Num(d["phase"], "others", 0);
+    const double between = Num(d["phase"], "others", 0);
+    const JobTiming t = Timing(ctx);
+    const std::string loop_share =
+        t.has_steps ? fmt::format(" (the training loop is {} of the job, see the job summary)",
+                                  FormatPercent(t.loop_pct))
+                    : std::string();
     s->blocks.push_back(Paragraph(fmt::format(
-        "The chart on the left shows how the time of the training job splits between "
-        "the training phases (TRAIN, EVAL, ...) and everything outside them (\"others\": "
-        "initialization, data loading between steps, finalization). {}",
-        others > 25 ? fmt::format("{:.0f} % of the time was spent outside the training "
-                                  "phases; if this is not initialization or "
-                                  "finalization, look for time spent between steps.",
-                                  others)
-                    : std::string("Most of the time was spent in the training phases."))));
-    row.push_back(ShareChart("fw-phase", "Time per phase (%)", d["phase"], ChartKind::kBar));
+        "The chart on the left shows how the training loop, from the first step to the end of "
+        "the last one{}, splits between the training phases (TRAIN, EVAL, ...) and the time "
+        "between steps when no step ran. These shares are of the time the framework recorded "
+        "steps for, not of the whole job. {}",
+        loop_share,
+        between > 25  ? fmt::format("{} of the training loop passed between steps; look for data "
+                                     "loading, synchronisation or evaluation between the steps.",
+                                    FormatPercent(between))
+        : between > 0 ? fmt::format("Steps ran for most of the training loop; {} of it "
+                                    "passed between steps.",
+                                    FormatPercent(between))
+                      : std::string("Steps ran for most of the training loop."))));
+    Chart phase = ShareChart("fw-phase", "Time per phase in the training loop (%)", d["phase"],
+                             ChartKind::kBar);
+    for (PieSlice& sl : phase.slices) {
+      if (sl.label == "others") sl.label = kBetweenStepsLabel;
+    }
+    row.push_back(std::move(phase));
   }
   if (HasObject(d, "ratio")) {
     row.push_back(
@@ -82,8 +99,9 @@ Section OperatorsSubsection(const Json& d, const char* dev) {
     }
   }
   sub.blocks.push_back(Paragraph(
-      fmt::format("The most expensive {} operator was {} with {} % of the {} operator time.", dev,
-                  top, static_cast<int64_t>(top_v), dev)));
+      fmt::format("The most expensive {} operator was {} with {} % of the {} operator time "
+                  "(the operators above 2 %, as in the table).",
+                  dev, top, FormatNumber(top_v, 2), dev)));
   const std::string total_key = std::string(dev) + "_total";
   sub.blocks.push_back(
       TableBlock(OperatorTable(d[dev], d.contains(total_key) ? d[total_key] : Json(), dev)));
@@ -128,7 +146,7 @@ void BuildFrameworkMetricsSection(const ReportContext& ctx, Section* s) {
   }
   if (r && (HasObject(r->details, "phase") || HasObject(r->details, "ratio"))) {
     const Json& d = r->details;
-    AppendShareCharts(d, s);
+    AppendShareCharts(ctx, d, s);
     for (const char* dev : {"CPU", "GPU"}) {
       if (HasObject(d, dev)) s->subsections.push_back(OperatorsSubsection(d, dev));
     }

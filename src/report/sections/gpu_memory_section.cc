@@ -1,15 +1,18 @@
 // "GPU memory" (GPUMemoryIncrease, §4.5): per node the GPUs' memory
 // utilization box plots from the rule JSON and, with raw data, the memory
 // utilization over time with the windows in which the rule fired.
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "smr/store.h"
 #include "src/report/blocks.h"
 #include "src/report/charts.h"
+#include "src/report/cross_rank.h"
 #include "src/report/metric_series.h"
 #include "src/report/param_defaults.h"
 #include "src/report/report_context.h"
@@ -20,7 +23,7 @@ namespace report_internal {
 namespace {
 
 // One node's GPUs from the JSON: a sentence per GPU and the box plots.
-void AppendNodeBoxes(const std::string& node, const Json& gpus, Section* s) {
+void AppendNodeBoxes(const std::string& node, const Json& gpus, std::vector<Block>* out) {
   Chart c =
       PercentBoxChart("gpumem-" + node, fmt::format("GPU memory utilization on node {}", node),
                       "Memory utilization (%)", 260);
@@ -39,9 +42,9 @@ void AppendNodeBoxes(const std::string& node, const Json& gpus, Section* s) {
   }
   if (!text.empty()) {
     text.pop_back();
-    s->blocks.push_back(Paragraph(text));
+    out->push_back(Paragraph(text));
   }
-  if (!c.boxes.empty()) s->blocks.push_back(ChartBlock(std::move(c)));
+  if (!c.boxes.empty()) out->push_back(ChartBlock(std::move(c)));
 }
 
 // One node's GPU memory over time, the windows in which the rule fired
@@ -97,23 +100,46 @@ void BuildGpuMemorySection(const RuleResult& r, const ReportInputs& in, Section*
     const std::string when = LastWindow(d);
     s->blocks.push_back(Note(
         Severity::kWarning,
-        fmt::format("The rule was triggered {} times (once per sample that met the condition){}. "
-                    "What to do: if memory approaches the GPU's maximum, use a larger instance or "
-                    "a smaller batch, and look for tensors kept alive across steps.",
-                    r.triggered, when.empty() ? "" : "; last in the window starting " + when)));
+        fmt::format("The rule fired {} times, once per memory sample that met the "
+                    "condition{}{}. What to do: if memory approaches the GPU's maximum, use a "
+                    "larger instance or a smaller batch, and look for tensors kept alive across "
+                    "steps.",
+                    r.triggered,
+                    r.findings.empty() ? std::string()
+                                       : fmt::format(", {} (the table counts the windows per GPU)",
+                                                     WhereFired(SpreadOfFindings(r))),
+                    when.empty() ? "" : "; last in the window starting " + when)));
     if (!r.findings.empty()) {
       s->blocks.push_back(TableBlock(FindingsTable(r, "Increase (points)")));
     }
   }
+  std::vector<Block> per_node;
+  size_t nodes = 0;
   for (const auto& [node, gpus] : d.items()) {
-    if (gpus.is_object()) AppendNodeBoxes(node, gpus, s);
+    if (!gpus.is_object()) continue;
+    ++nodes;
+    AppendNodeBoxes(node, gpus, &per_node);
   }
+  size_t timelines = 0;
   if (in.store) {
     const MetricStore& st = *in.store;
     for (StrId node : st.system_nodes()) {
       const auto mems = st.SeriesOf(node, MetricKind::kGpuMemory);
-      if (!mems.empty()) s->blocks.push_back(ChartBlock(NodeTimeline(st, node, mems, r)));
+      if (mems.empty()) continue;
+      ++timelines;
+      per_node.push_back(ChartBlock(NodeTimeline(st, node, mems, r)));
     }
+  }
+  const size_t shown = std::max(nodes, timelines);
+  if (shown <= 1) {
+    for (Block& b : per_node) s->blocks.push_back(std::move(b));
+  } else if (!per_node.empty()) {
+    s->blocks.push_back(Folded(
+        fmt::format(
+            "GPU memory of each of the {} nodes: {}{}", shown,
+            nodes > 0 ? "the GPUs that fired, with box plots" : "",
+            timelines > 0 ? (nodes > 0 ? ", and memory over time" : "memory over time") : ""),
+        std::move(per_node), shown <= kMaxRanksInPdf));
   }
 }
 
