@@ -41,7 +41,7 @@ RankSpread SpreadOf(const std::vector<RankValue>& values, double min_gap) {
 
 std::string SpreadText(const RankSpread& s, const std::function<std::string(double)>& fmt_value) {
   if (s.n == 0) return "-";
-  if (s.n == 1) return fmt_value(s.median);
+  if (s.n == 1 || s.min == s.max) return fmt_value(s.median);  // one value for all
   return fmt::format("min {} ({}), median {}, max {} ({})", fmt_value(s.min), s.min_rank,
                      fmt_value(s.median), fmt_value(s.max), s.max_rank);
 }
@@ -53,7 +53,8 @@ std::string NameList(const std::vector<size_t>& idx, const std::vector<RankValue
   constexpr size_t kNamed = 5;
   std::string out;
   for (size_t i = 0; i < idx.size() && i < kNamed; ++i) {
-    if (i > 0) out += i + 1 == std::min(idx.size(), kNamed) && idx.size() <= kNamed ? " and " : ", ";
+    if (i > 0)
+      out += i + 1 == std::min(idx.size(), kNamed) && idx.size() <= kNamed ? " and " : ", ";
     out += fmt::format("{} ({})", values[idx[i]].rank, fmt_value(values[idx[i]].value));
   }
   if (idx.size() > kNamed) out += fmt::format(" and {} more", idx.size() - kNamed);

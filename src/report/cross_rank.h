@@ -30,13 +30,14 @@ struct RankValue {
 struct RankSpread {
   size_t n = 0;
   double min = 0, median = 0, max = 0;
-  std::string min_rank, max_rank;   // first rank with the minimum / maximum
-  std::vector<size_t> low, high;    // indices of outliers below / above the median
+  std::string min_rank, max_rank;  // first rank with the minimum / maximum
+  std::vector<size_t> low, high;   // indices of outliers below / above the median
 };
 RankSpread SpreadOf(const std::vector<RankValue>& values, double min_gap);
 
 // "min 0.121 s (algo-2-5), median 0.123 s, max 0.125 s (algo-1-3)", with
-// `fmt_value` formatting one value ("0.121 s").
+// `fmt_value` formatting one value ("0.121 s"); just the value when every
+// rank has the same.
 std::string SpreadText(const RankSpread& s, const std::function<std::string(double)>& fmt_value);
 
 // "no rank stands out" or "algo-1-3 (0.250 s) and algo-2-1 (0.240 s) are

@@ -58,10 +58,9 @@ std::optional<GpuOverview> GpuUtilizationOverview(const ReportInputs& in) {
   const RankSpread sp = SpreadOf(values, kMinGapPoints);
   std::set<size_t> low(sp.low.begin(), sp.low.end()), high(sp.high.begin(), sp.high.end());
   o.outliers = low.size() + high.size();
-  o.summary = fmt::format(
-      "Median utilization of each GPU during the {}, over the {} GPUs: {}; {}.",
-      t1 >= t0 ? "training loop" : "job", values.size(), SpreadText(sp, Pct),
-      OutlierText(sp, values, Pct, "GPU"));
+  o.summary = fmt::format("Median utilization of each GPU during the {}, over the {} GPUs: {}; {}.",
+                          t1 >= t0 ? "training loop" : "job", values.size(), SpreadText(sp, Pct),
+                          OutlierText(sp, values, Pct, "GPU"));
   Table& t = o.table;
   t.caption = fmt::format("Median GPU utilization during the {} (%), one row per node{}",
                           t1 >= t0 ? "training loop" : "job",
@@ -88,8 +87,9 @@ std::optional<GpuOverview> GpuUtilizationOverview(const ReportInputs& in) {
         continue;
       }
       const size_t i = it->second;
-      row.push_back(FormatNumber(values[i].value, 1) +
-                    (low.count(i) ? kLowMark : high.count(i) ? kHighMark : ""));
+      row.push_back(FormatNumber(values[i].value, 1) + (low.count(i)    ? kLowMark
+                                                        : high.count(i) ? kHighMark
+                                                                        : ""));
     }
     if (out) t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
     t.rows.push_back(std::move(row));

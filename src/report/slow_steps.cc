@@ -20,7 +20,8 @@ std::vector<RankPhaseSteps> OutlierStepsPerRank(const MetricStore& st, const Job
     r.np = &np;
     r.rank = std::string(st.str(np.node));
     r.phase = ShortPhase(st.str(np.phase));
-    for (uint32_t si : np.steps) r.durs.push_back((tl.steps[si].end_us - tl.steps[si].start_us) / 1e6);
+    for (uint32_t si : np.steps)
+      r.durs.push_back((tl.steps[si].end_us - tl.steps[si].start_us) / 1e6);
     if (r.durs.empty()) continue;
     double mean = 0;
     for (double v : r.durs) mean += v;

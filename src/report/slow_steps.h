@@ -22,8 +22,8 @@ namespace report_internal {
 // One rank's steps of one phase.
 struct RankPhaseSteps {
   const NodePhaseSteps* np = nullptr;
-  std::string rank;   // "algo-1-27"
-  std::string phase;  // "TRAIN"
+  std::string rank;                // "algo-1-27"
+  std::string phase;               // "TRAIN"
   std::vector<double> durs;        // seconds, in step order
   double threshold = 0;            // mean + k·σ
   double median = 0;               // median step duration (s)

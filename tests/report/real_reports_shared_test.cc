@@ -226,7 +226,7 @@ TEST(ReportBuilderSharedTest, StepOutlierTableShowsTheJsonStatistics) {
   const ReportModel m = BuildFromSet("klay-liu__AWS-MLE-Capstone-Project", &results);
   const Section* s = FindSection(m.sections, "step-duration");
   ASSERT_NE(s, nullptr);
-  const Table* t = TableWithCaption(*s, "Step durations per node");
+  const Table* t = TableWithCaption(*s, "Step durations per rank and phase");
   ASSERT_NE(t, nullptr);
   ASSERT_GE(t->rows.size(), 1u);
   EXPECT_EQ(t->rows[0][0], "algo-1-27");

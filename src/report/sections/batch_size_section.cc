@@ -37,9 +37,9 @@ void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& /*in*/, Sect
   const std::string when = LastWindow(r.details);
   s->blocks.push_back(
       Note(Severity::kWarning,
-           fmt::format("The rule fired {} times{}{}. What to do: run on a smaller instance "
+           fmt::format("The rule fired {}{}{}. What to do: run on a smaller instance "
                        "type, or increase the batch size so each step gives the GPU more work.",
-                       r.triggered,
+                       Plural(r.triggered, "time", "times"),
                        r.findings.empty()
                            ? std::string()
                            : fmt::format(", once per GPU and window that met the condition: {}",

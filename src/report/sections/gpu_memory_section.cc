@@ -100,11 +100,11 @@ void BuildGpuMemorySection(const RuleResult& r, const ReportInputs& in, Section*
     const std::string when = LastWindow(d);
     s->blocks.push_back(Note(
         Severity::kWarning,
-        fmt::format("The rule fired {} times, once per memory sample that met the "
+        fmt::format("The rule fired {}, once per memory sample that met the "
                     "condition{}{}. What to do: if memory approaches the GPU's maximum, use a "
                     "larger instance or a smaller batch, and look for tensors kept alive across "
                     "steps.",
-                    r.triggered,
+                    Plural(r.triggered, "time", "times"),
                     r.findings.empty() ? std::string()
                                        : fmt::format(", {} (the table counts the windows per GPU)",
                                                      WhereFired(SpreadOfFindings(r))),

@@ -91,11 +91,11 @@ void BuildGpuUtilizationSection(const RuleResult& r, const ReportInputs& in, Sec
   const std::string when = LastWindow(r.details);
   s->blocks.push_back(
       Note(Severity::kIssue,
-           fmt::format("The rule fired {} times{}{}. What to do: check for CPU or I/O "
+           fmt::format("The rule fired {}{}{}. What to do: check for CPU or I/O "
                        "bottlenecks that starve the GPUs, reduce blocking calls (synchronisation, "
                        "logging) in the training loop, consider a different distributed training "
                        "strategy, or increase the batch size.",
-                       r.triggered,
+                       Plural(r.triggered, "time", "times"),
                        r.findings.empty()
                            ? std::string()
                            : fmt::format(", once per GPU and window that met the condition: {}",

@@ -431,7 +431,7 @@ void BuildStepOutlierSection(const RuleResult& r, const ReportInputs& in, Sectio
     const int64_t last = LastOutliers(JsonStats(d));
     s->blocks.push_back(Note(
         Severity::kWarning,
-        fmt::format("The rule fired {} times: once per rank, phase and 60-second window in which "
+        fmt::format("The rule fired {}: once per rank, phase and 60-second window in which "
                     "the phase had more than {} outlier steps. It re-counts all steps so far "
                     "after every window, so its Violations ({}) add up the same outliers once "
                     "per window. At its last evaluation {} were outliers (the Outliers column "
@@ -439,7 +439,8 @@ void BuildStepOutlierSection(const RuleResult& r, const ReportInputs& in, Sectio
                     "and at the CPU and I/O bottleneck sections; slow data loading, "
                     "synchronisation or periodic work (checkpoints, evaluation, logging) are "
                     "the usual causes.",
-                    r.triggered, n_out, r.violations, Plural(last, "step", "steps"))));
+                    Plural(r.triggered, "time", "times"), n_out, r.violations,
+                    Plural(last, "step", "steps"))));
   }
   if (!AppendStepStats(d, n_out, s) && r.datapoints > 0) {
     s->blocks.push_back(Note(Severity::kInfo,
