@@ -241,17 +241,6 @@ struct PhaseMeans {
 PhaseMeans MeanPerPhase(const MetricStore& store, const JobTimeline& timeline,
                         const std::vector<const std::vector<uint32_t>*>& groups);
 
-// Median and 95th percentile of one series' samples in [t0_s, t1_s]
-// (seconds; all samples when t1_s < t0_s). n = 0 when none fall inside.
-struct SeriesSummary {
-  uint32_t series = 0;
-  double p50 = 0, p95 = 0;
-  int64_t n = 0;
-};
-std::vector<SeriesSummary> SummarizeSeries(const MetricStore& store,
-                                           const std::vector<uint32_t>& series, double t0_s,
-                                           double t1_s);
-
 }  // namespace smr
 
 #endif  // SMR_ANALYSIS_H_

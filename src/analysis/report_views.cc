@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "smr/analysis.h"
+#include "src/analysis/report_views.h"
 
 namespace smr {
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "smr/analysis.h"
+#include "src/analysis/report_views.h"
 #include "src/report/blocks.h"
 #include "src/report/cross_rank.h"
 

@@ -51,9 +51,8 @@ struct BuiltJob {
 std::unique_ptr<BuiltJob> BuildJob(const std::string& name, const std::string& args) {
   const fs::path dir = testing::ScratchRoot() / ("scenario-" + name);
   std::string log;
-  EXPECT_EQ(testing::RunCommand(fmt::format("'{}' --out '{}' {}", SMR_SAMPLE_GEN, dir.string(),
-                                            args),
-                                &log),
+  EXPECT_EQ(testing::RunCommand(
+                fmt::format("'{}' --out '{}' {}", SMR_SAMPLE_GEN, dir.string(), args), &log),
             0)
       << log;
   auto b = std::make_unique<BuiltJob>();
@@ -116,11 +115,14 @@ int64_t DeviceRows(const Table& t) {
 }
 
 const std::map<std::string, std::string>& RuleSections() {
-  static const std::map<std::string, std::string> k = {
-      {"step-duration", "StepOutlier"},    {"gpu-utilization", "LowGPUUtilization"},
-      {"workload-balancing", "LoadBalancing"}, {"dataloading", "Dataloader"},
-      {"batch-size", "BatchSize"},         {"cpu-bottlenecks", "CPUBottleneck"},
-      {"io-bottlenecks", "IOBottleneck"},  {"gpu-memory", "GPUMemoryIncrease"}};
+  static const std::map<std::string, std::string> k = {{"step-duration", "StepOutlier"},
+                                                       {"gpu-utilization", "LowGPUUtilization"},
+                                                       {"workload-balancing", "LoadBalancing"},
+                                                       {"dataloading", "Dataloader"},
+                                                       {"batch-size", "BatchSize"},
+                                                       {"cpu-bottlenecks", "CPUBottleneck"},
+                                                       {"io-bottlenecks", "IOBottleneck"},
+                                                       {"gpu-memory", "GPUMemoryIncrease"}};
   return k;
 }
 
@@ -161,7 +163,8 @@ void CheckRuleSections(const BuiltJob& b) {
     if (auto last = Find(text, "At its last evaluation (\\d+) steps? were outliers")) {
       int64_t json = 0;
       for (const auto& [node, phases] : r->details["step_details_by_phase"].items()) {
-        for (const auto& [phase, st] : phases.items()) json += st["number_of_outliers"].get<int64_t>();
+        for (const auto& [phase, st] : phases.items())
+          json += st["number_of_outliers"].get<int64_t>();
       }
       EXPECT_EQ(Int((*last)[1]), json);
       const Table* across = TableWithCaption(*s, "Step durations across ranks");
@@ -185,8 +188,9 @@ void CheckJobShares(const BuiltJob& b) {
   const Section* s = FindSection(b.model.sections, "training-job-summary");
   ASSERT_NE(s, nullptr);
   const std::string text = AllText(*s);
-  auto m = Find(text, "Initialization took ([0-9.]+ %) of the job, the training loop ([0-9.]+ %) "
-                      "and finalization ([0-9.]+ %)");
+  auto m = Find(text,
+                "Initialization took ([0-9.]+ %) of the job, the training loop ([0-9.]+ %) "
+                "and finalization ([0-9.]+ %)");
   ASSERT_TRUE(m) << text;
   EXPECT_EQ((*m)[1], KeyValueOf(*s, "Initialization"));
   EXPECT_EQ((*m)[2], KeyValueOf(*s, "Training loop"));
@@ -239,8 +243,9 @@ TEST(ReportScenariosTest, TheSameSlowStepsAreNamedOnEveryRank) {
   const Section* s = FindSection(b->model.sections, "step-duration");
   ASSERT_NE(s, nullptr);
   const std::string text = AllText(*s);
-  auto m = Find(text, "TRAIN: steps 60, 120, 180, [^)]*\\((\\d+) steps\\) are slow on all (\\d+) "
-                      "ranks, by ([0-9.]+)× the median step");
+  auto m = Find(text,
+                "TRAIN: steps 60, 120, 180, [^)]*\\((\\d+) steps\\) are slow on all (\\d+) "
+                "ranks, by ([0-9.]+)× the median step");
   ASSERT_TRUE(m) << text;
   EXPECT_EQ(Int((*m)[2]), static_cast<int64_t>(ranks.size()));
   // The generator makes the checkpoint steps 4-7× the mean.

@@ -4,6 +4,8 @@
 // statistics per node and phase from the timeline.
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "smr/analysis.h"
 #include "src/report/blocks.h"
 #include "src/report/charts.h"
+#include "src/report/cross_rank.h"
 #include "src/report/job_timing.h"
 #include "src/report/report_context.h"
 
@@ -108,17 +111,11 @@ Section OperatorsSubsection(const Json& d, const char* dev) {
   return sub;
 }
 
-// Step duration statistics per node and phase, from the timeline.
-Section StepStatisticsSubsection(const ReportInputs& in) {
-  Section sub;
-  sub.id = "step-statistics";
-  sub.title = "Step duration statistics";
-  sub.level = 3;
-  sub.blocks.push_back(
-      Paragraph("Duration of the training steps per node (process) and phase, in seconds."));
+// One row per rank and phase (at most kMaxRankRows).
+Table StepStatsPerRank(const ReportInputs& in) {
   Table t;
-  t.caption = "Step durations (seconds)";
-  t.columns = {"Node", "Phase", "Steps", "mean", "p50", "p95", "p99", "max", "min"};
+  t.caption = "Step durations per rank and phase (seconds)";
+  t.columns = {"Rank", "Phase", "Steps", "mean", "p50", "p95", "p99", "max", "min"};
   t.numeric = {false, false, true, true, true, true, true, true, true};
   for (const NodePhaseSteps& np : in.timeline->by_node_phase) {
     const StepStats& st = np.stats;
@@ -128,7 +125,65 @@ Section StepStatisticsSubsection(const ReportInputs& in) {
                       FormatNumber(st.p99_s, 4), FormatNumber(st.max_s, 4),
                       FormatNumber(st.min_s, 4)});
   }
-  sub.blocks.push_back(TableBlock(std::move(t)));
+  TruncateRows(&t, kMaxRankRows, "rows");
+  return t;
+}
+
+// Across the ranks, one row per phase: the spread of the ranks' step count,
+// median and p95 step, and the ranks that stand out.
+Table StepStatsAcrossRanks(const ReportInputs& in, size_t ranks) {
+  std::map<std::string, std::vector<RankValue>> count, p50, p95;
+  std::vector<std::string> order;
+  for (const NodePhaseSteps& np : in.timeline->by_node_phase) {
+    const std::string phase(in.store->str(np.phase));
+    const std::string rank(in.store->str(np.node));
+    if (!count.count(phase)) order.push_back(phase);
+    count[phase].push_back({rank, static_cast<double>(np.stats.count)});
+    p50[phase].push_back({rank, np.stats.p50_s});
+    p95[phase].push_back({rank, np.stats.p95_s});
+  }
+  Table t;
+  t.caption = fmt::format("Step durations across the {} ranks (one row per phase)", ranks);
+  t.columns = {"Phase",           "Ranks",        "Steps per rank",
+               "Median step (s)", "p95 step (s)", "Ranks that stand out (median step)"};
+  t.numeric = {false, true, false, false, false, false};
+  const auto steps = [](double v) { return fmt::format("{:.0f}", v); };
+  const auto secs = [](double v) { return FormatNumber(v, 4); };
+  for (const std::string& phase : order) {
+    const RankSpread m = SpreadOf(p50[phase], 0.1 * SpreadOf(p50[phase], 0).median);
+    if (!m.low.empty() || !m.high.empty()) {
+      t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
+    }
+    t.rows.push_back({phase, fmt::format("{}", p50[phase].size()),
+                      SpreadText(SpreadOf(count[phase], 0), steps), SpreadText(m, secs),
+                      SpreadText(SpreadOf(p95[phase], 0), secs), OutlierText(m, p50[phase], secs)});
+  }
+  return t;
+}
+
+// Step duration statistics per rank and phase, from the timeline; for
+// several ranks a row per phase across them, the per-rank table folded.
+Section StepStatisticsSubsection(const ReportInputs& in) {
+  Section sub;
+  sub.id = "step-statistics";
+  sub.title = "Step duration statistics";
+  sub.level = 3;
+  std::set<StrId> ranks;
+  for (const NodePhaseSteps& np : in.timeline->by_node_phase) ranks.insert(np.node);
+  if (ranks.size() <= 1) {
+    sub.blocks.push_back(
+        Paragraph("Duration of the training steps per rank (process) and phase, in seconds."));
+    sub.blocks.push_back(TableBlock(StepStatsPerRank(in)));
+    return sub;
+  }
+  sub.blocks.push_back(Paragraph(fmt::format(
+      "Duration of the training steps of the {} ranks (processes), in seconds: per phase the "
+      "spread over the ranks and the ranks whose median step differs by more than 10 % from "
+      "the others; each rank's statistics are folded below.",
+      ranks.size())));
+  sub.blocks.push_back(TableBlock(StepStatsAcrossRanks(in, ranks.size())));
+  sub.blocks.push_back(Folded(fmt::format("Step durations of each of the {} ranks", ranks.size()),
+                              {TableBlock(StepStatsPerRank(in))}, ranks.size() <= kMaxRanksInPdf));
   return sub;
 }
 
