@@ -41,7 +41,8 @@ RankSpread SpreadOf(const std::vector<RankValue>& values, double min_gap) {
 
 std::string SpreadText(const RankSpread& s, const std::function<std::string(double)>& fmt_value) {
   if (s.n == 0) return "-";
-  if (s.n == 1 || s.min == s.max) return fmt_value(s.median);  // one value for all
+  // One value for all ranks (as shown).
+  if (s.n == 1 || fmt_value(s.min) == fmt_value(s.max)) return fmt_value(s.median);
   return fmt::format("min {} ({}), median {}, max {} ({})", fmt_value(s.min), s.min_rank,
                      fmt_value(s.median), fmt_value(s.max), s.max_rank);
 }
@@ -87,6 +88,27 @@ Block Folded(std::string summary, std::vector<Block> children, bool in_pdf) {
   b.children = std::move(children);
   b.children_in_pdf = in_pdf;
   return b;
+}
+
+void AppendNodeDetails(std::vector<NodeDetail> nodes, const std::string& summary,
+                       std::vector<Block>* out) {
+  if (nodes.empty()) return;
+  if (nodes.size() == 1) {
+    for (Block& b : nodes[0].blocks) out->push_back(std::move(b));
+    return;
+  }
+  std::stable_sort(nodes.begin(), nodes.end(),
+                   [](const NodeDetail& a, const NodeDetail& b) { return a.finding > b.finding; });
+  const size_t n = nodes.size();
+  std::vector<Block> children;
+  for (size_t i = 0; i < n && i < kMaxNodesDrawn; ++i) {
+    for (Block& b : nodes[i].blocks) children.push_back(std::move(b));
+  }
+  out->push_back(Folded(
+      n > kMaxNodesDrawn ? fmt::format("{} (the first {} of {} nodes, those with a finding first)",
+                                       summary, kMaxNodesDrawn, n)
+                         : summary,
+      std::move(children), n <= kMaxRanksInPdf));
 }
 
 size_t TruncateRows(Table* t, size_t keep, const std::string& what) {

@@ -37,7 +37,7 @@ RankSpread SpreadOf(const std::vector<RankValue>& values, double min_gap);
 
 // "min 0.121 s (algo-2-5), median 0.123 s, max 0.125 s (algo-1-3)", with
 // `fmt_value` formatting one value ("0.121 s"); just the value when every
-// rank has the same.
+// rank shows the same.
 std::string SpreadText(const RankSpread& s, const std::function<std::string(double)>& fmt_value);
 
 // "no rank stands out" or "algo-1-3 (0.250 s) and algo-2-1 (0.240 s) are
@@ -57,6 +57,24 @@ inline constexpr size_t kMaxRanksInPdf = 4;
 // Row budget of per-rank tables: at most this many rows, then one row that
 // says how many were left out (AppendMoreRow).
 inline constexpr size_t kMaxRankRows = 40;
+
+// Nodes whose detail (charts, tables) is drawn in a multi-node job: the
+// others are counted, not drawn, so the HTML does not grow with the nodes.
+inline constexpr size_t kMaxNodesDrawn = 8;
+
+// One node's detail blocks; `finding` puts it before the others.
+struct NodeDetail {
+  std::string node;
+  bool finding = false;
+  std::vector<Block> blocks;
+};
+
+// For one node, its blocks as they are. For several, one folded block:
+// "<summary>", then " (the first K of N nodes, those with a finding
+// first)" when more than kMaxNodesDrawn, holding their blocks; in the PDF
+// only for up to kMaxRanksInPdf nodes.
+void AppendNodeDetails(std::vector<NodeDetail> nodes, const std::string& summary,
+                       std::vector<Block>* out);
 
 // Appends "… and K more <what>" as the last row of `t` (first cell, the
 // others "") when rows past `keep` were dropped; returns K.

@@ -137,6 +137,19 @@ Table FindingsTable(const RuleResult& r, const std::string& value_label, const c
   return t;
 }
 
+void AppendFindingsTable(const RuleResult& r, const std::string& value_label, Section* s) {
+  if (r.findings.empty()) return;
+  Table t = FindingsTable(r, value_label);
+  if (t.rows.size() <= kMaxFindingRowsUnfolded) {
+    s->blocks.push_back(TableBlock(std::move(t)));
+    return;
+  }
+  const size_t rows = t.rows.size();
+  s->blocks.push_back(Folded(
+      fmt::format("When and where the rule fired: one row per node and device ({} rows)", rows),
+      {TableBlock(std::move(t))}, rows <= 2 * kMaxFindingRowsUnfolded));
+}
+
 bool AppendStatusNote(const RuleResult& r, const std::string& quiet_text, Section* s,
                       const char* failed_text) {
   if (r.failed) {

@@ -38,6 +38,12 @@ std::string ShortPhase(std::string_view phase);
 Table FindingsTable(const RuleResult& r, const std::string& value_label,
                     const char* devices = "GPUs");
 
+// The findings table, folded when it has more than
+// kMaxFindingRowsUnfolded rows (and out of the PDF beyond twice that);
+// nothing without findings.
+inline constexpr size_t kMaxFindingRowsUnfolded = 8;
+void AppendFindingsTable(const RuleResult& r, const std::string& value_label, Section* s);
+
 // How many findings (window × device), distinct windows and distinct
 // devices a rule's findings cover.
 struct FindingsSpread {

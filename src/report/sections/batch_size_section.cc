@@ -45,12 +45,11 @@ void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& /*in*/, Sect
                            : fmt::format(", once per GPU and window that met the condition: {}",
                                          WhereFired(SpreadOfFindings(r))),
                        when.empty() ? "" : "; last in the window starting " + when)));
-  if (!r.findings.empty()) s->blocks.push_back(TableBlock(FindingsTable(r, "GPU p95 (%)")));
-  std::vector<Block> per_node;
-  size_t nodes = 0;
+  AppendFindingsTable(r, "GPU p95 (%)", s);
+  std::vector<NodeDetail> per_node;
   for (const auto& [node, stats] : r.details.items()) {
     if (!stats.is_object()) continue;
-    ++nodes;
+    NodeDetail& detail = per_node.emplace_back(NodeDetail{node, true, {}});
     Chart c = PercentBoxChart("batchsize-" + node,
                               fmt::format("CPU, GPU and GPU memory utilization on node {}", node),
                               "Utilization (%)", 280);
@@ -61,19 +60,16 @@ void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& /*in*/, Sect
     }
     std::string list;
     for (const auto& g : flagged) list += (list.empty() ? "" : ", ") + g;
-    per_node.push_back(Paragraph(
+    detail.blocks.push_back(Paragraph(
         fmt::format("Flagged on node {}: {}. The box plots show the distribution over the job "
                     "(box: 25th to 75th percentile, line: median, whiskers: 1.5 × IQR).",
                     node, list.empty() ? std::string("-") : list)));
-    per_node.push_back(ChartBlock(std::move(c)));
+    detail.blocks.push_back(ChartBlock(std::move(c)));
   }
-  if (nodes <= 1) {
-    for (Block& b : per_node) s->blocks.push_back(std::move(b));
-  } else {
-    s->blocks.push_back(
-        Folded(fmt::format("Flagged GPUs and box plots of each of the {} nodes", nodes),
-               std::move(per_node), nodes <= kMaxRanksInPdf));
-  }
+  const size_t nodes = per_node.size();
+  AppendNodeDetails(std::move(per_node),
+                    fmt::format("Flagged GPUs and box plots of each of the {} nodes", nodes),
+                    &s->blocks);
 }
 
 }  // namespace report_internal

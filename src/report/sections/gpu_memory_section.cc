@@ -109,38 +109,35 @@ void BuildGpuMemorySection(const RuleResult& r, const ReportInputs& in, Section*
                                        : fmt::format(", {} (the table counts the windows per GPU)",
                                                      WhereFired(SpreadOfFindings(r))),
                     when.empty() ? "" : "; last in the window starting " + when)));
-    if (!r.findings.empty()) {
-      s->blocks.push_back(TableBlock(FindingsTable(r, "Increase (points)")));
-    }
+    AppendFindingsTable(r, "Increase (points)", s);
   }
-  std::vector<Block> per_node;
-  size_t nodes = 0;
+  // Per node: the GPUs that fired (box plots) and the memory over time.
+  std::vector<NodeDetail> per_node;
+  const auto detail = [&](const std::string& node) -> NodeDetail& {
+    for (NodeDetail& n : per_node) {
+      if (n.node == node) return n;
+    }
+    return per_node.emplace_back(NodeDetail{node, false, {}});
+  };
   for (const auto& [node, gpus] : d.items()) {
     if (!gpus.is_object()) continue;
-    ++nodes;
-    AppendNodeBoxes(node, gpus, &per_node);
+    NodeDetail& n = detail(node);
+    n.finding = true;
+    AppendNodeBoxes(node, gpus, &n.blocks);
   }
-  size_t timelines = 0;
   if (in.store) {
     const MetricStore& st = *in.store;
     for (StrId node : st.system_nodes()) {
       const auto mems = st.SeriesOf(node, MetricKind::kGpuMemory);
       if (mems.empty()) continue;
-      ++timelines;
-      per_node.push_back(ChartBlock(NodeTimeline(st, node, mems, r)));
+      detail(std::string(st.str(node)))
+          .blocks.push_back(ChartBlock(NodeTimeline(st, node, mems, r)));
     }
   }
-  const size_t shown = std::max(nodes, timelines);
-  if (shown <= 1) {
-    for (Block& b : per_node) s->blocks.push_back(std::move(b));
-  } else if (!per_node.empty()) {
-    s->blocks.push_back(Folded(
-        fmt::format(
-            "GPU memory of each of the {} nodes: {}{}", shown,
-            nodes > 0 ? "the GPUs that fired, with box plots" : "",
-            timelines > 0 ? (nodes > 0 ? ", and memory over time" : "memory over time") : ""),
-        std::move(per_node), shown <= kMaxRanksInPdf));
-  }
+  AppendNodeDetails(std::move(per_node),
+                    fmt::format("GPU memory of each node: the GPUs that fired, with box plots, "
+                                "and memory over time"),
+                    &s->blocks);
 }
 
 }  // namespace report_internal

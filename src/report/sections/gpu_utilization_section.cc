@@ -104,27 +104,25 @@ void BuildGpuUtilizationSection(const RuleResult& r, const ReportInputs& in, Sec
                                     : "; it was last triggered in the window "
                                       "starting " +
                                           when)));
-  if (!r.findings.empty()) {
-    s->blocks.push_back(TableBlock(FindingsTable(r, "p95/p5 of window (%)")));
-  }
+  AppendFindingsTable(r, "p95/p5 of window (%)", s);
   AppendOverview(in, s);
   const double thr95 = std::atof(p95.c_str()), thr5 = std::atof(p5.c_str());
-  std::vector<Block> per_node;
-  size_t nodes = 0, under = 0, fluct = 0;
+  std::vector<NodeDetail> per_node;
+  size_t under = 0, fluct = 0;
   for (const auto& [node, gpus] : r.details.items()) {
     if (!gpus.is_object()) continue;
-    ++nodes;
-    AppendNodeGpus(node, gpus, thr95, thr5, &per_node, &under, &fluct);
+    const size_t before = under;
+    NodeDetail detail{node, false, {}};
+    AppendNodeGpus(node, gpus, thr95, thr5, &detail.blocks, &under, &fluct);
+    detail.finding = under > before;  // underused GPUs first
+    per_node.push_back(std::move(detail));
   }
-  if (nodes <= 1) {
-    for (Block& b : per_node) s->blocks.push_back(std::move(b));
-    return;
-  }
-  s->blocks.push_back(Folded(
-      fmt::format("GPUs flagged at the rule's last evaluation: {} underused and {} fluctuating, "
-                  "on {} nodes (per-node tables and box plots)",
-                  under, fluct, nodes),
-      std::move(per_node), nodes <= kMaxRanksInPdf));
+  const size_t nodes = per_node.size();
+  AppendNodeDetails(std::move(per_node),
+                    fmt::format("GPUs flagged at the rule's last evaluation: {} underused and {} "
+                                "fluctuating, on {} nodes (per-node tables and box plots)",
+                                under, fluct, nodes),
+                    &s->blocks);
 }
 
 }  // namespace report_internal

@@ -21,6 +21,9 @@ namespace smr {
 namespace report_internal {
 namespace {
 
+// Pairs listed per node beyond the flagged ones.
+constexpr size_t kMaxPairRows = 10;
+
 // One node's histograms chart and pair table; counts its flagged pairs.
 void AppendNodeWorkloads(const std::string& node, const Json& nd, double threshold,
                          double min_difference, std::vector<Block>* out, size_t* flagged) {
@@ -60,7 +63,10 @@ void AppendNodeWorkloads(const std::string& node, const Json& nd, double thresho
     t.rows.push_back(
         {p.a, p.b, FormatNumber(p.d, 2), FormatNumber(p.difference, 1), p.flagged ? "yes" : "no"});
   }
-  TruncateRows(&t, kMaxRankRows, "pairs");
+  // The flagged pairs and the closest to being flagged; the rest only
+  // repeat that the GPUs are alike.
+  TruncateRows(&t, std::max<size_t>(t.highlight_rows.size(), kMaxPairRows),
+               "pairs (not flagged, smaller distances)");
   out->push_back(TableBlock(std::move(t)));
 }
 
@@ -80,20 +86,21 @@ void BuildLoadBalancingSection(const RuleResult& r, const ReportInputs& /*in*/, 
       (r.failed || !r.applicable)) {
     return;
   }
-  std::vector<Block> per_node;
+  std::vector<NodeDetail> per_node;
   size_t nodes = 0, flagged = 0;
   std::vector<std::string> flagged_nodes;
   for (const auto& [node, nd] : r.details.items()) {
     if (!nd.is_object() || !HasObject(nd, "workloads")) continue;
     ++nodes;
     const size_t before = flagged;
-    AppendNodeWorkloads(node, nd, std::atof(thr.c_str()), std::atof(min_diff.c_str()), &per_node,
-                        &flagged);
-    if (flagged > before) flagged_nodes.push_back(node);
+    NodeDetail detail{node, false, {}};
+    AppendNodeWorkloads(node, nd, std::atof(thr.c_str()), std::atof(min_diff.c_str()),
+                        &detail.blocks, &flagged);
+    detail.finding = flagged > before;
+    if (detail.finding) flagged_nodes.push_back(node);
+    per_node.push_back(std::move(detail));
   }
-  if (nodes == 1) {
-    for (Block& b : per_node) s->blocks.push_back(std::move(b));
-  } else if (nodes > 1) {
+  if (nodes > 1) {
     std::string where;
     for (size_t i = 0; i < flagged_nodes.size() && i < 5; ++i) {
       where += (i ? ", " : "") + flagged_nodes[i];
@@ -105,10 +112,9 @@ void BuildLoadBalancingSection(const RuleResult& r, const ReportInputs& /*in*/, 
                                    Plural(static_cast<int64_t>(flagged), "pair of GPUs is",
                                           "pairs of GPUs are"),
                                    flagged_nodes.size(), nodes, where)));
-    s->blocks.push_back(
-        Folded(fmt::format("Workload histograms and GPU pairs of each of the {} nodes", nodes),
-               std::move(per_node), nodes <= kMaxRanksInPdf));
   }
+  AppendNodeDetails(std::move(per_node), "Workload histograms and GPU pairs of each node",
+                    &s->blocks);
   if (nodes == 0) {
     s->blocks.push_back(Note(Severity::kInfo,
                              "No GPU utilization was recorded (CPU-only instance or too few "

@@ -278,10 +278,11 @@ void AppendAcrossRanks(const MetricStore& st, const JobTimeline& tl,
       ratios.push_back(g->median_ratio);
     }
     if (!steps.empty()) {
-      text += fmt::format(
-          "{}: steps {} are slow on all {} ranks, by {}× the median step (median "
-          "over those steps). ",
-          phase, StepList(steps), n, FormatNumber(Quantile(ratios, 0.5), 1));
+      text +=
+          fmt::format("{}: {} {} {} slow on all {} ranks, by {}× the median step{}. ", phase,
+                      steps.size() == 1 ? "step" : "steps", StepList(steps),
+                      steps.size() == 1 ? "is" : "are", n, FormatNumber(Quantile(ratios, 0.5), 1),
+                      steps.size() == 1 ? "" : " (median over those steps)");
     }
     std::set<std::string> where;
     std::vector<int64_t> other;
@@ -290,9 +291,9 @@ void AppendAcrossRanks(const MetricStore& st, const JobTimeline& tl,
       for (const auto& [ri, si] : g->slow) where.insert(ranks[ri].rank);
     }
     if (!other.empty()) {
-      text += fmt::format("{}{} {} slow on some ranks only ({} of {} ranks). ",
-                          steps.empty() ? phase + ": steps " : "Steps ", StepList(other),
-                          other.size() == 1 ? "is" : "are", where.size(), n);
+      text += fmt::format("{}{} {} {} slow on some ranks only ({} of {} ranks). ",
+                          steps.empty() ? phase + ": " : "", other.size() == 1 ? "Step" : "Steps",
+                          StepList(other), other.size() == 1 ? "is" : "are", where.size(), n);
     }
   }
   if (!text.empty()) {

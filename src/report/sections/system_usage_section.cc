@@ -21,9 +21,6 @@ namespace smr {
 namespace report_internal {
 namespace {
 
-// Nodes whose utilization over time is drawn in a multi-node job.
-constexpr size_t kMaxNodeTimelines = 8;
-
 // A percentage as the resource table shows it ("22.50 %").
 std::string TablePct(double v) { return FormatNumber(v, 2) + " %"; }
 
@@ -200,7 +197,7 @@ std::vector<Block> NodeUsage(const ReportInputs& in, StrId node) {
 }
 
 // One subsection per node for up to kMaxRanksInPdf nodes; beyond, one
-// subsection holding each of the first kMaxNodeTimelines nodes folded.
+// subsection holding each of the first kMaxNodesDrawn nodes folded.
 void AppendNodeTimelines(const ReportInputs& in, Section* s) {
   const auto& nodes = in.store->system_nodes();
   if (nodes.size() <= 1) {
@@ -218,7 +215,7 @@ void AppendNodeTimelines(const ReportInputs& in, Section* s) {
   sub.id = "system-usage-per-node";
   sub.title = "Utilization over time per node";
   sub.level = 3;
-  const size_t drawn = std::min(nodes.size(), kMaxNodeTimelines);
+  const size_t drawn = std::min(nodes.size(), kMaxNodesDrawn);
   sub.blocks.push_back(Paragraph(fmt::format(
       "Each node's CPU, GPU and memory utilization over the job and per training phase{}. The "
       "table above compares the nodes.",
