@@ -43,6 +43,10 @@ std::string SpreadText(const RankSpread& s, const std::function<std::string(doub
   if (s.n == 0) return "-";
   // One value for all ranks (as shown).
   if (s.n == 1 || fmt_value(s.min) == fmt_value(s.max)) return fmt_value(s.median);
+  if (s.n == 2) {
+    return fmt::format("{} ({}) to {} ({})", fmt_value(s.min), s.min_rank, fmt_value(s.max),
+                       s.max_rank);
+  }
   return fmt::format("min {} ({}), median {}, max {} ({})", fmt_value(s.min), s.min_rank,
                      fmt_value(s.median), fmt_value(s.max), s.max_rank);
 }

@@ -36,8 +36,9 @@ struct RankSpread {
 RankSpread SpreadOf(const std::vector<RankValue>& values, double min_gap);
 
 // "min 0.121 s (algo-2-5), median 0.123 s, max 0.125 s (algo-1-3)", with
-// `fmt_value` formatting one value ("0.121 s"); just the value when every
-// rank shows the same.
+// `fmt_value` formatting one value ("0.121 s"); "0.121 s (algo-2-5) to
+// 0.125 s (algo-1-3)" for two ranks; just the value when every rank shows
+// the same.
 std::string SpreadText(const RankSpread& s, const std::function<std::string(double)>& fmt_value);
 
 // "no rank stands out" or "algo-1-3 (0.250 s) and algo-2-1 (0.240 s) are

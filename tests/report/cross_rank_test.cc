@@ -54,8 +54,13 @@ TEST(CrossRankTest, RanksBelowAndAboveAreNamedSeparately) {
 }
 
 TEST(CrossRankTest, SameValueEverywhereIsOneValue) {
-  const RankSpread s = SpreadOf({{"a", 3}, {"b", 3}}, 0);
-  EXPECT_EQ(SpreadText(s, OneDecimal), "3.0");
+  const RankSpread s = SpreadOf({{"a", 3}, {"b", 3.01}, {"c", 2.99}}, 0);
+  EXPECT_EQ(SpreadText(s, OneDecimal), "3.0");  // all three show as 3.0
+}
+
+TEST(CrossRankTest, TwoRanksAreARange) {
+  const RankSpread s = SpreadOf({{"a", 4}, {"b", 3}}, 0);
+  EXPECT_EQ(SpreadText(s, OneDecimal), "3.0 (b) to 4.0 (a)");
 }
 
 TEST(CrossRankTest, MoreThanFiveOutliersAreCounted) {

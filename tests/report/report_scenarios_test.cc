@@ -243,18 +243,22 @@ TEST(ReportScenariosTest, TheSameSlowStepsAreNamedOnEveryRank) {
   const Section* s = FindSection(b->model.sections, "step-duration");
   ASSERT_NE(s, nullptr);
   const std::string text = AllText(*s);
+  // Step 0 (the 2.6 s warm-up) and every 60th step after it: 59, 119, ...
   auto m = Find(text,
-                "TRAIN: steps 60, 120, 180, [^)]*\\((\\d+) steps\\) are slow on all (\\d+) "
-                "ranks, by ([0-9.]+)× the median step");
+                "TRAIN: steps 0, 59, 119, 179, 239, [^)]*\\((\\d+) steps\\) are slow on "
+                "all (\\d+) ranks, by ([0-9.]+)× the median step");
   ASSERT_TRUE(m) << text;
   EXPECT_EQ(Int((*m)[2]), static_cast<int64_t>(ranks.size()));
+  // About one TRAIN step in 60 of each rank (over 9 000 steps: > 100).
+  EXPECT_GT(Int((*m)[1]), 100);
   // The generator makes the checkpoint steps 4-7× the mean.
   EXPECT_GE(std::stod((*m)[3]), 3.5);
   EXPECT_LE(std::stod((*m)[3]), 7.5);
   const Table* t = TableWithCaption(*s, "Slow steps across ranks");
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->rows[0][2], fmt::format("{} of {}", ranks.size(), ranks.size()));
-  EXPECT_EQ(Int(t->rows[0][1]) % 60, 0);
+  const int64_t first = Int(t->rows[0][1]);  // the warm-up step or a checkpoint
+  EXPECT_TRUE(first == 0 || (first + 1) % 60 == 0) << first;
   // The per-rank detail is folded.
   bool folded = false;
   for (const Block* f : FoldedBlocks(*s)) folded |= f->text.rfind("Per-rank detail", 0) == 0;
@@ -281,15 +285,17 @@ uintmax_t HtmlBytes(const std::string& name, const std::string& args) {
 }
 
 TEST(ReportScenariosTest, HtmlGrowsLittlePerNode) {
-  // Per-node detail is budgeted: going from 2 to 8 nodes of 8 GPUs may add
-  // at most 40 KB per node, so a 64-node job stays under 3 MB
-  // (2 nodes + 62 × 40 KB = 2 nodes + 2.5 MB).
-  const uintmax_t two = HtmlBytes("2", "--scenario multi-node --nodes 2 --gpus 8 --minutes 4");
-  const uintmax_t eight = HtmlBytes("8", "--scenario multi-node --nodes 8 --gpus 8 --minutes 4");
-  ASSERT_GT(eight, two);
-  const double per_node = static_cast<double>(eight - two) / 6;
-  EXPECT_LT(per_node, 40e3) << two << " -> " << eight;
-  EXPECT_LT(static_cast<double>(two) + 62 * per_node, 3e6) << two << " -> " << eight;
+  // Per-node charts are drawn for at most 8 nodes and per-node tables are
+  // budgeted: beyond 8 nodes of 8 GPUs each further node may add at most
+  // 12 KB (a few table rows), so 64 nodes stay under 3 MB (20 nodes +
+  // 44 × 12 KB = 20 nodes + 0.53 MB). `sm-report build` on 64 × 8 GPUs
+  // itself takes too long for this suite.
+  const uintmax_t ten = HtmlBytes("10", "--scenario multi-node --nodes 10 --gpus 8 --minutes 3");
+  const uintmax_t twenty = HtmlBytes("20", "--scenario multi-node --nodes 20 --gpus 8 --minutes 3");
+  ASSERT_GT(twenty, ten);
+  const double per_node = static_cast<double>(twenty - ten) / 10;
+  EXPECT_LT(per_node, 12e3) << ten << " -> " << twenty;
+  EXPECT_LT(static_cast<double>(twenty) + 44 * per_node, 3e6) << ten << " -> " << twenty;
 }
 
 }  // namespace

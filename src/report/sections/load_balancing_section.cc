@@ -120,11 +120,17 @@ void BuildLoadBalancingSection(const RuleResult& r, const ReportInputs& /*in*/, 
                              "No GPU utilization was recorded (CPU-only instance or too few "
                              "samples), so the rule does not apply."));
   } else if (r.triggered > 0) {
-    s->blocks.push_back(
-        Note(Severity::kWarning,
-             "What to do: check that every GPU gets the same amount of work (data sharding, "
-             "batch split, device placement); consider a different distributed training strategy "
-             "or framework."));
+    const FindingsSpread f = SpreadOfFindings(r);
+    s->blocks.push_back(Note(
+        Severity::kWarning,
+        fmt::format("The rule fired {}: once per pair of GPUs and window that met the "
+                    "condition{}. The pair tables show every pair at the rule's last evaluation. "
+                    "What to do: check that every GPU gets the same amount of work (data "
+                    "sharding, batch split, device placement); consider a different distributed "
+                    "training strategy or framework.",
+                    Plural(r.triggered, "time", "times"),
+                    r.findings.empty() ? std::string()
+                                       : ", " + WhereFired(f, "pair of GPUs", "pairs of GPUs"))));
   }
 }
 
