@@ -145,9 +145,10 @@ void AppendFindingsTable(const RuleResult& r, const std::string& value_label, Se
     return;
   }
   const size_t rows = t.rows.size();
-  s->blocks.push_back(Folded(
-      fmt::format("When and where the rule fired: one row per node and device ({} rows)", rows),
-      {TableBlock(std::move(t))}, rows <= 2 * kMaxFindingRowsUnfolded));
+  s->blocks.push_back(
+      Folded(fmt::format("When and where the rule fired: one row per node and device ({} devices)",
+                         SpreadOfFindings(r).devices),
+             {TableBlock(std::move(t))}, rows <= 2 * kMaxFindingRowsUnfolded));
 }
 
 bool AppendStatusNote(const RuleResult& r, const std::string& quiet_text, Section* s,
