@@ -155,6 +155,8 @@ const std::set<std::string>& AllowedTags() {
       "nav", "section", "div", "p", "span", "strong", "em", "code", "a", "h1", "h2", "h3", "h4",
       "h5", "h6", "ol", "ul", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td",
       "figure", "figcaption", "caption", "br",
+      // folded per-rank detail (BlockKind::kDetails)
+      "details", "summary",
       // inline SVG (cairo)
       "svg", "g", "path", "defs", "clipPath", "symbol", "use", "rect", "mask", "image",
       "linearGradient", "radialGradient", "stop", "pattern", "filter", "feColorMatrix",
