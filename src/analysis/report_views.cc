@@ -1,12 +1,14 @@
 // Raw-data views for the report (smr/analysis.h): framework activity inside
-// a time span, data-loader processes per second, GPU samples per minute and
-// mean utilization per training phase, read from the frozen store.
+// a time span, data-loader processes per second, GPU samples per minute,
+// mean utilization per training phase and per-series percentiles, read from
+// the frozen store.
 // The report formats them; it does not scan the store itself.
 #include <algorithm>
 #include <set>
 #include <string_view>
 
 #include "smr/analysis.h"
+#include "src/analysis/report_views.h"
 
 namespace smr {
 
@@ -111,6 +113,32 @@ PhaseMeans MeanPerPhase(const MetricStore& store, const JobTimeline& timeline,
     }
   }
   return m;
+}
+
+std::vector<SeriesSummary> SummarizeSeries(const MetricStore& store,
+                                           const std::vector<uint32_t>& series, double t0_s,
+                                           double t1_s) {
+  std::vector<SeriesSummary> out;
+  std::vector<double> values, qs(2), scratch;
+  const double kQ[] = {0.5, 0.95};
+  for (uint32_t s : series) {
+    values.clear();
+    for (uint32_t row : store.SeriesRows(s)) {
+      const double ts = store.system().ts(row);
+      if (t1_s >= t0_s && (ts < t0_s || ts > t1_s)) continue;
+      values.push_back(store.system().value(row));
+    }
+    SeriesSummary sum;
+    sum.series = s;
+    sum.n = static_cast<int64_t>(values.size());
+    if (!values.empty()) {
+      Quantiles(values, kQ, qs, &scratch);
+      sum.p50 = qs[0];
+      sum.p95 = qs[1];
+    }
+    out.push_back(sum);
+  }
+  return out;
 }
 
 }  // namespace smr

@@ -3,8 +3,21 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace smr {
 namespace report_internal {
+
+std::string RestLabel(size_t count) { return fmt::format("all others ({})", count); }
+
+void KeepTopWithRest(std::vector<PieSlice>* sorted, size_t n) {
+  if (n == 0 || sorted->size() <= n) return;
+  double rest = 0;
+  for (size_t i = n - 1; i < sorted->size(); ++i) rest += (*sorted)[i].value;
+  const size_t count = sorted->size() - (n - 1);
+  sorted->resize(n - 1);
+  sorted->push_back({RestLabel(count), rest});
+}
 
 Chart TopSharesChart(const std::string& id, const std::string& title, const Json& obj) {
   Chart c;
@@ -18,7 +31,7 @@ Chart TopSharesChart(const std::string& id, const std::string& title, const Json
   }
   std::stable_sort(c.slices.begin(), c.slices.end(),
                    [](const PieSlice& a, const PieSlice& b) { return a.value > b.value; });
-  if (c.slices.size() > 12) c.slices.resize(12);
+  KeepTopWithRest(&c.slices, 12);
   c.width = 440;
   c.height = 60 + 22.0 * std::max<size_t>(c.slices.size(), 3);
   return c;

@@ -5,8 +5,10 @@
 #ifndef SMR_SRC_REPORT_CHARTS_H_
 #define SMR_SRC_REPORT_CHARTS_H_
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "smr/report_model.h"
 #include "src/report/blocks.h"
@@ -14,8 +16,20 @@
 namespace smr {
 namespace report_internal {
 
+// What the report calls the entries a top-N list leaves out, everywhere:
+// "all others (K)" -- the one definition of "others" in the report. The
+// rule JSONs' own "others" key of a phase breakdown is something else (the
+// time between steps) and is shown as kBetweenStepsLabel.
+std::string RestLabel(size_t count);
+inline constexpr const char* kBetweenStepsLabel = "between steps";
+
+// Keeps the first `n` - 1 of `sorted` (largest first) and sums the rest into
+// one RestLabel slice, when there are more than `n`; the total is unchanged.
+void KeepTopWithRest(std::vector<PieSlice>* sorted, size_t n);
+
 // Shares (%) of a {name: value} object as a horizontal bar chart, largest
-// first, at most 12 bars (a rule's correlated framework activity).
+// first, at most 12 bars, the smallest summed into RestLabel (a rule's
+// correlated framework activity).
 Chart TopSharesChart(const std::string& id, const std::string& title, const Json& obj);
 
 // Every number of a {name: value} object as a `kind` chart (bar or pie), in

@@ -36,7 +36,7 @@ JobTiming Timing(const ReportContext& ctx) {
   t.end_s = Num(d, "job_end");
   t.has_job = std::isfinite(t.start_s) && std::isfinite(t.end_s);
   if (!t.has_job) return t;
-  t.job_duration = static_cast<int64_t>(t.end_s - t.start_s);
+  t.job_duration = t.end_s - t.start_s;
   if (HasObject(d, "step_num")) {
     const double first = Num(d["step_num"], "first");
     const double last = Num(d["step_num"], "last");
@@ -44,18 +44,24 @@ JobTiming Timing(const ReportContext& ctx) {
       t.has_steps = true;
       t.first_s = first / 1e6;
       t.last_s = last / 1e6;
-      t.loop = static_cast<int64_t>((last - first) / 1e6);
-      t.init = static_cast<int64_t>(first / 1e6 - t.start_s);
-      t.fin = static_cast<int64_t>(std::fabs(t.end_s - last / 1e6));
-      if (t.job_duration > 0) {
-        t.init_pct = static_cast<int64_t>(static_cast<double>(t.init) / t.job_duration * 100);
-        t.loop_pct = static_cast<int64_t>(static_cast<double>(t.loop) / t.job_duration * 100);
-        t.fin_pct = static_cast<int64_t>(static_cast<double>(t.fin) / t.job_duration * 100);
+      t.loop = (last - first) / 1e6;
+      t.init = first / 1e6 - t.start_s;
+      t.fin = std::fabs(t.end_s - last / 1e6);
+      const double parts = t.init + t.loop + t.fin;  // the job duration when the
+                                                     // last step starts before the end
+      if (parts > 0) {
+        t.init_pct = 100 * t.init / parts;
+        t.loop_pct = 100 * t.loop / parts;
+        t.fin_pct = 100 * t.fin / parts;
       }
     }
   }
   return t;
 }
+
+std::string FormatSeconds(double seconds) { return FormatNumber(seconds, 0) + " seconds"; }
+
+std::string FormatPercent(double pct) { return FormatNumber(pct, 1) + " %"; }
 
 }  // namespace report_internal
 }  // namespace smr

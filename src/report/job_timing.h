@@ -6,6 +6,7 @@
 #define SMR_SRC_REPORT_JOB_TIMING_H_
 
 #include <cstdint>
+#include <string>
 
 #include "src/report/report_context.h"
 
@@ -17,9 +18,17 @@ struct JobTiming {
   double start_s = 0, end_s = 0;
   bool has_steps = false;
   double first_s = 0, last_s = 0;
-  int64_t job_duration = 0, loop = 0, init = 0, fin = 0;
-  int64_t init_pct = 0, loop_pct = 0, fin_pct = 0;
+  // Seconds, unrounded: every text, table and chart formats these same
+  // values (FormatSeconds, FormatPercent), so they agree to the digit.
+  double job_duration = 0, loop = 0, init = 0, fin = 0;
+  // Shares of the job (percent of job_duration); the three add up to 100.
+  double init_pct = 0, loop_pct = 0, fin_pct = 0;
 };
+
+// "120 seconds" (rounded to the nearest second).
+std::string FormatSeconds(double seconds);
+// "68.8 %" (rounded to one decimal).
+std::string FormatPercent(double pct);
 
 // From the timeline when there is raw data (all of it), else from
 // MaxInitializationTime's Details (render from rule JSONs).

@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "src/report/charts.h"
+#include "src/report/cross_rank.h"
 
 namespace smr {
 namespace report_internal {
@@ -30,7 +32,11 @@ void AppendCorrelatedActivity(const Json& d, const std::string& id_prefix, const
                               Section* s) {
   std::vector<Chart> row;
   if (HasObject(d, "phase")) {
-    row.push_back(TopSharesChart(id_prefix + "-phase", "Training phase (%)", d["phase"]));
+    Chart phase = TopSharesChart(id_prefix + "-phase", "Training phase (%)", d["phase"]);
+    for (PieSlice& sl : phase.slices) {
+      if (sl.label == "others") sl.label = kBetweenStepsLabel;
+    }
+    row.push_back(std::move(phase));
   }
   if (HasObject(d, "ratio")) {
     row.push_back(TopSharesChart(id_prefix + "-ratio", "CPU vs GPU operators (%)", d["ratio"]));
@@ -57,7 +63,23 @@ std::string ShortPhase(std::string_view phase) {
   return std::string(dot == std::string_view::npos ? phase : phase.substr(dot + 1));
 }
 
-Table FindingsTable(const RuleResult& r, const std::string& value_label) {
+FindingsSpread SpreadOfFindings(const RuleResult& r) {
+  std::set<int64_t> windows;
+  std::set<std::pair<std::string, std::string>> devices;
+  for (const RuleFinding& f : r.findings) {
+    windows.insert(f.window_start_us);
+    devices.insert({f.node, f.device});
+  }
+  return {r.findings.size(), windows.size(), devices.size()};
+}
+
+std::string WhereFired(const FindingsSpread& f, const char* one_device, const char* devices) {
+  return fmt::format("in {} on {}", Plural(static_cast<int64_t>(f.windows), "window", "windows"),
+                     Plural(static_cast<int64_t>(f.devices), one_device, devices));
+}
+
+// Length: one aggregation, its sort and the rows with their budget.
+Table FindingsTable(const RuleResult& r, const std::string& value_label, const char* devices) {
   struct Agg {
     int64_t count = 0;
     int64_t first = 0, last = 0;
@@ -85,18 +107,48 @@ Table FindingsTable(const RuleResult& r, const std::string& value_label) {
     return NaturalLess(a.second, b.second);
   });
   Table t;
-  t.caption = "When and where the rule fired (60-second windows, UTC)";
-  t.columns = {"Node", "Device", "Times fired", "First window", "Last window", value_label};
+  t.caption = fmt::format(
+      "When and where the rule fired: one row per node and device, the number of 60-second "
+      "windows in which it fired there (UTC){}",
+      order.size() > kMaxRankRows
+          ? fmt::format(" (first {} of {} rows)", kMaxRankRows, order.size())
+          : std::string());
+  t.columns = {"Node", "Device", "Windows", "First window", "Last window", value_label};
   t.numeric = {false, false, true, false, false, true};
-  for (const auto& key : order) {
-    const Agg& a = agg[key];
+  int64_t rest = 0;
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Agg& a = agg[order[i]];
+    if (i >= kMaxRankRows) {
+      rest += a.count;
+      continue;
+    }
+    const auto& key = order[i];
     t.rows.push_back({key.first.empty() ? "-" : key.first, key.second.empty() ? "-" : key.second,
                       fmt::format("{}", a.count), FormatUtc(a.first / 1e6), FormatUtc(a.last / 1e6),
                       a.min_v == a.max_v ? FormatNumber(a.min_v, 1)
                                          : fmt::format("{} – {}", FormatNumber(a.min_v, 1),
                                                        FormatNumber(a.max_v, 1))});
   }
+  if (order.size() > kMaxRankRows) {
+    // The windows of the rows left out, so the column still adds up.
+    t.rows.push_back({fmt::format("… and {} more", order.size() - kMaxRankRows), devices,
+                      fmt::format("{}", rest), "", "", ""});
+  }
   return t;
+}
+
+void AppendFindingsTable(const RuleResult& r, const std::string& value_label, Section* s) {
+  if (r.findings.empty()) return;
+  Table t = FindingsTable(r, value_label);
+  if (t.rows.size() <= kMaxFindingRowsUnfolded) {
+    s->blocks.push_back(TableBlock(std::move(t)));
+    return;
+  }
+  const size_t rows = t.rows.size();
+  s->blocks.push_back(
+      Folded(fmt::format("When and where the rule fired: one row per node and device ({} devices)",
+                         SpreadOfFindings(r).devices),
+             {TableBlock(std::move(t))}, rows <= 2 * kMaxFindingRowsUnfolded));
 }
 
 bool AppendStatusNote(const RuleResult& r, const std::string& quiet_text, Section* s,

@@ -28,9 +28,31 @@ std::string LastWindow(const Json& d);
 // "TRAIN" from "ModeKeys.TRAIN".
 std::string ShortPhase(std::string_view phase);
 
-// "When and where": the windows in which the rule fired, per node/device.
-// Empty table when the rule has no findings (e.g. rendering from JSON).
-Table FindingsTable(const RuleResult& r, const std::string& value_label);
+// "When and where": per node and device, the number of 60-second windows in
+// which the rule fired there (column "Windows"), the first and last window
+// and the range of `value_label`. At most kMaxRankRows rows (cross_rank.h)
+// then one "… and K more" row of `devices` whose Windows cell holds the
+// windows of the rows left out, so the column always adds up to the number
+// of findings. Empty table when the rule has no findings (e.g. rendering
+// from JSON).
+Table FindingsTable(const RuleResult& r, const std::string& value_label,
+                    const char* devices = "GPUs");
+
+// The findings table, folded when it has more than
+// kMaxFindingRowsUnfolded rows (and out of the PDF beyond twice that);
+// nothing without findings.
+inline constexpr size_t kMaxFindingRowsUnfolded = 8;
+void AppendFindingsTable(const RuleResult& r, const std::string& value_label, Section* s);
+
+// How many findings (window × device), distinct windows and distinct
+// devices a rule's findings cover.
+struct FindingsSpread {
+  size_t findings = 0, windows = 0, devices = 0;
+};
+FindingsSpread SpreadOfFindings(const RuleResult& r);
+// "in 3 windows on 2 GPUs".
+std::string WhereFired(const FindingsSpread& f, const char* one_device = "GPU",
+                       const char* devices = "GPUs");
 
 // The note for a rule that failed ("<failed_text><error>"), the note for one
 // that does not apply (its reason), or, when it did not fire, `quiet_text`

@@ -2,6 +2,7 @@
 // is written, self-contained and complete, the report shows the rule JSONs'
 // numbers, identical inputs give identical outputs, and usage errors exit 2.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -102,7 +103,8 @@ TEST(EndToEndTest, ReportShowsTheNumbersOfTheRuleJsons) {
   EXPECT_LE(mit["Details"]["job_end"].get<double>(), end);
   const double first = mit["Details"]["step_num"]["first"].get<double>();
   const double last = mit["Details"]["step_num"]["last"].get<double>();
-  EXPECT_NE(html.find(fmt::format("{} seconds", static_cast<int64_t>((last - first) / 1e6))),
+  // The training loop in whole seconds, rounded.
+  EXPECT_NE(html.find(fmt::format("{} seconds", std::llround((last - first) / 1e6))),
             std::string::npos);
   // Rule trigger counts and datapoints appear in the rules summary.
   const auto low = RuleJson(job.out, "LowGPUUtilization");

@@ -68,7 +68,25 @@ TEST(ReportBuilderTest, TwoNodesGetOneRowEachAndStepOutliersPerNode) {
   const ReportModel m = BuildFromHandMadeSet("cpu-only-two-nodes", &results);
   const Section* usage = FindSection(m.sections, "system-usage");
   ASSERT_NE(usage, nullptr);
-  const Table* t = FirstTable(*usage);
+  // Across the nodes first: one row per metric with data (GPU and GPU
+  // memory are {}): Network p95 140 (algo-1) and 120 (algo-2) bytes/s,
+  // median 130; the nodes differ by less than the 25 % of the median a
+  // network value must differ by to stand out. CPU p95 77 and 76.25 %.
+  const Table* across = FirstTable(*usage);
+  ASSERT_NE(across, nullptr);
+  EXPECT_EQ(across->caption, "Resource utilization across the 2 nodes (each node's p95 and p50)");
+  ASSERT_EQ(across->rows.size(), 4u);
+  EXPECT_EQ(across->rows[0],
+            (std::vector<std::string>{"Network", "120 B/s (algo-2) to 140 B/s (algo-1)", "0 B/s",
+                                      "no node stands out"}));
+  EXPECT_EQ(across->rows[1][0], "CPU");
+  EXPECT_EQ(across->rows[1][1], "76.25 % (algo-2) to 77.00 % (algo-1)");
+  EXPECT_TRUE(across->highlight_rows.empty());
+  // Each node's statistics, folded (two nodes: printed in the PDF too).
+  ASSERT_EQ(FoldedBlocks(*usage).size(), 1u);
+  EXPECT_EQ(FoldedBlocks(*usage)[0]->text, "Statistics of each of the 2 nodes");
+  EXPECT_TRUE(FoldedBlocks(*usage)[0]->children_in_pdf);
+  const Table* t = TableWithCaption(*usage, "Resource utilization per node");
   ASSERT_NE(t, nullptr);
   std::vector<std::string> rows;
   for (const auto& row : t->rows) rows.push_back(row[1] + "/" + row[0]);
@@ -77,7 +95,7 @@ TEST(ReportBuilderTest, TwoNodesGetOneRowEachAndStepOutliersPerNode) {
                                             "I/O/algo-1", "I/O/algo-2"}));
   const Section* steps = FindSection(m.sections, "step-duration");
   ASSERT_NE(steps, nullptr);
-  const Table* st = TableWithCaption(*steps, "Step durations per node");
+  const Table* st = TableWithCaption(*steps, "Step durations per rank and phase");
   ASSERT_NE(st, nullptr);
   ASSERT_EQ(st->rows.size(), 2u);
   EXPECT_EQ(st->rows[0][0], "algo-1-23");

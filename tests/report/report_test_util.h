@@ -86,26 +86,50 @@ inline std::string KeyValueOf(const Section& s, const std::string& key) {
   return "<missing>";
 }
 
+// The blocks of a section in document order, the children of folded
+// blocks (BlockKind::kDetails) right after their summary.
+inline void CollectBlocks(const std::vector<Block>& blocks, std::vector<const Block*>* out) {
+  for (const Block& b : blocks) {
+    out->push_back(&b);
+    CollectBlocks(b.children, out);
+  }
+}
+inline std::vector<const Block*> AllBlocks(const Section& s) {
+  std::vector<const Block*> out;
+  CollectBlocks(s.blocks, &out);
+  return out;
+}
+
 inline const Table* FirstTable(const Section& s) {
-  for (const Block& b : s.blocks) {
-    if (b.kind == BlockKind::kTable) return &b.table;
+  for (const Block* b : AllBlocks(s)) {
+    if (b->kind == BlockKind::kTable) return &b->table;
   }
   return nullptr;
 }
 
 inline const Table* TableWithCaption(const Section& s, const std::string& prefix) {
-  for (const Block& b : s.blocks) {
-    if (b.kind == BlockKind::kTable && b.table.caption.rfind(prefix, 0) == 0) return &b.table;
+  for (const Block* b : AllBlocks(s)) {
+    if (b->kind == BlockKind::kTable && b->table.caption.rfind(prefix, 0) == 0) return &b->table;
   }
   return nullptr;
 }
 
-// Paragraph and note texts and key/value rows of a section, one per line.
+// The folded blocks of a section (top level).
+inline std::vector<const Block*> FoldedBlocks(const Section& s) {
+  std::vector<const Block*> out;
+  for (const Block& b : s.blocks) {
+    if (b.kind == BlockKind::kDetails) out.push_back(&b);
+  }
+  return out;
+}
+
+// Paragraph and note texts, folded-block summaries and key/value rows of a
+// section (folded children included), one per line.
 inline std::string AllText(const Section& s) {
   std::string out;
-  for (const Block& b : s.blocks) {
-    out += b.text + "\n";
-    for (const auto& kv : b.key_values) out += kv.key + "=" + kv.value + "\n";
+  for (const Block* b : AllBlocks(s)) {
+    out += b->text + "\n";
+    for (const auto& kv : b->key_values) out += kv.key + "=" + kv.value + "\n";
   }
   return out;
 }

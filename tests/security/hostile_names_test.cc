@@ -155,7 +155,9 @@ const std::set<std::string>& AllowedTags() {
       "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "footer", "main",
       "nav", "section", "div", "p", "span", "strong", "em", "code", "a", "h1", "h2", "h3", "h4",
       "h5", "h6", "ol", "ul", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td",
-      "figure", "figcaption", "caption", "br", "details", "summary",
+      "figure", "figcaption", "caption", "br",
+      // folded per-rank detail (BlockKind::kDetails)
+      "details", "summary",
       // the page's own script (templates/report.js; one, checked below)
       "script",
       // inline SVG (cairo)

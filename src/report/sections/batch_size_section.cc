@@ -8,6 +8,7 @@
 
 #include "src/report/blocks.h"
 #include "src/report/charts.h"
+#include "src/report/cross_rank.h"
 #include "src/report/param_defaults.h"
 #include "src/report/report_context.h"
 #include "src/report/rule_section_helpers.h"
@@ -36,12 +37,19 @@ void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& /*in*/, Sect
   const std::string when = LastWindow(r.details);
   s->blocks.push_back(
       Note(Severity::kWarning,
-           fmt::format("The rule was triggered {} times{}. What to do: run on a smaller instance "
+           fmt::format("The rule fired {}{}{}. What to do: run on a smaller instance "
                        "type, or increase the batch size so each step gives the GPU more work.",
-                       r.triggered, when.empty() ? "" : "; last in the window starting " + when)));
-  if (!r.findings.empty()) s->blocks.push_back(TableBlock(FindingsTable(r, "GPU p95 (%)")));
+                       Plural(r.triggered, "time", "times"),
+                       r.findings.empty()
+                           ? std::string()
+                           : fmt::format(", once per GPU and window that met the condition: {}",
+                                         WhereFired(SpreadOfFindings(r))),
+                       when.empty() ? "" : "; last in the window starting " + when)));
+  AppendFindingsTable(r, "GPU p95 (%)", s);
+  std::vector<NodeDetail> per_node;
   for (const auto& [node, stats] : r.details.items()) {
     if (!stats.is_object()) continue;
+    NodeDetail& detail = per_node.emplace_back(NodeDetail{node, true, {}});
     Chart c = PercentBoxChart("batchsize-" + node,
                               fmt::format("CPU, GPU and GPU memory utilization on node {}", node),
                               "Utilization (%)", 280);
@@ -52,12 +60,16 @@ void BuildBatchSizeSection(const RuleResult& r, const ReportInputs& /*in*/, Sect
     }
     std::string list;
     for (const auto& g : flagged) list += (list.empty() ? "" : ", ") + g;
-    s->blocks.push_back(Paragraph(
+    detail.blocks.push_back(Paragraph(
         fmt::format("Flagged on node {}: {}. The box plots show the distribution over the job "
                     "(box: 25th to 75th percentile, line: median, whiskers: 1.5 × IQR).",
                     node, list.empty() ? std::string("-") : list)));
-    s->blocks.push_back(ChartBlock(std::move(c)));
+    detail.blocks.push_back(ChartBlock(std::move(c)));
   }
+  const size_t nodes = per_node.size();
+  AppendNodeDetails(std::move(per_node),
+                    fmt::format("Flagged GPUs and box plots of each of the {} nodes", nodes),
+                    &s->blocks);
 }
 
 }  // namespace report_internal

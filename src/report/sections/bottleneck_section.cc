@@ -78,10 +78,7 @@ void BuildBottleneckSection(const RuleResult& r, const ReportInputs& in, bool io
     return;
   }
   const Json& d = r.details;
-  const int64_t perc =
-      r.datapoints > 0
-          ? static_cast<int64_t>(static_cast<double>(r.violations) / r.datapoints * 100)
-          : 0;
+  const double perc = r.datapoints > 0 ? static_cast<double>(r.violations) / r.datapoints * 100 : 0;
   const double low_gpu = Num(d, "low_gpu_utilization", 0);
   if (r.datapoints == 0) {
     s->blocks.push_back(Note(Severity::kInfo, "No system samples were analysed."));
@@ -97,18 +94,23 @@ void BuildBottleneckSection(const RuleResult& r, const ReportInputs& in, bool io
   s->blocks.push_back(Paragraph(fmt::format(
       "{} of {} samples ({} %) were bottlenecks; the threshold is {} %. GPU utilization was "
       "below {} % in {} samples.",
-      r.violations, r.datapoints, perc, threshold, gpu_thr, static_cast<int64_t>(low_gpu))));
+      r.violations, r.datapoints, FormatNumber(perc, 1), threshold, gpu_thr,
+      static_cast<int64_t>(low_gpu))));
   if (r.triggered > 0) {
     s->blocks.push_back(Note(
         Severity::kIssue,
-        io ? fmt::format("The rule was triggered {} times. What to do: the GPUs wait for "
+        io ? fmt::format("The rule fired {} (once per 60-second window after which "
+                         "bottlenecks made up more than the threshold of the samples so far). "
+                         "What to do: the GPUs wait for "
                          "storage; pre-fetch and cache data, use larger or binary file formats "
                          "(e.g. RecordIO, TFRecord, WebDataset shards), or faster storage.",
-                         r.triggered)
-           : fmt::format("The rule was triggered {} times. What to do: the GPUs wait for the "
+                         Plural(r.triggered, "time", "times"))
+           : fmt::format("The rule fired {} (once per 60-second window after which "
+                         "bottlenecks made up more than the threshold of the samples so far). "
+                         "What to do: the GPUs wait for the "
                          "CPU; move preprocessing to the GPU or offline, increase the number of "
                          "data-loader workers, or pre-fetch batches.",
-                         r.triggered)));
+                         Plural(r.triggered, "time", "times"))));
   } else {
     s->blocks.push_back(Note(
         Severity::kOk, fmt::format("Bottlenecks stayed below the {} % threshold.", threshold)));

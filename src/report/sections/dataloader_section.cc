@@ -131,6 +131,13 @@ void BuildDataloaderSection(const RuleResult& r, const ReportInputs& in, Section
   if (d.contains("prefetch")) kv.push_back({"prefetch", d["prefetch"].dump()});
   s->blocks.push_back(KeyValues(std::move(kv)));
   AppendVerdict(r, d, lo, hi, cores, loaders, s);
+  if (r.triggered > 0) {
+    // RuleTriggered is 1 once any window is outside the range; Violations
+    // counts those windows.
+    s->blocks.push_back(Paragraph(fmt::format(
+        "The rule fired {}: the median left the range after {} of its 60-second evaluations.",
+        Plural(r.triggered, "time", "times"), r.violations)));
+  }
   std::vector<Chart> row;
   if (in.store) {
     const double min_v = cores * std::atof(lo.c_str()) / 100;

@@ -4,6 +4,8 @@
 // statistics per node and phase from the timeline.
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -13,6 +15,8 @@
 #include "smr/analysis.h"
 #include "src/report/blocks.h"
 #include "src/report/charts.h"
+#include "src/report/cross_rank.h"
+#include "src/report/job_timing.h"
 #include "src/report/report_context.h"
 
 namespace smr {
@@ -39,21 +43,37 @@ Table OperatorTable(const Json& shares, const Json& totals, const std::string& w
 }
 
 // The phase / CPU-vs-GPU / framework-operation charts, with a sentence on
-// the time outside the training phases.
-void AppendShareCharts(const Json& d, Section* s) {
+// the time between steps. The phase shares are of the training loop (first
+// step start to last step end), not of the job: the job summary's shares
+// are of the job, and the sentence says how the two relate.
+void AppendShareCharts(const ReportContext& ctx, const Json& d, Section* s) {
   std::vector<Chart> row;
   if (HasObject(d, "phase")) {
-    const double others = Num(d["phase"], "others", 0);
+    const double between = Num(d["phase"], "others", 0);
+    const JobTiming t = Timing(ctx);
+    const std::string loop_share =
+        t.has_steps ? fmt::format(" (the training loop is {} of the job, see the job summary)",
+                                  FormatPercent(t.loop_pct))
+                    : std::string();
     s->blocks.push_back(Paragraph(fmt::format(
-        "The chart on the left shows how the time of the training job splits between "
-        "the training phases (TRAIN, EVAL, ...) and everything outside them (\"others\": "
-        "initialization, data loading between steps, finalization). {}",
-        others > 25 ? fmt::format("{:.0f} % of the time was spent outside the training "
-                                  "phases; if this is not initialization or "
-                                  "finalization, look for time spent between steps.",
-                                  others)
-                    : std::string("Most of the time was spent in the training phases."))));
-    row.push_back(ShareChart("fw-phase", "Time per phase (%)", d["phase"], ChartKind::kBar));
+        "The chart on the left shows how the training loop, from the first step to the end of "
+        "the last one{}, splits between the training phases (TRAIN, EVAL, ...) and the time "
+        "between steps when no step ran. These shares are of the time the framework recorded "
+        "steps for, not of the whole job. {}",
+        loop_share,
+        between > 25  ? fmt::format("{} of the training loop passed between steps; look for data "
+                                     "loading, synchronisation or evaluation between the steps.",
+                                    FormatPercent(between))
+        : between > 0 ? fmt::format("Steps ran for most of the training loop; {} of it "
+                                    "passed between steps.",
+                                    FormatPercent(between))
+                      : std::string("Steps ran for most of the training loop."))));
+    Chart phase = ShareChart("fw-phase", "Time per phase in the training loop (%)", d["phase"],
+                             ChartKind::kBar);
+    for (PieSlice& sl : phase.slices) {
+      if (sl.label == "others") sl.label = kBetweenStepsLabel;
+    }
+    row.push_back(std::move(phase));
   }
   if (HasObject(d, "ratio")) {
     row.push_back(
@@ -82,25 +102,20 @@ Section OperatorsSubsection(const Json& d, const char* dev) {
     }
   }
   sub.blocks.push_back(Paragraph(
-      fmt::format("The most expensive {} operator was {} with {} % of the {} operator time.", dev,
-                  top, static_cast<int64_t>(top_v), dev)));
+      fmt::format("The most expensive {} operator was {} with {} % of the {} operator time "
+                  "(the operators above 2 %, as in the table).",
+                  dev, top, FormatNumber(top_v, 2), dev)));
   const std::string total_key = std::string(dev) + "_total";
   sub.blocks.push_back(
       TableBlock(OperatorTable(d[dev], d.contains(total_key) ? d[total_key] : Json(), dev)));
   return sub;
 }
 
-// Step duration statistics per node and phase, from the timeline.
-Section StepStatisticsSubsection(const ReportInputs& in) {
-  Section sub;
-  sub.id = "step-statistics";
-  sub.title = "Step duration statistics";
-  sub.level = 3;
-  sub.blocks.push_back(
-      Paragraph("Duration of the training steps per node (process) and phase, in seconds."));
+// One row per rank and phase (at most kMaxRankRows).
+Table StepStatsPerRank(const ReportInputs& in) {
   Table t;
-  t.caption = "Step durations (seconds)";
-  t.columns = {"Node", "Phase", "Steps", "mean", "p50", "p95", "p99", "max", "min"};
+  t.caption = "Step durations per rank and phase (seconds)";
+  t.columns = {"Rank", "Phase", "Steps", "mean", "p50", "p95", "p99", "max", "min"};
   t.numeric = {false, false, true, true, true, true, true, true, true};
   for (const NodePhaseSteps& np : in.timeline->by_node_phase) {
     const StepStats& st = np.stats;
@@ -110,7 +125,65 @@ Section StepStatisticsSubsection(const ReportInputs& in) {
                       FormatNumber(st.p99_s, 4), FormatNumber(st.max_s, 4),
                       FormatNumber(st.min_s, 4)});
   }
-  sub.blocks.push_back(TableBlock(std::move(t)));
+  TruncateRows(&t, kMaxRankRows, "rows");
+  return t;
+}
+
+// Across the ranks, one row per phase: the spread of the ranks' step count,
+// median and p95 step, and the ranks that stand out.
+Table StepStatsAcrossRanks(const ReportInputs& in, size_t ranks) {
+  std::map<std::string, std::vector<RankValue>> count, p50, p95;
+  std::vector<std::string> order;
+  for (const NodePhaseSteps& np : in.timeline->by_node_phase) {
+    const std::string phase(in.store->str(np.phase));
+    const std::string rank(in.store->str(np.node));
+    if (!count.count(phase)) order.push_back(phase);
+    count[phase].push_back({rank, static_cast<double>(np.stats.count)});
+    p50[phase].push_back({rank, np.stats.p50_s});
+    p95[phase].push_back({rank, np.stats.p95_s});
+  }
+  Table t;
+  t.caption = fmt::format("Step durations across the {} ranks (one row per phase)", ranks);
+  t.columns = {"Phase",           "Ranks",        "Steps per rank",
+               "Median step (s)", "p95 step (s)", "Ranks that stand out (median step)"};
+  t.numeric = {false, true, false, false, false, false};
+  const auto steps = [](double v) { return fmt::format("{:.0f}", v); };
+  const auto secs = [](double v) { return FormatNumber(v, 4); };
+  for (const std::string& phase : order) {
+    const RankSpread m = SpreadOf(p50[phase], 0.1 * SpreadOf(p50[phase], 0).median);
+    if (!m.low.empty() || !m.high.empty()) {
+      t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
+    }
+    t.rows.push_back({phase, fmt::format("{}", p50[phase].size()),
+                      SpreadText(SpreadOf(count[phase], 0), steps), SpreadText(m, secs),
+                      SpreadText(SpreadOf(p95[phase], 0), secs), OutlierText(m, p50[phase], secs)});
+  }
+  return t;
+}
+
+// Step duration statistics per rank and phase, from the timeline; for
+// several ranks a row per phase across them, the per-rank table folded.
+Section StepStatisticsSubsection(const ReportInputs& in) {
+  Section sub;
+  sub.id = "step-statistics";
+  sub.title = "Step duration statistics";
+  sub.level = 3;
+  std::set<StrId> ranks;
+  for (const NodePhaseSteps& np : in.timeline->by_node_phase) ranks.insert(np.node);
+  if (ranks.size() <= 1) {
+    sub.blocks.push_back(
+        Paragraph("Duration of the training steps per rank (process) and phase, in seconds."));
+    sub.blocks.push_back(TableBlock(StepStatsPerRank(in)));
+    return sub;
+  }
+  sub.blocks.push_back(Paragraph(fmt::format(
+      "Duration of the training steps of the {} ranks (processes), in seconds: per phase the "
+      "spread over the ranks and the ranks whose median step differs by more than 10 % from "
+      "the others; each rank's statistics are folded below.",
+      ranks.size())));
+  sub.blocks.push_back(TableBlock(StepStatsAcrossRanks(in, ranks.size())));
+  sub.blocks.push_back(Folded(fmt::format("Step durations of each of the {} ranks", ranks.size()),
+                              {TableBlock(StepStatsPerRank(in))}, ranks.size() <= kMaxRanksInPdf));
   return sub;
 }
 
@@ -128,7 +201,7 @@ void BuildFrameworkMetricsSection(const ReportContext& ctx, Section* s) {
   }
   if (r && (HasObject(r->details, "phase") || HasObject(r->details, "ratio"))) {
     const Json& d = r->details;
-    AppendShareCharts(d, s);
+    AppendShareCharts(ctx, d, s);
     for (const char* dev : {"CPU", "GPU"}) {
       if (HasObject(d, dev)) s->subsections.push_back(OperatorsSubsection(d, dev));
     }

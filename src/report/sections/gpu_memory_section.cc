@@ -1,15 +1,18 @@
 // "GPU memory" (GPUMemoryIncrease, §4.5): per node the GPUs' memory
 // utilization box plots from the rule JSON and, with raw data, the memory
 // utilization over time with the windows in which the rule fired.
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "smr/store.h"
 #include "src/report/blocks.h"
 #include "src/report/charts.h"
+#include "src/report/cross_rank.h"
 #include "src/report/metric_series.h"
 #include "src/report/param_defaults.h"
 #include "src/report/report_context.h"
@@ -20,7 +23,7 @@ namespace report_internal {
 namespace {
 
 // One node's GPUs from the JSON: a sentence per GPU and the box plots.
-void AppendNodeBoxes(const std::string& node, const Json& gpus, Section* s) {
+void AppendNodeBoxes(const std::string& node, const Json& gpus, std::vector<Block>* out) {
   Chart c =
       PercentBoxChart("gpumem-" + node, fmt::format("GPU memory utilization on node {}", node),
                       "Memory utilization (%)", 260);
@@ -39,9 +42,9 @@ void AppendNodeBoxes(const std::string& node, const Json& gpus, Section* s) {
   }
   if (!text.empty()) {
     text.pop_back();
-    s->blocks.push_back(Paragraph(text));
+    out->push_back(Paragraph(text));
   }
-  if (!c.boxes.empty()) s->blocks.push_back(ChartBlock(std::move(c)));
+  if (!c.boxes.empty()) out->push_back(ChartBlock(std::move(c)));
 }
 
 // One node's GPU memory over time, the windows in which the rule fired
@@ -97,24 +100,44 @@ void BuildGpuMemorySection(const RuleResult& r, const ReportInputs& in, Section*
     const std::string when = LastWindow(d);
     s->blocks.push_back(Note(
         Severity::kWarning,
-        fmt::format("The rule was triggered {} times (once per sample that met the condition){}. "
-                    "What to do: if memory approaches the GPU's maximum, use a larger instance or "
-                    "a smaller batch, and look for tensors kept alive across steps.",
-                    r.triggered, when.empty() ? "" : "; last in the window starting " + when)));
-    if (!r.findings.empty()) {
-      s->blocks.push_back(TableBlock(FindingsTable(r, "Increase (points)")));
-    }
+        fmt::format("The rule fired {}, once per memory sample that met the "
+                    "condition{}{}. What to do: if memory approaches the GPU's maximum, use a "
+                    "larger instance or a smaller batch, and look for tensors kept alive across "
+                    "steps.",
+                    Plural(r.triggered, "time", "times"),
+                    r.findings.empty() ? std::string()
+                                       : fmt::format(", {} (the table counts the windows per GPU)",
+                                                     WhereFired(SpreadOfFindings(r))),
+                    when.empty() ? "" : "; last in the window starting " + when)));
+    AppendFindingsTable(r, "Increase (points)", s);
   }
+  // Per node: the GPUs that fired (box plots) and the memory over time.
+  std::vector<NodeDetail> per_node;
+  const auto detail = [&](const std::string& node) -> NodeDetail& {
+    for (NodeDetail& n : per_node) {
+      if (n.node == node) return n;
+    }
+    return per_node.emplace_back(NodeDetail{node, false, {}});
+  };
   for (const auto& [node, gpus] : d.items()) {
-    if (gpus.is_object()) AppendNodeBoxes(node, gpus, s);
+    if (!gpus.is_object()) continue;
+    NodeDetail& n = detail(node);
+    n.finding = true;
+    AppendNodeBoxes(node, gpus, &n.blocks);
   }
   if (in.store) {
     const MetricStore& st = *in.store;
     for (StrId node : st.system_nodes()) {
       const auto mems = st.SeriesOf(node, MetricKind::kGpuMemory);
-      if (!mems.empty()) s->blocks.push_back(ChartBlock(NodeTimeline(st, node, mems, r)));
+      if (mems.empty()) continue;
+      detail(std::string(st.str(node)))
+          .blocks.push_back(ChartBlock(NodeTimeline(st, node, mems, r)));
     }
   }
+  AppendNodeDetails(std::move(per_node),
+                    fmt::format("GPU memory of each node: the GPUs that fired, with box plots, "
+                                "and memory over time"),
+                    &s->blocks);
 }
 
 }  // namespace report_internal

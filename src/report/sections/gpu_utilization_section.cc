@@ -2,6 +2,7 @@
 // fluctuating GPUs per node, with their utilization box plots.
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -10,6 +11,8 @@
 
 #include "src/report/blocks.h"
 #include "src/report/charts.h"
+#include "src/report/cross_rank.h"
+#include "src/report/gpu_overview.h"
 #include "src/report/param_defaults.h"
 #include "src/report/report_context.h"
 #include "src/report/rule_section_helpers.h"
@@ -20,8 +23,9 @@ namespace {
 
 // The GPUs of one node the rule flagged (last evaluation): a table of
 // their percentiles and a box plot.
+// Counts the flagged GPUs into *under / *fluct.
 void AppendNodeGpus(const std::string& node, const Json& gpus, double thr95, double thr5,
-                    Section* s) {
+                    std::vector<Block>* out, size_t* under_n, size_t* fluct_n) {
   Chart c = PercentBoxChart("lowgpu-" + node, fmt::format("GPU utilization on node {}", node),
                             "Utilization (%)", 280);
   Table t;
@@ -36,17 +40,26 @@ void AppendNodeGpus(const std::string& node, const Json& gpus, double thr95, dou
     std::string finding = under ? "underused (p95 below threshold)"
                                 : (g5 < thr5 ? "fluctuating (p5 below threshold)" : "flagged");
     if (g95 - g5 > 50) finding += "; fluctuates a lot";
+    ++*(under ? under_n : fluct_n);
     if (under) t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
     t.rows.push_back({gpu, finding, FormatNumber(g95, 1), FormatNumber(g5, 1),
                       FormatNumber(Num(st, "p50", 0), 1), FormatNumber(Num(st, "gpu_max", 0), 1)});
   }
-  s->blocks.push_back(TableBlock(std::move(t)));
-  s->blocks.push_back(ChartBlock(std::move(c)));
+  out->push_back(TableBlock(std::move(t)));
+  out->push_back(ChartBlock(std::move(c)));
+}
+
+// All GPUs at a glance (gpu_overview.h), with raw data.
+void AppendOverview(const ReportInputs& in, Section* s) {
+  std::optional<GpuOverview> o = GpuUtilizationOverview(in);
+  if (!o) return;
+  s->blocks.push_back(Paragraph(o->summary));
+  s->blocks.push_back(TableBlock(std::move(o->table)));
 }
 
 }  // namespace
 
-void BuildGpuUtilizationSection(const RuleResult& r, const ReportInputs& /*in*/, Section* s) {
+void BuildGpuUtilizationSection(const RuleResult& r, const ReportInputs& in, Section* s) {
   const auto [p95, p5, window, patience] =
       ParamValues(r, {"threshold_p95", "threshold_p5", "window", "patience"});
   const std::string intro = fmt::format(
@@ -72,27 +85,44 @@ void BuildGpuUtilizationSection(const RuleResult& r, const ReportInputs& /*in*/,
   if (r.triggered == 0) {
     s->blocks.push_back(
         Note(Severity::kOk, "No GPU was underused or fluctuating in any evaluated window."));
+    AppendOverview(in, s);
     return;
   }
   const std::string when = LastWindow(r.details);
   s->blocks.push_back(
       Note(Severity::kIssue,
-           fmt::format("The rule was triggered {} times{}. What to do: check for CPU or I/O "
+           fmt::format("The rule fired {}{}{}. What to do: check for CPU or I/O "
                        "bottlenecks that starve the GPUs, reduce blocking calls (synchronisation, "
                        "logging) in the training loop, consider a different distributed training "
                        "strategy, or increase the batch size.",
-                       r.triggered,
+                       Plural(r.triggered, "time", "times"),
+                       r.findings.empty()
+                           ? std::string()
+                           : fmt::format(", once per GPU and window that met the condition: {}",
+                                         WhereFired(SpreadOfFindings(r))),
                        when.empty() ? ""
                                     : "; it was last triggered in the window "
                                       "starting " +
                                           when)));
-  if (!r.findings.empty()) {
-    s->blocks.push_back(TableBlock(FindingsTable(r, "p95/p5 of window (%)")));
-  }
+  AppendFindingsTable(r, "p95/p5 of window (%)", s);
+  AppendOverview(in, s);
   const double thr95 = std::atof(p95.c_str()), thr5 = std::atof(p5.c_str());
+  std::vector<NodeDetail> per_node;
+  size_t under = 0, fluct = 0;
   for (const auto& [node, gpus] : r.details.items()) {
-    if (gpus.is_object()) AppendNodeGpus(node, gpus, thr95, thr5, s);
+    if (!gpus.is_object()) continue;
+    const size_t before = under;
+    NodeDetail detail{node, false, {}};
+    AppendNodeGpus(node, gpus, thr95, thr5, &detail.blocks, &under, &fluct);
+    detail.finding = under > before;  // underused GPUs first
+    per_node.push_back(std::move(detail));
   }
+  const size_t nodes = per_node.size();
+  AppendNodeDetails(std::move(per_node),
+                    fmt::format("GPUs flagged at the rule's last evaluation: {} underused and {} "
+                                "fluctuating, on {} nodes (per-node tables and box plots)",
+                                under, fluct, nodes),
+                    &s->blocks);
 }
 
 }  // namespace report_internal

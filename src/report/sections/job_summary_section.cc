@@ -2,6 +2,7 @@
 // its training loop, initialization and finalization, with a pie of the
 // three and the time per training phase.
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,28 @@
 
 namespace smr {
 namespace report_internal {
+
+namespace {
+
+// Seconds per phase label of the timeline (TRAIN, EVAL, the gaps).
+Chart PhaseBar(const JobTimeline& tl) {
+  Chart bar;
+  bar.kind = ChartKind::kBar;
+  bar.id = "phase-durations";
+  bar.title = "Time per phase of the job (seconds)";
+  std::map<std::string, double> total;
+  std::vector<std::string> order;
+  for (const PhaseInterval& p : tl.phases) {
+    if (!total.count(p.label)) order.push_back(p.label);
+    total[p.label] += (p.end_us - p.start_us) / 1e6;
+  }
+  for (const auto& label : order) bar.slices.push_back({label, total[label]});
+  bar.width = 480;
+  bar.height = 260;
+  return bar;
+}
+
+}  // namespace
 
 void BuildJobSummarySection(const ReportContext& ctx, Section* s) {
   const ReportInputs& in = ctx.in();
@@ -29,26 +52,30 @@ void BuildJobSummarySection(const ReportContext& ctx, Section* s) {
                  "duration cannot be computed."));
     return;
   }
-  s->blocks.push_back(Paragraph(
-      fmt::format("The following table gives a summary of the training job: start and end time, "
-                  "duration of the training loop and of the time before it (initialization) and "
-                  "after it (finalization). Your training job started on {} UTC and ran for {} "
-                  "seconds ({}).",
-                  FormatUtc(t.start_s), t.job_duration, FormatDuration(t.end_s - t.start_s))));
+  s->blocks.push_back(Paragraph(fmt::format(
+      "The following table gives a summary of the training job: start and end time, duration of "
+      "the training loop and of the time before it (initialization) and after it (finalization). "
+      "Your training job started on {} UTC and ran for {} ({}).{}",
+      FormatUtc(t.start_s), FormatSeconds(t.job_duration), FormatDuration(t.end_s - t.start_s),
+      t.has_steps ? fmt::format(" Initialization took {} of the job, the training loop {} and "
+                                "finalization {}.",
+                                FormatPercent(t.init_pct), FormatPercent(t.loop_pct),
+                                FormatPercent(t.fin_pct))
+                  : std::string())));
   std::vector<KeyValue> kv = {
       {"Start time", FormatUtc(t.start_s) + " UTC"},
       {"End time", FormatUtc(t.end_s) + " UTC"},
-      {"Job duration", fmt::format("{} seconds", t.job_duration)},
+      {"Job duration", FormatSeconds(t.job_duration)},
   };
   if (t.has_steps) {
     kv.push_back({"Training loop start", FormatUtc(t.first_s) + " UTC"});
     kv.push_back({"Training loop end", FormatUtc(t.last_s) + " UTC"});
-    kv.push_back({"Training loop duration", fmt::format("{} seconds", t.loop)});
-    kv.push_back({"Initialization time", fmt::format("{} seconds", t.init)});
-    kv.push_back({"Finalization time", fmt::format("{} seconds", t.fin)});
-    kv.push_back({"Initialization", fmt::format("{} %", t.init_pct)});
-    kv.push_back({"Training loop", fmt::format("{} %", t.loop_pct)});
-    kv.push_back({"Finalization", fmt::format("{} %", t.fin_pct)});
+    kv.push_back({"Training loop duration", FormatSeconds(t.loop)});
+    kv.push_back({"Initialization time", FormatSeconds(t.init)});
+    kv.push_back({"Finalization time", FormatSeconds(t.fin)});
+    kv.push_back({"Initialization", FormatPercent(t.init_pct)});
+    kv.push_back({"Training loop", FormatPercent(t.loop_pct)});
+    kv.push_back({"Finalization", FormatPercent(t.fin_pct)});
   }
   s->blocks.push_back(KeyValues(std::move(kv)));
   if (!t.has_steps) {
@@ -60,38 +87,25 @@ void BuildJobSummarySection(const ReportContext& ctx, Section* s) {
   Chart pie;
   pie.kind = ChartKind::kPie;
   pie.id = "job-phases";
-  pie.title = "Share of the job (seconds)";
-  pie.slices = {{"Initialization", static_cast<double>(t.init)},
-                {"Training loop", static_cast<double>(t.loop)},
-                {"Finalization", static_cast<double>(t.fin)}};
+  pie.title = "Share of the job";
+  // The shares themselves, so the chart shows the key/values' numbers.
+  pie.slices = {
+      {"Initialization", t.init_pct}, {"Training loop", t.loop_pct}, {"Finalization", t.fin_pct}};
   pie.width = 420;
   pie.height = 260;
   std::vector<Chart> row{pie};
   if (const RuleResult* r = ctx.Result("MaxInitializationTime"); r && r->triggered > 0) {
     s->blocks.push_back(
         Note(Severity::kIssue,
-             fmt::format("Initialization took {} seconds, longer than the MaxInitializationTime "
-                         "threshold of {} minutes. Check data download and preprocessing before "
+             fmt::format("Initialization took {} ({} of the job), longer than the "
+                         "MaxInitializationTime threshold of {} minutes. Check data download and "
+                         "preprocessing before "
                          "the first step; for large datasets consider streaming input (Pipe or "
                          "FastFile mode) instead of downloading everything first.",
-                         t.init, ParamValue(*r, "threshold"))));
+                         FormatSeconds(t.init), FormatPercent(t.init_pct),
+                         ParamValue(*r, "threshold"))));
   }
-  if (in.timeline && !in.timeline->phases.empty()) {
-    Chart bar;
-    bar.kind = ChartKind::kBar;
-    bar.id = "phase-durations";
-    bar.title = "Time per phase of the job (seconds)";
-    std::map<std::string, double> total;
-    std::vector<std::string> order;
-    for (const PhaseInterval& p : in.timeline->phases) {
-      if (!total.count(p.label)) order.push_back(p.label);
-      total[p.label] += (p.end_us - p.start_us) / 1e6;
-    }
-    for (const auto& label : order) bar.slices.push_back({label, total[label]});
-    bar.width = 480;
-    bar.height = 260;
-    row.push_back(bar);
-  }
+  if (in.timeline && !in.timeline->phases.empty()) row.push_back(PhaseBar(*in.timeline));
   s->blocks.push_back(ChartsBlock(std::move(row)));
   return;
 }

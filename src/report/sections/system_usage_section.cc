@@ -1,7 +1,10 @@
 // "System usage statistics" (§2.2): utilization of each resource per node
 // from OverallSystemUsage (over all data when the rule windows left some
 // out), and per node the utilization over time and per training phase.
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -10,6 +13,7 @@
 #include "smr/analysis.h"
 #include "src/report/blocks.h"
 #include "src/report/charts.h"
+#include "src/report/cross_rank.h"
 #include "src/report/metric_series.h"
 #include "src/report/report_context.h"
 
@@ -17,7 +21,10 @@ namespace smr {
 namespace report_internal {
 namespace {
 
-// Paragraph per node, as SageMaker words it (numbers truncated with int());
+// A percentage as the resource table shows it ("22.50 %").
+std::string TablePct(double v) { return FormatNumber(v, 2) + " %"; }
+
+// Paragraph per node, as SageMaker words it, with the table's numbers;
 // each sentence ends with a blank.
 std::string NodeUsageText(const Json& d) {
   std::string text;
@@ -28,9 +35,9 @@ std::string NodeUsageText(const Json& d) {
       const bool has_gpu = HasObject(d, "GPU") && d["GPU"].contains(node);
       if (!has_gpu) {
         text += fmt::format(
-            "The median total CPU utilization on node {} was {} % (p95 {} %); no GPU "
+            "The median total CPU utilization on node {} was {} (p95 {}); no GPU "
             "metrics were recorded for this node. ",
-            node, static_cast<int64_t>(cpu50), static_cast<int64_t>(cpu95));
+            node, TablePct(cpu50), TablePct(cpu95));
         continue;
       }
       const Json& gpu = d["GPU"][node];
@@ -38,30 +45,61 @@ std::string NodeUsageText(const Json& d) {
       const double gpu50 = Num(gpu, "p50", 0);
       if (gpu95 < 70 && cpu95 < 70) {
         text += fmt::format(
-            "The 95th percentile of the total GPU utilization on node {} is only {} %, "
-            "and the 95th percentile of the total CPU utilization is only {} %. Node {} "
+            "The 95th percentile of the total GPU utilization on node {} is only {}, "
+            "and the 95th percentile of the total CPU utilization is only {}. Node {} "
             "is underutilized: consider a smaller instance type. ",
-            node, static_cast<int64_t>(gpu95), static_cast<int64_t>(cpu95), node);
+            node, TablePct(gpu95), TablePct(cpu95), node);
       } else if (gpu95 < 70 && cpu95 > 70) {
         text += fmt::format(
-            "The 95th percentile of the total GPU utilization on node {} is only {} %, "
-            "while the 95th percentile of the total CPU utilization is {} %. The GPUs "
+            "The 95th percentile of the total GPU utilization on node {} is only {}, "
+            "while the 95th percentile of the total CPU utilization is {}. The GPUs "
             "are underutilized, likely because of CPU bottlenecks. ",
-            node, static_cast<int64_t>(gpu95), static_cast<int64_t>(cpu95));
+            node, TablePct(gpu95), TablePct(cpu95));
       } else if (gpu50 > 70) {
         text += fmt::format(
-            "The median total GPU utilization on node {} is {} %: the GPUs are well "
+            "The median total GPU utilization on node {} is {}: the GPUs are well "
             "utilized. ",
-            node, static_cast<int64_t>(gpu50));
+            node, TablePct(gpu50));
       } else {
         text += fmt::format(
-            "The median total GPU utilization on node {} is {} % and the median total "
-            "CPU utilization is {} %. ",
-            node, static_cast<int64_t>(gpu50), static_cast<int64_t>(cpu50));
+            "The median total GPU utilization on node {} is {} and the median total "
+            "CPU utilization is {}. ",
+            node, TablePct(gpu50), TablePct(cpu50));
       }
     }
   }
   return text;
+}
+
+// Across the nodes, one row per metric: the spread of the nodes' p95 and
+// p50 and the nodes whose p95 stands out.
+Table AcrossNodesTable(const Json& d, size_t nodes) {
+  Table t;
+  t.caption =
+      fmt::format("Resource utilization across the {} nodes (each node's p95 and p50)", nodes);
+  t.columns = {"Metric", "p95 over the nodes", "p50 over the nodes", "Nodes that stand out (p95)"};
+  t.numeric = {false, false, false, false};
+  for (const auto& [metric, per_node] : d.items()) {
+    if (!per_node.is_object() || per_node.empty()) continue;
+    const bool net = metric == "Network";
+    std::vector<RankValue> p95, p50;
+    for (const auto& [node, st] : per_node.items()) {
+      p95.push_back({node, Num(st, "p95", 0)});
+      p50.push_back({node, Num(st, "p50", 0)});
+    }
+    const std::function<std::string(double)> fmt_v =
+        net ? std::function<std::string(double)>([](double v) { return FormatBytes(v) + "/s"; })
+            : std::function<std::string(double)>(TablePct);
+    const double gap95 = net ? 0.25 * SpreadOf(p95, 0).median : 10;
+    const double gap50 = net ? 0.25 * SpreadOf(p50, 0).median : 10;
+    const RankSpread s95 = SpreadOf(p95, gap95);
+    if (!s95.low.empty() || !s95.high.empty()) {
+      t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
+    }
+    t.rows.push_back({metric, SpreadText(s95, fmt_v), SpreadText(SpreadOf(p50, gap50), fmt_v),
+                      OutlierText(s95, p95, fmt_v, "node")});
+  }
+  return t;
 }
 
 Table ResourceTable(const Json& d) {
@@ -83,6 +121,7 @@ Table ResourceTable(const Json& d) {
           {node, metric, unit, cell("max"), cell("p99"), cell("p95"), cell("p50"), cell("min")});
     }
   }
+  TruncateRows(&t, 6 * kMaxRankRows, "rows");
   return t;
 }
 
@@ -123,13 +162,11 @@ Chart PhaseTimeline(const ReportInputs& in, const std::string& id, const std::st
   return c;
 }
 
-Section NodeUsage(const ReportInputs& in, StrId node) {
+// One node's utilization over time and per phase.
+std::vector<Block> NodeUsage(const ReportInputs& in, StrId node) {
   const MetricStore& st = *in.store;
   const std::string node_name(st.str(node));
-  Section sub;
-  sub.id = "system-usage-" + node_name;
-  sub.title = "Utilization over time on " + node_name;
-  sub.level = 3;
+  std::vector<Block> blocks;
   const auto cpus = st.SeriesOf(node, MetricKind::kCpuUtilization);
   const auto gpus = st.SeriesOf(node, MetricKind::kGpuUtilization);
   const auto gmem = st.SeriesOf(node, MetricKind::kGpuMemory);
@@ -139,24 +176,59 @@ Section NodeUsage(const ReportInputs& in, StrId node) {
   if (!cpus.empty()) host.series.push_back({"CPU (all cores)", AveragePerTimestamp(st, cpus), 0});
   if (!gmem.empty()) host.series.push_back({"GPU memory (avg)", AveragePerTimestamp(st, gmem), 1});
   if (!hmem.empty()) host.series.push_back({"Host memory", AveragePerTimestamp(st, hmem), 2});
-  sub.blocks.push_back(Paragraph(fmt::format(
+  blocks.push_back(Paragraph(fmt::format(
       "Total CPU utilization (average over {}), average GPU memory utilization and host "
       "memory used on {} over the job{}. Shaded areas are the training phases.",
       Plural(static_cast<int64_t>(cpus.size()), "core", "cores"), node_name,
       gpus.empty() ? "" : ", then the utilization of each GPU")));
-  sub.blocks.push_back(ChartBlock(std::move(host)));
+  blocks.push_back(ChartBlock(std::move(host)));
   if (!gpus.empty()) {
     Chart gc = PhaseTimeline(in, "timeline-gpu-" + node_name,
                              fmt::format("{}: utilization per GPU", node_name));
     for (uint32_t g : gpus) {
       gc.series.push_back({std::string(st.str(st.series()[g].name)), SeriesPoints(st, g), -1});
     }
-    sub.blocks.push_back(ChartBlock(std::move(gc)));
+    blocks.push_back(ChartBlock(std::move(gc)));
   }
   if (in.timeline && !in.timeline->phases.empty()) {
-    sub.blocks.push_back(TableBlock(PhaseUsageTable(in, node, cpus, gpus, gmem, hmem)));
+    blocks.push_back(TableBlock(PhaseUsageTable(in, node, cpus, gpus, gmem, hmem)));
   }
-  return sub;
+  return blocks;
+}
+
+// One subsection per node for up to kMaxRanksInPdf nodes; beyond, one
+// subsection holding each of the first kMaxNodesDrawn nodes folded.
+void AppendNodeTimelines(const ReportInputs& in, Section* s) {
+  const auto& nodes = in.store->system_nodes();
+  if (nodes.size() <= 1) {
+    for (StrId node : nodes) {
+      Section sub;
+      sub.id = "system-usage-" + std::string(in.store->str(node));
+      sub.title = "Utilization over time on " + std::string(in.store->str(node));
+      sub.level = 3;
+      sub.blocks = NodeUsage(in, node);
+      s->subsections.push_back(std::move(sub));
+    }
+    return;
+  }
+  Section sub;
+  sub.id = "system-usage-per-node";
+  sub.title = "Utilization over time per node";
+  sub.level = 3;
+  const size_t drawn = std::min(nodes.size(), kMaxNodesDrawn);
+  sub.blocks.push_back(Paragraph(fmt::format(
+      "Each node's CPU, GPU and memory utilization over the job and per training phase{}. The "
+      "table above compares the nodes.",
+      drawn < nodes.size()
+          ? fmt::format(", for the first {} of the {} nodes (the others look alike unless the "
+                        "table above names them)",
+                        drawn, nodes.size())
+          : std::string())));
+  for (size_t i = 0; i < drawn; ++i) {
+    sub.blocks.push_back(Folded(fmt::format("Utilization over time on {}", in.store->str(nodes[i])),
+                                NodeUsage(in, nodes[i]), nodes.size() <= kMaxRanksInPdf));
+  }
+  s->subsections.push_back(std::move(sub));
 }
 
 }  // namespace
@@ -183,21 +255,37 @@ void BuildSystemUsageSection(const ReportContext& ctx, Section* s) {
              "slightly."));
   }
   const Json& d = r->details;
+  std::set<std::string> nodes;
+  for (const auto& [metric, per_node] : d.items()) {
+    if (!per_node.is_object()) continue;
+    for (const auto& [node, st] : per_node.items()) nodes.insert(node);
+  }
+  std::vector<Block> per_node;
   std::string text = NodeUsageText(d);
   if (!text.empty()) {
     text.pop_back();
-    s->blocks.push_back(Paragraph(text));
+    per_node.push_back(Paragraph(text));
   }
-  s->blocks.push_back(
+  per_node.push_back(
       Paragraph("The table shows the utilization of each resource per node over the whole job: "
                 "maximum, 99th, 95th and 50th percentile and minimum. GPU and CPU values are the "
                 "average over all GPUs or cores of the node at each sample; network is the sum of "
                 "the algorithm's receive and transmit throughput; I/O is the average I/O wait "
                 "per core."));
-  s->blocks.push_back(TableBlock(ResourceTable(d)));
-  if (in.store && in.store->has_system()) {
-    for (StrId node : in.store->system_nodes()) s->subsections.push_back(NodeUsage(in, node));
+  per_node.push_back(TableBlock(ResourceTable(d)));
+  if (nodes.size() <= 1) {
+    for (Block& b : per_node) s->blocks.push_back(std::move(b));
+  } else {
+    s->blocks.push_back(Paragraph(fmt::format(
+        "The job ran on {} nodes. The table compares them: for each resource the spread of the "
+        "nodes' 95th and 50th percentiles and the nodes that stand out; each node's own "
+        "statistics are folded below it.",
+        nodes.size())));
+    s->blocks.push_back(TableBlock(AcrossNodesTable(d, nodes.size())));
+    s->blocks.push_back(Folded(fmt::format("Statistics of each of the {} nodes", nodes.size()),
+                               std::move(per_node), nodes.size() <= kMaxRanksInPdf));
   }
+  if (in.store && in.store->has_system()) AppendNodeTimelines(in, s);
 }
 
 }  // namespace report_internal

@@ -27,18 +27,27 @@ TEST(ReportBuilderTest, FrameworkOperatorsAreSortedByShare) {
   EXPECT_EQ(t->rows[1][0], "aten::to");
   EXPECT_EQ(t->rows[4][0], "aten::relu");
   EXPECT_EQ(t->rows.back()[0], "aten::batch_norm");
-  EXPECT_NE(AllText(*s).find("aten::copy_ with 19 %"), std::string::npos) << AllText(*s);
+  // The text gives the table's value.
+  EXPECT_NE(AllText(*s).find("aten::copy_ with 19.05 % of the CPU operator time"),
+            std::string::npos)
+      << AllText(*s);
 }
 
 TEST(ReportBuilderTest, NegativeOthersShareIsShownAsWritten) {
   // cpu-only-two-nodes OverallFrameworkMetrics: SageMaker's recurrence left
   // phase {GLOBAL 103.125, others -3.125}; the report draws what the JSON says
-  // and does not claim that much time was spent outside the steps.
+  // and does not claim that much time was spent outside the steps. The JSON's
+  // "others" is the time between steps in the training loop (not the
+  // report's "all others" of a top-N list), and the text says the shares are
+  // of the training loop, not of the job.
   std::vector<RuleResult> results;
   const ReportModel m = BuildFromHandMadeSet("cpu-only-two-nodes", &results);
   const Section* s = FindSection(m.sections, "framework-metrics");
   ASSERT_NE(s, nullptr);
-  EXPECT_NE(AllText(*s).find("Most of the time was spent in the training phases."),
+  EXPECT_NE(AllText(*s).find("Steps ran for most of the training loop."), std::string::npos)
+      << AllText(*s);
+  EXPECT_NE(AllText(*s).find("These shares are of the time the framework recorded steps for, not "
+                             "of the whole job."),
             std::string::npos)
       << AllText(*s);
   const Chart* phase = nullptr;
@@ -49,7 +58,7 @@ TEST(ReportBuilderTest, NegativeOthersShareIsShownAsWritten) {
   }
   ASSERT_NE(phase, nullptr);
   ASSERT_EQ(phase->slices.size(), 2u);
-  EXPECT_EQ(phase->slices[1].label, "others");
+  EXPECT_EQ(phase->slices[1].label, "between steps");
   EXPECT_DOUBLE_EQ(phase->slices[1].value, -3.125);
 }
 

@@ -20,7 +20,7 @@ TEST(ReportBuilderTest, StepOutlierTableShowsTheJsonStatistics) {
   const ReportModel m = BuildFromHandMadeSet("four-gpus", &results);
   const Section* s = FindSection(m.sections, "step-duration");
   ASSERT_NE(s, nullptr);
-  const Table* t = TableWithCaption(*s, "Step durations per node");
+  const Table* t = TableWithCaption(*s, "Step durations per rank and phase");
   ASSERT_NE(t, nullptr);
   ASSERT_EQ(t->rows.size(), 1u);
   EXPECT_EQ(t->rows[0],
