@@ -25,6 +25,7 @@ std::vector<RuleResult> LoadRealSet(const std::string& set) {
 
 ReportModel BuildFromSet(const std::string& set, std::vector<RuleResult>* results) {
   *results = LoadRealSet(set);
+  InferStatesFromJson(results);  // as `sm-report render` does
   return BuildFromResults(results);
 }
 
@@ -91,11 +92,11 @@ TEST(ReportBuilderSharedTest, RulesSummaryIsSortedByTriggerCountWithoutOverallRu
   // RuleTriggered in the set: GPUMemoryIncrease 233, LowGPUUtilization 10,
   // CPUBottleneck 9, the others 0.
   EXPECT_EQ(t->rows[0][0], "GPUMemoryIncrease");
-  EXPECT_EQ(t->rows[0][2], "233");
+  EXPECT_EQ(t->rows[0][3], "233");
   EXPECT_EQ(t->rows[1][0], "LowGPUUtilization");
-  EXPECT_EQ(t->rows[1][2], "10");
+  EXPECT_EQ(t->rows[1][3], "10");
   EXPECT_EQ(t->rows[2][0], "CPUBottleneck");
-  EXPECT_EQ(t->rows[2][2], "9");
+  EXPECT_EQ(t->rows[2][3], "9");
   for (const auto& row : t->rows) {
     EXPECT_NE(row[0], "OverallSystemUsage");
     EXPECT_NE(row[0], "OverallFrameworkMetrics");

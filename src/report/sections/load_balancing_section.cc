@@ -71,10 +71,7 @@ void BuildLoadBalancingSection(const RuleResult& r, const ReportInputs& /*in*/, 
       "GPUs wait while others compute.",
       thr, min_diff);
   AppendRuleIntro(r, intro, s);
-  if (AppendStatusNote(r, "The GPUs of each node had similar utilization.", s) &&
-      (r.failed || !r.applicable)) {
-    return;
-  }
+  if (AppendStatusNote(r, "The GPUs of each node had similar utilization.", s)) return;
   bool any = false;
   for (const auto& [node, nd] : r.details.items()) {
     if (!nd.is_object() || !HasObject(nd, "workloads")) continue;
