@@ -51,8 +51,7 @@ void MarkNotEvaluated(std::string reason, RuleResult* r) {
 }
 
 std::string PatienceReason(std::string_view what, int64_t patience, std::string_view param) {
-  return fmt::format("{}; the rule waits for more than {} ({}) before judging", what, patience,
-                     param);
+  return fmt::format("{}; needs more than {} ({})", what, patience, param);
 }
 
 void RequireSeries(const SeriesMask& mask, std::string_view dimension, RuleResult* r,

@@ -52,9 +52,9 @@ SeriesMask SeriesOfKind(const MetricStore& store, MetricKind kind);
 // when it applies, did not fire and has no reason yet.
 void MarkNotEvaluated(std::string reason, RuleResult* r);
 
-// "N samples; the rule waits for more than P (patience) before judging" and
-// the like: the reason of a rule that never reached its patience. `what`
-// names the counted things ("8 seconds with data-loader events").
+// "<what>; needs more than P (<param>)": the reason of a rule that never
+// reached its patience ("8 seconds with data-loader events; needs more than
+// 10 (patience)"), short enough for the rules table.
 std::string PatienceReason(std::string_view what, int64_t patience,
                            std::string_view param = "patience");
 

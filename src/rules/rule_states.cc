@@ -171,8 +171,8 @@ void InferStepOutlier(const JobFacts& f, RuleResult* r) {
                          r);
   }
   if (EmptyObject(r->details, "step_details")) {
-    MarkNotEvaluated(fmt::format("{} step events, but no node and phase had more than 100 (the "
-                                 "rule's minimum before judging)",
+    MarkNotEvaluated(fmt::format("{} step events, no phase with more than 100 on a node; needs "
+                                 "more than 100 per node and phase (the rule's minimum)",
                                  r->datapoints),
                      r);
   }

@@ -49,15 +49,13 @@ TEST(RuleSectionHelpersTest, StatusNoteGivesTheStateAndOnlyOkGetsTheQuietText) {
   EXPECT_FALSE(stop);
 
   RuleResult waiting;
-  waiting.not_evaluated_reason =
-      "8 seconds with data-loader events; the rule waits for more "
-      "than 10 (patience) before judging";
+  waiting.not_evaluated_reason = "8 seconds with data-loader events; needs more than 10 (patience)";
   b = note(waiting, &stop);
   ASSERT_EQ(b.size(), 1u);
   EXPECT_EQ(b[0].severity, Severity::kInfo);
   EXPECT_EQ(b[0].text,
-            "Not evaluated: 8 seconds with data-loader events; the rule waits for more than 10 "
-            "(patience) before judging. The rule did not fire, but that is no verdict: it never "
+            "Not evaluated: 8 seconds with data-loader events; needs more than 10 (patience). The "
+            "rule did not fire, but that is no verdict: it never "
             "had enough data to judge.");
   EXPECT_FALSE(stop);  // the section goes on with the data
 

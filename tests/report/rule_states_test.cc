@@ -148,24 +148,25 @@ TEST(RuleStatesReportTest, ShortSingleGpuJobWasNotEvaluatedAndHasNothingToBalanc
     EXPECT_EQ(rep.State(name).state, RuleState::kNotEvaluated) << name;
   }
   EXPECT_EQ(rep.State("LowGPUUtilization").detail,
-            "at most 300 samples per GPU; the rule waits for more than 1000 (patience) before "
-            "judging");
+            "at most 300 samples per GPU; needs more than 1000 (patience)");
   EXPECT_EQ(rep.State("CPUBottleneck").detail,
-            "300 system snapshots; the rule waits for more than 1000 (patience) before judging");
+            "300 system snapshots; needs more than 1000 (patience)");
   EXPECT_EQ(rep.State("StepOutlier").detail,
-            "at most 50 steps per node and phase; the rule waits for more than 100 (the rule's "
-            "minimum) before judging");
+            "at most 50 steps per node and phase; needs more than 100 (the rule's minimum)");
   EXPECT_EQ(rep.State("Dataloader").detail,
-            "8 seconds with data-loader events; the rule waits for more than 10 (patience) "
-            "before judging");
+            "8 seconds with data-loader events; needs more than 10 (patience)");
   EXPECT_EQ(rep.State("LoadBalancing").state, RuleState::kNotApplicable);
   EXPECT_EQ(rep.State("LoadBalancing").detail, "a single GPU (gpu0): nothing to balance");
   EXPECT_EQ(rep.State("MaxInitializationTime").state, RuleState::kOk);  // first step at 10 s
   ExpectHonestSections(rep);
 
-  // The rules summary names the rules without a verdict.
-  const std::string summary = AllText(*FindSection(rep.model.sections, "rules-summary"));
-  EXPECT_NE(summary.find("Not evaluated (too little data to judge, so no verdict): "
+  // The rules summary names the rules without a verdict, and "no rule was
+  // triggered" is no OK here.
+  const Section* summary_section = FindSection(rep.model.sections, "rules-summary");
+  EXPECT_FALSE(HasNote(*summary_section, Severity::kOk));
+  const std::string summary = AllText(*summary_section);
+  EXPECT_NE(summary.find("No rule was triggered. Not evaluated (too little data to judge, so no "
+                         "verdict): "
                          "CPUBottleneck, IOBottleneck, LowGPUUtilization, StepOutlier, "
                          "GPUMemoryIncrease, BatchSize, Dataloader."),
             std::string::npos)

@@ -129,12 +129,10 @@ TEST(BatchSizeTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
   // 3 total-CPU values: patience 3 (window 2) and window 3 (patience 2).
   RuleResult by_patience = SmallRule(3, 2).Evaluate(Constant(3, 0, 0, 0)->ctx());
   EXPECT_EQ(by_patience.not_evaluated_reason,
-            "at most 3 total-CPU values per node; the rule waits for more than 3 (patience) "
-            "before judging");
+            "at most 3 total-CPU values per node; needs more than 3 (patience)");
   RuleResult by_window = SmallRule(2, 3).Evaluate(Constant(3, 0, 0, 0)->ctx());
   EXPECT_EQ(by_window.not_evaluated_reason,
-            "at most 3 total-CPU values per node; the rule waits for more than 3 (window) before "
-            "judging");
+            "at most 3 total-CPU values per node; needs more than 3 (window)");
   RuleResult busy = SmallRule(2, 2).Evaluate(Constant(3, 70, 0, 0)->ctx());  // judged, CPU busy
   EXPECT_EQ(busy.triggered, 0);
   EXPECT_TRUE(busy.applicable);

@@ -236,8 +236,7 @@ TEST(DataloaderTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
   RuleResult waiting = DataloaderRule().Evaluate(built10->ctx());
   EXPECT_TRUE(waiting.applicable);
   EXPECT_EQ(waiting.not_evaluated_reason,
-            "10 seconds with data-loader events; the rule waits for more than 10 (patience) "
-            "before judging");
+            "10 seconds with data-loader events; needs more than 10 (patience)");
   TestData eleven = BaseData();
   Loaders(eleven, 1001, 11, {7});
   auto built11 = eleven.Build();
@@ -255,8 +254,7 @@ TEST(DataloaderTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
   Loaders(one, 1001, 1, {7});
   auto built1 = one.Build();
   EXPECT_EQ(DataloaderRule().Evaluate(built1->ctx()).not_evaluated_reason,
-            "1 second with data-loader events; the rule waits for more than 10 (patience) before "
-            "judging");
+            "1 second with data-loader events; needs more than 10 (patience)");
 }
 
 }  // namespace

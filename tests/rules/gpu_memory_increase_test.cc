@@ -181,14 +181,12 @@ TEST(GpuMemoryIncreaseTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
   // 12 samples, patience 12: never judged.
   RuleResult waiting = SmallRule(5, 12).Evaluate(twelve->ctx());
   EXPECT_EQ(waiting.not_evaluated_reason,
-            "at most 12 samples per GPU; the rule waits for more than 12 (patience) before "
-            "judging");
+            "at most 12 samples per GPU; needs more than 12 (patience)");
   // Window 10 needs 12 samples whatever the patience: 11 are too few.
   std::vector<double> eleven(kWorkedExample.begin() + 1, kWorkedExample.end());
   auto built = SeriesData(eleven).Build();
   EXPECT_EQ(SmallRule(0.1, 1).Evaluate(built->ctx()).not_evaluated_reason,
-            "at most 11 samples per GPU; the rule waits for more than 11 (window + 1) before "
-            "judging");
+            "at most 11 samples per GPU; needs more than 11 (window + 1)");
   // Judged and quiet (increase 6.07 is not > 7), judged and fired.
   RuleResult quiet = SmallRule(7, 11).Evaluate(twelve->ctx());
   EXPECT_EQ(quiet.triggered, 0);

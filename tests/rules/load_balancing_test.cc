@@ -411,7 +411,7 @@ TEST(LoadBalancingTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
   RuleResult waiting = SmallRule(0.2, 3).Evaluate(built->ctx());  // 3 is not > 3
   EXPECT_TRUE(waiting.applicable);
   EXPECT_EQ(waiting.not_evaluated_reason,
-            "at most 3 samples per GPU; the rule waits for more than 3 (patience) before judging");
+            "at most 3 samples per GPU; needs more than 3 (patience)");
   RuleResult fired = SmallRule(0.2, 2).Evaluate(built->ctx());
   EXPECT_EQ(fired.triggered, 1);
   EXPECT_EQ(fired.not_evaluated_reason, "");

@@ -134,7 +134,7 @@ TEST(LowGpuUtilizationTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
   RuleResult waiting = SmallRule(3, 3).Evaluate(built->ctx());  // 3 is not > 3
   EXPECT_TRUE(waiting.applicable);
   EXPECT_EQ(waiting.not_evaluated_reason,
-            "at most 3 samples per GPU; the rule waits for more than 3 (patience) before judging");
+            "at most 3 samples per GPU; needs more than 3 (patience)");
   RuleResult judged = SmallRule(2, 3).Evaluate(built->ctx());  // gpu0 judged: busy, quiet
   EXPECT_EQ(judged.triggered, 0);
   EXPECT_TRUE(judged.applicable);

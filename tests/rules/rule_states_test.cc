@@ -99,9 +99,9 @@ TEST(InferStatesFromJsonTest, CpuOnlyJobGpuRulesDoNotApply) {
   // 10 loader events: at most 10 seconds, never more than the patience.
   const RuleResult& loader = Get(results, "Dataloader");
   EXPECT_TRUE(loader.applicable);
-  EXPECT_EQ(loader.not_evaluated_reason,
-            "10 data-loader events, so at most 10 seconds with them; the rule waits for more than "
-            "10 (patience) before judging");
+  EXPECT_EQ(
+      loader.not_evaluated_reason,
+      "10 data-loader events, so at most 10 seconds with them; needs more than 10 (patience)");
   // Fired, first step 1 min after the start, framework data present: as read.
   for (const char* name :
        {"StepOutlier", "MaxInitializationTime", "OverallSystemUsage", "OverallFrameworkMetrics"}) {
@@ -123,18 +123,14 @@ TEST(InferStatesFromJsonTest, GpuRulesBelowTheirPatienceWereNotEvaluated) {
   });
   InferStatesFromJson(&results);
   EXPECT_EQ(Get(results, "LowGPUUtilization").not_evaluated_reason,
-            "800 datapoints (samples per GPU); the rule waits for more than 1000 (patience) before "
-            "judging");
+            "800 datapoints (samples per GPU); needs more than 1000 (patience)");
   EXPECT_EQ(Get(results, "CPUBottleneck").not_evaluated_reason,
-            "800 datapoints (system snapshots); the rule waits for more than 1000 (patience) "
-            "before judging");
+            "800 datapoints (system snapshots); needs more than 1000 (patience)");
   EXPECT_EQ(Get(results, "BatchSize").not_evaluated_reason, "");  // 1001 > 1000: judged
   EXPECT_EQ(Get(results, "GPUMemoryIncrease").not_evaluated_reason,
-            "1000 datapoints (samples per GPU); the rule waits for more than 1000 (patience) "
-            "before judging");
+            "1000 datapoints (samples per GPU); needs more than 1000 (patience)");
   EXPECT_EQ(Get(results, "LoadBalancing").not_evaluated_reason,
-            "800 datapoints (samples per GPU); the rule waits for more than 1000 (patience) before "
-            "judging");
+            "800 datapoints (samples per GPU); needs more than 1000 (patience)");
   for (const RuleResult& r : results) EXPECT_TRUE(r.applicable) << r.name;
 }
 
@@ -170,10 +166,10 @@ TEST(InferStatesFromJsonTest, DataloaderMedianOutsideTheRangeWithoutViolationWas
       {"Dataloader", Envelope(0, "{\"cores\": 4, \"dataloaders\": 1}", 30, kLoaderParams)},
   });
   InferStatesFromJson(&results);
-  EXPECT_EQ(results[0].not_evaluated_reason,
-            "at most 10 seconds with data-loader events (the final median of 1 loaders for 4 "
-            "cores is outside the range, yet the rule did not fire); the rule waits for more than "
-            "10 (patience) before judging");
+  EXPECT_EQ(
+      results[0].not_evaluated_reason,
+      "at most 10 seconds with data-loader events (the final median of 1 loaders for 4 "
+      "cores is outside the range, yet the rule did not fire); needs more than 10 (patience)");
   // Within the range (3 loaders for 4 cores): judged or not, nothing to say.
   std::vector<RuleResult> fine = Parse({
       {"Dataloader", Envelope(0, "{\"cores\": 4, \"dataloaders\": 3}", 30, kLoaderParams)},
@@ -219,8 +215,8 @@ TEST(InferStatesFromJsonTest, StepsAndInitializationWithAndWithoutFrameworkData)
   });
   InferStatesFromJson(&with_steps);
   EXPECT_EQ(Get(with_steps, "StepOutlier").not_evaluated_reason,
-            "60 step events, but no node and phase had more than 100 (the rule's minimum before "
-            "judging)");
+            "60 step events, no phase with more than 100 on a node; needs more than 100 per node "
+            "and phase (the rule's minimum)");
   EXPECT_EQ(Get(with_steps, "MaxInitializationTime").not_evaluated_reason,
             "the first step came 30.0 min after the job start, later than the 20-minute "
             "threshold, yet the rule did not fire: SageMaker's ProfilerReport never runs this "

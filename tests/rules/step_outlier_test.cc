@@ -268,8 +268,7 @@ TEST(StepOutlierTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
   RuleResult waiting = StepOutlierRule().Evaluate(built->ctx());
   EXPECT_TRUE(waiting.applicable);
   EXPECT_EQ(waiting.not_evaluated_reason,
-            "at most 100 steps per node and phase; the rule waits for more than 100 (the rule's "
-            "minimum) before judging");
+            "at most 100 steps per node and phase; needs more than 100 (the rule's minimum)");
   TestData d2;
   d2.FrameworkFile("1-algo-1", 1'000'000'000);
   AddSteps(&d2, "algo-1-27", "TRAIN", 0, 1'000'500'000, Repeat(100'000, 101));

@@ -251,8 +251,7 @@ TEST_P(SystemBottleneckTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
   RuleResult waiting = RuleWithPatience(4)->Evaluate(built->ctx());  // 4 is not > 4
   EXPECT_EQ(waiting.triggered, 0);
   EXPECT_TRUE(waiting.applicable);
-  EXPECT_EQ(waiting.not_evaluated_reason,
-            "4 system snapshots; the rule waits for more than 4 (patience) before judging");
+  EXPECT_EQ(waiting.not_evaluated_reason, "4 system snapshots; needs more than 4 (patience)");
   RuleResult fired = RuleWithPatience(3)->Evaluate(built->ctx());
   EXPECT_EQ(fired.triggered, 1);
   EXPECT_EQ(fired.not_evaluated_reason, "");

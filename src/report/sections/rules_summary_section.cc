@@ -125,14 +125,19 @@ void AppendSummaryNotes(const ReportContext& ctx, const std::vector<const RuleRe
              fmt::format("During your training job, the {} rule was the most frequently "
                          "triggered. It processed {} datapoints and was triggered {} times.",
                          rows[0]->name, rows[0]->datapoints, rows[0]->triggered)));
-  } else if (!rows.empty()) {
-    s->blocks.push_back(Note(Severity::kOk, in.unavailable_rules.empty()
-                                                ? "No rule was triggered."
-                                                : "No rule that could be read was triggered."));
   }
-  if (!rows.empty()) {
-    if (std::optional<Block> note = UnjudgedNote(rows)) s->blocks.push_back(std::move(*note));
+  std::optional<Block> unjudged = rows.empty() ? std::nullopt : UnjudgedNote(rows);
+  if (!rows.empty() && rows[0]->triggered == 0) {
+    // "No rule was triggered" is good news only when every rule judged.
+    const char* text = in.unavailable_rules.empty() ? "No rule was triggered."
+                                                    : "No rule that could be read was triggered.";
+    if (unjudged) {
+      unjudged->text = std::string(text) + " " + unjudged->text;
+    } else {
+      s->blocks.push_back(Note(Severity::kOk, text));
+    }
   }
+  if (unjudged) s->blocks.push_back(std::move(*unjudged));
   if (!in.unavailable_rules.empty()) {
     s->blocks.push_back(
         Note(Severity::kWarning,
