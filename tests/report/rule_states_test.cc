@@ -104,8 +104,12 @@ void ExpectHonestSections(const Report& rep) {
           << AllText(*s);
       EXPECT_EQ(rep.StateCell(st.name), "not applicable: " + st.detail);
     }
-    if (st.state == RuleState::kOk) EXPECT_EQ(rep.StateCell(st.name), "ok");
-    if (st.state == RuleState::kTriggered) EXPECT_EQ(rep.StateCell(st.name), "triggered");
+    if (st.state == RuleState::kOk) {
+      EXPECT_EQ(rep.StateCell(st.name), "ok");
+    }
+    if (st.state == RuleState::kTriggered) {
+      EXPECT_EQ(rep.StateCell(st.name), "triggered");
+    }
   }
 }
 

@@ -113,8 +113,10 @@ void AppendSummaryNotes(const ReportContext& ctx, const std::vector<const RuleRe
                         Section* s) {
   const ReportInputs& in = ctx.in();
   s->blocks.push_back(Paragraph(
-      "The table lists every rule with its description, recommendation, how many times it "
-      "was triggered, how many datapoints it analysed and its parameters. Rules are "
+      "The table lists every rule with its state, description, recommendation, how many times it "
+      "was triggered, how many datapoints it analysed and its parameters. The state says whether "
+      "the rule judged the job at all: \"not evaluated\" means too little data to judge, \"not "
+      "applicable\" that the data it needs is absent. Rules are "
       "evaluated over the job in 60-second windows, so the trigger count is the number of "
       "evaluations (windows, GPUs or samples, depending on the rule) that met the "
       "condition."));
