@@ -52,6 +52,12 @@ struct ReportInputs {
 
 ReportModel BuildReportModel(const ReportInputs& in);
 
+// The state the report gives a rule result, in this order: failed (detail:
+// the error), not applicable (its reason, even if it fired), triggered, not
+// evaluated (did not fire and has a not_evaluated_reason), ok. The rules
+// table, the rule's section and ReportModel::rules all use it.
+RuleStatus RuleStatusOf(const RuleResult& r);
+
 // Display helpers (UTC). `FormatUtc(1639601706.5)` -> "2021-12-15 20:55:06".
 std::string FormatUtc(double epoch_s);
 std::string FormatDuration(double seconds);        // "1 h 02 min", "15 min 08 s", "42 s"

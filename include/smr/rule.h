@@ -108,6 +108,17 @@ std::string DumpPythonJson(const nlohmann::ordered_json& j);
 // string); the message does not repeat the file's name.
 StatusOr<RuleResult> ParseRuleResultJson(const std::string& name, std::string_view json);
 
+// `sm-report render`: the states that results read with ParseRuleResultJson
+// show by themselves (the rules do not run), set as the rules set them:
+// applicable = false with not_applicable_reason (Datapoints 0 of a GPU
+// rule, no GPU in OverallSystemUsage, a single GPU per node in
+// LoadBalancing, no framework data), or not_evaluated_reason (did not fire
+// and Datapoints never exceeded the rule's patience; StepOutlier without a
+// phase of more than 100 steps; Dataloader's final median outside its
+// range without a violation). Failed results are left alone; RuleTriggered
+// and the other JSON fields never change.
+void InferStatesFromJson(std::vector<RuleResult>* results);
+
 class Rule {
  public:
   virtual ~Rule() = default;

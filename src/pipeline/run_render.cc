@@ -68,6 +68,7 @@ StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log) {
   BuildSummary summary;
   std::vector<RuleStatus> unavailable;
   std::vector<RuleResult> results = ReadRuleJsons(*dir, out, &unavailable, &summary);
+  InferStatesFromJson(&results);  // not evaluated / not applicable, as the JSONs show
   if (results.empty()) {
     std::string reasons;
     for (const RuleStatus& u : unavailable) {

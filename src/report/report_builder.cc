@@ -24,17 +24,7 @@ using namespace report_internal;  // NOLINT: private helpers of this module
 std::vector<RuleStatus> RuleStates(const ReportInputs& in) {
   std::vector<RuleStatus> states;
   if (in.results) {
-    for (const RuleResult& r : *in.results) {
-      RuleStatus st{r.name, r.triggered > 0 ? RuleState::kTriggered : RuleState::kOk, ""};
-      if (r.failed) {
-        st = {r.name, RuleState::kFailed, r.error};
-      } else if (!r.applicable) {
-        st = {r.name, RuleState::kNotApplicable, r.not_applicable_reason};
-      } else if (r.triggered == 0 && !r.not_evaluated_reason.empty()) {
-        st = {r.name, RuleState::kNotEvaluated, r.not_evaluated_reason};
-      }
-      states.push_back(std::move(st));
-    }
+    for (const RuleResult& r : *in.results) states.push_back(RuleStatusOf(r));
   }
   for (const std::string& name : in.disabled_rules) {
     states.push_back({name, RuleState::kDisabled, "disabled by configuration"});
@@ -91,7 +81,9 @@ std::vector<KeyValue> Overview(const ReportContext& ctx) {
     for (const RuleResult& r : *in.results) {
       if (r.name == "OverallSystemUsage" || r.name == "OverallFrameworkMetrics") continue;
       ++n;
-      if (r.triggered > 0 && !r.failed) fired += (fired.empty() ? "" : ", ") + r.name;
+      if (RuleStatusOf(r).state == RuleState::kTriggered) {
+        fired += (fired.empty() ? "" : ", ") + r.name;
+      }
     }
     kv.push_back({"Rules triggered", fired.empty() ? fmt::format("none of {}", n) : fired});
   }
@@ -157,6 +149,16 @@ std::vector<Section> Sections(const ReportContext& ctx) {
 }
 
 }  // namespace
+
+RuleStatus RuleStatusOf(const RuleResult& r) {
+  if (r.failed) return {r.name, RuleState::kFailed, r.error};
+  if (!r.applicable) return {r.name, RuleState::kNotApplicable, r.not_applicable_reason};
+  if (r.triggered > 0) return {r.name, RuleState::kTriggered, ""};
+  if (!r.not_evaluated_reason.empty()) {
+    return {r.name, RuleState::kNotEvaluated, r.not_evaluated_reason};
+  }
+  return {r.name, RuleState::kOk, ""};
+}
 
 ReportModel BuildReportModel(const ReportInputs& in) {
   const ReportContext ctx(in);

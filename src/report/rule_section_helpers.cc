@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "smr/report_builder.h"
 #include "src/report/charts.h"
 #include "src/report/cross_rank.h"
 
@@ -151,18 +152,39 @@ void AppendFindingsTable(const RuleResult& r, const std::string& value_label, Se
              {TableBlock(std::move(t))}, rows <= 2 * kMaxFindingRowsUnfolded));
 }
 
+std::string StateNoteText(const RuleStatus& st) {
+  switch (st.state) {
+    case RuleState::kNotApplicable:
+      return fmt::format("Not applicable: {}.", st.detail);
+    case RuleState::kNotEvaluated:
+      return fmt::format(
+          "Not evaluated: {}. The rule did not fire, but that is no verdict: it never had "
+          "enough data to judge.",
+          st.detail);
+    default:
+      return fmt::format("{}: {}.", RuleStateName(st.state), st.detail);
+  }
+}
+
 bool AppendStatusNote(const RuleResult& r, const std::string& quiet_text, Section* s,
                       const char* failed_text) {
-  if (r.failed) {
-    s->blocks.push_back(Note(Severity::kIssue, failed_text + r.error));
-    return true;
+  const RuleStatus st = RuleStatusOf(r);
+  switch (st.state) {
+    case RuleState::kFailed:
+      s->blocks.push_back(Note(Severity::kIssue, failed_text + r.error));
+      return true;
+    case RuleState::kNotApplicable:
+      s->blocks.push_back(Note(Severity::kInfo, StateNoteText(st)));
+      return true;
+    case RuleState::kNotEvaluated:
+      s->blocks.push_back(Note(Severity::kInfo, StateNoteText(st)));
+      return false;
+    case RuleState::kOk:
+      if (!quiet_text.empty()) s->blocks.push_back(Note(Severity::kOk, quiet_text));
+      return false;
+    default:
+      return false;
   }
-  if (!r.applicable) {
-    s->blocks.push_back(Note(Severity::kInfo, r.not_applicable_reason));
-    return true;
-  }
-  if (r.triggered == 0) s->blocks.push_back(Note(Severity::kOk, quiet_text));
-  return false;
 }
 
 }  // namespace report_internal

@@ -54,10 +54,17 @@ FindingsSpread SpreadOfFindings(const RuleResult& r);
 std::string WhereFired(const FindingsSpread& f, const char* one_device = "GPU",
                        const char* devices = "GPUs");
 
-// The note for a rule that failed ("<failed_text><error>"), the note for one
-// that does not apply (its reason), or, when it did not fire, `quiet_text`
-// as an OK note. Returns true when the rule failed or does not apply (the
-// section should stop there).
+// The text of a state note: "Not applicable: <reason>.", "Not evaluated:
+// <reason>. The rule did not fire, but that is no verdict: ...".
+std::string StateNoteText(const RuleStatus& st);
+
+// The note that gives the rule's state (RuleStatusOf) in its section:
+// failed ("<failed_text><error>", an issue), not applicable or not
+// evaluated (StateNoteText, info), ok (`quiet_text` as an OK note, none when
+// empty); nothing when it fired. Only a rule in state ok ever gets an OK
+// note. Returns true when the rule failed or does not apply (the section
+// should stop there); a not-evaluated rule's section goes on to show the
+// data.
 inline constexpr const char* kFailedNoVerdict =
     "The rule failed with an internal error and gave no verdict: ";
 bool AppendStatusNote(const RuleResult& r, const std::string& quiet_text, Section* s,

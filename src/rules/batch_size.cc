@@ -17,6 +17,10 @@
 // docs/compatibility.md for SageMaker's memory-IQR defect) and
 // Details["last_timestamp"] = window start (µs).
 //
+// Not applicable without GPU utilization, GPU memory or CPU samples; not
+// evaluated when no node had more than max(window, patience) values
+// (RuleResult::not_evaluated_reason).
+//
 // Worked example (patience 2, window 2; one node, cores cpu0/cpu1, gpu0):
 //   t=1000.5: cpu 10, 20; gpu0 0;  memory 40
 //   t=1001.0: cpu 20, 30; gpu0 10; memory 40
@@ -36,6 +40,8 @@
 #include <unordered_set>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "src/rules/rule_inputs.h"
 #include "src/rules/rule_util.h"
@@ -97,6 +103,10 @@ class BatchRun {
     AddSamples(w);
     for (StrId node : cpu_order_) CheckNode(w, Node(node));
   }
+  // Whether some node had enough total-CPU values to be judged, and the
+  // most any node had.
+  bool judged() const { return judged_; }
+  int64_t most_cpu_values() const { return most_cpu_values_; }
 
  private:
   NodeState& Node(StrId node) {
@@ -121,6 +131,8 @@ class BatchRun {
   std::vector<StrId> cpu_order_;
   // Series whose core name is already in its node's `cores`.
   std::vector<char> core_seen_;
+  bool judged_ = false;
+  int64_t most_cpu_values_ = 0;
 };
 
 void BatchRun::AddSamples(size_t w) {
@@ -156,7 +168,9 @@ void BatchRun::AddSamples(size_t w) {
 void BatchRun::CheckNode(size_t w, NodeState& ns) {
   const int64_t nvalues = static_cast<int64_t>(ns.cpu.size());
   r_->datapoints = nvalues;
+  most_cpu_values_ = std::max(most_cpu_values_, nvalues);
   if (nvalues <= p_.window || nvalues <= p_.patience) return;
+  judged_ = true;
   if (TailP95(ns.cpu, window_) >= p_.cpu_threshold_p95) return;
   for (GpuSeries& g : ns.gpus) {
     // A GPU without memory samples cannot be judged (SageMaker raises).
@@ -185,8 +199,24 @@ RuleResult BatchSizeRule::Evaluate(const AnalysisContext& ctx) const {
   RuleResult r = StartResult(*this);
   const RuleInputs in(ctx);
   RequiredSeriesOfKind(in.store, MetricKind::kGpuUtilization, "GPUUtilization", &r);
+  if (r.applicable && !SeriesOfKind(in.store, MetricKind::kGpuMemory).any) {
+    r.applicable = false;
+    r.not_applicable_reason =
+        "no GPUMemoryUtilization samples: a GPU's memory use cannot be judged";
+  }
+  if (r.applicable && !SeriesOfKind(in.store, MetricKind::kCpuUtilization).any) {
+    r.applicable = false;
+    r.not_applicable_reason = "no CPUUtilization samples: the node's CPU use cannot be judged";
+  }
   BatchRun run(in, p_, &r);
   for (size_t w = 0; w < in.plan.size(); ++w) run.Window(w);
+  if (!run.judged()) {
+    const bool by_window = p_.window > p_.patience;
+    MarkNotEvaluated(
+        PatienceReason(fmt::format("at most {} total-CPU values per node", run.most_cpu_values()),
+                       by_window ? p_.window : p_.patience, by_window ? "window" : "patience"),
+        &r);
+  }
   return r;
 }
 

@@ -24,6 +24,8 @@
 //   num_workers, [prefetch], cores, dataloaders: median, dataloading_time:
 //   {p25, p50, p95, probs (100-bin numpy histogram counts), binedges (101)}}.
 //   RuleTriggered = 1 once Violations > 0. Without loader events Details is {}.
+//   When no window had more than `patience` seconds with loader events, the
+//   report says the rule was not evaluated (RuleResult::not_evaluated_reason).
 //   Without any CPUUtilization sample cores stays 0, so any median > 0 counts
 //   as "too many loaders" — SageMaker's behaviour, kept for identical
 //   verdicts (the report can say that the core count is unknown).
@@ -46,6 +48,8 @@
 #include <unordered_set>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "src/rules/numpy_stats.h"
 #include "src/rules/rule_inputs.h"
@@ -77,6 +81,10 @@ class LoaderRun {
   bool has_loader_phases() const { return ph_worker_ >= 0 || ph_iter_ >= 0; }
   void Window(size_t w);
   void WriteLoadingTime();
+  // Whether some window had more than `patience` seconds with loader
+  // events (only then were the loaders compared with the cores).
+  bool judged() const { return judged_; }
+  size_t seconds_with_loaders() const { return parallel_.size(); }
 
  private:
   using Seconds = std::vector<std::pair<int64_t, std::vector<int64_t>>>;
@@ -101,6 +109,7 @@ class LoaderRun {
   int pin_memory_ = -1;  // -1: never seen
   int64_t num_workers_ = -1;
   int prefetch_ = 0;  // SageMaker's tri-state: 0 False, 1 True, -1 None
+  bool judged_ = false;
 };
 
 LoaderRun::Seconds LoaderRun::ScanEvents(size_t w) {
@@ -155,6 +164,7 @@ void LoaderRun::Check(size_t w, int64_t median) {
   const double n_cores = static_cast<double>(cores_.size());
   const auto median_d = static_cast<double>(median);
   const bool enough = static_cast<int64_t>(parallel_.size()) > p_.patience;
+  judged_ = judged_ || enough;
   // Same expressions as SageMaker: len(cpus) * (threshold / 100).
   if (enough && median_d < n_cores * (p_.min_threshold / 100)) {
     r_->violations += 1;
@@ -203,6 +213,16 @@ RuleResult DataloaderRule::Evaluate(const AnalysisContext& ctx) const {
   for (size_t w = 0; w < in.plan.size(); ++w) run.Window(w);
   run.WriteLoadingTime();
   if (r.violations > 0) r.triggered = 1;
+  if (!run.judged()) {
+    // The list is only cleared beyond 1000 entries, so it holds every
+    // second with loader events when the patience was never reached.
+    const size_t n = run.seconds_with_loaders();
+    MarkNotEvaluated(n == 0 ? std::string("no data-loader events in the evaluated windows")
+                            : PatienceReason(fmt::format("{} second{} with data-loader events", n,
+                                                         n == 1 ? "" : "s"),
+                                             p_.patience),
+                     &r);
+  }
   return r;
 }
 

@@ -18,6 +18,8 @@
 //   is overwritten with {increase: diff, gpu_max, p05, p25, p50, p75, p95,
 //   upper, lower} (statistics over all values of that GPU at that moment,
 //   Tukey whiskers) and Details["last_timestamp"] = start (µs) of the window.
+// No GPU with more than max(patience, window + 1) samples: not evaluated
+// (RuleResult::not_evaluated_reason).
 // When a list exceeds 1 000 000 values all lists are dropped and the current
 // sample is not checked (SageMaker raises KeyError on it).
 //
@@ -39,6 +41,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "src/rules/numpy_stats.h"
 #include "src/rules/rule_inputs.h"
@@ -77,6 +81,8 @@ class MemoryRun {
   // Adds the value of system row `row` (a GPUMemoryUtilization sample of
   // window `w`) and checks it; returns the increase if it fired.
   std::optional<double> Add(size_t w, uint32_t row, const SeriesInfo& info);
+  // The most samples any GPU had.
+  size_t most() const { return most_; }
   // Writes every pending entry (at a reset and at the end).
   void MaterializeAll() {
     for (GpuTable::Node& n : table_.nodes()) {
@@ -100,6 +106,7 @@ class MemoryRun {
   RuleResult* r_;
   const size_t window_;
   GpuTable table_;
+  size_t most_ = 0;
 };
 
 std::optional<double> MemoryRun::Add(size_t w, uint32_t row, const SeriesInfo& info) {
@@ -107,6 +114,7 @@ std::optional<double> MemoryRun::Add(size_t w, uint32_t row, const SeriesInfo& i
   g.values.push_back(in_.sys.value(row));
   const size_t n = g.values.size();
   r_->datapoints = static_cast<int64_t>(n);
+  most_ = std::max(most_, n);
   if (static_cast<int64_t>(n) > kMaxDatapoints) {
     // SageMaker's memory guard: drop every list (keeping the Details
     // already earned); it then fails on this sample, we skip it.
@@ -161,6 +169,17 @@ RuleResult GpuMemoryIncreaseRule::Evaluate(const AnalysisContext& ctx) const {
     }
   }
   run.MaterializeAll();
+  // A GPU is judged from its (window + 2)-th sample on, once it has more
+  // than `patience`.
+  const int64_t most = static_cast<int64_t>(run.most());
+  if (most <= p_.patience || most <= p_.window + 1) {
+    const bool by_window = p_.window + 1 > p_.patience;
+    MarkNotEvaluated(most == 0 ? std::string("no GPU memory samples in the evaluated windows")
+                               : PatienceReason(fmt::format("at most {} samples per GPU", most),
+                                                by_window ? p_.window + 1 : p_.patience,
+                                                by_window ? "window + 1" : "patience"),
+                     &r);
+  }
   return r;
 }
 

@@ -27,6 +27,10 @@
 //   "window-evaluations" meaning as LowGPUUtilization's counter.
 // When a GPU exceeds 1 000 000 samples all histograms are dropped.
 //
+// Not applicable when every node has a single GPU (nothing to balance); not
+// evaluated when no two GPUs of a node both had more than `patience`
+// samples (RuleResult::not_evaluated_reason).
+//
 // Deviations from SageMaker (docs/compatibility.md): SageMaker's pair loop is
 // defective and never compares two different GPUs (0 triggers ever), pairs
 // GPUs across nodes, bins with edges 0, 2, …, 98 (49 bins; values above
@@ -50,6 +54,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "src/rules/rule_inputs.h"
 #include "src/rules/rule_util.h"
@@ -139,6 +145,37 @@ void CheckNode(const RuleInputs& in, const LoadBalancingParams& p, size_t w,
   }
 }
 
+// Not applicable when no node has two GPUs; not evaluated when no two GPUs
+// of a node both had more than `patience` samples.
+void SetState(const RuleInputs& in, const LoadBalancingParams& p, const HistogramTable& table,
+              RuleResult* r) {
+  if (!r->applicable) return;
+  if (table.nodes().empty()) {
+    MarkNotEvaluated("no GPU utilization samples in the evaluated windows", r);
+    return;
+  }
+  int64_t most = 0;  // per node, the second-largest sample count; the largest of those
+  size_t max_gpus = 0;
+  for (const HistogramTable::Node& n : table.nodes()) {
+    max_gpus = std::max(max_gpus, n.gpus.size());
+    std::vector<int64_t> counts;
+    for (const GpuHistogram& g : n.gpus) counts.push_back(g.samples);
+    if (counts.size() < 2) continue;
+    std::sort(counts.rbegin(), counts.rend());
+    most = std::max(most, counts[1]);
+  }
+  if (max_gpus == 1) {
+    r->applicable = false;
+    r->not_applicable_reason = table.nodes().size() == 1
+                                   ? fmt::format("a single GPU ({}): nothing to balance",
+                                                 in.store.str(table.nodes()[0].gpus[0].gpu))
+                                   : std::string("one GPU per node: nothing to balance");
+  } else if (max_gpus > 1 && most <= p.patience) {
+    MarkNotEvaluated(PatienceReason(fmt::format("at most {} samples per GPU", most), p.patience),
+                     r);
+  }
+}
+
 }  // namespace
 
 RuleResult LoadBalancingRule::Evaluate(const AnalysisContext& ctx) const {
@@ -159,6 +196,7 @@ RuleResult LoadBalancingRule::Evaluate(const AnalysisContext& ctx) const {
     });
     for (const HistogramTable::Node& n : table.nodes()) CheckNode(in, p_, w, n, &r);
   }
+  SetState(in, p_, table, &r);
   return r;
 }
 

@@ -16,6 +16,9 @@
 // current GPU is still checked; SageMaker would raise on the next GPU of the
 // same pass, we end that pass instead).
 //
+// No GPU with more than `patience` samples: not evaluated (the report's
+// state; RuleResult::not_evaluated_reason).
+//
 // Worked example (patience 2, window 3, one window starting at t0 = 1000 s):
 //   algo-1/gpu0 samples 0, 0, 10  -> 3 values > patience; last 3 = {0,0,10}:
 //   p95w = 9.0 < 70 -> flagged once.
@@ -30,6 +33,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "src/rules/rule_inputs.h"
 #include "src/rules/rule_util.h"
@@ -107,11 +112,20 @@ RuleResult LowGpuUtilizationRule::Evaluate(const AnalysisContext& ctx) const {
       RequiredSeriesOfKind(in.store, MetricKind::kGpuUtilization, "GPUUtilization", &r);
 
   GpuTable table;
+  size_t most = 0;  // the most samples any GPU had
   for (size_t w = 0; w < in.plan.size(); ++w) {
     ForEachSample(in, w, is_gpu_util, [&](uint32_t row, const SeriesInfo& info) {
-      table.At(info.node, info.name).values.push_back(in.sys.value(row));
+      std::vector<double>& values = table.At(info.node, info.name).values;
+      values.push_back(in.sys.value(row));
+      most = std::max(most, values.size());
     });
     CheckWindow(in, p_, w, &table, &r);
+  }
+  if (static_cast<int64_t>(most) <= p_.patience) {
+    MarkNotEvaluated(
+        most == 0 ? std::string("no GPU utilization samples in the evaluated windows")
+                  : PatienceReason(fmt::format("at most {} samples per GPU", most), p_.patience),
+        &r);
   }
   return r;
 }

@@ -13,6 +13,10 @@
 // fires this check because its clock never advances; see
 // docs/compatibility.md.)
 //
+// Not applicable without framework data (step times unknown); not evaluated
+// when no step was seen and the check never fired (the evaluated data ends
+// before the threshold).
+//
 // Worked example (threshold 1 minute, t0 = 1000 s, windows of 60 s):
 //   system samples at 1000.5 s and 1170.0 s, no framework events -> windows
 //   0,1,2 start at 0, 60, 120 s after t0; window 2 (120 s > 60 s) fires.
@@ -21,6 +25,11 @@
 //    "RuleParameters": "threshold:1"}
 #include "src/rules/builtin_rules.h"
 
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "src/rules/python_json.h"
 #include "src/rules/rule_inputs.h"
 
 namespace smr {
@@ -67,7 +76,18 @@ RuleResult MaxInitializationTimeRule::Evaluate(const AnalysisContext& ctx) const
     }
   }
   if (!store.has_framework()) {
+    r.applicable = false;
     r.not_applicable_reason = "no framework profiling data: step times are unknown";
+  } else if (!seen_step && plan.size() > 0) {
+    // Never fired and no step: the evaluated data ended before the
+    // threshold, so the rule could not tell.
+    const double last_us =
+        static_cast<double>(plan.start_us(plan.size() - 1) - plan.first_timestamp_us());
+    MarkNotEvaluated(fmt::format("no training step recorded, and the evaluated windows reach "
+                                 "only {:.0f} min past the first sample; the rule fires only "
+                                 "after {} min without a step",
+                                 std::floor(last_us / 60e6), FormatParamNumber(p_.threshold)),
+                     &r);
   }
   return r;
 }

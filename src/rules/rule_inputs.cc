@@ -3,6 +3,7 @@
 #include "src/rules/rule_inputs.h"
 
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -41,6 +42,16 @@ SeriesMask SeriesOfKind(const MetricStore& store, MetricKind kind) {
     mask.any = mask.any || mask.has[s];
   }
   return mask;
+}
+
+void MarkNotEvaluated(std::string reason, RuleResult* r) {
+  if (r->applicable && r->triggered == 0 && r->not_evaluated_reason.empty()) {
+    r->not_evaluated_reason = std::move(reason);
+  }
+}
+
+std::string PatienceReason(std::string_view what, int64_t patience, std::string_view param) {
+  return fmt::format("{}; needs more than {} ({})", what, patience, param);
 }
 
 void RequireSeries(const SeriesMask& mask, std::string_view dimension, RuleResult* r,

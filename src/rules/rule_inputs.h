@@ -6,6 +6,7 @@
 #define SMR_SRC_RULES_RULE_INPUTS_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -46,6 +47,16 @@ struct SeriesMask {
   bool operator[](size_t s) const { return has[s] != 0; }
 };
 SeriesMask SeriesOfKind(const MetricStore& store, MetricKind kind);
+
+// Marks `r` not evaluated with `reason` (what was missing, with numbers)
+// when it applies, did not fire and has no reason yet.
+void MarkNotEvaluated(std::string reason, RuleResult* r);
+
+// "<what>; needs more than P (<param>)": the reason of a rule that never
+// reached its patience ("8 seconds with data-loader events; needs more than
+// 10 (patience)"), short enough for the rules table.
+std::string PatienceReason(std::string_view what, int64_t patience,
+                           std::string_view param = "patience");
 
 // Marks `r` not applicable when `mask` selects no series, with the reason
 // "no <dimension> samples (CPU-only instance or no system data)<suffix>".

@@ -22,6 +22,9 @@
 // outlier steps seen in this window (looked up by step number per node) are
 // aggregated into Details (§4.12).
 //
+// Not applicable without step events; not evaluated when no (node, phase)
+// had more than 100 steps (RuleResult::not_evaluated_reason).
+//
 // Worked example (n_outliers 1; node algo-1-27, window 0): 102 TRAIN steps,
 // steps 0 and 1 last 2.0 s, steps 2..101 0.125 s; one cpu_functions event
 // aten::conv2d of 1.5 s inside step 0. mean = 16.5/102 = 0.16176470588235295,
@@ -47,6 +50,8 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "src/rules/framework_correlation.h"
 #include "src/rules/numpy_stats.h"
@@ -129,6 +134,20 @@ class StepRun {
     for (uint32_t e : in_.plan.events(w)) AddEvent(e);
     for (NodeSteps& n : nodes_) CheckNode(w, n);
   }
+  // The most step durations any (node, phase) had.
+  size_t most_steps() const {
+    size_t most = 0;
+    for (const NodeSteps& n : nodes_) {
+      for (const PhaseSteps& ps : n.phases) most = std::max(most, ps.dur_s.size());
+    }
+    return most;
+  }
+  // Whether event `e` is a step event.
+  bool IsStep(uint32_t e) const {
+    const std::string_view ev_name = in_.store.str(in_.ev.name[e]);
+    return ev_name.find("Step:ModeKeys") != std::string_view::npos ||
+           (!p_.mode.empty() && ev_name == p_.mode);
+  }
 
  private:
   NodeSteps& Node(StrId node) {
@@ -151,10 +170,8 @@ class StepRun {
 
 void StepRun::AddEvent(uint32_t e) {
   const EventColumns& ev = in_.ev;
+  if (!IsStep(e)) return;
   const std::string_view ev_name = in_.store.str(ev.name[e]);
-  const bool is_step = ev_name.find("Step:ModeKeys") != std::string_view::npos ||
-                       (!p_.mode.empty() && ev_name == p_.mode);
-  if (!is_step) return;
   NodeSteps& n = Node(ev.node[e]);
   std::string step = std::to_string(ev.step[e]);
   n.window_intervals.try_emplace(step, ev.start_us[e], ev.end_us[e]);
@@ -199,6 +216,32 @@ void StepRun::CheckNode(size_t w, const NodeSteps& n) {
   }
 }
 
+// Not applicable when the framework data has no step event at all; not
+// evaluated when no (node, phase) had more than kMinSteps steps.
+void SetState(const RuleInputs& in, const StepRun& run, RuleResult* r) {
+  if (!r->applicable) return;
+  if (r->datapoints == 0) {
+    size_t steps = 0;
+    for (uint32_t e = 0; e < in.ev.size(); ++e) steps += run.IsStep(e) ? 1 : 0;
+    if (steps == 0) {
+      r->applicable = false;
+      r->not_applicable_reason =
+          "the framework data has no step events (Step:ModeKeys): step durations are unknown";
+    } else {
+      MarkNotEvaluated(fmt::format("{} step event{}, none in the evaluated windows", steps,
+                                   steps == 1 ? "" : "s"),
+                       r);
+    }
+    return;
+  }
+  const size_t most = run.most_steps();
+  if (most <= kMinSteps) {
+    MarkNotEvaluated(PatienceReason(fmt::format("at most {} steps per node and phase", most),
+                                    kMinSteps, "the rule's minimum"),
+                     r);
+  }
+}
+
 }  // namespace
 
 RuleResult StepOutlierRule::Evaluate(const AnalysisContext& ctx) const {
@@ -212,6 +255,7 @@ RuleResult StepOutlierRule::Evaluate(const AnalysisContext& ctx) const {
   r.details["step_details"] = nlohmann::ordered_json::object();
   StepRun run(in, p_, &r);
   for (size_t w = 0; w < in.plan.size(); ++w) run.Window(w);
+  SetState(in, run, &r);
   return r;
 }
 

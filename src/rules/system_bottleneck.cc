@@ -24,6 +24,10 @@
 // (if the very first window already triggers, "bottlenecks" comes first, as
 // in SageMaker).
 //
+// Not applicable without GPU utilization or the busy dimension's samples;
+// not evaluated while Datapoints <= patience (the ratio was never checked;
+// RuleResult::not_evaluated_reason).
+//
 // Worked example (CPUBottleneck, patience 2; one window from t0 = 1000 s; one
 // GPU, 1 core; IOBottleneck reads the same with I/O wait instead of CPU):
 //   1000.5  gpu0 5, cpu0 95   -> snapshot 1: bottleneck {GPUs 1, CPUs 1}
@@ -43,6 +47,8 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "src/rules/framework_correlation.h"
 #include "src/rules/python_json.h"
@@ -104,6 +110,13 @@ class BottleneckRun {
         gpu_(SeriesOfKind(in_.store, MetricKind::kGpuUtilization)),
         busy_(SeriesOfKind(in_.store, busy)) {
     RequireSeries(gpu_, "GPUUtilization", &r_, ": no bottleneck can be flagged");
+    if (r_.applicable && !busy_.any) {
+      r_.applicable = false;
+      r_.not_applicable_reason =
+          busy == MetricKind::kCpuIoWait
+              ? "no I/OWaitPercentage samples: no I/O bottleneck can be flagged"
+              : "no CPUUtilization samples: no CPU bottleneck can be flagged";
+    }
     r_.details = nlohmann::ordered_json::object();
   }
 
@@ -113,6 +126,14 @@ class BottleneckRun {
       CheckWindow(w, ScanWindow(w));
     }
     WriteBottlenecks();
+    // Datapoints only grow, so the ratio was never checked when the last
+    // count is within the patience.
+    if (r_.datapoints <= p_.patience) {
+      MarkNotEvaluated(PatienceReason(fmt::format("{} system snapshot{}", r_.datapoints,
+                                                  r_.datapoints == 1 ? "" : "s"),
+                                      p_.patience),
+                       &r_);
+    }
     return std::move(r_);
   }
 

@@ -19,20 +19,23 @@ nlohmann::json RuleJson(const fs::path& out, const std::string& rule) {
   return nlohmann::json::parse(testing::ReadFile(out / "profiler-reports" / (rule + ".json")));
 }
 
-const Job& GetJob(const std::string& scenario) {
+const Job& GetJob(const std::string& scenario) { return GetJob(scenario, scenario, ""); }
+
+const Job& GetJob(const std::string& name, const std::string& scenario, const std::string& flags) {
   static std::map<std::string, Job> jobs;
-  auto it = jobs.find(scenario);
+  auto it = jobs.find(name);
   if (it != jobs.end()) return it->second;
   Job job;
   // The binary's scratch folder goes when the tests end (~220 MB of jobs
   // and reports); SMR_KEEP_TEST_OUTPUT=1 keeps it.
-  const fs::path root = testing::ScratchDir(scenario);
+  const fs::path root = testing::ScratchDir(name);
   job.data = root / "job";
   job.out = root / "report";
   std::string gen_log;
-  const int gen = testing::RunCommand(
-      fmt::format("'{}' --out '{}' --scenario {}", SMR_SAMPLE_GEN, job.data.string(), scenario),
-      &gen_log);
+  const int gen =
+      testing::RunCommand(fmt::format("'{}' --out '{}' --scenario {} {}", SMR_SAMPLE_GEN,
+                                      job.data.string(), scenario, flags),
+                          &gen_log);
   EXPECT_EQ(gen, 0) << gen_log;
   // Only the default job's PDF is inspected; the others skip the slowest
   // output to keep the suite fast.
@@ -40,7 +43,7 @@ const Job& GetJob(const std::string& scenario) {
   job.exit_code = testing::RunCommand(fmt::format("'{}' build '{}' -o '{}' --format {}", SMR_CLI,
                                                   job.data.string(), job.out.string(), formats),
                                       &job.log);
-  return jobs.emplace(scenario, std::move(job)).first->second;
+  return jobs.emplace(name, std::move(job)).first->second;
 }
 
 const std::vector<ScenarioDesign>& Designs() {

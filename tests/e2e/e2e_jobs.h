@@ -31,6 +31,9 @@ struct Job {
 // The job of smr-sample-gen's `scenario`, made on first use. Only the
 // default job has a PDF (the slowest output); the others have HTML and JSON.
 const Job& GetJob(const std::string& scenario);
+// The same with more generator flags ("--gpus 1 --minutes 5"), made on first
+// use under the name `name` (a folder name, unique per flags).
+const Job& GetJob(const std::string& name, const std::string& scenario, const std::string& flags);
 
 // `<out>/profiler-reports/<rule>.json`, parsed.
 nlohmann::json RuleJson(const std::filesystem::path& out, const std::string& rule);

@@ -53,6 +53,23 @@ std::map<std::string, std::string> RulesTableTriggered(const std::string& html) 
   return out;
 }
 
+// The HTML rules-summary table: rule name -> its State cell (the column
+// after the name: "triggered", "ok", "not evaluated: <reason>", ...).
+std::map<std::string, std::string> RulesTableState(const std::string& html) {
+  std::map<std::string, std::string> out;
+  const size_t start = html.find("id=\"rules-summary\"");
+  if (start == std::string::npos) return out;
+  const size_t end = html.find("<section", start + 1);
+  const std::string part =
+      html.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  static const std::regex kRow(R"(<tr[^>]*><td[^>]*>([A-Za-z]+)</td><td[^>]*>([^<]*)</td>)");
+  for (auto it = std::sregex_iterator(part.begin(), part.end(), kRow); it != std::sregex_iterator();
+       ++it) {
+    out.emplace((*it)[1], (*it)[2]);
+  }
+  return out;
+}
+
 TEST(RunRenderTest, RendersEveryHandMadeSetToHtmlAndPdf) {
   const std::vector<std::string> sets = {"cpu-only-two-nodes", "four-gpus", "single-gpu",
                                          "system-only"};
@@ -171,16 +188,19 @@ TEST(RunRenderTest, MissingOrBrokenRuleJsonsAreShownInTheReport) {
       << log.str();
   EXPECT_EQ(log.str().find("notes.json"), std::string::npos) << log.str();
 
-  // HTML: a row in the rules table with the reason in place of the count,
-  // and a note in the rule's section.
+  // HTML: a row in the rules table with the reason as its state and no
+  // count, and a note in the rule's section.
   const std::string html = ReadFile(root / "out" / "profiler-report.html");
   const auto table = RulesTableTriggered(html);
-  EXPECT_EQ(table.at("BatchSize"), "unreadable: " + batch_error);
-  EXPECT_EQ(table.at("LoadBalancing"), "missing: no LoadBalancing.json in " + reports.string());
-  EXPECT_EQ(table.at("Dataloader"),
+  const auto state = RulesTableState(html);
+  EXPECT_EQ(state.at("BatchSize"), "unreadable: " + batch_error);
+  EXPECT_EQ(table.at("BatchSize"), "-");
+  EXPECT_EQ(state.at("LoadBalancing"), "missing: no LoadBalancing.json in " + reports.string());
+  EXPECT_EQ(state.at("Dataloader"),
             "unreadable: Dataloader.json: &quot;Datapoints&quot; is not "
             "an integer");
   EXPECT_EQ(table.at("LowGPUUtilization"), "7");  // the others as before (the set's count)
+  EXPECT_EQ(state.at("LowGPUUtilization"), "triggered");
   for (const char* id : {"rule-batchsize", "rule-loadbalancing", "rule-dataloader"}) {
     EXPECT_NE(html.find(fmt::format("id=\"{}\"", id)), std::string::npos) << id;
   }

@@ -5,6 +5,7 @@
 // behaviour on the hand-made sets of tests/data/rule_sets.
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ std::vector<RuleResult> LoadRealSet(const std::string& set) {
 
 ReportModel BuildFromSet(const std::string& set, std::vector<RuleResult>* results) {
   *results = LoadRealSet(set);
+  InferStatesFromJson(results);  // as `sm-report render` does
   return BuildFromResults(results);
 }
 
@@ -95,11 +97,11 @@ TEST(ReportBuilderSharedTest, RulesSummaryIsSortedByTriggerCountWithoutOverallRu
   // RuleTriggered in the set: GPUMemoryIncrease 233, LowGPUUtilization 10,
   // CPUBottleneck 9, the others 0.
   EXPECT_EQ(t->rows[0][0], "GPUMemoryIncrease");
-  EXPECT_EQ(t->rows[0][2], "233");
+  EXPECT_EQ(t->rows[0][3], "233");
   EXPECT_EQ(t->rows[1][0], "LowGPUUtilization");
-  EXPECT_EQ(t->rows[1][2], "10");
+  EXPECT_EQ(t->rows[1][3], "10");
   EXPECT_EQ(t->rows[2][0], "CPUBottleneck");
-  EXPECT_EQ(t->rows[2][2], "9");
+  EXPECT_EQ(t->rows[2][3], "9");
   for (const auto& row : t->rows) {
     EXPECT_NE(row[0], "OverallSystemUsage");
     EXPECT_NE(row[0], "OverallFrameworkMetrics");
@@ -256,6 +258,53 @@ TEST(ReportBuilderSharedTest, CpuOnlyJobSaysGpuRulesDoNotApply) {
     }
     EXPECT_TRUE(info) << id;
   }
+}
+
+// The states `sm-report render` infers from real JSONs. JawnMarc: CPU-only,
+// 8 cores, 10 loader events with 1 loader (SageMaker's own HTML for such a
+// job advised more loaders although Dataloader did not fire).
+TEST(ReportBuilderSharedTest, CpuOnlyRealJobStatesAndLoaderAdvice) {
+  std::vector<RuleResult> results;
+  const ReportModel m = BuildFromSet("JawnMarc__deep-learning-with-sagemaker", &results);
+  std::map<std::string, RuleStatus> st;
+  for (const RuleStatus& r : m.rules) st[r.name] = r;
+  for (const char* name : {"CPUBottleneck", "IOBottleneck", "LowGPUUtilization",
+                           "GPUMemoryIncrease", "BatchSize", "LoadBalancing"}) {
+    EXPECT_EQ(st[name].state, RuleState::kNotApplicable) << name;
+  }
+  EXPECT_EQ(st["StepOutlier"].state, RuleState::kTriggered);
+  EXPECT_EQ(st["Dataloader"].state, RuleState::kNotEvaluated);
+  EXPECT_EQ(st["Dataloader"].detail,
+            "10 data-loader events, so at most 10 seconds with them; needs more than 10 "
+            "(patience)");
+  const Section* loader = FindSection(m.sections, "dataloading");
+  ASSERT_NE(loader, nullptr);
+  EXPECT_FALSE(HasNote(*loader, Severity::kOk));
+  EXPECT_NE(AllText(*loader).find("Your training instance provided 8 CPU cores, and the job ran 1 "
+                                  "data-loader process in parallel"),
+            std::string::npos)
+      << AllText(*loader);
+  EXPECT_NE(AllText(*loader).find("below 70 % of the 8 cores (5.6)"), std::string::npos);
+  const Section* batch = FindSection(m.sections, "batch-size");
+  ASSERT_NE(batch, nullptr);
+  EXPECT_FALSE(HasNote(*batch, Severity::kOk));
+  EXPECT_EQ(AllText(*batch).find("does not look too small"), std::string::npos);
+}
+
+// Afi83: one GPU: LoadBalancing has nothing to balance.
+TEST(ReportBuilderSharedTest, SingleGpuRealJobHasNothingToBalance) {
+  std::vector<RuleResult> results;
+  const ReportModel m = BuildFromSet(
+      "Afi83__CD0387-deep-learning-topics-within-computer-vision-nlp-project-starter", &results);
+  for (const RuleStatus& r : m.rules) {
+    if (r.name != "LoadBalancing") continue;
+    EXPECT_EQ(r.state, RuleState::kNotApplicable);
+    EXPECT_EQ(r.detail, "a single GPU (gpu0): nothing to balance");
+  }
+  const Section* lb = FindSection(m.sections, "workload-balancing");
+  ASSERT_NE(lb, nullptr);
+  EXPECT_FALSE(HasNote(*lb, Severity::kOk));
+  EXPECT_EQ(AllText(*lb).find("similar utilization"), std::string::npos);
 }
 
 TEST(ReportBuilderSharedTest, DisabledRuleIsNamedInTheReport) {

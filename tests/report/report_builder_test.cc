@@ -162,12 +162,13 @@ TEST(ReportBuilderTest, MissingAndUnreadableRulesAreShownWithTheReason) {
   ASSERT_EQ(t->rows.size(), 7u + 3u);  // 9 table rules - 2 not read, + 3 rows
   const auto row = [&](size_t i) { return t->rows[i]; };
   EXPECT_EQ(row(7)[0], "BatchSize");
-  EXPECT_EQ(row(7)[2], "unreadable: BatchSize.json: not valid JSON: line 1, column 21");
+  EXPECT_EQ(row(7)[1], "unreadable: BatchSize.json: not valid JSON: line 1, column 21");
   EXPECT_EQ(row(7)[3], "-");
+  EXPECT_EQ(row(7)[4], "-");
   EXPECT_EQ(row(8)[0], "LoadBalancing");
-  EXPECT_EQ(row(8)[2], "missing: no LoadBalancing.json in reports");
+  EXPECT_EQ(row(8)[1], "missing: no LoadBalancing.json in reports");
   EXPECT_EQ(row(9)[0], "OverallSystemUsage");
-  EXPECT_EQ(row(9)[2], "unreadable: OverallSystemUsage.json: not a JSON object");
+  EXPECT_EQ(row(9)[1], "unreadable: OverallSystemUsage.json: not a JSON object");
   for (int i : {7, 8, 9}) {
     EXPECT_NE(std::find(t->highlight_rows.begin(), t->highlight_rows.end(), i),
               t->highlight_rows.end())

@@ -61,10 +61,12 @@ inline ReportModel BuildFromResults(const std::vector<RuleResult>* results) {
   return BuildReportModel(in);
 }
 
-// Parses a set's rule JSONs into `results` and builds the report from them
-// alone (render mode).
+// Parses a set's rule JSONs into `results`, infers their states as
+// `sm-report render` does and builds the report from them alone (render
+// mode).
 inline ReportModel BuildFromHandMadeSet(const std::string& set, std::vector<RuleResult>* results) {
   *results = LoadRuleJsons(HandMadeSetDir(set));
+  InferStatesFromJson(results);
   return BuildFromResults(results);
 }
 

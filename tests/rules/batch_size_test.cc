@@ -125,5 +125,44 @@ TEST(BatchSizeTest, Parameters) {
   EXPECT_NE(s.message().find("BatchSize"), std::string::npos);
 }
 
+TEST(BatchSizeTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
+  // 3 total-CPU values: patience 3 (window 2) and window 3 (patience 2).
+  RuleResult by_patience = SmallRule(3, 2).Evaluate(Constant(3, 0, 0, 0)->ctx());
+  EXPECT_EQ(by_patience.not_evaluated_reason,
+            "at most 3 total-CPU values per node; needs more than 3 (patience)");
+  RuleResult by_window = SmallRule(2, 3).Evaluate(Constant(3, 0, 0, 0)->ctx());
+  EXPECT_EQ(by_window.not_evaluated_reason,
+            "at most 3 total-CPU values per node; needs more than 3 (window)");
+  RuleResult busy = SmallRule(2, 2).Evaluate(Constant(3, 70, 0, 0)->ctx());  // judged, CPU busy
+  EXPECT_EQ(busy.triggered, 0);
+  EXPECT_TRUE(busy.applicable);
+  EXPECT_EQ(busy.not_evaluated_reason, "");
+  RuleResult fired = SmallRule(2, 2).Evaluate(Constant(3, 0, 0, 0)->ctx());
+  EXPECT_EQ(fired.triggered, 1);
+  EXPECT_EQ(fired.not_evaluated_reason, "");
+  // A GPU without memory samples cannot be judged.
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 3; ++i) {
+    d.Cpu("algo-1", "cpu0", 1000.5 + i, 0).GpuUtil("algo-1", "gpu0", 1000.5 + i, 0);
+  }
+  auto built = d.Build();
+  RuleResult no_memory = SmallRule(1, 1).Evaluate(built->ctx());
+  EXPECT_FALSE(no_memory.applicable);
+  EXPECT_EQ(no_memory.not_applicable_reason,
+            "no GPUMemoryUtilization samples: a GPU's memory use cannot be judged");
+}
+
+TEST(BatchSizeTest, CpuOnlyInstanceDoesNotApply) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 5; ++i) d.Cpu("algo-1", "cpu0", 1000.5 + i, 10);
+  auto built = d.Build();
+  RuleResult r = SmallRule(1, 1).Evaluate(built->ctx());
+  EXPECT_EQ(r.not_applicable_reason,
+            "no GPUUtilization samples (CPU-only instance or no system data)");
+  EXPECT_EQ(r.not_evaluated_reason, "");
+}
+
 }  // namespace
 }  // namespace smr

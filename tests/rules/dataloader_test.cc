@@ -226,5 +226,36 @@ TEST(DataloaderTest, ParametersDefaultsOverridesAndErrors) {
   EXPECT_EQ(rule.values().min_threshold, 50);
 }
 
+// The report's states: not evaluated up to the patience (with the count of
+// seconds), triggered after it, ok within range, not applicable without
+// loader events.
+TEST(DataloaderTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
+  TestData ten = BaseData();
+  Loaders(ten, 1001, 10, {7});
+  auto built10 = ten.Build();
+  RuleResult waiting = DataloaderRule().Evaluate(built10->ctx());
+  EXPECT_TRUE(waiting.applicable);
+  EXPECT_EQ(waiting.not_evaluated_reason,
+            "10 seconds with data-loader events; needs more than 10 (patience)");
+  TestData eleven = BaseData();
+  Loaders(eleven, 1001, 11, {7});
+  auto built11 = eleven.Build();
+  RuleResult fired = DataloaderRule().Evaluate(built11->ctx());
+  EXPECT_EQ(fired.triggered, 1);
+  EXPECT_EQ(fired.not_evaluated_reason, "");
+  TestData fine = BaseData();
+  Loaders(fine, 1001, 11, {1, 2, 3, 4});  // 4 loaders for 4 cores
+  auto built_fine = fine.Build();
+  RuleResult ok = DataloaderRule().Evaluate(built_fine->ctx());
+  EXPECT_EQ(ok.triggered, 0);
+  EXPECT_EQ(ok.not_evaluated_reason, "");
+  EXPECT_TRUE(ok.applicable);
+  TestData one = BaseData();
+  Loaders(one, 1001, 1, {7});
+  auto built1 = one.Build();
+  EXPECT_EQ(DataloaderRule().Evaluate(built1->ctx()).not_evaluated_reason,
+            "1 second with data-loader events; needs more than 10 (patience)");
+}
+
 }  // namespace
 }  // namespace smr

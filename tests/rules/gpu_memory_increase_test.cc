@@ -176,5 +176,26 @@ TEST(GpuMemoryIncreaseTest, ParametersDefaultsOverridesAndErrors) {
   EXPECT_EQ(rule.values().patience, 1000);
 }
 
+TEST(GpuMemoryIncreaseTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
+  auto twelve = SeriesData(kWorkedExample).Build();
+  // 12 samples, patience 12: never judged.
+  RuleResult waiting = SmallRule(5, 12).Evaluate(twelve->ctx());
+  EXPECT_EQ(waiting.not_evaluated_reason,
+            "at most 12 samples per GPU; needs more than 12 (patience)");
+  // Window 10 needs 12 samples whatever the patience: 11 are too few.
+  std::vector<double> eleven(kWorkedExample.begin() + 1, kWorkedExample.end());
+  auto built = SeriesData(eleven).Build();
+  EXPECT_EQ(SmallRule(0.1, 1).Evaluate(built->ctx()).not_evaluated_reason,
+            "at most 11 samples per GPU; needs more than 11 (window + 1)");
+  // Judged and quiet (increase 6.07 is not > 7), judged and fired.
+  RuleResult quiet = SmallRule(7, 11).Evaluate(twelve->ctx());
+  EXPECT_EQ(quiet.triggered, 0);
+  EXPECT_EQ(quiet.not_evaluated_reason, "");
+  EXPECT_TRUE(quiet.applicable);
+  RuleResult fired = SmallRule(5, 11).Evaluate(twelve->ctx());
+  EXPECT_EQ(fired.triggered, 1);
+  EXPECT_EQ(fired.not_evaluated_reason, "");
+}
+
 }  // namespace
 }  // namespace smr

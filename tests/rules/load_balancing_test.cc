@@ -403,5 +403,47 @@ TEST(LoadBalancingTest, ParametersDefaultsOverridesAndErrors) {
   EXPECT_EQ(rule.values().threshold, 0.5);
 }
 
+TEST(LoadBalancingTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
+  TestData two;
+  two.SystemFile("algo-1", 1000);
+  Constant(two, "algo-1", {"gpu0", "gpu1"}, {100, 0}, 3);
+  auto built = two.Build();
+  RuleResult waiting = SmallRule(0.2, 3).Evaluate(built->ctx());  // 3 is not > 3
+  EXPECT_TRUE(waiting.applicable);
+  EXPECT_EQ(waiting.not_evaluated_reason,
+            "at most 3 samples per GPU; needs more than 3 (patience)");
+  RuleResult fired = SmallRule(0.2, 2).Evaluate(built->ctx());
+  EXPECT_EQ(fired.triggered, 1);
+  EXPECT_EQ(fired.not_evaluated_reason, "");
+  TestData even;
+  even.SystemFile("algo-1", 1000);
+  Constant(even, "algo-1", {"gpu0", "gpu1"}, {50, 50}, 3);
+  auto even_built = even.Build();
+  RuleResult quiet = SmallRule(0.2, 2).Evaluate(even_built->ctx());
+  EXPECT_EQ(quiet.triggered, 0);
+  EXPECT_TRUE(quiet.applicable);
+  EXPECT_EQ(quiet.not_evaluated_reason, "");
+}
+
+TEST(LoadBalancingTest, SingleGpuHasNothingToBalance) {
+  TestData one;
+  one.SystemFile("algo-1", 1000);
+  Constant(one, "algo-1", {"gpu0"}, {30}, 5);
+  auto built = one.Build();
+  RuleResult r = SmallRule(0.2, 2).Evaluate(built->ctx());
+  EXPECT_FALSE(r.applicable);
+  EXPECT_EQ(r.not_applicable_reason, "a single GPU (gpu0): nothing to balance");
+  // Two nodes with one GPU each: GPUs of different nodes are not compared.
+  TestData two_nodes;
+  two_nodes.SystemFile("algo-1", 1000).SystemFile("algo-2", 1000);
+  Constant(two_nodes, "algo-1", {"gpu0"}, {100}, 5);
+  Constant(two_nodes, "algo-2", {"gpu0"}, {0}, 5);
+  auto built2 = two_nodes.Build();
+  RuleResult r2 = SmallRule(0.2, 2).Evaluate(built2->ctx());
+  EXPECT_FALSE(r2.applicable);
+  EXPECT_EQ(r2.not_applicable_reason, "one GPU per node: nothing to balance");
+  EXPECT_EQ(r2.triggered, 0);
+}
+
 }  // namespace
 }  // namespace smr

@@ -123,5 +123,39 @@ TEST(LowGpuUtilizationTest, ParametersDefaultsOverridesAndErrors) {
   EXPECT_EQ(rule.values().patience, 1000);
 }
 
+// The report's states: not evaluated below the patience, ok once judged,
+// triggered, not applicable without GPU samples.
+TEST(LowGpuUtilizationTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 3; ++i) d.GpuUtil("algo-1", "gpu0", 1000.5 + i, 90);
+  for (int i = 0; i < 2; ++i) d.GpuUtil("algo-1", "gpu1", 1000.5 + i, 90);
+  auto built = d.Build();
+  RuleResult waiting = SmallRule(3, 3).Evaluate(built->ctx());  // 3 is not > 3
+  EXPECT_TRUE(waiting.applicable);
+  EXPECT_EQ(waiting.not_evaluated_reason,
+            "at most 3 samples per GPU; needs more than 3 (patience)");
+  RuleResult judged = SmallRule(2, 3).Evaluate(built->ctx());  // gpu0 judged: busy, quiet
+  EXPECT_EQ(judged.triggered, 0);
+  EXPECT_TRUE(judged.applicable);
+  EXPECT_EQ(judged.not_evaluated_reason, "");
+  TestData idle;
+  idle.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 3; ++i) idle.GpuUtil("algo-1", "gpu0", 1000.5 + i, 0);
+  auto idle_built = idle.Build();
+  RuleResult fired = SmallRule(2, 3).Evaluate(idle_built->ctx());
+  EXPECT_EQ(fired.triggered, 1);
+  EXPECT_EQ(fired.not_evaluated_reason, "");
+  TestData cpu;
+  cpu.SystemFile("algo-1", 1000);
+  cpu.Cpu("algo-1", "cpu0", 1000.5, 50);
+  auto cpu_built = cpu.Build();
+  RuleResult none = SmallRule(2, 3).Evaluate(cpu_built->ctx());
+  EXPECT_FALSE(none.applicable);
+  EXPECT_EQ(none.not_applicable_reason,
+            "no GPUUtilization samples (CPU-only instance or no system data)");
+  EXPECT_EQ(none.not_evaluated_reason, "");
+}
+
 }  // namespace
 }  // namespace smr

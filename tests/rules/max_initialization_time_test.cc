@@ -92,5 +92,45 @@ TEST(MaxInitializationTimeTest, Parameters) {
   EXPECT_FALSE(rule.SetParam("patience", "3").ok());
 }
 
+// The report's states: not applicable without framework data (even though
+// it fired: without step events every job looks stuck in initialization),
+// not evaluated when the data ends before the threshold without a step, ok
+// once a step came in time.
+TEST(MaxInitializationTimeTest, StatesNotApplicableNotEvaluatedOk) {
+  TestData system_only;
+  system_only.SystemFile("algo-1", 1000);
+  system_only.Cpu("algo-1", "cpu0", 1000.5, 1).Cpu("algo-1", "cpu0", 1170.0, 1);
+  auto built = system_only.Build();
+  MaxInitializationTimeRule rule;
+  ASSERT_TRUE(rule.SetParam("threshold", "1").ok());
+  RuleResult none = rule.Evaluate(built->ctx());
+  EXPECT_EQ(none.triggered, 1);  // the JSON is unchanged
+  EXPECT_FALSE(none.applicable);
+  EXPECT_EQ(none.not_applicable_reason, "no framework profiling data: step times are unknown");
+
+  // Framework data without a step; windows start at 0, 60, 120 s: with a
+  // 5-minute threshold nothing was judged.
+  TestData short_job;
+  short_job.SystemFile("algo-1", 1000).FrameworkFile("1-algo-1", 1'000'000'000);
+  short_job.Cpu("algo-1", "cpu0", 1000.5, 1).Cpu("algo-1", "cpu0", 1170.0, 1);
+  short_job.Event("algo-1-27", "cpu_functions", "aten::conv2d", 1'010'000'000, 1'010'100'000);
+  auto short_built = short_job.Build();
+  MaxInitializationTimeRule five;
+  ASSERT_TRUE(five.SetParam("threshold", "5").ok());
+  RuleResult waiting = five.Evaluate(short_built->ctx());
+  EXPECT_EQ(waiting.triggered, 0);
+  EXPECT_TRUE(waiting.applicable);
+  EXPECT_EQ(waiting.not_evaluated_reason,
+            "no training step recorded, and the evaluated windows reach only 2 min past the first "
+            "sample; the rule fires only after 5 min without a step");
+  // The same job with a step at 10 s: judged, ok.
+  short_job.Step("algo-1-27", "TRAIN", 0, 1'010'000'000, 1'011'000'000);
+  auto step_built = short_job.Build();
+  RuleResult ok = five.Evaluate(step_built->ctx());
+  EXPECT_EQ(ok.triggered, 0);
+  EXPECT_EQ(ok.not_evaluated_reason, "");
+  EXPECT_TRUE(ok.applicable);
+}
+
 }  // namespace
 }  // namespace smr

@@ -257,5 +257,36 @@ TEST(StepOutlierTest, ParametersDefaultsOverridesAndErrors) {
   EXPECT_TRUE(rule.values().mode.empty());
 }
 
+// The report's states: not evaluated with at most 100 steps per node and
+// phase, ok and triggered once judged, not applicable without step events.
+TEST(StepOutlierTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
+  TestData d;
+  d.FrameworkFile("1-algo-1", 1'000'000'000);
+  AddSteps(&d, "algo-1-27", "TRAIN", 0, 1'000'500'000, Repeat(100'000, 100));
+  AddSteps(&d, "algo-1-27", "EVAL", 0, 1'020'500'000, Repeat(100'000, 7));
+  auto built = d.Build();
+  RuleResult waiting = StepOutlierRule().Evaluate(built->ctx());
+  EXPECT_TRUE(waiting.applicable);
+  EXPECT_EQ(waiting.not_evaluated_reason,
+            "at most 100 steps per node and phase; needs more than 100 (the rule's minimum)");
+  TestData d2;
+  d2.FrameworkFile("1-algo-1", 1'000'000'000);
+  AddSteps(&d2, "algo-1-27", "TRAIN", 0, 1'000'500'000, Repeat(100'000, 101));
+  auto built2 = d2.Build();
+  RuleResult ok = StepOutlierRule().Evaluate(built2->ctx());
+  EXPECT_EQ(ok.triggered, 0);
+  EXPECT_EQ(ok.not_evaluated_reason, "");
+  EXPECT_TRUE(ok.applicable);
+  // Framework events but no step event.
+  TestData d3;
+  d3.FrameworkFile("1-algo-1", 1'000'000'000);
+  d3.Event("algo-1-27", "cpu_functions", "aten::conv2d", 1'000'500'000, 1'000'600'000);
+  auto built3 = d3.Build();
+  RuleResult none = StepOutlierRule().Evaluate(built3->ctx());
+  EXPECT_FALSE(none.applicable);
+  EXPECT_EQ(none.not_applicable_reason,
+            "the framework data has no step events (Step:ModeKeys): step durations are unknown");
+}
+
 }  // namespace
 }  // namespace smr

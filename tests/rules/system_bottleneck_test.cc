@@ -240,6 +240,41 @@ TEST_P(SystemBottleneckTest, EmptyInputWritesEmptyKeys) {
             "{\"low_gpu_utilization\": 0, \"bottlenecks\": {}}");
 }
 
+// The report's states: not evaluated while Datapoints <= patience, ok once
+// the ratio was checked, triggered, not applicable without the busy
+// dimension.
+TEST_P(SystemBottleneckTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 4; ++i) Snapshot(&d, 1000.5 + 0.5 * i, 0, 100);
+  auto built = d.Build();
+  RuleResult waiting = RuleWithPatience(4)->Evaluate(built->ctx());  // 4 is not > 4
+  EXPECT_EQ(waiting.triggered, 0);
+  EXPECT_TRUE(waiting.applicable);
+  EXPECT_EQ(waiting.not_evaluated_reason, "4 system snapshots; needs more than 4 (patience)");
+  RuleResult fired = RuleWithPatience(3)->Evaluate(built->ctx());
+  EXPECT_EQ(fired.triggered, 1);
+  EXPECT_EQ(fired.not_evaluated_reason, "");
+  TestData quiet;
+  quiet.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 4; ++i) Snapshot(&quiet, 1000.5 + 0.5 * i, 80, 10);
+  auto quiet_built = quiet.Build();
+  RuleResult ok = RuleWithPatience(3)->Evaluate(quiet_built->ctx());
+  EXPECT_EQ(ok.triggered, 0);
+  EXPECT_TRUE(ok.applicable);
+  EXPECT_EQ(ok.not_evaluated_reason, "");
+  TestData gpu_only;
+  gpu_only.SystemFile("algo-1", 1000);
+  for (int i = 0; i < 4; ++i) gpu_only.GpuUtil("algo-1", "gpu0", 1000.5 + 0.5 * i, 0);
+  auto gpu_built = gpu_only.Build();
+  RuleResult none = RuleWithPatience(1)->Evaluate(gpu_built->ctx());
+  EXPECT_FALSE(none.applicable);
+  EXPECT_EQ(none.not_applicable_reason,
+            std::string(c().busy_param) == "io_threshold"
+                ? "no I/OWaitPercentage samples: no I/O bottleneck can be flagged"
+                : "no CPUUtilization samples: no CPU bottleneck can be flagged");
+}
+
 INSTANTIATE_TEST_SUITE_P(CpuAndIo, SystemBottleneckTest, ::testing::Values(kCpu, kIo),
                          [](const ::testing::TestParamInfo<BottleneckCase>& info) {
                            return std::string(info.param.label);

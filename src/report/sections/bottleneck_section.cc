@@ -112,8 +112,7 @@ void BuildBottleneckSection(const RuleResult& r, const ReportInputs& in, bool io
                          "data-loader workers, or pre-fetch batches.",
                          Plural(r.triggered, "time", "times"))));
   } else {
-    s->blocks.push_back(Note(
-        Severity::kOk, fmt::format("Bottlenecks stayed below the {} % threshold.", threshold)));
+    AppendStatusNote(r, fmt::format("Bottlenecks stayed below the {} % threshold.", threshold), s);
   }
   AppendShareChart(in, d, threshold, s);
   if (r.triggered > 0) {

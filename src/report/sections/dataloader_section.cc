@@ -22,31 +22,54 @@ namespace smr {
 namespace report_internal {
 namespace {
 
-// The verdict on the number of loaders, and a pin_memory hint.
+// Where the rule did not fire (not evaluated, or quiet in its evaluated
+// windows) but the final median is out of range: says so first, as
+// SageMaker's report did ("only ran on average 1 dataloader workers").
+std::string UnjudgedPrefix(RuleState state, double cores, double loaders, bool low) {
+  if (state == RuleState::kTriggered) return "";
+  return fmt::format(
+      "Your training instance provided {} CPU cores, and the job ran {} data-loader "
+      "process{} in parallel (median over the seconds with loader activity). {} ",
+      FormatNumber(cores, 0), FormatNumber(loaders, 0), loaders == 1 ? "" : "es",
+      state == RuleState::kNotEvaluated
+          ? "The rule had too little data to judge (see above), but the data shows the problem."
+          : fmt::format("The rule did not fire, but the job's median is {} its range.",
+                        low ? "below" : "above"));
+}
+
+// The verdict on the number of loaders, and a pin_memory hint. Without a
+// trigger, a median outside the range still gets the advice; the OK note
+// is only for a rule in state ok.
 void AppendVerdict(const RuleResult& r, const Json& d, const std::string& lo, const std::string& hi,
                    double cores, double loaders, Section* s) {
   const double min_v = cores * std::atof(lo.c_str()) / 100;
   const double max_v = cores * std::atof(hi.c_str()) / 100;
-  if (r.triggered > 0 && loaders < min_v) {
+  const RuleState state = RuleStatusOf(r).state;
+  // Without a core count (no CPU samples) the range is unknown.
+  const bool low = cores > 0 && loaders<min_v, high = cores> 0 && loaders > max_v;
+  if ((r.triggered > 0 && loaders < min_v) || (r.triggered == 0 && low)) {
     s->blocks.push_back(Note(
         Severity::kWarning,
-        fmt::format("The median number of parallel data loaders ({}) is below {} % of the {} "
-                    "cores. What to do: increase num_workers of the DataLoader (for example to "
-                    "{}) so data preparation keeps up with the GPUs.",
-                    FormatNumber(loaders, 0), lo, FormatNumber(cores, 0),
-                    FormatNumber(std::ceil(min_v), 0))));
-  } else if (r.triggered > 0 && loaders > max_v) {
-    s->blocks.push_back(
-        Note(Severity::kWarning,
-             fmt::format("The median number of parallel data loaders ({}) is above {} % of the {} "
-                         "cores. What to do: reduce num_workers; too many loader processes compete "
-                         "for the CPU.",
-                         FormatNumber(loaders, 0), hi, FormatNumber(cores, 0))));
+        UnjudgedPrefix(state, cores, loaders, true) +
+            fmt::format("The median number of parallel data loaders ({}) is below {} % of the {} "
+                        "cores ({}). What to do: increase num_workers of the DataLoader (for "
+                        "example to {}) so data preparation keeps up with the GPUs.",
+                        FormatNumber(loaders, 0), lo, FormatNumber(cores, 0),
+                        FormatNumber(min_v, 1), FormatNumber(std::ceil(min_v), 0))));
+  } else if ((r.triggered > 0 && loaders > max_v) || (r.triggered == 0 && high)) {
+    s->blocks.push_back(Note(
+        Severity::kWarning,
+        UnjudgedPrefix(state, cores, loaders, false) +
+            fmt::format("The median number of parallel data loaders ({}) is above {} % of the {} "
+                        "cores ({}). What to do: reduce num_workers; too many loader processes "
+                        "compete for the CPU.",
+                        FormatNumber(loaders, 0), hi, FormatNumber(cores, 0),
+                        FormatNumber(max_v, 1))));
   } else if (r.triggered > 0) {
     s->blocks.push_back(Note(Severity::kWarning,
                              "The number of parallel data loaders left the recommended range "
                              "during the job."));
-  } else {
+  } else if (state == RuleState::kOk) {
     s->blocks.push_back(Note(Severity::kOk,
                              "The number of parallel data loaders stayed within the "
                              "recommended range."));
@@ -110,11 +133,10 @@ void BuildDataloaderSection(const RuleResult& r, const ReportInputs& in, Section
       lo, hi);
   AppendRuleIntro(r, intro, s);
   const Json& d = r.details;
-  if (r.failed) {
-    AppendStatusNote(r, "", s);
-    return;
-  }
+  if (AppendStatusNote(r, "", s)) return;
   if (!d.is_object() || d.empty()) {
+    // Not evaluated (no loader events in the rule's windows): said above.
+    if (!r.not_evaluated_reason.empty()) return;
     s->blocks.push_back(Note(Severity::kInfo,
                              "No PyTorch data-loader events were recorded (dataloader "
                              "profiling off, or a TensorFlow job), so the rule does not apply."));

@@ -95,7 +95,7 @@ void BuildGpuMemorySection(const RuleResult& r, const ReportInputs& in, Section*
     return;
   }
   if (r.triggered == 0) {
-    s->blocks.push_back(Note(Severity::kOk, "GPU memory did not grow sharply on any GPU."));
+    AppendStatusNote(r, "GPU memory did not grow sharply on any GPU.", s);
   } else {
     const std::string when = LastWindow(d);
     s->blocks.push_back(Note(

@@ -70,21 +70,11 @@ void BuildGpuUtilizationSection(const RuleResult& r, const ReportInputs& in, Sec
       "percentile is below {} %.",
       patience, window, p95, p95, p5);
   AppendRuleIntro(r, intro, s);
-  if (r.failed) {
-    s->blocks.push_back(Note(Severity::kIssue, "The rule failed: " + r.error));
-    return;
-  }
-  if (!r.applicable || (r.datapoints == 0 && r.details.empty())) {
-    s->blocks.push_back(
-        Note(Severity::kInfo, r.not_applicable_reason.empty()
-                                  ? "No GPU utilization was recorded (CPU-only instance or no "
-                                    "system metrics), so the rule does not apply."
-                                  : r.not_applicable_reason));
+  if (AppendStatusNote(r, "No GPU was underused or fluctuating in any evaluated window.", s,
+                       "The rule failed: ")) {
     return;
   }
   if (r.triggered == 0) {
-    s->blocks.push_back(
-        Note(Severity::kOk, "No GPU was underused or fluctuating in any evaluated window."));
     AppendOverview(in, s);
     return;
   }

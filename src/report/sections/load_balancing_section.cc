@@ -82,10 +82,7 @@ void BuildLoadBalancingSection(const RuleResult& r, const ReportInputs& /*in*/, 
       "GPUs wait while others compute.",
       thr, min_diff);
   AppendRuleIntro(r, intro, s);
-  if (AppendStatusNote(r, "The GPUs of each node had similar utilization.", s) &&
-      (r.failed || !r.applicable)) {
-    return;
-  }
+  if (AppendStatusNote(r, "The GPUs of each node had similar utilization.", s)) return;
   std::vector<NodeDetail> per_node;
   size_t nodes = 0, flagged = 0;
   std::vector<std::string> flagged_nodes;

@@ -3,6 +3,7 @@
 // windows covered; rules that could not be read or were disabled.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -81,14 +82,41 @@ Block WindowCoverageNote(const WindowPlan& w) {
   return Note(Severity::kInfo, text);
 }
 
+// "3 rules were not evaluated ... and 2 do not apply ...": what "not
+// triggered" does not cover; nullopt when every rule was judged.
+std::optional<Block> UnjudgedNote(const std::vector<const RuleResult*>& rows) {
+  std::string not_evaluated, not_applicable;
+  for (const RuleResult* r : rows) {
+    const RuleState state = RuleStatusOf(*r).state;
+    std::string& list = state == RuleState::kNotEvaluated ? not_evaluated : not_applicable;
+    if (state == RuleState::kNotEvaluated || state == RuleState::kNotApplicable) {
+      list += (list.empty() ? "" : ", ") + r->name;
+    }
+  }
+  if (not_evaluated.empty() && not_applicable.empty()) return std::nullopt;
+  std::string text;
+  if (!not_evaluated.empty()) {
+    text +=
+        fmt::format("Not evaluated (too little data to judge, so no verdict): {}. ", not_evaluated);
+  }
+  if (!not_applicable.empty()) {
+    text += fmt::format("Not applicable to this job (the data they need is absent): {}. ",
+                        not_applicable);
+  }
+  text += "The State column gives the reason for each.";
+  return Note(Severity::kInfo, text);
+}
+
 // The notes above the table: which rule fired most, which could not be
-// read, which were disabled.
+// read, which were disabled, which were not evaluated or do not apply.
 void AppendSummaryNotes(const ReportContext& ctx, const std::vector<const RuleResult*>& rows,
                         Section* s) {
   const ReportInputs& in = ctx.in();
   s->blocks.push_back(Paragraph(
-      "The table lists every rule with its description, recommendation, how many times it "
-      "was triggered, how many datapoints it analysed and its parameters. Rules are "
+      "The table lists every rule with its state, description, recommendation, how many times it "
+      "was triggered, how many datapoints it analysed and its parameters. The state says whether "
+      "the rule judged the job at all: \"not evaluated\" means too little data to judge, \"not "
+      "applicable\" that the data it needs is absent. Rules are "
       "evaluated over the job in 60-second windows, so the trigger count is the number of "
       "evaluations (windows, GPUs or samples, depending on the rule) that met the "
       "condition."));
@@ -99,11 +127,19 @@ void AppendSummaryNotes(const ReportContext& ctx, const std::vector<const RuleRe
              fmt::format("During your training job, the {} rule was the most frequently "
                          "triggered. It processed {} datapoints and was triggered {} times.",
                          rows[0]->name, rows[0]->datapoints, rows[0]->triggered)));
-  } else if (!rows.empty()) {
-    s->blocks.push_back(Note(Severity::kOk, in.unavailable_rules.empty()
-                                                ? "No rule was triggered."
-                                                : "No rule that could be read was triggered."));
   }
+  std::optional<Block> unjudged = rows.empty() ? std::nullopt : UnjudgedNote(rows);
+  if (!rows.empty() && rows[0]->triggered == 0) {
+    // "No rule was triggered" is good news only when every rule judged.
+    const char* text = in.unavailable_rules.empty() ? "No rule was triggered."
+                                                    : "No rule that could be read was triggered.";
+    if (unjudged) {
+      unjudged->text = std::string(text) + " " + unjudged->text;
+    } else {
+      s->blocks.push_back(Note(Severity::kOk, text));
+    }
+  }
+  if (unjudged) s->blocks.push_back(std::move(*unjudged));
   if (!in.unavailable_rules.empty()) {
     s->blocks.push_back(
         Note(Severity::kWarning,
@@ -122,6 +158,12 @@ void AppendSummaryNotes(const ReportContext& ctx, const std::vector<const RuleRe
   }
 }
 
+// The State cell: "triggered", "ok", "not evaluated: <reason>", ...
+std::string StateCell(const RuleStatus& st) {
+  if (st.detail.empty()) return RuleStateName(st.state);
+  return fmt::format("{}: {}", RuleStateName(st.state), st.detail);
+}
+
 // The rules table: evaluated rules (most triggered first), then the rules
 // without a result.
 Table RulesTable(const ReportContext& ctx, const std::vector<const RuleResult*>& rows) {
@@ -129,24 +171,29 @@ Table RulesTable(const ReportContext& ctx, const std::vector<const RuleResult*>&
   t.caption = "Rules";
   // SageMaker shows description and recommendation in two columns; one
   // column reads better and leaves room for the numbers.
-  t.columns = {"Rule", "What it checks, and what to do", "Number of times rule triggered",
-               "Number of datapoints", "Rule parameters"};
-  t.numeric = {false, false, true, true, false};
+  t.columns = {"Rule",
+               "State",
+               "What it checks, and what to do",
+               "Number of times rule triggered",
+               "Number of datapoints",
+               "Rule parameters"};
+  t.numeric = {false, false, false, true, true, false};
   for (size_t i = 0; i < rows.size(); ++i) {
     const RuleResult& r = *rows[i];
     const Rule* rule = ctx.RuleByName(r.name);
-    std::string triggered = fmt::format("{}", r.triggered);
-    if (r.failed) triggered = "failed: " + r.error;
-    t.rows.push_back(
-        {r.name, RuleText(rule), triggered, fmt::format("{}", r.datapoints), r.rule_parameters});
-    if (r.triggered > 0 || r.failed) t.highlight_rows.push_back(static_cast<int>(i));
+    const RuleStatus st = RuleStatusOf(r);
+    t.rows.push_back({r.name, StateCell(st), RuleText(rule),
+                      r.failed ? std::string("-") : fmt::format("{}", r.triggered),
+                      fmt::format("{}", r.datapoints), r.rule_parameters});
+    if (st.state == RuleState::kTriggered || st.state == RuleState::kFailed) {
+      t.highlight_rows.push_back(static_cast<int>(i));
+    }
   }
-  // Rules without a result, last: "unreadable: <file>: <error>" where the
-  // trigger count would be (all of them, the two summary rules included).
+  // Rules without a result, last: "unreadable: <file>: <error>" as the
+  // state (all of them, the two summary rules included).
   for (const RuleStatus& u : ctx.in().unavailable_rules) {
     t.highlight_rows.push_back(static_cast<int>(t.rows.size()));
-    t.rows.push_back({u.name, RuleText(ctx.RuleByName(u.name)),
-                      fmt::format("{}: {}", RuleStateName(u.state), u.detail), "-", "-"});
+    t.rows.push_back({u.name, StateCell(u), RuleText(ctx.RuleByName(u.name)), "-", "-", "-"});
   }
   return t;
 }

@@ -364,7 +364,7 @@ void AppendTimelineViews(const ReportInputs& in, double kk, Section* s) {
     if (n_outliers > 0) {
       s->blocks.push_back(TableBlock(std::move(t)));
     } else {
-      s->blocks.push_back(Note(Severity::kOk, "No step took longer than its phase's threshold."));
+      s->blocks.push_back(Note(Severity::kInfo, "No step took longer than its phase's threshold."));
     }
     return;
   }
@@ -416,16 +416,13 @@ void BuildStepOutlierSection(const RuleResult& r, const ReportInputs& in, Sectio
       k, n_out);
   AppendRuleIntro(r, intro, s);
   const Json& d = r.details;
+  if (AppendStatusNote(r, "No phase had more outlier steps than the rule allows.", s)) return;
   const bool has_steps =
       HasObject(d, "step_details") || (in.timeline && !in.timeline->by_node_phase.empty());
   if (!has_steps && r.datapoints == 0) {
     s->blocks.push_back(Note(Severity::kInfo,
                              "No step events were recorded (framework profiling off or no "
                              "Step:ModeKeys events), so step durations cannot be analysed."));
-    return;
-  }
-  if (AppendStatusNote(r, "No phase had more outlier steps than the rule allows.", s) &&
-      (r.failed || !r.applicable)) {
     return;
   }
   if (r.triggered > 0) {

@@ -29,10 +29,11 @@ TEST(ReportBuilderTest, RulesSummaryIsSortedByTriggerCountWithoutOverallRules) {
                                                                 {"Dataloader", "1"}};
   for (size_t i = 0; i < top.size(); ++i) {
     EXPECT_EQ(t->rows[i][0], top[i].first) << i;
-    EXPECT_EQ(t->rows[i][2], top[i].second) << i;
+    EXPECT_EQ(t->rows[i][1], "triggered") << i;
+    EXPECT_EQ(t->rows[i][3], top[i].second) << i;
   }
-  EXPECT_EQ(t->rows[0][3], "1802");  // datapoints
-  for (size_t i = top.size(); i < t->rows.size(); ++i) EXPECT_EQ(t->rows[i][2], "0") << i;
+  EXPECT_EQ(t->rows[0][4], "1802");  // datapoints
+  for (size_t i = top.size(); i < t->rows.size(); ++i) EXPECT_EQ(t->rows[i][3], "0") << i;
   for (const auto& row : t->rows) {
     EXPECT_NE(row[0], "OverallSystemUsage");
     EXPECT_NE(row[0], "OverallFrameworkMetrics");
