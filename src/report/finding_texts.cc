@@ -134,10 +134,10 @@ std::string BalanceWhere(const std::vector<const RuleFinding*>& firings) {
       if (v.size() > 8) out += fmt::format(" and {} more", v.size() - 8);
       return out;
     };
-    const std::string text = odd.size() == 1 && !rest.empty()
-                                 ? fmt::format("{} {} against {}", node, join(odd), join(rest))
-                                 : fmt::format("{} {}", node, join(std::vector<std::string>(
-                                                                  ps.begin(), ps.end())));
+    const std::string text =
+        odd.size() == 1 && !rest.empty()
+            ? fmt::format("{} {} against {}", node, join(odd), join(rest))
+            : fmt::format("{} {}", node, join(std::vector<std::string>(ps.begin(), ps.end())));
     where += (where.empty() ? "" : "; ") + text;
     if (pairs.size() > 3 && where.size() > 200) break;
   }
@@ -210,13 +210,15 @@ std::string Evidence(const std::string& rule, const RuleResult& r,
                             FormatNumber(cores * ParamNumber(r, "min_threshold", 70) / 100, 1),
                             FormatNumber(cores * ParamNumber(r, "max_threshold", 200) / 100, 1));
     }
-    return fmt::format("A median of {} data-loader processes ran in parallel in {}; the rule "
-                       "expects {}.",
-                       Range(range, 1), windows, expect);
+    return fmt::format(
+        "A median of {} data-loader processes ran in parallel in {}; the rule "
+        "expects {}.",
+        Range(range, 1), windows, expect);
   }
   if (rule == "GPUMemoryIncrease") {
-    return fmt::format("The moving average of GPU memory rose by up to {} points (threshold {}) in {}.",
-                       FormatNumber(range.second, 1), ParamValue(r, "increase"), windows);
+    return fmt::format(
+        "The moving average of GPU memory rose by up to {} points (threshold {}) in {}.",
+        FormatNumber(range.second, 1), ParamValue(r, "increase"), windows);
   }
   return fmt::format("Fired {} times.", r.triggered);
 }
@@ -231,8 +233,8 @@ double ParamNumber(const RuleResult& r, const std::string& key, double fallback)
 }
 
 FindingItem RuleFindingItem(const std::string& rule, const RuleResult& r, Stage stage,
-                            const std::vector<const RuleFinding*>& firings, size_t taken,
-                            int gpus, const ReportContext& ctx) {
+                            const std::vector<const RuleFinding*>& firings, size_t taken, int gpus,
+                            const ReportContext& ctx) {
   int cores = 0;
   if (const MetricStore* store = ctx.in().store; store && !store->system_nodes().empty()) {
     cores = static_cast<int>(
@@ -271,14 +273,16 @@ FindingItem RuleFindingItem(const std::string& rule, const RuleResult& r, Stage 
     const bool few = median < cores * ParamNumber(r, "min_threshold", 70) / 100;
     item.title = few ? "Too few data-loader processes for the CPU cores"
                      : "Too many data-loader processes for the CPU cores";
-    item.action = few ? fmt::format("Only about {} data-loader processes ran in parallel on {} "
-                                    "cores: increase the data loader's worker count "
-                                    "(num_workers) towards the number of cores.",
-                                    FormatNumber(median, 0), cores)
-                      : fmt::format("About {} data-loader processes ran in parallel on {} cores: "
-                                    "reduce the worker count so that they do not compete for "
-                                    "cores with the training process.",
-                                    FormatNumber(median, 0), cores);
+    item.action = few ? fmt::format(
+                            "Only about {} data-loader processes ran in parallel on {} "
+                            "cores: increase the data loader's worker count "
+                            "(num_workers) towards the number of cores.",
+                            FormatNumber(median, 0), cores)
+                      : fmt::format(
+                            "About {} data-loader processes ran in parallel on {} cores: "
+                            "reduce the worker count so that they do not compete for "
+                            "cores with the training process.",
+                            FormatNumber(median, 0), cores);
   }
   item.severity = Severity::kWarning;
   return item;
@@ -298,7 +302,8 @@ FindingItem InitializationFinding(const RuleResult& r, double init_s, const std:
     item.where = fmt::format("from the job start at {} to the first step at {} UTC",
                              FormatUtc(tl->job_start_s), TimeOfDay(tl->first_step_start_us / 1e6));
   }
-  item.evidence = fmt::format("MaxInitializationTime allows {} minutes.", ParamValue(r, "threshold"));
+  item.evidence =
+      fmt::format("MaxInitializationTime allows {} minutes.", ParamValue(r, "threshold"));
   if (!traffic.empty()) item.evidence += " " + traffic;
   item.action = kInitAdvice;
   return item;

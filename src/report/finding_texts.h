@@ -34,8 +34,8 @@ double ParamNumber(const RuleResult& r, const std::string& key, double fallback)
 // The finding of `rule` from its firings in one stage. `taken`: idle-GPU
 // windows of LowGPUUtilization/BatchSize counted for this cause.
 FindingItem RuleFindingItem(const std::string& rule, const RuleResult& r, Stage stage,
-                            const std::vector<const RuleFinding*>& firings, size_t taken,
-                            int gpus, const ReportContext& ctx);
+                            const std::vector<const RuleFinding*>& firings, size_t taken, int gpus,
+                            const ReportContext& ctx);
 FindingItem InitializationFinding(const RuleResult& r, double init_s, const std::string& traffic,
                                   const ReportContext& ctx);
 FindingItem StepOutlierFinding(const RuleResult& r, const StepOutlierCost& c,

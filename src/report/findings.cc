@@ -56,8 +56,8 @@ struct Attribution {
 
 Attribution Attribute(const std::vector<const RuleResult*>& fired, const StageBounds& b,
                       int64_t lookback_us) {
-  std::map<int64_t, std::string> cause_window;         // window -> CPU/IO cause
-  std::set<std::pair<std::string, std::string>> lb;    // (node, device) in a LoadBalancing pair
+  std::map<int64_t, std::string> cause_window;       // window -> CPU/IO cause
+  std::set<std::pair<std::string, std::string>> lb;  // (node, device) in a LoadBalancing pair
   for (const RuleResult* r : fired) {
     for (const RuleFinding& f : r->findings) {
       if (IsWindowCause(r->name)) cause_window.emplace(f.window_start_us, r->name);
@@ -200,9 +200,9 @@ std::string AnchorOf(const std::string& rule) {
 // Order among findings of equal cost (causes before symptoms and risks).
 int Priority(const std::string& rule) {
   static const char* const kOrder[] = {
-      "MaxInitializationTime", "CPUBottleneck", "IOBottleneck",      "StepOutlier",
-      "LoadBalancing",         "Dataloader",    "LowGPUUtilization", "BatchSize",
-      "GPUMemoryIncrease",
+      "MaxInitializationTime", "CPUBottleneck", "IOBottleneck",
+      "StepOutlier",           "LoadBalancing", "Dataloader",
+      "LowGPUUtilization",     "BatchSize",     "GPUMemoryIncrease",
   };
   for (size_t i = 0; i < std::size(kOrder); ++i) {
     if (rule == kOrder[i]) return static_cast<int>(i);
@@ -264,9 +264,8 @@ class Ranker {
   void AddRule(const RuleResult& r) {
     if (IsSymptom(r.name)) return;  // AddLeftoverSymptoms
     if (r.name == "MaxInitializationTime") {
-      const double init = bounds_.has_steps && timing_.has_job
-                              ? bounds_.first_step_us / 1e6 - timing_.start_s
-                              : 0;
+      const double init =
+          bounds_.has_steps && timing_.has_job ? bounds_.first_step_us / 1e6 - timing_.start_s : 0;
       Add(InitializationFinding(r, init, InitEvidence(), ctx_), init);
       init_reported_ = true;
       return;

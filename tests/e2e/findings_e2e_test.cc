@@ -27,8 +27,8 @@ std::vector<Finding> FindingsOf(const std::string& html) {
   static const std::regex kItem(
       R"re(<li class="finding finding-([a-z]+)" data-rule="([^"]*)" data-stage="([^"]*)")re");
   std::vector<Finding> out;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), kItem); it != std::sregex_iterator();
-       ++it) {
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), kItem);
+       it != std::sregex_iterator(); ++it) {
     out.push_back({(*it)[1], (*it)[2], (*it)[3]});
   }
   return out;

@@ -30,7 +30,8 @@ std::unique_ptr<testing::BuiltData> Job(int64_t first_step_s, bool platform_down
   testing::TestData d;
   d.SystemFile("algo-1", 1000);
   for (int g = 0; g < 4; ++g) {
-    for (double t = 1000; t <= 1100; t += 0.5) d.GpuUtil("algo-1", "gpu" + std::to_string(g), t, 50);
+    for (double t = 1000; t <= 1100; t += 0.5)
+      d.GpuUtil("algo-1", "gpu" + std::to_string(g), t, 50);
     d.GpuUtil("algo-1", "gpu" + std::to_string(g), 2800, 50);
   }
   for (int c = 0; c < 16; ++c) d.Cpu("algo-1", "cpu" + std::to_string(c), 1000, 10);
@@ -67,11 +68,11 @@ std::vector<FindingItem> Rank(const testing::BuiltData& data,
 
 TEST(FindingsTest, WindowsAreTrainingWhenAtLeastHalfInTheLoop) {
   const StageBounds b{true, 1000 * kS, 2000 * kS};
-  EXPECT_EQ(StageOfWindow(b, 900 * kS), Stage::kInitialization);  // 900-960: all before
-  EXPECT_EQ(StageOfWindow(b, 969 * kS), Stage::kInitialization);  // 29 s in the loop
-  EXPECT_EQ(StageOfWindow(b, 970 * kS), Stage::kTraining);        // 30 s in the loop
-  EXPECT_EQ(StageOfWindow(b, 1970 * kS), Stage::kTraining);       // 30 s in the loop
-  EXPECT_EQ(StageOfWindow(b, 1971 * kS), Stage::kFinalization);   // 29 s in the loop
+  EXPECT_EQ(StageOfWindow(b, 900 * kS), Stage::kInitialization);   // 900-960: all before
+  EXPECT_EQ(StageOfWindow(b, 969 * kS), Stage::kInitialization);   // 29 s in the loop
+  EXPECT_EQ(StageOfWindow(b, 970 * kS), Stage::kTraining);         // 30 s in the loop
+  EXPECT_EQ(StageOfWindow(b, 1970 * kS), Stage::kTraining);        // 30 s in the loop
+  EXPECT_EQ(StageOfWindow(b, 1971 * kS), Stage::kFinalization);    // 29 s in the loop
   EXPECT_EQ(StageOfWindow(StageBounds{}, 900 * kS), Stage::kJob);  // no steps
 }
 
@@ -177,8 +178,9 @@ TEST(FindingsTest, TimeLostInOutlierStepsIsBeyondTheMedianStep) {
   testing::TestData d;
   // System data until 1060 s: 20 s after the last step, too short a
   // finalization for a finding of its own.
-  d.SystemFile("algo-1", 1000).GpuUtil("algo-1", "gpu0", 1000, 50).GpuUtil("algo-1", "gpu0", 1060,
-                                                                            50);
+  d.SystemFile("algo-1", 1000)
+      .GpuUtil("algo-1", "gpu0", 1000, 50)
+      .GpuUtil("algo-1", "gpu0", 1060, 50);
   int64_t t = 1010 * kS;
   for (int i = 0; i < 21; ++i) {
     const int64_t len = i == 7 ? 10 * kS : kS;
@@ -192,8 +194,7 @@ TEST(FindingsTest, TimeLostInOutlierStepsIsBeyondTheMedianStep) {
   EXPECT_DOUBLE_EQ(f[0].impact_seconds, 9);
   EXPECT_EQ(f[0].where, "1 slow step on 1 rank: step 7");
   EXPECT_NE(f[0].evidence.find("1 of 21 steps"), std::string::npos) << f[0].evidence;
-  EXPECT_NE(f[0].evidence.find("up to 10.0× the median step"), std::string::npos)
-      << f[0].evidence;
+  EXPECT_NE(f[0].evidence.find("up to 10.0× the median step"), std::string::npos) << f[0].evidence;
 }
 
 TEST(FindingsTest, FewDataLoadersAreNamedWithTheCoreCount) {

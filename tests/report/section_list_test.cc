@@ -19,14 +19,16 @@ namespace {
 using report_internal::ReportSections;
 using report_internal::SectionSpec;
 
+// The original report's order, after the findings (first, right under the
+// header) and with the timelines and slowest steps after system usage.
 TEST(SectionListTest, ReportSectionsInTheOriginalOrder) {
   std::vector<std::string> ids;
   for (const SectionSpec& spec : ReportSections()) {
     if (spec.rule == nullptr) ids.push_back(spec.id);
   }
-  EXPECT_EQ(ids, (std::vector<std::string>{"training-job-summary", "system-usage", "timelines",
-                                           "slow-steps", "framework-metrics", "rules-summary",
-                                           "training-loop", "data-quality"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"findings", "training-job-summary", "system-usage",
+                                           "timelines", "slow-steps", "framework-metrics",
+                                           "rules-summary", "training-loop", "data-quality"}));
 }
 
 TEST(SectionListTest, RuleSectionsFollowTheTrainingLoopInTheOriginalOrder) {

@@ -74,8 +74,7 @@ void BuildFindingsSection(const ReportContext& ctx, Section* s) {
   const double loop_top = loop.empty() ? -1 : loop.front().impact_seconds;
   const double edge_top = edges.empty() ? -1 : edges.front().impact_seconds;
   std::vector<std::pair<std::string, std::vector<FindingItem>*>> groups = {
-      {"In the training loop", &loop},
-      {"Before the first step and after the last step", &edges}};
+      {"In the training loop", &loop}, {"Before the first step and after the last step", &edges}};
   if (edge_top > loop_top) std::swap(groups[0], groups[1]);
   for (auto& [title, items] : groups) {
     if (items->empty()) continue;

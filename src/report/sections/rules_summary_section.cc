@@ -107,7 +107,7 @@ std::optional<Block> UnjudgedNote(const std::vector<const RuleResult*>& rows) {
   return Note(Severity::kInfo, text);
 }
 
-// The notes above the table: which rule fired most, which could not be
+// The notes above the table: which rules fired, which could not be
 // read, which were disabled, which were not evaluated or do not apply.
 void AppendSummaryNotes(const ReportContext& ctx, const std::vector<const RuleResult*>& rows,
                         Section* s) {
@@ -122,11 +122,22 @@ void AppendSummaryNotes(const ReportContext& ctx, const std::vector<const RuleRe
       "condition."));
   if (in.windows) s->blocks.push_back(WindowCoverageNote(*in.windows));
   if (!rows.empty() && rows[0]->triggered > 0) {
+    // Trigger counts have different units (windows, GPU windows, samples),
+    // so the most-triggered rule is not the most important: the findings
+    // rank the problems by their estimated cost instead.
+    std::string fired;
+    int n = 0;
+    for (const RuleResult* r : rows) {
+      if (r->triggered == 0 || RuleStatusOf(*r).state != RuleState::kTriggered) continue;
+      fired += (fired.empty() ? "" : ", ") + r->name;
+      ++n;
+    }
     s->blocks.push_back(
         Note(Severity::kWarning,
-             fmt::format("During your training job, the {} rule was the most frequently "
-                         "triggered. It processed {} datapoints and was triggered {} times.",
-                         rows[0]->name, rows[0]->datapoints, rows[0]->triggered)));
+             fmt::format("{} {} fired: {}. Their counts are in different units, so compare them "
+                         "with care; the Findings at the top of the report rank what they mean by "
+                         "the training time it probably costs.",
+                         n, n == 1 ? "rule" : "rules", fired)));
   }
   std::optional<Block> unjudged = rows.empty() ? std::nullopt : UnjudgedNote(rows);
   if (!rows.empty() && rows[0]->triggered == 0) {
