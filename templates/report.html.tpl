@@ -35,6 +35,11 @@
 {{/OVERVIEW}}
 </div>
 </header>
+{{#LEAD}}
+<div class="page lead">
+{{>LEAD_BODY}}
+</div>
+{{/LEAD}}
 <div class="page layout">
 {{#TOC}}
 <nav class="toc" aria-label="Contents">

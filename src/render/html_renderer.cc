@@ -425,8 +425,11 @@ StatusOr<std::string> RenderHtml(const ReportModel& model, const std::string& te
   ctemplate::TemplateDictionary* toc =
       model.sections.empty() ? nullptr : dict.AddSectionDictionary("TOC");
   for (const Section& section : model.sections) {
+    // The findings stand right under the header, above the contents.
+    const bool lead = &section == &model.sections.front() && section.id == "findings";
     FillSection(section, /*depth=*/0, &page, toc,
-                dict.AddSectionDictionary("SECTION")->AddIncludeDictionary("SECTION_BODY"));
+                lead ? dict.AddSectionDictionary("LEAD")->AddIncludeDictionary("LEAD_BODY")
+                     : dict.AddSectionDictionary("SECTION")->AddIncludeDictionary("SECTION_BODY"));
   }
 
   if (page.first_chart != nullptr) {
