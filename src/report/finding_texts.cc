@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "smr/store.h"
+#include "src/report/blocks.h"
 #include "src/report/param_defaults.h"
 
 namespace smr {
@@ -160,20 +161,11 @@ std::string Range(std::pair<double, double> r, int decimals) {
   return fmt::format("{}–{}", FormatNumber(r.first, decimals), FormatNumber(r.second, decimals));
 }
 
-size_t Windows(const std::vector<const RuleFinding*>& firings) {
-  std::set<int64_t> w;
-  for (const RuleFinding* f : firings) w.insert(f->window_start_us);
-  return w.size();
-}
-
-std::string Plural(size_t n, const char* one, const char* many) {
-  return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
 std::string Evidence(const std::string& rule, const RuleResult& r,
                      const std::vector<const RuleFinding*>& firings, int cores) {
   const auto range = ValueRange(firings);
-  const std::string windows = Plural(Windows(firings), "window", "windows");
+  const std::string windows =
+      Plural(static_cast<int64_t>(DistinctWindows(firings)), "window", "windows");
   if (rule == "CPUBottleneck" || rule == "IOBottleneck") {
     const bool cpu = rule == "CPUBottleneck";
     return fmt::format(
@@ -194,13 +186,13 @@ std::string Evidence(const std::string& rule, const RuleResult& r,
     return fmt::format(
         "{}: p95 utilization below {} % (under-used) or p5 below {} % (fluctuating); the "
         "statistic ranged {} %.",
-        Plural(firings.size(), "GPU window", "GPU windows"), ParamValue(r, "threshold_p95"),
-        ParamValue(r, "threshold_p5"), Range(range, 1));
+        Plural(static_cast<int64_t>(firings.size()), "GPU window", "GPU windows"),
+        ParamValue(r, "threshold_p95"), ParamValue(r, "threshold_p5"), Range(range, 1));
   }
   if (rule == "BatchSize") {
     return fmt::format(
         "{} with GPU, CPU and GPU-memory p95 all below their thresholds; GPU p95 {} %.",
-        Plural(firings.size(), "GPU window", "GPU windows"), Range(range, 1));
+        Plural(static_cast<int64_t>(firings.size()), "GPU window", "GPU windows"), Range(range, 1));
   }
   if (rule == "Dataloader") {
     std::string expect = fmt::format("{}–{} % of the CPU cores", ParamValue(r, "min_threshold"),
@@ -224,6 +216,12 @@ std::string Evidence(const std::string& rule, const RuleResult& r,
 }
 
 }  // namespace
+
+size_t DistinctWindows(const std::vector<const RuleFinding*>& firings) {
+  std::set<int64_t> w;
+  for (const RuleFinding* f : firings) w.insert(f->window_start_us);
+  return w.size();
+}
 
 double ParamNumber(const RuleResult& r, const std::string& key, double fallback) {
   const std::string v = ParamValue(r, key);
@@ -250,7 +248,8 @@ FindingItem RuleFindingItem(const std::string& rule, const RuleResult& r, Stage 
         " LowGPUUtilization or BatchSize reported {} idle in {} (the job has {} GPU{}); that "
         "idle time is counted here.",
         rule == "LoadBalancing" ? "these GPUs" : "GPUs in the same windows",
-        Plural(taken, "GPU window", "GPU windows"), gpus, gpus == 1 ? "" : "s");
+        Plural(static_cast<int64_t>(taken), "GPU window", "GPU windows"), gpus,
+        gpus == 1 ? "" : "s");
   }
   const bool symptom = rule == "LowGPUUtilization" || rule == "BatchSize";
   switch (stage) {
@@ -309,9 +308,7 @@ FindingItem InitializationFinding(const RuleResult& r, double init_s, const std:
   return item;
 }
 
-FindingItem StepOutlierFinding(const RuleResult& r, const StepOutlierCost& c,
-                               const ReportContext& ctx) {
-  (void)ctx;
+FindingItem StepOutlierFinding(const RuleResult& r, const StepOutlierCost& c) {
   FindingItem item;
   item.rule = r.name;
   item.stage = StageName(Stage::kTraining);
@@ -329,9 +326,9 @@ FindingItem StepOutlierFinding(const RuleResult& r, const StepOutlierCost& c,
       }
       steps += fmt::format("{}{}", shown > 1 ? ", " : "", s);
     }
-    item.where = fmt::format("{} on {}: step{} {}", Plural(c.outliers, "slow step", "slow steps"),
-                             Plural(static_cast<size_t>(c.ranks), "rank", "ranks"),
-                             c.steps.size() == 1 ? "" : "s", steps);
+    item.where =
+        fmt::format("{} on {}: step{} {}", Plural(c.outliers, "slow step", "slow steps"),
+                    Plural(c.ranks, "rank", "ranks"), c.steps.size() == 1 ? "" : "s", steps);
     item.evidence = fmt::format(
         "{} of {} steps took longer than the mean + {} standard deviations of their rank and "
         "phase, up to {}× the median step.",

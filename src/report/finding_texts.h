@@ -28,6 +28,9 @@ struct StepOutlierCost {
   std::set<int64_t> steps;  // step numbers of the outliers
 };
 
+// Distinct 60 s windows among the firings.
+size_t DistinctWindows(const std::vector<const RuleFinding*>& firings);
+
 // A rule parameter as a number (the value in use, else the default).
 double ParamNumber(const RuleResult& r, const std::string& key, double fallback);
 
@@ -38,8 +41,7 @@ FindingItem RuleFindingItem(const std::string& rule, const RuleResult& r, Stage 
                             const ReportContext& ctx);
 FindingItem InitializationFinding(const RuleResult& r, double init_s, const std::string& traffic,
                                   const ReportContext& ctx);
-FindingItem StepOutlierFinding(const RuleResult& r, const StepOutlierCost& c,
-                               const ReportContext& ctx);
+FindingItem StepOutlierFinding(const RuleResult& r, const StepOutlierCost& c);
 // Initialization or finalization that took a large share of the job
 // without a rule firing.
 FindingItem LongStageFinding(Stage stage, double seconds, double job_s);

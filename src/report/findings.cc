@@ -108,9 +108,10 @@ struct Group {
 std::vector<Group> GroupByStage(const RuleResult& r, const StageBounds& b) {
   std::map<Stage, Group> groups;
   for (const RuleFinding& f : r.findings) {
-    Group& g = groups[StageOfWindow(b, f.window_start_us)];
+    const Stage stage = StageOfWindow(b, f.window_start_us);
+    Group& g = groups[stage];
     g.rule = &r;
-    g.stage = StageOfWindow(b, f.window_start_us);
+    g.stage = stage;
     g.firings.push_back(&f);
   }
   std::vector<Group> out;
@@ -145,12 +146,6 @@ double BottleneckSeconds(const Group& g) {
   double s = 0;
   for (const auto& [w, pct] : per_window) s += kWindowS * std::clamp(pct, 0.0, 100.0) / 100.0;
   return s;
-}
-
-size_t DistinctWindows(const Group& g) {
-  std::set<int64_t> w;
-  for (const RuleFinding* f : g.firings) w.insert(f->window_start_us);
-  return w.size();
 }
 
 // Time lost in outlier steps: per rank and phase, the steps longer than
@@ -272,7 +267,7 @@ class Ranker {
     }
     if (r.name == "StepOutlier") {
       const StepOutlierCost c = OutlierCost(in_, ParamNumber(r, "stddev", 3));
-      Add(StepOutlierFinding(r, c, ctx_), c.lost_s);
+      Add(StepOutlierFinding(r, c), c.lost_s);
       return;
     }
     std::vector<Group> groups = GroupByStage(r, bounds_);
@@ -287,7 +282,7 @@ class Ranker {
           cost = std::max(cost, Share(static_cast<double>(taken)));
         }
         if (r.name == "LoadBalancing" && cost == 0) {
-          cost = Share(static_cast<double>(DistinctWindows(g)));
+          cost = Share(static_cast<double>(DistinctWindows(g.firings)));
         }
       }
       Add(RuleFindingItem(g.rule->name, *g.rule, g.stage, g.firings, taken, gpus_, ctx_), cost);
