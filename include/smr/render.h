@@ -45,6 +45,11 @@ bool ParsePaper(const std::string& name, Paper* paper);
 StatusOr<std::string> RenderPdf(const ReportModel& model);
 StatusOr<std::string> RenderPdf(const ReportModel& model, const PdfOptions& options);
 
+// GitHub-flavoured Markdown of any report model (src/render/
+// markdown_renderer.cc): headings, paragraphs, notes, key-values, tables as
+// pipe tables (`|` in cells escaped), findings; each chart as one line.
+std::string RenderMarkdown(const ReportModel& model);
+
 }  // namespace smr
 
 #endif  // SMR_RENDER_H_
