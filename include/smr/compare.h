@@ -57,9 +57,9 @@ struct JobFacts {
   std::optional<double> duration_s, initialization_s, training_loop_s, finalization_s;
   std::vector<std::string> nodes;
   std::optional<int64_t> gpus;
-  std::vector<PhaseSteps> step_time;                         // the file's phase order
+  std::vector<PhaseSteps> step_time;                           // the file's phase order
   std::vector<std::pair<std::string, Quantiles>> utilization;  // "cpu", "gpu", ...
-  std::optional<JobDataQuality> data_quality;                // none for rule-JSON input
+  std::optional<JobDataQuality> data_quality;                  // none for rule-JSON input
   std::vector<RuleOutcome> rules;
 };
 
@@ -71,9 +71,9 @@ StatusOr<JobFacts> ParseFindingsJson(std::string_view text, const std::string& f
 
 // The fields of `aws sagemaker describe-training-job` output the cost needs.
 struct TrainingJobDescription {
-  std::string job_name;       // TrainingJobName
-  std::string instance_type;  // ResourceConfig.InstanceType
-  int instance_count = 1;     // ResourceConfig.InstanceCount
+  std::string job_name;                   // TrainingJobName
+  std::string instance_type;              // ResourceConfig.InstanceType
+  int instance_count = 1;                 // ResourceConfig.InstanceCount
   std::optional<double> training_time_s;  // TrainingTimeInSeconds
   std::optional<double> billable_time_s;  // BillableTimeInSeconds (per instance)
   bool managed_spot = false;              // EnableManagedSpotTraining
@@ -115,8 +115,8 @@ struct JobConfig {
 };
 
 struct DiffConfig {
-  std::string path;    // the file read ("" = no config)
-  std::string region;  // "" = not set
+  std::string path;                       // the file read ("" = no config)
+  std::string region;                     // "" = not set
   std::map<std::string, double> prices;   // instance type -> USD per hour
   std::map<std::string, JobConfig> jobs;  // by job label (or 1-based position)
   DiffThresholds thresholds;
@@ -133,7 +133,8 @@ StatusOr<DiffConfig> ParseDiffConfig(std::string_view text, const std::string& p
 struct CostInputs {
   std::string instance_type;  // "" = unknown
   int instance_count = 1;
-  std::string instance_source;  // "--job", "--describe FILE", "FILE (beside the input)", "config FILE"
+  std::string
+      instance_source;  // "--job", "--describe FILE", "FILE (beside the input)", "config FILE"
   std::optional<TrainingJobDescription> describe;
   std::string describe_source;  // the describe JSON's path
 };
@@ -142,11 +143,11 @@ struct JobCost {
   std::string instance_type;
   int instance_count = 1;
   std::string instance_source;
-  std::optional<double> hourly_price;  // USD per instance-hour
-  std::string price_source;            // "built-in us-east-1 prices", "config FILE"
-  std::optional<double> billed_seconds;  // per instance
-  bool billed_from_describe = false;     // false: the profiled job duration
-  std::optional<double> cost_usd;        // billed_seconds x count x price / 3600
+  std::optional<double> hourly_price;     // USD per instance-hour
+  std::string price_source;               // "built-in us-east-1 prices", "config FILE"
+  std::optional<double> billed_seconds;   // per instance
+  bool billed_from_describe = false;      // false: the profiled job duration
+  std::optional<double> cost_usd;         // billed_seconds x count x price / 3600
   std::optional<double> spot_saving_pct;  // managed spot: 1 - billable / training
   std::string note;  // why the cost is unknown, or how the billed time was approximated
 };
@@ -184,7 +185,7 @@ struct MetricRow {
   Better better = Better::kNone;
   ThresholdKind threshold_kind = ThresholdKind::kRelative;
   double threshold = 0;
-  int decimals = 0;  // shown with this many decimals
+  int decimals = 0;                           // shown with this many decimals
   std::vector<std::optional<double>> values;  // one per job
   std::vector<Change> vs_baseline;            // per job; [0] is empty
   std::vector<Change> vs_previous;            // per job; [0] and [1] as vs_baseline
@@ -225,6 +226,34 @@ Comparison CompareJobs(std::vector<JobColumn> jobs, const DiffThresholds& thresh
 // True when any job regresses against the baseline.
 bool AnyRegression(const Comparison& c);
 
+// ---- Job labels and --job values (src/compare/job_labels.cc) ---------------
+
+// The label of an input: its folder's base name, or its parent's when the
+// base name is generic (profiler-output, profiler-reports, rule-output,
+// findings.json, ...). "runs/bs1024/profiler-output" -> "bs1024".
+std::string DefaultJobLabel(const std::string& input);
+
+// Labels of all inputs; a label that repeats gets " (2)", " (3)", ... from
+// its second use on.
+std::vector<std::string> JobLabels(const std::vector<std::string>& inputs);
+
+// The index of the job `name` refers to: a label, or a 1-based position
+// ("2"); -1 when none.
+int FindJob(const std::string& name, const std::vector<std::string>& labels);
+
+struct InstanceSpec {
+  std::string type;  // "ml.p3.2xlarge"
+  int count = 1;
+};
+
+// "ml.p3.2xlarge" or "ml.p3.2xlarge:2".
+StatusOr<InstanceSpec> ParseInstanceSpec(const std::string& text);
+
+// "NAME=VALUE" of --job and --describe; an error names `option`.
+StatusOr<std::pair<std::string, std::string>> SplitNameValue(const std::string& arg,
+                                                             const char* option,
+                                                             const char* value_form);
+
 // ---- Outputs (src/compare/diff_model.cc, diff_json.cc) ------------------------
 
 // The comparison as a report ("sm-report diff: A vs B"), for RenderHtml,
@@ -236,10 +265,10 @@ std::string DiffReportJson(const Comparison& c, const std::string& generated_by)
 
 // ---- Formatting shared by the outputs (src/compare/diff_format.cc) ----------
 
-std::string FormatUsd(double usd);                    // "$19.40", "$1,234.50"
+std::string FormatUsd(double usd);  // "$19.40", "$1,234.50"
 std::string FormatMetricValue(const MetricRow& row, std::optional<double> v);
 std::string FormatChange(const MetricRow& row, const Change& c);  // "-95.1 % (-17,367 s)"
-const char* ChangeFlagName(ChangeFlag f);  // "", "improvement", "regression"
+const char* ChangeFlagName(ChangeFlag f);                         // "", "improvement", "regression"
 
 }  // namespace smr
 

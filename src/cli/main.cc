@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "smr/pipeline.h"
+#include "src/cli/diff_command.h"
 
 namespace {
 
@@ -70,7 +71,7 @@ int Finish(const smr::StatusOr<smr::BuildSummary>& result, bool quiet, const cha
   return kExitOk;
 }
 
-constexpr const char* kCommands[] = {"build", "render", "rules"};
+constexpr const char* kCommands[] = {"build", "render", "rules", "diff"};
 
 // Edit distance with adjacent transpositions counted as one edit ("buidl"
 // is 1 away from "build").
@@ -354,6 +355,8 @@ int main(int argc, char** argv) {
   AddBuildCommand(&app, &build);
   RenderCommand render;
   AddRenderCommand(&app, &render);
+  smr_cli::DiffCommand diff;
+  smr_cli::AddDiffCommand(&app, &diff);
   bool rules_json = false;
   CLI::App* rules = app.add_subcommand(
       "rules", "List the rules with their descriptions and parameters (defaults, units)");
@@ -362,6 +365,7 @@ int main(int argc, char** argv) {
   if (const int code = ParseCommandLine(&app, argc, argv); code >= 0) return code;
   if (build.cmd->parsed()) return RunBuildCommand(&build);
   if (render.cmd->parsed()) return RunRenderCommand(&render);
+  if (diff.cmd->parsed()) return smr_cli::RunDiffCommand(&diff);
   if (rules->parsed()) return ListRules(rules_json);
   // No command: the usage, as an error.
   std::cerr << app.help();

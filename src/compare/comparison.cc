@@ -26,16 +26,19 @@ Change Compare(const MetricRow& row, std::optional<double> earlier, std::optiona
   c.delta = *later - *earlier;
   if (*earlier != 0) c.delta_pct = *c.delta / std::abs(*earlier) * 100.0;
   if (row.better == Better::kNone || *c.delta == 0) return c;
+  // A change equal to the threshold is not flagged; the margin keeps
+  // binary rounding (0.55 - 0.5 = 0.0500000000000000444) from flagging it.
+  constexpr double kMargin = 1e-9;
   bool beyond = false;
   if (row.threshold_kind == ThresholdKind::kRelative) {
-    beyond = c.delta_pct ? std::abs(*c.delta_pct) > row.threshold : true;
+    beyond = c.delta_pct ? std::abs(*c.delta_pct) > row.threshold + kMargin : true;
   } else {
-    beyond = std::abs(*c.delta) > row.threshold;
+    beyond = std::abs(*c.delta) > row.threshold + kMargin;
   }
   if (!beyond) return c;
   const bool lower = *c.delta < 0;
   c.flag = (lower == (row.better == Better::kLower)) ? ChangeFlag::kImprovement
-                                                    : ChangeFlag::kRegression;
+                                                     : ChangeFlag::kRegression;
   return c;
 }
 
@@ -53,8 +56,8 @@ void AddRow(const RowSpec& s, std::vector<std::optional<double>> values,
   if (std::none_of(values.begin(), values.end(), [](const auto& v) { return v.has_value(); })) {
     return;  // unknown in every job: nothing to compare
   }
-  MetricRow r{s.group, s.key, s.name, s.unit, s.better, s.kind, s.threshold, s.decimals,
-              std::move(values), {}, {}};
+  MetricRow r{s.group,           s.key, s.name, s.unit, s.better, s.kind, s.threshold, s.decimals,
+              std::move(values), {},    {}};
   for (size_t i = 0; i < r.values.size(); ++i) {
     r.vs_baseline.push_back(i == 0 ? Change{} : Compare(r, r.values[0], r.values[i]));
     r.vs_previous.push_back(i == 0 ? Change{} : Compare(r, r.values[i - 1], r.values[i]));
@@ -91,9 +94,9 @@ void AddTimeAndCost(const std::vector<JobColumn>& jobs, const DiffThresholds& t,
   dur("initialization_s", "Initialization", &JobFacts::initialization_s);
   dur("training_loop_s", "Training loop", &JobFacts::training_loop_s);
   dur("finalization_s", "Finalization", &JobFacts::finalization_s);
-  AddRow({"Cost", "cost_usd", "Cost", "USD", Better::kLower, ThresholdKind::kRelative,
-          t.cost_pct, 2},
-         Values(jobs, [](const JobColumn& j) { return j.cost.cost_usd; }), rows);
+  AddRow(
+      {"Cost", "cost_usd", "Cost", "USD", Better::kLower, ThresholdKind::kRelative, t.cost_pct, 2},
+      Values(jobs, [](const JobColumn& j) { return j.cost.cost_usd; }), rows);
 }
 
 void AddSteps(const std::vector<JobColumn>& jobs, const DiffThresholds& t,
@@ -180,7 +183,8 @@ std::vector<RuleRow> CompareRules(const std::vector<JobColumn>& jobs) {
   std::vector<RuleRow> rows;
   for (const JobColumn& j : jobs) {
     for (const RuleOutcome& r : j.facts.rules) {
-      if (std::none_of(rows.begin(), rows.end(), [&](const RuleRow& x) { return x.name == r.name; })) {
+      if (std::none_of(rows.begin(), rows.end(),
+                       [&](const RuleRow& x) { return x.name == r.name; })) {
         rows.push_back({r.name, {}, {}, {}, {}});
       }
     }
@@ -215,8 +219,10 @@ Comparison CompareJobs(std::vector<JobColumn> jobs, const DiffThresholds& thresh
   c.jobs = std::move(jobs);
   c.regressions.assign(c.jobs.size(), 0);
   for (size_t i = 1; i < c.jobs.size(); ++i) {
-    for (const MetricRow& m : c.metrics) c.regressions[i] += m.vs_baseline[i].flag == ChangeFlag::kRegression;
-    for (const RuleRow& r : c.rules) c.regressions[i] += r.vs_baseline[i] == ChangeFlag::kRegression;
+    for (const MetricRow& m : c.metrics)
+      c.regressions[i] += m.vs_baseline[i].flag == ChangeFlag::kRegression;
+    for (const RuleRow& r : c.rules)
+      c.regressions[i] += r.vs_baseline[i] == ChangeFlag::kRegression;
     c.verdicts.push_back(VerdictLine(c, i));
   }
   return c;

@@ -61,7 +61,8 @@ JobConfig ReadJob(const json& v, const std::string& where, const std::filesystem
   Object(v, where);
   CheckKeys(v, {"instance_type", "instance_count", "describe"}, where);
   JobConfig j;
-  if (v.contains("instance_type")) j.instance_type = String(v["instance_type"], where + ".instance_type");
+  if (v.contains("instance_type"))
+    j.instance_type = String(v["instance_type"], where + ".instance_type");
   if (v.contains("instance_count")) {
     const json& c = v["instance_count"];
     if (!c.is_number_integer() || c.get<int64_t>() < 1) {
@@ -79,8 +80,7 @@ JobConfig ReadJob(const json& v, const std::string& where, const std::filesystem
 void ReadThresholds(const json& v, DiffThresholds* t) {
   Object(v, "thresholds");
   CheckKeys(v,
-            {"duration_pct", "cost_pct", "step_time_pct", "utilization_points",
-             "records_skipped"},
+            {"duration_pct", "cost_pct", "step_time_pct", "utilization_points", "records_skipped"},
             "thresholds");
   const auto set = [&](const char* key, double* field) {
     if (v.contains(key)) *field = NonNegative(v[key], std::string("thresholds.") + key);

@@ -19,7 +19,9 @@ const char* BetterName(Better b) {
 }
 
 const char* KindName(ThresholdKind k) {
-  return k == ThresholdKind::kRelative ? "percent" : k == ThresholdKind::kPoints ? "points" : "count";
+  return k == ThresholdKind::kRelative ? "percent"
+         : k == ThresholdKind::kPoints ? "points"
+                                       : "count";
 }
 
 ordered FlagJson(ChangeFlag f) {
@@ -36,11 +38,11 @@ ordered JobJson(const JobColumn& j, int regressions) {
                    {"gpus", f.gpus ? ordered(*f.gpus) : ordered(nullptr)},
                    {"verdict", f.verdict},
                    {"summary", f.summary}};
-  facts["data_quality"] =
-      f.data_quality ? ordered{{"clean", f.data_quality->clean},
-                               {"files_not_read", f.data_quality->files_not_read},
-                               {"records_skipped", f.data_quality->records_skipped}}
-                     : ordered(nullptr);
+  facts["data_quality"] = f.data_quality
+                              ? ordered{{"clean", f.data_quality->clean},
+                                        {"files_not_read", f.data_quality->files_not_read},
+                                        {"records_skipped", f.data_quality->records_skipped}}
+                              : ordered(nullptr);
   const JobCost& c = j.cost;
   ordered cost = {
       {"instance_type", c.instance_type.empty() ? ordered(nullptr) : ordered(c.instance_type)},
@@ -82,11 +84,11 @@ ordered RuleJson(const Comparison& c, const RuleRow& r) {
       if (previous && i < 2) continue;
       const ChangeFlag f = previous ? r.vs_previous[i] : r.vs_baseline[i];
       if (f == ChangeFlag::kNone) continue;
-      changes.push_back({{"job", c.jobs[i].label},
-                         {"against", previous ? c.jobs[i - 1].label : c.jobs[0].label},
-                         {"change", f == ChangeFlag::kRegression ? "newly_triggered"
-                                                                 : "no_longer_triggered"},
-                         {"flag", ChangeFlagName(f)}});
+      changes.push_back(
+          {{"job", c.jobs[i].label},
+           {"against", previous ? c.jobs[i - 1].label : c.jobs[0].label},
+           {"change", f == ChangeFlag::kRegression ? "newly_triggered" : "no_longer_triggered"},
+           {"flag", ChangeFlagName(f)}});
     }
   }
   return {{"name", r.name}, {"states", r.states}, {"changes", changes}};
@@ -109,20 +111,22 @@ std::string DiffReportJson(const Comparison& c, const std::string& generated_by)
   doc["verdict"] = c.verdicts;
   doc["regression"] = AnyRegression(c);
   doc["jobs"] = ordered::array();
-  for (size_t i = 0; i < c.jobs.size(); ++i) doc["jobs"].push_back(JobJson(c.jobs[i], c.regressions[i]));
+  for (size_t i = 0; i < c.jobs.size(); ++i)
+    doc["jobs"].push_back(JobJson(c.jobs[i], c.regressions[i]));
   doc["changes"] = ordered::array();
   for (const MetricRow& m : c.metrics) {
     ordered values = ordered::array();
     for (const auto& v : m.values) values.push_back(Opt(v));
-    doc["changes"].push_back({{"key", m.key},
-                              {"name", m.name},
-                              {"group", m.group},
-                              {"unit", m.unit},
-                              {"better", BetterName(m.better)},
-                              {"threshold", {{"kind", KindName(m.threshold_kind)}, {"value", m.threshold}}},
-                              {"values", values},
-                              {"vs_baseline", ChangesJson(c, m.vs_baseline, false)},
-                              {"vs_previous", ChangesJson(c, m.vs_previous, true)}});
+    doc["changes"].push_back(
+        {{"key", m.key},
+         {"name", m.name},
+         {"group", m.group},
+         {"unit", m.unit},
+         {"better", BetterName(m.better)},
+         {"threshold", {{"kind", KindName(m.threshold_kind)}, {"value", m.threshold}}},
+         {"values", values},
+         {"vs_baseline", ChangesJson(c, m.vs_baseline, false)},
+         {"vs_previous", ChangesJson(c, m.vs_previous, true)}});
   }
   doc["rules"] = ordered::array();
   for (const RuleRow& r : c.rules) doc["rules"].push_back(RuleJson(c, r));

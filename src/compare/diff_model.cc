@@ -106,7 +106,8 @@ Table JobsTable(const Comparison& c) {
   for (const JobColumn& j : c.jobs) {
     const JobFacts& f = j.facts;
     const std::string data =
-        !f.data_quality ? "-" : (f.data_quality->clean ? "clean" : "records skipped or files not read");
+        !f.data_quality ? "-"
+                        : (f.data_quality->clean ? "clean" : "records skipped or files not read");
     t.rows.push_back({j.label, j.input, f.source_kind.empty() ? "-" : f.source_kind,
                       f.nodes.empty() ? "-" : std::to_string(f.nodes.size()),
                       f.gpus ? std::to_string(*f.gpus) : "-", data, f.summary});
@@ -116,7 +117,9 @@ Table JobsTable(const Comparison& c) {
 
 Table CostTable(const Comparison& c) {
   Table t;
-  t.columns = {"", };
+  t.columns = {
+      "",
+  };
   for (const JobColumn& j : c.jobs) t.columns.push_back(j.label);
   t.numeric.assign(t.columns.size(), true);
   t.numeric[0] = false;
@@ -129,14 +132,17 @@ Table CostTable(const Comparison& c) {
     return k.instance_type.empty() ? std::string("unknown")
                                    : fmt::format("{} x {}", k.instance_count, k.instance_type);
   });
-  row("Instance from", [](const JobCost& k) { return k.instance_source.empty() ? "-" : k.instance_source; });
+  row("Instance from",
+      [](const JobCost& k) { return k.instance_source.empty() ? "-" : k.instance_source; });
   row("Price per instance-hour", [](const JobCost& k) {
     return k.hourly_price ? fmt::format("${:.3f}", *k.hourly_price) : std::string("unknown");
   });
   row("Price from", [](const JobCost& k) { return k.price_source.empty() ? "-" : k.price_source; });
   row("Billed time per instance", [](const JobCost& k) {
     if (!k.billed_seconds) return std::string("unknown");
-    return fmt::format("{:.0f} s{}", *k.billed_seconds,
+    MetricRow seconds;
+    seconds.unit = "s";
+    return fmt::format("{}{}", FormatMetricValue(seconds, k.billed_seconds),
                        k.billed_from_describe ? "" : " (profiled job duration)");
   });
   row("Cost", [](const JobCost& k) {
@@ -176,8 +182,12 @@ Section CostSection(const Comparison& c) {
   s.blocks.push_back(TableBlock(CostTable(c)));
   for (const JobColumn& j : c.jobs) {
     if (j.cost.note.empty()) continue;
-    s.blocks.push_back(TextBlock(BlockKind::kNote, fmt::format("{}: cost {}", j.label, j.cost.note),
-                                 j.cost.cost_usd ? Severity::kInfo : Severity::kWarning));
+    const std::string text =
+        j.cost.cost_usd
+            ? fmt::format("{}: {} (no describe-training-job JSON).", j.label, j.cost.note)
+            : fmt::format("{}: cost {}.", j.label, j.cost.note);
+    s.blocks.push_back(
+        TextBlock(BlockKind::kNote, text, j.cost.cost_usd ? Severity::kInfo : Severity::kWarning));
   }
   Block charts;
   charts.kind = BlockKind::kCharts;
@@ -209,8 +219,8 @@ ReportModel BuildDiffReportModel(const Comparison& c, const std::string& generat
       {"Region", c.region},
       {"Thresholds", fmt::format("durations {:g} %, cost {:g} %, step time {:g} %, utilization "
                                  "{:g} points, records skipped {:g}",
-                                 t.duration_pct, t.cost_pct, t.step_time_pct,
-                                 t.utilization_points, t.records_skipped)}};
+                                 t.duration_pct, t.cost_pct, t.step_time_pct, t.utilization_points,
+                                 t.records_skipped)}};
   Section verdict{"verdict", "Verdict", 2, {}, {}};
   for (size_t i = 1; i < c.jobs.size(); ++i) {
     verdict.blocks.push_back(TextBlock(BlockKind::kNote, c.verdicts[i - 1],
@@ -230,8 +240,10 @@ ReportModel BuildDiffReportModel(const Comparison& c, const std::string& generat
   m.sections.push_back(std::move(jobs));
   m.sections.push_back(CostSection(c));
   const std::pair<const char*, std::vector<const char*>> groups[] = {
-      {"Time and cost", {"Time", "Cost"}}, {"Step time", {"Step time"}},
-      {"Utilization", {"Utilization"}},    {"Data quality", {"Data quality"}},
+      {"Time and cost", {"Time", "Cost"}},
+      {"Step time", {"Step time"}},
+      {"Utilization", {"Utilization"}},
+      {"Data quality", {"Data quality"}},
       {"Nodes and GPUs", {"Job"}}};
   for (const auto& [title, names] : groups) {
     std::vector<const MetricRow*> rows;
@@ -240,10 +252,12 @@ ReportModel BuildDiffReportModel(const Comparison& c, const std::string& generat
     }
     if (rows.empty()) continue;
     std::string id = title;
-    std::transform(id.begin(), id.end(), id.begin(), [](char ch) { return ch == ' ' ? '-' : std::tolower(ch); });
+    std::transform(id.begin(), id.end(), id.begin(),
+                   [](char ch) { return ch == ' ' ? '-' : std::tolower(ch); });
     m.sections.push_back(Section{id, title, 2, {TableBlock(MetricTable(c, rows))}, {}});
   }
-  if (!c.rules.empty()) m.sections.push_back(Section{"rules", "Rules", 2, {TableBlock(RulesTable(c))}, {}});
+  if (!c.rules.empty())
+    m.sections.push_back(Section{"rules", "Rules", 2, {TableBlock(RulesTable(c))}, {}});
   return m;
 }
 

@@ -43,9 +43,7 @@ const json& Member(const json& obj, const char* key) {
   return it == obj.end() ? kNull : *it;
 }
 
-Quantiles ReadQuantiles(const json& q) {
-  return {OptNumber(q, "p50"), OptNumber(q, "p95")};
-}
+Quantiles ReadQuantiles(const json& q) { return {OptNumber(q, "p50"), OptNumber(q, "p95")}; }
 
 void ReadJob(const json& job, JobFacts* f) {
   f->duration_s = OptNumber(job, "duration_s");

@@ -68,9 +68,8 @@ std::string RegressionsPart(const Comparison& c, size_t job) {
 }  // namespace
 
 std::string VerdictLine(const Comparison& c, size_t job) {
-  return fmt::format("{} vs {}: {}, {}{}; {}", c.jobs[job].label, c.jobs[0].label,
-                     TimePart(c, job), CostPart(c, job), RulesPart(c, job),
-                     RegressionsPart(c, job));
+  return fmt::format("{} vs {}: {}, {}{}; {}", c.jobs[job].label, c.jobs[0].label, TimePart(c, job),
+                     CostPart(c, job), RulesPart(c, job), RegressionsPart(c, job));
 }
 
 }  // namespace smr

@@ -160,19 +160,22 @@ TEST(CliBuildTest, RuleParameterErrorsExitTwoWithOneLine) {
 TEST(CliUsageTest, UnknownCommandListsTheCommandsAndTheClosestOne) {
   Result r = RunCli("buidl job/");
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err,
-            "sm-report: unknown command 'buidl'; commands: build, render, rules (did you mean "
-            "'build'?)\n");
+  EXPECT_EQ(
+      r.err,
+      "sm-report: unknown command 'buidl'; commands: build, render, rules, diff (did you mean "
+      "'build'?)\n");
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(RunCli("rendr x").err,
-            "sm-report: unknown command 'rendr'; commands: build, render, rules (did you mean "
-            "'render'?)\n");
+  EXPECT_EQ(
+      RunCli("rendr x").err,
+      "sm-report: unknown command 'rendr'; commands: build, render, rules, diff (did you mean "
+      "'render'?)\n");
   EXPECT_EQ(RunCli("rule").err,
-            "sm-report: unknown command 'rule'; commands: build, render, rules (did you mean "
+            "sm-report: unknown command 'rule'; commands: build, render, rules, diff (did you mean "
             "'rules'?)\n");
   r = RunCli("frobnicate");
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err, "sm-report: unknown command 'frobnicate'; commands: build, render, rules\n");
+  EXPECT_EQ(r.err,
+            "sm-report: unknown command 'frobnicate'; commands: build, render, rules, diff\n");
 }
 
 TEST(CliUsageTest, NoCommandPrintsTheUsageAndExitsTwo) {
