@@ -43,14 +43,16 @@ bool ParseDiffFormats(const std::string& text, smr::DiffOptions* o) {
 
 void AddDiffCommand(CLI::App* app, DiffCommand* c) {
   c->cmd = app->add_subcommand(
-      "diff", "Compare jobs side by side (time, steps, utilization, rules, cost); the first is "
-              "the baseline");
+      "diff",
+      "Compare jobs side by side (time, steps, utilization, rules, cost); the first is "
+      "the baseline");
   CLI::App* d = c->cmd;
   d->add_option("JOB", c->opts.inputs,
                 "Two or more jobs: sm-report output folders (findings.json), profiler-output "
                 "folders or SageMaker rule-JSON folders")
       ->required();
-  d->add_option("-o,--output", c->opts.out_dir, "Output directory")->default_str("./sm-report-diff");
+  d->add_option("-o,--output", c->opts.out_dir, "Output directory")
+      ->default_str("./sm-report-diff");
   d->add_option("--format", c->formats, "Comma-separated outputs: html,pdf,md,json")
       ->default_str(c->formats);
   d->add_option("--job", c->opts.job_specs,

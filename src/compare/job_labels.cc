@@ -14,8 +14,9 @@ namespace {
 
 bool IsGenericName(const std::string& name) {
   static const std::set<std::string> kGeneric = {
-      "profiler-output", "profiler-reports", "rule-output", "profiler-report",
-      "sm-report",       "output",           "findings.json", "ProfilerReport", "."};
+      "profiler-output", "profiler-reports", "rule-output",
+      "profiler-report", "sm-report",        "output",
+      "findings.json",   "ProfilerReport",   "."};
   return kGeneric.count(name) > 0 || name.rfind("ProfilerReport-", 0) == 0;
 }
 

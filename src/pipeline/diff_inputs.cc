@@ -19,7 +19,8 @@ namespace {
 
 StatusOr<JobFacts> ParseFile(const fs::path& file) {
   StatusOr<std::string> text = ReadWholeFile(file);
-  if (!text.ok()) return Status::Error(fmt::format("{}: {}", file.string(), text.status().message()));
+  if (!text.ok())
+    return Status::Error(fmt::format("{}: {}", file.string(), text.status().message()));
   return ParseFindingsJson(*text, file.string());
 }
 
@@ -38,7 +39,8 @@ StatusOr<std::string> AnalyseInMemory(DiffInputKind kind, const std::string& dir
 
 StatusOr<DiffInputKind> ClassifyDiffInput(const std::string& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) return Status::Error(fmt::format("{}: no such file or directory", path));
+  if (!fs::exists(path, ec))
+    return Status::Error(fmt::format("{}: no such file or directory", path));
   if (fs::is_regular_file(path, ec)) {
     if (fs::path(path).extension() == ".json") return DiffInputKind::kFindings;
     return Status::Error(fmt::format("{}: not a folder or a findings.json file", path));
@@ -57,9 +59,9 @@ StatusOr<DiffInputKind> ClassifyDiffInput(const std::string& path) {
                                      path, rule_dirs.size(), rule_dirs[0], rule_dirs[1]));
   }
   if (rule_dirs.size() == 1) return DiffInputKind::kRuleJsons;
-  return Status::Error(fmt::format(
-      "{}: no findings.json, profiler data or SageMaker rule JSONs found ({})", path,
-      root.status().message()));
+  return Status::Error(
+      fmt::format("{}: no findings.json, profiler data or SageMaker rule JSONs found ({})", path,
+                  root.status().message()));
 }
 
 StatusOr<JobFacts> ReadDiffJob(const std::string& input, std::ostream& log) {

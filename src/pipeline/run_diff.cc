@@ -123,7 +123,7 @@ StatusOr<DiffConfig> LoadConfig(const DiffOptions& opts) {
 
 StatusOr<PriceBook> Prices(const DiffOptions& opts, const DiffConfig& config) {
   PriceBook book;
-  book.region = !opts.region.empty() ? opts.region
+  book.region = !opts.region.empty()     ? opts.region
                 : !config.region.empty() ? config.region
                                          : kDefaultRegion;
   book.overrides = config.prices;
@@ -147,7 +147,8 @@ StatusOr<DiffSummary> RunDiff(const DiffOptions& opts, std::ostream* log) {
   std::ostream null_stream(nullptr);
   std::ostream& out = opts.quiet || !log ? null_stream : *log;
   if (opts.inputs.size() < 2) {
-    return Status::Error(fmt::format("diff compares at least two jobs, got {}", opts.inputs.size()));
+    return Status::Error(
+        fmt::format("diff compares at least two jobs, got {}", opts.inputs.size()));
   }
   StatusOr<DiffConfig> config = LoadConfig(opts);
   if (!config.ok()) return config.status();
@@ -168,8 +169,7 @@ StatusOr<DiffSummary> RunDiff(const DiffOptions& opts, std::ostream* log) {
     jobs.push_back(std::move(j));
   }
   const Comparison c = CompareJobs(std::move(jobs), config->thresholds, prices->region);
-  StatusOr<OutputFiles> files =
-      RenderDiffFiles(opts, c, fmt::format("sm-report {}", SMR_VERSION));
+  StatusOr<OutputFiles> files = RenderDiffFiles(opts, c, fmt::format("sm-report {}", SMR_VERSION));
   if (!files.ok()) return files.status();
   DiffSummary summary;
   summary.verdicts = c.verdicts;

@@ -35,29 +35,29 @@ ChangeFlag Flag(const Comparison& c, const std::string& key, size_t job = 1) {
 
 TEST(ComparisonTest, ThresholdsFlagOnlyChangesBeyondThem) {
   // Exactly at the thresholds (5 %, 10 points, 0 records): not flagged.
-  Comparison at = CompareJobs({Synthetic("A", 1000, 50, 50, 0.5, 0),
-                               Synthetic("B", 1050, 60, 80, 0.55, 0)},
-                              DiffThresholds{}, kDefaultRegion);
+  Comparison at =
+      CompareJobs({Synthetic("A", 1000, 50, 50, 0.5, 0), Synthetic("B", 1050, 60, 80, 0.55, 0)},
+                  DiffThresholds{}, kDefaultRegion);
   EXPECT_EQ(Flag(at, "duration_s"), ChangeFlag::kNone);
   EXPECT_EQ(Flag(at, "utilization_pct.gpu.p50"), ChangeFlag::kNone);
-  EXPECT_EQ(Flag(at, "step_time_s.TRAIN.p50"), ChangeFlag::kNone);  // +10 % exactly
+  EXPECT_EQ(Flag(at, "step_time_s.TRAIN.p50"), ChangeFlag::kNone);    // +10 % exactly
   EXPECT_EQ(Flag(at, "utilization_pct.cpu.p50"), ChangeFlag::kNone);  // +30 points, no direction
   EXPECT_NEAR(*Row(at, "duration_s").vs_baseline[1].delta_pct, 5.0, 1e-12);
   EXPECT_EQ(at.regressions[1], 0);
   EXPECT_FALSE(AnyRegression(at));
   // Just beyond them: 5.05 %, 10.5 points, 10.2 %, one record skipped.
-  Comparison worse = CompareJobs({Synthetic("A", 1000, 50, 50, 0.5, 0),
-                                  Synthetic("B", 1050.5, 39.5, 50, 0.551, 1)},
-                                 DiffThresholds{}, kDefaultRegion);
+  Comparison worse = CompareJobs(
+      {Synthetic("A", 1000, 50, 50, 0.5, 0), Synthetic("B", 1050.5, 39.5, 50, 0.551, 1)},
+      DiffThresholds{}, kDefaultRegion);
   EXPECT_EQ(Flag(worse, "duration_s"), ChangeFlag::kRegression);
   EXPECT_EQ(Flag(worse, "utilization_pct.gpu.p50"), ChangeFlag::kRegression);
   EXPECT_EQ(Flag(worse, "step_time_s.TRAIN.p50"), ChangeFlag::kRegression);
   EXPECT_EQ(Flag(worse, "records_skipped"), ChangeFlag::kRegression);
   EXPECT_EQ(worse.regressions[1], 6);  // p50 and p95 of GPU utilization and of TRAIN steps
   EXPECT_TRUE(AnyRegression(worse));
-  Comparison better = CompareJobs({Synthetic("A", 1000, 50, 50, 0.5, 1),
-                                   Synthetic("B", 949.5, 60.5, 50, 0.449, 0)},
-                                  DiffThresholds{}, kDefaultRegion);
+  Comparison better =
+      CompareJobs({Synthetic("A", 1000, 50, 50, 0.5, 1), Synthetic("B", 949.5, 60.5, 50, 0.449, 0)},
+                  DiffThresholds{}, kDefaultRegion);
   EXPECT_EQ(Flag(better, "duration_s"), ChangeFlag::kImprovement);
   EXPECT_EQ(Flag(better, "utilization_pct.gpu.p50"), ChangeFlag::kImprovement);
   EXPECT_EQ(Flag(better, "step_time_s.TRAIN.p50"), ChangeFlag::kImprovement);
@@ -68,9 +68,9 @@ TEST(ComparisonTest, ThresholdsFlagOnlyChangesBeyondThem) {
 TEST(ComparisonTest, ThresholdsComeFromTheConfig) {
   DiffThresholds t;
   t.duration_pct = 10;
-  const Comparison c = CompareJobs({Synthetic("A", 1000, 50, 50, 0.5, 0),
-                                    Synthetic("B", 1080, 50, 50, 0.5, 0)},
-                                   t, kDefaultRegion);
+  const Comparison c =
+      CompareJobs({Synthetic("A", 1000, 50, 50, 0.5, 0), Synthetic("B", 1080, 50, 50, 0.5, 0)}, t,
+                  kDefaultRegion);
   EXPECT_EQ(Flag(c, "duration_s"), ChangeFlag::kNone);  // +8 % < 10 %
 }
 

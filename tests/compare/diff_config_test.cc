@@ -44,20 +44,18 @@ TEST(DiffConfigTest, UnknownKeysNameTheKeyAndTheFile) {
   EXPECT_EQ(ParseDiffConfig(R"({"thresholds": {"duration": 5}})", "c.json").status().message(),
             "config c.json: unknown key 'thresholds.duration' (allowed: duration_pct, cost_pct, "
             "step_time_pct, utilization_points, records_skipped)");
-  EXPECT_EQ(ParseDiffConfig(R"({"jobs": {"A": {"type": "ml.m5.xlarge"}}})", "c.json")
-                .status()
-                .message(),
-            "config c.json: unknown key 'jobs.A.type' (allowed: instance_type, instance_count, "
-            "describe)");
+  EXPECT_EQ(
+      ParseDiffConfig(R"({"jobs": {"A": {"type": "ml.m5.xlarge"}}})", "c.json").status().message(),
+      "config c.json: unknown key 'jobs.A.type' (allowed: instance_type, instance_count, "
+      "describe)");
 }
 
 TEST(DiffConfigTest, BadValuesAreErrors) {
   EXPECT_EQ(ParseDiffConfig(R"({"prices": {"ml.x": -1}})", "c.json").status().message(),
             "config c.json: 'prices.ml.x' must be a number >= 0");
-  EXPECT_EQ(ParseDiffConfig(R"({"jobs": {"A": {"instance_count": 0}}})", "c.json")
-                .status()
-                .message(),
-            "config c.json: 'jobs.A.instance_count' must be an integer >= 1");
+  EXPECT_EQ(
+      ParseDiffConfig(R"({"jobs": {"A": {"instance_count": 0}}})", "c.json").status().message(),
+      "config c.json: 'jobs.A.instance_count' must be an integer >= 1");
   EXPECT_EQ(ParseDiffConfig("[1]", "c.json").status().message(),
             "config c.json: not a JSON object");
 }

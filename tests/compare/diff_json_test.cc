@@ -34,8 +34,8 @@ TEST(DiffJsonTest, JobsChangesRulesAndVerdict) {
   EXPECT_EQ(first["threshold"]["kind"], "percent");
   EXPECT_EQ(first["values"], nlohmann::json({18262.0, 895.0}));
   EXPECT_EQ(first["vs_baseline"][0]["delta"], 895.0 - 18262.0);
-  EXPECT_NEAR(first["vs_baseline"][0]["delta_pct"].get<double>(),
-              (895.0 - 18262.0) / 18262.0 * 100, 1e-9);
+  EXPECT_NEAR(first["vs_baseline"][0]["delta_pct"].get<double>(), (895.0 - 18262.0) / 18262.0 * 100,
+              1e-9);
   EXPECT_EQ(first["vs_baseline"][0]["flag"], "improvement");
   EXPECT_TRUE(first["vs_previous"].empty());  // two jobs: the previous is the baseline
   bool batch = false;

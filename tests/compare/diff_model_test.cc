@@ -109,9 +109,9 @@ TEST(DiffModelTest, CostTableAndCharts) {
 }
 
 TEST(DiffModelTest, UnknownCostIsANoteNotANumber) {
-  const Comparison c = CompareJobs({testing::DiffJob("bs64", "ml.x9.huge"),
-                                    testing::DiffJob("bs1024")},
-                                   DiffThresholds{}, kDefaultRegion);
+  const Comparison c =
+      CompareJobs({testing::DiffJob("bs64", "ml.x9.huge"), testing::DiffJob("bs1024")},
+                  DiffThresholds{}, kDefaultRegion);
   const ReportModel m = BuildDiffReportModel(c, "t");
   const Section& s = FindSection(m, "cost");
   EXPECT_EQ(FirstTable(s).rows[5][1],

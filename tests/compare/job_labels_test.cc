@@ -53,7 +53,9 @@ TEST(JobLabelsTest, NameValueNeedsBothSides) {
   for (const char* bad : {"ml.p3.2xlarge", "=ml.p3.2xlarge", "B="}) {
     const auto r = SplitNameValue(bad, "--job", "ml.TYPE[:COUNT]");
     ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_EQ(r.status().message().rfind(fmt::format("--job '{}': expected NAME=ml.TYPE[:COUNT]", bad), 0), 0u);
+    EXPECT_EQ(r.status().message().rfind(
+                  fmt::format("--job '{}': expected NAME=ml.TYPE[:COUNT]", bad), 0),
+              0u);
   }
 }
 

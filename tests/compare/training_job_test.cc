@@ -34,12 +34,12 @@ TEST(TrainingJobTest, ErrorsNameTheFile) {
             "x.json: not a describe-training-job JSON object");
   EXPECT_EQ(ParseTrainingJobDescription(R"({"TrainingJobName": "j"})", "x.json").status().message(),
             "x.json: no ResourceConfig; not describe-training-job output");
-  EXPECT_EQ(ParseTrainingJobDescription(
-                R"({"ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 0}})",
-                "x.json")
-                .status()
-                .message(),
-            "x.json: ResourceConfig.InstanceCount is not a positive integer");
+  EXPECT_EQ(
+      ParseTrainingJobDescription(
+          R"({"ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 0}})", "x.json")
+          .status()
+          .message(),
+      "x.json: ResourceConfig.InstanceCount is not a positive integer");
 }
 
 }  // namespace
