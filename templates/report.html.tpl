@@ -20,7 +20,7 @@
 <body>
 <header class="report-header">
 <div class="page">
-<p class="eyebrow">Profiling report</p>
+<p class="eyebrow">{{KIND}}</p>
 <h1>{{TITLE}}</h1>
 {{#SUBTITLE}}
 <p class="subtitle">{{TEXT}}</p>

@@ -207,6 +207,7 @@ inline const char* RuleStateName(RuleState s) {
 }
 
 struct ReportModel {
+  std::string kind = "Profiling report";  // the line above the title in the HTML
   std::string title = "SageMaker Debugger Profiling Report";
   std::string subtitle;  // job / input description
   std::string input_dir;

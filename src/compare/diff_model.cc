@@ -117,9 +117,7 @@ Table JobsTable(const Comparison& c) {
 
 Table CostTable(const Comparison& c) {
   Table t;
-  t.columns = {
-      "",
-  };
+  t.columns = {"Per job"};
   for (const JobColumn& j : c.jobs) t.columns.push_back(j.label);
   t.numeric.assign(t.columns.size(), true);
   t.numeric[0] = false;
@@ -180,14 +178,26 @@ Section CostSection(const Comparison& c) {
       "billed seconds are BillableTimeInSeconds of the job's describe-training-job JSON, or the "
       "profiled job duration when there is none. Prices are on-demand Linux training prices."));
   s.blocks.push_back(TableBlock(CostTable(c)));
+  // One note for the jobs billed for their profiled duration, one per job
+  // whose cost is unknown.
+  std::string approximated;
   for (const JobColumn& j : c.jobs) {
-    if (j.cost.note.empty()) continue;
-    const std::string text =
-        j.cost.cost_usd
-            ? fmt::format("{}: {} (no describe-training-job JSON).", j.label, j.cost.note)
-            : fmt::format("{}: cost {}.", j.label, j.cost.note);
-    s.blocks.push_back(
-        TextBlock(BlockKind::kNote, text, j.cost.cost_usd ? Severity::kInfo : Severity::kWarning));
+    if (j.cost.cost_usd && !j.cost.billed_from_describe) {
+      approximated += fmt::format("{}{}", approximated.empty() ? "" : ", ", j.label);
+    }
+  }
+  if (!approximated.empty()) {
+    s.blocks.push_back(TextBlock(
+        BlockKind::kNote,
+        fmt::format("{}: billed time approximated by the profiled job duration (no "
+                    "describe-training-job JSON; give one with --describe NAME=FILE or put "
+                    "training-job.json beside the input).",
+                    approximated)));
+  }
+  for (const JobColumn& j : c.jobs) {
+    if (j.cost.cost_usd) continue;
+    s.blocks.push_back(TextBlock(
+        BlockKind::kNote, fmt::format("{}: cost {}.", j.label, j.cost.note), Severity::kWarning));
   }
   Block charts;
   charts.kind = BlockKind::kCharts;
@@ -205,6 +215,7 @@ Section CostSection(const Comparison& c) {
 
 ReportModel BuildDiffReportModel(const Comparison& c, const std::string& generated_by) {
   ReportModel m;
+  m.kind = "Job comparison";
   m.title = fmt::format("sm-report diff: {}", Labels(c, " vs "));
   m.subtitle = fmt::format("Baseline: {} ({})", c.jobs[0].label, c.jobs[0].input);
   m.generated_by = generated_by;
@@ -217,10 +228,9 @@ ReportModel BuildDiffReportModel(const Comparison& c, const std::string& generat
                                                    [](int n) { return n > 0; })) +
                           " of " + std::to_string(c.jobs.size() - 1) + " jobs"},
       {"Region", c.region},
-      {"Thresholds", fmt::format("durations {:g} %, cost {:g} %, step time {:g} %, utilization "
-                                 "{:g} points, records skipped {:g}",
-                                 t.duration_pct, t.cost_pct, t.step_time_pct, t.utilization_points,
-                                 t.records_skipped)}};
+      {"Thresholds",
+       fmt::format("time {:g} %, cost {:g} %, steps {:g} %, utilization {:g} pts", t.duration_pct,
+                   t.cost_pct, t.step_time_pct, t.utilization_points)}};
   Section verdict{"verdict", "Verdict", 2, {}, {}};
   for (size_t i = 1; i < c.jobs.size(); ++i) {
     verdict.blocks.push_back(TextBlock(BlockKind::kNote, c.verdicts[i - 1],
@@ -235,6 +245,15 @@ ReportModel BuildDiffReportModel(const Comparison& c, const std::string& generat
             "are highlighted."
           : "Changes beyond the thresholds are marked improvement or regression; rows with a "
             "regression are highlighted."));
+  verdict.blocks.push_back(TextBlock(
+      BlockKind::kParagraph,
+      fmt::format("Thresholds: job and phase durations {:g} %, cost {:g} %, step time {:g} %, "
+                  "utilization {:g} percentage points, records skipped and files not read {:g}. "
+                  "Less time, less cost, fewer records skipped and higher GPU utilization are "
+                  "better; a rule triggered that was not is a regression. CPU and memory "
+                  "utilization are shown without a direction.",
+                  t.duration_pct, t.cost_pct, t.step_time_pct, t.utilization_points,
+                  t.records_skipped)));
   m.sections.push_back(std::move(verdict));
   Section jobs{"jobs", "Jobs", 2, {TableBlock(JobsTable(c))}, {}};
   m.sections.push_back(std::move(jobs));

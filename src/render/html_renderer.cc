@@ -406,6 +406,7 @@ StatusOr<std::string> RenderHtml(const ReportModel& model, const std::string& te
   ctemplate::TemplateDictionary dict("report");
   dict.SetValue("CSS", *css);
   dict.SetValue("SCRIPT", *script);
+  dict.SetValue("KIND", model.kind);
   dict.SetValue("TITLE", model.title);
   if (!model.subtitle.empty()) {
     dict.SetValueAndShowSection("TEXT", model.subtitle, "SUBTITLE");

@@ -36,6 +36,7 @@ Comparison ThreeJobs() {
 
 TEST(DiffModelTest, TitleOverviewAndVerdicts) {
   const ReportModel m = BuildDiffReportModel(ThreeJobs(), "sm-report test");
+  EXPECT_EQ(m.kind, "Job comparison");
   EXPECT_EQ(m.title, "sm-report diff: bs64 vs bs1024 vs bs1024-2x");
   EXPECT_EQ(m.generated_by, "sm-report test");
   ASSERT_GE(m.overview.size(), 2u);
@@ -98,6 +99,15 @@ TEST(DiffModelTest, CostTableAndCharts) {
   EXPECT_EQ(t.rows[4][1], "18,262 s (profiled job duration)");
   EXPECT_EQ(t.rows[5][1], "$19.40");
   EXPECT_EQ(t.rows[5][2], "$0.95");
+  // One note names every job billed for its profiled duration.
+  const auto note = std::find_if(s.blocks.begin(), s.blocks.end(),
+                                 [](const Block& b) { return b.kind == BlockKind::kNote; });
+  ASSERT_NE(note, s.blocks.end());
+  EXPECT_EQ(note->text.rfind("bs64, bs1024, bs1024-2x: billed time approximated by the profiled "
+                             "job duration (no describe-training-job JSON",
+                             0),
+            0u)
+      << note->text;
   const auto charts = std::find_if(s.blocks.begin(), s.blocks.end(),
                                    [](const Block& b) { return b.kind == BlockKind::kCharts; });
   ASSERT_NE(charts, s.blocks.end());

@@ -44,9 +44,10 @@ nlohmann::json DiffJson(const fs::path& out) {
 
 TEST(DiffCliTest, WritesFourOutputsAndPrintsTheVerdict) {
   const fs::path out = smr::testing::ScratchDir("diff-out");
-  const Result r = RunCli(fmt::format("diff {} {} --job 1=ml.p3.2xlarge --job bs1024=ml.p3.2xlarge "
-                                      "-o '{}'",
-                                      Job("bs64"), Job("bs1024"), out.string()));
+  const Result r =
+      RunCli(fmt::format("diff {} {} --job 1=ml.p3.2xlarge --job bs1024=ml.p3.2xlarge "
+                         "-o '{}'",
+                         Job("bs64"), Job("bs1024"), out.string()));
   ASSERT_EQ(r.code, 0) << r.err;
   for (const char* ext : {"html", "pdf", "md", "json"}) {
     const fs::path p = out / fmt::format("diff-report.{}", ext);
@@ -57,11 +58,13 @@ TEST(DiffCliTest, WritesFourOutputsAndPrintsTheVerdict) {
             "bs1024 vs bs64: training 95.1 % faster, cost $18.45 (95.1 %) lower; 2 rules no "
             "longer triggered; no regressions\n");
   const std::string html = ReadFile(out / "diff-report.html");
-  EXPECT_NE(html.find("sm-report diff: bs64 vs bs1024"), std::string::npos);
+  EXPECT_NE(html.find("<p class=\"eyebrow\">Job comparison</p>"), std::string::npos);
+  EXPECT_NE(html.find("<h1>sm-report diff: bs64 vs bs1024</h1>"), std::string::npos);
   EXPECT_NE(html.find("$19.40"), std::string::npos);
   EXPECT_EQ(ReadFile(out / "diff-report.pdf").rfind("%PDF", 0), 0u);
-  EXPECT_NE(ReadFile(out / "diff-report.md").find("| Job duration | 18,262 s | 895 s | -95.1 % "
-                                                  "(-17,367 s) improvement |"),
+  EXPECT_NE(ReadFile(out / "diff-report.md")
+                .find("| Job duration | 18,262 s | 895 s | -95.1 % "
+                      "(-17,367 s) improvement |"),
             std::string::npos);
 }
 
@@ -86,8 +89,7 @@ TEST(DiffCliTest, FailOnRegressionExitsThreeOnlyWithARegression) {
   r = RunCli(fmt::format("diff {} {} --fail-on-regression --format json -o '{}'", Job("bs1024"),
                          Job("bs1024-2x"), out.string()));
   EXPECT_EQ(r.code, 3) << r.err;
-  EXPECT_NE(r.err.find("regresses against the baseline (--fail-on-regression)"),
-            std::string::npos);
+  EXPECT_NE(r.err.find("regresses against the baseline (--fail-on-regression)"), std::string::npos);
   EXPECT_TRUE(DiffJson(out)["regression"].get<bool>());  // still written
   r = RunCli(fmt::format("diff {} {} --format json -o '{}'", Job("bs1024"), Job("bs1024-2x"),
                          out.string()));
@@ -115,16 +117,16 @@ TEST(DiffCliTest, InstancePrecedenceJobOverDescribeOverBesideOverConfig) {
                   "TrainingTimeInSeconds": 900, "BillableTimeInSeconds": 900})");
   }
   const fs::path spot = kData / "describe-spot.json";
-  const fs::path config = WriteFile(
-      root / "diff.json",
-      R"({"jobs": {"a": {"instance_type": "ml.m5.xlarge", "instance_count": 3},
+  const fs::path config =
+      WriteFile(root / "diff.json",
+                R"({"jobs": {"a": {"instance_type": "ml.m5.xlarge", "instance_count": 3},
                    "b": {"instance_type": "ml.m5.xlarge"}}})");
   const fs::path out = root / "out";
-  const Result r = RunCli(fmt::format(
-      "diff '{}' '{}' '{}' '{}' --config '{}' --describe c='{}' --describe 4='{}' "
-      "--job d=ml.p3.8xlarge:2 --format json -o '{}'",
-      a.string(), b.string(), c.string(), d.string(), config.string(), spot.string(),
-      spot.string(), out.string()));
+  const Result r = RunCli(
+      fmt::format("diff '{}' '{}' '{}' '{}' --config '{}' --describe c='{}' --describe 4='{}' "
+                  "--job d=ml.p3.8xlarge:2 --format json -o '{}'",
+                  a.string(), b.string(), c.string(), d.string(), config.string(), spot.string(),
+                  spot.string(), out.string()));
   ASSERT_EQ(r.code, 0) << r.err;
   const nlohmann::json j = DiffJson(out);
   const auto cost = [&](int i) { return j["jobs"][i]["cost"]; };
@@ -156,9 +158,10 @@ TEST(DiffCliTest, LabelsFromFoldersAndRepeatedNames) {
   const fs::path a = CopyJob(root / "x", "job", "bs64");
   const fs::path b = CopyJob(root / "y", "job", "bs1024");
   const fs::path out = root / "out";
-  const Result r = RunCli(fmt::format("diff '{}' '{}' --job 'job (2)=ml.p3.2xlarge' --format "
-                                      "json -o '{}'",
-                                      a.string(), b.string(), out.string()));
+  const Result r =
+      RunCli(fmt::format("diff '{}' '{}' --job 'job (2)=ml.p3.2xlarge' --format "
+                         "json -o '{}'",
+                         a.string(), b.string(), out.string()));
   ASSERT_EQ(r.code, 0) << r.err;
   const nlohmann::json j = DiffJson(out);
   EXPECT_EQ(j["jobs"][0]["label"], "job");
@@ -170,37 +173,36 @@ TEST(DiffCliTest, UsageErrorsAreOneLineAndExitTwo) {
   const fs::path root = smr::testing::ScratchDir("diff-usage");
   const std::string out = fmt::format(" -o '{}'", (root / "out").string());
   ExpectUsageError(RunCli("diff " + Job("bs64") + out), "diff compares at least two jobs, got 1");
-  ExpectUsageError(RunCli(fmt::format("diff {} '{}'{}", Job("bs64"), (root / "missing").string(),
-                                      out)),
-                   "missing: no such file or directory");
+  ExpectUsageError(
+      RunCli(fmt::format("diff {} '{}'{}", Job("bs64"), (root / "missing").string(), out)),
+      "missing: no such file or directory");
   fs::create_directories(root / "empty");
-  ExpectUsageError(RunCli(fmt::format("diff {} '{}'{}", Job("bs64"), (root / "empty").string(),
-                                      out)),
-                   "no findings.json, profiler data or SageMaker rule JSONs found");
-  ExpectUsageError(RunCli(fmt::format("diff {} {} --job bs64:ml.p3.2xlarge{}", Job("bs64"),
-                                      Job("bs1024"), out)),
-                   "--job 'bs64:ml.p3.2xlarge': expected NAME=ml.TYPE[:COUNT]");
-  ExpectUsageError(RunCli(fmt::format("diff {} {} --job bs64=p3.2xlarge{}", Job("bs64"),
-                                      Job("bs1024"), out)),
-                   "'p3.2xlarge' is not an instance type like ml.p3.2xlarge");
-  ExpectUsageError(RunCli(fmt::format("diff {} {} --job zz=ml.p3.2xlarge{}", Job("bs64"),
-                                      Job("bs1024"), out)),
-                   "no job 'zz' (jobs: bs64, bs1024; or a position 1-2)");
-  ExpectUsageError(RunCli(fmt::format("diff {} {} --region mars-north-1{}", Job("bs64"),
-                                      Job("bs1024"), out)),
-                   "unknown region 'mars-north-1'");
+  ExpectUsageError(
+      RunCli(fmt::format("diff {} '{}'{}", Job("bs64"), (root / "empty").string(), out)),
+      "no findings.json, profiler data or SageMaker rule JSONs found");
+  ExpectUsageError(
+      RunCli(fmt::format("diff {} {} --job bs64:ml.p3.2xlarge{}", Job("bs64"), Job("bs1024"), out)),
+      "--job 'bs64:ml.p3.2xlarge': expected NAME=ml.TYPE[:COUNT]");
+  ExpectUsageError(
+      RunCli(fmt::format("diff {} {} --job bs64=p3.2xlarge{}", Job("bs64"), Job("bs1024"), out)),
+      "'p3.2xlarge' is not an instance type like ml.p3.2xlarge");
+  ExpectUsageError(
+      RunCli(fmt::format("diff {} {} --job zz=ml.p3.2xlarge{}", Job("bs64"), Job("bs1024"), out)),
+      "no job 'zz' (jobs: bs64, bs1024; or a position 1-2)");
+  ExpectUsageError(
+      RunCli(fmt::format("diff {} {} --region mars-north-1{}", Job("bs64"), Job("bs1024"), out)),
+      "unknown region 'mars-north-1'");
   const fs::path bad = WriteFile(root / "bad.json", R"({"thresholds": {"gpu": 5}})");
   ExpectUsageError(RunCli(fmt::format("diff {} {} --config '{}'{}", Job("bs64"), Job("bs1024"),
                                       bad.string(), out)),
                    fmt::format("config {}: unknown key 'thresholds.gpu'", bad.string()));
   const fs::path v2 = WriteFile(root / "v2" / "findings.json", R"({"schema_version": 2})");
-  ExpectUsageError(RunCli(fmt::format("diff {} '{}'{}", Job("bs64"),
-                                      v2.parent_path().string(), out)),
-                   fmt::format("{}: findings.json schema_version 2 is not supported",
-                               v2.string()));
-  ExpectUsageError(RunCli(fmt::format("diff {} {} --format html,docx{}", Job("bs64"),
-                                      Job("bs1024"), out)),
-                   "unknown format 'docx'");
+  ExpectUsageError(
+      RunCli(fmt::format("diff {} '{}'{}", Job("bs64"), v2.parent_path().string(), out)),
+      fmt::format("{}: findings.json schema_version 2 is not supported", v2.string()));
+  ExpectUsageError(
+      RunCli(fmt::format("diff {} {} --format html,docx{}", Job("bs64"), Job("bs1024"), out)),
+      "unknown format 'docx'");
   EXPECT_FALSE(fs::exists(root / "out"));  // nothing written on a usage error
 }
 
