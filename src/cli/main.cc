@@ -373,6 +373,7 @@ int ParseCommandLine(CLI::App* app, int argc, char** argv) {
 int Main(int argc, char** argv) {
   CLI::App app{"sm-report: offline SageMaker Debugger profiler reports", "sm-report"};
   app.set_version_flag("--version", std::string("sm-report ") + SMR_VERSION);
+  app.set_help_all_flag("--help-all", "Print the help of every command and exit");
   app.require_subcommand(0, 1);
 
   BuildCommand build;
