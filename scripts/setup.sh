@@ -10,6 +10,8 @@ PACKAGES=(
   libfmt-dev nlohmann-json3-dev libctemplate-dev libsimdjson-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   poppler-utils fonts-dejavu-core python3
+  help2man dpkg-dev file  # man page and Debian package (scripts/package.sh)
+  python3-yaml  # checks the CI examples of docs/ci.md
   chromium  # headless browser for the browser tests (ctest -L browser; skipped without it)
 )
 

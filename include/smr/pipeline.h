@@ -47,6 +47,16 @@ struct BuildOptions {
   // the data) instead of stopping where SageMaker's ProfilerReport stops
   // (docs/compatibility.md, "Window plan").
   bool analyze_trailing_data = false;
+  // CI outputs (docs/ci.md): the rules whose triggering fails the run
+  // ("CPUBottleneck,StepOutlier", "any", "none" or empty; the summary's
+  // gate_failures), a JUnit XML file and a Markdown summary to write
+  // (empty: none). findings.json is always written to the output folder.
+  std::string fail_on;
+  std::string junit_path;
+  std::string summary_md_path;
+  // False: compute everything in memory (BuildSummary::findings_json) but
+  // render and write nothing (`sm-report diff`).
+  bool write_files = true;
   // The rules to run before configuration (empty: CreateBuiltinRules());
   // lets tests inject a rule, e.g. one that fails.
   std::function<std::vector<std::unique_ptr<Rule>>()> make_rules;
@@ -62,6 +72,16 @@ struct RenderOptions {
   std::string template_dir;
   std::string paper = "a4";  // PDF paper: "a4" or "letter"
   bool quiet = false;
+  // CI outputs (docs/ci.md): the rules whose triggering fails the run
+  // ("CPUBottleneck,StepOutlier", "any", "none" or empty; the summary's
+  // gate_failures), a JUnit XML file and a Markdown summary to write
+  // (empty: none). findings.json is always written to the output folder.
+  std::string fail_on;
+  std::string junit_path;
+  std::string summary_md_path;
+  // False: compute everything in memory (BuildSummary::findings_json) but
+  // render and write nothing (`sm-report diff`).
+  bool write_files = true;
 };
 
 inline constexpr int kMaxRenderSearchDepth = 6;
@@ -72,6 +92,13 @@ struct BuildSummary {
   int64_t rules_triggered = 0;       // rules with RuleTriggered > 0
   int64_t rules_failed = 0;          // rules that failed with an internal
                                      // error (`--strict` exits non-zero)
+  // The findings.json document (docs/findings.md), also when not written.
+  std::string findings_json;
+  // The end-of-run summary for stderr (verdict, triggered rules, where the
+  // report is); main prints it unless --quiet.
+  std::string findings_text;
+  // The --fail-on rules that triggered (main exits with 3 when any).
+  std::vector<std::string> gate_failures;
 };
 
 // Errors are usage-level (exit 2): bad input dir, no profiler data, output

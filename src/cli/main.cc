@@ -21,9 +21,11 @@ namespace {
 
 constexpr int kExitOk = 0;
 constexpr int kExitUsage = 2;
-// --strict only: the report was written but a rule failed with an internal
-// error (it is shown as failed in the report and its rule JSON).
-constexpr int kExitRuleFailed = 3;
+// A gate: a --fail-on rule triggered, or (--strict) a rule failed with an
+// internal error. The outputs were written all the same.
+constexpr int kExitGate = 3;
+// An unexpected internal error (a bug): one line, nothing partial written.
+constexpr int kExitInternal = 1;
 
 struct Formats {
   bool html = false;
@@ -56,19 +58,41 @@ bool ParseFormats(const std::string& text, bool allow_json, Formats* out) {
   return true;
 }
 
-// Reports the outcome: the paths written on stdout and a count of warnings
-// on stderr, or nothing at all with --quiet; an error always.
+// Reports the outcome: the paths written on stdout, then on stderr a count
+// of warnings and the findings summary (verdict, triggered rules, where the
+// report is), or nothing at all with --quiet; an error always. Exit code 3
+// when a --fail-on rule triggered.
 int Finish(const smr::StatusOr<smr::BuildSummary>& result, bool quiet, const char* what) {
   if (!result.ok()) {
     std::cerr << "sm-report: " << result.status().message() << "\n";
     return kExitUsage;
   }
-  if (quiet) return kExitOk;
-  for (const std::string& path : result->written) std::cout << path << "\n";
-  if (result->warnings > 0) {
-    std::cerr << fmt::format("sm-report: {} {}\n", result->warnings, what);
+  if (!quiet) {
+    for (const std::string& path : result->written) std::cout << path << "\n";
+    std::cout.flush();
+    if (result->warnings > 0) {
+      std::cerr << fmt::format("sm-report: {} {}\n", result->warnings, what);
+    }
+    std::cerr << result->findings_text;
+  }
+  if (!result->gate_failures.empty()) {
+    std::string list;
+    for (const std::string& r : result->gate_failures) list += (list.empty() ? "" : ", ") + r;
+    std::cerr << fmt::format("sm-report: --fail-on: {} triggered (exit code 3)\n", list);
+    return kExitGate;
   }
   return kExitOk;
+}
+
+// The CI options `build` and `render` share (docs/ci.md).
+void AddCiOptions(CLI::App* cmd, std::string* fail_on, std::string* junit,
+                  std::string* summary_md) {
+  cmd->add_option("--fail-on", *fail_on,
+                  "Exit with 3 when one of these rules triggered: RULE[,RULE...], any or none "
+                  "(default none)");
+  cmd->add_option("--junit", *junit, "Also write a JUnit XML file: one test case per rule");
+  cmd->add_option("--summary-md", *summary_md,
+                  "Also write a Markdown summary (verdict, findings, rules, link to the report)");
 }
 
 constexpr const char* kCommands[] = {"build", "render", "rules", "diff"};
@@ -259,6 +283,7 @@ void AddBuildCommand(CLI::App* app, BuildCommand* c) {
   build->add_flag("--strict", c->strict,
                   "Exit with 3 if a rule failed with an internal error (the report is still "
                   "written)");
+  AddCiOptions(build, &c->opts.fail_on, &c->opts.junit_path, &c->opts.summary_md_path);
 }
 
 int RunBuildCommand(BuildCommand* c) {
@@ -276,7 +301,7 @@ int RunBuildCommand(BuildCommand* c) {
   if (code == kExitOk && c->strict && built->rules_failed > 0) {
     std::cerr << fmt::format("sm-report: {} rule(s) failed with an internal error (--strict)\n",
                              built->rules_failed);
-    return kExitRuleFailed;
+    return kExitGate;
   }
   return code;
 }
@@ -299,6 +324,7 @@ void AddRenderCommand(CLI::App* app, RenderCommand* c) {
       ->transform(CLI::IsMember({"a4", "letter"}, CLI::ignore_case));
   c->cmd->add_flag("-q,--quiet", c->opts.quiet,
                    "Print nothing on success (errors are still printed)");
+  AddCiOptions(c->cmd, &c->opts.fail_on, &c->opts.junit_path, &c->opts.summary_md_path);
 }
 
 int RunRenderCommand(RenderCommand* c) {
@@ -345,10 +371,10 @@ int ParseCommandLine(CLI::App* app, int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  MaybeReexecWithHugePages(argc, argv);
+int Main(int argc, char** argv) {
   CLI::App app{"sm-report: offline SageMaker Debugger profiler reports", "sm-report"};
   app.set_version_flag("--version", std::string("sm-report ") + SMR_VERSION);
+  app.set_help_all_flag("--help-all", "Print the help of every command and exit");
   app.require_subcommand(0, 1);
 
   BuildCommand build;
@@ -370,4 +396,18 @@ int main(int argc, char** argv) {
   // No command: the usage, as an error.
   std::cerr << app.help();
   return kExitUsage;
+}
+
+int main(int argc, char** argv) {
+  MaybeReexecWithHugePages(argc, argv);
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "sm-report: internal error: " << e.what()
+              << " (please report it; no output file was left half-written)\n";
+  } catch (...) {
+    std::cerr << "sm-report: internal error (please report it; no output file was left "
+                 "half-written)\n";
+  }
+  return kExitInternal;
 }

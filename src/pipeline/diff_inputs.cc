@@ -24,15 +24,30 @@ StatusOr<JobFacts> ParseFile(const fs::path& file) {
   return ParseFindingsJson(*text, file.string());
 }
 
-// The findings.json document of a build or render run in memory.
+// The findings.json document of a build (profiler output) or render
+// (rule JSONs) run in memory: nothing is rendered or written.
 StatusOr<std::string> AnalyseInMemory(DiffInputKind kind, const std::string& dir,
                                       std::ostream& log) {
-  (void)log;
-  return Status::Error(fmt::format(
-      "{}: comparing {} needs the findings of sm-report build/render; run `sm-report {} {} -o "
-      "OUT` and compare OUT",
-      dir, kind == DiffInputKind::kProfilerOutput ? "profiler output" : "rule JSONs",
-      kind == DiffInputKind::kProfilerOutput ? "build" : "render", dir));
+  log << fmt::format("analysing {} ({})\n", dir,
+                     kind == DiffInputKind::kProfilerOutput ? "profiler output" : "rule JSONs");
+  StatusOr<BuildSummary> run = Status::Error("");
+  if (kind == DiffInputKind::kProfilerOutput) {
+    BuildOptions o;
+    o.input_dir = dir;
+    o.html = o.pdf = o.json = false;
+    o.write_files = false;
+    o.quiet = true;
+    run = RunBuild(o, &log);
+  } else {
+    RenderOptions o;
+    o.input_dir = dir;
+    o.html = o.pdf = false;
+    o.write_files = false;
+    o.quiet = true;
+    run = RunRender(o, &log);
+  }
+  if (!run.ok()) return Status::Error(fmt::format("{}: {}", dir, run.status().message()));
+  return std::move(run->findings_json);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "smr/analysis.h"
 #include "smr/data_quality.h"
 #include "smr/discover.h"
+#include "smr/findings_doc.h"
 #include "smr/file_util.h"
 #include "smr/ingest.h"
 #include "smr/pipeline.h"
@@ -22,6 +23,7 @@
 #include "smr/rule.h"
 #include "smr/rule_config.h"
 #include "src/pipeline/atomic_output.h"
+#include "src/pipeline/ci_files.h"
 #include "src/pipeline/process_metrics.h"
 #include "src/pipeline/progress_bar.h"
 #include "src/pipeline/report_files.h"
@@ -264,6 +266,10 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   ConfiguredRules configured;
   if (Status st = ConfigureRules(opts, &configured); !st.ok()) return st;
   const std::vector<std::unique_ptr<Rule>>& rules = configured.rules;
+  std::vector<std::string> rule_names = configured.disabled;
+  for (const std::unique_ptr<Rule>& r : rules) rule_names.emplace_back(r->name());
+  StatusOr<std::vector<std::string>> fail_on = ParseFailOn(opts.fail_on, rule_names);
+  if (!fail_on.ok()) return fail_on.status();
 
   StatusOr<Discovery> discovered = DiscoverBuildInput(opts);
   if (!discovered.ok()) return discovered.status();
@@ -290,8 +296,8 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
     b.out << fmt::format("rule {} is disabled by configuration\n", name);
   }
   const std::vector<RuleResult> results = EvaluateRules(rules, ctx);
-  std::optional<RuleResult> usage_all =
-      (opts.html || opts.pdf) ? SystemUsageOverAllData(rules, ctx, discovery) : std::nullopt;
+  // Always: findings.json reports the utilization over all data.
+  std::optional<RuleResult> usage_all = SystemUsageOverAllData(rules, ctx, discovery);
   b.timer.Lap("rules");
   b.out << fmt::format("evaluated {} rules over {} windows\n", results.size(), windows.size());
   BuildSummary summary = Summarize(b, results, ingested.diagnostics);
@@ -302,24 +308,38 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   // node was sampled (docs/data-quality.md): computed once, written as
   // data-quality.json and shown in the report's Data quality section.
   const DataQuality data_quality = BuildDataQuality(discovery, store, ingested.diagnostics);
+  ReportInputs in;
+  in.input_dir = opts.input_dir;
+  in.generated_by = fmt::format("sm-report {}", SMR_VERSION);
+  in.results = &results;
+  in.rules = &rules;
+  in.discovery = &discovery;
+  in.store = &store;
+  in.timeline = &timeline;
+  in.windows = &windows;
+  if (usage_all && !usage_all->failed) in.system_usage_all_data = &*usage_all;
+  in.diagnostics = &ingested.diagnostics;
+  in.data_quality = &data_quality;
+  in.disabled_rules = configured.disabled;
+  const bool write = opts.write_files;
+  FindingsOutputs outputs;
+  if (write && opts.html) outputs.html = "profiler-report.html";
+  if (write && opts.pdf) outputs.pdf = "profiler-report.pdf";
+  if (write && opts.json) outputs.rule_jsons = "profiler-reports";
+  if (write && opts.json) outputs.data_quality = "data-quality.json";
+  CiFiles ci{opts.out_dir, opts.junit_path, opts.summary_md_path, *fail_on, outputs};
+  const nlohmann::ordered_json doc = BuildFindingsDocument(in, "profiler-output", outputs);
+  b.timer.Lap("findings");
+  if (!write) {
+    AddCiFiles(doc, ci, &files, &summary);
+    return summary;
+  }
   AddJsonFiles(b, results, data_quality, &files);
   const std::vector<fs::path> stale = StaleRuleJsons(opts, configured.disabled);
   if (opts.html || opts.pdf) {
-    ReportInputs in;
-    in.input_dir = opts.input_dir;
-    in.generated_by = fmt::format("sm-report {}", SMR_VERSION);
-    in.results = &results;
-    in.rules = &rules;
-    in.discovery = &discovery;
-    in.store = &store;
-    in.timeline = &timeline;
-    in.windows = &windows;
-    if (usage_all && !usage_all->failed) in.system_usage_all_data = &*usage_all;
-    in.diagnostics = &ingested.diagnostics;
-    in.data_quality = &data_quality;
-    in.disabled_rules = configured.disabled;
     if (Status st = AddReportFiles(b, in, &files); !st.ok()) return st;
   }
+  AddCiFiles(doc, ci, &files, &summary);
   if (Status st = WriteAll(files, &summary.written); !st.ok()) return st;
   b.timer.Lap("write");
   if (Status st = RemoveStaleRuleJsons(b, stale); !st.ok()) return st;

@@ -8,10 +8,12 @@
 #include <fmt/format.h>
 
 #include "smr/file_util.h"
+#include "smr/findings_doc.h"
 #include "smr/pipeline.h"
 #include "smr/report_builder.h"
 #include "smr/rule.h"
 #include "src/pipeline/atomic_output.h"
+#include "src/pipeline/ci_files.h"
 #include "src/pipeline/report_files.h"
 
 namespace smr {
@@ -61,6 +63,8 @@ StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log) {
   std::ostream null_stream(nullptr);
   std::ostream& out = opts.quiet || !log ? null_stream : *log;
 
+  StatusOr<std::vector<std::string>> fail_on = ParseFailOn(opts.fail_on, ProfilerReportRuleNames());
+  if (!fail_on.ok()) return fail_on.status();
   StatusOr<std::string> dir = FindRuleJsonDir(opts.input_dir);
   if (!dir.ok()) return dir.status();
   out << fmt::format("reading rule JSONs from {}\n", *dir);
@@ -84,14 +88,24 @@ StatusOr<BuildSummary> RunRender(const RenderOptions& opts, std::ostream* log) {
   in.results = &results;
   in.rules = &rules;
   in.unavailable_rules = std::move(unavailable);
-  const ReportModel model = BuildReportModel(in);
-
+  FindingsOutputs outputs;
+  if (opts.write_files && opts.html) outputs.html = "profiler-report.html";
+  if (opts.write_files && opts.pdf) outputs.pdf = "profiler-report.pdf";
+  const nlohmann::ordered_json doc = BuildFindingsDocument(in, "rule-jsons", outputs);
+  const CiFiles ci{opts.out_dir, opts.junit_path, opts.summary_md_path, *fail_on, outputs};
   OutputFiles files;
-  Status st = RenderReportFiles(model, opts.html, opts.pdf, opts.template_dir,
-                                fs::path(opts.out_dir), &files, opts.paper);
-  if (!st.ok()) return st;
-  st = WriteAll(files, &summary.written);
-  if (!st.ok()) return st;
+  if (!opts.write_files) {
+    AddCiFiles(doc, ci, &files, &summary);
+    return summary;
+  }
+  if (opts.html || opts.pdf) {
+    const ReportModel model = BuildReportModel(in);
+    Status st = RenderReportFiles(model, opts.html, opts.pdf, opts.template_dir,
+                                  fs::path(opts.out_dir), &files, opts.paper);
+    if (!st.ok()) return st;
+  }
+  AddCiFiles(doc, ci, &files, &summary);
+  if (Status st = WriteAll(files, &summary.written); !st.ok()) return st;
   return summary;
 }
 

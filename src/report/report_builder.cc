@@ -19,31 +19,6 @@ namespace {
 
 using namespace report_internal;  // NOLINT: private helpers of this module
 
-// Every rule with its state, in registry order (rules not in the registry
-// after, in the order given).
-std::vector<RuleStatus> RuleStates(const ReportInputs& in) {
-  std::vector<RuleStatus> states;
-  if (in.results) {
-    for (const RuleResult& r : *in.results) states.push_back(RuleStatusOf(r));
-  }
-  for (const std::string& name : in.disabled_rules) {
-    states.push_back({name, RuleState::kDisabled, "disabled by configuration"});
-  }
-  for (const RuleStatus& u : in.unavailable_rules) states.push_back(u);
-  const auto order = [&](const RuleStatus& st) {
-    size_t i = 0;
-    if (in.rules) {
-      for (; i < in.rules->size(); ++i) {
-        if ((*in.rules)[i]->name() == st.name) break;
-      }
-    }
-    return i;
-  };
-  std::stable_sort(states.begin(), states.end(),
-                   [&](const RuleStatus& a, const RuleStatus& b) { return order(a) < order(b); });
-  return states;
-}
-
 // Headline facts shown at the top.
 std::vector<KeyValue> Overview(const ReportContext& ctx) {
   const ReportInputs& in = ctx.in();
@@ -150,6 +125,35 @@ std::vector<Section> Sections(const ReportContext& ctx) {
 
 }  // namespace
 
+namespace report_internal {
+
+// Every rule with its state, in registry order (rules not in the registry
+// after, in the order given).
+std::vector<RuleStatus> RuleStates(const ReportInputs& in) {
+  std::vector<RuleStatus> states;
+  if (in.results) {
+    for (const RuleResult& r : *in.results) states.push_back(RuleStatusOf(r));
+  }
+  for (const std::string& name : in.disabled_rules) {
+    states.push_back({name, RuleState::kDisabled, "disabled by configuration"});
+  }
+  for (const RuleStatus& u : in.unavailable_rules) states.push_back(u);
+  const auto order = [&](const RuleStatus& st) {
+    size_t i = 0;
+    if (in.rules) {
+      for (; i < in.rules->size(); ++i) {
+        if ((*in.rules)[i]->name() == st.name) break;
+      }
+    }
+    return i;
+  };
+  std::stable_sort(states.begin(), states.end(),
+                   [&](const RuleStatus& a, const RuleStatus& b) { return order(a) < order(b); });
+  return states;
+}
+
+}  // namespace report_internal
+
 RuleStatus RuleStatusOf(const RuleResult& r) {
   if (r.failed) return {r.name, RuleState::kFailed, r.error};
   if (!r.applicable) return {r.name, RuleState::kNotApplicable, r.not_applicable_reason};
@@ -169,7 +173,7 @@ ReportModel BuildReportModel(const ReportInputs& in) {
       in.input_dir.empty() ? std::string() : fmt::format("Profiler data: {}", in.input_dir);
   m.overview = Overview(ctx);
   m.sections = Sections(ctx);
-  m.rules = RuleStates(in);
+  m.rules = report_internal::RuleStates(in);
   return m;
 }
 

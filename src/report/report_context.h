@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "smr/report_builder.h"
 #include "smr/report_model.h"
@@ -38,6 +39,11 @@ class ReportContext {
   const ReportInputs& in_;
   std::map<std::string, const RuleResult*> results_;
 };
+
+// Every rule the report covers with its state (RuleStatusOf, disabled,
+// missing or unreadable), in registry order: ReportModel::rules and
+// findings.json list the rules in this order.
+std::vector<RuleStatus> RuleStates(const ReportInputs& in);
 
 }  // namespace report_internal
 }  // namespace smr

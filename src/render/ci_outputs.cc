@@ -1,0 +1,239 @@
+// JUnit XML, Markdown summary and terminal summary from findings.json
+// (include/smr/ci_outputs.h).
+#include "smr/ci_outputs.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace smr {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string Str(const Json& j, const char* key) {
+  if (!j.is_object()) return "";
+  auto it = j.find(key);
+  return (it != j.end() && it->is_string()) ? it->get<std::string>() : "";
+}
+
+int64_t Int(const Json& j, const char* key) {
+  if (!j.is_object()) return 0;
+  auto it = j.find(key);
+  return (it != j.end() && it->is_number()) ? it->get<int64_t>() : 0;
+}
+
+// "93.2", "0.2354", "1250".
+std::string Short(double v) { return fmt::format("{:.4g}", v); }
+
+// The finding that covers the rule ("finding_rank": its own, or the cause
+// it was counted under), or null.
+const Json* TopFinding(const Json& doc, const Json& rule) {
+  if (!doc.contains("findings") || !rule.contains("finding_rank")) return nullptr;
+  const Json& rank = rule["finding_rank"];
+  if (!rank.is_number_integer()) return nullptr;
+  const int64_t i = rank.get<int64_t>() - 1;
+  const Json& findings = doc["findings"];
+  if (i < 0 || i >= static_cast<int64_t>(findings.size())) return nullptr;
+  return &findings[static_cast<size_t>(i)];
+}
+
+// "counted under the CPUBottleneck finding: " when the finding covering
+// `rule` is another rule's, else "".
+std::string CountedUnder(const Json& f, const Json& rule) {
+  const std::string owner = Str(f, "rule");
+  if (owner.empty() || owner == Str(rule, "name")) return "";
+  return fmt::format("counted under the {} finding: ", owner);
+}
+
+// "93.2 % (threshold 50 %)" from "measured"; "" when absent.
+std::string MeasuredText(const Json& rule) {
+  const Json& m = rule.contains("measured") ? rule["measured"] : Json();
+  if (!m.is_object() || !m["value"].is_number()) return "";
+  const std::string unit = Str(m, "unit");
+  const std::string sep = unit.empty() ? "" : (unit == "%" ? " " : " ");
+  std::string text = Short(m["value"].get<double>()) + sep + unit;
+  if (m["threshold"].is_number()) {
+    text += fmt::format(" (threshold {}{}{})", Short(m["threshold"].get<double>()), sep, unit);
+  }
+  return text;
+}
+
+// Characters XML 1.0 cannot hold are dropped; markup is escaped.
+std::string XmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 && c != '\n' && c != '\t' && c != '\r') continue;
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// The failure text of a triggered rule: counts, the top finding, the
+// measured value and SageMaker's recommendation.
+std::string FailureText(const Json& doc, const Json& rule) {
+  const std::string name = Str(rule, "name");
+  std::string text = fmt::format("{} triggered {} time(s): {} violations in {} datapoints.\n",
+                                 name, Int(rule, "triggered"), Int(rule, "violations"),
+                                 Int(rule, "datapoints"));
+  if (const Json* f = TopFinding(doc, rule)) {
+    text += fmt::format("Finding {}: {}{}\n", (*f)["rank"].dump(),
+                        CountedUnder(*f, rule), Str(*f, "title"));
+    for (const auto& [label, key] : {std::pair<const char*, const char*>{"Where", "where"},
+                                     {"Evidence", "evidence"},
+                                     {"", "impact"},
+                                     {"What to do", "action"}}) {
+      const std::string v = Str(*f, key);
+      if (v.empty()) continue;
+      text += *label ? fmt::format("{}: {}\n", label, v) : v + "\n";
+    }
+  }
+  if (const std::string m = MeasuredText(rule); !m.empty()) {
+    text += fmt::format("Measured: {}\n", m);
+  }
+  if (const std::string rec = Str(rule, "recommendation"); !rec.empty()) {
+    text += fmt::format("Recommendation: {}\n", rec);
+  }
+  return text;
+}
+
+// The failure message: the top finding's title, else the summary line.
+std::string FailureMessage(const Json& doc, const Json& rule) {
+  if (const Json* f = TopFinding(doc, rule)) return CountedUnder(*f, rule) + Str(*f, "title");
+  return fmt::format("{} triggered", Str(rule, "name"));
+}
+
+struct Counts {
+  int tests = 0, failures = 0, errors = 0, skipped = 0;
+};
+
+Counts CountRules(const Json& doc) {
+  Counts c;
+  for (const Json& r : doc["rules"]) {
+    ++c.tests;
+    const std::string st = Str(r, "state");
+    if (st == "triggered") ++c.failures;
+    if (st == "failed" || st == "missing" || st == "unreadable") ++c.errors;
+    if (st == "not_evaluated" || st == "not_applicable" || st == "disabled") ++c.skipped;
+  }
+  return c;
+}
+
+// "not evaluated: fewer than 1000 datapoints" from the state key and detail.
+std::string StateText(const Json& rule) {
+  std::string state = Str(rule, "state");
+  for (char& ch : state) {
+    if (ch == '_') ch = ' ';
+  }
+  const std::string detail = Str(rule, "state_detail");
+  return detail.empty() ? state : state + ": " + detail;
+}
+
+std::string TestCase(const Json& doc, const Json& rule) {
+  const std::string name = XmlEscape(Str(rule, "name"));
+  const std::string st = Str(rule, "state");
+  std::string body;
+  if (st == "triggered") {
+    body = fmt::format("      <failure message=\"{}\" type=\"triggered\">{}</failure>\n",
+                       XmlEscape(FailureMessage(doc, rule)), XmlEscape(FailureText(doc, rule)));
+  } else if (st == "failed" || st == "missing" || st == "unreadable") {
+    body = fmt::format("      <error message=\"{}\" type=\"{}\"/>\n", XmlEscape(StateText(rule)),
+                       st);
+  } else if (st == "not_evaluated" || st == "not_applicable" || st == "disabled") {
+    body = fmt::format("      <skipped message=\"{}\"/>\n", XmlEscape(StateText(rule)));
+  }
+  if (body.empty()) {
+    return fmt::format("    <testcase name=\"{}\" classname=\"sm-report.rules\" time=\"0\"/>\n",
+                       name);
+  }
+  return fmt::format("    <testcase name=\"{}\" classname=\"sm-report.rules\" time=\"0\">\n{}"
+                     "    </testcase>\n",
+                     name, body);
+}
+
+// "2021-12-15T20:55:06" (JUnit's timestamp has no zone; it is UTC), or
+// the epoch when the job's start is unknown.
+std::string Timestamp(const Json& doc) {
+  std::string s = doc.contains("job") ? Str(doc["job"], "start") : "";
+  if (!s.empty() && s.back() == 'Z') s.pop_back();
+  return s.empty() ? "1970-01-01T00:00:00" : s;
+}
+
+}  // namespace
+
+std::string RenderJUnitXml(const nlohmann::ordered_json& doc) {
+  const Counts c = CountRules(doc);
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format(
+      "<testsuites name=\"sm-report\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
+      "skipped=\"{}\" time=\"0\">\n",
+      c.tests, c.failures, c.errors, c.skipped);
+  out += fmt::format(
+      "  <testsuite name=\"sm-report\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
+      "skipped=\"{}\" time=\"0\" timestamp=\"{}\" hostname=\"sm-report\">\n",
+      c.tests, c.failures, c.errors, c.skipped, Timestamp(doc));
+  out += "    <properties>\n";
+  const Json& source = doc.contains("source") ? doc["source"] : Json();
+  for (const auto& [k, v] : {std::pair<const char*, std::string>{"input", Str(source, "path")},
+                             {"verdict", Str(doc, "verdict")},
+                             {"summary", Str(doc, "summary")},
+                             {"generator", Str(doc, "generator")}}) {
+    out += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", k, XmlEscape(v));
+  }
+  out += "    </properties>\n";
+  for (const Json& r : doc["rules"]) out += TestCase(doc, r);
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+std::string RenderTerminalSummary(const nlohmann::ordered_json& doc,
+                                  const std::string& report_path) {
+  const bool issues = Str(doc, "verdict") == "issues";
+  std::string out = fmt::format("sm-report: {}: {}\n", issues ? "ISSUES FOUND" : "OK",
+                                Str(doc, "summary"));
+  size_t width = 0;
+  for (const Json& r : doc["rules"]) {
+    if (Str(r, "state") == "triggered") width = std::max(width, Str(r, "name").size());
+  }
+  for (const Json& r : doc["rules"]) {
+    if (Str(r, "state") != "triggered") continue;
+    const Json* f = TopFinding(doc, r);
+    std::string line = f ? CountedUnder(*f, r) + Str(*f, "title") : Str(r, "recommendation");
+    if (f && CountedUnder(*f, r).empty() && !Str(*f, "impact").empty()) {
+      line += ". " + Str(*f, "impact");
+    }
+    out += fmt::format("  {:<{}}  {}\n", Str(r, "name"), width, line);
+  }
+  for (const Json& r : doc["rules"]) {
+    const std::string st = Str(r, "state");
+    if (st == "failed" || st == "missing" || st == "unreadable") {
+      out += fmt::format("  {}: {}\n", Str(r, "name"), StateText(r));
+    }
+  }
+  if (!report_path.empty()) out += fmt::format("sm-report: report: {}\n", report_path);
+  return out;
+}
+
+}  // namespace smr

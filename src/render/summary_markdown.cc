@@ -1,0 +1,151 @@
+// The Markdown summary of findings.json (include/smr/ci_outputs.h): short
+// enough for a pull-request comment or a CI job summary.
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "smr/ci_outputs.h"
+
+namespace smr {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string Str(const Json& j, const char* key) {
+  if (!j.is_object()) return "";
+  auto it = j.find(key);
+  return (it != j.end() && it->is_string()) ? it->get<std::string>() : "";
+}
+
+// Text that Markdown (and the HTML GitHub allows in it) takes literally:
+// markup characters escaped, table pipes escaped, one line.
+std::string Md(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '\\':
+      case '*':
+      case '_':
+      case '`':
+      case '[':
+      case ']':
+      case '|':
+        out += '\\';
+        out += c;
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '\n':
+      case '\r':
+        out += ' ';
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// "1 h 02 min", "15 min 08 s", "42 s".
+std::string Duration(double s) {
+  const int64_t t = std::llround(s);
+  if (t >= 3600) return fmt::format("{} h {:02d} min", t / 3600, (t % 3600) / 60);
+  if (t >= 60) return fmt::format("{} min {:02d} s", t / 60, t % 60);
+  return fmt::format("{} s", t);
+}
+
+// "Job: 2021-12-15 20:55 UTC, 1 h 02 min, 2 nodes, 16 GPUs. Data: clean."
+std::string JobLine(const Json& doc) {
+  const Json& job = doc.contains("job") ? doc["job"] : Json();
+  std::string line;
+  std::string start = Str(job, "start");
+  if (!start.empty()) {
+    start[10] = ' ';
+    line += fmt::format("{} UTC", start.substr(0, 16));
+  }
+  if (job.is_object() && job["duration_s"].is_number()) {
+    line += (line.empty() ? "" : ", ") + Duration(job["duration_s"].get<double>());
+  }
+  if (job.is_object() && job["nodes"].is_array() && !job["nodes"].empty()) {
+    const size_t n = job["nodes"].size();
+    line += fmt::format("{}{} node{}", line.empty() ? "" : ", ", n, n == 1 ? "" : "s");
+  }
+  if (job.is_object() && job["gpus"].is_number()) {
+    line += fmt::format(", {} GPUs", job["gpus"].get<int64_t>());
+  }
+  std::string out = line.empty() ? "" : "Job: " + line + ".";
+  const Json& dq = doc.contains("data_quality") ? doc["data_quality"] : Json();
+  if (dq.is_object()) {
+    const int64_t skipped = dq.value("records_skipped", int64_t{0});
+    const int64_t not_read = dq.value("files_not_read", int64_t{0});
+    out += (out.empty() ? "" : " ") +
+           (skipped == 0 && not_read == 0
+                ? std::string("Data: every record read.")
+                : fmt::format("Data: {} records skipped, {} files not read.", skipped, not_read));
+  }
+  return out;
+}
+
+std::string FindingsList(const Json& doc) {
+  std::string out;
+  int shown = 0;
+  for (const Json& f : doc["findings"]) {
+    if (Str(f, "severity") == "ok" || Str(f, "severity") == "info") continue;
+    if (++shown > 10) break;
+    out += fmt::format("{}. **{}**", shown, Md(Str(f, "title")));
+    if (!Str(f, "where").empty()) out += fmt::format(" ({})", Md(Str(f, "where")));
+    out += "\n";
+    if (!Str(f, "evidence").empty()) out += fmt::format("   {}\n", Md(Str(f, "evidence")));
+    if (!Str(f, "impact").empty()) out += fmt::format("   {}\n", Md(Str(f, "impact")));
+    if (!Str(f, "action").empty()) out += fmt::format("   What to do: {}\n", Md(Str(f, "action")));
+  }
+  return out;
+}
+
+std::string RulesTable(const Json& doc) {
+  std::string out =
+      "| Rule | State | Triggered | Violations | Datapoints |\n"
+      "|---|---|--:|--:|--:|\n";
+  const auto num = [](const Json& r, const char* k) {
+    return r.contains(k) && r[k].is_number() ? fmt::format("{}", r[k].get<int64_t>())
+                                             : std::string("-");
+  };
+  for (const Json& r : doc["rules"]) {
+    std::string state = Str(r, "state");
+    for (char& c : state) {
+      if (c == '_') c = ' ';
+    }
+    if (state == "triggered") state = "**triggered**";
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", Md(Str(r, "name")), state,
+                       num(r, "triggered"), num(r, "violations"), num(r, "datapoints"));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RenderSummaryMarkdown(const nlohmann::ordered_json& doc,
+                                  const std::string& report_link) {
+  const bool issues = Str(doc, "verdict") == "issues";
+  std::string out = fmt::format("### sm-report: {}\n\n", issues ? "issues found" : "no issues");
+  out += fmt::format("{}.", Md(Str(doc, "summary")));
+  if (const std::string job = JobLine(doc); !job.empty()) out += " " + job;
+  out += "\n\n";
+  if (const std::string findings = FindingsList(doc); !findings.empty()) {
+    out += "#### Findings\n\n" + findings + "\n";
+  }
+  out += "#### Rules\n\n" + RulesTable(doc);
+  if (!report_link.empty()) {
+    out += fmt::format("\nFull report: [{}]({})\n", Md(report_link), report_link);
+  }
+  return out;
+}
+
+}  // namespace smr

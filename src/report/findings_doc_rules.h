@@ -1,0 +1,33 @@
+// The "rules" array of findings.json (findings_doc.h): every rule with its
+// state, counts, parameters, firings, measured value vs threshold and
+// recommendation. Private to src/report.
+#ifndef SMR_SRC_REPORT_FINDINGS_DOC_RULES_H_
+#define SMR_SRC_REPORT_FINDINGS_DOC_RULES_H_
+
+#include <cstddef>
+#include <vector>
+
+#include "src/report/blocks.h"
+#include "src/report/report_context.h"
+
+namespace smr {
+namespace report_internal {
+
+// At most this many firings per rule are listed ("fired"); "fired_total"
+// counts them all.
+inline constexpr size_t kMaxFiredListed = 200;
+
+// "triggered", "not_triggered", "not_evaluated", "not_applicable",
+// "failed", "disabled", "missing", "unreadable".
+const char* RuleStateKey(RuleState s);
+
+// One entry per rule, in the report's rule order (RuleStates). `ranked`:
+// the report's findings, most costly first; "finding_rank" names the one
+// that covers the rule (its own, else the cause it was counted under, such
+// as the CPU bottleneck that left the GPUs idle), 1-based.
+Json RuleEntries(const ReportContext& ctx, const std::vector<FindingItem>& ranked);
+
+}  // namespace report_internal
+}  // namespace smr
+
+#endif  // SMR_SRC_REPORT_FINDINGS_DOC_RULES_H_
