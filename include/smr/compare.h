@@ -102,6 +102,7 @@ std::optional<double> BuiltinHourlyPrice(const std::string& region,
 // Changes smaller than these are not flagged (docs/diff.md, "Thresholds").
 struct DiffThresholds {
   double duration_pct = 5;         // job and phase durations, relative
+  double duration_min_s = 10;      // ... and never a change of less than this
   double cost_pct = 5;             // cost, relative
   double step_time_pct = 10;       // step time p50/p95, relative
   double utilization_points = 10;  // utilization p50/p95, percentage points
@@ -185,7 +186,8 @@ struct MetricRow {
   Better better = Better::kNone;
   ThresholdKind threshold_kind = ThresholdKind::kRelative;
   double threshold = 0;
-  int decimals = 0;                           // shown with this many decimals
+  double min_abs = 0;  // a smaller |delta| is never flagged (durations: duration_min_s)
+  int decimals = 0;    // shown with this many decimals
   std::vector<std::optional<double>> values;  // one per job
   std::vector<Change> vs_baseline;            // per job; [0] is empty
   std::vector<Change> vs_previous;            // per job; [0] and [1] as vs_baseline

@@ -35,7 +35,7 @@ Change Compare(const MetricRow& row, std::optional<double> earlier, std::optiona
   } else {
     beyond = std::abs(*c.delta) > row.threshold + kMargin;
   }
-  if (!beyond) return c;
+  if (!beyond || std::abs(*c.delta) < row.min_abs) return c;
   const bool lower = *c.delta < 0;
   c.flag = (lower == (row.better == Better::kLower)) ? ChangeFlag::kImprovement
                                                      : ChangeFlag::kRegression;
@@ -49,6 +49,7 @@ struct RowSpec {
   ThresholdKind kind;
   double threshold;
   int decimals;
+  double min_abs = 0;
 };
 
 void AddRow(const RowSpec& s, std::vector<std::optional<double>> values,
@@ -56,8 +57,17 @@ void AddRow(const RowSpec& s, std::vector<std::optional<double>> values,
   if (std::none_of(values.begin(), values.end(), [](const auto& v) { return v.has_value(); })) {
     return;  // unknown in every job: nothing to compare
   }
-  MetricRow r{s.group,           s.key, s.name, s.unit, s.better, s.kind, s.threshold, s.decimals,
-              std::move(values), {},    {}};
+  MetricRow r;
+  r.group = s.group;
+  r.key = s.key;
+  r.name = s.name;
+  r.unit = s.unit;
+  r.better = s.better;
+  r.threshold_kind = s.kind;
+  r.threshold = s.threshold;
+  r.min_abs = s.min_abs;
+  r.decimals = s.decimals;
+  r.values = std::move(values);
   for (size_t i = 0; i < r.values.size(); ++i) {
     r.vs_baseline.push_back(i == 0 ? Change{} : Compare(r, r.values[0], r.values[i]));
     r.vs_previous.push_back(i == 0 ? Change{} : Compare(r, r.values[i - 1], r.values[i]));
@@ -87,7 +97,8 @@ std::vector<std::string> Phases(const std::vector<JobColumn>& jobs) {
 void AddTimeAndCost(const std::vector<JobColumn>& jobs, const DiffThresholds& t,
                     std::vector<MetricRow>* rows) {
   const auto dur = [&](const char* key, const char* name, std::optional<double> JobFacts::*f) {
-    AddRow({"Time", key, name, "s", Better::kLower, ThresholdKind::kRelative, t.duration_pct, 0},
+    AddRow({"Time", key, name, "s", Better::kLower, ThresholdKind::kRelative, t.duration_pct, 0,
+            t.duration_min_s},
            Values(jobs, [f](const JobColumn& j) { return j.facts.*f; }), rows);
   };
   dur("duration_s", "Job duration", &JobFacts::duration_s);

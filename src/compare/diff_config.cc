@@ -3,7 +3,7 @@
 //   {"region": "us-east-1", "prices": {"ml.x": 1.23},
 //    "jobs": {"NAME": {"instance_type": "ml.p3.2xlarge", "instance_count": 2,
 //                      "describe": "path"}},
-//    "thresholds": {"duration_pct": 5, "cost_pct": 5, "step_time_pct": 10,
+//    "thresholds": {"duration_pct": 5, "duration_min_s": 10, "cost_pct": 5, "step_time_pct": 10,
 //                   "utilization_points": 10, "records_skipped": 0}}
 // Every key is optional; an unknown key is an error that names the key and
 // the file, so a typo never silently keeps a default.
@@ -80,12 +80,14 @@ JobConfig ReadJob(const json& v, const std::string& where, const std::filesystem
 void ReadThresholds(const json& v, DiffThresholds* t) {
   Object(v, "thresholds");
   CheckKeys(v,
-            {"duration_pct", "cost_pct", "step_time_pct", "utilization_points", "records_skipped"},
+            {"duration_pct", "duration_min_s", "cost_pct", "step_time_pct", "utilization_points",
+             "records_skipped"},
             "thresholds");
   const auto set = [&](const char* key, double* field) {
     if (v.contains(key)) *field = NonNegative(v[key], std::string("thresholds.") + key);
   };
   set("duration_pct", &t->duration_pct);
+  set("duration_min_s", &t->duration_min_s);
   set("cost_pct", &t->cost_pct);
   set("step_time_pct", &t->step_time_pct);
   set("utilization_points", &t->utilization_points);

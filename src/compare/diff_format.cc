@@ -47,8 +47,9 @@ std::string FormatMetricValue(const MetricRow& row, std::optional<double> v) {
 
 std::string FormatChange(const MetricRow& row, const Change& c) {
   if (!c.delta) return "-";
+  const std::string usd = FormatUsd(std::fabs(*c.delta));
   const std::string abs =
-      row.unit == "USD" ? (*c.delta < 0 ? "-" + FormatUsd(-*c.delta) : "+" + FormatUsd(*c.delta))
+      row.unit == "USD" ? (usd == "$0.00" ? usd : (*c.delta < 0 ? "-" : "+") + usd)
                         : WithUnit(Signed(*c.delta, row.decimals), row.unit == "%" ? "" : row.unit);
   if (row.threshold_kind == ThresholdKind::kPoints) {
     return fmt::format("{} points", Signed(*c.delta, 1));

@@ -104,6 +104,7 @@ std::string DiffReportJson(const Comparison& c, const std::string& generated_by)
   doc["region"] = c.region;
   const DiffThresholds& t = c.thresholds;
   doc["thresholds"] = {{"duration_pct", t.duration_pct},
+                       {"duration_min_s", t.duration_min_s},
                        {"cost_pct", t.cost_pct},
                        {"step_time_pct", t.step_time_pct},
                        {"utilization_points", t.utilization_points},
@@ -123,7 +124,8 @@ std::string DiffReportJson(const Comparison& c, const std::string& generated_by)
          {"group", m.group},
          {"unit", m.unit},
          {"better", BetterName(m.better)},
-         {"threshold", {{"kind", KindName(m.threshold_kind)}, {"value", m.threshold}}},
+         {"threshold",
+          {{"kind", KindName(m.threshold_kind)}, {"value", m.threshold}, {"min_abs", m.min_abs}}},
          {"values", values},
          {"vs_baseline", ChangesJson(c, m.vs_baseline, false)},
          {"vs_previous", ChangesJson(c, m.vs_previous, true)}});

@@ -247,13 +247,14 @@ ReportModel BuildDiffReportModel(const Comparison& c, const std::string& generat
             "regression are highlighted."));
   verdict.blocks.push_back(TextBlock(
       BlockKind::kParagraph,
-      fmt::format("Thresholds: job and phase durations {:g} %, cost {:g} %, step time {:g} %, "
+      fmt::format("Thresholds: job and phase durations {:g} % (and at least {:g} s), cost {:g} %, "
+                  "step time {:g} %, "
                   "utilization {:g} percentage points, records skipped and files not read {:g}. "
                   "Less time, less cost, fewer records skipped and higher GPU utilization are "
                   "better; a rule triggered that was not is a regression. CPU and memory "
                   "utilization are shown without a direction.",
-                  t.duration_pct, t.cost_pct, t.step_time_pct, t.utilization_points,
-                  t.records_skipped)));
+                  t.duration_pct, t.duration_min_s, t.cost_pct, t.step_time_pct,
+                  t.utilization_points, t.records_skipped)));
   m.sections.push_back(std::move(verdict));
   Section jobs{"jobs", "Jobs", 2, {TableBlock(JobsTable(c))}, {}};
   m.sections.push_back(std::move(jobs));

@@ -65,6 +65,19 @@ TEST(ComparisonTest, ThresholdsFlagOnlyChangesBeyondThem) {
   EXPECT_EQ(better.regressions[1], 0);
 }
 
+// A duration change beyond 5 % is flagged only when it is 10 s or more:
+// 100 -> 110 s (+10 %, 10 s) is, 60 -> 69.5 s (+15.8 %, 9.5 s) is not.
+TEST(ComparisonTest, SmallDurationChangesAreNotFlagged) {
+  Comparison c =
+      CompareJobs({Synthetic("A", 100, 50, 50, 0.5, 0), Synthetic("B", 110, 50, 50, 0.5, 0)},
+                  DiffThresholds{}, kDefaultRegion);
+  EXPECT_EQ(Flag(c, "duration_s"), ChangeFlag::kRegression);
+  c = CompareJobs({Synthetic("A", 60, 50, 50, 0.5, 0), Synthetic("B", 69.5, 50, 50, 0.5, 0)},
+                  DiffThresholds{}, kDefaultRegion);
+  EXPECT_EQ(Flag(c, "duration_s"), ChangeFlag::kNone);
+  EXPECT_NEAR(*Row(c, "duration_s").vs_baseline[1].delta_pct, 15.8333, 1e-4);
+}
+
 TEST(ComparisonTest, ThresholdsComeFromTheConfig) {
   DiffThresholds t;
   t.duration_pct = 10;
