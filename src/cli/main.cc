@@ -384,6 +384,11 @@ void MaybeInjectFault() {
 int Main(int argc, char** argv) {
   CLI::App app{"sm-report: offline SageMaker Debugger profiler reports", "sm-report"};
   app.set_version_flag("--version", std::string("sm-report ") + SMR_VERSION);
+  app.footer(
+      "Exit codes: 0 ok; 1 internal error; 2 usage or input error; 3 gate (a --fail-on rule "
+      "triggered, --strict and a rule failed, or diff --fail-on-regression found a "
+      "regression). Outputs are written before a gate exits 3. See docs/cli.md or man "
+      "sm-report.");
   app.set_help_all_flag("--help-all", "Print the help of every command and exit");
   app.require_subcommand(0, 1);
 

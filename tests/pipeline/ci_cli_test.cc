@@ -50,8 +50,8 @@ nlohmann::json Findings(const fs::path& out) {
 
 TEST(CiCliTest, NoGateExitsZeroAndPrintsTheFindingsSummary) {
   const fs::path out = Out("nogate");
-  const Result r = RunCli(fmt::format("build '{}' -o '{}'", CpuBottleneckJob().string(),
-                                      out.string()));
+  const Result r =
+      RunCli(fmt::format("build '{}' -o '{}'", CpuBottleneckJob().string(), out.string()));
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("sm-report: ISSUES FOUND: 2 of 11 rules triggered: CPUBottleneck, "
                        "LowGPUUtilization\n"),
@@ -61,14 +61,31 @@ TEST(CiCliTest, NoGateExitsZeroAndPrintsTheFindingsSummary) {
   EXPECT_NE(r.err.find("\n  LowGPUUtilization  counted under CPUBottleneck (finding 1)\n"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find(fmt::format("sm-report: report: {}\n",
-                                   (out / "profiler-report.html").string())),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find(fmt::format("sm-report: report: {}\n", (out / "profiler-report.html").string())),
+      std::string::npos)
       << r.err;
   // findings.json is among the files written, and agrees with the rule JSONs.
   EXPECT_NE(r.out.find((out / "findings.json").string() + "\n"), std::string::npos);
   const nlohmann::json doc = Findings(out);
   EXPECT_EQ(doc["verdict"], "issues");
+  // The scenario's shape (samples/README.md): 20 min, about 60 s before the
+  // first step, one node with 4 GPUs, 7945 TRAIN and 1945 EVAL steps.
+  EXPECT_NEAR(doc["job"]["duration_s"].get<double>(), 1200, 2);
+  EXPECT_NEAR(doc["job"]["initialization_s"].get<double>(), 60, 5);
+  EXPECT_EQ(doc["job"]["nodes"], nlohmann::json::parse(R"(["algo-1"])"));
+  EXPECT_EQ(doc["job"]["gpus"], 4);
+  EXPECT_EQ(doc["metrics"]["step_time_s"]["TRAIN"]["steps"], 7945);
+  EXPECT_EQ(doc["metrics"]["step_time_s"]["EVAL"]["steps"], 1945);
+  // GPUs at 1-9 %, cores 0-5 at 91-99.5 % and 6-7 at 35-65 %.
+  EXPECT_LT(doc["metrics"]["utilization_pct"]["gpu"]["p95"].get<double>(), 10);
+  EXPECT_GT(doc["metrics"]["utilization_pct"]["cpu"]["p50"].get<double>(), 70);
+  // Data quality as data-quality.json counts it.
+  const nlohmann::json dq = nlohmann::json::parse(ReadFile(out / "data-quality.json"));
+  for (const char* k : {"files_found", "files_read", "records_read", "records_skipped"}) {
+    EXPECT_EQ(doc["data_quality"][k], dq["totals"][k]) << k;
+  }
+  EXPECT_EQ(doc["data_quality"]["clean"], dq["clean"]);
   for (const auto& rule : doc["rules"]) {
     const nlohmann::json sm = nlohmann::json::parse(
         ReadFile(out / "profiler-reports" / (rule["name"].get<std::string>() + ".json")));
@@ -87,9 +104,8 @@ TEST(CiCliTest, FailOnATriggeredRuleExitsThreeAfterWritingEverything) {
                                         CpuBottleneckJob().string(), out.string(), gate));
     EXPECT_EQ(r.code, 3) << r.err;
     // --quiet: only the gate's line.
-    const std::string expected = std::string(gate) == "any"
-                                     ? "CPUBottleneck, LowGPUUtilization"
-                                     : "CPUBottleneck";
+    const std::string expected =
+        std::string(gate) == "any" ? "CPUBottleneck, LowGPUUtilization" : "CPUBottleneck";
     EXPECT_EQ(r.err, fmt::format("sm-report: --fail-on: {} triggered (exit code 3)\n", expected));
     EXPECT_TRUE(fs::is_regular_file(out / "profiler-report.html"));
     EXPECT_TRUE(fs::is_regular_file(out / "findings.json"));
@@ -132,8 +148,8 @@ TEST(CiCliTest, InternalErrorExitsOneWithOneLineAndWritesNothing) {
 
 TEST(CiCliTest, FindingsJsonIsWrittenWhateverTheFormats) {
   const fs::path out = Out("pdf-only");
-  const Result r = RunCli(fmt::format("build '{}' -o '{}' --format pdf -q",
-                                      CpuBottleneckJob().string(), out.string()));
+  const Result r = RunCli(
+      fmt::format("build '{}' -o '{}' --format pdf -q", CpuBottleneckJob().string(), out.string()));
   EXPECT_EQ(r.code, 0) << r.err;
   const nlohmann::json doc = Findings(out);
   EXPECT_TRUE(doc["outputs"]["html"].is_null());
@@ -166,7 +182,8 @@ TEST(CiCliTest, JUnitAndMarkdownAreWrittenWhereAsked) {
 // CPUBottleneck.json set to RuleTriggered 3).
 fs::path TriggeredRuleSet() {
   const fs::path dir = Out("ruleset") / "profiler-reports";
-  const fs::path src = fs::path(SMR_SOURCE_DIR) / "tests/data/rule_sets/single-gpu/profiler-reports";
+  const fs::path src =
+      fs::path(SMR_SOURCE_DIR) / "tests/data/rule_sets/single-gpu/profiler-reports";
   fs::create_directories(dir);
   for (const auto& e : fs::directory_iterator(src)) {
     if (e.path().extension() != ".json") continue;
@@ -193,8 +210,8 @@ TEST(CiCliTest, RenderTakesTheSameGateAndWritesFindings) {
   const nlohmann::json doc = Findings(out);
   EXPECT_EQ(doc["source"]["kind"], "rule-jsons");
   EXPECT_TRUE(doc["data_quality"].is_null());
-  r = RunCli(fmt::format("render '{}' -o '{}' --format html --fail-on StepOutlier -q",
-                         set.string(), out.string()));
+  r = RunCli(fmt::format("render '{}' -o '{}' --format html --fail-on StepOutlier -q", set.string(),
+                         out.string()));
   EXPECT_EQ(r.code, 0) << r.err;
   r = RunCli(fmt::format("render '{}' -o '{}' --fail-on Nope", set.string(), out.string()));
   EXPECT_EQ(r.code, 2) << r.err;

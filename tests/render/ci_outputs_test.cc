@@ -68,8 +68,9 @@ TEST(JUnitXmlTest, CountsEveryStateAndEscapesText) {
   EXPECT_EQ(Count(xml, "<skipped "), 3u);
   EXPECT_NE(xml.find("timestamp=\"2024-06-14T08:41:07\""), std::string::npos);
   EXPECT_NE(xml.find("value=\"jobs/a&amp;b &lt;1&gt;\""), std::string::npos) << xml;
-  EXPECT_NE(xml.find("message=\"not evaluated: fewer than 100 steps &lt;in &quot;TRAIN&quot;&gt;\""),
-            std::string::npos)
+  EXPECT_NE(
+      xml.find("message=\"not evaluated: fewer than 100 steps &lt;in &quot;TRAIN&quot;&gt;\""),
+      std::string::npos)
       << xml;
   // The failure carries the finding and the measured value.
   EXPECT_NE(xml.find("message=\"CPU bottleneck: the GPUs wait | cores busy\" type=\"triggered\""),
@@ -97,8 +98,7 @@ TEST(JUnitXmlTest, ControlCharactersAreDropped) {
 TEST(SummaryMarkdownTest, VerdictJobFindingsRulesAndLink) {
   const std::string md = RenderSummaryMarkdown(Doc(), "report/profiler-report.html");
   EXPECT_EQ(md.rfind("### sm-report: issues found\n", 0), 0u) << md;
-  EXPECT_NE(md.find("Job: 2024-06-14 08:41 UTC, 1 h 02 min, 2 nodes, 16 GPUs."),
-            std::string::npos)
+  EXPECT_NE(md.find("Job: 2024-06-14 08:41 UTC, 1 h 02 min, 2 nodes, 16 GPUs."), std::string::npos)
       << md;
   EXPECT_NE(md.find("Data: 3 records skipped, 1 files not read."), std::string::npos);
   // Markdown markup in the texts is escaped, so is a table pipe.

@@ -172,11 +172,14 @@ TEST(FindingsDocTest, EveryStateHasItsKeyAndTheVerdictFollowsTriggeredRules) {
             {"LowGPUUtilization"});
   EXPECT_EQ(doc["verdict"], "issues");
   EXPECT_EQ(doc["summary"], "1 of 8 rules triggered: CPUBottleneck");
-  const std::pair<const char*, const char*> expected[] = {
-      {"CPUBottleneck", "triggered"},       {"IOBottleneck", "not_triggered"},
-      {"StepOutlier", "not_evaluated"},     {"LoadBalancing", "not_applicable"},
-      {"BatchSize", "failed"},              {"Dataloader", "missing"},
-      {"GPUMemoryIncrease", "unreadable"},  {"LowGPUUtilization", "disabled"}};
+  const std::pair<const char*, const char*> expected[] = {{"CPUBottleneck", "triggered"},
+                                                          {"IOBottleneck", "not_triggered"},
+                                                          {"StepOutlier", "not_evaluated"},
+                                                          {"LoadBalancing", "not_applicable"},
+                                                          {"BatchSize", "failed"},
+                                                          {"Dataloader", "missing"},
+                                                          {"GPUMemoryIncrease", "unreadable"},
+                                                          {"LowGPUUtilization", "disabled"}};
   for (const auto& [name, state] : expected) {
     EXPECT_EQ(RuleEntry(doc, name)["state"], state) << name;
   }
@@ -209,11 +212,13 @@ std::unique_ptr<testing::BuiltData> Job() {
   for (int g = 0; g < 4; ++g) {
     // Sampled every 0.5 s, so the rules' 500-sample statistics look back
     // 250 s and a window at 1500 s lies in the training loop.
-    for (double t = 1000; t <= 1100; t += 0.5) d.GpuUtil("algo-1", "gpu" + std::to_string(g), t, 50);
+    for (double t = 1000; t <= 1100; t += 0.5)
+      d.GpuUtil("algo-1", "gpu" + std::to_string(g), t, 50);
     d.GpuUtil("algo-1", "gpu" + std::to_string(g), 2800, 50);
   }
   int64_t step = 0;
-  for (int64_t t = 1100; t < 2700; t += 10) d.Step("algo-1-27", "TRAIN", step++, t * kS, (t + 1) * kS);
+  for (int64_t t = 1100; t < 2700; t += 10)
+    d.Step("algo-1-27", "TRAIN", step++, t * kS, (t + 1) * kS);
   return d.Build();
 }
 
@@ -228,7 +233,8 @@ TEST(FindingsDocTest, FiringsMeasuredValueAndTheCauseThatCoversASymptom) {
   low.triggered = 3;
   // Fires in the CPU bottleneck's windows: counted under it. The lowest
   // statistic (3 %) is the measured value.
-  low.findings = {{1500 * kS, "algo-1", "gpu0", 7}, {1500 * kS, "algo-1", "gpu1", 3},
+  low.findings = {{1500 * kS, "algo-1", "gpu0", 7},
+                  {1500 * kS, "algo-1", "gpu1", 3},
                   {1560 * kS, "algo-1", "gpu0", 5}};
   const std::vector<RuleResult> results = {cpu, low};
   ReportInputs in;
