@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -371,9 +372,24 @@ int ParseCommandLine(CLI::App* app, int argc, char** argv) {
 
 }  // namespace
 
+// The exit code of an unexpected error (1) cannot be reached on purpose;
+// SMR_FAULT_INJECTION=internal-error makes `build` and `render` throw
+// after parsing, for the test of that path (docs/cli.md).
+void MaybeInjectFault() {
+  const char* fault = std::getenv("SMR_FAULT_INJECTION");
+  if (fault != nullptr && std::strcmp(fault, "internal-error") == 0) {
+    throw std::runtime_error("injected fault (SMR_FAULT_INJECTION=internal-error)");
+  }
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"sm-report: offline SageMaker Debugger profiler reports", "sm-report"};
   app.set_version_flag("--version", std::string("sm-report ") + SMR_VERSION);
+  app.footer(
+      "Exit codes: 0 ok; 1 internal error; 2 usage or input error; 3 gate (a --fail-on rule "
+      "triggered, --strict and a rule failed, or diff --fail-on-regression found a "
+      "regression). Outputs are written before a gate exits 3. See docs/cli.md or man "
+      "sm-report.");
   app.set_help_all_flag("--help-all", "Print the help of every command and exit");
   app.require_subcommand(0, 1);
 
@@ -389,6 +405,7 @@ int Main(int argc, char** argv) {
   rules->add_flag("--json", rules_json, "Machine-readable JSON");
 
   if (const int code = ParseCommandLine(&app, argc, argv); code >= 0) return code;
+  if (build.cmd->parsed() || render.cmd->parsed()) MaybeInjectFault();
   if (build.cmd->parsed()) return RunBuildCommand(&build);
   if (render.cmd->parsed()) return RunRenderCommand(&render);
   if (diff.cmd->parsed()) return smr_cli::RunDiffCommand(&diff);

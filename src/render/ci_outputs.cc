@@ -40,12 +40,12 @@ const Json* TopFinding(const Json& doc, const Json& rule) {
   return &findings[static_cast<size_t>(i)];
 }
 
-// "counted under the CPUBottleneck finding: " when the finding covering
-// `rule` is another rule's, else "".
+// "counted under CPUBottleneck (finding 1): " when the finding covering
+// `rule` is another rule's (the idle GPUs of a CPU bottleneck), else "".
 std::string CountedUnder(const Json& f, const Json& rule) {
   const std::string owner = Str(f, "rule");
   if (owner.empty() || owner == Str(rule, "name")) return "";
-  return fmt::format("counted under the {} finding: ", owner);
+  return fmt::format("counted under {} (finding {}): ", owner, f["rank"].dump());
 }
 
 // "93.2 % (threshold 50 %)" from "measured"; "" when absent.
@@ -99,8 +99,9 @@ std::string FailureText(const Json& doc, const Json& rule) {
       fmt::format("{} triggered {} time(s): {} violations in {} datapoints.\n", name,
                   Int(rule, "triggered"), Int(rule, "violations"), Int(rule, "datapoints"));
   if (const Json* f = TopFinding(doc, rule)) {
-    text += fmt::format("Finding {}: {}{}\n", (*f)["rank"].dump(), CountedUnder(*f, rule),
-                        Str(*f, "title"));
+    const std::string under = CountedUnder(*f, rule);
+    text += under.empty() ? fmt::format("Finding {}: {}\n", (*f)["rank"].dump(), Str(*f, "title"))
+                          : under + Str(*f, "title") + "\n";
     for (const auto& [label, key] : {std::pair<const char*, const char*>{"Where", "where"},
                                      {"Evidence", "evidence"},
                                      {"", "impact"},
@@ -221,8 +222,11 @@ std::string RenderTerminalSummary(const nlohmann::ordered_json& doc,
   for (const Json& r : doc["rules"]) {
     if (Str(r, "state") != "triggered") continue;
     const Json* f = TopFinding(doc, r);
-    std::string line = f ? CountedUnder(*f, r) + Str(*f, "title") : Str(r, "recommendation");
-    if (f && CountedUnder(*f, r).empty() && !Str(*f, "impact").empty()) {
+    std::string line = f ? Str(*f, "title") : Str(r, "recommendation");
+    if (f && !CountedUnder(*f, r).empty()) {
+      line = CountedUnder(*f, r);
+      line.resize(line.size() - 2);  // no ": "
+    } else if (f && !Str(*f, "impact").empty()) {
       line += ". " + Str(*f, "impact");
     }
     out += fmt::format("  {:<{}}  {}\n", Str(r, "name"), width, line);
