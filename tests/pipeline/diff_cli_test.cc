@@ -169,6 +169,45 @@ TEST(DiffCliTest, LabelsFromFoldersAndRepeatedNames) {
   EXPECT_EQ(j["jobs"][1]["cost"]["instance_type"], "ml.p3.2xlarge");
 }
 
+// Rule-JSON folders are read as `render` reads them: the states the diff
+// compares are the ones render's own findings.json gives.
+TEST(DiffCliTest, RuleJsonFoldersAreReadAsRenderReadsThem) {
+  const fs::path root = smr::testing::ScratchDir("diff-rule-jsons");
+  const fs::path sets = fs::path(SMR_SOURCE_DIR) / "tests" / "data" / "rule_sets";
+  const Result r =
+      RunCli(fmt::format("diff '{}' '{}' --format json -o '{}'", (sets / "single-gpu").string(),
+                         (sets / "four-gpus").string(), (root / "out").string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json d = DiffJson(root / "out");
+  EXPECT_EQ(d["jobs"][0]["label"], "single-gpu");
+  EXPECT_EQ(d["jobs"][0]["source"]["kind"], "rule-jsons");
+  for (const auto& [i, set] : {std::pair{0, "single-gpu"}, std::pair{1, "four-gpus"}}) {
+    const fs::path own = root / set;
+    ASSERT_EQ(RunCli(fmt::format("render '{}' -o '{}' -q --format html", (sets / set).string(),
+                                 own.string()))
+                  .code,
+              0);
+    const nlohmann::json f = nlohmann::json::parse(ReadFile(own / "findings.json"));
+    ASSERT_EQ(d["rules"].size(), f["rules"].size());
+    for (size_t k = 0; k < f["rules"].size(); ++k) {
+      EXPECT_EQ(d["rules"][k]["name"], f["rules"][k]["name"]);
+      EXPECT_EQ(d["rules"][k]["states"][i], f["rules"][k]["state"]) << set;
+    }
+    EXPECT_EQ(d["jobs"][i]["facts"]["duration_s"], f["job"]["duration_s"]) << set;
+  }
+}
+
+TEST(DiffCliTest, AFolderWithProfilerDataAndRuleJsonsIsAmbiguous) {
+  const fs::path root = smr::testing::ScratchDir("diff-ambiguous");
+  const fs::path job = root / "job";
+  fs::create_directories(job / "profiler-output" / "system");
+  fs::copy(fs::path(SMR_SOURCE_DIR) / "tests" / "data" / "rule_sets" / "single-gpu",
+           job / "rule-output", fs::copy_options::recursive);
+  ExpectUsageError(RunCli(fmt::format("diff {} '{}' -o '{}'", Job("bs64"), job.string(),
+                                      (root / "out").string())),
+                   "holds both profiler data");
+}
+
 TEST(DiffCliTest, UsageErrorsAreOneLineAndExitTwo) {
   const fs::path root = smr::testing::ScratchDir("diff-usage");
   const std::string out = fmt::format(" -o '{}'", (root / "out").string());
