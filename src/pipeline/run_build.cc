@@ -256,6 +256,27 @@ Status RemoveStaleRuleJsons(Build& b, const std::vector<fs::path>& stale) {
   return Status::Ok();
 }
 
+// The --fail-on rules, checked against every configured rule (disabled ones
+// included: naming one is not a mistake, it just cannot trigger).
+StatusOr<std::vector<std::string>> FailOnRules(const BuildOptions& opts,
+                                               const ConfiguredRules& configured) {
+  std::vector<std::string> names = configured.disabled;
+  for (const std::unique_ptr<Rule>& r : configured.rules) names.emplace_back(r->name());
+  return ParseFailOn(opts.fail_on, names);
+}
+
+// The files findings.json lists under "outputs" (none when nothing is
+// written).
+FindingsOutputs FindingsOutputsOf(const BuildOptions& opts) {
+  FindingsOutputs outputs;
+  if (!opts.write_files) return outputs;
+  if (opts.html) outputs.html = "profiler-report.html";
+  if (opts.pdf) outputs.pdf = "profiler-report.pdf";
+  if (opts.json) outputs.rule_jsons = "profiler-reports";
+  if (opts.json) outputs.data_quality = "data-quality.json";
+  return outputs;
+}
+
 }  // namespace
 
 StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
@@ -266,9 +287,7 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   ConfiguredRules configured;
   if (Status st = ConfigureRules(opts, &configured); !st.ok()) return st;
   const std::vector<std::unique_ptr<Rule>>& rules = configured.rules;
-  std::vector<std::string> rule_names = configured.disabled;
-  for (const std::unique_ptr<Rule>& r : rules) rule_names.emplace_back(r->name());
-  StatusOr<std::vector<std::string>> fail_on = ParseFailOn(opts.fail_on, rule_names);
+  StatusOr<std::vector<std::string>> fail_on = FailOnRules(opts, configured);
   if (!fail_on.ok()) return fail_on.status();
 
   StatusOr<Discovery> discovered = DiscoverBuildInput(opts);
@@ -304,9 +323,7 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
 
   // Render everything in memory first so a failure writes nothing.
   OutputFiles files;
-  // What was read, kept and skipped, per node and file type, and how each
-  // node was sampled (docs/data-quality.md): computed once, written as
-  // data-quality.json and shown in the report's Data quality section.
+  // docs/data-quality.md: written as data-quality.json and in the report.
   const DataQuality data_quality = BuildDataQuality(discovery, store, ingested.diagnostics);
   ReportInputs in;
   in.input_dir = opts.input_dir;
@@ -321,16 +338,11 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   in.diagnostics = &ingested.diagnostics;
   in.data_quality = &data_quality;
   in.disabled_rules = configured.disabled;
-  const bool write = opts.write_files;
-  FindingsOutputs outputs;
-  if (write && opts.html) outputs.html = "profiler-report.html";
-  if (write && opts.pdf) outputs.pdf = "profiler-report.pdf";
-  if (write && opts.json) outputs.rule_jsons = "profiler-reports";
-  if (write && opts.json) outputs.data_quality = "data-quality.json";
-  CiFiles ci{opts.out_dir, opts.junit_path, opts.summary_md_path, *fail_on, outputs};
-  const nlohmann::ordered_json doc = BuildFindingsDocument(in, "profiler-output", outputs);
+  const CiFiles ci{opts.out_dir, opts.junit_path, opts.summary_md_path, *fail_on,
+                   FindingsOutputsOf(opts)};
+  const nlohmann::ordered_json doc = BuildFindingsDocument(in, "profiler-output", ci.outputs);
   b.timer.Lap("findings");
-  if (!write) {
+  if (!opts.write_files) {
     AddCiFiles(doc, ci, &files, &summary);
     return summary;
   }

@@ -16,7 +16,8 @@
 #include "tests/testing/files.h"
 #include "tests/testing/scratch.h"
 
-#if defined(SMR_CLI) && defined(SMR_SAMPLE_GEN)
+#ifdef SMR_CLI
+#ifdef SMR_SAMPLE_GEN
 
 namespace {
 
@@ -73,7 +74,7 @@ TEST(CiCliTest, NoGateExitsZeroAndPrintsTheFindingsSummary) {
   // first step, one node with 4 GPUs, 7945 TRAIN and 1945 EVAL steps.
   EXPECT_NEAR(doc["job"]["duration_s"].get<double>(), 1200, 2);
   EXPECT_NEAR(doc["job"]["initialization_s"].get<double>(), 60, 5);
-  EXPECT_EQ(doc["job"]["nodes"], nlohmann::json::parse(R"(["algo-1"])"));
+  EXPECT_EQ(doc["job"]["nodes"], nlohmann::json::array({"algo-1"}));
   EXPECT_EQ(doc["job"]["gpus"], 4);
   EXPECT_EQ(doc["metrics"]["step_time_s"]["TRAIN"]["steps"], 7945);
   EXPECT_EQ(doc["metrics"]["step_time_s"]["EVAL"]["steps"], 1945);
@@ -219,4 +220,5 @@ TEST(CiCliTest, RenderTakesTheSameGateAndWritesFindings) {
 
 }  // namespace
 
-#endif  // SMR_CLI && SMR_SAMPLE_GEN
+#endif  // SMR_SAMPLE_GEN
+#endif  // SMR_CLI

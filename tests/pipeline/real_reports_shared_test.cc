@@ -145,7 +145,8 @@ TEST(RunRenderSharedTest, RendersEveryRealSetToHtmlAndPdf) {
     StatusOr<BuildSummary> summary = RunRender(opts, nullptr);
     ASSERT_TRUE(summary.ok()) << summary.status().message();
     EXPECT_EQ(summary->warnings, 0);
-    EXPECT_EQ(summary->written.size(), 2u);
+    // HTML, PDF and findings.json.
+    EXPECT_EQ(summary->written.size(), 3u);
     const std::string html = ReadFile(out / "profiler-report.html");
     const std::string pdf = ReadFile(out / "profiler-report.pdf");
     ASSERT_GE(pdf.size(), 5u);
@@ -181,7 +182,7 @@ TEST(RunRenderSharedTest, JobSummaryOfAfi83MatchesTheRealReport) {
   opts.quiet = true;
   StatusOr<BuildSummary> summary = RunRender(opts, nullptr);
   ASSERT_TRUE(summary.ok()) << summary.status().message();
-  EXPECT_EQ(summary->written.size(), 1u);
+  EXPECT_EQ(summary->written.size(), 2u);  // HTML and findings.json
   EXPECT_FALSE(fs::exists(out / "profiler-report.pdf"));
   EXPECT_EQ(summary->rules_triggered, 3);  // GPUMemoryIncrease, LowGPUUtilization, CPUBottleneck
   const std::string html = ReadFile(out / "profiler-report.html");

@@ -83,7 +83,9 @@ TEST(RunRenderTest, RendersEveryHandMadeSetToHtmlAndPdf) {
     StatusOr<BuildSummary> summary = RunRender(opts, nullptr);
     ASSERT_TRUE(summary.ok()) << summary.status().message();
     EXPECT_EQ(summary->warnings, 0);
-    EXPECT_EQ(summary->written.size(), 2u);
+    // HTML, PDF and findings.json.
+    EXPECT_EQ(summary->written.size(), 3u);
+    EXPECT_TRUE(fs::is_regular_file(out / "findings.json"));
     const std::string html = ReadFile(out / "profiler-report.html");
     const std::string pdf = ReadFile(out / "profiler-report.pdf");
     ASSERT_GE(pdf.size(), 5u);
@@ -125,7 +127,7 @@ TEST(RunRenderTest, JobSummaryOfTheSingleGpuSet) {
   opts.quiet = true;
   StatusOr<BuildSummary> summary = RunRender(opts, nullptr);
   ASSERT_TRUE(summary.ok()) << summary.status().message();
-  EXPECT_EQ(summary->written.size(), 1u);
+  EXPECT_EQ(summary->written.size(), 2u);  // HTML and findings.json
   EXPECT_FALSE(fs::exists(out / "profiler-report.pdf"));
   // GPUMemoryIncrease, LowGPUUtilization, CPUBottleneck, Dataloader.
   EXPECT_EQ(summary->rules_triggered, 4);
