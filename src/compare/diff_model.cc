@@ -169,7 +169,16 @@ Block BarChart(const Comparison& c, const char* id, const char* title, const std
   return b;
 }
 
-// Length: one block per part of the cost section, in reading order.
+// "none", or how many later jobs regress against the baseline: "1 of 2 jobs".
+std::string RegressionCard(const Comparison& c) {
+  const auto n =
+      std::count_if(c.regressions.begin(), c.regressions.end(), [](int r) { return r > 0; });
+  if (n == 0) return "none";
+  return fmt::format("{} of {} job{}", n, c.jobs.size() - 1, c.jobs.size() == 2 ? "" : "s");
+}
+
+// The cost section: formula, table, notes, and bar charts of cost and
+// duration per job.
 Section CostSection(const Comparison& c) {
   Section s{"cost", "Cost", 2, {}, {}};
   s.blocks.push_back(TextBlock(
@@ -221,16 +230,13 @@ ReportModel BuildDiffReportModel(const Comparison& c, const std::string& generat
   m.generated_by = generated_by;
   m.input_dir = Labels(c, ", ");
   const DiffThresholds& t = c.thresholds;
-  m.overview = {
-      {"Jobs", Labels(c, ", ")},
-      {"Baseline", c.jobs[0].label},
-      {"Regressions", std::to_string(std::count_if(c.regressions.begin(), c.regressions.end(),
-                                                   [](int n) { return n > 0; })) +
-                          " of " + std::to_string(c.jobs.size() - 1) + " jobs"},
-      {"Region", c.region},
-      {"Thresholds",
-       fmt::format("time {:g} %, cost {:g} %, steps {:g} %, utilization {:g} pts", t.duration_pct,
-                   t.cost_pct, t.step_time_pct, t.utilization_points)}};
+  m.overview = {{"Jobs", Labels(c, ", ")},
+                {"Baseline", c.jobs[0].label},
+                {"Regressions", RegressionCard(c)},
+                {"Region", c.region},
+                {"Thresholds",
+                 fmt::format("time {:g} %, cost {:g} %, steps {:g} %, utilization {:g} pts",
+                             t.duration_pct, t.cost_pct, t.step_time_pct, t.utilization_points)}};
   Section verdict{"verdict", "Verdict", 2, {}, {}};
   for (size_t i = 1; i < c.jobs.size(); ++i) {
     verdict.blocks.push_back(TextBlock(BlockKind::kNote, c.verdicts[i - 1],

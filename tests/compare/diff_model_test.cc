@@ -42,6 +42,9 @@ TEST(DiffModelTest, TitleOverviewAndVerdicts) {
   ASSERT_GE(m.overview.size(), 2u);
   EXPECT_EQ(m.overview[1].key, "Baseline");
   EXPECT_EQ(m.overview[1].value, "bs64");
+  ASSERT_GE(m.overview.size(), 3u);
+  EXPECT_EQ(m.overview[2].key, "Regressions");
+  EXPECT_EQ(m.overview[2].value, "1 of 2 jobs");  // bs1024-2x
   const Section& v = FindSection(m, "verdict");
   ASSERT_GE(v.blocks.size(), 2u);
   EXPECT_EQ(v.blocks[0].kind, BlockKind::kNote);
@@ -123,6 +126,7 @@ TEST(DiffModelTest, UnknownCostIsANoteNotANumber) {
       CompareJobs({testing::DiffJob("bs64", "ml.x9.huge"), testing::DiffJob("bs1024")},
                   DiffThresholds{}, kDefaultRegion);
   const ReportModel m = BuildDiffReportModel(c, "t");
+  EXPECT_EQ(m.overview[2].value, "none");
   const Section& s = FindSection(m, "cost");
   EXPECT_EQ(FirstTable(s).rows[5][1],
             "unknown (no price for ml.x9.huge in us-east-1; set it in the config's prices)");
