@@ -2,11 +2,12 @@
 // on-demand, Linux, USD per instance-hour, for common ml.* training
 // instances. The config's "prices" extend and override it (docs/diff.md).
 //
-// Source: https://aws.amazon.com/sagemaker/pricing/ (On-Demand Pricing,
-// Training, US East (N. Virginia)), taken 2026-12-05. Each value was
-// cross-checked against independently published copies of that table;
-// instance types on which those copies disagreed are left out rather than
-// guessed. Prices change: set the current ones in the config's "prices".
+// Source: AWS's published on-demand prices for SageMaker training, US East
+// (N. Virginia) (https://aws.amazon.com/sagemaker/pricing/), as reproduced by
+// several independent public copies of that table, compiled 2026-12-05; a
+// value is here only when those copies agreed on it, other instance types
+// are left out rather than guessed. Prices change: set the current ones in
+// the config's "prices".
 #include <algorithm>
 #include <map>
 
