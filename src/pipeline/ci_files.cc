@@ -55,8 +55,8 @@ StatusOr<std::vector<std::string>> ParseFailOn(const std::string& text,
     if (it == rule_names.end()) {
       std::string list;
       for (const std::string& n : rule_names) list += (list.empty() ? "" : ", ") + n;
-      return Status::Error(fmt::format(
-          "--fail-on: unknown rule '{}'; use any, none or rule names: {}", word, list));
+      return Status::Error(
+          fmt::format("--fail-on: unknown rule '{}'; use any, none or rule names: {}", word, list));
     }
     if (std::find(out.begin(), out.end(), *it) == out.end()) out.push_back(*it);
   }
@@ -69,7 +69,7 @@ void AddCiFiles(const nlohmann::ordered_json& doc, const CiFiles& ci, OutputFile
   summary->findings_json = FindingsDocumentText(doc);
   files->emplace_back((out_dir / "findings.json").string(), summary->findings_json);
   // The report a reader should open: the HTML, else the PDF, else this file.
-  const std::string report = !ci.outputs.html.empty() ? ci.outputs.html
+  const std::string report = !ci.outputs.html.empty()  ? ci.outputs.html
                              : !ci.outputs.pdf.empty() ? ci.outputs.pdf
                                                        : "findings.json";
   if (!ci.junit_path.empty()) files->emplace_back(ci.junit_path, RenderJUnitXml(doc));

@@ -25,10 +25,10 @@ StatusOr<std::vector<std::string>> ParseFailOn(const std::string& text,
 
 struct CiFiles {
   std::string out_dir;
-  std::string junit_path;       // "" = none
-  std::string summary_md_path;  // "" = none
+  std::string junit_path;            // "" = none
+  std::string summary_md_path;       // "" = none
   std::vector<std::string> fail_on;  // ParseFailOn
-  FindingsOutputs outputs;      // the report files, relative to out_dir
+  FindingsOutputs outputs;           // the report files, relative to out_dir
 };
 
 // Appends findings.json (and the JUnit and Markdown files) to `files` and

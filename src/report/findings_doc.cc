@@ -125,9 +125,8 @@ Json StepTimes(const ReportContext& ctx) {
     }
     for (auto& [phase, d] : by_phase) {
       std::sort(d.begin(), d.end());
-      out[phase] = {{"p50", QuantileSorted(d, 0.5)},
-                    {"p95", QuantileSorted(d, 0.95)},
-                    {"steps", d.size()}};
+      out[phase] = {
+          {"p50", QuantileSorted(d, 0.5)}, {"p95", QuantileSorted(d, 0.95)}, {"steps", d.size()}};
     }
     return out;
   }
@@ -241,11 +240,10 @@ nlohmann::ordered_json BuildFindingsDocument(const ReportInputs& in, std::string
   doc["verdict"] = fired.empty() ? "ok" : "issues";
   std::string names;
   for (const std::string& n : fired) names += (names.empty() ? "" : ", ") + n;
-  doc["summary"] = fired.empty()
-                       ? fmt::format("no rule triggered ({} of {} rules evaluated)", evaluated,
-                                     rules.size())
-                       : fmt::format("{} of {} rules triggered: {}", fired.size(), rules.size(),
-                                     names);
+  doc["summary"] =
+      fired.empty()
+          ? fmt::format("no rule triggered ({} of {} rules evaluated)", evaluated, rules.size())
+          : fmt::format("{} of {} rules triggered: {}", fired.size(), rules.size(), names);
   doc["job"] = JobSection(ctx);
   doc["metrics"] = {{"step_time_s", StepTimes(ctx)}, {"utilization_pct", Utilization(ctx)}};
   doc["data_quality"] = DataQualitySection(in);
