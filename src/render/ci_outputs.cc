@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "smr/diagnostics.h"
+
 namespace smr {
 namespace {
 
@@ -61,13 +63,23 @@ std::string MeasuredText(const Json& rule) {
   return text;
 }
 
-// Characters XML 1.0 cannot hold are dropped; markup is escaped.
-std::string XmlEscape(std::string_view s) {
+// Markup is escaped; bytes that are not UTF-8 (a folder or node name in
+// another encoding) become U+FFFD, as in findings.json, and characters XML
+// 1.0 cannot hold (controls other than tab and newlines, U+FFFE, U+FFFF)
+// are dropped, so the file is always well-formed.
+std::string XmlEscape(std::string_view raw) {
+  const std::string s = ReplaceInvalidUtf8(raw);
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     const unsigned char u = static_cast<unsigned char>(c);
     if (u < 0x20 && c != '\n' && c != '\t' && c != '\r') continue;
+    if (u == 0xEF && s.compare(i, 2, "\xEF\xBF") == 0 && i + 2 < s.size() &&
+        (s[i + 2] == '\xBE' || s[i + 2] == '\xBF')) {
+      i += 2;  // U+FFFE or U+FFFF
+      continue;
+    }
     switch (c) {
       case '&':
         out += "&amp;";
@@ -95,12 +107,12 @@ std::string XmlEscape(std::string_view s) {
 // measured value and SageMaker's recommendation.
 std::string FailureText(const Json& doc, const Json& rule) {
   const std::string name = Str(rule, "name");
-  std::string text = fmt::format("{} triggered {} time(s): {} violations in {} datapoints.\n",
-                                 name, Int(rule, "triggered"), Int(rule, "violations"),
-                                 Int(rule, "datapoints"));
+  std::string text =
+      fmt::format("{} triggered {} time(s): {} violations in {} datapoints.\n", name,
+                  Int(rule, "triggered"), Int(rule, "violations"), Int(rule, "datapoints"));
   if (const Json* f = TopFinding(doc, rule)) {
-    text += fmt::format("Finding {}: {}{}\n", (*f)["rank"].dump(),
-                        CountedUnder(*f, rule), Str(*f, "title"));
+    text += fmt::format("Finding {}: {}{}\n", (*f)["rank"].dump(), CountedUnder(*f, rule),
+                        Str(*f, "title"));
     for (const auto& [label, key] : {std::pair<const char*, const char*>{"Where", "where"},
                                      {"Evidence", "evidence"},
                                      {"", "impact"},
@@ -159,8 +171,8 @@ std::string TestCase(const Json& doc, const Json& rule) {
     body = fmt::format("      <failure message=\"{}\" type=\"triggered\">{}</failure>\n",
                        XmlEscape(FailureMessage(doc, rule)), XmlEscape(FailureText(doc, rule)));
   } else if (st == "failed" || st == "missing" || st == "unreadable") {
-    body = fmt::format("      <error message=\"{}\" type=\"{}\"/>\n", XmlEscape(StateText(rule)),
-                       st);
+    body =
+        fmt::format("      <error message=\"{}\" type=\"{}\"/>\n", XmlEscape(StateText(rule)), st);
   } else if (st == "not_evaluated" || st == "not_applicable" || st == "disabled") {
     body = fmt::format("      <skipped message=\"{}\"/>\n", XmlEscape(StateText(rule)));
   }
@@ -168,9 +180,10 @@ std::string TestCase(const Json& doc, const Json& rule) {
     return fmt::format("    <testcase name=\"{}\" classname=\"sm-report.rules\" time=\"0\"/>\n",
                        name);
   }
-  return fmt::format("    <testcase name=\"{}\" classname=\"sm-report.rules\" time=\"0\">\n{}"
-                     "    </testcase>\n",
-                     name, body);
+  return fmt::format(
+      "    <testcase name=\"{}\" classname=\"sm-report.rules\" time=\"0\">\n{}"
+      "    </testcase>\n",
+      name, body);
 }
 
 // "2021-12-15T20:55:06" (JUnit's timestamp has no zone; it is UTC), or
@@ -211,8 +224,8 @@ std::string RenderJUnitXml(const nlohmann::ordered_json& doc) {
 std::string RenderTerminalSummary(const nlohmann::ordered_json& doc,
                                   const std::string& report_path) {
   const bool issues = Str(doc, "verdict") == "issues";
-  std::string out = fmt::format("sm-report: {}: {}\n", issues ? "ISSUES FOUND" : "OK",
-                                Str(doc, "summary"));
+  std::string out =
+      fmt::format("sm-report: {}: {}\n", issues ? "ISSUES FOUND" : "OK", Str(doc, "summary"));
   size_t width = 0;
   for (const Json& r : doc["rules"]) {
     if (Str(r, "state") == "triggered") width = std::max(width, Str(r, "name").size());
