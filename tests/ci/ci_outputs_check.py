@@ -27,6 +27,8 @@ The case `self-test` proves that these checks can fail: findings.json with a
 misspelt state, a removed required key or an extra top-level key must not
 validate, and a JUnit file with a wrong failures count or a <failure>
 without a message must fail the JUnit checks (and xmllint, for the latter).
+It also checks docs/findings.md: its example document is valid, and it
+names every field of the schema and every rule state.
 
 Prints one line per check ("ok" / "FAIL") and exits 1 if any failed, 77 with
 one line saying what to install when jsonschema, junitparser or xmllint is
@@ -325,6 +327,41 @@ def check_markdown_rejects(md_path, doc, out_dir, scratch):
           "self-test: a Markdown summary without a rule's row fails the checks")
 
 
+# ---- docs/findings.md ------------------------------------------------------
+
+
+def schema_property_names(node, out):
+    """Every property name the schema defines, recursively."""
+    if isinstance(node, dict):
+        for name, sub in node.get("properties", {}).items():
+            out.add(name)
+            schema_property_names(sub, out)
+        for key, sub in node.items():
+            if key != "properties":
+                schema_property_names(sub, out)
+    elif isinstance(node, list):
+        for sub in node:
+            schema_property_names(sub, out)
+    return out
+
+
+def check_docs(validator, src):
+    """docs/findings.md's example is valid and every field is described."""
+    text = (src / "docs/findings.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```json\n(.*?)```", text, re.S)
+    check(bool(blocks), "docs/findings.md has a JSON example")
+    if blocks:
+        errors = schema_errors(validator, json.loads(blocks[0]))
+        check(not errors, "docs/findings.md: the example document is valid against the schema",
+              "; ".join(e.message[:120] for e in errors[:3]))
+    names = schema_property_names(validator.schema, set())
+    missing = sorted(n for n in names if f"`{n}`" not in text and f".{n}`" not in text
+                     and f"`{n}." not in text and f".{n}." not in text)
+    check(not missing, "docs/findings.md names every field of the schema", ", ".join(missing))
+    for state in validator.schema["$defs"]["rule"]["properties"]["state"]["enum"]:
+        check(f"| `{state}` |" in text, f"docs/findings.md: the rule state {state} has a row")
+
+
 # ---- runs ------------------------------------------------------------------
 
 
@@ -435,6 +472,7 @@ def main():
             check_schema_rejects(validator, doc)
             check_junit_rejects(junit, doc, xsd, root)
             check_markdown_rejects(md, doc, out, root)
+            check_docs(validator, src)
         else:
             check_case(args.case, args, root, validator, xsd)
     finally:
