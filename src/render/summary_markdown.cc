@@ -78,7 +78,8 @@ std::string Duration(double s) {
   return fmt::format("{} s", t);
 }
 
-// "Job: 2021-12-15 20:55 UTC, 1 h 02 min, 2 nodes, 16 GPUs. Data: clean."
+// "Job: 2021-12-15 20:55 UTC, 1 h 02 min, 2 nodes, 16 GPUs. Data: every
+// record read." ("1 GPU", "no GPU" on a CPU-only job; nothing when unknown).
 std::string JobLine(const Json& doc) {
   const Json& job = doc.contains("job") ? doc["job"] : Json();
   std::string line;
@@ -95,7 +96,8 @@ std::string JobLine(const Json& doc) {
     line += fmt::format("{}{} node{}", line.empty() ? "" : ", ", n, n == 1 ? "" : "s");
   }
   if (job.is_object() && job["gpus"].is_number()) {
-    line += fmt::format(", {} GPUs", job["gpus"].get<int64_t>());
+    const int64_t n = job["gpus"].get<int64_t>();
+    line += n == 0 ? ", no GPU" : fmt::format(", {} GPU{}", n, n == 1 ? "" : "s");
   }
   std::string out = line.empty() ? "" : "Job: " + line + ".";
   const Json& dq = doc.contains("data_quality") ? doc["data_quality"] : Json();

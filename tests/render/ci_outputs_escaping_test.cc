@@ -1,7 +1,8 @@
 // The JUnit XML and the Markdown summary (include/smr/ci_outputs.h) stay
 // well-formed for any text in findings.json: a folder or node name that is
 // not UTF-8, markup characters, characters XML cannot hold, and a report
-// path with spaces and parentheses for the Markdown link.
+// path with spaces and parentheses for the Markdown link. Also the
+// Markdown job line's GPU count (one GPU, none, unknown).
 #include <string>
 
 #include <gtest/gtest.h>
@@ -17,9 +18,14 @@ using Json = nlohmann::ordered_json;
 const std::string kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 Json Rule(const std::string& name, const std::string& state, const std::string& detail) {
-  return {{"name", name},       {"state", state},     {"state_detail", detail},
-          {"triggered", 1},     {"violations", 2},    {"datapoints", 3},
-          {"finding_rank", nullptr}, {"recommendation", "Do <this> & \"that\"."}};
+  return {{"name", name},
+          {"state", state},
+          {"state_detail", detail},
+          {"triggered", 1},
+          {"violations", 2},
+          {"datapoints", 3},
+          {"finding_rank", nullptr},
+          {"recommendation", "Do <this> & \"that\"."}};
 }
 
 // A document whose input folder is Latin-1 "iné & <x>" and whose rules carry
@@ -97,6 +103,27 @@ TEST(CiOutputsEscapingTest, MarkdownReplacesInvalidUtf8) {
       << md;
   EXPECT_EQ(md.find("node-\xE9)"), std::string::npos);
   EXPECT_NE(md.find("| B | unreadable | 1 | 2 | 3 |"), std::string::npos) << md;
+}
+
+TEST(CiOutputsEscapingTest, MarkdownJobLineSaysGpuOnceNoGpuOrNothing) {
+  Json doc = Doc();
+  doc["job"] = {{"start", "2024-06-14T08:41:07Z"},
+                {"duration_s", 1500.4},
+                {"nodes", Json::array({"algo-1"})},
+                {"gpus", 1}};
+  EXPECT_NE(RenderSummaryMarkdown(doc, "").find(
+                "Job: 2024-06-14 08:41 UTC, 25 min 00 s, 1 node, 1 GPU.\n"),
+            std::string::npos)
+      << RenderSummaryMarkdown(doc, "");
+  doc["job"]["gpus"] = 0;  // build of a CPU-only job
+  EXPECT_NE(RenderSummaryMarkdown(doc, "").find("25 min 00 s, 1 node, no GPU.\n"),
+            std::string::npos);
+  doc["job"]["gpus"] = 8;
+  doc["job"]["nodes"] = Json::array({"algo-1", "algo-2"});
+  EXPECT_NE(RenderSummaryMarkdown(doc, "").find("25 min 00 s, 2 nodes, 8 GPUs.\n"),
+            std::string::npos);
+  doc["job"]["gpus"] = nullptr;  // render: the rule JSONs list no GPU
+  EXPECT_NE(RenderSummaryMarkdown(doc, "").find("25 min 00 s, 2 nodes.\n"), std::string::npos);
 }
 
 }  // namespace
