@@ -258,6 +258,8 @@ Status RemoveStaleRuleJsons(Build& b, const std::vector<fs::path>& stale) {
 
 }  // namespace
 
+// Length: the build's stages in order (configure, discover, ingest,
+// correlate, rules, findings, render, write), each a few calls.
 StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   std::ostream null_stream(nullptr);
   Build b{opts, opts.quiet || !log ? null_stream : *log, log, StageTimer()};
