@@ -12,6 +12,7 @@ PACKAGES=(
   poppler-utils fonts-dejavu-core python3
   help2man dpkg-dev file  # man page and Debian package (scripts/package.sh)
   python3-yaml  # checks the CI examples of docs/ci.md
+  python3-jsonschema python3-junitparser libxml2-utils  # CI output tests (ctest -L ci)
   chromium  # headless browser for the browser tests (ctest -L browser; skipped without it)
 )
 

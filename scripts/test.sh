@@ -6,7 +6,8 @@
 # output that the repository does not carry; they are built and run only
 # when that folder exists (-DSMR_SHARED_DIR, default ../shared beside the
 # source tree, as CI has it). A line after the run says whether they ran,
-# and another one when the browser tests were skipped for want of Chromium.
+# and another one when the browser tests were skipped for want of Chromium
+# (or the CI output tests for want of jsonschema, junitparser or xmllint).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,5 +28,10 @@ fi
 # The browser tests (label browser) skip themselves without Chromium.
 if [[ -f "$BUILD_DIR/browser-skipped.txt" ]]; then
   cat "$BUILD_DIR/browser-skipped.txt"
+fi
+# The CI output tests (label ci) skip themselves without jsonschema,
+# junitparser or xmllint.
+if [[ -f "$BUILD_DIR/ci-skipped.txt" ]]; then
+  cat "$BUILD_DIR/ci-skipped.txt"
 fi
 exit "$status"

@@ -22,7 +22,9 @@ std::string RenderJUnitXml(const nlohmann::ordered_json& doc);
 
 // Markdown: the verdict, the job in one line, the ranked findings, a table
 // of every rule with its state, and a link to the report (`report_link`,
-// e.g. "profiler-report.html"; no link when empty).
+// e.g. "profiler-report.html" or "../report dir/profiler-report.html", a
+// path relative to the Markdown file's folder that is percent-encoded for
+// the link; no link when empty). Bytes that are not UTF-8 become U+FFFD.
 std::string RenderSummaryMarkdown(const nlohmann::ordered_json& doc,
                                   const std::string& report_link);
 

@@ -59,6 +59,11 @@ const IssueInfo& GetIssueInfo(Issue issue);
 // shown in messages, HTML and JSON.
 std::string SanitizeUtf8(std::string_view s);
 
+// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD and
+// everything else kept (newlines too): for text written into files that
+// must be valid UTF-8, such as the JUnit XML and the Markdown summary.
+std::string ReplaceInvalidUtf8(std::string_view s);
+
 struct DiagnosticExample {
   std::string file;
   int64_t line = 0;  // 1-based; 0 when not line-specific

@@ -87,6 +87,22 @@ std::string Excerpt(std::string_view s) {
 
 std::string SanitizeUtf8(std::string_view s) { return ValidUtf8(s); }
 
+std::string ReplaceInvalidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = Utf8SeqLen(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 const IssueInfo& GetIssueInfo(Issue issue) { return kIssueInfo[static_cast<int>(issue)]; }
 
 void Diagnostics::Record(Issue issue, std::string_view file, int64_t line,

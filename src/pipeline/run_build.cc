@@ -279,6 +279,8 @@ FindingsOutputs FindingsOutputsOf(const BuildOptions& opts) {
 
 }  // namespace
 
+// Length: the build's stages in order (configure, discover, ingest,
+// correlate, rules, findings, render, write), each a few calls.
 StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   std::ostream null_stream(nullptr);
   Build b{opts, opts.quiet || !log ? null_stream : *log, log, StageTimer()};

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "smr/diagnostics.h"
+
 namespace smr {
 namespace {
 
@@ -61,13 +63,23 @@ std::string MeasuredText(const Json& rule) {
   return text;
 }
 
-// Characters XML 1.0 cannot hold are dropped; markup is escaped.
-std::string XmlEscape(std::string_view s) {
+// Markup is escaped; bytes that are not UTF-8 (a folder or node name in
+// another encoding) become U+FFFD, as in findings.json, and characters XML
+// 1.0 cannot hold (controls other than tab and newlines, U+FFFE, U+FFFF)
+// are dropped, so the file is always well-formed.
+std::string XmlEscape(std::string_view raw) {
+  const std::string s = ReplaceInvalidUtf8(raw);
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     const unsigned char u = static_cast<unsigned char>(c);
     if (u < 0x20 && c != '\n' && c != '\t' && c != '\r') continue;
+    if (u == 0xEF && s.compare(i, 2, "\xEF\xBF") == 0 && i + 2 < s.size() &&
+        (s[i + 2] == '\xBE' || s[i + 2] == '\xBF')) {
+      i += 2;  // U+FFFE or U+FFFF
+      continue;
+    }
     switch (c) {
       case '&':
         out += "&amp;";

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "smr/ci_outputs.h"
+#include "smr/diagnostics.h"
 
 namespace smr {
 namespace {
@@ -21,8 +22,9 @@ std::string Str(const Json& j, const char* key) {
 }
 
 // Text that Markdown (and the HTML GitHub allows in it) takes literally:
-// markup characters escaped, table pipes escaped, one line.
-std::string Md(std::string_view s) {
+// markup characters escaped, table pipes escaped, one line, valid UTF-8.
+std::string Md(std::string_view raw) {
+  const std::string s = ReplaceInvalidUtf8(raw);
   std::string out;
   for (char c : s) {
     switch (c) {
@@ -53,6 +55,21 @@ std::string Md(std::string_view s) {
   return out;
 }
 
+// A relative path as a link destination: every byte other than letters,
+// digits and "-._~/" percent-encoded, so that spaces, parentheses and
+// non-ASCII names in the path do not end or break the link
+// ("../out dir/x.html" -> "../out%20dir/x.html").
+std::string LinkDestination(std::string_view path) {
+  std::string out;
+  for (char c : path) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    const bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+                       c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+    out += plain ? std::string(1, c) : fmt::format("%{:02X}", u);
+  }
+  return out;
+}
+
 // "1 h 02 min", "15 min 08 s", "42 s".
 std::string Duration(double s) {
   const int64_t t = std::llround(s);
@@ -61,7 +78,8 @@ std::string Duration(double s) {
   return fmt::format("{} s", t);
 }
 
-// "Job: 2021-12-15 20:55 UTC, 1 h 02 min, 2 nodes, 16 GPUs. Data: clean."
+// "Job: 2021-12-15 20:55 UTC, 1 h 02 min, 2 nodes, 16 GPUs. Data: every
+// record read." ("1 GPU", "no GPU" on a CPU-only job; nothing when unknown).
 std::string JobLine(const Json& doc) {
   const Json& job = doc.contains("job") ? doc["job"] : Json();
   std::string line;
@@ -78,7 +96,8 @@ std::string JobLine(const Json& doc) {
     line += fmt::format("{}{} node{}", line.empty() ? "" : ", ", n, n == 1 ? "" : "s");
   }
   if (job.is_object() && job["gpus"].is_number()) {
-    line += fmt::format(", {} GPUs", job["gpus"].get<int64_t>());
+    const int64_t n = job["gpus"].get<int64_t>();
+    line += n == 0 ? ", no GPU" : fmt::format(", {} GPU{}", n, n == 1 ? "" : "s");
   }
   std::string out = line.empty() ? "" : "Job: " + line + ".";
   const Json& dq = doc.contains("data_quality") ? doc["data_quality"] : Json();
@@ -143,7 +162,7 @@ std::string RenderSummaryMarkdown(const nlohmann::ordered_json& doc,
   }
   out += "#### Rules\n\n" + RulesTable(doc);
   if (!report_link.empty()) {
-    out += fmt::format("\nFull report: [{}]({})\n", Md(report_link), report_link);
+    out += fmt::format("\nFull report: [{}]({})\n", Md(report_link), LinkDestination(report_link));
   }
   return out;
 }

@@ -25,6 +25,18 @@ TEST(DiagnosticsTest, ExcerptIsTruncatedOnACharacterBoundary) {
   EXPECT_EQ(ex, std::string(119, 'x') + "...");
 }
 
+TEST(DiagnosticsTest, ReplaceInvalidUtf8KeepsValidTextAndNewlines) {
+  // é (2 bytes), € (3 bytes) and 😀 (4 bytes) are valid; a lone Latin-1 é
+  // (0xE9), a stray continuation byte (0x80) and a sequence cut short at the
+  // end are not, and each invalid byte becomes one U+FFFD.
+  const std::string valid = "a\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\tb\nc\r";
+  EXPECT_EQ(ReplaceInvalidUtf8(valid), valid);
+  EXPECT_EQ(ReplaceInvalidUtf8("in\xE9 x"), "in\xEF\xBF\xBD x");
+  EXPECT_EQ(ReplaceInvalidUtf8("\x80\n"), "\xEF\xBF\xBD\n");
+  EXPECT_EQ(ReplaceInvalidUtf8("z\xE2\x82"), "z\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(ReplaceInvalidUtf8(""), "");
+}
+
 TEST(DiagnosticsTest, MergeAddsCounts) {
   Diagnostics a, b;
   a.Record(Issue::kEmptyFile, "x", 0, "");

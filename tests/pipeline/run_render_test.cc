@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,13 @@ using pipeline_test::HasTempFile;
 using pipeline_test::kRuleSets;
 using pipeline_test::SingleGpuSet;
 using testing::ReadFile;
+
+// The file names of BuildSummary::written.
+std::set<std::string> WrittenNames(const std::vector<std::string>& written) {
+  std::set<std::string> names;
+  for (const std::string& p : written) names.insert(fs::path(p).filename().string());
+  return names;
+}
 
 // A fresh scratch directory per test (removed when the binary ends).
 fs::path Scratch(const std::string& name) { return testing::ScratchDir(name); }
@@ -83,9 +91,15 @@ TEST(RunRenderTest, RendersEveryHandMadeSetToHtmlAndPdf) {
     StatusOr<BuildSummary> summary = RunRender(opts, nullptr);
     ASSERT_TRUE(summary.ok()) << summary.status().message();
     EXPECT_EQ(summary->warnings, 0);
-    // HTML, PDF and findings.json.
-    EXPECT_EQ(summary->written.size(), 3u);
-    EXPECT_TRUE(fs::is_regular_file(out / "findings.json"));
+    // The report and findings.json (render writes no rule JSONs).
+    EXPECT_EQ(
+        WrittenNames(summary->written),
+        (std::set<std::string>{"profiler-report.html", "profiler-report.pdf", "findings.json"}));
+    const nlohmann::json findings = nlohmann::json::parse(ReadFile(out / "findings.json"));
+    EXPECT_EQ(findings["source"]["kind"], "rule-jsons");
+    int triggered = 0;
+    for (const auto& r : findings["rules"]) triggered += r["state"] == "triggered" ? 1 : 0;
+    EXPECT_EQ(triggered, summary->rules_triggered);
     const std::string html = ReadFile(out / "profiler-report.html");
     const std::string pdf = ReadFile(out / "profiler-report.pdf");
     ASSERT_GE(pdf.size(), 5u);
@@ -127,7 +141,8 @@ TEST(RunRenderTest, JobSummaryOfTheSingleGpuSet) {
   opts.quiet = true;
   StatusOr<BuildSummary> summary = RunRender(opts, nullptr);
   ASSERT_TRUE(summary.ok()) << summary.status().message();
-  EXPECT_EQ(summary->written.size(), 2u);  // HTML and findings.json
+  EXPECT_EQ(WrittenNames(summary->written),
+            (std::set<std::string>{"profiler-report.html", "findings.json"}));
   EXPECT_FALSE(fs::exists(out / "profiler-report.pdf"));
   // GPUMemoryIncrease, LowGPUUtilization, CPUBottleneck, Dataloader.
   EXPECT_EQ(summary->rules_triggered, 4);
