@@ -2,9 +2,12 @@
 // (include/smr/ci_outputs.h).
 #include "smr/ci_outputs.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -231,8 +234,21 @@ std::string RenderTerminalSummary(const nlohmann::ordered_json& doc,
   for (const Json& r : doc["rules"]) {
     if (Str(r, "state") == "triggered") width = std::max(width, Str(r, "name").size());
   }
+  // Most costly first: by the rank of the covering finding, a cause before
+  // the symptoms counted under it, rules without a finding last.
+  std::vector<const Json*> fired;
   for (const Json& r : doc["rules"]) {
-    if (Str(r, "state") != "triggered") continue;
+    if (Str(r, "state") == "triggered") fired.push_back(&r);
+  }
+  const auto key = [&](const Json* r) {
+    const Json* f = TopFinding(doc, *r);
+    const int64_t rank = f ? (*f)["rank"].get<int64_t>() : INT64_MAX;
+    return std::pair<int64_t, bool>(rank, f && !CountedUnder(*f, *r).empty());
+  };
+  std::stable_sort(fired.begin(), fired.end(),
+                   [&](const Json* a, const Json* b) { return key(a) < key(b); });
+  for (const Json* rule : fired) {
+    const Json& r = *rule;
     const Json* f = TopFinding(doc, r);
     std::string line = f ? Str(*f, "title") : Str(r, "recommendation");
     if (f && !CountedUnder(*f, r).empty()) {

@@ -134,5 +134,24 @@ TEST(TerminalSummaryTest, OneLinePerTriggeredRuleAndWhereTheReportIs) {
             "sm-report: report: out/profiler-report.html\n");
 }
 
+TEST(TerminalSummaryTest, RulesAreListedMostCostlyFindingFirst) {
+  // LoadBalancing's finding ranks first, LowGPUUtilization's second,
+  // BatchSize is counted under LoadBalancing: LoadBalancing, BatchSize,
+  // LowGPUUtilization, whatever the rule order.
+  Json doc = Json::parse(R"json({"verdict": "issues", "summary": "3 of 3 rules triggered",
+    "rules": [
+      {"name": "LowGPUUtilization", "state": "triggered", "finding_rank": 2},
+      {"name": "BatchSize", "state": "triggered", "finding_rank": 1},
+      {"name": "LoadBalancing", "state": "triggered", "finding_rank": 1}],
+    "findings": [
+      {"rank": 1, "rule": "LoadBalancing", "title": "Unbalanced GPUs", "impact": "4 min"},
+      {"rank": 2, "rule": "LowGPUUtilization", "title": "GPUs idle", "impact": "1 min"}]})json");
+  EXPECT_EQ(RenderTerminalSummary(doc, ""),
+            "sm-report: ISSUES FOUND: 3 of 3 rules triggered\n"
+            "  LoadBalancing      Unbalanced GPUs. 4 min\n"
+            "  BatchSize          counted under LoadBalancing (finding 1)\n"
+            "  LowGPUUtilization  GPUs idle. 1 min\n");
+}
+
 }  // namespace
 }  // namespace smr
