@@ -36,7 +36,9 @@ std::vector<KeyValue> Overview(const ReportContext& ctx) {
       gpus = s.SeriesOf(nodes[0], MetricKind::kGpuUtilization).size();
       cpus = s.SeriesOf(nodes[0], MetricKind::kCpuUtilization).size();
     }
-    kv.push_back({"Nodes", fmt::format("{} × {} GPUs, {} vCPUs", nodes.size(), gpus, cpus)});
+    kv.push_back({"Nodes", gpus > 0
+                               ? fmt::format("{} × {} GPUs, {} vCPUs", nodes.size(), gpus, cpus)
+                               : fmt::format("{} × {} vCPUs, no GPU", nodes.size(), cpus)});
   }
   if (in.timeline && in.timeline->has_steps) {
     std::map<std::string, int64_t> per_phase;

@@ -16,6 +16,7 @@
 
 #include "smr/rule.h"
 #include "tests/report/report_test_util.h"
+#include "tests/testing/store_builder.h"
 
 namespace smr {
 namespace {
@@ -103,6 +104,28 @@ TEST(ReportBuilderTest, TwoNodesGetOneRowEachAndStepOutliersPerNode) {
   EXPECT_EQ(st->rows[1][0], "algo-2-23");
   EXPECT_EQ(st->rows[1][9], "12");
   EXPECT_EQ(st->highlight_rows, (std::vector<int>{0, 1}));
+}
+
+// The header's node line: nodes × GPUs and vCPUs of the first node; a
+// CPU-only job says "no GPU" rather than "0 GPUs".
+TEST(ReportBuilderTest, OverviewNamesNodesGpusAndCores) {
+  const auto line = [](int gpus) {
+    testing::TestData d;
+    d.SystemFile("algo-1", 1000);
+    for (int c = 0; c < 8; ++c) d.Cpu("algo-1", "cpu" + std::to_string(c), 1000, 10);
+    for (int g = 0; g < gpus; ++g) d.GpuUtil("algo-1", "gpu" + std::to_string(g), 1000, 50);
+    const auto data = d.Build();
+    const std::vector<RuleResult> results;
+    ReportInputs in;
+    in.results = &results;
+    in.store = &data->store;
+    for (const KeyValue& kv : BuildReportModel(in).overview) {
+      if (kv.key == "Nodes") return kv.value;
+    }
+    return std::string("(none)");
+  };
+  EXPECT_EQ(line(4), "1 × 4 GPUs, 8 vCPUs");
+  EXPECT_EQ(line(0), "1 × 8 vCPUs, no GPU");
 }
 
 TEST(ReportBuilderTest, DisabledRuleIsNamedInTheReport) {
