@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "smr/diagnostics.h"
 #include "smr/render.h"
 #include "smr/report_model.h"
 #include "smr/status.h"
@@ -449,7 +450,9 @@ StatusOr<std::string> RenderHtml(const ReportModel& model, const std::string& te
                     "(see ctemplate message above)",
                     (dir / kPageTemplate).string()));
   }
-  return html;
+  // The page says it is UTF-8: a folder or node name with a byte that is not
+  // (a Latin-1 file name) becomes U+FFFD instead of making the file invalid.
+  return ReplaceInvalidUtf8(html);
 }
 
 }  // namespace smr

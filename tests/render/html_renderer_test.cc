@@ -53,6 +53,17 @@ TEST(HtmlRendererTest, HeaderShowsTitleSubtitleAndOverviewCards) {
   EXPECT_NE(html.find("<dt>Job duration</dt><dd>1079 s</dd>"), std::string::npos);
 }
 
+TEST(HtmlRendererTest, BytesThatAreNotUtf8BecomeReplacementCharacters) {
+  ReportModel m = MakeModel();
+  m.input_dir = "jobs/caf\xe9-run";  // a Latin-1 folder name
+  m.overview.push_back({"Nodes", "algo-\xff"});
+  const std::string html = Render(m);
+  EXPECT_NE(html.find("jobs/caf\xef\xbf\xbd-run"), std::string::npos);
+  EXPECT_NE(html.find("algo-\xef\xbf\xbd"), std::string::npos);
+  EXPECT_EQ(html.find('\xe9'), std::string::npos);
+  EXPECT_EQ(html.find('\xff'), std::string::npos);
+}
+
 TEST(HtmlRendererTest, EverySectionHasHeadingAnchorAndContentsEntry) {
   const std::string html = Render(MakeModel());
   struct Expected {
