@@ -14,6 +14,17 @@ namespace smr {
 namespace fs = std::filesystem;
 namespace {
 
+using Json = nlohmann::ordered_json;
+
+// j[key] without the undefined behaviour of a const operator[] on a missing
+// key: a null value when `j` is no object or has no such key.
+const Json& At(const Json& j, const char* key) {
+  static const Json kNull;
+  if (!j.is_object()) return kNull;
+  auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -78,9 +89,9 @@ void AddCiFiles(const nlohmann::ordered_json& doc, const CiFiles& ci, OutputFile
                         RenderSummaryMarkdown(doc, LinkFrom(ci.summary_md_path, out_dir / report)));
   }
   summary->findings_text = RenderTerminalSummary(doc, (out_dir / report).string());
-  for (const auto& rule : doc["rules"]) {
-    if (rule["state"] != "triggered") continue;
-    const std::string name = rule["name"].get<std::string>();
+  for (const auto& rule : At(doc, "rules")) {
+    if (At(rule, "state") != "triggered" || !At(rule, "name").is_string()) continue;
+    const std::string name = At(rule, "name").get<std::string>();
     const bool gated = std::find(ci.fail_on.begin(), ci.fail_on.end(), "*") != ci.fail_on.end() ||
                        std::find(ci.fail_on.begin(), ci.fail_on.end(), name) != ci.fail_on.end();
     if (gated) summary->gate_failures.push_back(name);

@@ -18,6 +18,15 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// j[key] without the undefined behaviour of a const operator[] on a missing
+// key: a null value when `j` is no object or has no such key.
+const Json& At(const Json& j, const char* key) {
+  static const Json kNull;
+  if (!j.is_object()) return kNull;
+  auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+
 std::string Str(const Json& j, const char* key) {
   if (!j.is_object()) return "";
   auto it = j.find(key);
@@ -37,11 +46,11 @@ std::string Short(double v) { return fmt::format("{:.4g}", v); }
 // it was counted under), or null.
 const Json* TopFinding(const Json& doc, const Json& rule) {
   if (!doc.contains("findings") || !rule.contains("finding_rank")) return nullptr;
-  const Json& rank = rule["finding_rank"];
+  const Json& rank = At(rule, "finding_rank");
   if (!rank.is_number_integer()) return nullptr;
   const int64_t i = rank.get<int64_t>() - 1;
-  const Json& findings = doc["findings"];
-  if (i < 0 || i >= static_cast<int64_t>(findings.size())) return nullptr;
+  const Json& findings = At(doc, "findings");
+  if (!findings.is_array() || i < 0 || i >= static_cast<int64_t>(findings.size())) return nullptr;
   return &findings[static_cast<size_t>(i)];
 }
 
@@ -50,18 +59,18 @@ const Json* TopFinding(const Json& doc, const Json& rule) {
 std::string CountedUnder(const Json& f, const Json& rule) {
   const std::string owner = Str(f, "rule");
   if (owner.empty() || owner == Str(rule, "name")) return "";
-  return fmt::format("counted under {} (finding {}): ", owner, f["rank"].dump());
+  return fmt::format("counted under {} (finding {}): ", owner, At(f, "rank").dump());
 }
 
 // "93.2 % (threshold 50 %)" from "measured"; "" when absent.
 std::string MeasuredText(const Json& rule) {
-  const Json& m = rule.contains("measured") ? rule["measured"] : Json();
-  if (!m.is_object() || !m["value"].is_number()) return "";
+  const Json& m = At(rule, "measured");
+  if (!m.is_object() || !At(m, "value").is_number()) return "";
   const std::string unit = Str(m, "unit");
   const std::string sep = unit.empty() ? "" : (unit == "%" ? " " : " ");
-  std::string text = Short(m["value"].get<double>()) + sep + unit;
-  if (m["threshold"].is_number()) {
-    text += fmt::format(" (threshold {}{}{})", Short(m["threshold"].get<double>()), sep, unit);
+  std::string text = Short(At(m, "value").get<double>()) + sep + unit;
+  if (At(m, "threshold").is_number()) {
+    text += fmt::format(" (threshold {}{}{})", Short(At(m, "threshold").get<double>()), sep, unit);
   }
   return text;
 }
@@ -115,7 +124,7 @@ std::string FailureText(const Json& doc, const Json& rule) {
                   Int(rule, "triggered"), Int(rule, "violations"), Int(rule, "datapoints"));
   if (const Json* f = TopFinding(doc, rule)) {
     const std::string under = CountedUnder(*f, rule);
-    text += under.empty() ? fmt::format("Finding {}: {}\n", (*f)["rank"].dump(), Str(*f, "title"))
+    text += under.empty() ? fmt::format("Finding {}: {}\n", At(*f, "rank").dump(), Str(*f, "title"))
                           : under + Str(*f, "title") + "\n";
     for (const auto& [label, key] : {std::pair<const char*, const char*>{"Where", "where"},
                                      {"Evidence", "evidence"},
@@ -147,7 +156,7 @@ struct Counts {
 
 Counts CountRules(const Json& doc) {
   Counts c;
-  for (const Json& r : doc["rules"]) {
+  for (const Json& r : At(doc, "rules")) {
     ++c.tests;
     const std::string st = Str(r, "state");
     if (st == "triggered") ++c.failures;
@@ -193,7 +202,7 @@ std::string TestCase(const Json& doc, const Json& rule) {
 // "2021-12-15T20:55:06" (JUnit's timestamp has no zone; it is UTC), or
 // the epoch when the job's start is unknown.
 std::string Timestamp(const Json& doc) {
-  std::string s = doc.contains("job") ? Str(doc["job"], "start") : "";
+  std::string s = doc.contains("job") ? Str(At(doc, "job"), "start") : "";
   if (!s.empty() && s.back() == 'Z') s.pop_back();
   return s.empty() ? "1970-01-01T00:00:00" : s;
 }
@@ -212,7 +221,7 @@ std::string RenderJUnitXml(const nlohmann::ordered_json& doc) {
       "skipped=\"{}\" time=\"0\" timestamp=\"{}\" hostname=\"sm-report\">\n",
       c.tests, c.failures, c.errors, c.skipped, Timestamp(doc));
   out += "    <properties>\n";
-  const Json& source = doc.contains("source") ? doc["source"] : Json();
+  const Json& source = At(doc, "source");
   for (const auto& [k, v] : {std::pair<const char*, std::string>{"input", Str(source, "path")},
                              {"verdict", Str(doc, "verdict")},
                              {"summary", Str(doc, "summary")},
@@ -220,7 +229,7 @@ std::string RenderJUnitXml(const nlohmann::ordered_json& doc) {
     out += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", k, XmlEscape(v));
   }
   out += "    </properties>\n";
-  for (const Json& r : doc["rules"]) out += TestCase(doc, r);
+  for (const Json& r : At(doc, "rules")) out += TestCase(doc, r);
   out += "  </testsuite>\n</testsuites>\n";
   return out;
 }
@@ -231,18 +240,19 @@ std::string RenderTerminalSummary(const nlohmann::ordered_json& doc,
   std::string out =
       fmt::format("sm-report: {}: {}\n", issues ? "ISSUES FOUND" : "OK", Str(doc, "summary"));
   size_t width = 0;
-  for (const Json& r : doc["rules"]) {
+  for (const Json& r : At(doc, "rules")) {
     if (Str(r, "state") == "triggered") width = std::max(width, Str(r, "name").size());
   }
   // Most costly first: by the rank of the covering finding, a cause before
   // the symptoms counted under it, rules without a finding last.
   std::vector<const Json*> fired;
-  for (const Json& r : doc["rules"]) {
+  for (const Json& r : At(doc, "rules")) {
     if (Str(r, "state") == "triggered") fired.push_back(&r);
   }
   const auto key = [&](const Json* r) {
     const Json* f = TopFinding(doc, *r);
-    const int64_t rank = f ? (*f)["rank"].get<int64_t>() : INT64_MAX;
+    const int64_t rank =
+        f && At(*f, "rank").is_number_integer() ? At(*f, "rank").get<int64_t>() : INT64_MAX;
     return std::pair<int64_t, bool>(rank, f && !CountedUnder(*f, *r).empty());
   };
   std::stable_sort(fired.begin(), fired.end(),
@@ -259,7 +269,7 @@ std::string RenderTerminalSummary(const nlohmann::ordered_json& doc,
     }
     out += fmt::format("  {:<{}}  {}\n", Str(r, "name"), width, line);
   }
-  for (const Json& r : doc["rules"]) {
+  for (const Json& r : At(doc, "rules")) {
     const std::string st = Str(r, "state");
     if (st == "failed" || st == "missing" || st == "unreadable") {
       out += fmt::format("  {}: {}\n", Str(r, "name"), StateText(r));

@@ -15,6 +15,15 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// j[key] without the undefined behaviour of a const operator[] on a missing
+// key: a null value when `j` is no object or has no such key.
+const Json& At(const Json& j, const char* key) {
+  static const Json kNull;
+  if (!j.is_object()) return kNull;
+  auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+
 std::string Str(const Json& j, const char* key) {
   if (!j.is_object()) return "";
   auto it = j.find(key);
@@ -81,26 +90,26 @@ std::string Duration(double s) {
 // "Job: 2021-12-15 20:55 UTC, 1 h 02 min, 2 nodes, 16 GPUs. Data: every
 // record read." ("1 GPU", "no GPU" on a CPU-only job; nothing when unknown).
 std::string JobLine(const Json& doc) {
-  const Json& job = doc.contains("job") ? doc["job"] : Json();
+  const Json& job = At(doc, "job");
   std::string line;
   std::string start = Str(job, "start");
   if (!start.empty()) {
     start[10] = ' ';
     line += fmt::format("{} UTC", start.substr(0, 16));
   }
-  if (job.is_object() && job["duration_s"].is_number()) {
-    line += (line.empty() ? "" : ", ") + Duration(job["duration_s"].get<double>());
+  if (job.is_object() && At(job, "duration_s").is_number()) {
+    line += (line.empty() ? "" : ", ") + Duration(At(job, "duration_s").get<double>());
   }
-  if (job.is_object() && job["nodes"].is_array() && !job["nodes"].empty()) {
-    const size_t n = job["nodes"].size();
+  if (job.is_object() && At(job, "nodes").is_array() && !At(job, "nodes").empty()) {
+    const size_t n = At(job, "nodes").size();
     line += fmt::format("{}{} node{}", line.empty() ? "" : ", ", n, n == 1 ? "" : "s");
   }
-  if (job.is_object() && job["gpus"].is_number()) {
-    const int64_t n = job["gpus"].get<int64_t>();
+  if (job.is_object() && At(job, "gpus").is_number()) {
+    const int64_t n = At(job, "gpus").get<int64_t>();
     line += n == 0 ? ", no GPU" : fmt::format(", {} GPU{}", n, n == 1 ? "" : "s");
   }
   std::string out = line.empty() ? "" : "Job: " + line + ".";
-  const Json& dq = doc.contains("data_quality") ? doc["data_quality"] : Json();
+  const Json& dq = At(doc, "data_quality");
   if (dq.is_object()) {
     const int64_t skipped = dq.value("records_skipped", int64_t{0});
     const int64_t not_read = dq.value("files_not_read", int64_t{0});
@@ -115,7 +124,7 @@ std::string JobLine(const Json& doc) {
 std::string FindingsList(const Json& doc) {
   std::string out;
   int shown = 0;
-  for (const Json& f : doc["findings"]) {
+  for (const Json& f : At(doc, "findings")) {
     if (Str(f, "severity") == "ok" || Str(f, "severity") == "info") continue;
     if (++shown > 10) break;
     out += fmt::format("{}. **{}**", shown, Md(Str(f, "title")));
@@ -136,7 +145,7 @@ std::string RulesTable(const Json& doc) {
     return r.contains(k) && r[k].is_number() ? fmt::format("{}", r[k].get<int64_t>())
                                              : std::string("-");
   };
-  for (const Json& r : doc["rules"]) {
+  for (const Json& r : At(doc, "rules")) {
     std::string state = Str(r, "state");
     for (char& c : state) {
       if (c == '_') c = ' ';
