@@ -9,21 +9,14 @@
 #include <fmt/format.h>
 
 #include "smr/ci_outputs.h"
+#include "src/render/json_fields.h"
 
 namespace smr {
 namespace fs = std::filesystem;
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-// j[key] without the undefined behaviour of a const operator[] on a missing
-// key: a null value when `j` is no object or has no such key.
-const Json& At(const Json& j, const char* key) {
-  static const Json kNull;
-  if (!j.is_object()) return kNull;
-  auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
+using json_fields::At;
+using json_fields::Json;
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

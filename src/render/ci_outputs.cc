@@ -12,32 +12,16 @@
 #include <fmt/format.h>
 
 #include "smr/diagnostics.h"
+#include "src/render/json_fields.h"
+#include "src/render/xml_text.h"
 
 namespace smr {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-// j[key] without the undefined behaviour of a const operator[] on a missing
-// key: a null value when `j` is no object or has no such key.
-const Json& At(const Json& j, const char* key) {
-  static const Json kNull;
-  if (!j.is_object()) return kNull;
-  auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
-
-std::string Str(const Json& j, const char* key) {
-  if (!j.is_object()) return "";
-  auto it = j.find(key);
-  return (it != j.end() && it->is_string()) ? it->get<std::string>() : "";
-}
-
-int64_t Int(const Json& j, const char* key) {
-  if (!j.is_object()) return 0;
-  auto it = j.find(key);
-  return (it != j.end() && it->is_number()) ? it->get<int64_t>() : 0;
-}
+using json_fields::At;
+using json_fields::Int;
+using json_fields::Json;
+using json_fields::Str;
 
 // "93.2", "0.2354", "1250".
 std::string Short(double v) { return fmt::format("{:.4g}", v); }
@@ -67,52 +51,12 @@ std::string MeasuredText(const Json& rule) {
   const Json& m = At(rule, "measured");
   if (!m.is_object() || !At(m, "value").is_number()) return "";
   const std::string unit = Str(m, "unit");
-  const std::string sep = unit.empty() ? "" : (unit == "%" ? " " : " ");
+  const std::string sep = unit.empty() ? "" : " ";
   std::string text = Short(At(m, "value").get<double>()) + sep + unit;
   if (At(m, "threshold").is_number()) {
     text += fmt::format(" (threshold {}{}{})", Short(At(m, "threshold").get<double>()), sep, unit);
   }
   return text;
-}
-
-// Markup is escaped; bytes that are not UTF-8 (a folder or node name in
-// another encoding) become U+FFFD, as in findings.json, and characters XML
-// 1.0 cannot hold (controls other than tab and newlines, U+FFFE, U+FFFF)
-// are dropped, so the file is always well-formed.
-std::string XmlEscape(std::string_view raw) {
-  const std::string s = ReplaceInvalidUtf8(raw);
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 && c != '\n' && c != '\t' && c != '\r') continue;
-    if (u == 0xEF && s.compare(i, 2, "\xEF\xBF") == 0 && i + 2 < s.size() &&
-        (s[i + 2] == '\xBE' || s[i + 2] == '\xBF')) {
-      i += 2;  // U+FFFE or U+FFFF
-      continue;
-    }
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // The failure text of a triggered rule: counts, the top finding, the

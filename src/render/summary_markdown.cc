@@ -9,26 +9,14 @@
 
 #include "smr/ci_outputs.h"
 #include "smr/diagnostics.h"
+#include "src/render/json_fields.h"
 
 namespace smr {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-// j[key] without the undefined behaviour of a const operator[] on a missing
-// key: a null value when `j` is no object or has no such key.
-const Json& At(const Json& j, const char* key) {
-  static const Json kNull;
-  if (!j.is_object()) return kNull;
-  auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
-
-std::string Str(const Json& j, const char* key) {
-  if (!j.is_object()) return "";
-  auto it = j.find(key);
-  return (it != j.end() && it->is_string()) ? it->get<std::string>() : "";
-}
+using json_fields::At;
+using json_fields::Json;
+using json_fields::Str;
 
 // Text that Markdown (and the HTML GitHub allows in it) takes literally:
 // markup characters escaped, table pipes escaped, one line, valid UTF-8.

@@ -24,36 +24,10 @@
 #include "smr/render.h"
 #include "src/render/cairo_handles.h"
 #include "src/render/chart_painter.h"
+#include "src/render/xml_text.h"
 
 namespace smr {
 namespace {
-
-std::string EscapeXml(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
 
 // Id prefix: [A-Za-z0-9_-] from the chart id, starting with a letter.
 std::string IdPrefix(const std::string& chart_id) {
@@ -283,7 +257,7 @@ StatusOr<std::string> RenderChartSvg(const Chart& chart, const SvgChartOptions& 
   }
   const std::string title_id = prefix + "title";
   svg.insert(tag_end + 1,
-             "\n<title id=\"" + title_id + "\">" + EscapeXml(chart.title) + "</title>");
+             "\n<title id=\"" + title_id + "\">" + XmlEscape(chart.title) + "</title>");
   svg.insert(tag_end, " role=\"img\" aria-labelledby=\"" + title_id + "\"" +
                           GeometryAttributes(geometry, chart.x_is_time));
   return svg;

@@ -146,26 +146,12 @@ Json FindingRank(const std::string& rule, const std::vector<FindingItem>& ranked
 
 }  // namespace
 
-const char* RuleStateKey(RuleState s) {
-  switch (s) {
-    case RuleState::kOk:
-      return "not_triggered";
-    case RuleState::kTriggered:
-      return "triggered";
-    case RuleState::kNotEvaluated:
-      return "not_evaluated";
-    case RuleState::kNotApplicable:
-      return "not_applicable";
-    case RuleState::kFailed:
-      return "failed";
-    case RuleState::kDisabled:
-      return "disabled";
-    case RuleState::kMissing:
-      return "missing";
-    case RuleState::kUnreadable:
-      return "unreadable";
-  }
-  return "not_triggered";
+std::string RuleStateKey(RuleState s) {
+  // The report's name with "_" for " "; "ok" says what it means here.
+  if (s == RuleState::kOk) return "not_triggered";
+  std::string key = RuleStateName(s);
+  std::replace(key.begin(), key.end(), ' ', '_');
+  return key;
 }
 
 Json RuleEntries(const ReportContext& ctx, const std::vector<FindingItem>& ranked) {

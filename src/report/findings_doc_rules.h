@@ -5,6 +5,7 @@
 #define SMR_SRC_REPORT_FINDINGS_DOC_RULES_H_
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "src/report/blocks.h"
@@ -19,7 +20,7 @@ inline constexpr size_t kMaxFiredListed = 200;
 
 // "triggered", "not_triggered", "not_evaluated", "not_applicable",
 // "failed", "disabled", "missing", "unreadable".
-const char* RuleStateKey(RuleState s);
+std::string RuleStateKey(RuleState s);
 
 // One entry per rule, in the report's rule order (RuleStates). `ranked`:
 // the report's findings, most costly first; "finding_rank" names the one
