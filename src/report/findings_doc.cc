@@ -25,16 +25,8 @@ namespace {
 
 using namespace report_internal;  // NOLINT: private helpers of this module
 
-// A number, or null when unknown (NaN).
-Json NumOrNull(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
-
 // "2021-12-15T20:55:06Z" (whole seconds), null when unknown.
-Json IsoOrNull(double epoch_s) {
-  if (!std::isfinite(epoch_s)) return nullptr;
-  std::string s = FormatUtc(epoch_s);
-  if (s.size() > 10) s[10] = 'T';
-  return s + "Z";
-}
+Json IsoOrNull(double epoch_s) { return std::isfinite(epoch_s) ? Json(IsoUtc(epoch_s)) : Json(); }
 
 // Median of a few values (the utilization of a multi-node job).
 double Median(std::vector<double> v) {

@@ -68,8 +68,6 @@ double ParamAsNumber(const RuleResult& r, const char* key) {
   return (end != v.c_str() && std::isfinite(d)) ? d : NAN;
 }
 
-Json NumOrNull(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
-
 // MaxInitializationTime: minutes from the first timestamp to the first
 // step (its Details), whether or not it fired.
 Json InitializationMeasure(const RuleResult& r) {
@@ -96,13 +94,6 @@ Json Measured(const RuleResult& r) {
           {"value", NumOrNull(worst)},
           {"threshold", *m->param ? NumOrNull(ParamAsNumber(r, m->param)) : Json(nullptr)},
           {"unit", m->unit}};
-}
-
-// "2021-12-15T20:55:00Z".
-std::string IsoUtc(double epoch_s) {
-  std::string s = FormatUtc(epoch_s);
-  if (s.size() > 10) s[10] = 'T';
-  return s + "Z";
 }
 
 Json Fired(const RuleResult& r) {
@@ -145,6 +136,14 @@ Json FindingRank(const std::string& rule, const std::vector<FindingItem>& ranked
 }
 
 }  // namespace
+
+Json NumOrNull(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+std::string IsoUtc(double epoch_s) {
+  std::string s = FormatUtc(epoch_s);
+  if (s.size() > 10) s[10] = 'T';
+  return s + "Z";
+}
 
 std::string RuleStateKey(RuleState s) {
   // The report's name with "_" for " "; "ok" says what it means here.

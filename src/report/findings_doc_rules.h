@@ -18,6 +18,11 @@ namespace report_internal {
 // counts them all.
 inline constexpr size_t kMaxFiredListed = 200;
 
+// A number, or null when unknown (NaN): findings.json's numbers.
+Json NumOrNull(double v);
+// "2021-12-15T20:55:00Z" (whole seconds, UTC): findings.json's times.
+std::string IsoUtc(double epoch_s);
+
 // "triggered", "not_triggered", "not_evaluated", "not_applicable",
 // "failed", "disabled", "missing", "unreadable".
 std::string RuleStateKey(RuleState s);
