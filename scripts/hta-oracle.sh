@@ -25,7 +25,7 @@
 #   dir, dir-noround, dir-laststep   the same for the multi-rank jobs, in HTA's directory mode
 # Machine paths (the traces folder, temporary folders, the HTA install) and the run-time /
 # memory figures are removed; keys are sorted, so a rerun with the same HTA gives the same bytes.
-# Needs /usr/bin/python3 with HTA's dependencies (pandas, numpy, ...). About 3 minutes on 2 cores.
+# Needs /usr/bin/python3 with HTA's dependencies (pandas, numpy, ...). About 4 minutes on 2 cores.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
