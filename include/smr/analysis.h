@@ -198,10 +198,15 @@ class WindowPlan {
 };
 
 // Everything a rule may read. All members outlive the evaluation.
+struct KinetoAnalysis;  // smr/kineto_analysis.h
+
 struct AnalysisContext {
   const MetricStore* store = nullptr;
   const JobTimeline* timeline = nullptr;
   const WindowPlan* windows = nullptr;
+  // The analyses of the store's PyTorch-profiler traces (null or empty when
+  // there are none).
+  const KinetoAnalysis* kineto = nullptr;
 };
 
 // ---- Raw-data views for the report (src/analysis/report_views.cc) ---------

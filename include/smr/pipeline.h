@@ -47,6 +47,9 @@ struct BuildOptions {
   // the data) instead of stopping where SageMaker's ProfilerReport stops
   // (docs/compatibility.md, "Window plan").
   bool analyze_trailing_data = false;
+  // PyTorch-profiler traces: the step definition (smr/kineto_analysis.h,
+  // KinetoOptions::step_pattern; empty: the default ProfilerStep#N).
+  std::string step_pattern;
   // CI outputs (docs/ci.md): the rules whose triggering fails the run
   // ("CPUBottleneck,StepOutlier", "any", "none" or empty; the summary's
   // gate_failures), a JUnit XML file and a Markdown summary to write

@@ -34,6 +34,8 @@ struct ReportInputs {
   const MetricStore* store = nullptr;
   const JobTimeline* timeline = nullptr;
   const WindowPlan* windows = nullptr;  // what the rules evaluated
+  // Analyses of PyTorch-profiler traces (null or empty: none).
+  const KinetoAnalysis* kineto = nullptr;
   // OverallSystemUsage over all system data, when the rule windows left
   // some out (the System usage section then describes the whole job).
   const RuleResult* system_usage_all_data = nullptr;

@@ -20,29 +20,10 @@
 #include <vector>
 
 #include "smr/formats.h"  // FileKind, TraceSource
+#include "smr/kineto.h"   // KinetoTrace
+#include "smr/string_pool.h"
 
 namespace smr {
-
-using StrId = uint32_t;
-
-// Interns strings; ids are dense and stable for the pool's lifetime.
-class StringPool {
- public:
-  StringPool();  // id 0 is the empty string
-  StringPool(const StringPool&) = delete;
-  StringPool& operator=(const StringPool&) = delete;
-  StringPool(StringPool&&) = default;
-  StringPool& operator=(StringPool&&) = default;
-  StrId Intern(std::string_view s);
-  std::string_view Get(StrId id) const { return strings_[id]; }
-  // Returns the id if `s` was interned, else -1.
-  int64_t Find(std::string_view s) const;
-  size_t size() const { return strings_.size(); }
-
- private:
-  std::deque<std::string> strings_;  // deque: element addresses are stable
-  std::unordered_map<std::string_view, StrId> index_;
-};
 
 // What a system series measures (docs/formats.md §2.2).
 enum class MetricKind : uint8_t {
@@ -216,6 +197,9 @@ class StoreBuilder {
   };
   void AddEvent(const Event& e);
 
+  // A PyTorch-profiler trace (smr/kineto.h), kept whole per file.
+  void AddKinetoTrace(KinetoTrace trace) { kineto_.push_back(std::move(trace)); }
+
   // Moves everything of `other` after this builder's data, remapping ids.
   // The sample and event columns are not copied here: they are remapped in
   // place and concatenated once, at their exact final size, by Build() (a
@@ -233,6 +217,7 @@ class StoreBuilder {
   SystemColumns sys_;
   EventColumns ev_;
   std::vector<FileStats> files_;
+  std::vector<KinetoTrace> kineto_;
 };
 
 class MetricStore {
@@ -250,6 +235,9 @@ class MetricStore {
   const SystemColumns& system() const { return sys_; }
   const EventColumns& events() const { return ev_; }
   const std::vector<FileStats>& files() const { return files_; }
+  // PyTorch-profiler traces, sorted by (rank, rel_path).
+  const std::vector<KinetoTrace>& kineto() const { return kineto_; }
+  bool has_kineto() const { return !kineto_.empty(); }
 
   // Row indices of one series sorted by timestamp (stable w.r.t. reader
   // order for equal timestamps).
@@ -277,6 +265,7 @@ class MetricStore {
   SystemColumns sys_;
   EventColumns ev_;
   std::vector<FileStats> files_;
+  std::vector<KinetoTrace> kineto_;
   std::vector<uint32_t> series_rows_;
   std::vector<uint32_t> series_row_begin_;
   std::vector<StrId> system_nodes_;

@@ -360,7 +360,12 @@ void StoreBuilder::Append(StoreBuilder&& other) {
     series_map[i] = SeriesId(other.strings_.Get(s.node), other.strings_.Get(s.type),
                              other.strings_.Get(s.name), other.strings_.Get(s.dimension));
   }
+  const uint32_t file_offset = static_cast<uint32_t>(files_.size());
   for (auto& f : other.files_) files_.push_back(std::move(f));
+  for (KinetoTrace& t : other.kineto_) {
+    t.file_index += file_offset;
+    kineto_.push_back(std::move(t));
+  }
 
   // Rows and events are appended to this builder's columns at once, ids
   // rewritten in place first. Reserved for the whole input (ReserveSamples,
@@ -387,6 +392,12 @@ MetricStore StoreBuilder::Build() {
   m.sys_ = std::move(sys_);
   m.ev_ = std::move(ev_);
   m.files_ = std::move(files_);
+  m.kineto_ = std::move(kineto_);
+  std::stable_sort(m.kineto_.begin(), m.kineto_.end(),
+                   [](const KinetoTrace& a, const KinetoTrace& b) {
+                     if (a.RankOrZero() != b.RankOrZero()) return a.RankOrZero() < b.RankOrZero();
+                     return a.rel_path < b.rel_path;
+                   });
 
   // Per-series rows sorted by time (counting sort by series, then a stable
   // sort by timestamp inside each series; already sorted in practice).

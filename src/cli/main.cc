@@ -277,6 +277,10 @@ void AddBuildCommand(CLI::App* app, BuildCommand* c) {
                   "Let the rules evaluate all data; by default they stop where SageMaker's "
                   "ProfilerReport stops (before the window starting at the latest file "
                   "timestamp, so about the last minute is not evaluated)");
+  build->add_option("--step-pattern", c->opts.step_pattern,
+                    "PyTorch-profiler traces: the regular expression a host annotation's name "
+                    "must match to be a step (default \"ProfilerStep#([0-9]+)\"; a capture group "
+                    "gives the step number)");
   build->add_flag("-q,--quiet", c->opts.quiet,
                   "Print nothing on success (errors are still printed)");
   build->add_flag("--timings", c->opts.timings,

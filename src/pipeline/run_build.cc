@@ -18,6 +18,7 @@
 #include "smr/file_util.h"
 #include "smr/findings_doc.h"
 #include "smr/ingest.h"
+#include "smr/kineto_analysis.h"
 #include "smr/pipeline.h"
 #include "smr/report_builder.h"
 #include "smr/rule.h"
@@ -85,6 +86,13 @@ bool MayHoldProfilerData(const fs::path& dir) {
     if ((!name.empty() && name[0] == '.') || it.depth() >= 3) it.disable_recursion_pending();
   }
   return false;
+}
+
+// The Kineto analysis options of a build.
+KinetoOptions KinetoOptionsOf(const BuildOptions& opts) {
+  KinetoOptions k;
+  if (!opts.step_pattern.empty()) k.step_pattern = opts.step_pattern;
+  return k;
 }
 
 // Stage "discover": the input files, or a usage error (with a hint at
@@ -291,6 +299,7 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   const std::vector<std::unique_ptr<Rule>>& rules = configured.rules;
   StatusOr<std::vector<std::string>> fail_on = FailOnRules(opts, configured);
   if (!fail_on.ok()) return fail_on.status();
+  if (Status st = ValidateKinetoOptions(KinetoOptionsOf(opts)); !st.ok()) return st;
 
   StatusOr<Discovery> discovered = DiscoverBuildInput(opts);
   if (!discovered.ok()) return discovered.status();
@@ -309,10 +318,14 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   const WindowPlan windows(store, discovery, plan_options);
   b.timer.Lap("correlate");
 
+  const KinetoAnalysis kineto = AnalyzeKineto(store, KinetoOptionsOf(opts), opts.jobs);
+  b.timer.Lap("kineto");
+
   AnalysisContext ctx;
   ctx.store = &store;
   ctx.timeline = &timeline;
   ctx.windows = &windows;
+  ctx.kineto = &kineto;
   for (const std::string& name : configured.disabled) {
     b.out << fmt::format("rule {} is disabled by configuration\n", name);
   }
@@ -336,6 +349,7 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   in.store = &store;
   in.timeline = &timeline;
   in.windows = &windows;
+  in.kineto = &kineto;
   if (usage_all && !usage_all->failed) in.system_usage_all_data = &*usage_all;
   in.diagnostics = &ingested.diagnostics;
   in.data_quality = &data_quality;
