@@ -222,6 +222,11 @@ struct KinetoRankAnalysis {
   LaunchStats launches;
   SyncStats sync;
   std::vector<StreamTimeline> streams;  // by (device, stream)
+  // GPU busy time (union of GPU activity over all streams) per bucket of
+  // busy_bucket_ns (100 ms) from start_ns: the utilization a sampler like
+  // nvidia-smi would have seen (LowGPUUtilization without system metrics).
+  int64_t busy_bucket_ns = 100'000'000;
+  std::vector<int64_t> gpu_busy_ns;
   std::vector<DeviceMemory> memory;     // empty without memory events
 };
 
