@@ -49,7 +49,9 @@ struct KinetoOptions {
   int64_t consecutive_kernel_delay_ns = 30'000;
   // HTA's default filter (for comparisons with HTA only; sm-report keeps
   // every step): with 2 or more steps keep only GPU events launched by host
-  // events that start before the last step starts.
+  // events that start before the last step starts. It applies to every GPU
+  // figure of the rank (breakdowns, tables, launches, timelines); the steps
+  // themselves stay.
   bool hta_drop_last_step = false;
   // Kernels shorter than this count as short (SmallKernels, the report).
   int64_t short_kernel_ns = 10'000;
@@ -89,10 +91,16 @@ struct GpuBreakdown {
   // exceed idle_ns): host wait when the launch of the next event started
   // after the previous event ended (the GPU waited for the CPU), else kernel
   // wait when the gap is below consecutive_kernel_delay_ns, else other.
+  // Streams are (device, stream) pairs; a window takes the part of each gap
+  // inside it (so steps split a gap at their edges); a negative gap (events
+  // of one stream overlapping) counts 0; the launch is the runtime call with
+  // the event's correlation (else the driver call).
   int64_t idle_host_wait_ns = 0;
   int64_t idle_kernel_wait_ns = 0;
   int64_t idle_other_ns = 0;
-  int64_t kernels = 0;  // GPU activity events that start in the window
+  // Events that start in the window (the rank's GPU window counts every
+  // kept event): kernels (category kernel), memcpys, memsets.
+  int64_t kernels = 0;
   int64_t memcpys = 0;
   int64_t memsets = 0;
 
@@ -105,6 +113,9 @@ struct GpuBreakdown {
 // of the step annotations; without steps the thread with the most host
 // time), ns, split by priority so the parts sum to end - start:
 // dataloader > optimizer > synchronization > other operators > idle.
+// Host events are cpu_op, user_annotation (not the step annotations
+// themselves), runtime and driver calls; python_function is not counted.
+// Synchronization also lists the hip* equivalents and cudaMemset.
 struct CpuBreakdown {
   int64_t dataloader_ns = 0;       // ops/annotations whose name contains
                                    // "DataLoader" (enumerate(DataLoader)#...__next__)
@@ -141,13 +152,17 @@ struct KernelStat {
   int64_t max_ns = 0;
   double mean_ns = 0;
   double share = 0;  // of all GPU activity time of the rank (sum of durations)
+  // The "other" row: count and total summed, min/max over its launches,
+  // type = the type with most of its time.
 };
 
 struct OperatorStat {
   std::string name;
   int64_t count = 0;
   int64_t total_ns = 0;  // inclusive
-  int64_t self_ns = 0;   // minus host children on the same thread
+  int64_t self_ns = 0;   // minus host children on the same thread (rows: cpu_op;
+                         // children: any host event nested in it, runtime
+                         // calls included)
   double share = 0;      // self time / host time of all operators
 };
 
@@ -161,7 +176,8 @@ struct LaunchStats {
   int64_t short_kernel_ns = 0;   // their summed duration
   int64_t gpu_events = 0;        // all GPU activity events
   int64_t gpu_event_ns = 0;      // their summed duration
-  // Launch delay = GPU event start - launch call start.
+  // Launch delay = GPU event start - launch call start; percentiles by
+  // nearest rank over the launched events.
   int64_t delay_p50_ns = 0;
   int64_t delay_p95_ns = 0;
   int64_t delay_max_ns = 0;
@@ -196,7 +212,10 @@ struct MemoryPoint {
 };
 struct DeviceMemory {
   int32_t device = -1;       // -1: CPU
-  std::vector<MemoryPoint> points;  // downsampled to at most 500 (max kept per bucket)
+  // Downsampled to at most 500 (500 buckets of consecutive samples, the
+  // largest allocation of each kept). Device -1 when Device Type is 0 (CPU);
+  // allocated = Total Allocated, else the running sum of Bytes (legacy).
+  std::vector<MemoryPoint> points;
   int64_t peak_allocated = 0;
 };
 
@@ -234,6 +253,9 @@ struct KinetoRankAnalysis {
 struct StepSkew {
   int64_t number = -1;
   int64_t ranks = 0;            // ranks that have the step
+  // Medians of an even count: the lower middle + half the difference
+  // (rounded down); ties go to the lowest rank; unnumbered steps (-1) are
+  // not compared.
   int64_t median_duration_ns = 0;
   int64_t slowest_rank = -1;    // longest duration
   int64_t slowest_duration_ns = 0;
