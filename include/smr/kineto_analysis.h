@@ -53,6 +53,11 @@ struct KinetoOptions {
   // figure of the rank (breakdowns, tables, launches, timelines); the steps
   // themselves stay.
   bool hta_drop_last_step = false;
+  // With hta_drop_last_step: HTA's include_last_profiler_step=True filter
+  // instead, which keeps GPU events launched by host events that start at or
+  // before the end of the last step's annotation (unlaunched events are still
+  // dropped). Added for the comparisons with HTA's last-step results.
+  bool hta_keep_last_step = false;
   // Kernels shorter than this count as short (SmallKernels, the report).
   int64_t short_kernel_ns = 10'000;
   // Rows of the top-kernel and top-operator tables (the rest are summed
@@ -169,32 +174,32 @@ struct OperatorStat {
 // Launches and their delays: the runtime/driver call that launched a GPU
 // event (joined by correlation) and when the event started.
 struct LaunchStats {
-  int64_t launches = 0;          // GPU events with a launch in the trace
-  int64_t unlaunched = 0;        // GPU events whose launch is not in the trace
-  int64_t launch_call_ns = 0;    // summed duration of those launch calls
-  int64_t short_kernels = 0;     // GPU activity events < short_kernel_ns
-  int64_t short_kernel_ns = 0;   // their summed duration
-  int64_t gpu_events = 0;        // all GPU activity events
-  int64_t gpu_event_ns = 0;      // their summed duration
+  int64_t launches = 0;         // GPU events with a launch in the trace
+  int64_t unlaunched = 0;       // GPU events whose launch is not in the trace
+  int64_t launch_call_ns = 0;   // summed duration of those launch calls
+  int64_t short_kernels = 0;    // GPU activity events < short_kernel_ns
+  int64_t short_kernel_ns = 0;  // their summed duration
+  int64_t gpu_events = 0;       // all GPU activity events
+  int64_t gpu_event_ns = 0;     // their summed duration
   // Launch delay = GPU event start - launch call start; percentiles by
   // nearest rank over the launched events.
   int64_t delay_p50_ns = 0;
   int64_t delay_p95_ns = 0;
   int64_t delay_max_ns = 0;
-  int64_t delay_outliers = 0;    // delays above p50 + 3 × (p95 - p50), at least 1 ms
+  int64_t delay_outliers = 0;  // delays above p50 + 3 × (p95 - p50), at least 1 ms
 };
 
 // Synchronous copies and host stalls (SyncCopies).
 struct SyncStats {
-  int64_t sync_calls = 0;         // cudaDeviceSynchronize, cudaStreamSynchronize,
-                                  // cudaEventSynchronize, aten::item,
-                                  // aten::_local_scalar_dense
-  int64_t sync_ns = 0;            // host time blocked in them (union per thread)
-  int64_t sync_copies = 0;        // synchronous memcpy/memset launches
-                                  // (cudaMemcpy, cudaMemset, not *Async)
-  int64_t pageable_copies = 0;    // Memcpy events from/to pageable memory
+  int64_t sync_calls = 0;       // cudaDeviceSynchronize, cudaStreamSynchronize,
+                                // cudaEventSynchronize, aten::item,
+                                // aten::_local_scalar_dense
+  int64_t sync_ns = 0;          // host time blocked in them (union per thread)
+  int64_t sync_copies = 0;      // synchronous memcpy/memset launches
+                                // (cudaMemcpy, cudaMemset, not *Async)
+  int64_t pageable_copies = 0;  // Memcpy events from/to pageable memory
   int64_t pageable_copy_ns = 0;
-  int64_t sync_copy_ns = 0;       // host time in synchronous copy calls
+  int64_t sync_copy_ns = 0;  // host time in synchronous copy calls
 };
 
 struct StreamTimeline {
@@ -211,7 +216,7 @@ struct MemoryPoint {
   int64_t reserved = -1;  // -1 unknown
 };
 struct DeviceMemory {
-  int32_t device = -1;       // -1: CPU
+  int32_t device = -1;  // -1: CPU
   // Downsampled to at most 500 (500 buckets of consecutive samples, the
   // largest allocation of each kept). Device -1 when Device Type is 0 (CPU);
   // allocated = Total Allocated, else the running sum of Bytes (legacy).
@@ -220,13 +225,13 @@ struct DeviceMemory {
 };
 
 struct KinetoRankAnalysis {
-  uint32_t trace = 0;     // index into MetricStore::kineto()
-  int64_t rank = 0;       // KinetoTrace::RankOrZero()
-  std::string file;       // rel_path
-  std::string gpu_name;   // first device's name, "" unknown
-  bool has_gpu = false;   // any GPU activity event
-  int64_t start_ns = 0;   // first event start (any kept event)
-  int64_t end_ns = 0;     // last event end
+  uint32_t trace = 0;    // index into MetricStore::kineto()
+  int64_t rank = 0;      // KinetoTrace::RankOrZero()
+  std::string file;      // rel_path
+  std::string gpu_name;  // first device's name, "" unknown
+  bool has_gpu = false;  // any GPU activity event
+  int64_t start_ns = 0;  // first event start (any kept event)
+  int64_t end_ns = 0;    // last event end
   // Over the GPU-active window [first GPU activity start, last GPU activity
   // end] (HTA's temporal-breakdown window), after the HTA filter when
   // hta_drop_last_step is set.
@@ -235,8 +240,8 @@ struct KinetoRankAnalysis {
   // sum of the steps' windows); equals the trace span without steps.
   GpuBreakdown gpu_steps;
   CpuBreakdown cpu_steps;
-  std::vector<KinetoStep> steps;  // in time order; empty: no step matched
-  std::vector<KernelStat> top_kernels;    // by total time, top_n + "other"
+  std::vector<KinetoStep> steps;            // in time order; empty: no step matched
+  std::vector<KernelStat> top_kernels;      // by total time, top_n + "other"
   std::vector<OperatorStat> top_operators;  // by self time, top_n + "other"
   LaunchStats launches;
   SyncStats sync;
@@ -246,21 +251,21 @@ struct KinetoRankAnalysis {
   // nvidia-smi would have seen (LowGPUUtilization without system metrics).
   int64_t busy_bucket_ns = 100'000'000;
   std::vector<int64_t> gpu_busy_ns;
-  std::vector<DeviceMemory> memory;     // empty without memory events
+  std::vector<DeviceMemory> memory;  // empty without memory events
 };
 
 // A step number's times across ranks.
 struct StepSkew {
   int64_t number = -1;
-  int64_t ranks = 0;            // ranks that have the step
+  int64_t ranks = 0;  // ranks that have the step
   // Medians of an even count: the lower middle + half the difference
   // (rounded down); ties go to the lowest rank; unnumbered steps (-1) are
   // not compared.
   int64_t median_duration_ns = 0;
-  int64_t slowest_rank = -1;    // longest duration
+  int64_t slowest_rank = -1;  // longest duration
   int64_t slowest_duration_ns = 0;
-  int64_t late_rank = -1;       // latest host end of the step annotation
-  int64_t late_by_ns = 0;       // its end - the median end over ranks
+  int64_t late_rank = -1;  // latest host end of the step annotation
+  int64_t late_by_ns = 0;  // its end - the median end over ranks
 };
 
 struct KinetoAnalysis {

@@ -33,8 +33,8 @@ void FindLaunches(const KinetoEvents& ev, TraceIndex& x) {
   for (size_t i = 0; i < ev.size(); ++i) {
     const KinetoCategory c = ev.category[i];
     if ((c == KinetoCategory::kRuntime || c == KinetoCategory::kDriver) && ev.correlation[i] >= 0) {
-      keys.push_back({ev.correlation[i], c == KinetoCategory::kRuntime ? 0 : 1,
-                      static_cast<uint32_t>(i)});
+      keys.push_back(
+          {ev.correlation[i], c == KinetoCategory::kRuntime ? 0 : 1, static_cast<uint32_t>(i)});
     }
   }
   const auto less = [](const Key& a, const Key& b) {
@@ -58,11 +58,16 @@ void FindLaunches(const KinetoEvents& ev, TraceIndex& x) {
 void SortGpuEvents(const KinetoEvents& ev, const KinetoOptions& o,
                    const std::vector<KinetoStep>& steps, TraceIndex& x) {
   const bool filter = o.hta_drop_last_step && steps.size() >= 2;
-  const int64_t last_start = steps.empty() ? 0 : steps.back().start_ns;
+  // HTA: launched before the last step starts, or (keeping the last step)
+  // at or before the latest end of a step annotation.
+  int64_t limit = steps.empty() ? 0 : steps.back().start_ns;
+  if (o.hta_keep_last_step) {
+    for (const KinetoStep& s : steps) limit = std::max(limit, s.end_ns + 1);
+  }
   x.gpu.reserve(x.all_gpu);
   for (size_t i = 0; i < ev.size(); ++i) {
     if (!IsGpuActivity(ev.category[i])) continue;
-    if (filter && (x.launch[i] < 0 || ev.start_ns[x.launch[i]] >= last_start)) continue;
+    if (filter && (x.launch[i] < 0 || ev.start_ns[x.launch[i]] >= limit)) continue;
     x.gpu.push_back(static_cast<uint32_t>(i));
   }
   std::sort(x.gpu.begin(), x.gpu.end(), [&ev](uint32_t a, uint32_t b) {

@@ -56,15 +56,15 @@ struct TraceIndex {
   // Unions of kept GPU activity by type (index KernelType) and the derived
   // sets of the priority split.
   Intervals by_type[4];
-  Intervals comp_comm;           // computation ∪ communication
-  Intervals comp_comm_memcpy;    // ∪ memcpy
-  Intervals busy;                // ∪ memset: all GPU activity
-  Intervals memory;              // memcpy ∪ memset
-  Intervals comm_and_comp;       // communication ∩ computation
-  Intervals memcpy_and_cc;       // memcpy ∩ (computation ∪ communication)
-  Intervals memset_and_ccm;      // memset ∩ (computation ∪ communication ∪ memcpy)
-  Intervals comp_and_mem;        // computation ∩ memory
-  Intervals comm_and_mem;        // communication ∩ memory
+  Intervals comp_comm;         // computation ∪ communication
+  Intervals comp_comm_memcpy;  // ∪ memcpy
+  Intervals busy;              // ∪ memset: all GPU activity
+  Intervals memory;            // memcpy ∪ memset
+  Intervals comm_and_comp;     // communication ∩ computation
+  Intervals memcpy_and_cc;     // memcpy ∩ (computation ∪ communication)
+  Intervals memset_and_ccm;    // memset ∩ (computation ∪ communication ∪ memcpy)
+  Intervals comp_and_mem;      // computation ∩ memory
+  Intervals comm_and_mem;      // communication ∩ memory
   // Start times of kept events by category (kernel, memcpy, memset), sorted.
   std::vector<int64_t> starts[3];
   // Per stream, its gaps in time order; gap_begin as stream_begin.
@@ -77,9 +77,7 @@ struct TraceIndex {
   // Per name id: 1 when the name is a step annotation (FindSteps).
   std::vector<uint8_t> step_name;
 
-  KernelType type(uint32_t e) const {
-    return type_by_name[trace->events.name[e]];
-  }
+  KernelType type(uint32_t e) const { return type_by_name[trace->events.name[e]]; }
 };
 
 // Builds the index; `steps` (host step annotations, sorted by start) decide

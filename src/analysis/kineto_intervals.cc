@@ -30,8 +30,8 @@ Intervals Merge(const Intervals& a, const Intervals& b) {
   out.reserve(a.size() + b.size());
   size_t i = 0, j = 0;
   while (i < a.size() || j < b.size()) {
-    const Interval& next = (j >= b.size() || (i < a.size() && a[i].start <= b[j].start)) ? a[i++]
-                                                                                         : b[j++];
+    const Interval& next =
+        (j >= b.size() || (i < a.size() && a[i].start <= b[j].start)) ? a[i++] : b[j++];
     if (!out.empty() && next.start <= out.back().end) {
       out.back().end = std::max(out.back().end, next.end);
     } else {
@@ -91,9 +91,15 @@ void AddIdleKinds(const TraceIndex& x, int64_t start, int64_t end, GpuBreakdown&
       const int64_t len = std::min(it->end, end) - std::max(it->start, start);
       if (len <= 0) continue;
       switch (it->kind) {
-        case IdleKind::kHostWait: b.idle_host_wait_ns += len; break;
-        case IdleKind::kKernelWait: b.idle_kernel_wait_ns += len; break;
-        case IdleKind::kOther: b.idle_other_ns += len; break;
+        case IdleKind::kHostWait:
+          b.idle_host_wait_ns += len;
+          break;
+        case IdleKind::kKernelWait:
+          b.idle_kernel_wait_ns += len;
+          break;
+        case IdleKind::kOther:
+          b.idle_other_ns += len;
+          break;
       }
     }
   }

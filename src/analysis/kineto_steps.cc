@@ -41,8 +41,8 @@ std::vector<KinetoStep> FindSteps(const KinetoTrace& t, const KinetoOptions& o, 
   std::sort(found.begin(), found.end(), [&ev](uint32_t a, uint32_t b) {
     return ev.start_ns[a] < ev.start_ns[b] || (ev.start_ns[a] == ev.start_ns[b] && a < b);
   });
-  const bool numbered = std::all_of(found.begin(), found.end(),
-                                    [&](uint32_t e) { return number[ev.name[e]] >= 0; });
+  const bool numbered =
+      std::all_of(found.begin(), found.end(), [&](uint32_t e) { return number[ev.name[e]] >= 0; });
   std::vector<KinetoStep> steps;
   steps.reserve(found.size());
   for (size_t k = 0; k < found.size(); ++k) {
@@ -107,12 +107,11 @@ bool IsOptimizerName(std::string_view name) { return name.starts_with("Optimizer
 bool IsSyncName(std::string_view name) {
   return name == "cudaDeviceSynchronize" || name == "cudaStreamSynchronize" ||
          name == "cudaEventSynchronize" || name == "hipDeviceSynchronize" ||
-         name == "hipStreamSynchronize" || name == "hipEventSynchronize" ||
-         name == "aten::item" || name == "aten::_local_scalar_dense";
+         name == "hipStreamSynchronize" || name == "hipEventSynchronize" || name == "aten::item" ||
+         name == "aten::_local_scalar_dense";
 }
 bool IsSyncCopyName(std::string_view name) {
-  return name == "cudaMemcpy" || name == "cudaMemset" || name == "hipMemcpy" ||
-         name == "hipMemset";
+  return name == "cudaMemcpy" || name == "cudaMemset" || name == "hipMemcpy" || name == "hipMemset";
 }
 
 CpuSplitter::CpuSplitter(const TraceIndex& x, int64_t tid) {

@@ -80,8 +80,8 @@ std::vector<KernelStat> TopKernels(const TraceIndex& x) {
     }
   }
   if (ids.size() > top) {
-    const auto type = static_cast<KernelType>(std::max_element(other_by_type, other_by_type + 4) -
-                                              other_by_type);
+    const auto type =
+        static_cast<KernelType>(std::max_element(other_by_type, other_by_type + 4) - other_by_type);
     rows.push_back(MakeKernelRow("other", type, other, all_ns));
   }
   return rows;

@@ -105,10 +105,9 @@ std::vector<DeviceMemory> MemoryPerDevice(const KinetoTrace& t) {
       for (size_t b = 0; b < kMaxPoints; ++b) {
         const size_t lo = b * points.size() / kMaxPoints;
         const size_t hi = (b + 1) * points.size() / kMaxPoints;
-        auto best = std::max_element(points.begin() + lo, points.begin() + hi,
-                                     [](const MemoryPoint& a, const MemoryPoint& c) {
-                                       return a.allocated < c.allocated;
-                                     });
+        auto best = std::max_element(
+            points.begin() + lo, points.begin() + hi,
+            [](const MemoryPoint& a, const MemoryPoint& c) { return a.allocated < c.allocated; });
         d.points.push_back(*best);
       }
     }

@@ -12,27 +12,42 @@ namespace smr {
 
 const char* KinetoCategoryName(KinetoCategory c) {
   switch (c) {
-    case KinetoCategory::kCpuOp: return "cpu_op";
-    case KinetoCategory::kUserAnnotation: return "user_annotation";
-    case KinetoCategory::kPythonFunction: return "python_function";
-    case KinetoCategory::kRuntime: return "cuda_runtime";
-    case KinetoCategory::kDriver: return "cuda_driver";
-    case KinetoCategory::kKernel: return "kernel";
-    case KinetoCategory::kMemcpy: return "gpu_memcpy";
-    case KinetoCategory::kMemset: return "gpu_memset";
-    case KinetoCategory::kCudaSync: return "cuda_sync";
-    case KinetoCategory::kGpuUserAnnotation: return "gpu_user_annotation";
-    case KinetoCategory::kOther: return "other";
+    case KinetoCategory::kCpuOp:
+      return "cpu_op";
+    case KinetoCategory::kUserAnnotation:
+      return "user_annotation";
+    case KinetoCategory::kPythonFunction:
+      return "python_function";
+    case KinetoCategory::kRuntime:
+      return "cuda_runtime";
+    case KinetoCategory::kDriver:
+      return "cuda_driver";
+    case KinetoCategory::kKernel:
+      return "kernel";
+    case KinetoCategory::kMemcpy:
+      return "gpu_memcpy";
+    case KinetoCategory::kMemset:
+      return "gpu_memset";
+    case KinetoCategory::kCudaSync:
+      return "cuda_sync";
+    case KinetoCategory::kGpuUserAnnotation:
+      return "gpu_user_annotation";
+    case KinetoCategory::kOther:
+      return "other";
   }
   return "other";
 }
 
 const char* KernelTypeName(KernelType t) {
   switch (t) {
-    case KernelType::kComputation: return "computation";
-    case KernelType::kCommunication: return "communication";
-    case KernelType::kMemcpy: return "memcpy";
-    case KernelType::kMemset: return "memset";
+    case KernelType::kComputation:
+      return "computation";
+    case KernelType::kCommunication:
+      return "communication";
+    case KernelType::kMemcpy:
+      return "memcpy";
+    case KernelType::kMemset:
+      return "memset";
   }
   return "computation";
 }

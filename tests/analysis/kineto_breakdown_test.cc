@@ -3,8 +3,8 @@
 // zero-length events, HTA's last-step filter and traces without GPU events.
 #include <gtest/gtest.h>
 
-#include "tests/analysis/kineto_builder.h"
 #include "smr/kineto_analysis.h"
+#include "tests/analysis/kineto_builder.h"
 
 namespace smr {
 namespace {
@@ -148,8 +148,7 @@ TEST(KinetoBreakdown, ThresholdIsAnOption) {
 //  lone: no launch,       runs [270,280)   (dropped by the filter)
 // Filtered window [-40,160) = 200, busy 10+30+40 = 80 -> idle 120.
 // Unfiltered window [-40,280) = 320, busy 130 -> idle 190.
-KinetoTrace ThreeStepTrace() {
-  KinetoBuilder b;
+void AddThreeSteps(KinetoBuilder& b) {
   b.Annotation("ProfilerStep#1", 0_us, 100_us);
   b.Annotation("ProfilerStep#2", 100_us, 100_us);
   b.Annotation("ProfilerStep#3", 200_us, 100_us);
@@ -159,6 +158,11 @@ KinetoTrace ThreeStepTrace() {
   b.Launched("k2", 110_us, 120_us, 40_us, 7);
   b.Launched("k3", 210_us, 220_us, 40_us, 7);
   b.Kernel("lone", 270_us, 10_us, 7);
+}
+
+KinetoTrace ThreeStepTrace() {
+  KinetoBuilder b;
+  AddThreeSteps(b);
   return b.Take();
 }
 
@@ -184,6 +188,27 @@ TEST(KinetoBreakdown, WithoutTheFilterEveryGpuEventCounts) {
   EXPECT_EQ(a.gpu.idle_ns, 190_us);
   EXPECT_EQ(a.gpu.kernels, 5);
   EXPECT_EQ(a.launches.unlaunched, 1);
+}
+
+// Keeping the last step as HTA does: launches up to the end of the last
+// step's annotation (300 µs) count. Added: at_end launched at 300 runs
+// [310,315) (kept), after launched at 301 runs [320,325) (dropped); lone has
+// no launch (dropped). Kept: pre, k1, k2, k3, at_end -> window [-40,315) =
+// 355, busy 10+30+40+40+5 = 125, idle 230.
+TEST(KinetoBreakdown, HtaKeepLastStepKeepsLaunchesUpToTheLastStepEnd) {
+  KinetoBuilder b;
+  AddThreeSteps(b);
+  b.Launched("at_end", 300_us, 310_us, 5_us, 7);
+  b.Launched("after", 300_us + 1, 320_us, 5_us, 7);
+  KinetoOptions o;
+  o.hta_drop_last_step = true;
+  o.hta_keep_last_step = true;
+  const KinetoRankAnalysis a = AnalyzeKinetoTrace(b.Take(), o);
+  EXPECT_EQ(a.gpu.kernels, 5);
+  EXPECT_EQ(a.gpu.start_ns, -40'000);
+  EXPECT_EQ(a.gpu.end_ns, 315_us);
+  EXPECT_EQ(a.gpu.computation_ns, 125_us);
+  EXPECT_EQ(a.gpu.idle_ns, 230_us);
 }
 
 TEST(KinetoBreakdown, HtaFilterNeedsTwoSteps) {

@@ -4,9 +4,9 @@
 // across ranks.
 #include <gtest/gtest.h>
 
-#include "tests/analysis/kineto_builder.h"
 #include "smr/kineto_analysis.h"
 #include "smr/store.h"
+#include "tests/analysis/kineto_builder.h"
 
 namespace smr {
 namespace {
