@@ -21,7 +21,15 @@ bool ParseInt(const std::string& s, int64_t* out) {
 std::vector<KinetoStep> FindSteps(const KinetoTrace& t, const KinetoOptions& o, int64_t* thread,
                                   std::vector<uint8_t>* step_name) {
   const KinetoEvents& ev = t.events;
-  const std::regex re(o.step_pattern, std::regex::ECMAScript);
+  std::regex re;
+  try {
+    re.assign(o.step_pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error&) {
+    // ValidateKinetoOptions reports it; here the trace is one span.
+    *thread = -1;
+    step_name->assign(t.strings.size(), 0);
+    return {};
+  }
   // Per name id: 0 unknown, 1 a step, 2 not a step; numbers by name id.
   std::vector<uint8_t> state(t.strings.size(), 0);
   std::vector<int64_t> number(t.strings.size(), -1);

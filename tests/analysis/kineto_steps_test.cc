@@ -100,6 +100,17 @@ TEST(KinetoSteps, PatternWithoutNumberCountsInTimeOrder) {
   EXPECT_EQ(a.steps[1].window_end_ns, 110_us);
 }
 
+TEST(KinetoSteps, InvalidPatternGivesOneSpanInsteadOfThrowing) {
+  KinetoBuilder b;
+  b.Annotation("ProfilerStep#1", 0_us, 10_us);
+  KinetoOptions o;
+  o.step_pattern = "ProfilerStep#(";
+  EXPECT_FALSE(ValidateKinetoOptions(o).ok());
+  const KinetoRankAnalysis a = AnalyzeKinetoTrace(b.Take(), o);
+  EXPECT_TRUE(a.steps.empty());
+  EXPECT_EQ(a.cpu_steps.operators_ns, 10_us);  // the annotation is a host event then
+}
+
 TEST(KinetoSteps, LegacyOperatorStepsAndWholeNameMatch) {
   KinetoBuilder b;
   b.Op("ProfilerStep#3", 0_us, 10_us);
