@@ -39,8 +39,13 @@ struct PythonStatsSummary {
 
 struct Discovery {
   std::string root;              // the profiler-output directory actually used
+                                 // (the input itself when it holds Kineto
+                                 // traces only)
   std::vector<InputFile> files;  // sorted: (name_ts_us, path) within kind
-                                 // group order system first, then framework
+                                 // group order system first, then framework,
+                                 // then Kineto traces (FileKind::kKineto, by
+                                 // path; their rel_path is relative to the
+                                 // input directory given to DiscoverInputs)
   PythonStatsSummary python_stats;
   // Entries under system/ or framework/ that are not read as data (names
   // that match no pattern, symlinks not followed, ...), with the reason.
@@ -56,9 +61,11 @@ struct Discovery {
 
 // Resolves `dir` to a profiler-output root: `dir` itself if it has system/ or
 // framework/, else a single `*/profiler-output` (or `profiler-output`) below
-// it, searched up to 3 levels deep. Errors (exit code 2 in the CLI):
+// it, searched up to 3 levels deep; and finds the PyTorch-profiler (Kineto)
+// traces in `dir` up to 3 levels deep (outside system/ and framework/).
+// Errors (exit code 2 in the CLI):
 //  - dir missing/not a directory;
-//  - no profiler data found (message says what was looked for);
+//  - no profiler data of any format found (message says what was looked for);
 //  - more than one job's profiler-output (message lists them).
 StatusOr<Discovery> DiscoverInputs(const std::string& dir);
 

@@ -21,7 +21,9 @@ namespace smr {
 //  2 name        display name ("system", "pythontimeline", ...), in
 //                data-quality.json and the report
 //  3 top         the data folder the files live in (Top::kSystem: system/,
-//                Top::kFramework: framework/; framework files are traces)
+//                Top::kFramework: framework/; framework files are traces;
+//                Top::kKineto: anywhere in the input outside those two,
+//                found by name or by content, docs/formats.md "Kineto")
 //  4 folder      a path part the file's relative path must contain ("" = any)
 //  5 suffix      how the file name ends
 //  6 example     relative path of a well-formed file (docs, tests)
@@ -56,7 +58,9 @@ namespace smr {
   X(kTfTrace, "tf_trace", kFramework, "tensorflow/detailed_profiling/", "trace.json.gz",          \
     "framework/tensorflow/detailed_profiling/2020091312/000000001/plugins/profile/"               \
     "2020_09_13_12_00_00/algo-1.trace.json.gz",                                                   \
-    ParseTfTraceName, kMetadata, kWhole, 0, 0, NewTfTraceImporter)
+    ParseTfTraceName, kMetadata, kWhole, 0, 0, NewTfTraceImporter)                                \
+  X(kKineto, "kineto", kKineto, "", ".pt.trace.json.gz", "traces/rank-0.pt.trace.json.gz",        \
+    ParseKinetoName, kNone, kWhole, 0, 0, NewKinetoImporter)
 
 #define SMR_FORMAT_ENUMERATOR(Kind, ...) Kind,
 enum class FileKind : uint8_t { SMR_FORMAT_LIST(SMR_FORMAT_ENUMERATOR) };
@@ -70,7 +74,7 @@ inline constexpr size_t kFormatCount = 0 SMR_FORMAT_LIST(SMR_FORMAT_COUNT_ONE);
 using TraceSource = FileKind;
 
 struct FormatInfo {
-  enum class Top : uint8_t { kSystem, kFramework };
+  enum class Top : uint8_t { kSystem, kFramework, kKineto };
   enum class BaseTime : uint8_t {
     kNone,          // system samples carry absolute timestamps
     kPreviousFile,  // from the file's own metadata events; a file without
@@ -92,6 +96,7 @@ struct FormatInfo {
   uint32_t event_bytes;
 
   constexpr bool framework() const { return top == Top::kFramework; }
+  constexpr bool kineto() const { return top == Top::kKineto; }
 };
 
 #define SMR_FORMAT_ROW(Kind, name, top, folder, suffix, example, parser, base, feed, sample_b, \
@@ -109,6 +114,8 @@ constexpr size_t FormatIndex(FileKind kind) { return static_cast<size_t>(kind); 
 // "system", "pythontimeline", ...
 constexpr const char* FileKindName(FileKind kind) { return FormatOf(kind).name.data(); }
 constexpr bool IsFrameworkKind(FileKind kind) { return FormatOf(kind).framework(); }
+// PyTorch-profiler (Kineto) traces (smr/kineto.h): not framework events.
+constexpr bool IsKinetoKind(FileKind kind) { return FormatOf(kind).kineto(); }
 
 namespace formats_internal {
 constexpr bool RowsInKindOrder() {

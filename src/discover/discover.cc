@@ -20,6 +20,7 @@
 #include "smr/diagnostics.h"
 #include "smr/formats.h"
 #include "src/discover/file_names.h"
+#include "src/discover/kineto_search.h"
 #include "src/discover/profiler_root.h"
 #include "src/discover/walker.h"
 
@@ -164,29 +165,37 @@ uint64_t Discovery::TotalBytes() const {
 }
 
 StatusOr<Discovery> DiscoverInputs(const std::string& dir) {
-  StatusOr<std::string> root = FindProfilerRoot(dir);
+  StatusOr<std::string> root = FindProfilerRoot(dir, /*allow_none=*/true);
   if (!root.ok()) return root.status();
   Discovery d;
-  d.root = *root;
-  Classifier classifier(fs::path(d.root), &d);
-  Walker walker(
-      fs::path(d.root),
-      [&](const fs::path& path, const std::string& rel, uint64_t size) {
-        classifier.File(path, rel, size);
-      },
-      [&](const std::string& rel, const std::string& why, bool link) {
-        classifier.Ignore(rel, why, link);
-      });
-  walker.Run({"system", "framework"});
-  classifier.Finish();
-  // System files first, then framework files; each by name timestamp, then path.
-  std::sort(d.files.begin(), d.files.end(), [](const InputFile& a, const InputFile& b) {
-    const bool as = !IsFrameworkKind(a.kind);
-    const bool bs = !IsFrameworkKind(b.kind);
-    if (as != bs) return as;
+  // PyTorch-profiler traces anywhere in the input (outside the SageMaker
+  // data folders), by name or content; their paths are relative to `dir`.
+  std::vector<InputFile> kineto;
+  FindKinetoTraces(fs::path(dir), &kineto, &d.ignored);
+  if (root->empty() && kineto.empty()) return NoProfilerDataError(dir);
+  d.root = root->empty() ? dir : *root;
+  if (!root->empty()) {
+    Classifier classifier(fs::path(d.root), &d);
+    Walker walker(
+        fs::path(d.root),
+        [&](const fs::path& path, const std::string& rel, uint64_t size) {
+          classifier.File(path, rel, size);
+        },
+        [&](const std::string& rel, const std::string& why, bool link) {
+          classifier.Ignore(rel, why, link);
+        });
+    walker.Run({"system", "framework"});
+    classifier.Finish();
+  }
+  // System files first, then framework files, each by name timestamp, then
+  // path; then the Kineto traces by path.
+  auto group = [](FileKind k) { return IsKinetoKind(k) ? 2 : IsFrameworkKind(k) ? 1 : 0; };
+  std::sort(d.files.begin(), d.files.end(), [&](const InputFile& a, const InputFile& b) {
+    if (group(a.kind) != group(b.kind)) return group(a.kind) < group(b.kind);
     if (a.name_ts_us != b.name_ts_us) return a.name_ts_us < b.name_ts_us;
     return a.path < b.path;
   });
+  for (InputFile& f : kineto) d.files.push_back(std::move(f));
   std::sort(d.ignored.begin(), d.ignored.end());
   return d;
 }

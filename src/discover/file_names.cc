@@ -108,6 +108,15 @@ NameMatch ParseTfTraceName(std::string_view name, InputFile* f, std::string*) {
   return NameMatch::kYes;
 }
 
+NameMatch ParseKinetoName(std::string_view name, InputFile* f, std::string*) {
+  // Any name: a Kineto trace is found by its name or by its first bytes
+  // (kineto_sniff.h). The node is the name up to its first '.'
+  // ("rank-0.Apr_03_18_51_38.1102.pt.trace.json.gz" -> "rank-0").
+  f->node = std::string(name.substr(0, name.find('.')));
+  f->name_ts_us = 0;
+  return NameMatch::kYes;
+}
+
 NameParser NameParserOf(FileKind kind) { return kNameParsers[FormatIndex(kind)]; }
 
 bool ParseMetadataName(std::string_view name, int64_t* start_us, int64_t* end_us) {

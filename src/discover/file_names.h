@@ -33,6 +33,10 @@ NameMatch ParseTraceName(std::string_view name, InputFile* f, std::string* why);
 // <node>.<...>trace.json.gz; its times come from the .metadata file (§1.3).
 NameMatch ParseTfTraceName(std::string_view name, InputFile* f, std::string* why);
 
+// A PyTorch-profiler (Kineto) trace: any name (found by name or content);
+// the node is the name up to its first '.'.
+NameMatch ParseKinetoName(std::string_view name, InputFile* f, std::string* why);
+
 // The parser of `kind`'s row.
 NameParser NameParserOf(FileKind kind);
 

@@ -15,11 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool HasProfilerData(const fs::path& dir) {
-  std::error_code ec;
-  return fs::is_directory(dir / "system", ec) || fs::is_directory(dir / "framework", ec);
-}
-
 // Collects `profiler-output` directories holding data below `dir`
 // (depth 1 = a direct child). Symlinked directories are not searched.
 void FindProfilerOutputs(const fs::path& dir, int depth, std::vector<std::string>* found) {
@@ -46,7 +41,21 @@ void FindProfilerOutputs(const fs::path& dir, int depth, std::vector<std::string
 
 }  // namespace
 
-StatusOr<std::string> FindProfilerRoot(const std::string& dir) {
+bool HasProfilerData(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_directory(dir / "system", ec) || fs::is_directory(dir / "framework", ec);
+}
+
+Status NoProfilerDataError(const std::string& dir) {
+  return Status::Error(
+      fmt::format("no profiler data found in {}: looked for system/ or framework/ in it, for a "
+                  "profiler-output/ directory containing them up to {} levels below it, and for "
+                  "PyTorch-profiler (Kineto) traces (*.pt.trace.json[.gz] or Kineto JSON) up to "
+                  "{} levels below it",
+                  dir, kMaxSearchDepth, kMaxSearchDepth));
+}
+
+StatusOr<std::string> FindProfilerRoot(const std::string& dir, bool allow_none) {
   std::error_code ec;
   fs::file_status st = fs::status(dir, ec);
   if (ec || !fs::exists(st)) {
@@ -59,11 +68,8 @@ StatusOr<std::string> FindProfilerRoot(const std::string& dir) {
   std::vector<std::string> found;
   FindProfilerOutputs(dir, 1, &found);
   if (found.empty()) {
-    return Status::Error(
-        fmt::format("no profiler data found in {}: looked for system/ or framework/ in "
-                    "it, and for a profiler-output/ directory containing them up to {} "
-                    "levels below it",
-                    dir, kMaxSearchDepth));
+    if (allow_none) return std::string();
+    return NoProfilerDataError(dir);
   }
   if (found.size() > 1) {
     return Status::Error(

@@ -21,8 +21,14 @@ TEST(FormatsTest, EveryRowHasANamePatternAndExample) {
     ASSERT_FALSE(f.example.empty());
     // The example lives in the row's data folder and path part and ends
     // with the row's suffix.
-    const std::string_view top = f.framework() ? "framework/" : "system/";
-    EXPECT_EQ(f.example.substr(0, top.size()), top);
+    if (f.kineto()) {
+      // Anywhere outside the SageMaker data folders.
+      EXPECT_NE(f.example.substr(0, 7), "system/");
+      EXPECT_NE(f.example.substr(0, 10), "framework/");
+    } else {
+      const std::string_view top = f.framework() ? "framework/" : "system/";
+      EXPECT_EQ(f.example.substr(0, top.size()), top);
+    }
     EXPECT_NE(f.example.find(f.folder), std::string_view::npos);
     ASSERT_GE(f.example.size(), f.suffix.size());
     EXPECT_EQ(f.example.substr(f.example.size() - f.suffix.size()), f.suffix);
@@ -49,6 +55,10 @@ TEST(FormatsTest, NamesAndFamiliesOfTheKnownFormats) {
   EXPECT_FALSE(IsFrameworkKind(FileKind::kSystem));
   EXPECT_TRUE(IsFrameworkKind(FileKind::kHorovodTimeline));
   EXPECT_TRUE(IsFrameworkKind(FileKind::kTfTrace));
+  EXPECT_STREQ(FileKindName(FileKind::kKineto), "kineto");
+  EXPECT_FALSE(IsFrameworkKind(FileKind::kKineto));
+  EXPECT_TRUE(IsKinetoKind(FileKind::kKineto));
+  EXPECT_FALSE(IsKinetoKind(FileKind::kTfTrace));
   EXPECT_EQ(FormatOf(FileKind::kModelTimeline).base_time, FormatInfo::BaseTime::kPreviousFile);
   EXPECT_EQ(FormatOf(FileKind::kTfTrace).base_time, FormatInfo::BaseTime::kMetadata);
   EXPECT_EQ(FormatOf(FileKind::kSystem).feed, FormatInfo::Feed::kLines);
