@@ -89,8 +89,8 @@ void CompareTemporal(const std::string& id, const GpuBreakdown& g, const json& t
   const int64_t noncomp = g.communication_ns + g.memcpy_ns + g.memset_ns;
   EXPECT_NEAR(Pct(g.idle_ns, g.wall_ns()), 100.0 * tb["idle_time(us)"].get<double>() / w, 0.1)
       << id;
-  EXPECT_NEAR(Pct(g.computation_ns, g.wall_ns()),
-              100.0 * tb["compute_time(us)"].get<double>() / w, 0.1)
+  EXPECT_NEAR(Pct(g.computation_ns, g.wall_ns()), 100.0 * tb["compute_time(us)"].get<double>() / w,
+              0.1)
       << id;
   EXPECT_NEAR(Pct(noncomp, g.wall_ns()), 100.0 * tb["non_compute_time(us)"].get<double>() / w, 0.1)
       << id;
@@ -163,8 +163,8 @@ const IdleDeparture kIdleDepartures[] = {
     {"ns_resolution_rank0", "each-noround", 1'347.125, 5'105.576, 1'290.81, 5'161.96},
 };
 
-void CompareIdle(const std::string& id, const GpuBreakdown& g, const json& totals,
-                 int64_t events, const std::string& mode = "each-noround") {
+void CompareIdle(const std::string& id, const GpuBreakdown& g, const json& totals, int64_t events,
+                 const std::string& mode = "each-noround") {
   for (const IdleDeparture& d : kIdleDepartures) {
     if (id != d.id || mode != d.mode) continue;
     EXPECT_NEAR(Us(g.idle_host_wait_ns), d.our_host_us, 0.001) << id << " " << mode;
@@ -182,9 +182,12 @@ void CompareIdle(const std::string& id, const GpuBreakdown& g, const json& total
 
 const char* HtaType(KernelType t) {
   switch (t) {
-    case KernelType::kComputation: return "COMPUTATION";
-    case KernelType::kCommunication: return "COMMUNICATION";
-    default: return "MEMORY";
+    case KernelType::kComputation:
+      return "COMPUTATION";
+    case KernelType::kCommunication:
+      return "COMMUNICATION";
+    default:
+      return "MEMORY";
   }
 }
 
@@ -377,6 +380,43 @@ TEST(KinetoHta, BareArrayTraceHtaCannotLoad) {
   EXPECT_EQ(a.gpu.computation_ns + a.gpu.communication_ns + a.gpu.memcpy_ns + a.gpu.memset_ns +
                 a.gpu.idle_ns,
             a.gpu.wall_ns());
+}
+
+// The step windows partition the stepped span: on every real trace with
+// steps, each GPU and CPU figure summed over the steps equals the figure
+// over the span (no overlap, no gap between windows).
+TEST(KinetoHta, StepsPartitionTheSteppedSpan) {
+  int with_steps = 0;
+  for (const std::string& id : TraceIds()) {
+    const json oracle = Oracle(id, "each-noround");
+    const KinetoRankAnalysis a = Analyze(Import(oracle), false);
+    if (a.steps.empty()) continue;
+    ++with_steps;
+    GpuBreakdown g;
+    CpuBreakdown c;
+    for (const KinetoStep& s : a.steps) {
+      g.computation_ns += s.gpu.computation_ns;
+      g.communication_ns += s.gpu.communication_ns;
+      g.memcpy_ns += s.gpu.memcpy_ns;
+      g.memset_ns += s.gpu.memset_ns;
+      g.idle_ns += s.gpu.idle_ns;
+      g.idle_host_wait_ns += s.gpu.idle_host_wait_ns;
+      g.kernels += s.gpu.kernels;
+      c.operators_ns += s.cpu.operators_ns;
+      c.idle_ns += s.cpu.idle_ns;
+    }
+    EXPECT_EQ(g.computation_ns, a.gpu_steps.computation_ns) << id;
+    EXPECT_EQ(g.communication_ns, a.gpu_steps.communication_ns) << id;
+    EXPECT_EQ(g.memcpy_ns, a.gpu_steps.memcpy_ns) << id;
+    EXPECT_EQ(g.memset_ns, a.gpu_steps.memset_ns) << id;
+    EXPECT_EQ(g.idle_ns, a.gpu_steps.idle_ns) << id;
+    EXPECT_EQ(g.idle_host_wait_ns, a.gpu_steps.idle_host_wait_ns) << id;
+    EXPECT_EQ(g.kernels, a.gpu_steps.kernels) << id;
+    EXPECT_EQ(c.operators_ns, a.cpu_steps.operators_ns) << id;
+    EXPECT_EQ(c.idle_ns, a.cpu_steps.idle_ns) << id;
+    EXPECT_EQ(a.gpu_steps.wall_ns(), a.steps.back().window_end_ns - a.steps.front().start_ns);
+  }
+  EXPECT_EQ(with_steps, 16);  // kineto-variations.md: ProfilerStep in 16 of the 22
 }
 
 }  // namespace
