@@ -47,6 +47,11 @@ void ImportChromeTrace(const InputFile& file, std::string_view contents, TracePa
 // what inflates before a corruption is kept.
 void ImportTfTrace(const InputFile& file, std::string_view compressed, StoreBuilder* out,
                    Diagnostics* diag);
+// PyTorch-profiler (Kineto) trace, plain or gzip (by its magic bytes;
+// docs/formats.md "Kineto"): one KinetoTrace in `out` (none when the bytes
+// are not a JSON object or array); a cut-off file keeps its complete events.
+void ImportKinetoTrace(const InputFile& file, std::string_view contents, StoreBuilder* out,
+                       Diagnostics* diag);
 
 struct IngestOptions {
   int jobs = 0;  // worker threads; 0 = all cores

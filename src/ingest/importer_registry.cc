@@ -58,4 +58,10 @@ void ImportTfTrace(const InputFile& file, std::string_view compressed, StoreBuil
   ImportFile(file, compressed, &state, out, diag);
 }
 
+void ImportKinetoTrace(const InputFile& file, std::string_view contents, StoreBuilder* out,
+                       Diagnostics* diag) {
+  TraceParseState state;
+  ImportFile(file, contents, &state, out, diag);
+}
+
 }  // namespace smr
