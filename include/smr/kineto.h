@@ -57,7 +57,7 @@ struct KinetoEvents {
   std::vector<int64_t> start_ns;  // epoch ns
   std::vector<int64_t> dur_ns;    // >= 0 (zero-length events are kept)
   std::vector<KinetoCategory> category;
-  std::vector<StrId> name;       // into KinetoTrace::strings
+  std::vector<StrId> name;          // into KinetoTrace::strings
   std::vector<StrId> raw_category;  // the category as written ("cpu_op", "Operator", ...)
   // GPU-side events (IsGpuActivity, kCudaSync, kGpuUserAnnotation): the
   // device (args.device, else pid) and stream (args.stream: int, numeric or
@@ -84,33 +84,33 @@ struct KinetoEvents {
 // One `[memory]` instant event (allocator state after an allocation or free).
 struct KinetoMemorySample {
   int64_t ts_ns = 0;
-  int32_t device = -1;            // args["Device Id"]; -1 = CPU
-  int32_t device_type = -1;       // args["Device Type"] (0 CPU, 1 CUDA)
-  int64_t bytes = 0;              // args.Bytes (negative: a free)
-  int64_t total_allocated = -1;   // args["Total Allocated"], -1 absent (legacy)
-  int64_t total_reserved = -1;    // args["Total Reserved"], -1 absent
+  int32_t device = -1;           // args["Device Id"]; -1 = CPU
+  int32_t device_type = -1;      // args["Device Type"] (0 CPU, 1 CUDA)
+  int64_t bytes = 0;             // args.Bytes (negative: a free)
+  int64_t total_allocated = -1;  // args["Total Allocated"], -1 absent (legacy)
+  int64_t total_reserved = -1;   // args["Total Reserved"], -1 absent
 };
 
 // What the importer counted in one trace besides the kept events (the
 // data-quality section shows them; a skipped event is also a diagnostic
 // with its file and line).
 struct KinetoCounts {
-  int64_t events_read = 0;      // elements of the traceEvents array
-  int64_t complete = 0;         // ph X kept as events
-  int64_t memory = 0;           // [memory] instants kept as samples
-  int64_t flows = 0;            // ph s/f/t (not needed: joins use correlation)
-  int64_t metadata = 0;         // ph M
-  int64_t other_instants = 0;   // ph i/I other than [memory]
-  int64_t other_phases = 0;     // any other ph (B/E, C, ...): counted, not used
-  int64_t non_thread = 0;       // string pids like "Spans", "Traces", "" (skipped)
-  int64_t unknown_category = 0; // X events of a category not listed above (kept as kOther)
-  int64_t skipped = 0;          // malformed events (not an object, no ts,
-                                // negative dur, ...): each a diagnostic
+  int64_t events_read = 0;       // elements of the traceEvents array
+  int64_t complete = 0;          // ph X kept as events
+  int64_t memory = 0;            // [memory] instants kept as samples
+  int64_t flows = 0;             // ph s/f/t (not needed: joins use correlation)
+  int64_t metadata = 0;          // ph M
+  int64_t other_instants = 0;    // ph i/I other than [memory]
+  int64_t other_phases = 0;      // any other ph (B/E, C, ...): counted, not used
+  int64_t non_thread = 0;        // string pids like "Spans", "Traces", "" (skipped)
+  int64_t unknown_category = 0;  // X events of a category not listed above (kept as kOther)
+  int64_t skipped = 0;           // malformed events (not an object, no ts,
+                                 // negative dur, ...): each a diagnostic
 };
 
 // One trace file: one rank's profiling window.
 struct KinetoTrace {
-  std::string rel_path;  // relative to the input folder (messages, report)
+  std::string rel_path;     // relative to the input folder (messages, report)
   uint32_t file_index = 0;  // into MetricStore::files()
   // distributedInfo: rank (-1 when absent: the report shows the trace as
   // rank 0, as HTA does, but says it is unknown), world size (-1 unknown),
@@ -122,7 +122,7 @@ struct KinetoTrace {
   // it), else 0 (ts are epoch µs).
   int64_t base_time_ns = 0;
   bool relative_timestamps = false;
-  bool legacy = false;  // legacy category names (2020-21 profiler)
+  bool legacy = false;      // legacy category names (2020-21 profiler)
   bool bare_array = false;  // the top level was an array, not an object
   // deviceProperties names by device id ("" unknown).
   std::vector<std::string> gpu_names;
