@@ -16,6 +16,7 @@
 
 #include "src/report/finding_texts.h"
 #include "src/report/job_timing.h"
+#include "src/report/kineto_findings.h"
 #include "src/report/section_list.h"
 
 namespace smr {
@@ -195,9 +196,10 @@ std::string AnchorOf(const std::string& rule) {
 // Order among findings of equal cost (causes before symptoms and risks).
 int Priority(const std::string& rule) {
   static const char* const kOrder[] = {
-      "MaxInitializationTime", "CPUBottleneck", "IOBottleneck",
-      "StepOutlier",           "LoadBalancing", "Dataloader",
-      "LowGPUUtilization",     "BatchSize",     "GPUMemoryIncrease",
+      "MaxInitializationTime", "CPUBottleneck",   "IOBottleneck",      "Straggler",
+      "CommunicationBound",    "DataloaderBound", "HostBound",         "SyncCopies",
+      "SmallKernels",          "StepOutlier",     "LoadBalancing",     "Dataloader",
+      "LowGPUUtilization",     "BatchSize",       "GPUMemoryIncrease",
   };
   for (size_t i = 0; i < std::size(kOrder); ++i) {
     if (rule == kOrder[i]) return static_cast<int>(i);
@@ -223,7 +225,13 @@ class Ranker {
     }
     // Rendered from rule JSONs: no raw data, no firings to place.
     if (in_.timeline == nullptr) {
-      for (const RuleResult* r : fired) Add(FromJsonOnly(*r), 0);
+      for (const RuleResult* r : fired) {
+        if (IsKinetoRule(r->name)) {
+          AddRule(*r);
+        } else {
+          Add(FromJsonOnly(*r), 0);
+        }
+      }
       return Sorted();
     }
     attribution_ = Attribute(fired, bounds_, SymptomLookbackUs());
@@ -257,6 +265,12 @@ class Ranker {
   double Share(double gpu_windows) const { return gpu_windows * kWindowS / gpus_; }
 
   void AddRule(const RuleResult& r) {
+    if (IsKinetoRule(r.name)) {
+      double cost = 0;
+      FindingItem item = KinetoRuleFinding(r, &cost);
+      Add(std::move(item), cost);
+      return;
+    }
     if (IsSymptom(r.name)) return;  // AddLeftoverSymptoms
     if (r.name == "MaxInitializationTime") {
       const double init =
@@ -354,7 +368,7 @@ class Ranker {
   void Add(FindingItem item, double cost) {
     item.impact_seconds = cost;
     if (item.anchor.empty()) item.anchor = AnchorOf(item.rule);
-    if (cost > 0) item.impact = ImpactText(cost, job_s_);
+    if (cost > 0 && item.impact.empty()) item.impact = ImpactText(cost, job_s_);
     const bool costly = job_s_ > 0 && cost >= 0.05 * job_s_;
     if (item.severity == Severity::kWarning && costly) item.severity = Severity::kIssue;
     items_.push_back(std::move(item));
