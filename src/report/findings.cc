@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "smr/kineto_analysis.h"
 #include "src/report/finding_texts.h"
 #include "src/report/job_timing.h"
 #include "src/report/kineto_findings.h"
@@ -149,9 +150,35 @@ double BottleneckSeconds(const Group& g) {
   return s;
 }
 
+// Adds to `c` the outliers of one rank and phase: steps of durations `d`
+// (s) longer than mean + stddev·σ, each beyond the median; `number(k)` is
+// the step number of duration k.
+template <typename Number>
+void AddOutliers(const std::vector<double>& d, double stddev, Number number, StepOutlierCost* out) {
+  StepOutlierCost& c = *out;
+  double mean = 0;
+  for (double v : d) mean += v;
+  mean /= d.size();
+  double var = 0;
+  for (double v : d) var += (v - mean) * (v - mean);
+  const double limit = mean + stddev * std::sqrt(var / d.size());
+  std::vector<double> sorted = d;
+  std::sort(sorted.begin(), sorted.end());
+  const double median = QuantileSorted(sorted, 0.5);
+  for (size_t k = 0; k < d.size(); ++k) {
+    if (d[k] <= limit) continue;
+    ++c.outliers;
+    c.lost_s += d[k] - median;
+    c.worst_ratio = std::max(c.worst_ratio, median > 0 ? d[k] / median : 0.0);
+    c.steps.insert(number(k));
+  }
+  c.total_steps += static_cast<int64_t>(d.size());
+}
+
 // Time lost in outlier steps: per rank and phase, the steps longer than
 // mean + stddev·σ (the rule's definition), each counted beyond the median
-// step; averaged over the ranks, which run side by side.
+// step; averaged over the ranks, which run side by side. Without SageMaker
+// steps, the steps of the Kineto traces (one phase per rank), as the rule.
 StepOutlierCost OutlierCost(const ReportInputs& in, double stddev) {
   StepOutlierCost c;
   if (!in.timeline || !in.store) return c;
@@ -162,25 +189,20 @@ StepOutlierCost OutlierCost(const ReportInputs& in, double stddev) {
     for (uint32_t i : np.steps) d.push_back((tl.steps[i].end_us - tl.steps[i].start_us) / 1e6);
     if (d.size() < 2) continue;
     ranks.insert(np.node);
-    double mean = 0;
-    for (double v : d) mean += v;
-    mean /= d.size();
-    double var = 0;
-    for (double v : d) var += (v - mean) * (v - mean);
-    const double limit = mean + stddev * std::sqrt(var / d.size());
-    std::vector<double> sorted = d;
-    std::sort(sorted.begin(), sorted.end());
-    const double median = QuantileSorted(sorted, 0.5);
-    for (size_t k = 0; k < d.size(); ++k) {
-      if (d[k] <= limit) continue;
-      ++c.outliers;
-      c.lost_s += d[k] - median;
-      c.worst_ratio = std::max(c.worst_ratio, median > 0 ? d[k] / median : 0.0);
-      c.steps.insert(tl.steps[np.steps[k]].step);
-    }
-    c.total_steps += static_cast<int64_t>(d.size());
+    AddOutliers(
+        d, stddev, [&](size_t k) { return tl.steps[np.steps[k]].step; }, &c);
   }
   c.ranks = static_cast<int>(ranks.size());
+  if (!tl.has_steps && in.kineto) {
+    for (const KinetoRankAnalysis& rank : in.kineto->ranks) {
+      std::vector<double> d;
+      for (const KinetoStep& s : rank.steps) d.push_back(s.duration_ns() / 1e9);
+      if (d.size() < 2) continue;
+      ++c.ranks;
+      AddOutliers(
+          d, stddev, [&](size_t k) { return rank.steps[k].number; }, &c);
+    }
+  }
   if (c.ranks > 0) c.lost_s /= c.ranks;
   return c;
 }

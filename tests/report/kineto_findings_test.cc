@@ -7,9 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include "smr/findings_doc.h"
 #include "smr/report_builder.h"
 #include "src/report/findings.h"
 #include "src/report/report_context.h"
+#include "src/rules/builtin_rules.h"
 #include "src/rules/kineto_rules.h"
 #include "tests/rules/kineto_builder.h"
 
@@ -103,6 +105,60 @@ TEST(KinetoFindingsTest, RankedWithTheOtherFindings) {
   EXPECT_EQ(items[0].impact_seconds, 0.055);
   EXPECT_EQ(items[0].impact, "Estimated cost: 55.0 ms over the profiled steps");
   EXPECT_EQ(items[0].severity, Severity::kWarning);
+}
+
+TEST(KinetoFindingsTest, FindingsJsonMeasuresTheWorstRankAgainstTheThreshold) {
+  const std::vector<RuleResult> results = {DataloaderResult()};
+  KinetoFixture f;
+  ReportInputs in;
+  in.results = &results;
+  in.store = &f.built->store;
+  in.timeline = &f.built->timeline;
+  const nlohmann::ordered_json doc = BuildFindingsDocument(in, "profiler-output", {});
+  ASSERT_EQ(doc["rules"].size(), 1u);
+  const auto& e = doc["rules"][0];
+  EXPECT_EQ(e["name"], "DataloaderBound");
+  EXPECT_EQ(e["state"], "triggered");
+  EXPECT_EQ(e["measured"]["value"].get<double>(), 20.0);  // the median share
+  EXPECT_EQ(e["measured"]["threshold"].get<double>(), 10.0);
+  EXPECT_EQ(e["measured"]["unit"], "%");
+  ASSERT_EQ(e["fired"].size(), 1u);
+  EXPECT_EQ(e["fired"][0]["node"], "rank 0");
+  EXPECT_EQ(e["fired"][0]["window_start_epoch_s"].get<double>(), 1704067200.2);  // step 3
+  EXPECT_EQ(e["finding_rank"], 1);
+  ASSERT_EQ(doc["findings"].size(), 1u);
+  EXPECT_EQ(doc["findings"][0]["rule"], "DataloaderBound");
+  EXPECT_EQ(doc["findings"][0]["where"], "rank 0");
+}
+
+TEST(KinetoFindingsTest, StepOutlierOnKinetoStepsIsCostedFromThem) {
+  // Rank 0: steps 0 and 1 of 2 s, 100 steps of 125 ms: both long steps are
+  // outliers, each 2 - 0.125 = 1.875 s beyond the median: 3.75 s.
+  KinetoFixture f;
+  KinetoRankAnalysis& r0 = f.Rank(0);
+  int64_t t = 0;
+  for (int64_t i = 0; i < 102; ++i) {
+    const int64_t d = i < 2 ? 2000 * kMs : 125 * kMs;
+    KinetoFixture::Step(&r0, i, t, d);
+    t += d;
+  }
+  StepOutlierRule rule;
+  ASSERT_TRUE(rule.SetParam("n_outliers", "1").ok());
+  const std::vector<RuleResult> results = {rule.Evaluate(f.ctx())};
+  ASSERT_EQ(results[0].triggered, 1);
+  ReportInputs in;
+  in.results = &results;
+  in.store = &f.built->store;
+  in.timeline = &f.built->timeline;
+  in.kineto = &f.k;
+  const std::vector<FindingItem> items = RankedFindings(ReportContext(in));
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].rule, "StepOutlier");
+  EXPECT_DOUBLE_EQ(items[0].impact_seconds, 3.75);
+  EXPECT_EQ(items[0].where, "2 slow steps on 1 rank: steps 0, 1");
+  EXPECT_EQ(items[0].evidence,
+            "2 of 102 steps took longer than the mean + 3 standard deviations of their rank and "
+            "phase, up to 16.0× the median step.");
 }
 
 TEST(KinetoFindingsTest, ShortDurations) {
