@@ -151,12 +151,18 @@ struct BuiltinRule {
   // SageMaker rule-output folder (`sm-report render` says when it is
   // missing). False for rules sm-report adds.
   bool profiler_report = true;
+  // Reads PyTorch-profiler (Kineto) traces only (AnalysisContext::kineto):
+  // `build` leaves the rule out (no JSON, no row in the rules table, not in
+  // findings.json) when the data has no such trace.
+  bool needs_kineto = false;
 };
 
 // The built-in rules in SageMaker ProfilerReport order (CPUBottleneck,
 // IOBottleneck, LowGPUUtilization, StepOutlier, GPUMemoryIncrease,
 // BatchSize, MaxInitializationTime, LoadBalancing, OverallSystemUsage,
-// Dataloader, OverallFrameworkMetrics).
+// Dataloader, OverallFrameworkMetrics), then the rules on Kineto traces
+// (DataloaderBound, HostBound, CommunicationBound, Straggler, SyncCopies,
+// SmallKernels).
 std::span<const BuiltinRule> BuiltinRules();
 // The row of rule `name`; nullptr if there is no such built-in rule.
 const BuiltinRule* FindBuiltinRule(std::string_view name);
@@ -166,6 +172,9 @@ std::vector<std::string> BuiltinRuleNames();
 std::vector<std::string> ProfilerReportRuleNamesOf(std::span<const BuiltinRule> rules);
 // One instance of each, in that order.
 std::vector<std::unique_ptr<Rule>> CreateBuiltinRules();
+// Removes from `rules` the built-in rules that need Kineto traces
+// (BuiltinRule::needs_kineto) unless `has_kineto`; other rules stay.
+void DropKinetoRules(bool has_kineto, std::vector<std::unique_ptr<Rule>>* rules);
 // The default of a built-in rule's parameter as RuleParameters prints it
 // ("50", "0.2", "None"); "" for an unknown rule or parameter.
 std::string BuiltinParamDefault(std::string_view rule, std::string_view param);

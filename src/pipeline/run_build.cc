@@ -310,6 +310,8 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
 
   const IngestResult ingested = Ingest(b, discovery);
   const MetricStore& store = ingested.store;
+  // The rules on PyTorch-profiler traces only run when there are some.
+  DropKinetoRules(store.has_kineto(), &configured.rules);
 
   // Correlate: the job's timeline and the rule windows.
   const JobTimeline timeline = BuildTimeline(store);

@@ -14,8 +14,10 @@
 
 #include <fmt/format.h>
 
+#include "smr/kineto_analysis.h"
 #include "src/report/finding_texts.h"
 #include "src/report/job_timing.h"
+#include "src/report/kineto_findings.h"
 #include "src/report/section_list.h"
 
 namespace smr {
@@ -148,9 +150,35 @@ double BottleneckSeconds(const Group& g) {
   return s;
 }
 
+// Adds to `c` the outliers of one rank and phase: steps of durations `d`
+// (s) longer than mean + stddev·σ, each beyond the median; `number(k)` is
+// the step number of duration k.
+template <typename Number>
+void AddOutliers(const std::vector<double>& d, double stddev, Number number, StepOutlierCost* out) {
+  StepOutlierCost& c = *out;
+  double mean = 0;
+  for (double v : d) mean += v;
+  mean /= d.size();
+  double var = 0;
+  for (double v : d) var += (v - mean) * (v - mean);
+  const double limit = mean + stddev * std::sqrt(var / d.size());
+  std::vector<double> sorted = d;
+  std::sort(sorted.begin(), sorted.end());
+  const double median = QuantileSorted(sorted, 0.5);
+  for (size_t k = 0; k < d.size(); ++k) {
+    if (d[k] <= limit) continue;
+    ++c.outliers;
+    c.lost_s += d[k] - median;
+    c.worst_ratio = std::max(c.worst_ratio, median > 0 ? d[k] / median : 0.0);
+    c.steps.insert(number(k));
+  }
+  c.total_steps += static_cast<int64_t>(d.size());
+}
+
 // Time lost in outlier steps: per rank and phase, the steps longer than
 // mean + stddev·σ (the rule's definition), each counted beyond the median
-// step; averaged over the ranks, which run side by side.
+// step; averaged over the ranks, which run side by side. Without SageMaker
+// steps, the steps of the Kineto traces (one phase per rank), as the rule.
 StepOutlierCost OutlierCost(const ReportInputs& in, double stddev) {
   StepOutlierCost c;
   if (!in.timeline || !in.store) return c;
@@ -161,25 +189,20 @@ StepOutlierCost OutlierCost(const ReportInputs& in, double stddev) {
     for (uint32_t i : np.steps) d.push_back((tl.steps[i].end_us - tl.steps[i].start_us) / 1e6);
     if (d.size() < 2) continue;
     ranks.insert(np.node);
-    double mean = 0;
-    for (double v : d) mean += v;
-    mean /= d.size();
-    double var = 0;
-    for (double v : d) var += (v - mean) * (v - mean);
-    const double limit = mean + stddev * std::sqrt(var / d.size());
-    std::vector<double> sorted = d;
-    std::sort(sorted.begin(), sorted.end());
-    const double median = QuantileSorted(sorted, 0.5);
-    for (size_t k = 0; k < d.size(); ++k) {
-      if (d[k] <= limit) continue;
-      ++c.outliers;
-      c.lost_s += d[k] - median;
-      c.worst_ratio = std::max(c.worst_ratio, median > 0 ? d[k] / median : 0.0);
-      c.steps.insert(tl.steps[np.steps[k]].step);
-    }
-    c.total_steps += static_cast<int64_t>(d.size());
+    AddOutliers(
+        d, stddev, [&](size_t k) { return tl.steps[np.steps[k]].step; }, &c);
   }
   c.ranks = static_cast<int>(ranks.size());
+  if (!tl.has_steps && in.kineto) {
+    for (const KinetoRankAnalysis& rank : in.kineto->ranks) {
+      std::vector<double> d;
+      for (const KinetoStep& s : rank.steps) d.push_back(s.duration_ns() / 1e9);
+      if (d.size() < 2) continue;
+      ++c.ranks;
+      AddOutliers(
+          d, stddev, [&](size_t k) { return rank.steps[k].number; }, &c);
+    }
+  }
   if (c.ranks > 0) c.lost_s /= c.ranks;
   return c;
 }
@@ -195,9 +218,10 @@ std::string AnchorOf(const std::string& rule) {
 // Order among findings of equal cost (causes before symptoms and risks).
 int Priority(const std::string& rule) {
   static const char* const kOrder[] = {
-      "MaxInitializationTime", "CPUBottleneck", "IOBottleneck",
-      "StepOutlier",           "LoadBalancing", "Dataloader",
-      "LowGPUUtilization",     "BatchSize",     "GPUMemoryIncrease",
+      "MaxInitializationTime", "CPUBottleneck",   "IOBottleneck",      "Straggler",
+      "CommunicationBound",    "DataloaderBound", "HostBound",         "SyncCopies",
+      "SmallKernels",          "StepOutlier",     "LoadBalancing",     "Dataloader",
+      "LowGPUUtilization",     "BatchSize",       "GPUMemoryIncrease",
   };
   for (size_t i = 0; i < std::size(kOrder); ++i) {
     if (rule == kOrder[i]) return static_cast<int>(i);
@@ -223,7 +247,13 @@ class Ranker {
     }
     // Rendered from rule JSONs: no raw data, no firings to place.
     if (in_.timeline == nullptr) {
-      for (const RuleResult* r : fired) Add(FromJsonOnly(*r), 0);
+      for (const RuleResult* r : fired) {
+        if (IsKinetoRule(r->name)) {
+          AddRule(*r);
+        } else {
+          Add(FromJsonOnly(*r), 0);
+        }
+      }
       return Sorted();
     }
     attribution_ = Attribute(fired, bounds_, SymptomLookbackUs());
@@ -257,6 +287,12 @@ class Ranker {
   double Share(double gpu_windows) const { return gpu_windows * kWindowS / gpus_; }
 
   void AddRule(const RuleResult& r) {
+    if (IsKinetoRule(r.name)) {
+      double cost = 0;
+      FindingItem item = KinetoRuleFinding(r, &cost);
+      Add(std::move(item), cost);
+      return;
+    }
     if (IsSymptom(r.name)) return;  // AddLeftoverSymptoms
     if (r.name == "MaxInitializationTime") {
       const double init =
@@ -354,7 +390,7 @@ class Ranker {
   void Add(FindingItem item, double cost) {
     item.impact_seconds = cost;
     if (item.anchor.empty()) item.anchor = AnchorOf(item.rule);
-    if (cost > 0) item.impact = ImpactText(cost, job_s_);
+    if (cost > 0 && item.impact.empty()) item.impact = ImpactText(cost, job_s_);
     const bool costly = job_s_ > 0 && cost >= 0.05 * job_s_;
     if (item.severity == Severity::kWarning && costly) item.severity = Severity::kIssue;
     items_.push_back(std::move(item));

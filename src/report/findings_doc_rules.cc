@@ -52,6 +52,28 @@ constexpr Measure kMeasures[] = {
      "median number of parallel data-loader processes when the rule fired (the rule compares it "
      "with min_threshold and max_threshold % of the CPU cores)",
      "processes", true},
+    {"DataloaderBound", "threshold",
+     "data-loading share of the median step of a firing rank, highest among them", "%", true},
+    {"HostBound", "threshold",
+     "share of a firing rank's stepped time the GPU waited for kernel launches, highest among "
+     "them",
+     "%", true},
+    {"CommunicationBound", "threshold",
+     "exposed (not overlapped) communication share of a firing rank's stepped time, highest "
+     "among them",
+     "%", true},
+    {"Straggler", "ratio",
+     "share of the common steps the straggler rank finished late, highest among the late ranks",
+     "%", true},
+    {"SyncCopies", "threshold",
+     "share of a firing rank's stepped time the host was blocked in synchronization and "
+     "synchronous copies, highest among them (a rank can also fire on pageable copies per step "
+     "against max_pageable)",
+     "%", true},
+    {"SmallKernels", "threshold",
+     "share of GPU events shorter than the short-kernel limit on a firing rank, highest among "
+     "them (a rank can also fire because its launch calls take longer than its GPU work)",
+     "%", true},
 };
 
 const Measure* MeasureOf(const std::string& rule) {

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "smr/rule.h"
+#include "src/rules/kineto_rules.h"
 #include "src/rules/python_json.h"
 
 namespace smr {
@@ -379,11 +380,17 @@ template <typename R>
 [[maybe_unused]] BuiltinRule Extra() {
   return {R().name(), &Make<R>, false};
 }
+// Kineto: a rule sm-report adds that reads PyTorch-profiler traces only.
+template <typename R>
+BuiltinRule Kineto() {
+  return {R().name(), &Make<R>, false, true};
+}
 
 }  // namespace
 
 std::span<const BuiltinRule> BuiltinRules() {
-  // One row a rule, in SageMaker ProfilerReport's order.
+  // One row a rule, in SageMaker ProfilerReport's order, then the rules on
+  // Kineto traces (kineto_rules.h).
   // clang-format off
   static const BuiltinRule kBuiltinRules[] = {
       Entry<CpuBottleneckRule>(),
@@ -397,6 +404,12 @@ std::span<const BuiltinRule> BuiltinRules() {
       Entry<OverallSystemUsageRule>(),
       Entry<DataloaderRule>(),
       Entry<OverallFrameworkMetricsRule>(),
+      Kineto<DataloaderBoundRule>(),
+      Kineto<HostBoundRule>(),
+      Kineto<CommunicationBoundRule>(),
+      Kineto<StragglerRule>(),
+      Kineto<SyncCopiesRule>(),
+      Kineto<SmallKernelsRule>(),
   };
   // clang-format on
   return kBuiltinRules;
@@ -427,6 +440,14 @@ std::vector<std::unique_ptr<Rule>> CreateBuiltinRules() {
   std::vector<std::unique_ptr<Rule>> rules;
   for (const BuiltinRule& rule : BuiltinRules()) rules.push_back(rule.create());
   return rules;
+}
+
+void DropKinetoRules(bool has_kineto, std::vector<std::unique_ptr<Rule>>* rules) {
+  if (has_kineto) return;
+  std::erase_if(*rules, [](const std::unique_ptr<Rule>& rule) {
+    const BuiltinRule* entry = FindBuiltinRule(rule->name());
+    return entry != nullptr && entry->needs_kineto;
+  });
 }
 
 std::string BuiltinParamDefault(std::string_view rule, std::string_view param) {

@@ -19,6 +19,13 @@
 // No GPU with more than `patience` samples: not evaluated (the report's
 // state; RuleResult::not_evaluated_reason).
 //
+// Without any GPUUtilization series but with PyTorch-profiler traces that
+// have GPU activity, the samples are the GPU busy share per 100 ms bucket of
+// each rank's trace (KinetoRankAnalysis::gpu_busy_ns; the last bucket's
+// share is of its actual length), one GPU per rank keyed "rank N" /
+// "gpu<device>", checked once over all its buckets with the same test and
+// Details; last_timestamp is the start (µs) of the rank's last bucket.
+//
 // Worked example (patience 2, window 3, one window starting at t0 = 1000 s):
 //   algo-1/gpu0 samples 0, 0, 10  -> 3 values > patience; last 3 = {0,0,10}:
 //   p95w = 9.0 < 70 -> flagged once.
@@ -36,6 +43,7 @@
 
 #include <fmt/format.h>
 
+#include "smr/kineto_analysis.h"
 #include "src/rules/rule_inputs.h"
 #include "src/rules/rule_util.h"
 
@@ -48,10 +56,11 @@ struct GpuValues {
 };
 using GpuTable = NodeGpuTable<GpuValues>;
 
-// Flags GPU (node, gpu) after window `w` if its last `window` values are
-// under-used or fluctuating; Details[node][gpu] gets the statistics.
-void CheckGpu(const RuleInputs& in, const LowGpuUtilizationParams& p, size_t w, StrId node,
-              StrId gpu, const std::vector<double>& values, RuleResult* r) {
+// Flags a GPU whose last `window` values are under-used or fluctuating:
+// Details[node_key][gpu_key] gets the statistics, last_timestamp `ts_us`.
+void FlagIfLow(const LowGpuUtilizationParams& p, const std::string& node_key,
+               const std::string& gpu_key, int64_t ts_us, const std::vector<double>& values,
+               RuleResult* r) {
   const size_t n = values.size();
   const size_t window = static_cast<size_t>(p.window);
   std::vector<double> tail(values.end() - static_cast<std::ptrdiff_t>(std::min(window, n)),
@@ -66,9 +75,7 @@ void CheckGpu(const RuleInputs& in, const LowGpuUtilizationParams& p, size_t w, 
   r->triggered += 1;
   r->violations += 1;
   r->datapoints = static_cast<int64_t>(n);
-  const std::string node_key(in.store.str(node));
-  const std::string gpu_key(in.store.str(gpu));
-  r->findings.push_back({in.plan.start_us(w), node_key, gpu_key, under_used ? p95w : p5w});
+  r->findings.push_back({ts_us, node_key, gpu_key, under_used ? p95w : p5w});
   const BoxStats box = ComputeBoxStats(values);
   nlohmann::ordered_json& entry = r->details[node_key][gpu_key];
   entry = nlohmann::ordered_json::object();
@@ -76,7 +83,15 @@ void CheckGpu(const RuleInputs& in, const LowGpuUtilizationParams& p, size_t w, 
   entry["gpu_95"] = p95w;
   entry["gpu_5"] = p5w;
   AddBoxQuartiles(box, &entry);
-  r->details["last_timestamp"] = in.plan.start_us(w);
+  r->details["last_timestamp"] = ts_us;
+}
+
+// Flags GPU (node, gpu) after window `w` if its last `window` values are
+// under-used or fluctuating; Details[node][gpu] gets the statistics.
+void CheckGpu(const RuleInputs& in, const LowGpuUtilizationParams& p, size_t w, StrId node,
+              StrId gpu, const std::vector<double>& values, RuleResult* r) {
+  FlagIfLow(p, std::string(in.store.str(node)), std::string(in.store.str(gpu)), in.plan.start_us(w),
+            values, r);
 }
 
 // The checks after window `w`, GPUs in first-seen order.
@@ -103,11 +118,65 @@ void CheckWindow(const RuleInputs& in, const LowGpuUtilizationParams& p, size_t 
   }
 }
 
+// The utilization samples of a rank's Kineto trace: 100 · busy / bucket
+// length per KinetoRankAnalysis::gpu_busy_ns bucket (the last bucket ends at
+// the trace's end).
+std::vector<double> KinetoUtilization(const KinetoRankAnalysis& rank) {
+  std::vector<double> out;
+  for (size_t i = 0; i < rank.gpu_busy_ns.size(); ++i) {
+    const int64_t begin = rank.start_ns + static_cast<int64_t>(i) * rank.busy_bucket_ns;
+    const int64_t length = std::min(rank.busy_bucket_ns, rank.end_ns - begin);
+    if (length <= 0) continue;
+    out.push_back(100.0 * static_cast<double>(rank.gpu_busy_ns[i]) / static_cast<double>(length));
+  }
+  return out;
+}
+
+// Without GPU utilization series: the rule on the GPU busy time of the
+// Kineto traces, one GPU per rank ("rank N", "gpu<device>"), checked once
+// over all its buckets; last_timestamp is the start (µs) of its last bucket.
+void EvaluateKineto(const KinetoAnalysis& k, const LowGpuUtilizationParams& p, RuleResult* r) {
+  size_t most = 0;
+  for (const KinetoRankAnalysis& rank : k.ranks) {
+    if (!rank.has_gpu) continue;
+    const std::vector<double> values = KinetoUtilization(rank);
+    if (values.empty()) continue;
+    most = std::max(most, values.size());
+    r->datapoints = static_cast<int64_t>(values.size());
+    if (static_cast<int64_t>(values.size()) <= p.patience) continue;
+    const int32_t device = rank.streams.empty() ? 0 : std::max(rank.streams.front().device, 0);
+    const int64_t last_bucket_ns =
+        rank.start_ns + static_cast<int64_t>(rank.gpu_busy_ns.size() - 1) * rank.busy_bucket_ns;
+    FlagIfLow(p, fmt::format("rank {}", rank.rank), fmt::format("gpu{}", device),
+              last_bucket_ns / 1000, values, r);
+  }
+  if (static_cast<int64_t>(most) <= p.patience) {
+    MarkNotEvaluated(
+        most == 0
+            ? std::string("no GPU busy time in the PyTorch-profiler traces")
+            : PatienceReason(fmt::format("at most {} Kineto buckets of 100 ms per rank", most),
+                             p.patience),
+        r);
+  }
+}
+
+bool HasKinetoGpu(const AnalysisContext& ctx) {
+  if (ctx.kineto == nullptr) return false;
+  for (const KinetoRankAnalysis& rank : ctx.kineto->ranks) {
+    if (rank.has_gpu) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 RuleResult LowGpuUtilizationRule::Evaluate(const AnalysisContext& ctx) const {
   RuleResult r = StartResult(*this);
   const RuleInputs in(ctx);
+  if (!SeriesOfKind(in.store, MetricKind::kGpuUtilization).any && HasKinetoGpu(ctx)) {
+    EvaluateKineto(*ctx.kineto, p_, &r);
+    return r;
+  }
   const SeriesMask is_gpu_util =
       RequiredSeriesOfKind(in.store, MetricKind::kGpuUtilization, "GPUUtilization", &r);
 

@@ -25,6 +25,13 @@
 // Not applicable without step events; not evaluated when no (node, phase)
 // had more than 100 steps (RuleResult::not_evaluated_reason).
 //
+// Without any SageMaker step event but with PyTorch-profiler traces that
+// have steps (KinetoRankAnalysis::steps), the rule runs once on the Kineto
+// step durations (the step windows, s): node "rank N", phase
+// "ProfilerStep", the same statistics, threshold and trigger, Datapoints =
+// steps of all ranks; there are no framework events to aggregate, so
+// Details has step_details and step_details_by_phase only.
+//
 // Worked example (n_outliers 1; node algo-1-27, window 0): 102 TRAIN steps,
 // steps 0 and 1 last 2.0 s, steps 2..101 0.125 s; one cpu_functions event
 // aten::conv2d of 1.5 s inside step 0. mean = 16.5/102 = 0.16176470588235295,
@@ -47,12 +54,14 @@
 #include <algorithm>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "smr/kineto_analysis.h"
 #include "src/rules/framework_correlation.h"
 #include "src/rules/numpy_stats.h"
 #include "src/rules/python_json.h"
@@ -79,6 +88,23 @@ struct NodeSteps {
   // the current window (SageMaker's per-window lookup table).
   std::unordered_map<std::string, std::pair<int64_t, int64_t>> window_intervals;
 };
+
+// The phase of the steps of Kineto traces (Details keys and findings).
+constexpr char kKinetoPhase[] = "ProfilerStep";
+
+// Whether a framework event of this name is a step event.
+bool IsStepName(std::string_view name, const P& p) {
+  return name.find("Step:ModeKeys") != std::string_view::npos ||
+         (!p.mode.empty() && name == p.mode);
+}
+
+// Whether the framework data has any step event.
+bool AnyStepEvent(const RuleInputs& in, const P& p) {
+  for (uint32_t e = 0; e < in.ev.size(); ++e) {
+    if (IsStepName(in.store.str(in.ev.name[e]), p)) return true;
+  }
+  return false;
+}
 
 // The statistics of one (node, phase) and its outlier steps.
 struct PhaseCheck {
@@ -143,11 +169,7 @@ class StepRun {
     return most;
   }
   // Whether event `e` is a step event.
-  bool IsStep(uint32_t e) const {
-    const std::string_view ev_name = in_.store.str(in_.ev.name[e]);
-    return ev_name.find("Step:ModeKeys") != std::string_view::npos ||
-           (!p_.mode.empty() && ev_name == p_.mode);
-  }
+  bool IsStep(uint32_t e) const { return IsStepName(in_.store.str(in_.ev.name[e]), p_); }
 
  private:
   NodeSteps& Node(StrId node) {
@@ -242,11 +264,65 @@ void SetState(const RuleInputs& in, const StepRun& run, RuleResult* r) {
   }
 }
 
+// Whether some Kineto trace has a step (KinetoRankAnalysis::steps).
+bool HasKinetoSteps(const AnalysisContext& ctx) {
+  if (ctx.kineto == nullptr) return false;
+  for (const KinetoRankAnalysis& rank : ctx.kineto->ranks) {
+    if (!rank.steps.empty()) return true;
+  }
+  return false;
+}
+
+// The rule on Kineto steps: one phase (kKinetoPhase) per rank ("rank N"),
+// the step windows' durations in time order; no framework-event
+// aggregation (the Kineto section of the report has the operators).
+void EvaluateKinetoSteps(const AnalysisContext& ctx, const P& p, RuleResult* r) {
+  nlohmann::ordered_json& d = r->details;
+  size_t most = 0;
+  for (const KinetoRankAnalysis& rank : ctx.kineto->ranks) {
+    PhaseSteps ps{kKinetoPhase, {}, {}};
+    for (const KinetoStep& s : rank.steps) {
+      ps.dur_s.push_back(static_cast<double>(s.duration_ns()) / 1e9);
+      ps.step_numbers.push_back(std::to_string(s.number));
+    }
+    r->datapoints += static_cast<int64_t>(ps.dur_s.size());
+    most = std::max(most, ps.dur_s.size());
+    if (ps.dur_s.size() <= kMinSteps) continue;
+    PhaseCheck c = CheckPhase(ps, p.stddev);
+    const std::string node = fmt::format("rank {}", rank.rank);
+    d["step_details"][node] = c.entry;
+    d["step_details_by_phase"][node][ps.phase] = std::move(c.entry);
+    const int64_t n_out = static_cast<int64_t>(c.outlier_steps.size());
+    if (n_out <= p.n_outliers) continue;
+    r->violations += n_out;
+    r->triggered += 1;
+    int64_t first_us = rank.start_ns / 1000;
+    for (size_t i = 0; i < rank.steps.size(); ++i) {
+      if (ps.step_numbers[i] == c.outlier_steps.front()) {
+        first_us = rank.steps[i].start_ns / 1000;
+        break;
+      }
+    }
+    r->findings.push_back({first_us, node, ps.phase, static_cast<double>(n_out)});
+  }
+  if (most <= kMinSteps) {
+    MarkNotEvaluated(PatienceReason(fmt::format("at most {} Kineto steps per rank", most),
+                                    kMinSteps, "the rule's minimum"),
+                     r);
+  }
+}
+
 }  // namespace
 
 RuleResult StepOutlierRule::Evaluate(const AnalysisContext& ctx) const {
   RuleResult r = StartResult(*this);
   const RuleInputs in(ctx);
+  // Without SageMaker step events, the steps of the Kineto traces.
+  if (HasKinetoSteps(ctx) && !AnyStepEvent(in, p_)) {
+    r.details["step_details"] = nlohmann::ordered_json::object();
+    EvaluateKinetoSteps(ctx, p_, &r);
+    return r;
+  }
   if (!in.store.has_framework()) {
     r.applicable = false;
     r.not_applicable_reason = "no framework profiling data: step durations are unknown";

@@ -42,6 +42,30 @@ TEST(EndToEndTest, DefaultSampleWritesAllOutputs) {
   }
 }
 
+TEST(EndToEndTest, SageMakerJobRunsOnlyTheProfilerReportRules) {
+  // No Kineto traces: the rules on them are left out of every output.
+  const Job& job = GetJob("default");
+  ASSERT_EQ(job.exit_code, 0) << job.log;
+  std::vector<std::string> jsons;
+  for (const auto& e : fs::directory_iterator(job.out / "profiler-reports")) {
+    jsons.push_back(e.path().stem().string());
+  }
+  std::sort(jsons.begin(), jsons.end());
+  std::vector<std::string> expected(std::begin(smr::e2e::kAllRules), std::end(smr::e2e::kAllRules));
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(jsons, expected);
+  const nlohmann::json doc = nlohmann::json::parse(ReadFile(job.out / "findings.json"));
+  std::vector<std::string> listed;
+  for (const auto& r : doc["rules"]) listed.push_back(r["name"].get<std::string>());
+  EXPECT_EQ(listed, std::vector<std::string>(std::begin(smr::e2e::kAllRules),
+                                             std::end(smr::e2e::kAllRules)));
+  const std::string html = ReadFile(job.out / "profiler-report.html");
+  for (const char* rule : {"DataloaderBound", "HostBound", "CommunicationBound", "Straggler",
+                           "SyncCopies", "SmallKernels"}) {
+    EXPECT_EQ(html.find(rule), std::string::npos) << rule;
+  }
+}
+
 TEST(EndToEndTest, HtmlIsSelfContained) {
   const Job& job = GetJob("default");
   ASSERT_EQ(job.exit_code, 0) << job.log;

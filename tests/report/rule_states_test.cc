@@ -42,6 +42,7 @@ struct Report {
 
   // Runs the rules (after `tune`) on `data` and builds the report.
   void Build(const BuiltData& data) {
+    DropKinetoRules(data.store.has_kineto(), &rules);  // as `build` does
     results = EvaluateRules(rules, data.ctx());
     ReportInputs in;
     in.results = &results;

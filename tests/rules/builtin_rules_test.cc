@@ -102,3 +102,55 @@ TEST(BuiltinRuleListTest, ParameterDefaultsForTheReport) {
 
 }  // namespace
 }  // namespace smr
+
+namespace smr {
+namespace {
+
+const std::vector<std::string> kKinetoRules = {"DataloaderBound",    "HostBound",
+                                               "CommunicationBound", "Straggler",
+                                               "SyncCopies",         "SmallKernels"};
+
+std::vector<std::string> NamesOf(const std::vector<std::unique_ptr<Rule>>& rules) {
+  std::vector<std::string> names;
+  for (const auto& r : rules) names.emplace_back(r->name());
+  return names;
+}
+
+TEST(BuiltinRuleListTest, KinetoRulesFollowTheProfilerReportRules) {
+  std::vector<std::string> all = kProfilerReportRules;
+  all.insert(all.end(), kKinetoRules.begin(), kKinetoRules.end());
+  EXPECT_EQ(BuiltinRuleNames(), all);
+  for (const std::string& name : kKinetoRules) {
+    const BuiltinRule* entry = FindBuiltinRule(name);
+    ASSERT_NE(entry, nullptr) << name;
+    EXPECT_TRUE(entry->needs_kineto) << name;
+    EXPECT_FALSE(entry->profiler_report) << name;
+  }
+  for (const std::string& name : kProfilerReportRules) {
+    EXPECT_FALSE(FindBuiltinRule(name)->needs_kineto) << name;
+  }
+}
+
+TEST(BuiltinRuleListTest, WithoutKinetoTracesOnlyTheSageMakerRulesRun) {
+  std::vector<std::unique_ptr<Rule>> rules = CreateBuiltinRules();
+  DropKinetoRules(false, &rules);
+  EXPECT_EQ(NamesOf(rules), kProfilerReportRules);
+  std::vector<std::unique_ptr<Rule>> with = CreateBuiltinRules();
+  DropKinetoRules(true, &with);
+  EXPECT_EQ(with.size(), kProfilerReportRules.size() + kKinetoRules.size());
+}
+
+TEST(BuiltinRuleListTest, KinetoRuleParametersValidate) {
+  std::unique_ptr<Rule> rule = FindBuiltinRule("Straggler")->create();
+  EXPECT_TRUE(rule->SetParam("ratio", "75").ok());
+  EXPECT_FALSE(rule->SetParam("ratio", "101").ok());
+  EXPECT_FALSE(rule->SetParam("min_steps", "0").ok());
+  EXPECT_FALSE(rule->SetParam("late", "1").ok());
+  EXPECT_EQ(rule->RuleParameters(), "ratio:75\nthreshold:10\nmin_steps:3");
+  std::unique_ptr<Rule> sync = FindBuiltinRule("SyncCopies")->create();
+  EXPECT_TRUE(sync->SetParam("max_pageable", "0.5").ok());
+  EXPECT_FALSE(sync->SetParam("max_pageable", "0").ok());
+}
+
+}  // namespace
+}  // namespace smr

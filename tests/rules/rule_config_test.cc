@@ -304,6 +304,17 @@ constexpr RangeCase kRangeCases[] = {
     {"Dataloader", "min_threshold", "0", "0.5", "greater than 0"},
     {"Dataloader", "max_threshold", "-10", "500", "greater than 0"},
     {"Dataloader", "patience", "0", "1", "a positive integer"},
+    {"DataloaderBound", "threshold", "100.5", "100", "from 0 to 100"},
+    {"DataloaderBound", "min_steps", "0", "1", "a positive integer"},
+    {"HostBound", "threshold", "-1", "0", "from 0 to 100"},
+    {"CommunicationBound", "threshold", "101", "100", "from 0 to 100"},
+    {"Straggler", "ratio", "100.1", "100", "from 0 to 100"},
+    {"Straggler", "threshold", "-0.5", "0", "from 0 to 100"},
+    {"Straggler", "min_steps", "2.5", "2", "a positive integer"},
+    {"SyncCopies", "threshold", "150", "100", "from 0 to 100"},
+    {"SyncCopies", "max_pageable", "0", "0.5", "greater than 0"},
+    {"SmallKernels", "threshold", "-1", "0", "from 0 to 100"},
+    {"SmallKernels", "busy_threshold", "101", "100", "from 0 to 100"},
 };
 
 TEST(ApplyRuleConfigTest, EveryNumericParameterHasItsRangeChecked) {

@@ -103,7 +103,9 @@ TEST_F(FailedRuleTest, RuleJsonKeepsTheEnvelopeAndAddsTheError) {
 
 TEST_F(FailedRuleTest, OtherRulesStillWriteTheirJsonWithoutError) {
   int others = 0;
-  for (const auto& rule : CreateBuiltinRules()) {
+  std::vector<std::unique_ptr<Rule>> rules = CreateBuiltinRules();
+  DropKinetoRules(false, &rules);  // the job has no Kineto traces
+  for (const auto& rule : rules) {
     const fs::path p = *dir_ / "out" / "profiler-reports" / (std::string(rule->name()) + ".json");
     SCOPED_TRACE(p.string());
     ASSERT_TRUE(fs::is_regular_file(p));
