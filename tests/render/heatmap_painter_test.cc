@@ -82,6 +82,27 @@ TEST(HeatmapPainterTest, CellsTakeTheColourOfTheirValueWhereTheyAre) {
   EXPECT_GT(r.CountNear(kLightest, 360, Raster::kW), 2000);
 }
 
+// Rows with kinds: the left half of the row is kind 1 at 100 % (palette
+// colour 5 at full strength), the right half kind 0 at 100 % (colour 0);
+// the scale's colours are not used.
+TEST(HeatmapPainterTest, CellsWithKindsTakeTheirKindsColour) {
+  std::vector<double> values(20, 100.0);
+  std::vector<int> kinds(20, 1);
+  for (size_t k = 10; k < 20; ++k) kinds[k] = 0;
+  Chart c = Heatmap({{"stream 7", "rank 0", values, kinds}});
+  c.stack_labels = {"computation", "communication"};
+  c.stack_colors = {0, 5};
+  const Raster r(c);
+  EXPECT_GT(r.CountNear(PaletteColor(5), 0, 240), 2000);
+  EXPECT_EQ(r.CountNear(PaletteColor(5), 360, Raster::kW), 0);
+  EXPECT_GT(r.CountNear(PaletteColor(0), 360, Raster::kW), 2000);
+  EXPECT_EQ(r.CountNear(kDarkest), 0);
+  // At 10 % the cells are the palest step: no full colour beyond the legend.
+  c.heat_rows[0].values.assign(20, 10.0);
+  const Raster pale(c);
+  EXPECT_LT(pale.CountNear(PaletteColor(5), 0, 240), 300);
+}
+
 TEST(HeatmapPainterTest, MissingBucketsStayBlank) {
   const Raster all_nan(Heatmap({{"gpu0", "", std::vector<double>(10, kNaN)}}));
   const Raster full(Heatmap({{"gpu0", "", std::vector<double>(10, 95.0)}}));
