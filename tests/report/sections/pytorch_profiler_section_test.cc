@@ -251,7 +251,10 @@ TEST(PytorchProfilerSectionTest, SixteenRanksDrawEightFindingsFirst) {
   ASSERT_EQ(heat->heat_rows.size(), 8u);
   EXPECT_EQ(heat->heat_rows[0].group, "rank 3");
   EXPECT_EQ(heat->heat_rows[1].group, "rank 0");
-  EXPECT_EQ(heat->heat_rows[7].group, "rank 6");
+  // Then the others in rank order: 0, 1, 2, 4, 5, 6, 7.
+  EXPECT_EQ(heat->heat_rows[3].group, "rank 2");
+  EXPECT_EQ(heat->heat_rows[4].group, "rank 4");
+  EXPECT_EQ(heat->heat_rows[7].group, "rank 7");
 }
 
 // Rank 0 spans 0..240 ms in 240 buckets half busy with computation; rank 1
