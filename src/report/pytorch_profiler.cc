@@ -59,6 +59,7 @@ std::vector<int64_t> CpuParts(const CpuBreakdown& c) {
 }
 
 std::string Ms(int64_t ns) {
+  if (ns == 0) return "0";
   const double ms = static_cast<double>(ns) / 1e6;
   return FormatNumber(ms, std::fabs(ms) < 1 ? 3 : 1);
 }
@@ -84,6 +85,16 @@ std::string ShortName(const std::string& name, size_t max_chars) {
   }
   if (chars <= max_chars || max_chars == 0) return name;
   return name.substr(0, cut) + "…";
+}
+
+int64_t TraceStartNs(const KinetoAnalysis& k) {
+  int64_t t = k.ranks.empty() ? 0 : k.ranks[0].start_ns;
+  for (const KinetoRankAnalysis& r : k.ranks) t = std::min(t, r.start_ns);
+  return t;
+}
+
+std::string TimeAxisLabel(const KinetoAnalysis& k) {
+  return fmt::format("Seconds since {} UTC", FormatUtc(static_cast<double>(TraceStartNs(k)) / 1e9));
 }
 
 std::vector<double> StepDurations(const KinetoRankAnalysis& r) {

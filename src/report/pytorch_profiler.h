@@ -26,7 +26,7 @@ inline constexpr const char* kCpuParts[] = {"dataloader", "optimizer", "synchron
 std::vector<int64_t> GpuParts(const GpuBreakdown& g);  // ns, kGpuParts order
 std::vector<int64_t> CpuParts(const CpuBreakdown& c);  // ns, kCpuParts order
 
-// "12.3" (ms, one decimal), "0.123" (ms, three decimals below 1 ms).
+// "12.3" (ms, one decimal), "0.123" (ms, three decimals below 1 ms), "0".
 std::string Ms(int64_t ns);
 // 100 * part / whole; 0 when whole <= 0.
 double Pct(int64_t part, int64_t whole);
@@ -35,6 +35,12 @@ std::string RankLabel(const KinetoAnalysis& k, size_t i);
 // `name` cut to `max_chars` characters (UTF-8 safe) with "…" at the end;
 // unchanged when it fits.
 std::string ShortName(const std::string& name, size_t max_chars);
+
+// The earliest event of any trace, ns: the origin of the section's time
+// axes ("seconds since <UTC time>", TimeAxisLabel), which stay readable for
+// traces of a few seconds.
+int64_t TraceStartNs(const KinetoAnalysis& k);
+std::string TimeAxisLabel(const KinetoAnalysis& k);
 
 // Step durations of a rank, ns, in step order.
 std::vector<double> StepDurations(const KinetoRankAnalysis& r);

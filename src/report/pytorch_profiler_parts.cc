@@ -82,7 +82,7 @@ Chart StreamTimelineChart(const KinetoAnalysis& k, const std::vector<size_t>& ra
   c.title =
       "GPU busy share per stream (% of each time bucket; colour: the kernel type with most "
       "time in it)";
-  c.x_is_time = true;
+  c.x_label = TimeAxisLabel(k);
   c.y_min = 0;
   c.y_max = 100;
   c.value_unit = "%";
@@ -111,8 +111,9 @@ Chart StreamTimelineChart(const KinetoAnalysis& k, const std::vector<size_t>& ra
     c.stack_labels.push_back(KernelTypeName(t));
     c.stack_colors.push_back(static_cast<int>(t));  // the breakdown's colours
   }
-  c.x_min = static_cast<double>(t0) / 1e9;
-  c.x_max = static_cast<double>(t1) / 1e9;
+  const int64_t origin = TraceStartNs(k);
+  c.x_min = static_cast<double>(t0 - origin) / 1e9;
+  c.x_max = static_cast<double>(t1 - origin) / 1e9;
   c.height = 110 + 16.0 * static_cast<double>(c.heat_rows.size());
   return c;
 }
@@ -190,7 +191,13 @@ Table SyncTable(const KinetoAnalysis& k) {
 }
 
 Chart MemoryChart(const KinetoAnalysis& k, const std::vector<size_t>& ranks) {
-  Chart c = TimeLineChart("kineto-memory", "GPU memory allocated by PyTorch (GB)", "GB");
+  Chart c;
+  c.kind = ChartKind::kLine;
+  c.id = "kineto-memory";
+  c.title = "GPU memory allocated by PyTorch (GB)";
+  c.x_label = TimeAxisLabel(k);
+  c.y_label = "GB";
+  const int64_t origin = TraceStartNs(k);
   for (size_t i : ranks) {
     const KinetoRankAnalysis& r = k.ranks[i];
     size_t gpus = 0;
@@ -201,7 +208,7 @@ Chart MemoryChart(const KinetoAnalysis& k, const std::vector<size_t>& ranks) {
       s.label = gpus > 1 ? fmt::format("{} gpu{}", RankLabel(k, i), m.device) : RankLabel(k, i);
       for (const MemoryPoint& p : m.points) {
         s.points.push_back(
-            {static_cast<double>(p.ts_ns) / 1e9, static_cast<double>(p.allocated) / 1e9});
+            {static_cast<double>(p.ts_ns - origin) / 1e9, static_cast<double>(p.allocated) / 1e9});
       }
       c.series.push_back(std::move(s));
     }

@@ -116,6 +116,39 @@ TEST(KinetoJobTest, FindingsJsonJobHasTheTracedSpan) {
   EXPECT_EQ(p["steps_max"], 4);
 }
 
+// With system metrics as well: the Timelines keep their UTC axis, the
+// section says both share the clock, and the job summary lists the traces
+// after the job's own facts.
+TEST(KinetoJobTest, WithSystemMetricsBothShareTheClock) {
+  const KinetoAnalysis k = TwoRanks();
+  testing::TestData d;
+  d.SystemFile("algo-1", 1'699'999'990);
+  for (int i = 0; i < 120; ++i)
+    d.GpuUtil("algo-1", "gpu0", 1'699'999'990 + i, 50).Cpu("algo-1", "cpu0", 1'699'999'990 + i, 20);
+  const std::unique_ptr<testing::BuiltData> data = d.Build();
+  ReportInputs in;
+  in.store = &data->store;
+  in.timeline = &data->timeline;
+  in.kineto = &k;
+  const ReportModel m = BuildReportModel(in);
+  const Section* p = FindSection(m.sections, "pytorch-profiler");
+  ASSERT_NE(p, nullptr);
+  EXPECT_NE(AllText(*p).find("use the same UTC clock: the charts here count seconds since "
+                             "2023-11-14 22:13:20 UTC"),
+            std::string::npos);
+  const Section* t = FindSection(m.sections, "timelines");
+  ASSERT_NE(t, nullptr);
+  bool utc = false;
+  for (const Section& sub : t->subsections) {
+    for (const Block* b : AllBlocks(sub)) utc |= b->kind == BlockKind::kChart && b->chart.x_is_time;
+  }
+  EXPECT_TRUE(utc);
+  const Section* j = FindSection(m.sections, "training-job-summary");
+  ASSERT_NE(j, nullptr);
+  EXPECT_EQ(KeyValueOf(*j, "Start time"), "2023-11-14 22:13:10 UTC");
+  EXPECT_EQ(KeyValueOf(*j, "Traced start"), "2023-11-14 22:13:20 UTC");
+}
+
 TEST(KinetoJobTest, NoTracesNoPytorchProfilerFacts) {
   const std::unique_ptr<testing::BuiltData> data = testing::TestData().Build();
   ReportInputs in;

@@ -169,9 +169,10 @@ void AddStreams(const KinetoAnalysis& k, const std::set<std::string>& flagged, S
                         with_streams);
   }
   s.blocks.push_back(Paragraph(
-      "How busy each CUDA stream was over the trace (darker: busier). Gaps across all streams of "
-      "a rank are GPU idle time; a stream that stays busy while the others pause points to "
-      "serialized work." +
+      "How busy each CUDA stream was over the traces, in the colour of the kernel type that took "
+      "most of each time bucket (paler: less busy; blank: no GPU work or outside the trace). "
+      "Gaps across all streams of a rank are GPU idle time; look for regular gaps (the GPU waits "
+      "for the host or the data) and for communication that does not overlap computation." +
       which));
   s.blocks.push_back(ChartBlock(StreamTimelineChart(k, ranks)));
   out->subsections.push_back(std::move(s));
@@ -228,9 +229,11 @@ void BuildPytorchProfilerSection(const ReportContext& ctx, Section* s) {
       FormatUtc(facts.end_s), FormatDuration(facts.end_s - facts.start_s));
   if (facts.steps > 0) intro += fmt::format(" {} per rank.", StepsText(facts));
   if (in.store != nullptr && in.store->has_system()) {
-    intro +=
-        " The traces and the SageMaker system metrics are on one UTC time axis, so the "
-        "timelines above and the charts here can be compared directly.";
+    intro += fmt::format(
+        " The traces and the SageMaker system metrics use the same UTC clock: the charts here "
+        "count seconds since {} UTC, the Timelines above show the same moments on their UTC "
+        "axis.",
+        FormatUtc(facts.start_s));
   }
   s->blocks.push_back(Paragraph(intro));
   s->subsections.push_back(GpuTime(k));
