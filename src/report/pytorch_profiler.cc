@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -153,14 +154,23 @@ Chart GpuBreakdownChart(const KinetoAnalysis& k) {
 Table GpuBreakdownTable(const KinetoAnalysis& k) {
   Table t;
   t.caption = "GPU time per rank over the stepped time: ms (% of the wall time)";
-  t.columns = {"Rank",   "GPU",    "Wall (ms)", "Computation", "Exposed communication",
-               "Memcpy", "Memset", "Idle"};
-  t.numeric = {false, false, true, true, true, true, true, true};
+  // The GPU's name only when the ranks differ (else the section's first
+  // sentence names it).
+  std::set<std::string> names;
+  for (const KinetoRankAnalysis& r : k.ranks) names.insert(r.gpu_name);
+  const bool gpu_column = names.size() > 1;
+  t.columns = {"Rank",   "Wall (ms)", "Computation", "Exposed communication",
+               "Memcpy", "Memset",    "Idle"};
+  t.numeric = {false, true, true, true, true, true, true};
+  if (gpu_column) {
+    t.columns.insert(t.columns.begin() + 1, "GPU");
+    t.numeric.insert(t.numeric.begin() + 1, false);
+  }
   for (size_t i = 0; i < k.ranks.size(); ++i) {
     const KinetoRankAnalysis& r = k.ranks[i];
     const GpuBreakdown& g = r.gpu_steps;
-    std::vector<std::string> row = {RankLabel(k, i), r.gpu_name.empty() ? "-" : r.gpu_name,
-                                    Ms(g.wall_ns())};
+    std::vector<std::string> row = {RankLabel(k, i), Ms(g.wall_ns())};
+    if (gpu_column) row.insert(row.begin() + 1, r.gpu_name.empty() ? "-" : r.gpu_name);
     for (int64_t part : GpuParts(g)) row.push_back(MsPct(part, g.wall_ns()));
     t.rows.push_back(std::move(row));
   }

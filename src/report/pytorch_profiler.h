@@ -65,7 +65,8 @@ RankPick PickRanks(const KinetoAnalysis& k, const std::set<std::string>& flagged
 // Stacked bars per rank of the stepped GPU breakdown, % of the stepped wall
 // time (0–100 axis), at most kMaxRankRows bars.
 Chart GpuBreakdownChart(const KinetoAnalysis& k);
-// The same numbers as a table (ms and %), and the overlap / idle split.
+// The same numbers as a table (ms and %; with a GPU column when the ranks'
+// GPUs differ), and the overlap / idle split.
 Table GpuBreakdownTable(const KinetoAnalysis& k);
 Table OverlapIdleTable(const KinetoAnalysis& k);
 // CPU-side breakdown per rank: stacked % bars and a table.

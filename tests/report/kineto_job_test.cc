@@ -74,6 +74,13 @@ TEST(KinetoJobTest, JobSummaryFromTheTraces) {
   EXPECT_EQ(KeyValueOf(*s, "Traced duration"), "1 min 15 s");
   EXPECT_EQ(KeyValueOf(*s, "Steps per rank"), "3 to 4 steps");
   EXPECT_FALSE(HasNote(*s, Severity::kWarning));  // not "no system metrics ... cannot"
+  // Two GPU models: the breakdown table names each rank's.
+  const Section* g = FindSection(m.sections, "kineto-gpu-time");
+  ASSERT_NE(g, nullptr);
+  const Table* t = TableWithCaption(*g, "GPU time per rank");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->columns[1], "GPU");
+  EXPECT_EQ(t->rows[1][1], "NVIDIA H100 80GB HBM3");
 }
 
 TEST(KinetoJobTest, SectionsWithoutSystemDataSaySoWithoutCharts) {
