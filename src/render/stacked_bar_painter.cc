@@ -78,7 +78,10 @@ void PaintStackedBar(ChartCanvas& cv, Rect body) {
   p.h -= bottom;
   if (p.w < 10 || p.h < 6) return;
   const double lo = fixed ? c.y_min : xt.lo;
-  const LinearScale sx{lo, fixed ? c.y_max : xt.hi, p.x, p.x + p.w};
+  // An automatic axis ends a little after the longest bar, not at the next
+  // round tick, which can waste half of a narrow chart (ticks past the end
+  // are left out).
+  const LinearScale sx{lo, fixed ? c.y_max : std::min(xt.hi, hi * 1.08), p.x, p.x + p.w};
   std::vector<double> xpos;
   std::vector<std::string> xl;
   for (double v : xt.values) {
