@@ -47,9 +47,10 @@ std::string RankList(const KinetoAnalysis& k, const std::vector<size_t>& idx) {
 
 // Per-rank blocks: the open ranks as they are (named in a paragraph when
 // several ranks), the others folded (in the PDF up to kMaxRanksInPdf ranks),
-// and a note for the ranks not drawn.
+// and a note for the ranks not drawn (ending with `every`, "" or a sentence).
 void AppendPerRank(const KinetoAnalysis& k, const RankPick& pick, const char* what,
-                   std::vector<Block> (*blocks)(const KinetoAnalysis&, size_t), Section* s) {
+                   const char* every, std::vector<Block> (*blocks)(const KinetoAnalysis&, size_t),
+                   Section* s) {
   const bool several = k.ranks.size() > 1;
   for (size_t i : pick.open) {
     if (several) {
@@ -71,10 +72,8 @@ void AppendPerRank(const KinetoAnalysis& k, const RankPick& pick, const char* wh
   }
   if (pick.left_out > 0) {
     s->blocks.push_back(Note(
-        Severity::kInfo,
-        fmt::format("{} of {} more ranks are left out to keep the report small; the tables above "
-                    "list every rank.",
-                    what, pick.left_out)));
+        Severity::kInfo, fmt::format("{} of {} more ranks are left out to keep the report small.{}",
+                                     what, pick.left_out, every)));
   }
 }
 
@@ -138,7 +137,7 @@ Section Steps(const KinetoAnalysis& k, const RankPick& pick) {
     s.blocks.push_back(Paragraph(
         "Each step's GPU and host time (ms; the bar's length is the step time). Look for steps "
         "that are longer than the others and for the part that grows in them."));
-    AppendPerRank(k, pick, "Steps", StepBlocks, &s);
+    AppendPerRank(k, pick, "Steps", " The tables above list every rank.", StepBlocks, &s);
   }
   return s;
 }
@@ -244,7 +243,7 @@ void BuildPytorchProfilerSection(const ReportContext& ctx, Section* s) {
       "The GPU kernels and host operators that took the most time (self time: without the "
       "operators they called). Optimize from the top; many short kernels point to launch "
       "overhead (see below)."));
-  AppendPerRank(k, pick, "Kernels and operators", KernelBlocks, &kernels);
+  AppendPerRank(k, pick, "Kernels and operators", "", KernelBlocks, &kernels);
   s->subsections.push_back(std::move(kernels));
   Section launches = Sub("kineto-launches", "Launches and synchronization");
   launches.blocks.push_back(Paragraph(

@@ -244,7 +244,13 @@ TEST(PytorchProfilerSectionTest, SixteenRanksDrawEightFindingsFirst) {
   EXPECT_EQ(folded[0]->text,
             "Steps of the other ranks: rank 3, rank 14, rank 13, rank 12, rank 11, rank 10");
   EXPECT_FALSE(folded[0]->children_in_pdf);
-  EXPECT_NE(AllText(s).find("Steps of 8 more ranks are left out"), std::string::npos);
+  EXPECT_NE(AllText(s).find("Steps of 8 more ranks are left out to keep the report small. The "
+                            "tables above list every rank."),
+            std::string::npos);
+  EXPECT_NE(AllText(Sub(m, "kineto-kernels"))
+                .find("Kernels and operators of 8 more ranks are left out to keep the report "
+                      "small.\n"),
+            std::string::npos);
   const Table* g = TableWithCaption(Sub(m, "kineto-gpu-time"), "GPU time per rank");
   ASSERT_NE(g, nullptr);
   EXPECT_EQ(g->rows.size(), 16u);
