@@ -15,7 +15,7 @@
 </thead>
 <tbody>
 {{#ROW}}
-<tr{{#HL}} class="hl"{{/HL}}>{{#CELL}}<td class="{{ALIGN}}">{{TEXT}}</td>{{/CELL}}</tr>
+<tr{{#HL}} class="hl"{{/HL}}>{{#CELL}}<td class="{{ALIGN}}"{{#HAS_TIP}} title="{{TIP}}"{{/HAS_TIP}}>{{TEXT}}</td>{{/CELL}}</tr>
 {{/ROW}}
 </tbody>
 </table>

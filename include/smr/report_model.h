@@ -59,9 +59,25 @@ struct HeatmapRow {
   std::string label;           // "gpu0", "CPU (mean)"
   std::string group;           // first row of a group names it ("algo-1"); "" = same group
   std::vector<double> values;  // one per column
+  // Optional, one per column: the cell's kind, an index into
+  // Chart::stack_labels (-1 none). A heatmap whose rows have kinds draws
+  // each cell in its kind's colour (Chart::stack_colors), paler for lower
+  // values, and names the kinds in its legend (busy GPU streams by kernel
+  // type).
+  std::vector<int> kinds;
 };
 
-enum class ChartKind { kLine, kBox, kPie, kBar, kHistogram, kHeatmap };
+// kStackedBar: one horizontal bar per StackedBar, its values laid end to end
+// in the order of Chart::stack_labels (a legend names them); the x axis runs
+// from 0 to the largest bar total (or y_min..y_max when set: 0–100 for
+// shares). Time breakdowns per rank or per step.
+struct StackedBar {
+  std::string label;           // "rank 0", "step 12"
+  std::vector<double> values;  // one per stack label; NaN / negative = 0
+  bool highlight = false;      // label drawn in bold (flagged)
+};
+
+enum class ChartKind { kLine, kBox, kPie, kBar, kHistogram, kHeatmap, kStackedBar };
 
 struct Chart {
   ChartKind kind = ChartKind::kLine;
@@ -87,8 +103,13 @@ struct Chart {
   // label (the 60 s windows where a rule fired; label = the rule's name).
   std::vector<ChartBand> marks;
   std::vector<HeatmapRow> heat_rows;  // kHeatmap
-  std::string value_unit;             // kHeatmap: colour legend unit ("%")
-  double width = 900, height = 300;   // points (1/72 in); SVG px
+  // kStackedBar: the parts' names and palette indices (-1 or missing: by
+  // order), and the bars. kHeatmap: the kinds of HeatmapRow::kinds.
+  std::vector<std::string> stack_labels;
+  std::vector<int> stack_colors;
+  std::vector<StackedBar> stacks;
+  std::string value_unit;            // kHeatmap: colour legend unit ("%")
+  double width = 900, height = 300;  // points (1/72 in); SVG px
 };
 
 // ---- Text and tables -------------------------------------------------------
@@ -99,6 +120,9 @@ struct Table {
   std::vector<bool> numeric;  // per column: right-align
   std::vector<std::vector<std::string>> rows;
   std::vector<int> highlight_rows;  // row indices to emphasise
+  // Optional full text of shortened cells (the HTML's title tooltip): same
+  // shape as rows, "" = none; may be shorter than rows.
+  std::vector<std::vector<std::string>> cell_titles;
 };
 
 // kDetails: folded detail (per-rank tables and charts of a multi-node job):

@@ -124,7 +124,8 @@ void PaintBox(ChartCanvas& cv, Rect body);
 void PaintPie(ChartCanvas& cv, Rect body);
 void PaintBar(ChartCanvas& cv, Rect body);
 void PaintHistogram(ChartCanvas& cv, Rect body);
-void PaintHeatmap(ChartCanvas& cv, Rect body);  // heatmap_painter.cc
+void PaintHeatmap(ChartCanvas& cv, Rect body);     // heatmap_painter.cc
+void PaintStackedBar(ChartCanvas& cv, Rect body);  // stacked_bar_painter.cc
 
 }  // namespace chart_internal
 }  // namespace smr

@@ -147,6 +147,9 @@ void PaintChart(cairo_t* cr, const Chart& chart, double x, double y, double w, d
       case ChartKind::kHeatmap:
         PaintHeatmap(cv, body);
         break;
+      case ChartKind::kStackedBar:
+        PaintStackedBar(cv, body);
+        break;
     }
   }
   cairo_restore(cr);

@@ -3,7 +3,9 @@
 // sequential scale from light yellow (low) to dark blue (high) whose
 // lightness falls monotonically, so it survives greyscale printing. Row
 // labels at the left (group names where rows are too thin for every label),
-// a colour legend with the scale's ends and unit at the top.
+// a colour legend with the scale's ends and unit at the top. Rows with
+// kinds (HeatmapRow::kinds) instead colour each cell by its kind, paler for
+// lower values, with the kinds in the legend.
 //
 // Size: all cells of one colour step are one path, and runs of equal steps
 // in a row are one rectangle, so a 64 x 240 map is a few kilobytes of SVG.
@@ -137,6 +139,81 @@ void Cells(ChartCanvas& cv, const Rect& p, double row_h, size_t cols, double lo,
   }
 }
 
+// ---- Cells coloured by kind (rows with HeatmapRow::kinds) -----------------
+
+constexpr int kLevels = 5;
+
+bool HasKinds(const Chart& c) {
+  for (const HeatmapRow& r : c.heat_rows) {
+    if (!r.kinds.empty()) return true;
+  }
+  return false;
+}
+
+// Colour of kind `k` at level `l` (0 palest .. kLevels - 1 full colour).
+Rgb KindColor(const Chart& c, int k, int l) {
+  const int color =
+      k < static_cast<int>(c.stack_colors.size()) && c.stack_colors[k] >= 0 ? c.stack_colors[k] : k;
+  const Rgb full = PaletteColor(color);
+  const double t = 0.8 * (1.0 - static_cast<double>(l + 1) / kLevels);  // towards white
+  return {full.r + (1 - full.r) * t, full.g + (1 - full.g) * t, full.b + (1 - full.b) * t};
+}
+
+// Level of a value on [lo, hi]; -1 for NaN or nothing (drawn blank).
+int LevelOf(double v, double lo, double hi) {
+  if (!Finite(v) || !(hi > lo) || v <= lo) return -1;
+  const double f = (v - lo) / (hi - lo);
+  return std::clamp(static_cast<int>(std::ceil(f * kLevels)) - 1, 0, kLevels - 1);
+}
+
+// The kinds' swatches at full colour and the palest step; returns the height.
+double KindLegend(ChartCanvas& cv, const Rect& body) {
+  std::vector<LegendItem> items;
+  for (size_t k = 0; k < cv.chart.stack_labels.size(); ++k) {
+    items.push_back({cv.chart.stack_labels[k],
+                     KindColor(cv.chart, static_cast<int>(k), kLevels - 1),
+                     /*line=*/false});
+  }
+  items.push_back({"paler: less busy", KindColor(cv.chart, 0, 0), false});
+  return cv.Legend(items, body.x, body.y, body.w, /*draw=*/true);
+}
+
+// Cells by (kind, level), runs of equal cells in a row merged.
+void KindCells(ChartCanvas& cv, const Rect& p, double row_h, size_t cols, double lo, double hi) {
+  const std::vector<HeatmapRow>& rows = cv.chart.heat_rows;
+  const int kinds = static_cast<int>(std::max<size_t>(cv.chart.stack_labels.size(), 1));
+  std::vector<std::vector<int>> code(rows.size());  // kind * kLevels + level, -1 blank
+  for (size_t r = 0; r < rows.size(); ++r) {
+    code[r].assign(cols, -1);
+    for (size_t c = 0; c < rows[r].values.size() && c < rows[r].kinds.size(); ++c) {
+      const int l = LevelOf(rows[r].values[c], lo, hi), k = rows[r].kinds[c];
+      if (l >= 0 && k >= 0 && k < kinds) code[r][c] = k * kLevels + l;
+    }
+  }
+  const double col_w = p.w / static_cast<double>(cols);
+  for (int code_k = 0; code_k < kinds * kLevels; ++code_k) {
+    bool any = false;
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const double y0 = Snap(p.y + r * row_h), y1 = Snap(p.y + (r + 1) * row_h);
+      for (size_t c = 0; c < cols;) {
+        if (code[r][c] != code_k) {
+          ++c;
+          continue;
+        }
+        size_t e = c;
+        while (e < cols && code[r][e] == code_k) ++e;
+        const double x0 = Snap(p.x + c * col_w), x1 = Snap(p.x + e * col_w);
+        cairo_rectangle(cv.cr, x0, y0, x1 - x0, y1 - y0);
+        any = true;
+        c = e;
+      }
+    }
+    if (!any) continue;
+    SetColor(cv.cr, KindColor(cv.chart, code_k / kLevels, code_k % kLevels));
+    cairo_fill(cv.cr);
+  }
+}
+
 // X ticks: UTC time (title says "UTC" and the date) or plain numbers.
 void XAxis(ChartCanvas& cv, const Rect& p, double xlo, double xhi) {
   const int target = std::clamp(static_cast<int>(p.w / 85), 2, 12);
@@ -170,7 +247,8 @@ void PaintHeatmap(ChartCanvas& cv, Rect body) {
   }
   const double lo = c.y_max > c.y_min ? c.y_min : 0;
   const double hi = c.y_max > c.y_min ? c.y_max : 100;
-  const double legend_h = ScaleLegend(cv, body, lo, hi);
+  const bool by_kind = HasKinds(c);
+  const double legend_h = by_kind ? KindLegend(cv, body) : ScaleLegend(cv, body, lo, hi);
   body.y += legend_h + cv.pad * 0.8;
   body.h -= legend_h + cv.pad * 0.8;
   const double lh = cv.LineHeight(cv.tick_style);
@@ -188,7 +266,11 @@ void PaintHeatmap(ChartCanvas& cv, Rect body) {
       lh + 5 + (cv.chart.x_is_time || !c.x_label.empty() ? cv.LineHeight(cv.label_style) + 3 : 0);
   if (p.w < 10 || p.h < 4) return;
   const double row_h = p.h / static_cast<double>(c.heat_rows.size());
-  Cells(cv, p, row_h, cols, lo, hi);
+  if (by_kind) {
+    KindCells(cv, p, row_h, cols, lo, hi);
+  } else {
+    Cells(cv, p, row_h, cols, lo, hi);
+  }
   GroupLines(cv, p, row_h);
   RowLabels(cv, p, row_h, row_h >= lh * 0.9);
   XAxis(cv, p, c.x_min, c.x_max);

@@ -232,6 +232,10 @@ void FillTable(const Table& table, ctemplate::TemplateDictionary* dict) {
       ctemplate::TemplateDictionary* cell = row->AddSectionDictionary("CELL");
       cell->SetValue("TEXT", c < cells.size() ? cells[c] : "");
       cell->SetValue("ALIGN", align(c));
+      if (r < table.cell_titles.size() && c < table.cell_titles[r].size() &&
+          !table.cell_titles[r][c].empty()) {
+        cell->SetValueAndShowSection("TIP", table.cell_titles[r][c], "HAS_TIP");
+      }
     }
   }
 }

@@ -17,6 +17,7 @@
 #include "src/report/findings.h"
 #include "src/report/findings_doc_rules.h"
 #include "src/report/job_timing.h"
+#include "src/report/kineto_facts.h"
 #include "src/report/report_context.h"
 #include "src/report/rule_section_helpers.h"
 
@@ -100,6 +101,23 @@ Json JobSection(const ReportContext& ctx) {
   job["first_step_epoch_s"] = NumOrNull(steps ? t.first_s : nan);
   job["last_step_epoch_s"] = NumOrNull(steps ? t.last_s : nan);
   AddNodes(ctx, &job);
+  if (const KinetoAnalysis* k = ctx.in().kineto; k != nullptr && !k->empty()) {
+    const KinetoFacts f = FactsOf(*k);
+    if (job["gpus"].is_null() && f.gpu_ranks > 0) job["gpus"] = f.gpu_ranks;
+    Json p;
+    p["traces"] = f.traces;
+    p["ranks"] = f.ranks;
+    p["gpus"] = f.gpu_ranks;
+    p["gpu_names"] = f.gpu_names;
+    p["start"] = IsoOrNull(f.start_s);
+    p["start_epoch_s"] = f.start_s;
+    p["end"] = IsoOrNull(f.end_s);
+    p["end_epoch_s"] = f.end_s;
+    p["duration_s"] = f.end_s - f.start_s;
+    p["steps_min"] = f.steps;
+    p["steps_max"] = f.steps_max;
+    job["pytorch_profiler"] = std::move(p);
+  }
   return job;
 }
 

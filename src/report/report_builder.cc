@@ -10,6 +10,7 @@
 
 #include "src/report/blocks.h"
 #include "src/report/job_timing.h"
+#include "src/report/kineto_facts.h"
 #include "src/report/report_context.h"
 #include "src/report/rule_section_helpers.h"
 #include "src/report/section_list.h"
@@ -39,6 +40,16 @@ std::vector<KeyValue> Overview(const ReportContext& ctx) {
     kv.push_back({"Nodes", gpus > 0
                                ? fmt::format("{} × {} GPUs, {} vCPUs", nodes.size(), gpus, cpus)
                                : fmt::format("{} × {} vCPUs, no GPU", nodes.size(), cpus)});
+  }
+  if (in.kineto != nullptr && !in.kineto->empty()) {
+    const KinetoFacts f = FactsOf(*in.kineto);
+    if (!t.has_job) {
+      kv.push_back({"Traced start (UTC)", FormatUtc(f.start_s)});
+      kv.push_back({"Traced duration", FormatDuration(f.end_s - f.start_s)});
+    }
+    kv.push_back({"PyTorch profiler traces",
+                  fmt::format("{}, {}{}", Plural(f.ranks, "rank", "ranks"), f.gpus_text,
+                              f.steps_max > 0 ? ", " + StepsText(f) + " per rank" : "")});
   }
   if (in.timeline && in.timeline->has_steps) {
     std::map<std::string, int64_t> per_phase;

@@ -10,6 +10,7 @@ void BuildFindingsSection(const ReportContext& ctx, Section* s);
 void BuildJobSummarySection(const ReportContext& ctx, Section* s);
 void BuildSystemUsageSection(const ReportContext& ctx, Section* s);
 void BuildTimelineSection(const ReportContext& ctx, Section* s);
+void BuildPytorchProfilerSection(const ReportContext& ctx, Section* s);
 void BuildSlowStepsSection(const ReportContext& ctx, Section* s);
 void BuildFrameworkMetricsSection(const ReportContext& ctx, Section* s);
 void BuildRulesSummarySection(const ReportContext& ctx, Section* s);
@@ -30,6 +31,7 @@ const std::vector<SectionSpec>& ReportSections() {
       ReportSection("training-job-summary", "Training job summary", BuildJobSummarySection),
       ReportSection("system-usage", "System usage statistics", BuildSystemUsageSection),
       ReportSection("timelines", "Timelines", BuildTimelineSection),
+      ReportSection("pytorch-profiler", "PyTorch profiler traces", BuildPytorchProfilerSection),
       ReportSection("slow-steps", "Slowest steps", BuildSlowStepsSection),
       ReportSection("framework-metrics", "Framework metrics summary", BuildFrameworkMetricsSection),
       ReportSection("rules-summary", "Rules summary", BuildRulesSummarySection),

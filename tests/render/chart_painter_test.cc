@@ -280,3 +280,38 @@ TEST(ChartTextTest, ScreenTextIsAtLeast11Px) {
 
 }  // namespace
 }  // namespace smr
+
+namespace smr {
+namespace {
+
+// Stacked bars: each part's length is its share of the axis, so with two
+// bars of 75 + 25 on a 0–100 axis the first colour covers three times the
+// area of the second (the legend's two equal swatches aside); parts that
+// are zero, negative or NaN draw nothing.
+TEST(PaintChartTest, StackedBarPartsAreProportional) {
+  Chart c;
+  c.kind = ChartKind::kStackedBar;
+  c.y_min = 0;
+  c.y_max = 100;
+  c.stack_labels = {"a", "b", "c"};
+  c.stack_colors = {0, 5, 2};
+  c.stacks = {{"one", {75, 25, 0}, false}, {"two", {75, 25, kNaN}, true}};
+  Raster r(c);
+  const double blue = r.CountNear(PaletteColor(0), 10), red = r.CountNear(PaletteColor(5), 10);
+  ASSERT_GT(red, 500);
+  EXPECT_NEAR(blue / red, 3.0, 0.3);
+  // Only the legend swatch of "c".
+  const double green = r.CountNear(PaletteColor(2), 10);
+  EXPECT_LT(green, red / 10);
+  c.stacks[0].values[2] = -5;
+  Raster negative(c);
+  EXPECT_EQ(negative.CountNear(PaletteColor(2), 10), green);
+
+  Chart empty;
+  empty.kind = ChartKind::kStackedBar;
+  Raster e(empty);
+  EXPECT_GT(e.NonWhite(), 0);  // "No data"
+}
+
+}  // namespace
+}  // namespace smr

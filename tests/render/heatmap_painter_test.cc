@@ -74,7 +74,7 @@ Chart Heatmap(std::vector<HeatmapRow> rows) {
 TEST(HeatmapPainterTest, CellsTakeTheColourOfTheirValueWhereTheyAre) {
   std::vector<double> values(20, 100.0);
   for (size_t k = 10; k < 20; ++k) values[k] = 0;
-  const Raster r(Heatmap({{"gpu0", "GPU", values}}));
+  const Raster r(Heatmap({{"gpu0", "GPU", values, {}}}));
   // The plot spans most of the width; its middle is right of x = 300 - 60
   // and left of 300 + 60.
   EXPECT_GT(r.CountNear(kDarkest, 0, 240), 2000);
@@ -82,9 +82,30 @@ TEST(HeatmapPainterTest, CellsTakeTheColourOfTheirValueWhereTheyAre) {
   EXPECT_GT(r.CountNear(kLightest, 360, Raster::kW), 2000);
 }
 
+// Rows with kinds: the left half of the row is kind 1 at 100 % (palette
+// colour 5 at full strength), the right half kind 0 at 100 % (colour 0);
+// the scale's colours are not used.
+TEST(HeatmapPainterTest, CellsWithKindsTakeTheirKindsColour) {
+  std::vector<double> values(20, 100.0);
+  std::vector<int> kinds(20, 1);
+  for (size_t k = 10; k < 20; ++k) kinds[k] = 0;
+  Chart c = Heatmap({{"stream 7", "rank 0", values, kinds}});
+  c.stack_labels = {"computation", "communication"};
+  c.stack_colors = {0, 5};
+  const Raster r(c);
+  EXPECT_GT(r.CountNear(PaletteColor(5), 0, 240), 2000);
+  EXPECT_EQ(r.CountNear(PaletteColor(5), 360, Raster::kW), 0);
+  EXPECT_GT(r.CountNear(PaletteColor(0), 360, Raster::kW), 2000);
+  EXPECT_EQ(r.CountNear(kDarkest), 0);
+  // At 10 % the cells are the palest step: no full colour beyond the legend.
+  c.heat_rows[0].values.assign(20, 10.0);
+  const Raster pale(c);
+  EXPECT_LT(pale.CountNear(PaletteColor(5), 0, 240), 300);
+}
+
 TEST(HeatmapPainterTest, MissingBucketsStayBlank) {
-  const Raster all_nan(Heatmap({{"gpu0", "", std::vector<double>(10, kNaN)}}));
-  const Raster full(Heatmap({{"gpu0", "", std::vector<double>(10, 95.0)}}));
+  const Raster all_nan(Heatmap({{"gpu0", "", std::vector<double>(10, kNaN), {}}}));
+  const Raster full(Heatmap({{"gpu0", "", std::vector<double>(10, 95.0), {}}}));
   // Only the legend swatch has the darkest colour when every cell is NaN.
   EXPECT_LT(all_nan.CountNear(kDarkest), 200);
   EXPECT_GT(full.CountNear(kDarkest), 10000);
@@ -92,10 +113,10 @@ TEST(HeatmapPainterTest, MissingBucketsStayBlank) {
 
 TEST(HeatmapPainterTest, EmptyOrDegenerateHeatmapsDoNotCrash) {
   Raster none(Heatmap({}));
-  Chart no_range = Heatmap({{"gpu0", "", {50, 60}}});
+  Chart no_range = Heatmap({{"gpu0", "", {50, 60}, {}}});
   no_range.x_max = no_range.x_min;
   Raster degenerate(no_range);
-  Raster ragged(Heatmap({{"a", "", {1}}, {"b", "", {1, 2, 3, kNaN, -5, 500}}}));
+  Raster ragged(Heatmap({{"a", "", {1}, {}}, {"b", "", {1, 2, 3, kNaN, -5, 500}, {}}}));
   SUCCEED();
 }
 
@@ -104,7 +125,7 @@ TEST(HeatmapPainterTest, EmptyOrDegenerateHeatmapsDoNotCrash) {
 TEST(HeatmapPainterTest, LargeHeatmapSvgIsCompact) {
   std::vector<HeatmapRow> rows;
   for (int r = 0; r < 128; ++r) {
-    HeatmapRow row{"algo-" + std::to_string(r + 1) + " GPU", r % 2 == 0 ? "g" : "", {}};
+    HeatmapRow row{"algo-" + std::to_string(r + 1) + " GPU", r % 2 == 0 ? "g" : "", {}, {}};
     for (int k = 0; k < 240; ++k) row.values.push_back(std::fmod(r * 7.0 + k * 0.37, 100.0));
     rows.push_back(std::move(row));
   }
@@ -123,7 +144,7 @@ TEST(HeatmapPainterTest, RendersInAPdf) {
   s.title = "Timelines";
   Block b;
   b.kind = BlockKind::kChart;
-  b.chart = Heatmap({{"cpu0", "CPU", {10, 50, 90}}, {"gpu0", "GPU", {kNaN, 100, 0}}});
+  b.chart = Heatmap({{"cpu0", "CPU", {10, 50, 90}, {}}, {"gpu0", "GPU", {kNaN, 100, 0}, {}}});
   s.blocks.push_back(b);
   m.sections.push_back(s);
   const StatusOr<std::string> pdf = RenderPdf(m);

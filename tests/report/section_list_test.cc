@@ -20,15 +20,17 @@ using report_internal::ReportSections;
 using report_internal::SectionSpec;
 
 // The original report's order, after the findings (first, right under the
-// header) and with the timelines and slowest steps after system usage.
+// header), with the timelines and slowest steps after system usage and the
+// PyTorch profiler traces (shown only with traces) right after the timelines.
 TEST(SectionListTest, ReportSectionsInTheOriginalOrder) {
   std::vector<std::string> ids;
   for (const SectionSpec& spec : ReportSections()) {
     if (spec.rule == nullptr) ids.push_back(spec.id);
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"findings", "training-job-summary", "system-usage",
-                                           "timelines", "slow-steps", "framework-metrics",
-                                           "rules-summary", "training-loop", "data-quality"}));
+                                           "timelines", "pytorch-profiler", "slow-steps",
+                                           "framework-metrics", "rules-summary", "training-loop",
+                                           "data-quality"}));
 }
 
 TEST(SectionListTest, RuleSectionsFollowTheTrainingLoopInTheOriginalOrder) {

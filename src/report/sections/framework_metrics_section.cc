@@ -17,6 +17,7 @@
 #include "src/report/charts.h"
 #include "src/report/cross_rank.h"
 #include "src/report/job_timing.h"
+#include "src/report/kineto_facts.h"
 #include "src/report/report_context.h"
 
 namespace smr {
@@ -210,9 +211,12 @@ void BuildFrameworkMetricsSection(const ReportContext& ctx, Section* s) {
     s->subsections.push_back(StepStatisticsSubsection(in));
   }
   if (s->blocks.empty() && s->subsections.empty()) {
-    s->blocks.push_back(Note(Severity::kInfo,
-                             "No framework metrics were profiled for this job (no trace "
-                             "files under framework/)."));
+    s->blocks.push_back(
+        Note(Severity::kInfo, HasTraces(in)
+                                  ? "No SageMaker framework metrics were profiled for this job; "
+                                    "its PyTorch profiler traces have their own section."
+                                  : "No framework metrics were profiled for this job (no trace "
+                                    "files under framework/)."));
   }
 }
 

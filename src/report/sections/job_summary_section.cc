@@ -10,6 +10,7 @@
 
 #include "src/report/blocks.h"
 #include "src/report/job_timing.h"
+#include "src/report/kineto_facts.h"
 #include "src/report/param_defaults.h"
 #include "src/report/report_context.h"
 
@@ -36,11 +37,24 @@ Chart PhaseBar(const JobTimeline& tl) {
   return bar;
 }
 
-}  // namespace
+// The PyTorch profiler traces' facts: ranks, GPUs, the traced span, steps.
+std::vector<KeyValue> KinetoKeyValues(const KinetoAnalysis& k) {
+  const KinetoFacts f = FactsOf(k);
+  std::vector<KeyValue> kv = {
+      {"Ranks", fmt::format("{}", f.ranks)},
+      {"GPUs", f.gpus_text},
+      {"Traced start", FormatUtc(f.start_s) + " UTC"},
+      {"Traced end", FormatUtc(f.end_s) + " UTC"},
+      {"Traced duration", FormatDuration(f.end_s - f.start_s)},
+      {"Steps per rank", f.steps_max > 0 ? StepsText(f) : "none (no step annotation)"},
+  };
+  if (f.traces != f.ranks) kv.push_back({"Trace files", fmt::format("{}", f.traces)});
+  return kv;
+}
 
-void BuildJobSummarySection(const ReportContext& ctx, Section* s) {
+// The job facts from the system metrics (or MaxInitializationTime).
+void SystemSummary(const ReportContext& ctx, const JobTiming& t, Section* s) {
   const ReportInputs& in = ctx.in();
-  const JobTiming t = Timing(ctx);
   if (!t.has_job) {
     const RuleStatus* u = ctx.Unavailable("MaxInitializationTime");
     s->blocks.push_back(
@@ -108,6 +122,28 @@ void BuildJobSummarySection(const ReportContext& ctx, Section* s) {
   if (in.timeline && !in.timeline->phases.empty()) row.push_back(PhaseBar(*in.timeline));
   s->blocks.push_back(ChartsBlock(std::move(row)));
   return;
+}
+
+}  // namespace
+
+void BuildJobSummarySection(const ReportContext& ctx, Section* s) {
+  const ReportInputs& in = ctx.in();
+  const JobTiming t = Timing(ctx);
+  const bool traces = in.kineto != nullptr && !in.kineto->empty();
+  if (!t.has_job && traces) {
+    s->blocks.push_back(Paragraph(
+        "This job has PyTorch profiler traces but no SageMaker system metrics, so the facts below "
+        "come from the traces. They cover only the part of the job the profiler recorded (its "
+        "schedule's active steps), not the whole job, so initialization and finalization time "
+        "are not known."));
+    s->blocks.push_back(KeyValues(KinetoKeyValues(*in.kineto)));
+    return;
+  }
+  SystemSummary(ctx, t, s);
+  if (traces) {
+    s->blocks.push_back(Paragraph("The PyTorch profiler traces of this job:"));
+    s->blocks.push_back(KeyValues(KinetoKeyValues(*in.kineto)));
+  }
 }
 
 }  // namespace report_internal

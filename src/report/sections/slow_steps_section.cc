@@ -12,6 +12,7 @@
 #include "smr/timeline_views.h"
 #include "src/report/blocks.h"
 #include "src/report/charts.h"
+#include "src/report/kineto_facts.h"
 #include "src/report/metric_series.h"
 #include "src/report/report_context.h"
 
@@ -122,6 +123,13 @@ Chart StepChart(const ReportInputs& in, const StepEvent& step, bool is_median) {
 void BuildSlowStepsSection(const ReportContext& ctx, Section* s) {
   const ReportInputs& in = ctx.in();
   if (in.store == nullptr || in.timeline == nullptr || !in.timeline->has_steps) {
+    if (in.store != nullptr && HasTraces(in)) {
+      s->blocks.push_back(Note(Severity::kInfo,
+                               "This comparison needs SageMaker's framework trace, which the job "
+                               "does not have; the PyTorch profiler traces section shows the "
+                               "steps of its traces."));
+      return;
+    }
     s->blocks.push_back(
         Note(Severity::kInfo, in.store == nullptr
                                   ? "The step comparison needs the profiler data; this report was "

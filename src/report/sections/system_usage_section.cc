@@ -14,6 +14,7 @@
 #include "src/report/blocks.h"
 #include "src/report/charts.h"
 #include "src/report/cross_rank.h"
+#include "src/report/kineto_facts.h"
 #include "src/report/metric_series.h"
 #include "src/report/report_context.h"
 
@@ -239,6 +240,12 @@ void BuildSystemUsageSection(const ReportContext& ctx, Section* s) {
       in.system_usage_all_data ? in.system_usage_all_data : ctx.Result("OverallSystemUsage");
   if (!r || !r->details.is_object() || r->details.empty()) {
     const RuleStatus* u = r ? nullptr : ctx.Unavailable("OverallSystemUsage");
+    if (u == nullptr && HasTraces(in)) {
+      s->blocks.push_back(Note(Severity::kInfo,
+                               "No SageMaker system metrics were found, only PyTorch profiler "
+                               "traces, so there are no system usage statistics."));
+      return;
+    }
     s->blocks.push_back(
         Note(Severity::kWarning,
              u ? ReportContext::UnavailableText(*u,

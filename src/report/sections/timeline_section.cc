@@ -18,6 +18,7 @@
 #include "smr/timeline_views.h"
 #include "src/report/blocks.h"
 #include "src/report/charts.h"
+#include "src/report/kineto_facts.h"
 #include "src/report/metric_series.h"
 #include "src/report/report_context.h"
 #include "src/report/sections/timeline_parts.h"
@@ -211,10 +212,13 @@ void BuildTimelineSection(const ReportContext& ctx, Section* s) {
   const ReportInputs& in = ctx.in();
   if (in.store == nullptr || !in.store->has_system()) {
     s->blocks.push_back(
-        Note(Severity::kInfo, in.store == nullptr
-                                  ? "Timelines need the profiler data; this report was rendered "
-                                    "from rule results alone."
-                                  : "No system metrics were recorded, so there is no timeline."));
+        Note(Severity::kInfo,
+             in.store == nullptr ? "Timelines need the profiler data; this report was rendered "
+                                   "from rule results alone."
+             : HasTraces(in)     ? "No SageMaker system metrics were recorded, so there is no "
+                                   "system timeline; the PyTorch profiler traces section has the "
+                                   "GPU timeline per stream."
+                                 : "No system metrics were recorded, so there is no timeline."));
     return;
   }
   const TimelineFrame f = MakeTimelineFrame(in);

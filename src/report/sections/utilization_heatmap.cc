@@ -113,7 +113,8 @@ void AddHeatmap(const ReportInputs& in, const TimelineFrame& f, Section* s) {
   c.y_max = 100;
   c.value_unit = "%";
   for (const RowSpec& r : specs) {
-    c.heat_rows.push_back({r.label, r.group, BucketMeans(st, r.series, f.t0_s, f.t1_s, columns)});
+    c.heat_rows.push_back(
+        {r.label, r.group, BucketMeans(st, r.series, f.t0_s, f.t1_s, columns), {}});
   }
   const double row_h = specs.size() <= 40 ? 13 : std::max(4.0, 600.0 / specs.size());
   c.height = 85 + row_h * static_cast<double>(specs.size());
