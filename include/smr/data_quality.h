@@ -67,6 +67,22 @@ struct DqNode {
   int64_t framework_first_us = 0, framework_last_us = 0;
 };
 
+// One PyTorch-profiler (Kineto) trace: what its importer read, kept,
+// counted and skipped (smr/kineto.h KinetoCounts).
+struct DqKinetoTrace {
+  std::string path;   // relative to the input directory
+  int64_t rank = -1;  // distributedInfo.rank, -1 absent
+  int64_t world_size = -1;
+  bool legacy = false;               // 2020-21 category names
+  bool bare_array = false;           // top level was an array
+  bool relative_timestamps = false;  // ts relative to baseTimeNanoseconds
+  KinetoCounts counts;
+  int64_t memory_samples = 0;
+  // Earliest start and latest end of its complete events (epoch ns; 0 when
+  // it has none).
+  int64_t first_ns = 0, last_ns = 0;
+};
+
 struct DataQuality {
   // A gap is a stretch without any sample of a node longer than this many
   // median sampling intervals.
@@ -93,6 +109,7 @@ struct DataQuality {
   std::vector<DqReason> reasons;        // issues with count > 0, issue order
   std::vector<DqNode> nodes;            // natural node order
   std::vector<std::string> notes;       // plain findings ("only system data")
+  std::vector<DqKinetoTrace> kineto;    // PyTorch-profiler traces, by rank then path
 };
 
 DataQuality BuildDataQuality(const Discovery& discovery, const MetricStore& store,

@@ -2,6 +2,9 @@
 //   smr-sample-gen --out DIR [--scenario NAME] [--nodes N] [--gpus G]
 //                  [--cpus C] [--interval-ms MS] [--minutes M] [--seed S]
 //                  [--detailed-steps N] [--gpu-scale G:F ...] [--gpu-offset G:P ...]
+//   smr-sample-gen --out DIR --scenario kineto|kineto-legacy [--ranks N]
+//                  [--steps N] [--straggler R] [--dataloader-stall-ms MS]
+//                  [--small-kernels 0|1] [--exposed-nccl 0|1] [--seed S]
 // Exit codes: 0 written, 1 I/O error, 2 usage error.
 #include <charconv>
 #include <cstdio>
@@ -12,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "samples/generator/generator.h"
+#include "samples/generator/kineto_gen.h"
 
 namespace {
 
@@ -35,7 +39,11 @@ void PrintUsage(std::FILE* to) {
              "events (about 200 per step; large N makes trace-heavy benchmark data).\n"
              "--gpu-scale G:F, --gpu-offset G:P: GPU G of every node runs at F times its\n"
              "level plus P points (P may be negative) while the job trains; F 0 keeps it\n"
-             "at 0 %. Repeat for more GPUs.\n",
+             "at 0 %. Repeat for more GPUs.\n"
+             "--scenario kineto|kineto-legacy: PyTorch-profiler traces instead, one\n"
+             "rank-N.pt.trace.json.gz per rank (current or 2021 format), with\n"
+             "[--ranks N] [--steps N] [--straggler R] [--dataloader-stall-ms MS]\n"
+             "[--small-kernels 0|1] [--exposed-nccl 0|1] [--seed S].\n",
              names);
 }
 
@@ -67,6 +75,9 @@ struct Options {
   bool have_seed = false;
   double minutes = -1;
   std::map<int, double> gpu_scale, gpu_offset;
+  // --scenario kineto / kineto-legacy
+  long long ranks = -1, steps = -1, straggler = -1, stall_ms = -1, small_kernels = -1,
+            exposed_nccl = -1;
 };
 
 enum class FlagResult { kOk, kBadValue, kUnknown };
@@ -95,6 +106,18 @@ FlagResult ParseFlag(std::string_view flag, std::string_view value, Options* o) 
     ok = ParseGpuValue(value, 0, 10, &o->gpu_scale);
   } else if (flag == "--gpu-offset") {
     ok = ParseGpuValue(value, -100, 100, &o->gpu_offset);
+  } else if (flag == "--ranks") {
+    ok = ParseNumber(value, &o->ranks) && o->ranks >= 1 && o->ranks <= 64;
+  } else if (flag == "--steps") {
+    ok = ParseNumber(value, &o->steps) && o->steps >= 1 && o->steps <= 10000;
+  } else if (flag == "--straggler") {
+    ok = ParseNumber(value, &o->straggler) && o->straggler >= 0 && o->straggler < 64;
+  } else if (flag == "--dataloader-stall-ms") {
+    ok = ParseNumber(value, &o->stall_ms) && o->stall_ms >= 0 && o->stall_ms <= 60000;
+  } else if (flag == "--small-kernels") {
+    ok = ParseNumber(value, &o->small_kernels) && o->small_kernels >= 0 && o->small_kernels <= 1;
+  } else if (flag == "--exposed-nccl") {
+    ok = ParseNumber(value, &o->exposed_nccl) && o->exposed_nccl >= 0 && o->exposed_nccl <= 1;
   } else if (flag == "--seed") {
     ok = ParseNumber(value, &o->seed);
     o->have_seed = true;
@@ -206,11 +229,45 @@ void PrintSummary(const smr::samplegen::Scenario& sc, const std::string& out_dir
   fmt::print("  total {:.1f} MB\n", static_cast<double>(summary.bytes) / 1e6);
 }
 
+// --scenario kineto / kineto-legacy.
+int GenerateKinetoJob(const Options& o) {
+  smr::samplegen::KinetoScenario sc;
+  sc.legacy = o.scenario_name == "kineto-legacy";
+  if (o.ranks > 0) sc.ranks = static_cast<int>(o.ranks);
+  if (o.steps > 0) sc.steps = static_cast<int>(o.steps);
+  if (o.have_seed) sc.seed = o.seed;
+  if (o.straggler >= 0) {
+    if (o.straggler >= sc.ranks) {
+      fmt::print(stderr, "smr-sample-gen: --straggler {}: the job has {} rank(s)\n", o.straggler,
+                 sc.ranks);
+      return kExitUsage;
+    }
+    sc.straggler_rank = static_cast<int>(o.straggler);
+  }
+  if (o.stall_ms >= 0) sc.dataloader_stall_ns = o.stall_ms * 1'000'000;
+  sc.small_kernels = o.small_kernels == 1;
+  sc.exposed_nccl = o.exposed_nccl == 1;
+  smr::samplegen::KinetoSummary summary;
+  std::string error;
+  if (!smr::samplegen::GenerateKineto(sc, o.out_dir, &summary, &error)) {
+    fmt::print(stderr, "smr-sample-gen: {}\n", error);
+    return kExitIo;
+  }
+  fmt::print("smr-sample-gen: scenario '{}' (seed {}): {} rank(s), {} steps\n", o.scenario_name,
+             sc.seed, sc.ranks, sc.steps);
+  fmt::print("  {}: {} files, {} complete events, {:.1f} MB compressed\n", o.out_dir, summary.files,
+             summary.events, static_cast<double>(summary.bytes) / 1e6);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options options;
   if (const int done = ParseArgs(argc, argv, &options); done >= 0) return done;
+  if (options.scenario_name == "kineto" || options.scenario_name == "kineto-legacy") {
+    return GenerateKinetoJob(options);
+  }
   smr::samplegen::Scenario sc;
   if (!ScenarioFromOptions(options, &sc)) return kExitUsage;
   smr::samplegen::Summary summary;

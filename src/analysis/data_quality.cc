@@ -205,11 +205,15 @@ bool TimeNotes(const MetricStore& store, DataQuality* out) {
                                      FormatUtcText(n.first_s), FormatUtcText(n.last_s), how));
     }
   }
-  if (!store.has_system() && store.has_framework()) {
+  if (!store.has_system() && !store.has_framework() && store.has_kineto()) {
+    dq.notes.push_back(
+        "Only PyTorch-profiler (Kineto) traces: no SageMaker system metrics or framework "
+        "events were read, so the system charts and the SageMaker rules have no data.");
+  } else if (!store.has_system() && store.has_framework()) {
     dq.notes.push_back(
         "Only framework data: no system metrics were read, so system-usage charts and the "
         "system rules have no data.");
-  } else if (store.has_system() && !store.has_framework()) {
+  } else if (store.has_system() && !store.has_framework() && !store.has_kineto()) {
     dq.notes.push_back(
         "Only system data: no framework trace events were read, so step and operator "
         "statistics are not available.");
@@ -219,6 +223,26 @@ bool TimeNotes(const MetricStore& store, DataQuality* out) {
   }
 
   return time_clean;
+}
+
+// What each PyTorch-profiler trace's importer read, kept and skipped.
+void KinetoTraces(const MetricStore& store, DataQuality* dq) {
+  for (const KinetoTrace& t : store.kineto()) {
+    DqKinetoTrace k;
+    k.path = SanitizeUtf8(t.rel_path);
+    k.rank = t.rank;
+    k.world_size = t.world_size;
+    k.legacy = t.legacy;
+    k.bare_array = t.bare_array;
+    k.relative_timestamps = t.relative_timestamps;
+    k.counts = t.counts;
+    k.memory_samples = static_cast<int64_t>(t.memory.size());
+    for (size_t i = 0; i < t.events.size(); ++i) {
+      k.first_ns = i == 0 ? t.events.start_ns[i] : std::min(k.first_ns, t.events.start_ns[i]);
+      k.last_ns = i == 0 ? t.events.end_ns(i) : std::max(k.last_ns, t.events.end_ns(i));
+    }
+    dq->kineto.push_back(std::move(k));
+  }
 }
 
 // The one-line summary and the verdict.
@@ -271,6 +295,7 @@ DataQuality BuildDataQuality(const Discovery& discovery, const MetricStore& stor
   std::sort(dq.nodes.begin(), dq.nodes.end(),
             [](const DqNode& a, const DqNode& b) { return NaturalLess(a.node, b.node); });
 
+  KinetoTraces(store, &dq);
   const bool time_clean = TimeNotes(store, &dq);
   Summarize(issues_clean, time_clean, &dq);
   return dq;

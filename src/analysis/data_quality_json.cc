@@ -80,6 +80,40 @@ Json NodeJson(const DqNode& n) {
   return node;
 }
 
+// PyTorch-profiler traces (only written when there are any, so the file
+// of a SageMaker-only input is unchanged).
+Json KinetoTracesJson(const DataQuality& dq) {
+  Json out = Json::array();
+  for (const DqKinetoTrace& k : dq.kineto) {
+    const KinetoCounts& c = k.counts;
+    Json t;
+    t["path"] = k.path;
+    t["rank"] = k.rank >= 0 ? Json(k.rank) : Json(nullptr);
+    t["world_size"] = k.world_size >= 0 ? Json(k.world_size) : Json(nullptr);
+    t["legacy_categories"] = k.legacy;
+    t["bare_array"] = k.bare_array;
+    t["relative_timestamps"] = k.relative_timestamps;
+    t["events_read"] = c.events_read;
+    t["complete_events"] = c.complete;
+    t["memory_samples"] = c.memory;
+    t["flows"] = c.flows;
+    t["metadata"] = c.metadata;
+    t["other_instants"] = c.other_instants;
+    t["other_phases"] = c.other_phases;
+    t["non_thread"] = c.non_thread;
+    t["unknown_category"] = c.unknown_category;
+    t["skipped"] = c.skipped;
+    if (c.complete > 0) {
+      t["first_utc"] = FormatUtcIso(static_cast<double>(k.first_ns / 1000000000));
+      t["last_utc"] = FormatUtcIso(static_cast<double>(k.last_ns / 1000000000));
+      t["first_ns"] = k.first_ns;
+      t["last_ns"] = k.last_ns;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string DataQualityToJson(const DataQuality& dq) {
@@ -106,6 +140,7 @@ std::string DataQualityToJson(const DataQuality& dq) {
   for (const DqNode& n : dq.nodes) nodes.push_back(NodeJson(n));
   j["nodes"] = std::move(nodes);
   j["notes"] = dq.notes;
+  if (!dq.kineto.empty()) j["kineto_traces"] = KinetoTracesJson(dq);
   // Every string was made valid UTF-8 upstream; `replace` keeps dump() from
   // throwing should one ever slip through.
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";

@@ -249,7 +249,11 @@ bool KinetoRecords::Conclude(const KinetoScanner& scanner, FileStats* stats) {
     for (int64_t& t : trace_.events.start_ns) t += trace_.base_time_ns;
     for (KinetoMemorySample& m : trace_.memory) m.ts_ns += trace_.base_time_ns;
   }
-  stats->records_read += c.events_read;
+  // Records are the events the analyses can use (complete events and
+  // memory samples) and the malformed ones, so read = kept + skipped as for
+  // every format; flows, metadata and spans on string pids are counted in
+  // KinetoCounts only (like smdebug's M events, they are not records).
+  stats->records_read += c.complete + c.memory + c.skipped;
   stats->records_kept += c.complete + c.memory;
   stats->records_skipped += c.skipped;
   return true;

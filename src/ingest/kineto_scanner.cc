@@ -107,7 +107,10 @@ void KinetoScanner::StepOuter(const char* p, size_t i) {
   if (IsJsonSpace(c)) return;
   switch (state_) {
     case State::kStart:
-      if (c == '{') {
+      // A UTF-8 byte-order mark (possibly split across pieces).
+      if (bom_bytes_ < 3 && c == "\xEF\xBB\xBF"[bom_bytes_]) {
+        ++bom_bytes_;
+      } else if (c == '{') {
         shape_ = Shape::kObject;
         state_ = State::kKey;
       } else if (c == '[') {
@@ -166,10 +169,6 @@ void KinetoScanner::StepOuter(const char* p, size_t i) {
 
 void KinetoScanner::Feed(const char* p, size_t n) {
   size_t i = 0;
-  if (!bom_checked_ && n > 0) {
-    bom_checked_ = true;
-    if (n >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) i = 3;
-  }
   begin_ = 0;
   for (; i < n; ++i) {
     const char c = p[i];

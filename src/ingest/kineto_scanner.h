@@ -84,7 +84,7 @@ class KinetoScanner {
   bool events_found_ = false;
   bool events_terminated_ = false;
   bool partial_element_ = false;
-  bool bom_checked_ = false;
+  int bom_bytes_ = 0;  // bytes of a leading byte-order mark seen
   int64_t line_ = 1;
   // The current key and whether its value is captured.
   std::string key_;

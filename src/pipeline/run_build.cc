@@ -161,9 +161,20 @@ IngestResult Ingest(Build& b, const Discovery& discovery) {
   b.timer.Lap("ingest");
   b.timer.SplitLast("freeze", store.freeze_seconds());
   const double s = Seconds(ingest_start, std::chrono::steady_clock::now());
-  b.out << fmt::format("read {} system samples and {} framework events in {:.2f} s ({:.0f} MB/s)\n",
-                       store.system().size(), store.events().size(), s,
-                       s > 0 ? static_cast<double>(ingested.bytes_read) / 1e6 / s : 0.0);
+  const double mb_s = s > 0 ? static_cast<double>(ingested.bytes_read) / 1e6 / s : 0.0;
+  if (store.has_kineto()) {
+    size_t kineto_events = 0;
+    for (const KinetoTrace& t : store.kineto()) kineto_events += t.events.size();
+    b.out << fmt::format(
+        "read {} system samples, {} framework events and {} PyTorch-profiler events ({} "
+        "traces) in {:.2f} s ({:.0f} MB/s)\n",
+        store.system().size(), store.events().size(), kineto_events, store.kineto().size(), s,
+        mb_s);
+  } else {
+    b.out << fmt::format(
+        "read {} system samples and {} framework events in {:.2f} s ({:.0f} MB/s)\n",
+        store.system().size(), store.events().size(), s, mb_s);
+  }
   if (!b.opts.quiet && b.log) PrintDiagnostics(ingested.diagnostics, b.log);
   return ingested;
 }

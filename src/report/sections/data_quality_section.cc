@@ -186,6 +186,40 @@ void AppendFrameworkEvents(const std::vector<const DqNode*>& fw_nodes, Section* 
   }
 }
 
+// What was read of each PyTorch-profiler trace: the events kept, and what
+// was counted but not kept (flows, metadata, spans on string pids) or
+// skipped (malformed events, each also a reason above).
+void AppendKinetoTraces(const DataQuality& dq, Section* s) {
+  if (dq.kineto.empty()) return;
+  Table t;
+  t.caption = "PyTorch-profiler (Kineto) traces";
+  t.columns = {"Trace",
+               "Rank",
+               "Events read",
+               "Kept",
+               "Memory samples",
+               "Not used (flows, metadata, spans, other)",
+               "Unknown category (kept)",
+               "Skipped",
+               "From (UTC)",
+               "To (UTC)"};
+  t.numeric = {false, false, true, true, true, true, true, true, false, false};
+  for (const DqKinetoTrace& k : dq.kineto) {
+    const KinetoCounts& c = k.counts;
+    const int64_t not_used =
+        c.flows + c.metadata + c.non_thread + c.other_instants + c.other_phases;
+    std::string rank = k.rank >= 0 ? N(k.rank) : "unknown";
+    if (k.rank >= 0 && k.world_size > 0) rank += fmt::format(" of {}", k.world_size);
+    const bool any = c.complete > 0;
+    t.rows.push_back({k.path, rank, N(c.events_read), N(c.complete), N(c.memory), N(not_used),
+                      N(c.unknown_category), N(c.skipped),
+                      any ? FormatUtc(static_cast<double>(k.first_ns / 1000) / 1e6) : "-",
+                      any ? FormatUtc(static_cast<double>(k.last_ns / 1000) / 1e6) : "-"});
+    if (c.skipped > 0) t.highlight_rows.push_back(static_cast<int>(t.rows.size() - 1));
+  }
+  s->blocks.push_back(TableBlock(std::move(t)));
+}
+
 // Without a DataQuality summary (inputs other than a full build): the files
 // read per type and the skipped input per reason, from the store and the
 // diagnostics alone.
@@ -255,6 +289,7 @@ Section DataQualitySection(const DataQuality& dq) {
   }
   AppendSystemSampling(sys_nodes, &s);
   AppendFrameworkEvents(fw_nodes, &s);
+  AppendKinetoTraces(dq, &s);
   for (const std::string& note : dq.notes) s.blocks.push_back(Note(Severity::kInfo, note));
   return s;
 }
