@@ -8,9 +8,11 @@
 
 #include <fmt/format.h>
 
+#include "smr/kineto_analysis.h"
 #include "src/report/blocks.h"
 #include "src/report/job_timing.h"
 #include "src/report/kineto_facts.h"
+#include "src/report/kineto_findings.h"
 #include "src/report/report_context.h"
 #include "src/report/rule_section_helpers.h"
 #include "src/report/section_list.h"
@@ -45,7 +47,7 @@ std::vector<KeyValue> Overview(const ReportContext& ctx) {
     const KinetoFacts f = FactsOf(*in.kineto);
     if (!t.has_job) {
       kv.push_back({"Traced start (UTC)", FormatUtc(f.start_s)});
-      kv.push_back({"Traced duration", FormatDuration(f.end_s - f.start_s)});
+      kv.push_back({"Traced duration", ShortDuration(f.end_s - f.start_s)});
     }
     kv.push_back({"PyTorch profiler traces",
                   fmt::format("{}, {}{}", Plural(f.ranks, "rank", "ranks"), f.gpus_text,
@@ -184,6 +186,12 @@ ReportModel BuildReportModel(const ReportInputs& in) {
   m.generated_by = in.generated_by;
   m.subtitle =
       in.input_dir.empty() ? std::string() : fmt::format("Profiler data: {}", in.input_dir);
+  // A job with PyTorch-profiler traces and no SageMaker data is not a
+  // SageMaker Debugger job: the title says what the report is about.
+  const bool traces_only =
+      in.kineto != nullptr && !in.kineto->empty() &&
+      (in.store == nullptr || (!in.store->has_system() && !in.store->has_framework()));
+  if (traces_only) m.title = "PyTorch Profiler Report";
   m.overview = Overview(ctx);
   m.sections = Sections(ctx);
   m.rules = report_internal::RuleStates(in);

@@ -133,6 +133,9 @@ constexpr ParamRow<P> kRows[] = {
      "copies"},
     {"max_pageable", &P::max_pageable, ParamType::kDouble, "copies per step",
      "memcpys from or to pageable host memory per step above which the rank fires"},
+    {"gpu_idle_threshold", &P::gpu_idle_threshold, ParamType::kPercent, "% of wall time",
+     "GPU idle share of the stepped span below which blocked host time is harmless (the GPU "
+     "is kept busy; the host waits for it)"},
 };
 
 constexpr RuleDescriptor<P> kDescriptor = {
@@ -140,7 +143,8 @@ constexpr RuleDescriptor<P> kDescriptor = {
     "Checks in PyTorch-profiler traces for host stalls: device synchronization, .item() and "
     "other blocking reads, synchronous memcpy/memset, and copies from pageable host memory. "
     "The rule triggers for a rank when the blocked time exceeds a threshold (default 5 "
-    "percent) of its stepped wall time or when it makes more pageable copies per step than "
+    "percent) of its stepped wall time while its GPU is idle more than gpu_idle_threshold "
+    "(default 10 percent) of it, or when it makes more pageable copies per step than "
     "max_pageable (default 2).",
     "Avoid .item(), .cpu(), .numpy() and printing tensors inside the training loop (log "
     "every N steps), copy with non_blocking=True from pinned memory (DataLoader "
@@ -166,6 +170,9 @@ constexpr ParamRow<P> kRows[] = {
     {"busy_threshold", &P::busy_threshold, ParamType::kPercent, "% of wall time",
      "GPU busy share of the stepped span below which the many short kernels count as a "
      "problem"},
+    {"min_events", &P::min_events, ParamType::kInt, "events",
+     "GPU activity events a rank needs before it is checked (a handful of kernels says "
+     "nothing about launch overhead)"},
 };
 
 constexpr RuleDescriptor<P> kDescriptor = {

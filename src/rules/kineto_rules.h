@@ -73,6 +73,9 @@ class StragglerRule : public ParamRule<StragglerParams> {
 struct SyncCopiesParams {
   double threshold = 5;     // % of the stepped span blocked in syncs and sync copies
   double max_pageable = 2;  // pageable memcpys per step tolerated
+  // The blocked test counts only when the GPU is idle at least this share of
+  // the stepped span: a host blocked on a GPU that is kept busy costs nothing.
+  double gpu_idle_threshold = 10;
 };
 
 class SyncCopiesRule : public ParamRule<SyncCopiesParams> {
@@ -85,6 +88,7 @@ class SyncCopiesRule : public ParamRule<SyncCopiesParams> {
 struct SmallKernelsParams {
   double threshold = 50;       // % of GPU activity events shorter than short_kernel_ns
   double busy_threshold = 50;  // % GPU busy share below which the GPU counts as starved
+  int64_t min_events = 100;    // GPU activity events a rank needs before it is checked
 };
 
 class SmallKernelsRule : public ParamRule<SmallKernelsParams> {

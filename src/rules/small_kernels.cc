@@ -14,7 +14,9 @@
 // [{step, start_us, idle_share}] (the steps with the idlest GPU),
 // triggered}; the saving of a firing rank is min(launch_call_s, GPU idle
 // time of the stepped span). Not applicable without Kineto traces or
-// without GPU activity events.
+// without GPU activity events; a rank with fewer than `min_events` of them
+// is not checked (no Details entry), and when no rank has enough the
+// result is "not evaluated".
 //
 // Worked example (threshold 50, busy_threshold 50): rank 0, 1000 GPU events
 // of which 800 shorter than 10 µs (80 % > 50), GPU busy 300 ms of a 1 s
@@ -22,6 +24,8 @@
 // 250 ms, idle 700 ms -> estimated_saving_s 0.25.
 #include <algorithm>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "src/rules/kineto_rule_util.h"
 #include "src/rules/kineto_rules.h"
@@ -35,10 +39,13 @@ RuleResult SmallKernelsRule::Evaluate(const AnalysisContext& ctx) const {
   if (k == nullptr) return r;
   KinetoVerdicts verdicts(&r);
   bool any_events = false;
+  bool any_checked = false;
   for (const KinetoRankAnalysis& rank : k->ranks) {
     const LaunchStats& l = rank.launches;
     if (!rank.has_gpu || l.gpu_events <= 0) continue;
     any_events = true;
+    if (l.gpu_events < p_.min_events) continue;
+    any_checked = true;
     const GpuBreakdown& g = rank.gpu_steps;
     const double short_share =
         Percent(static_cast<double>(l.short_kernels), static_cast<double>(l.gpu_events));
@@ -68,6 +75,9 @@ RuleResult SmallKernelsRule::Evaluate(const AnalysisContext& ctx) const {
   if (!any_events) {
     r.applicable = false;
     r.not_applicable_reason = "no GPU activity events in the PyTorch-profiler traces";
+  } else if (!any_checked) {
+    r.not_evaluated_reason =
+        fmt::format("every rank has fewer than {} GPU activity events (min_events)", p_.min_events);
   }
   return r;
 }

@@ -60,6 +60,7 @@ TEST(KinetoJobTest, OverviewSaysRanksGpusSpanAndSteps) {
             "2 ranks, 2 GPUs (NVIDIA A100-SXM4-40GB, NVIDIA H100 80GB HBM3), 3 to 4 steps per "
             "rank");
   EXPECT_EQ(kv.count("Job start (UTC)"), 0u);
+  EXPECT_EQ(m.title, "PyTorch Profiler Report");
 }
 
 TEST(KinetoJobTest, JobSummaryFromTheTraces) {
@@ -153,6 +154,7 @@ TEST(KinetoJobTest, WithSystemMetricsBothShareTheClock) {
   const Section* j = FindSection(m.sections, "training-job-summary");
   ASSERT_NE(j, nullptr);
   EXPECT_EQ(KeyValueOf(*j, "Start time"), "2023-11-14 22:13:10 UTC");
+  EXPECT_EQ(m.title, "SageMaker Debugger Profiling Report");  // SageMaker data: its title
   EXPECT_EQ(KeyValueOf(*j, "Traced start"), "2023-11-14 22:13:20 UTC");
 }
 

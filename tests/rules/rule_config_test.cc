@@ -313,8 +313,10 @@ constexpr RangeCase kRangeCases[] = {
     {"Straggler", "min_steps", "2.5", "2", "a positive integer"},
     {"SyncCopies", "threshold", "150", "100", "from 0 to 100"},
     {"SyncCopies", "max_pageable", "0", "0.5", "greater than 0"},
+    {"SyncCopies", "gpu_idle_threshold", "101", "100", "from 0 to 100"},
     {"SmallKernels", "threshold", "-1", "0", "from 0 to 100"},
     {"SmallKernels", "busy_threshold", "101", "100", "from 0 to 100"},
+    {"SmallKernels", "min_events", "0", "1", "a positive integer"},
 };
 
 TEST(ApplyRuleConfigTest, EveryNumericParameterHasItsRangeChecked) {

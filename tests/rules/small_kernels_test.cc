@@ -39,7 +39,27 @@ TEST(SmallKernelsTest, WorkedExampleFromHeader) {
   EXPECT_EQ(r.details["estimated_saving_s"].get<double>(), 0.25);  // min(250, 700 idle) ms
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].value, 80.0);
-  EXPECT_EQ(r.rule_parameters, "threshold:50\nbusy_threshold:50");
+  EXPECT_EQ(r.rule_parameters, "threshold:50\nbusy_threshold:50\nmin_events:100");
+}
+
+// A rank with fewer than min_events (100) GPU events is not checked: one
+// 0.02 µs kernel on an idle GPU (a real 2026 trace has exactly that) is no
+// evidence of launch overhead. 99 events: not evaluated; 100: fires.
+TEST(SmallKernelsTest, TooFewEventsAreNotEvaluated) {
+  KinetoFixture f;
+  Rank0(&f, 99, 99, 10, 1);
+  const RuleResult r = SmallKernelsRule().Evaluate(f.ctx());
+  EXPECT_TRUE(r.applicable);
+  EXPECT_EQ(r.triggered, 0);
+  EXPECT_EQ(r.datapoints, 0);
+  EXPECT_FALSE(r.details["ranks"].contains("rank 0"));
+  EXPECT_EQ(r.not_evaluated_reason,
+            "every rank has fewer than 100 GPU activity events (min_events)");
+  KinetoFixture g;
+  Rank0(&g, 100, 100, 10, 1);
+  const RuleResult fired = SmallKernelsRule().Evaluate(g.ctx());
+  EXPECT_EQ(fired.triggered, 1);
+  EXPECT_TRUE(fired.not_evaluated_reason.empty());
 }
 
 TEST(SmallKernelsTest, ExactlyAtThresholdsDoesNotFire) {

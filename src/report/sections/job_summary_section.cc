@@ -11,6 +11,7 @@
 #include "src/report/blocks.h"
 #include "src/report/job_timing.h"
 #include "src/report/kineto_facts.h"
+#include "src/report/kineto_findings.h"
 #include "src/report/param_defaults.h"
 #include "src/report/report_context.h"
 
@@ -45,7 +46,7 @@ std::vector<KeyValue> KinetoKeyValues(const KinetoAnalysis& k) {
       {"GPUs", f.gpus_text},
       {"Traced start", FormatUtc(f.start_s) + " UTC"},
       {"Traced end", FormatUtc(f.end_s) + " UTC"},
-      {"Traced duration", FormatDuration(f.end_s - f.start_s)},
+      {"Traced duration", ShortDuration(f.end_s - f.start_s)},
       {"Steps per rank", f.steps_max > 0 ? StepsText(f) : "none (no step annotation)"},
   };
   if (f.traces != f.ranks) kv.push_back({"Trace files", fmt::format("{}", f.traces)});

@@ -11,6 +11,7 @@
 #include "src/report/blocks.h"
 #include "src/report/cross_rank.h"
 #include "src/report/kineto_facts.h"
+#include "src/report/kineto_findings.h"
 #include "src/report/pytorch_profiler.h"
 #include "src/report/report_context.h"
 
@@ -225,7 +226,7 @@ void BuildPytorchProfilerSection(const ReportContext& ctx, Section* s) {
   std::string intro = fmt::format(
       "{} ({}), {}, traced from {} to {} UTC ({}).", Plural(facts.traces, "trace", "traces"),
       Plural(facts.ranks, "rank", "ranks"), facts.gpus_text, FormatUtc(facts.start_s),
-      FormatUtc(facts.end_s), FormatDuration(facts.end_s - facts.start_s));
+      FormatUtc(facts.end_s), ShortDuration(facts.end_s - facts.start_s));
   if (facts.steps > 0) intro += fmt::format(" {} per rank.", StepsText(facts));
   if (in.store != nullptr && in.store->has_system()) {
     intro += fmt::format(
