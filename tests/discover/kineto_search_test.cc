@@ -4,8 +4,6 @@
 // own output folders, up to three folder levels deep.
 #include "src/discover/kineto_search.h"
 
-#include <zlib.h>
-
 #include <string>
 #include <vector>
 
@@ -13,28 +11,16 @@
 
 #include "smr/discover.h"
 #include "tests/testing/files.h"
+#include "tests/testing/gzip.h"
 #include "tests/testing/scratch.h"
 
 namespace smr {
 namespace {
 
+using testing::Gzip;
+
 namespace fs = std::filesystem;
 using discover_internal::LooksLikeKinetoText;
-
-std::string Gzip(const std::string& data) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY),
-            Z_OK);
-  std::string out(deflateBound(&zs, data.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
 
 const char kCurrent[] =
     R"({"schemaVersion": 1, "deviceProperties": [], "traceEvents": [{"ph": "X"}]})";

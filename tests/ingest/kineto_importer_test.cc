@@ -1,8 +1,6 @@
 // The PyTorch-profiler (Kineto) importer (docs/formats.md "Kineto") on
 // small hand-written traces: every variation of docs/kineto-variations.md
 // with the value it must give, computed by hand in the comments.
-#include <zlib.h>
-
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -14,27 +12,15 @@
 #include "smr/ingest.h"
 #include "smr/kineto.h"
 #include "src/ingest/kineto_event.h"
+#include "tests/testing/gzip.h"
 
 namespace smr {
 namespace {
 
+using testing::Gzip;
+
 using ingest_internal::DecimalMicrosToNs;
 using ingest_internal::ParseIdText;
-
-std::string Gzip(const std::string& data) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY),
-            Z_OK);
-  std::string out(deflateBound(&zs, data.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
 
 struct Imported {
   MetricStore store;

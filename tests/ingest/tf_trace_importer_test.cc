@@ -1,30 +1,15 @@
 // TensorFlow trace.json.gz importer and Gunzip (docs/formats.md §1.3, §3.5).
-#include <zlib.h>
-
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "smr/ingest.h"
+#include "tests/testing/gzip.h"
 
 namespace smr {
 namespace {
 
-// Compresses with a gzip wrapper (windowBits 15 + 16).
-std::string Gzip(const std::string& data) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY),
-            Z_OK);
-  std::string out(deflateBound(&zs, data.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
+using testing::Gzip;
 
 InputFile TfFile(bool has_metadata, int64_t base_us) {
   InputFile f;
