@@ -43,9 +43,7 @@ RuleResult CommunicationBoundRule::Evaluate(const AnalysisContext& ctx) const {
     const std::vector<StepValue> steps =
         StepShares(rank, [](const KinetoStep& s) { return s.gpu.communication_ns; });
     const bool fires = share > p_.threshold;
-    const int64_t above = steps.empty() ? (fires ? 1 : 0) : CountAbove(steps, p_.threshold);
-    r.datapoints += steps.empty() ? 1 : static_cast<int64_t>(steps.size());
-    r.violations += above;
+    const int64_t above = CountStepViolations(steps, p_.threshold, fires, &r);
     nlohmann::ordered_json e;
     e["steps"] = steps.size();
     e["wall_s"] = Seconds(g.wall_ns());

@@ -28,6 +28,14 @@ int64_t CountAbove(const std::vector<StepValue>& steps, double threshold) {
                        [&](const StepValue& s) { return s.value > threshold; });
 }
 
+int64_t CountStepViolations(const std::vector<StepValue>& steps, double threshold, bool span_fires,
+                            RuleResult* r) {
+  const int64_t above = steps.empty() ? (span_fires ? 1 : 0) : CountAbove(steps, threshold);
+  r->datapoints += steps.empty() ? 1 : static_cast<int64_t>(steps.size());
+  r->violations += above;
+  return above;
+}
+
 nlohmann::ordered_json WorstSteps(std::vector<StepValue> steps, const char* key, size_t n) {
   std::stable_sort(steps.begin(), steps.end(),
                    [](const StepValue& a, const StepValue& b) { return a.value > b.value; });

@@ -52,6 +52,12 @@ std::vector<StepValue> StepShares(const KinetoRankAnalysis& rank, Part part) {
 // Steps whose value is above `threshold`.
 int64_t CountAbove(const std::vector<StepValue>& steps, double threshold);
 
+// Counts one rank's steps into r's Datapoints (its steps; one span without
+// steps) and Violations (steps above `threshold`; without steps, the span
+// when `span_fires`), and returns that rank's violations.
+int64_t CountStepViolations(const std::vector<StepValue>& steps, double threshold, bool span_fires,
+                            RuleResult* r);
+
 // The `n` steps with the largest values (ties: earlier step first) as
 // [{"step": N, "start_us": t, <key>: value}, ...].
 nlohmann::ordered_json WorstSteps(std::vector<StepValue> steps, const char* key, size_t n = 3);

@@ -55,9 +55,7 @@ RuleResult SyncCopiesRule::Evaluate(const AnalysisContext& ctx) const {
         Percent(static_cast<double>(rank.gpu_steps.idle_ns), static_cast<double>(wall));
     const bool blocked_fires = share > p_.threshold && gpu_idle_share > p_.gpu_idle_threshold;
     const bool pageable_fires = pageable > p_.max_pageable;
-    const int64_t above = steps.empty() ? (blocked_fires ? 1 : 0) : CountAbove(steps, p_.threshold);
-    r.datapoints += steps.empty() ? 1 : static_cast<int64_t>(steps.size());
-    r.violations += above;
+    const int64_t above = CountStepViolations(steps, p_.threshold, blocked_fires, &r);
     nlohmann::ordered_json e;
     e["steps"] = steps.size();
     e["wall_s"] = Seconds(wall);
