@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <span>
 #include <string>
@@ -162,6 +163,45 @@ class RowRuns {
   const RowRun* end_;
 };
 
+// The plan of a job whose input is read in shards of nodes (smr/shard.h):
+// every shard tells what it saw (PlanFacts), the facts are merged, and the
+// layout made from them (PlanLayout) is what each shard's WindowPlan uses,
+// so every shard walks the very windows one process would.
+struct PlanFacts {
+  // File-name timestamps (µs; 0: none) of the files that yielded a record:
+  // the earliest and latest system and framework ones.
+  int64_t sys_first = 0, sys_latest = 0, fw_first = 0, fw_latest = 0;
+  bool has_data = false;  // any system sample or framework event
+  // Without usable file names: the earliest datum, floored to a second.
+  int64_t earliest_datum_us = std::numeric_limits<int64_t>::max();
+  // For windows that run to the end of the data: the latest sample and the
+  // latest event end (or start, if later).
+  double max_sample_s = -std::numeric_limits<double>::infinity();
+  int64_t max_event_us = std::numeric_limits<int64_t>::min();
+  // Adds the facts of other files (associative and commutative).
+  void Merge(const PlanFacts& other);
+};
+PlanFacts CollectPlanFacts(const MetricStore& store, const Discovery& discovery);
+
+struct PlanLayout {
+  bool has_data = false;
+  int64_t window_us = 60'000'000;
+  int64_t t0_us = 0;
+  int64_t latest_file_ts_us = 0;
+  bool sagemaker_stop = true;
+  bool stops_like_sagemaker = true;
+  int64_t n_full = 0;  // windows from t0 on, before compaction
+  // More than 64 Ki windows (a clock jump): which blocks of 1024 windows
+  // hold data, from UsedWindowBlocks over every shard (OR-ed). Empty: no
+  // compaction is needed.
+  std::vector<uint8_t> used_blocks;
+  bool NeedsBlocks() const;
+};
+PlanLayout MakePlanLayout(const PlanFacts& facts, const WindowPlanOptions& options = {});
+// The blocks of 1024 windows a store's data falls in, for a layout that
+// NeedsBlocks(); OR the shards' vectors into PlanLayout::used_blocks.
+std::vector<uint8_t> UsedWindowBlocks(const MetricStore& store, const PlanLayout& layout);
+
 class WindowPlan {
  public:
   static constexpr int64_t kWindowUs = 60'000'000;
@@ -169,6 +209,9 @@ class WindowPlan {
   WindowPlan() = default;
   WindowPlan(const MetricStore& store, const Discovery& discovery,
              const WindowPlanOptions& options = {});
+  // The windows of `layout` over the rows and events of `store` (a shard of
+  // the input or all of it); coverage() counts this store's records only.
+  WindowPlan(const MetricStore& store, const PlanLayout& layout);
 
   size_t size() const { return starts_.size(); }
   int64_t first_timestamp_us() const { return t0_us_; }

@@ -7,11 +7,14 @@
 #define SMR_DATA_QUALITY_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "smr/diagnostics.h"
 #include "smr/discover.h"
+#include "smr/state_io.h"
+#include "smr/status.h"
 #include "smr/store.h"
 
 namespace smr {
@@ -114,6 +117,24 @@ struct DataQuality {
 
 DataQuality BuildDataQuality(const Discovery& discovery, const MetricStore& store,
                              const Diagnostics& diagnostics);
+
+// What the summary needs from one shard of the input (smr/shard.h), merged
+// exactly over shards (docs/scaling.md): BuildDataQuality is
+// FinishDataQuality(discovery, CollectDataQuality(store, diagnostics)).
+struct DataQualityPartial {
+  std::vector<FileStats> files;
+  Diagnostics diagnostics;
+  std::map<std::string, DqNode> nodes;  // time analysis of each node
+  std::vector<DqKinetoTrace> kineto;
+  bool has_system = false, has_framework = false, has_kineto = false;
+  // Adds another shard's partial; `discovery` (the whole input) orders the
+  // diagnostics' examples. Error when both hold one node.
+  Status Merge(DataQualityPartial&& other, const Discovery& discovery);
+  void Save(StateWriter* out) const;
+  Status Load(StateReader* in);
+};
+DataQualityPartial CollectDataQuality(const MetricStore& store, const Diagnostics& diagnostics);
+DataQuality FinishDataQuality(const Discovery& discovery, DataQualityPartial&& partial);
 
 // data-quality.json: the same counts, machine-readable (pretty-printed,
 // deterministic key order, times as UTC strings and epoch seconds).

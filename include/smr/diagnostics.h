@@ -7,10 +7,13 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "smr/state_io.h"
 
 namespace smr {
 
@@ -96,6 +99,15 @@ class Diagnostics {
   const std::map<std::string, IssueCounts>& file_counts() const { return file_counts_; }
   // Appends other's counts and examples (examples keep the first N overall).
   void Merge(const Diagnostics& other);
+  // Adds the diagnostics of other files (another shard of the input):
+  // counts add up, and the examples kept are the first N by
+  // file_order(example.file), each file's in the order recorded -- the ones
+  // reading every file in that order would have kept.
+  void MergeInFileOrder(const Diagnostics& other,
+                        const std::function<uint64_t(std::string_view)>& file_order);
+  // The byte form (smr/state_io.h).
+  void Save(StateWriter* out) const;
+  bool Load(StateReader* in);
 
  private:
   int64_t counts_[static_cast<int>(Issue::kCount)] = {};

@@ -29,6 +29,11 @@ struct InputFile {
   int64_t base_time_us = 0;   // TF traces only: .metadata start_us (0 if none)
   bool has_metadata = false;  // TF traces only
   uint64_t size_bytes = 0;
+  // Position in the whole input's Discovery::files (reader order). A
+  // Discovery of a subset of the files (a shard of nodes, smr/shard.h)
+  // keeps each file's position, so partial results can be put back in the
+  // order one process would have seen them.
+  uint32_t order = 0;
 };
 
 struct PythonStatsSummary {

@@ -119,6 +119,29 @@ StatusOr<RuleResult> ParseRuleResultJson(const std::string& name, std::string_vi
 // and the other JSON fields never change.
 void InferStatesFromJson(std::vector<RuleResult>* results);
 
+class StateReader;
+class StateWriter;
+
+// A rule's state over a shard of the input's nodes (smr/shard.h,
+// docs/scaling.md): computed from one shard, merged with the partials of
+// the other shards, then finished into the rule's result. Merging is exact:
+// whatever the grouping of nodes into shards and the order of merges, the
+// finished result is byte for byte the one the rule gives on the whole
+// input. A node's values stay whole inside one shard; what crosses nodes
+// (sums, first-seen orders, cumulative checks per window) is kept per node
+// or per file and combined in the whole input's reader order at Finish.
+class RulePartial {
+ public:
+  virtual ~RulePartial() = default;
+  // Adds `other`, the partial of the same rule (same parameters) over other
+  // files. Error when both hold data of one key that must stay whole (a
+  // node whose files were split over two shards).
+  virtual Status Merge(RulePartial&& other) = 0;
+  virtual void Save(StateWriter* out) const = 0;
+  // Reads what Save wrote (into a partial from Rule::EmptyPartial).
+  virtual Status Load(StateReader* in) = 0;
+};
+
 class Rule {
  public:
   virtual ~Rule() = default;
@@ -135,6 +158,34 @@ class Rule {
   // "key:value\n..." with the values in use, in SageMaker's order.
   virtual std::string RuleParameters() const = 0;
   virtual RuleResult Evaluate(const AnalysisContext& ctx) const = 0;
+
+  // Sharded evaluation (RulePartial). A rule that supports it returns its
+  // partial over the shard `ctx` (whose windows follow the whole input's
+  // PlanLayout), and its Evaluate is Finish(Partial(ctx)), so one process
+  // and any sharding give the same result. nullptr: the rule reads only
+  // what is merged before the rules run (ctx.kineto), and is evaluated once
+  // on the merged context.
+  virtual std::unique_ptr<RulePartial> Partial(const AnalysisContext& ctx) const;
+  // An empty partial of this rule, to Load a saved one into.
+  virtual std::unique_ptr<RulePartial> EmptyPartial() const;
+  // The result from the merged partial of every shard; `ctx` is the whole
+  // job's context without raw data: its windows are the whole input's plan
+  // (WindowPlan over an empty store), its store is empty, its kineto is the
+  // merged analysis.
+  virtual RuleResult Finish(RulePartial&& merged, const AnalysisContext& ctx) const;
+
+  // Rules that need a second look at every shard once the first partials
+  // are merged (the framework events around the bottlenecks of the windows
+  // that fired, which only the merged counts tell): two_pass() is true, the
+  // second pass over each shard gets the merged first partial, and
+  // FinishTwoPass gets both merged partials. Evaluate is then
+  // FinishTwoPass(first, SecondPartial(ctx, first)).
+  virtual bool two_pass() const { return false; }
+  virtual std::unique_ptr<RulePartial> SecondPartial(const AnalysisContext& ctx,
+                                                     const RulePartial& first) const;
+  virtual std::unique_ptr<RulePartial> EmptySecondPartial() const;
+  virtual RuleResult FinishTwoPass(RulePartial&& first, RulePartial&& second,
+                                   const AnalysisContext& ctx) const;
 };
 
 // Runs one rule; if it throws, the result says it failed (never fatal).

@@ -153,6 +153,16 @@ struct FileStats {
   int64_t records_kept = 0;
   int64_t records_skipped = 0;
   bool unreadable = false;
+  // InputFile::order of the file (its place in the whole input's reader
+  // order, also when this store holds a shard of the input).
+  uint32_t order = 0;
+  // Its records in this store: system rows [first_row, first_row + rows)
+  // and framework events [first_event, first_event + events) (set when
+  // its builder is appended; a builder holds one file's records).
+  uint64_t first_row = 0;
+  uint64_t rows = 0;
+  uint64_t first_event = 0;
+  uint64_t events = 0;
 };
 
 class MetricStore;
@@ -179,7 +189,8 @@ class StoreBuilder {
 
   // Registers a file; returns its index into MetricStore::files().
   uint32_t AddFile(FileStats stats);
-  FileStats& file(uint32_t index) { return files_[index]; }
+  FileStats& file(size_t index) { return files_[index]; }
+  size_t file_count() const { return files_.size(); }
 
   struct Event {
     int64_t start_us = 0;
@@ -251,6 +262,12 @@ class MetricStore {
   // Series of one node and kind, ordered by device index then name.
   std::vector<uint32_t> SeriesOf(StrId node, MetricKind kind) const;
 
+  // A system row's / framework event's place in the whole input's reader
+  // order: (FileStats::order << 32) | index within its file. Equal for the
+  // same record whether the store holds the whole input or a shard of it.
+  uint64_t RowOrder(size_t row) const;
+  uint64_t EventOrder(size_t event) const;
+
   bool has_system() const { return sys_.size() > 0; }
   bool has_framework() const { return ev_.size() > 0; }
   double min_system_ts_s() const { return min_ts_s_; }
@@ -269,6 +286,9 @@ class MetricStore {
   std::vector<uint32_t> series_rows_;
   std::vector<uint32_t> series_row_begin_;
   std::vector<StrId> system_nodes_;
+  // Files with system rows / events, by first row / event (RowOrder).
+  std::vector<uint32_t> row_files_;
+  std::vector<uint32_t> event_files_;
   double min_ts_s_ = 0;
   double max_ts_s_ = 0;
   double freeze_s_ = 0;

@@ -83,7 +83,7 @@ void FinishNotRead(std::vector<DqFileNotRead> not_read, int64_t links_skipped, D
 
 // Files per (kind, node): counts, bytes, records and skip reasons; the
 // files not read, listed.
-void CountFiles(const Discovery& discovery, const MetricStore& store,
+void CountFiles(const Discovery& discovery, const std::vector<FileStats>& files,
                 const Diagnostics& diagnostics, DataQuality* out,
                 std::map<std::string, DqNode>* nodes_out) {
   DataQuality& dq = *out;
@@ -95,7 +95,7 @@ void CountFiles(const Discovery& discovery, const MetricStore& store,
   };
 
   std::unordered_map<std::string, const FileStats*> stats_by_path;
-  for (const FileStats& f : store.files()) stats_by_path.emplace(f.rel_path, &f);
+  for (const FileStats& f : files) stats_by_path.emplace(f.rel_path, &f);
 
   std::map<GroupKey, DqFileGroup> groups;
   std::map<GroupKey, IssueCounts> group_issues;
@@ -170,7 +170,7 @@ bool CollectReasons(const Diagnostics& diagnostics, DataQuality* dq) {
 // Notes on nodes without usable samples, nodes whose time range differs
 // from the others, and input with one kind of data only; whether the time
 // coverage is clean.
-bool TimeNotes(const MetricStore& store, DataQuality* out) {
+bool TimeNotes(const DataQualityPartial& store, DataQuality* out) {
   DataQuality& dq = *out;
   bool time_clean = true;
   double min_first = 0, max_last = 0;
@@ -205,19 +205,19 @@ bool TimeNotes(const MetricStore& store, DataQuality* out) {
                                      FormatUtcText(n.first_s), FormatUtcText(n.last_s), how));
     }
   }
-  if (!store.has_system() && !store.has_framework() && store.has_kineto()) {
+  if (!store.has_system && !store.has_framework && store.has_kineto) {
     dq.notes.push_back(
         "Only PyTorch-profiler (Kineto) traces: no SageMaker system metrics or framework "
         "events were read, so the system charts and the SageMaker rules have no data.");
-  } else if (!store.has_system() && store.has_framework()) {
+  } else if (!store.has_system && store.has_framework) {
     dq.notes.push_back(
         "Only framework data: no system metrics were read, so system-usage charts and the "
         "system rules have no data.");
-  } else if (store.has_system() && !store.has_framework() && !store.has_kineto()) {
+  } else if (store.has_system && !store.has_framework && !store.has_kineto) {
     dq.notes.push_back(
         "Only system data: no framework trace events were read, so step and operator "
         "statistics are not available.");
-  } else if (!store.has_system() && !store.has_framework()) {
+  } else if (!store.has_system && !store.has_framework) {
     dq.notes.push_back("No records could be read from the input.");
     time_clean = false;
   }
@@ -226,7 +226,7 @@ bool TimeNotes(const MetricStore& store, DataQuality* out) {
 }
 
 // What each PyTorch-profiler trace's importer read, kept and skipped.
-void KinetoTraces(const MetricStore& store, DataQuality* dq) {
+void KinetoTraces(const MetricStore& store, std::vector<DqKinetoTrace>* out) {
   for (const KinetoTrace& t : store.kineto()) {
     DqKinetoTrace k;
     k.path = SanitizeUtf8(t.rel_path);
@@ -241,7 +241,7 @@ void KinetoTraces(const MetricStore& store, DataQuality* dq) {
       k.first_ns = i == 0 ? t.events.start_ns[i] : std::min(k.first_ns, t.events.start_ns[i]);
       k.last_ns = i == 0 ? t.events.end_ns(i) : std::max(k.last_ns, t.events.end_ns(i));
     }
-    dq->kineto.push_back(std::move(k));
+    out->push_back(std::move(k));
   }
 }
 
@@ -284,19 +284,39 @@ std::string FormatUtcIso(double epoch_s) {
 
 DataQuality BuildDataQuality(const Discovery& discovery, const MetricStore& store,
                              const Diagnostics& diagnostics) {
+  return FinishDataQuality(discovery, CollectDataQuality(store, diagnostics));
+}
+
+DataQualityPartial CollectDataQuality(const MetricStore& store, const Diagnostics& diagnostics) {
+  DataQualityPartial p;
+  p.files = store.files();
+  p.diagnostics = diagnostics;
+  AnalyseSystemTime(store, &p.nodes);
+  AnalyseFrameworkTime(store, &p.nodes);
+  KinetoTraces(store, &p.kineto);
+  p.has_system = store.has_system();
+  p.has_framework = store.has_framework();
+  p.has_kineto = store.has_kineto();
+  return p;
+}
+
+DataQuality FinishDataQuality(const Discovery& discovery, DataQualityPartial&& p) {
   DataQuality dq;
   dq.python_stats_files = discovery.python_stats.count;
-  std::map<std::string, DqNode> nodes;
-  CountFiles(discovery, store, diagnostics, &dq, &nodes);
-  const bool issues_clean = CollectReasons(diagnostics, &dq);
-  AnalyseSystemTime(store, &nodes);
-  AnalyseFrameworkTime(store, &nodes);
-  for (auto& [name, n] : nodes) dq.nodes.push_back(std::move(n));
+  CountFiles(discovery, p.files, p.diagnostics, &dq, &p.nodes);
+  const bool issues_clean = CollectReasons(p.diagnostics, &dq);
+  for (auto& [name, n] : p.nodes) dq.nodes.push_back(std::move(n));
   std::sort(dq.nodes.begin(), dq.nodes.end(),
             [](const DqNode& a, const DqNode& b) { return NaturalLess(a.node, b.node); });
-
-  KinetoTraces(store, &dq);
-  const bool time_clean = TimeNotes(store, &dq);
+  // By rank (an unknown rank counts as 0), then path: the store's order.
+  dq.kineto = std::move(p.kineto);
+  std::stable_sort(dq.kineto.begin(), dq.kineto.end(),
+                   [](const DqKinetoTrace& a, const DqKinetoTrace& b) {
+                     const int64_t ra = std::max<int64_t>(a.rank, 0);
+                     const int64_t rb = std::max<int64_t>(b.rank, 0);
+                     return ra != rb ? ra < rb : a.path < b.path;
+                   });
+  const bool time_clean = TimeNotes(p, &dq);
   Summarize(issues_clean, time_clean, &dq);
   return dq;
 }

@@ -70,53 +70,6 @@ using Range = std::pair<int64_t, int64_t>;  // inclusive window range; lo > hi: 
 // The window ranges below; lo > hi means "no window" (left out).
 constexpr Range kNone{0, -1};
 
-// SageMaker's first and latest timestamps: the earliest and latest
-// file-name timestamps of the system files; the framework files' earliest
-// if it is earlier, their latest if it is *smaller*. A file that yielded
-// no record (empty, unreadable, every line bad) does not count, so a stray
-// file cannot move the walk (docs/compatibility.md). 0: none.
-struct FileNameBounds {
-  int64_t t0 = 0;
-  int64_t latest = 0;
-};
-
-FileNameBounds FindFileNameBounds(const MetricStore& store, const Discovery& discovery) {
-  std::unordered_set<std::string_view> with_data;
-  for (const FileStats& f : store.files()) {
-    if (f.records_kept > 0) with_data.insert(f.rel_path);
-  }
-  int64_t sys_first = 0, sys_latest = 0, fw_first = 0, fw_latest = 0;
-  for (const InputFile& f : discovery.files) {
-    if (f.name_ts_us <= 0) continue;  // e.g. TF traces without metadata
-    if (!with_data.contains(f.rel_path)) continue;
-    const bool system = f.kind == FileKind::kSystem;
-    int64_t& first = system ? sys_first : fw_first;
-    int64_t& latest = system ? sys_latest : fw_latest;
-    first = first == 0 ? f.name_ts_us : std::min(first, f.name_ts_us);
-    latest = std::max(latest, f.name_ts_us);
-  }
-  FileNameBounds b;
-  b.t0 = sys_first != 0 && (fw_first == 0 || sys_first <= fw_first) ? sys_first : fw_first;
-  b.latest = sys_latest;
-  if (fw_latest != 0 && (b.latest == 0 || fw_latest < b.latest)) b.latest = fw_latest;
-  return b;
-}
-
-// No usable file names (stores built in memory): the earliest datum,
-// truncated to whole seconds like SageMaker's file names.
-int64_t EarliestDatumUs(const MetricStore& store) {
-  const SystemColumns& sys = store.system();
-  const EventColumns& ev = store.events();
-  int64_t t0 = std::numeric_limits<int64_t>::max();
-  for (size_t i = 0; i < sys.size(); ++i) {
-    t0 = std::min(t0, FloorDiv(SecondsToNs(sys.ts(i)), 1'000'000'000) * 1'000'000);
-  }
-  for (size_t i = 0; i < ev.size(); ++i) {
-    t0 = std::min(t0, FloorDiv(ev.start_us[i], 1'000'000) * 1'000'000);
-  }
-  return t0;
-}
-
 // Which windows a sample or an event belongs to, before and after the
 // windows are laid out.
 struct WindowMath {
@@ -174,41 +127,18 @@ struct WindowMath {
     return Range(map(r.first), map(r.second));
   }
 
-  // SageMaker's stop rule: window k runs while its start t0 + k·W is before
-  // the latest timestamp. Without file names there is no such bound and
-  // the windows run to the last datum.
-  void CountWindows(int64_t latest) {
-    if (sagemaker_stop) {
-      n_full = latest > t0 ? (latest - t0 + w_us - 1) / w_us : 0;
-      return;
-    }
-    int64_t last_window = 0;
-    const auto n_runs = static_cast<uint32_t>(sys.timestamp_runs());
-    for (uint32_t r = 0; r < n_runs; ++r) last_window = std::max(last_window, SysRange(r).second);
-    for (size_t i = 0; i < ev.size(); ++i) last_window = std::max(last_window, EvRange(i).second);
-    n_full = last_window + 1;
-  }
-
-  // The start of every window laid out, skipping empty blocks when there
-  // are more than kCompactAbove windows.
-  std::vector<int64_t> LayOut() {
+  // The windows laid out: all n_full from t0, or with more than
+  // kCompactAbove of them only the blocks of kBlock windows that hold data
+  // (`used`, one flag per block; docs/compatibility.md).
+  std::vector<int64_t> LayOut(const std::vector<uint8_t>& used) {
     std::vector<int64_t> starts;
-    if (n_full <= kCompactAbove) {
+    if (used.empty()) {
       starts.resize(static_cast<size_t>(n_full));
       for (int64_t k = 0; k < n_full; ++k) starts[static_cast<size_t>(k)] = t0 + k * w_us;
       return starts;
     }
-    const int64_t nb = (n_full + kBlock - 1) / kBlock;
-    std::vector<uint8_t> used(static_cast<size_t>(nb), 0);
-    auto mark = [&](Range r) {
-      if (r.first > r.second) return;
-      for (int64_t b = r.first / kBlock; b <= r.second / kBlock; ++b)
-        used[static_cast<size_t>(b)] = 1;
-    };
-    const auto n_runs = static_cast<uint32_t>(sys.timestamp_runs());
-    for (uint32_t r = 0; r < n_runs; ++r) mark(Clip(SysRange(r)));
-    for (size_t i = 0; i < ev.size(); ++i) mark(Clip(EvRange(i)));
-    block_base.assign(static_cast<size_t>(nb), -1);
+    const auto nb = static_cast<int64_t>(used.size());
+    block_base.assign(used.size(), -1);
     for (int64_t b = 0; b < nb; ++b) {
       if (!used[static_cast<size_t>(b)]) continue;
       block_base[static_cast<size_t>(b)] = static_cast<int64_t>(starts.size());
@@ -218,7 +148,29 @@ struct WindowMath {
     }
     return starts;
   }
+
+  // Marks in `used` the blocks of kBlock windows this store's data falls in.
+  void MarkUsedBlocks(std::vector<uint8_t>* used) const {
+    auto mark = [&](Range r) {
+      if (r.first > r.second) return;
+      for (int64_t b = r.first / kBlock; b <= r.second / kBlock; ++b)
+        (*used)[static_cast<size_t>(b)] = 1;
+    };
+    const auto n_runs = static_cast<uint32_t>(sys.timestamp_runs());
+    for (uint32_t r = 0; r < n_runs; ++r) mark(Clip(SysRange(r)));
+    for (size_t i = 0; i < ev.size(); ++i) mark(Clip(EvRange(i)));
+  }
 };
+
+WindowMath MathOf(const MetricStore& store, const PlanLayout& layout) {
+  return WindowMath{store.system(),
+                    store.events(),
+                    layout.t0_us,
+                    layout.window_us,
+                    layout.sagemaker_stop,
+                    layout.n_full,
+                    {}};
+}
 
 // What is left out, for the report (data before t0 can only be left out
 // in SageMaker's mode; data after the last window only in that mode too).
@@ -258,27 +210,125 @@ std::vector<Range> CountLeftOut(const WindowMath& m, WindowCoverage* coverage) {
 
 }  // namespace
 
-WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
-                       const WindowPlanOptions& options)
-    : window_us_(options.window_us > 0 ? options.window_us : kWindowUs) {
+void PlanFacts::Merge(const PlanFacts& o) {
+  auto first = [](int64_t a, int64_t b) { return a == 0 ? b : b == 0 ? a : std::min(a, b); };
+  sys_first = first(sys_first, o.sys_first);
+  fw_first = first(fw_first, o.fw_first);
+  sys_latest = std::max(sys_latest, o.sys_latest);
+  fw_latest = std::max(fw_latest, o.fw_latest);
+  has_data = has_data || o.has_data;
+  earliest_datum_us = std::min(earliest_datum_us, o.earliest_datum_us);
+  max_sample_s = std::max(max_sample_s, o.max_sample_s);
+  max_event_us = std::max(max_event_us, o.max_event_us);
+}
+
+// SageMaker's first and latest timestamps: the earliest and latest
+// file-name timestamps of the system files; the framework files' earliest
+// if it is earlier, their latest if it is *smaller*. A file that yielded
+// no record (empty, unreadable, every line bad) does not count, so a stray
+// file cannot move the walk (docs/compatibility.md). Without usable file
+// names (stores built in memory): the earliest datum, truncated to whole
+// seconds like SageMaker's file names.
+PlanFacts CollectPlanFacts(const MetricStore& store, const Discovery& discovery) {
+  PlanFacts f;
   const SystemColumns& sys = store.system();
   const EventColumns& ev = store.events();
-  coverage_.stops_like_sagemaker = !options.analyze_trailing_data;
-  if (sys.size() == 0 && ev.size() == 0) return;  // no windows at all
+  f.has_data = sys.size() > 0 || ev.size() > 0;
+  std::unordered_set<std::string_view> with_data;
+  for (const FileStats& file : store.files()) {
+    if (file.records_kept > 0) with_data.insert(file.rel_path);
+  }
+  for (const InputFile& file : discovery.files) {
+    if (file.name_ts_us <= 0) continue;  // e.g. TF traces without metadata
+    if (!with_data.contains(file.rel_path)) continue;
+    const bool system = file.kind == FileKind::kSystem;
+    int64_t& first = system ? f.sys_first : f.fw_first;
+    int64_t& latest = system ? f.sys_latest : f.fw_latest;
+    first = first == 0 ? file.name_ts_us : std::min(first, file.name_ts_us);
+    latest = std::max(latest, file.name_ts_us);
+  }
+  const auto n_runs = static_cast<uint32_t>(sys.timestamp_runs());
+  for (uint32_t r = 0; r < n_runs; ++r) {
+    const double ts = sys.run_ts(r);
+    f.earliest_datum_us =
+        std::min(f.earliest_datum_us, FloorDiv(SecondsToNs(ts), 1'000'000'000) * 1'000'000);
+    f.max_sample_s = std::max(f.max_sample_s, ts);
+  }
+  for (size_t i = 0; i < ev.size(); ++i) {
+    f.earliest_datum_us =
+        std::min(f.earliest_datum_us, FloorDiv(ev.start_us[i], 1'000'000) * 1'000'000);
+    f.max_event_us = std::max(f.max_event_us, std::max(ev.end_us[i], ev.start_us[i]));
+  }
+  return f;
+}
 
-  const FileNameBounds bounds = FindFileNameBounds(store, discovery);
-  coverage_.latest_file_ts_us = bounds.latest;
-  const bool have_t0 = bounds.t0 != 0;
-  WindowMath m{sys,
-               ev,
-               have_t0 ? bounds.t0 : EarliestDatumUs(store),
-               window_us_,
-               !options.analyze_trailing_data && have_t0,
-               0,
-               {}};
-  t0_us_ = m.t0;
-  m.CountWindows(bounds.latest);
-  starts_ = m.LayOut();
+bool PlanLayout::NeedsBlocks() const { return n_full > WindowMath::kCompactAbove; }
+
+// SageMaker's stop rule: window k runs while its start t0 + k·W is before
+// the latest timestamp. Without file names there is no such bound and the
+// windows run to the last datum.
+PlanLayout MakePlanLayout(const PlanFacts& facts, const WindowPlanOptions& options) {
+  PlanLayout l;
+  l.window_us = options.window_us > 0 ? options.window_us : WindowPlan::kWindowUs;
+  l.stops_like_sagemaker = !options.analyze_trailing_data;
+  l.has_data = facts.has_data;
+  if (!facts.has_data) return l;
+  const int64_t t0 =
+      facts.sys_first != 0 && (facts.fw_first == 0 || facts.sys_first <= facts.fw_first)
+          ? facts.sys_first
+          : facts.fw_first;
+  int64_t latest = facts.sys_latest;
+  if (facts.fw_latest != 0 && (latest == 0 || facts.fw_latest < latest)) latest = facts.fw_latest;
+  l.latest_file_ts_us = latest;
+  const bool have_t0 = t0 != 0;
+  l.t0_us = have_t0 ? t0 : facts.earliest_datum_us;
+  l.sagemaker_stop = !options.analyze_trailing_data && have_t0;
+  const int64_t w = l.window_us;
+  if (l.sagemaker_stop) {
+    l.n_full = latest > l.t0_us ? (latest - l.t0_us + w - 1) / w : 0;
+    return l;
+  }
+  int64_t last_window = 0;
+  if (facts.max_sample_s > -std::numeric_limits<double>::infinity()) {
+    const int64_t rel = SecondsToNs(facts.max_sample_s) - l.t0_us * 1000;
+    if (rel > 0) last_window = std::max(last_window, FloorDiv(rel, w * 1000));
+  }
+  if (facts.max_event_us > std::numeric_limits<int64_t>::min()) {
+    last_window = std::max(last_window, FloorDiv(facts.max_event_us - l.t0_us, w));
+  }
+  l.n_full = last_window + 1;
+  return l;
+}
+
+std::vector<uint8_t> UsedWindowBlocks(const MetricStore& store, const PlanLayout& layout) {
+  std::vector<uint8_t> used;
+  if (!layout.NeedsBlocks()) return used;
+  used.assign(static_cast<size_t>((layout.n_full + WindowMath::kBlock - 1) / WindowMath::kBlock),
+              0);
+  MathOf(store, layout).MarkUsedBlocks(&used);
+  return used;
+}
+
+WindowPlan::WindowPlan(const MetricStore& store, const Discovery& discovery,
+                       const WindowPlanOptions& options) {
+  PlanLayout layout = MakePlanLayout(CollectPlanFacts(store, discovery), options);
+  layout.used_blocks = UsedWindowBlocks(store, layout);
+  *this = WindowPlan(store, layout);
+}
+
+WindowPlan::WindowPlan(const MetricStore& store, const PlanLayout& layout)
+    : window_us_(layout.window_us) {
+  const SystemColumns& sys = store.system();
+  const EventColumns& ev = store.events();
+  coverage_.stops_like_sagemaker = layout.stops_like_sagemaker;
+  if (!layout.has_data) return;  // no windows at all
+  coverage_.latest_file_ts_us = layout.latest_file_ts_us;
+  t0_us_ = layout.t0_us;
+  WindowMath m = MathOf(store, layout);
+  // A layout made for this store alone may leave its blocks to be found here.
+  starts_ =
+      m.LayOut(layout.NeedsBlocks() && layout.used_blocks.empty() ? UsedWindowBlocks(store, layout)
+                                                                  : layout.used_blocks);
   const std::vector<Range> run_range = CountLeftOut(m, &coverage_);
 
   const size_t n = starts_.size();

@@ -151,4 +151,60 @@ void Diagnostics::Merge(const Diagnostics& other) {
   }
 }
 
+void Diagnostics::MergeInFileOrder(const Diagnostics& other,
+                                   const std::function<uint64_t(std::string_view)>& file_order) {
+  for (const auto& [file, counts] : other.file_counts_) {
+    IssueCounts& mine = file_counts_[file];
+    for (size_t i = 0; i < mine.size(); ++i) mine[i] += counts[i];
+  }
+  for (int i = 0; i < static_cast<int>(Issue::kCount); ++i) {
+    counts_[i] += other.counts_[i];
+    std::vector<DiagnosticExample>& ex = examples_[i];
+    ex.insert(ex.end(), other.examples_[i].begin(), other.examples_[i].end());
+    std::stable_sort(ex.begin(), ex.end(),
+                     [&](const DiagnosticExample& a, const DiagnosticExample& b) {
+                       return file_order(a.file) < file_order(b.file);
+                     });
+    if (ex.size() > kMaxExamplesPerIssue) ex.resize(kMaxExamplesPerIssue);
+  }
+}
+
+void Diagnostics::Save(StateWriter* out) const {
+  for (int64_t c : counts_) out->Put(c);
+  out->Put<uint64_t>(file_counts_.size());
+  for (const auto& [file, counts] : file_counts_) {
+    out->PutString(file);
+    out->Put(counts);
+  }
+  for (const auto& examples : examples_) {
+    out->Put<uint64_t>(examples.size());
+    for (const DiagnosticExample& e : examples) {
+      out->PutString(e.file);
+      out->Put(e.line);
+      out->PutString(e.excerpt);
+    }
+  }
+}
+
+bool Diagnostics::Load(StateReader* in) {
+  *this = Diagnostics();
+  for (int64_t& c : counts_) c = in->Get<int64_t>();
+  const auto files = in->Get<uint64_t>();
+  for (uint64_t f = 0; f < files && in->ok(); ++f) {
+    std::string file = in->GetString();
+    file_counts_[std::move(file)] = in->Get<IssueCounts>();
+  }
+  for (auto& examples : examples_) {
+    const auto n = in->Get<uint64_t>();
+    for (uint64_t k = 0; k < n && in->ok(); ++k) {
+      DiagnosticExample e;
+      e.file = in->GetString();
+      e.line = in->Get<int64_t>();
+      e.excerpt = in->GetString();
+      examples.push_back(std::move(e));
+    }
+  }
+  return in->ok();
+}
+
 }  // namespace smr

@@ -361,6 +361,14 @@ void StoreBuilder::Append(StoreBuilder&& other) {
                              other.strings_.Get(s.name), other.strings_.Get(s.dimension));
   }
   const uint32_t file_offset = static_cast<uint32_t>(files_.size());
+  if (!other.files_.empty()) {
+    // The builder of one file: its records' place in this store.
+    FileStats& first = other.files_.front();
+    first.first_row = sys_.size();
+    first.rows = other.sys_.size();
+    first.first_event = ev_.size();
+    first.events = other.ev_.size();
+  }
   for (auto& f : other.files_) files_.push_back(std::move(f));
   for (KinetoTrace& t : other.kineto_) {
     t.file_index += file_offset;
@@ -450,6 +458,11 @@ MetricStore StoreBuilder::Build() {
   std::sort(nodes.begin(), nodes.end(),
             [&](StrId a, StrId b) { return NaturalLess(m.strings_.Get(a), m.strings_.Get(b)); });
   m.system_nodes_ = std::move(nodes);
+
+  for (uint32_t i = 0; i < m.files_.size(); ++i) {
+    if (m.files_[i].rows > 0) m.row_files_.push_back(i);
+    if (m.files_[i].events > 0) m.event_files_.push_back(i);
+  }
 
   *this = StoreBuilder();
   m.freeze_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

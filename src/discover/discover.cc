@@ -196,6 +196,7 @@ StatusOr<Discovery> DiscoverInputs(const std::string& dir) {
     return a.path < b.path;
   });
   for (InputFile& f : kineto) d.files.push_back(std::move(f));
+  for (size_t i = 0; i < d.files.size(); ++i) d.files[i].order = static_cast<uint32_t>(i);
   std::sort(d.ignored.begin(), d.ignored.end());
   return d;
 }

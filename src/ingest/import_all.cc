@@ -61,6 +61,7 @@ struct FileResult {
 void OnlyStats(const InputFile& file, FileResult* r, uint64_t bytes, bool unreadable) {
   FileStats stats;
   stats.rel_path = file.rel_path;
+  stats.order = file.order;
   stats.kind = file.kind;
   stats.bytes = bytes;
   stats.unreadable = unreadable;
@@ -249,6 +250,7 @@ void IngestRun::Merge(size_t i) {
   DropIfCopy(i);
   InheritBase(i);
   FileResult& r = results_[i];
+  for (size_t f = 0; f < r.builder.file_count(); ++f) r.builder.file(f).order = files_[i].order;
   merged_.Append(std::move(r.builder));
   out_.diagnostics.Merge(r.diag);
   out_.bytes_read += r.bytes;

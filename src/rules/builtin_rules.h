@@ -7,6 +7,7 @@
 #define SMR_SRC_RULES_BUILTIN_RULES_H_
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -131,6 +132,9 @@ class MaxInitializationTimeRule : public ParamRule<MaxInitializationTimeParams> 
  public:
   explicit MaxInitializationTimeRule(MaxInitializationTimeParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> Partial(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> EmptyPartial() const override;
+  RuleResult Finish(RulePartial&& merged, const AnalysisContext& ctx) const override;
 };
 
 // ---- LoadBalancing (§4.7; load_balancing.cc) --------------------------------

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <stdexcept>
 #include <string>
 
 #include <fmt/format.h>
@@ -276,6 +277,26 @@ std::string RuleResultToJson(const RuleResult& r) {
   // so after the envelope, so a reader never takes its zeros for a pass.
   if (r.failed) j["Error"] = r.error;
   return DumpPythonJson(j);
+}
+
+std::unique_ptr<RulePartial> Rule::Partial(const AnalysisContext& /*ctx*/) const { return nullptr; }
+
+std::unique_ptr<RulePartial> Rule::EmptyPartial() const { return nullptr; }
+
+RuleResult Rule::Finish(RulePartial&& /*merged*/, const AnalysisContext& /*ctx*/) const {
+  throw std::logic_error(fmt::format("rule {} has no sharded evaluation", name()));
+}
+
+std::unique_ptr<RulePartial> Rule::SecondPartial(const AnalysisContext& /*ctx*/,
+                                                 const RulePartial& /*first*/) const {
+  return nullptr;
+}
+
+std::unique_ptr<RulePartial> Rule::EmptySecondPartial() const { return nullptr; }
+
+RuleResult Rule::FinishTwoPass(RulePartial&& /*first*/, RulePartial&& /*second*/,
+                               const AnalysisContext& /*ctx*/) const {
+  throw std::logic_error(fmt::format("rule {} has no two-pass evaluation", name()));
 }
 
 RuleResult EvaluateRule(const Rule& rule, const AnalysisContext& ctx) {
