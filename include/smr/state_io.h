@@ -22,16 +22,14 @@ namespace smr {
 class StateWriter {
  public:
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
-  void Put(const T& v) {
-    buf_.append(reinterpret_cast<const char*>(&v), sizeof(T));
-  }
+  requires std::is_trivially_copyable_v<T>
+  void Put(const T& v) { buf_.append(reinterpret_cast<const char*>(&v), sizeof(T)); }
   void PutString(std::string_view s) {
     Put<uint64_t>(s.size());
     buf_.append(s.data(), s.size());
   }
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
+  requires std::is_trivially_copyable_v<T>
   void PutVector(const std::vector<T>& v) {
     Put<uint64_t>(v.size());
     buf_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
@@ -52,8 +50,7 @@ class StateReader {
   explicit StateReader(std::string_view bytes) : data_(bytes) {}
 
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
-  T Get() {
+  requires std::is_trivially_copyable_v<T> T Get() {
     T v{};
     if (!Need(sizeof(T))) return v;
     std::memcpy(&v, data_.data() + pos_, sizeof(T));
@@ -68,8 +65,7 @@ class StateReader {
     return s;
   }
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
-  std::vector<T> GetVector() {
+  requires std::is_trivially_copyable_v<T> std::vector<T> GetVector() {
     const auto n = Get<uint64_t>();
     if (n > (data_.size() - pos_) / (sizeof(T) == 0 ? 1 : sizeof(T))) {
       ok_ = false;

@@ -1,13 +1,13 @@
 // Grouping of the input's files by node (smr/shard.h).
 #include "smr/shard.h"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <map>
 #include <string_view>
-#include <unistd.h>
 #include <utility>
 
 #include <fmt/format.h>
@@ -144,18 +144,27 @@ bool ParseMemorySize(const std::string& text, uint64_t* bytes, std::string* erro
     if (value > 100) return fail();
     const uint64_t ram = PhysicalMemoryBytes();
     if (ram == 0) {
-      *error = fmt::format("--max-memory {}: the machine's memory size is unknown; give a size",
-                           text);
+      *error =
+          fmt::format("--max-memory {}: the machine's memory size is unknown; give a size", text);
       return false;
     }
     *bytes = static_cast<uint64_t>(static_cast<double>(ram) * value / 100);
     return true;
   }
-  static const std::pair<const char*, double> kUnits[] = {
-      {"", 1},          {"B", 1},          {"K", 1024.0},          {"KB", 1024.0},
-      {"KIB", 1024.0},  {"M", 1 << 20},    {"MB", 1 << 20},        {"MIB", 1 << 20},
-      {"G", 1 << 30},   {"GB", 1 << 30},   {"GIB", 1 << 30},       {"T", 1099511627776.0},
-      {"TB", 1099511627776.0}, {"TIB", 1099511627776.0}};
+  static const std::pair<const char*, double> kUnits[] = {{"", 1},
+                                                          {"B", 1},
+                                                          {"K", 1024.0},
+                                                          {"KB", 1024.0},
+                                                          {"KIB", 1024.0},
+                                                          {"M", 1 << 20},
+                                                          {"MB", 1 << 20},
+                                                          {"MIB", 1 << 20},
+                                                          {"G", 1 << 30},
+                                                          {"GB", 1 << 30},
+                                                          {"GIB", 1 << 30},
+                                                          {"T", 1099511627776.0},
+                                                          {"TB", 1099511627776.0},
+                                                          {"TIB", 1099511627776.0}};
   for (const auto& [name, factor] : kUnits) {
     if (unit == name) scale = factor;
   }

@@ -40,8 +40,8 @@ Discovery Nodes(const std::vector<std::pair<std::string, uint64_t>>& nodes) {
 
 TEST(GroupByNodeTest, LargestNodeFirstToTheLightestGroup) {
   // algo-1 100, algo-2 60, algo-3 50, algo-4 40 (bytes over two files of algo-1).
-  Discovery d = Nodes({{"algo-1", 70}, {"algo-2", 60}, {"algo-3", 50}, {"algo-4", 40},
-                       {"algo-1", 30}});
+  Discovery d =
+      Nodes({{"algo-1", 70}, {"algo-2", 60}, {"algo-3", 50}, {"algo-4", 40}, {"algo-1", 30}});
   const std::vector<ShardGroup> g = GroupByNode(d, 2);
   ASSERT_EQ(g.size(), 2u);
   // 100 -> A; 60 -> B; 50 -> B (60 < 100); 40 -> A (100 < 110).
@@ -73,7 +73,9 @@ TEST(GroupByNodeTest, NaturalOrderBreaksTies) {
 
 TEST(GroupForMemoryTest, FewestGroupsThatFit) {
   // Four nodes of 1 GB of system metrics: 100 MB + 19 % each.
-  Discovery d = Nodes({{"algo-1", 1ull << 30}, {"algo-2", 1ull << 30}, {"algo-3", 1ull << 30},
+  Discovery d = Nodes({{"algo-1", 1ull << 30},
+                       {"algo-2", 1ull << 30},
+                       {"algo-3", 1ull << 30},
                        {"algo-4", 1ull << 30}});
   const uint64_t one = EstimatePeakMemory(d, GroupByNode(d, 4)[0]);
   EXPECT_EQ(one, (100ull << 20) + static_cast<uint64_t>(0.19 * (1ull << 30)));

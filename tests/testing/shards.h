@@ -28,9 +28,9 @@ namespace testing {
 // `minutes` minutes), written once per test binary run.
 inline std::string GeneratedJob(const std::string& scenario, int nodes, double minutes = 6,
                                 int gpus = -1) {
-  const std::string name =
-      scenario + "-" + std::to_string(nodes) + "n-" + std::to_string(static_cast<int>(minutes * 10)) +
-      "-" + std::to_string(gpus);
+  const std::string name = scenario + "-" + std::to_string(nodes) + "n-" +
+                           std::to_string(static_cast<int>(minutes * 10)) + "-" +
+                           std::to_string(gpus);
   const std::filesystem::path dir = ScratchRoot() / "jobs" / name;
   if (std::filesystem::exists(dir / "system")) return dir.string();
   samplegen::Scenario sc;
@@ -100,8 +100,7 @@ inline std::unique_ptr<ShardedJob> LoadShardedJob(const std::string& dir, int gr
   }
   job->layout = MakePlanLayout(facts, options);
   if (job->layout.NeedsBlocks()) {
-    job->layout.used_blocks.assign(
-        static_cast<size_t>((job->layout.n_full + 1023) / 1024), 0);
+    job->layout.used_blocks.assign(static_cast<size_t>((job->layout.n_full + 1023) / 1024), 0);
     for (const IngestResult& s : job->shards) {
       const std::vector<uint8_t> used = UsedWindowBlocks(s.store, job->layout);
       for (size_t b = 0; b < used.size(); ++b) job->layout.used_blocks[b] |= used[b];
@@ -110,6 +109,20 @@ inline std::unique_ptr<ShardedJob> LoadShardedJob(const std::string& dir, int gr
   for (const IngestResult& s : job->shards) job->plans.emplace_back(s.store, job->layout);
   job->global_plan = WindowPlan(job->no_data, job->layout);
   return job;
+}
+
+// Everything of a result that reaches an output: its JSON, and the states
+// and firings (RuleResult::findings) that the report and findings.json show.
+inline std::string Fingerprint(const RuleResult& r) {
+  std::string out = RuleResultToJson(r);
+  out += "\napplicable " + std::to_string(r.applicable) + ": " + r.not_applicable_reason;
+  out += "\nnot evaluated: " + r.not_evaluated_reason;
+  out += "\nfailed " + std::to_string(r.failed) + ": " + r.error;
+  for (const RuleFinding& f : r.findings) {
+    out += "\nfired " + std::to_string(f.window_start_us) + " " + f.node + " " + f.device + " " +
+           DumpPythonJson(nlohmann::ordered_json(f.value));
+  }
+  return out;
 }
 
 // A partial through its byte form (Save, then Load into an empty one).
@@ -136,13 +149,13 @@ inline std::unique_ptr<RulePartial> RoundTrip2(const Rule& rule, const RuleParti
   return back;
 }
 
-// The rule's JSON on the whole job must equal the JSON finished from the
-// shards' partials merged left to right, right to left (through the byte
-// form) and pairwise.
+// The rule's result on the whole job (Fingerprint: JSON, states, firings)
+// must equal the one finished from the shards' partials merged left to right, right to left
+// (through the byte form) and pairwise.
 inline void ExpectShardedEqualsWhole(const Rule& rule, const ShardedJob& job) {
   const RuleResult whole = EvaluateRule(rule, job.WholeContext());
   ASSERT_FALSE(whole.failed) << whole.error;
-  const std::string expected = RuleResultToJson(whole);
+  const std::string expected = Fingerprint(whole);
   auto partials = [&] {
     std::vector<std::unique_ptr<RulePartial>> ps;
     for (size_t i = 0; i < job.shards.size(); ++i) ps.push_back(rule.Partial(job.ShardContext(i)));
@@ -168,14 +181,15 @@ inline void ExpectShardedEqualsWhole(const Rule& rule, const ShardedJob& job) {
       r = rule.Finish(std::move(*merged), job.FinishContext());
     }
     r.name = std::string(rule.name());
-    return RuleResultToJson(r);
+    if (r.rule_parameters.empty()) r.rule_parameters = rule.RuleParameters();
+    return Fingerprint(r);
   };
   {  // left to right
     std::vector<std::unique_ptr<RulePartial>> ps = partials();
     ASSERT_NE(ps[0], nullptr) << rule.name() << " has no partial";
     for (size_t i = 1; i < ps.size(); ++i) ASSERT_TRUE(ps[0]->Merge(std::move(*ps[i])).ok());
-    EXPECT_EQ(finish(std::move(ps[0])), expected) << rule.name() << ", left to right, "
-                                                  << job.shards.size() << " shards";
+    EXPECT_EQ(finish(std::move(ps[0])), expected)
+        << rule.name() << ", left to right, " << job.shards.size() << " shards";
   }
   {  // right to left, each through its byte form
     std::vector<std::unique_ptr<RulePartial>> ps = partials();
@@ -185,8 +199,8 @@ inline void ExpectShardedEqualsWhole(const Rule& rule, const ShardedJob& job) {
       std::unique_ptr<RulePartial> p = RoundTrip(rule, *ps[i]);
       ASSERT_TRUE(acc->Merge(std::move(*p)).ok());
     }
-    EXPECT_EQ(finish(std::move(acc)), expected) << rule.name() << ", right to left, "
-                                                << job.shards.size() << " shards";
+    EXPECT_EQ(finish(std::move(acc)), expected)
+        << rule.name() << ", right to left, " << job.shards.size() << " shards";
   }
   {  // pairwise: (0+1) + (2+3) ...
     std::vector<std::unique_ptr<RulePartial>> ps = partials();
@@ -199,8 +213,8 @@ inline void ExpectShardedEqualsWhole(const Rule& rule, const ShardedJob& job) {
       if (ps.size() % 2 == 1) next.push_back(std::move(ps.back()));
       ps = std::move(next);
     }
-    EXPECT_EQ(finish(std::move(ps[0])), expected) << rule.name() << ", pairwise, "
-                                                  << job.shards.size() << " shards";
+    EXPECT_EQ(finish(std::move(ps[0])), expected)
+        << rule.name() << ", pairwise, " << job.shards.size() << " shards";
   }
 }
 
