@@ -14,6 +14,7 @@ PACKAGES=(
   python3-yaml  # checks the CI examples of docs/ci.md
   python3-jsonschema python3-junitparser libxml2-utils  # CI output tests (ctest -L ci)
   chromium  # headless browser for the browser tests (ctest -L browser; skipped without it)
+  openmpi-bin libopenmpi-dev  # the MPI build and its test (-DSMR_MPI=ON, docs/scaling.md)
 )
 
 # One dpkg-query for all packages; unknown packages print nothing.

@@ -220,6 +220,9 @@ class WindowPlan {
   // End of the last window (t0 when there is none).
   int64_t evaluated_end_us() const { return starts_.empty() ? t0_us_ : end_us(size() - 1); }
   const WindowCoverage& coverage() const { return coverage_; }
+  // Adds what another shard's plan over the same layout left out (counts
+  // add up, the seconds after the last window are the most of any shard).
+  void AddCoverage(const WindowCoverage& other);
   // System rows in the window, in reader order.
   RowRuns system_rows(size_t w) const {
     return {sys_runs_.data() + sys_begin_[w], sys_runs_.data() + sys_begin_[w + 1]};

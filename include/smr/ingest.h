@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -55,7 +56,19 @@ void ImportKinetoTrace(const InputFile& file, std::string_view contents, StoreBu
 
 struct IngestOptions {
   int jobs = 0;  // worker threads; 0 = all cores
+  // For a shard of the input (smr/shard.h): the files of the WHOLE input
+  // that are byte-identical copies of an earlier file of their kind
+  // (InputFile::order -> the copied file's rel_path; FindCopies), so that a
+  // copy whose original another shard reads is dropped as one process
+  // drops it. Null: copies are found among the files read.
+  const std::map<uint32_t, std::string>* copies = nullptr;
 };
+
+// The byte-identical copies among the files of `discovery`: each file that
+// has the kind, size and content of an earlier file (in reader order) maps
+// to that file's rel_path. Reads only files whose kind and size match
+// another file's.
+std::map<uint32_t, std::string> FindCopies(const Discovery& discovery);
 
 struct IngestResult {
   MetricStore store;

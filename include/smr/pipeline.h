@@ -47,6 +47,11 @@ struct BuildOptions {
   // the data) instead of stopping where SageMaker's ProfilerReport stops
   // (docs/compatibility.md, "Window plan").
   bool analyze_trailing_data = false;
+  // Memory the build may use (bytes; 0: half the machine's memory). A job
+  // whose estimated peak is larger is read a group of nodes at a time,
+  // keeping only merged partial states (docs/scaling.md); each MPI rank
+  // keeps to it for its share.
+  uint64_t max_memory = 0;
   // PyTorch-profiler traces: the step definition (smr/kineto_analysis.h,
   // KinetoOptions::step_pattern; empty: the default ProfilerStep#N).
   std::string step_pattern;

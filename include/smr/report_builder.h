@@ -22,6 +22,14 @@
 
 namespace smr {
 
+// Network traffic (all nodes) from the job start to the first step and
+// from the end of the last step to the job end (+1 s).
+struct StageTraffic {
+  NetworkBytes initialization;
+  NetworkBytes finalization;
+};
+StageTraffic StageTrafficOf(const MetricStore& store, const JobTimeline& timeline);
+
 struct ReportInputs {
   std::string input_dir;
   std::string generated_by;  // "sm-report 0.1.0"
@@ -34,6 +42,16 @@ struct ReportInputs {
   const MetricStore* store = nullptr;
   const JobTimeline* timeline = nullptr;
   const WindowPlan* windows = nullptr;  // what the rules evaluated
+  // What the findings, the overview and the job summary read about nodes,
+  // series, steps and time bounds (and the store whose strings the
+  // timeline's ids refer to): null means `store`. A job read in shards of
+  // nodes (docs/scaling.md) has no `store` (its charts of raw data are
+  // left out) but the merged JobDigest's store here (smr/job_digest.h).
+  const MetricStore* summary_store = nullptr;
+  // Network traffic before the first step and after the last one, for the
+  // findings on long initialization and finalization; null: computed from
+  // `store` (NetworkBytesBetween).
+  const StageTraffic* stage_traffic = nullptr;
   // Analyses of PyTorch-profiler traces (null or empty: none).
   const KinetoAnalysis* kineto = nullptr;
   // OverallSystemUsage over all system data, when the rule windows left
@@ -53,6 +71,11 @@ struct ReportInputs {
 };
 
 ReportModel BuildReportModel(const ReportInputs& in);
+
+// ReportInputs::summary_store, else ReportInputs::store (may be null).
+inline const MetricStore* SummaryStore(const ReportInputs& in) {
+  return in.summary_store != nullptr ? in.summary_store : in.store;
+}
 
 // The state the report gives a rule result, in this order: failed (detail:
 // the error), not applicable (its reason, even if it fired), triggered, not

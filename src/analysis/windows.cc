@@ -262,6 +262,15 @@ PlanFacts CollectPlanFacts(const MetricStore& store, const Discovery& discovery)
   return f;
 }
 
+void WindowPlan::AddCoverage(const WindowCoverage& other) {
+  coverage_.system_rows_after += other.system_rows_after;
+  coverage_.system_rows_before += other.system_rows_before;
+  coverage_.events_after += other.events_after;
+  coverage_.events_before += other.events_before;
+  coverage_.system_seconds_after =
+      std::max(coverage_.system_seconds_after, other.system_seconds_after);
+}
+
 bool PlanLayout::NeedsBlocks() const { return n_full > WindowMath::kCompactAbove; }
 
 // SageMaker's stop rule: window k runs while its start t0 + k·W is before

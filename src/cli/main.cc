@@ -16,7 +16,9 @@
 #include <CLI/CLI.hpp>
 
 #include "smr/pipeline.h"
+#include "smr/shard.h"
 #include "src/cli/diff_command.h"
+#include "src/pipeline/shard_comm.h"
 
 namespace {
 
@@ -249,6 +251,7 @@ struct BuildCommand {
   std::string formats = "html,pdf,json";
   std::vector<std::string> args;
   bool strict = false;
+  std::string max_memory;
 };
 
 void AddBuildCommand(CLI::App* app, BuildCommand* c) {
@@ -281,6 +284,10 @@ void AddBuildCommand(CLI::App* app, BuildCommand* c) {
                     "PyTorch-profiler traces: the regular expression a host annotation's name "
                     "must match to be a step (default \"ProfilerStep#([0-9]+)\"; a capture group "
                     "gives the step number)");
+  build->add_option("--max-memory", c->max_memory,
+                    "Memory the build may use: 8G, 512M, 2T or a share of the machine's RAM "
+                    "such as 50% (default 50%). A larger job is read a group of nodes at a "
+                    "time, with the same results (docs/scaling.md)");
   build->add_flag("-q,--quiet", c->opts.quiet,
                   "Print nothing on success (errors are still printed)");
   build->add_flag("--timings", c->opts.timings,
@@ -300,7 +307,18 @@ int RunBuildCommand(BuildCommand* c) {
   opts.pdf = f.pdf;
   opts.json = f.json;
   opts.progress_bar = isatty(STDERR_FILENO) != 0;
+  if (!c->max_memory.empty()) {
+    std::string error;
+    if (!smr::ParseMemorySize(c->max_memory, &opts.max_memory, &error)) {
+      std::cerr << "sm-report: " << error << "\n";
+      return kExitUsage;
+    }
+  }
   const smr::StatusOr<smr::BuildSummary> built = smr::RunBuild(opts, &std::cerr);
+  // In an MPI job only rank 0 speaks (every rank gets the same error).
+  if (const auto mpi = smr::MpiComm(); mpi != nullptr && mpi->rank() != 0) {
+    return built.ok() ? kExitOk : kExitUsage;
+  }
   const int code = Finish(built, opts.quiet,
                           "input records were skipped; see the report's Data quality section");
   if (code == kExitOk && c->strict && built->rules_failed > 0) {
@@ -388,7 +406,8 @@ void MaybeInjectFault() {
 
 int Main(int argc, char** argv) {
   CLI::App app{"sm-report: offline SageMaker Debugger profiler reports", "sm-report"};
-  app.set_version_flag("--version", std::string("sm-report ") + SMR_VERSION);
+  app.set_version_flag(
+      "--version", std::string("sm-report ") + SMR_VERSION + (smr::BuiltWithMpi() ? " (MPI)" : ""));
   app.footer(
       "Exit codes: 0 ok; 1 internal error; 2 usage or input error; 3 gate (a --fail-on rule "
       "triggered, --strict and a rule failed, or diff --fail-on-regression found a "
@@ -421,8 +440,11 @@ int Main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   MaybeReexecWithHugePages(argc, argv);
+  smr::InitMpi(&argc, &argv);
   try {
-    return Main(argc, argv);
+    const int code = Main(argc, argv);
+    smr::FinalizeMpi();
+    return code;
   } catch (const std::exception& e) {
     std::cerr << "sm-report: internal error: " << e.what()
               << " (please report it; no output file was left half-written)\n";

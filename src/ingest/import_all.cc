@@ -17,6 +17,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <memory>
@@ -118,12 +119,14 @@ void ReserveColumns(const std::vector<InputFile>& files, StoreBuilder* merged) {
 // One ImportAll call: the files, their results and the merge state.
 class IngestRun {
  public:
-  IngestRun(const std::vector<InputFile>& files, int jobs)
+  IngestRun(const std::vector<InputFile>& files, int jobs,
+            const std::map<uint32_t, std::string>* copies)
       : files_(files),
         jobs_(jobs),
+        copies_(copies),
         results_(files.size()),
         done_(files.size(), 0),
-        hash_it_(FilesToHash(files)) {
+        hash_it_(copies != nullptr ? std::vector<char>(files.size(), 0) : FilesToHash(files)) {
     ReserveColumns(files, &merged_);
   }
 
@@ -141,6 +144,7 @@ class IngestRun {
 
   const std::vector<InputFile>& files_;
   const int jobs_;
+  const std::map<uint32_t, std::string>* copies_;  // IngestOptions::copies
   std::vector<FileResult> results_;
   // Results are merged in discovery order as soon as they are complete
   // (under `mu_`, by whichever worker completes the next one), so per-file
@@ -210,9 +214,23 @@ void IngestRun::ParseInChunks(size_t i) {
   }
 }
 
+// A copy named by IngestOptions::copies (a shard of the input).
+void DropKnownCopy(const InputFile& file, const std::map<uint32_t, std::string>& copies,
+                   FileResult* r) {
+  auto it = copies.find(file.order);
+  if (it == copies.end() || r->bytes == 0) return;
+  const uint64_t bytes = r->bytes;
+  *r = FileResult();
+  r->bytes = bytes;
+  OnlyStats(file, r, bytes, /*unreadable=*/false);
+  r->diag.Record(Issue::kDuplicateFile, file.rel_path, 0,
+                 fmt::format("same bytes as {}", it->second));
+}
+
 void IngestRun::DropIfCopy(size_t i) {
   const InputFile& file = files_[i];
   FileResult& r = results_[i];
+  if (copies_ != nullptr) return DropKnownCopy(file, *copies_, &r);
   if (r.bytes == 0 || !r.hashed) return;
   // A byte-identical copy of an earlier file of the same kind (a sync that
   // uploaded a file twice, a folder copied into itself through a symlink)
@@ -294,7 +312,33 @@ IngestResult IngestRun::Run() {
 
 IngestResult ImportAll(const Discovery& discovery, const IngestOptions& opts) {
   int jobs = opts.jobs > 0 ? opts.jobs : static_cast<int>(std::thread::hardware_concurrency());
-  return IngestRun(discovery.files, std::max(jobs, 1)).Run();
+  return IngestRun(discovery.files, std::max(jobs, 1), opts.copies).Run();
+}
+
+std::map<uint32_t, std::string> FindCopies(const Discovery& discovery) {
+  const std::vector<InputFile>& files = discovery.files;
+  const std::vector<char> candidate = FilesToHash(files);
+  std::map<std::string, size_t> first;  // kind:size:hash -> file index
+  std::map<uint32_t, std::string> copies;
+  std::vector<char> buf(size_t{1} << 20);
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!candidate[i] || files[i].size_bytes == 0) continue;
+    std::FILE* f = std::fopen(files[i].path.c_str(), "rb");
+    if (f == nullptr) continue;  // unreadable: read (and counted) as such, never a copy
+    size_t hash = 0;
+    uint64_t bytes = 0;
+    for (size_t n; (n = std::fread(buf.data(), 1, buf.size(), f)) > 0;) {
+      hash = ingest_internal::MixHash(hash, std::string_view(buf.data(), n));
+      bytes += n;
+    }
+    const bool ok = std::ferror(f) == 0;
+    std::fclose(f);
+    if (!ok || bytes == 0) continue;
+    auto [it, inserted] =
+        first.emplace(fmt::format("{}:{}:{}", static_cast<int>(files[i].kind), bytes, hash), i);
+    if (!inserted) copies[files[i].order] = files[it->second].rel_path;
+  }
+  return copies;
 }
 
 }  // namespace smr

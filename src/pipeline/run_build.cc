@@ -23,12 +23,15 @@
 #include "smr/report_builder.h"
 #include "smr/rule.h"
 #include "smr/rule_config.h"
+#include "smr/shard.h"
 #include "src/pipeline/atomic_output.h"
 #include "src/pipeline/ci_files.h"
 #include "src/pipeline/process_metrics.h"
 #include "src/pipeline/progress_bar.h"
 #include "src/pipeline/report_files.h"
 #include "src/pipeline/rule_json_dir.h"
+#include "src/pipeline/shard_comm.h"
+#include "src/pipeline/sharded_build.h"
 #include "src/pipeline/stage_timer.h"
 
 namespace smr {
@@ -296,18 +299,105 @@ FindingsOutputs FindingsOutputsOf(const BuildOptions& opts) {
   return outputs;
 }
 
+// Stages "findings", "json", "report model", "html", "pdf", "write":
+// every output rendered in memory first, so a failure writes nothing.
+StatusOr<BuildSummary> EmitOutputs(Build& b, const ReportInputs& in,
+                                   const DataQuality& data_quality,
+                                   const ConfiguredRules& configured,
+                                   const std::vector<std::string>& fail_on, BuildSummary summary) {
+  const BuildOptions& opts = b.opts;
+  OutputFiles files;
+  const CiFiles ci{opts.out_dir, opts.junit_path, opts.summary_md_path, fail_on,
+                   FindingsOutputsOf(opts)};
+  const nlohmann::ordered_json doc = BuildFindingsDocument(in, "profiler-output", ci.outputs);
+  b.timer.Lap("findings");
+  if (!opts.write_files) {
+    AddCiFiles(doc, ci, &files, &summary);
+    return summary;
+  }
+  AddJsonFiles(b, *in.results, data_quality, &files);
+  const std::vector<fs::path> stale = StaleRuleJsons(opts, configured.disabled);
+  if (opts.html || opts.pdf) {
+    if (Status st = AddReportFiles(b, in, &files); !st.ok()) return st;
+  }
+  AddCiFiles(doc, ci, &files, &summary);
+  if (Status st = WriteAll(files, &summary.written); !st.ok()) return st;
+  b.timer.Lap("write");
+  if (Status st = RemoveStaleRuleJsons(b, stale); !st.ok()) return st;
+  if (opts.timings && b.log) b.timer.Print(b.log);
+  return summary;
+}
+
+// The job in groups of nodes (a group at a time, and/or on the ranks of an
+// MPI job): sharded_build.h. Only rank 0 writes.
+StatusOr<BuildSummary> RunSharded(Build& b, const Discovery& discovery, ConfiguredRules& configured,
+                                  const std::vector<std::string>& fail_on, ShardComm& comm,
+                                  std::vector<ShardGroup> groups) {
+  const BuildOptions& opts = b.opts;
+  ShardedSpec spec;
+  spec.discovery = &discovery;
+  spec.rules = &configured.rules;
+  spec.plan_options.analyze_trailing_data = opts.analyze_trailing_data;
+  spec.kineto_options = KinetoOptionsOf(opts);
+  spec.jobs = opts.jobs;
+  spec.groups = std::move(groups);
+  StatusOr<std::optional<ShardedOutcome>> evaluated = EvaluateInShards(spec, comm, b.out);
+  if (!evaluated.ok()) return evaluated.status();
+  b.timer.Lap("sharded");
+  if (!evaluated->has_value()) return BuildSummary();  // not rank 0
+  ShardedOutcome& o = **evaluated;
+  b.out << fmt::format(
+      "read {} system samples, {} framework events and {} PyTorch-profiler events in {} groups "
+      "of nodes\n",
+      o.samples, o.events, o.kineto_events, o.groups);
+  if (!opts.quiet && b.log) PrintDiagnostics(o.diagnostics, b.log);
+  for (const std::string& name : configured.disabled) {
+    b.out << fmt::format("rule {} is disabled by configuration\n", name);
+  }
+  b.out << fmt::format("evaluated {} rules over {} windows\n", o.results.size(), o.windows.size());
+  BuildSummary summary = Summarize(b, o.results, o.diagnostics);
+  ReportInputs in;
+  in.input_dir = opts.input_dir;
+  in.generated_by = fmt::format("sm-report {}", SMR_VERSION);
+  in.results = &o.results;
+  in.rules = &configured.rules;
+  in.discovery = &discovery;
+  in.summary_store = &o.summary;
+  in.stage_traffic = &o.traffic;
+  in.timeline = &o.timeline;
+  in.windows = &o.windows;
+  in.kineto = &o.kineto;
+  if (o.usage_all && !o.usage_all->failed) in.system_usage_all_data = &*o.usage_all;
+  in.diagnostics = &o.diagnostics;
+  in.data_quality = &o.data_quality;
+  in.disabled_rules = configured.disabled;
+  return EmitOutputs(b, in, o.data_quality, configured, fail_on, std::move(summary));
+}
+
+// The groups of nodes this process reads (one group: the whole job), or
+// the MPI job's share of this rank.
+std::vector<ShardGroup> GroupsOfProcess(const BuildOptions& opts, const Discovery& discovery,
+                                        const ShardComm* mpi) {
+  const uint64_t limit = opts.max_memory > 0 ? opts.max_memory : PhysicalMemoryBytes() / 2;
+  if (mpi != nullptr) return GroupsOfRank(discovery, mpi->rank(), mpi->size(), limit);
+  return limit > 0 ? GroupForMemory(discovery, limit) : GroupByNode(discovery, 1);
+}
+
 }  // namespace
 
 // Length: the build's stages in order (configure, discover, ingest,
-// correlate, rules, findings, render, write), each a few calls.
+// correlate, rules, outputs), each a few calls.
 StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
+  std::unique_ptr<ShardComm> mpi = MpiComm();
+  // Only rank 0 of an MPI job speaks.
+  const bool speaks = mpi == nullptr || mpi->rank() == 0;
   std::ostream null_stream(nullptr);
-  Build b{opts, opts.quiet || !log ? null_stream : *log, log, StageTimer()};
+  Build b{opts, opts.quiet || !log || !speaks ? null_stream : *log, speaks ? log : nullptr,
+          StageTimer()};
 
   // Configuration errors are cheap to find: report them before reading data.
   ConfiguredRules configured;
   if (Status st = ConfigureRules(opts, &configured); !st.ok()) return st;
-  const std::vector<std::unique_ptr<Rule>>& rules = configured.rules;
   StatusOr<std::vector<std::string>> fail_on = FailOnRules(opts, configured);
   if (!fail_on.ok()) return fail_on.status();
   if (Status st = ValidateKinetoOptions(KinetoOptionsOf(opts)); !st.ok()) return st;
@@ -318,11 +408,27 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   b.out << fmt::format("reading {} files ({}) from {}\n", discovery.files.size(),
                        FormatBytes(static_cast<double>(discovery.TotalBytes())), discovery.root);
   b.timer.Lap("discover");
+  std::vector<ShardGroup> groups = GroupsOfProcess(opts, discovery, mpi.get());
+  if (mpi != nullptr || groups.size() > 1) {
+    if (mpi != nullptr) {
+      b.out << fmt::format("{} MPI ranks share the job's nodes\n", mpi->size());
+    } else {
+      b.out << fmt::format(
+          "reading the job in {} groups of nodes, one after another, to stay within {} of "
+          "memory\n",
+          groups.size(),
+          FormatBytes(static_cast<double>(opts.max_memory > 0 ? opts.max_memory
+                                                              : PhysicalMemoryBytes() / 2)));
+    }
+    std::unique_ptr<ShardComm> local = LocalComm();
+    return RunSharded(b, discovery, configured, *fail_on, mpi ? *mpi : *local, std::move(groups));
+  }
 
   const IngestResult ingested = Ingest(b, discovery);
   const MetricStore& store = ingested.store;
   // The rules on PyTorch-profiler traces only run when there are some.
   DropKinetoRules(store.has_kineto(), &configured.rules);
+  const std::vector<std::unique_ptr<Rule>>& rules = configured.rules;
 
   // Correlate: the job's timeline and the rule windows.
   const JobTimeline timeline = BuildTimeline(store);
@@ -349,8 +455,6 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   b.out << fmt::format("evaluated {} rules over {} windows\n", results.size(), windows.size());
   BuildSummary summary = Summarize(b, results, ingested.diagnostics);
 
-  // Render everything in memory first so a failure writes nothing.
-  OutputFiles files;
   // docs/data-quality.md: written as data-quality.json and in the report.
   const DataQuality data_quality = BuildDataQuality(discovery, store, ingested.diagnostics);
   ReportInputs in;
@@ -367,25 +471,7 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   in.diagnostics = &ingested.diagnostics;
   in.data_quality = &data_quality;
   in.disabled_rules = configured.disabled;
-  const CiFiles ci{opts.out_dir, opts.junit_path, opts.summary_md_path, *fail_on,
-                   FindingsOutputsOf(opts)};
-  const nlohmann::ordered_json doc = BuildFindingsDocument(in, "profiler-output", ci.outputs);
-  b.timer.Lap("findings");
-  if (!opts.write_files) {
-    AddCiFiles(doc, ci, &files, &summary);
-    return summary;
-  }
-  AddJsonFiles(b, results, data_quality, &files);
-  const std::vector<fs::path> stale = StaleRuleJsons(opts, configured.disabled);
-  if (opts.html || opts.pdf) {
-    if (Status st = AddReportFiles(b, in, &files); !st.ok()) return st;
-  }
-  AddCiFiles(doc, ci, &files, &summary);
-  if (Status st = WriteAll(files, &summary.written); !st.ok()) return st;
-  b.timer.Lap("write");
-  if (Status st = RemoveStaleRuleJsons(b, stale); !st.ok()) return st;
-  if (opts.timings && log) b.timer.Print(log);
-  return summary;
+  return EmitOutputs(b, in, data_quality, configured, *fail_on, std::move(summary));
 }
 
 }  // namespace smr

@@ -234,7 +234,7 @@ FindingItem RuleFindingItem(const std::string& rule, const RuleResult& r, Stage 
                             const std::vector<const RuleFinding*>& firings, size_t taken, int gpus,
                             const ReportContext& ctx) {
   int cores = 0;
-  if (const MetricStore* store = ctx.in().store; store && !store->system_nodes().empty()) {
+  if (const MetricStore* store = SummaryStore(ctx.in()); store && !store->system_nodes().empty()) {
     cores = static_cast<int>(
         store->SeriesOf(store->system_nodes()[0], MetricKind::kCpuUtilization).size());
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -37,9 +38,9 @@ bool IsWindowCause(const std::string& rule) {
 // GPUs in the job (all nodes), at least 1.
 int GpuCount(const ReportInputs& in) {
   int n = 0;
-  if (in.store) {
-    for (StrId node : in.store->system_nodes()) {
-      n += static_cast<int>(in.store->SeriesOf(node, MetricKind::kGpuUtilization).size());
+  if (const MetricStore* store = SummaryStore(in)) {
+    for (StrId node : store->system_nodes()) {
+      n += static_cast<int>(store->SeriesOf(node, MetricKind::kGpuUtilization).size());
     }
   }
   return std::max(n, 1);
@@ -181,7 +182,7 @@ void AddOutliers(const std::vector<double>& d, double stddev, Number number, Ste
 // steps, the steps of the Kineto traces (one phase per rank), as the rule.
 StepOutlierCost OutlierCost(const ReportInputs& in, double stddev) {
   StepOutlierCost c;
-  if (!in.timeline || !in.store) return c;
+  if (!in.timeline || !SummaryStore(in)) return c;
   const JobTimeline& tl = *in.timeline;
   std::set<StrId> ranks;
   for (const NodePhaseSteps& np : tl.by_node_phase) {
@@ -269,14 +270,15 @@ class Ranker {
   // series).
   int64_t SymptomLookbackUs() const {
     const RuleResult* r = ctx_.Result("LowGPUUtilization");
-    if (!r || !in_.store || in_.store->system_nodes().empty()) return 0;
+    const MetricStore* store = SummaryStore(in_);
+    if (!r || !store || store->system_nodes().empty()) return 0;
     const std::vector<uint32_t> gpus =
-        in_.store->SeriesOf(in_.store->system_nodes()[0], MetricKind::kGpuUtilization);
+        store->SeriesOf(store->system_nodes()[0], MetricKind::kGpuUtilization);
     if (gpus.empty()) return 0;
-    const std::span<const uint32_t> rows = in_.store->SeriesRows(gpus[0]);
+    const std::span<const uint32_t> rows = store->SeriesRows(gpus[0]);
     std::vector<double> gaps;
     for (size_t i = 1; i < rows.size() && i <= 200; ++i) {
-      gaps.push_back(in_.store->system().ts(rows[i]) - in_.store->system().ts(rows[i - 1]));
+      gaps.push_back(store->system().ts(rows[i]) - store->system().ts(rows[i - 1]));
     }
     if (gaps.empty()) return 0;
     std::sort(gaps.begin(), gaps.end());
@@ -369,22 +371,27 @@ class Ranker {
 
   std::string InitEvidence() const {
     std::string text;
-    if (in_.store && bounds_.has_steps && timing_.has_job) {
-      const NetworkBytes nb =
-          NetworkBytesBetween(*in_.store, timing_.start_s, bounds_.first_step_us / 1e6);
-      text = TrafficText(Stage::kInitialization, nb);
+    if (const std::optional<StageTraffic> t = Traffic()) {
+      text = TrafficText(Stage::kInitialization, t->initialization);
     }
     return text;
   }
 
   void AddStageTraffic(Stage stage, FindingItem* item) const {
-    if (!in_.store || !bounds_.has_steps || !timing_.has_job) return;
-    const NetworkBytes nb =
-        stage == Stage::kInitialization
-            ? NetworkBytesBetween(*in_.store, timing_.start_s, bounds_.first_step_us / 1e6)
-            : NetworkBytesBetween(*in_.store, bounds_.last_step_end_us / 1e6, timing_.end_s + 1);
-    const std::string traffic = TrafficText(stage, nb);
+    const std::optional<StageTraffic> t = Traffic();
+    if (!t) return;
+    const std::string traffic =
+        TrafficText(stage, stage == Stage::kInitialization ? t->initialization : t->finalization);
     if (!traffic.empty()) item->evidence += (item->evidence.empty() ? "" : " ") + traffic;
+  }
+
+  // The traffic before the first step and after the last one: given, or
+  // from the raw data; none without steps or job bounds.
+  std::optional<StageTraffic> Traffic() const {
+    if (!bounds_.has_steps || !timing_.has_job) return std::nullopt;
+    if (in_.stage_traffic) return *in_.stage_traffic;
+    if (!in_.store || !in_.timeline) return std::nullopt;
+    return StageTrafficOf(*in_.store, *in_.timeline);
   }
 
   void Add(FindingItem item, double cost) {

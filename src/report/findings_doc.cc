@@ -43,11 +43,11 @@ void AddNodes(const ReportContext& ctx, Json* job) {
   const ReportInputs& in = ctx.in();
   std::vector<std::string> nodes;
   std::map<std::string, int> gpus;
-  if (in.store && in.store->has_system()) {
-    for (StrId n : in.store->system_nodes()) {
-      const std::string name(in.store->str(n));
+  if (const MetricStore* store = SummaryStore(in); store && store->has_system()) {
+    for (StrId n : store->system_nodes()) {
+      const std::string name(store->str(n));
       nodes.push_back(name);
-      gpus[name] = static_cast<int>(in.store->SeriesOf(n, MetricKind::kGpuUtilization).size());
+      gpus[name] = static_cast<int>(store->SeriesOf(n, MetricKind::kGpuUtilization).size());
     }
   } else {
     if (const RuleResult* usage = ctx.Result("OverallSystemUsage")) {
@@ -127,10 +127,10 @@ Json JobSection(const ReportContext& ctx) {
 Json StepTimes(const ReportContext& ctx) {
   const ReportInputs& in = ctx.in();
   Json out = Json::object();
-  if (in.timeline && in.store) {
+  if (const MetricStore* store = SummaryStore(in); in.timeline && store) {
     std::map<std::string, std::vector<double>> by_phase;
     for (const StepEvent& st : in.timeline->steps) {
-      by_phase[ShortPhase(in.store->str(st.phase))].push_back(
+      by_phase[ShortPhase(store->str(st.phase))].push_back(
           static_cast<double>(st.end_us - st.start_us) / 1e6);
     }
     for (auto& [phase, d] : by_phase) {

@@ -177,7 +177,7 @@ std::string RuleStateKey(RuleState s) {
 
 Json RuleEntries(const ReportContext& ctx, const std::vector<FindingItem>& ranked) {
   Json out = Json::array();
-  const bool raw = ctx.in().store != nullptr;
+  const bool raw = SummaryStore(ctx.in()) != nullptr;
   for (const RuleStatus& st : RuleStates(ctx.in())) {
     const RuleResult* r = ctx.Result(st.name);
     const Rule* rule = ctx.RuleByName(st.name);

@@ -31,8 +31,8 @@ std::vector<KeyValue> Overview(const ReportContext& ctx) {
     kv.push_back({"Job start (UTC)", FormatUtc(t.start_s)});
     kv.push_back({"Job duration", FormatDuration(t.end_s - t.start_s)});
   }
-  if (in.store && in.store->has_system()) {
-    const MetricStore& s = *in.store;
+  if (const MetricStore* summary = SummaryStore(in); summary && summary->has_system()) {
+    const MetricStore& s = *summary;
     const auto& nodes = s.system_nodes();
     size_t gpus = 0, cpus = 0;
     if (!nodes.empty()) {
@@ -56,7 +56,7 @@ std::vector<KeyValue> Overview(const ReportContext& ctx) {
   if (in.timeline && in.timeline->has_steps) {
     std::map<std::string, int64_t> per_phase;
     for (const StepEvent& st : in.timeline->steps) {
-      per_phase[ShortPhase(in.store->str(st.phase))]++;
+      per_phase[ShortPhase(SummaryStore(in)->str(st.phase))]++;
     }
     std::string steps;
     for (const auto& [p, n] : per_phase) {
@@ -188,14 +188,23 @@ ReportModel BuildReportModel(const ReportInputs& in) {
       in.input_dir.empty() ? std::string() : fmt::format("Profiler data: {}", in.input_dir);
   // A job with PyTorch-profiler traces and no SageMaker data is not a
   // SageMaker Debugger job: the title says what the report is about.
-  const bool traces_only =
-      in.kineto != nullptr && !in.kineto->empty() &&
-      (in.store == nullptr || (!in.store->has_system() && !in.store->has_framework()));
+  const bool traces_only = in.kineto != nullptr && !in.kineto->empty() &&
+                           (SummaryStore(in) == nullptr || (!SummaryStore(in)->has_system() &&
+                                                            !SummaryStore(in)->has_framework()));
   if (traces_only) m.title = "PyTorch Profiler Report";
   m.overview = Overview(ctx);
   m.sections = Sections(ctx);
   m.rules = report_internal::RuleStates(in);
   return m;
+}
+
+StageTraffic StageTrafficOf(const MetricStore& store, const JobTimeline& timeline) {
+  StageTraffic t;
+  t.initialization =
+      NetworkBytesBetween(store, timeline.job_start_s, timeline.first_step_start_us / 1e6);
+  t.finalization =
+      NetworkBytesBetween(store, timeline.last_step_end_us / 1e6, timeline.job_end_s + 1);
+  return t;
 }
 
 }  // namespace smr

@@ -120,11 +120,11 @@ Table StepStatsPerRank(const ReportInputs& in) {
   t.numeric = {false, false, true, true, true, true, true, true, true};
   for (const NodePhaseSteps& np : in.timeline->by_node_phase) {
     const StepStats& st = np.stats;
-    t.rows.push_back({std::string(in.store->str(np.node)), std::string(in.store->str(np.phase)),
-                      fmt::format("{}", st.count), FormatNumber(st.mean_s, 4),
-                      FormatNumber(st.p50_s, 4), FormatNumber(st.p95_s, 4),
-                      FormatNumber(st.p99_s, 4), FormatNumber(st.max_s, 4),
-                      FormatNumber(st.min_s, 4)});
+    t.rows.push_back({std::string(SummaryStore(in)->str(np.node)),
+                      std::string(SummaryStore(in)->str(np.phase)), fmt::format("{}", st.count),
+                      FormatNumber(st.mean_s, 4), FormatNumber(st.p50_s, 4),
+                      FormatNumber(st.p95_s, 4), FormatNumber(st.p99_s, 4),
+                      FormatNumber(st.max_s, 4), FormatNumber(st.min_s, 4)});
   }
   TruncateRows(&t, kMaxRankRows, "rows");
   return t;
@@ -136,8 +136,8 @@ Table StepStatsAcrossRanks(const ReportInputs& in, size_t ranks) {
   std::map<std::string, std::vector<RankValue>> count, p50, p95;
   std::vector<std::string> order;
   for (const NodePhaseSteps& np : in.timeline->by_node_phase) {
-    const std::string phase(in.store->str(np.phase));
-    const std::string rank(in.store->str(np.node));
+    const std::string phase(SummaryStore(in)->str(np.phase));
+    const std::string rank(SummaryStore(in)->str(np.node));
     if (!count.count(phase)) order.push_back(phase);
     count[phase].push_back({rank, static_cast<double>(np.stats.count)});
     p50[phase].push_back({rank, np.stats.p50_s});

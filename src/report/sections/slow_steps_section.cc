@@ -131,7 +131,11 @@ void BuildSlowStepsSection(const ReportContext& ctx, Section* s) {
       return;
     }
     s->blocks.push_back(
-        Note(Severity::kInfo, in.store == nullptr
+        Note(Severity::kInfo, in.store == nullptr && in.summary_store != nullptr
+                                  ? "The step comparison reads every node's samples and events "
+                                    "around each step at once; this job was evaluated in groups "
+                                    "of nodes (--max-memory or MPI), so it is left out."
+                              : in.store == nullptr
                                   ? "The step comparison needs the profiler data; this report was "
                                     "rendered from rule results alone."
                                   : "No training steps were recorded (no framework trace with "

@@ -204,8 +204,8 @@ void AppendNodeTimelines(const ReportInputs& in, Section* s) {
   if (nodes.size() <= 1) {
     for (StrId node : nodes) {
       Section sub;
-      sub.id = "system-usage-" + std::string(in.store->str(node));
-      sub.title = "Utilization over time on " + std::string(in.store->str(node));
+      sub.id = "system-usage-" + std::string(SummaryStore(in)->str(node));
+      sub.title = "Utilization over time on " + std::string(SummaryStore(in)->str(node));
       sub.level = 3;
       sub.blocks = NodeUsage(in, node);
       s->subsections.push_back(std::move(sub));
@@ -226,8 +226,9 @@ void AppendNodeTimelines(const ReportInputs& in, Section* s) {
                         drawn, nodes.size())
           : std::string())));
   for (size_t i = 0; i < drawn; ++i) {
-    sub.blocks.push_back(Folded(fmt::format("Utilization over time on {}", in.store->str(nodes[i])),
-                                NodeUsage(in, nodes[i]), nodes.size() <= kMaxRanksInPdf));
+    sub.blocks.push_back(
+        Folded(fmt::format("Utilization over time on {}", SummaryStore(in)->str(nodes[i])),
+               NodeUsage(in, nodes[i]), nodes.size() <= kMaxRanksInPdf));
   }
   s->subsections.push_back(std::move(sub));
 }

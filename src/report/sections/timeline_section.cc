@@ -213,12 +213,16 @@ void BuildTimelineSection(const ReportContext& ctx, Section* s) {
   if (in.store == nullptr || !in.store->has_system()) {
     s->blocks.push_back(
         Note(Severity::kInfo,
-             in.store == nullptr ? "Timelines need the profiler data; this report was rendered "
-                                   "from rule results alone."
-             : HasTraces(in)     ? "No SageMaker system metrics were recorded, so there is no "
-                                   "system timeline; the PyTorch profiler traces section has the "
-                                   "GPU timeline per stream."
-                                 : "No system metrics were recorded, so there is no timeline."));
+             in.store == nullptr && in.summary_store != nullptr
+                 ? "Timelines draw every node's samples at once; this job was evaluated in groups "
+                   "of nodes (--max-memory or MPI), so the charts of raw samples are left out. The "
+                   "rule results, findings and tables above and below cover the whole job."
+             : in.store == nullptr ? "Timelines need the profiler data; this report was rendered "
+                                     "from rule results alone."
+             : HasTraces(in)       ? "No SageMaker system metrics were recorded, so there is no "
+                                     "system timeline; the PyTorch profiler traces section has the "
+                                     "GPU timeline per stream."
+                                   : "No system metrics were recorded, so there is no timeline."));
     return;
   }
   const TimelineFrame f = MakeTimelineFrame(in);
