@@ -35,6 +35,8 @@
 namespace smr {
 
 class MetricStore;
+class StateReader;
+class StateWriter;
 
 struct KinetoOptions {
   // The step definition: an ECMAScript regular expression matched against
@@ -280,6 +282,24 @@ KinetoRankAnalysis AnalyzeKinetoTrace(const KinetoTrace& trace, const KinetoOpti
 // Analyses every trace of the store (ranks in parallel, `jobs` threads, 0 =
 // all cores) and the cross-rank view. Deterministic for any `jobs`.
 KinetoAnalysis AnalyzeKineto(const MetricStore& store, const KinetoOptions& options, int jobs = 0);
+
+// Sharded runs (docs/scaling.md): each shard analyses its own traces
+// (AnalyzeKineto over the shard's store) and the process that merges needs
+// the whole job's analysis.
+//
+// The byte form of an analysis (smr/state_io.h): every field, doubles bit
+// for bit. Load fails (error status, `a` untouched) when the bytes run out
+// or hold an impossible value (a bool or kernel type out of range).
+void SaveKinetoAnalysis(const KinetoAnalysis& a, StateWriter* out);
+Status LoadKinetoAnalysis(StateReader* in, KinetoAnalysis* a);
+// The whole job's analysis from the analyses of shards that together hold
+// each trace once (computed with the same options): the ranks of all parts
+// in AnalyzeKineto's order for the whole store (by (rank, file)), the step
+// skew recomputed, the options of the first part. Each rank's `trace` is
+// renumbered to the trace's index in the whole job's MetricStore::kineto()
+// (sorted by (rank, rel_path)), so the result equals AnalyzeKineto over the
+// whole store field for field, for any split and any order of `parts`.
+KinetoAnalysis MergeKinetoAnalyses(std::vector<KinetoAnalysis> parts);
 
 }  // namespace smr
 
