@@ -106,8 +106,7 @@ void BM_RulePartials(benchmark::State& state) {
       benchmark::DoNotOptimize(p.get());
     }
   }
-  state.SetBytesProcessed(state.iterations() *
-                          static_cast<int64_t>(f.input_bytes / kNodes));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(f.input_bytes / kNodes));
 }
 BENCHMARK(BM_RulePartials)->Unit(benchmark::kMillisecond);
 

@@ -145,7 +145,8 @@ std::vector<size_t> ReadOrder(size_t n, size_t loaded) {
 enum class RuleMode : uint8_t { kPartial, kTwoPass, kAtFinish, kUnsupported };
 
 RuleMode ModeOf(const Rule& rule) {
-  if (rule.EmptyPartial() != nullptr) return rule.two_pass() ? RuleMode::kTwoPass : RuleMode::kPartial;
+  if (rule.EmptyPartial() != nullptr)
+    return rule.two_pass() ? RuleMode::kTwoPass : RuleMode::kPartial;
   const BuiltinRule* b = FindBuiltinRule(rule.name());
   return b != nullptr && b->needs_kineto ? RuleMode::kAtFinish : RuleMode::kUnsupported;
 }
@@ -185,7 +186,8 @@ Status MergePass(StateReader* r, const std::vector<std::unique_ptr<Rule>>& rules
     if (!error.empty() && into->errors[i].empty()) into->errors[i] = std::move(error);
     if (r->Get<uint8_t>() == 0) continue;
     const std::string bytes = r->GetString();
-    std::unique_ptr<RulePartial> p = second ? rules[i]->EmptySecondPartial() : rules[i]->EmptyPartial();
+    std::unique_ptr<RulePartial> p =
+        second ? rules[i]->EmptySecondPartial() : rules[i]->EmptyPartial();
     StateReader pr(bytes);
     if (Status st = p->Load(&pr); !st.ok()) return st;
     if (Status st = MergeInto(&into->merged[i], std::move(p)); !st.ok()) return st;
@@ -325,8 +327,8 @@ void RulePartials(const std::vector<std::unique_ptr<Rule>>& rules,
     if (!into->errors[i].empty()) continue;
     try {
       if (second && first->merged[i] == nullptr) continue;
-      std::unique_ptr<RulePartial> p = second ? rules[i]->SecondPartial(ctx, *first->merged[i])
-                                              : rules[i]->Partial(ctx);
+      std::unique_ptr<RulePartial> p =
+          second ? rules[i]->SecondPartial(ctx, *first->merged[i]) : rules[i]->Partial(ctx);
       if (Status st = MergeInto(&into->merged[i], std::move(p)); !st.ok()) {
         throw std::runtime_error(st.message());
       }
@@ -335,7 +337,6 @@ void RulePartials(const std::vector<std::unique_ptr<Rule>>& rules,
     }
   }
 }
-
 
 // Pass B's extras: the plan's coverage, OverallSystemUsage over all data,
 // and the network traffic before the first and after the last step.
@@ -411,7 +412,6 @@ std::vector<ShardGroup> GroupsOfRank(const Discovery& discovery, int rank, int r
   }
   return groups;
 }
-
 
 namespace {
 
@@ -509,7 +509,8 @@ RulesPass CollectRules(const ShardedSpec& spec, const Plan& plan,
     c.system_rows_before += windows.coverage().system_rows_before;
     c.events_after += windows.coverage().events_after;
     c.events_before += windows.coverage().events_before;
-    c.system_seconds_after = std::max(c.system_seconds_after, windows.coverage().system_seconds_after);
+    c.system_seconds_after =
+        std::max(c.system_seconds_after, windows.coverage().system_seconds_after);
     if (usage != nullptr && b.usage_all_error.empty()) {
       try {
         const WindowPlan all_windows(in.store, plan.layout_all);
@@ -522,8 +523,8 @@ RulesPass CollectRules(const ShardedSpec& spec, const Plan& plan,
       }
     }
     if (t.has_system && t.has_steps) {
-      for (const SeriesTraffic& s : NetworkTrafficPerSeries(in.store, t.job_start_s,
-                                                             t.first_step_start_us / 1e6)) {
+      for (const SeriesTraffic& s :
+           NetworkTrafficPerSeries(in.store, t.job_start_s, t.first_step_start_us / 1e6)) {
         b.init.push_back(s);
       }
       for (const SeriesTraffic& s :
@@ -736,8 +737,8 @@ StatusOr<std::optional<ShardedOutcome>> EvaluateInShards(const ShardedSpec& spec
       const WindowPlan all_windows(no_data, plan.layout_all);
       AnalysisContext all_ctx = ctx;
       all_ctx.windows = &all_windows;
-      outcome.usage_all = FinishRule(*usage, RuleMode::kPartial, std::move(merged.usage_all),
-                                     nullptr, all_ctx);
+      outcome.usage_all =
+          FinishRule(*usage, RuleMode::kPartial, std::move(merged.usage_all), nullptr, all_ctx);
     } else {
       outcome.usage_all = FailedResult(*usage, merged.usage_all_error);
     }

@@ -52,13 +52,13 @@ class ShardSummariesTest : public ::testing::TestWithParam<int> {};
 TEST_P(ShardSummariesTest, DataQualityOfShardsIsTheWholeJobs) {
   const std::string dir = testing::GeneratedJob("multi-node", 4);
   const auto job = testing::LoadShardedJob(dir, GetParam());
-  const std::string whole = DataQualityToJson(
-      BuildDataQuality(job->discovery, job->whole.store, job->whole.diagnostics));
+  const std::string whole =
+      DataQualityToJson(BuildDataQuality(job->discovery, job->whole.store, job->whole.diagnostics));
   // Merged last to first, each through its byte form.
   DataQualityPartial merged;
   for (size_t i = job->shards.size(); i-- > 0;) {
-    DataQualityPartial p = ThroughBytes(
-        CollectDataQuality(job->shards[i].store, job->shards[i].diagnostics));
+    DataQualityPartial p =
+        ThroughBytes(CollectDataQuality(job->shards[i].store, job->shards[i].diagnostics));
     ASSERT_TRUE(merged.Merge(std::move(p), job->discovery).ok());
   }
   EXPECT_EQ(DataQualityToJson(FinishDataQuality(job->discovery, std::move(merged))), whole);
@@ -73,8 +73,7 @@ TEST_P(ShardSummariesTest, DigestGivesTheWholeJobsTimelineAndNodes) {
     ASSERT_TRUE(merged.Merge(ThroughBytes(CollectJobDigest(job->shards[i].store))).ok());
   }
   const MetricStore digest = merged.ToStore();
-  EXPECT_EQ(TimelineText(digest, BuildTimeline(digest)),
-            TimelineText(whole, BuildTimeline(whole)));
+  EXPECT_EQ(TimelineText(digest, BuildTimeline(digest)), TimelineText(whole, BuildTimeline(whole)));
   ASSERT_EQ(digest.system_nodes().size(), whole.system_nodes().size());
   for (size_t n = 0; n < whole.system_nodes().size(); ++n) {
     const StrId a = digest.system_nodes()[n], b = whole.system_nodes()[n];
@@ -101,7 +100,8 @@ TEST_P(ShardSummariesTest, NetworkTrafficOfShardsIsTheWholeJobs) {
   const auto job = testing::LoadShardedJob(dir, GetParam());
   const MetricStore& whole = job->whole.store;
   const double a = whole.min_system_ts_s(), b = whole.max_system_ts_s();
-  for (const auto& [start, end] : {std::pair{a, a + 90}, std::pair{b - 100, b + 1}, std::pair{a, b}}) {
+  for (const auto& [start, end] :
+       {std::pair{a, a + 90}, std::pair{b - 100, b + 1}, std::pair{a, b}}) {
     const NetworkBytes w = NetworkBytesBetween(whole, start, end);
     std::vector<SeriesTraffic> parts;
     for (size_t i = job->shards.size(); i-- > 0;) {

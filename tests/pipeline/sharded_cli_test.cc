@@ -124,9 +124,8 @@ TEST(ShardedCliTest, TheReportIsRenderedFromTheMergedStates) {
   const fs::path dir = smr::testing::ScratchDir("sharded-cli-report");
   Gen(fmt::format("--out '{}' --scenario multi-node --nodes 2 --minutes 4",
                   (dir / "job").string()));
-  const auto r = RunCommandCapture(fmt::format("'{}' build '{}' -o '{}' --max-memory 1",
-                                               SMR_CLI, (dir / "job").string(),
-                                               (dir / "out").string()));
+  const auto r = RunCommandCapture(fmt::format("'{}' build '{}' -o '{}' --max-memory 1", SMR_CLI,
+                                               (dir / "job").string(), (dir / "out").string()));
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string html = ReadFile(dir / "out" / "profiler-report.html");
   EXPECT_NE(html.find("LowGPUUtilization"), std::string::npos);
@@ -135,8 +134,8 @@ TEST(ShardedCliTest, TheReportIsRenderedFromTheMergedStates) {
 
 TEST(ShardedCliTest, BadMaxMemoryIsAUsageError) {
   const fs::path dir = smr::testing::ScratchDir("sharded-cli-bad");
-  const auto r = RunCommandCapture(fmt::format("'{}' build '{}' --max-memory 12X", SMR_CLI,
-                                               dir.string()));
+  const auto r =
+      RunCommandCapture(fmt::format("'{}' build '{}' --max-memory 12X", SMR_CLI, dir.string()));
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--max-memory 12X: expected a size"), std::string::npos) << r.err;
 }
