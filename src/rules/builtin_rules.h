@@ -201,6 +201,9 @@ class OverallFrameworkMetricsRule : public ParamRule<NoParams> {
  public:
   OverallFrameworkMetricsRule();
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> Partial(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> EmptyPartial() const override;
+  RuleResult Finish(RulePartial&& merged, const AnalysisContext& ctx) const override;
 };
 
 }  // namespace smr
