@@ -83,6 +83,14 @@ class StepOutlierRule : public ParamRule<StepOutlierParams> {
  public:
   explicit StepOutlierRule(StepOutlierParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> Partial(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> EmptyPartial() const override;
+  bool two_pass() const override { return true; }
+  std::unique_ptr<RulePartial> SecondPartial(const AnalysisContext& ctx,
+                                             const RulePartial& first) const override;
+  std::unique_ptr<RulePartial> EmptySecondPartial() const override;
+  RuleResult FinishTwoPass(RulePartial&& first, RulePartial&& second,
+                           const AnalysisContext& ctx) const override;
 };
 
 // ---- GPUMemoryIncrease (§4.5; gpu_memory_increase.cc) -----------------------
@@ -201,6 +209,9 @@ class OverallFrameworkMetricsRule : public ParamRule<NoParams> {
  public:
   OverallFrameworkMetricsRule();
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> Partial(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> EmptyPartial() const override;
+  RuleResult Finish(RulePartial&& merged, const AnalysisContext& ctx) const override;
 };
 
 }  // namespace smr

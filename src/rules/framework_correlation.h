@@ -29,19 +29,26 @@
 #ifndef SMR_SRC_RULES_FRAMEWORK_CORRELATION_H_
 #define SMR_SRC_RULES_FRAMEWORK_CORRELATION_H_
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "smr/analysis.h"
+#include "smr/status.h"
 #include "smr/store.h"
 
 namespace smr {
+
+class StateReader;
+class StateWriter;
 
 enum class FrameworkEventClass {
   kCpuOperator,
@@ -99,6 +106,8 @@ class FrameworkCorrelation {
                 std::span<const Interval> intervals, nlohmann::ordered_json* details);
 
  private:
+  friend class CorrelationPartial;
+  friend class CorrelationReplay;
   // Bit per key group, in SageMaker's write order within one call.
   enum Group : unsigned {
     kCpuGroup = 1u << 0,
@@ -135,6 +144,77 @@ class FrameworkCorrelation {
   OrderedTotals backward_;
   OrderedTotals general_;
   OrderedTotals horovod_;
+};
+
+// Sharded form of FrameworkCorrelation, for rules evaluated in two passes
+// (Rule::two_pass): the second pass over each shard of nodes adds, per
+// batch, the shard's events overlapping the batch's intervals to a
+// CorrelationPartial; the merged partial, replayed by CorrelationReplay in
+// Finish at the places where the one-process run calls AddBatch, writes
+// exactly the keys, key order and values FrameworkCorrelation writes.
+//
+// A batch is identified by a number chosen by the rule, ascending in the
+// order of the one-process run's AddBatch calls (CPUBottleneck: the window;
+// StepOutlier can use (window << 32) | its index within the window); every
+// shard must pass the same intervals, in the same order, for one batch. The
+// state holds one total per key (operator, phase, pass or Horovod op) with
+// its first hit (batch, interval, EventOrder), and per batch the first
+// interval at which each key group got a hit: integer sums and minima, so
+// merging is exact in any order.
+class CorrelationPartial {
+ public:
+  // The shard's part of FrameworkCorrelation::AddBatch(store, events,
+  // intervals) in batch `batch` (events: WindowPlan::events(w) of the shard).
+  void AddBatch(uint64_t batch, const MetricStore& store, const RowRuns& events,
+                std::span<const FrameworkCorrelation::Interval> intervals);
+  // Adds the partial of other shards (never an error: keys may be in both).
+  Status Merge(CorrelationPartial&& other);
+  void Save(StateWriter* out) const;
+  void Load(StateReader* in);
+  bool empty() const { return keys_.empty(); }
+
+ private:
+  friend class CorrelationReplay;
+  // Where a key was first hit: batch, then interval (call), then the event's
+  // place in the whole input's reader order.
+  struct First {
+    uint64_t batch = UINT64_MAX;
+    uint32_t call = UINT32_MAX;
+    uint64_t order = UINT64_MAX;
+    friend bool operator<(const First& a, const First& b) {
+      if (a.batch != b.batch) return a.batch < b.batch;
+      if (a.call != b.call) return a.call < b.call;
+      return a.order < b.order;
+    }
+  };
+  struct Total {
+    First first;
+    int64_t us = 0;
+  };
+  // (FrameworkEventClass, phase, name) -> total; phase / name "" where the
+  // class does not key by it.
+  using Key = std::tuple<uint8_t, std::string, std::string>;
+  std::map<Key, Total> keys_;
+  // batch -> first call with a hit of each group (cpu, gpu, general,
+  // forward, backward, horovod; UINT32_MAX: none).
+  using GroupCalls = std::array<uint32_t, 6>;
+  std::map<uint64_t, GroupCalls> batches_;
+};
+
+// FrameworkCorrelation's writes, replayed from a merged CorrelationPartial
+// in a rule's Finish (no raw data).
+class CorrelationReplay {
+ public:
+  explicit CorrelationReplay(const CorrelationPartial& merged);
+  // In place of FrameworkCorrelation::AddBatch(store, events, intervals,
+  // details) for batch `batch` with `n_intervals` intervals (none: no write).
+  void WriteBatch(uint64_t batch, size_t n_intervals, nlohmann::ordered_json* details) const;
+
+ private:
+  const CorrelationPartial& p_;
+  FrameworkCorrelation totals_;  // the final buffers, in first-seen order
+  // Per key group (as CorrelationPartial's): the batch of its first hit.
+  std::array<uint64_t, 6> first_batch_{};
 };
 
 }  // namespace smr

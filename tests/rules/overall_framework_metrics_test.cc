@@ -1,12 +1,14 @@
 #include "src/rules/builtin_rules.h"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "smr/rule.h"
+#include "smr/state_io.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {
@@ -125,6 +127,68 @@ TEST(OverallFrameworkMetricsTest, ForwardBackwardAndHorovod) {
   EXPECT_EQ(r.details["forward_backward"]["Backward pass"].get<double>(), 25.0);
   EXPECT_EQ(r.details["horovod"].size(), 1u);
   EXPECT_EQ(r.details["horovod"]["allreduce"].get<double>(), 100.0);
+}
+
+// Node algo-2's events fill window 0, node algo-1's window 1, while the
+// reader (and shard A) meet algo-1 first: the merged partials order the
+// keys (general phases, step phases, the GPU group before the CPU group)
+// by the walk, not by shard, and unite the steps that overlap across the
+// two nodes.
+void AddAlgo1(TestData* d) {
+  d->Event("algo-1-1", "cpu_functions", "aten::conv2d", kT0 + 61'000'000, kT0 + 61'040'000);
+  d->Event("algo-1-1", "Forward", "Forward", kT0 + 61'000'000, kT0 + 61'020'000);
+  d->Step("algo-1-1", "TRAIN", 0, kT0 + 61'000'000, kT0 + 61'050'000);
+  d->Step("algo-1-1", "EVAL", 1, kT0 + 62'000'000, kT0 + 62'010'000);
+}
+void AddAlgo2(TestData* d) {
+  d->Step("algo-2-1", "TRAIN", 0, kT0, kT0 + 50'000);
+  d->Event("algo-2-1", "gpu_functions-dev:0", "volta_gemm", kT0, kT0 + 30'000);
+  d->Event("algo-2-1", "DataLoaderIter", "DataLoaderIter", kT0, kT0 + 10'000);
+  d->Step("algo-2-1", "TRAIN", 1, kT0 + 61'020'000, kT0 + 61'080'000);
+}
+
+std::unique_ptr<RulePartial> ThroughBytes(const Rule& rule, const RulePartial& p) {
+  StateWriter w;
+  p.Save(&w);
+  std::unique_ptr<RulePartial> back = rule.EmptyPartial();
+  StateReader r(w.bytes());
+  EXPECT_TRUE(back->Load(&r).ok());
+  EXPECT_TRUE(r.done());
+  return back;
+}
+
+TEST(OverallFrameworkMetricsTest, ShardsMergeInTheWalkOrderOfTheWholeJob) {
+  TestData whole, a, b;
+  for (TestData* d : {&whole, &a, &b}) d->SystemFile("algo-1", 1000);
+  AddAlgo1(&whole);
+  AddAlgo2(&whole);
+  AddAlgo1(&a);
+  AddAlgo2(&b);
+  auto built_whole = whole.Build();
+  auto built_a = a.Build();
+  auto built_b = b.Build();
+  const OverallFrameworkMetricsRule rule;
+  const std::string expected = RuleResultToJson(rule.Evaluate(built_whole->ctx()));
+  EXPECT_EQ(expected,
+            "{\"RuleTriggered\": 0, \"Violations\": 0, \"Details\": {\"ratio\": "
+            "{\"gpu_functions-dev:0\": 42.857142857142854, \"cpu_functions\": "
+            "57.14285714285714}, \"GPU\": {\"volta_gemm\": 100.0}, \"GPU_total\": "
+            "{\"volta_gemm\": 30000}, \"phase\": {\"Step:ModeKeys.TRAIN\": "
+            "0.2578981302385558, \"others\": 99.72598323662153, \"Step:ModeKeys.EVAL\": "
+            "0.016118633139909737}, \"phase_time\": {}, \"general\": {\"DataLoaderIter\": "
+            "33.33333333333333, \"Forward\": 66.66666666666666}, \"CPU\": "
+            "{\"aten::conv2d\": 100.0}, \"CPU_total\": {\"aten::conv2d\": 40000}}, "
+            "\"Datapoints\": 0, \"RuleParameters\": \"\"}");
+  for (bool a_first : {true, false}) {
+    std::unique_ptr<RulePartial> pa = ThroughBytes(rule, *rule.Partial(built_a->ctx()));
+    std::unique_ptr<RulePartial> pb = ThroughBytes(rule, *rule.Partial(built_b->ctx()));
+    std::unique_ptr<RulePartial>& into = a_first ? pa : pb;
+    ASSERT_TRUE(into->Merge(std::move(a_first ? *pb : *pa)).ok());
+    // Finish reads no raw data: the whole job's context stands for the
+    // merged one.
+    EXPECT_EQ(RuleResultToJson(rule.Finish(std::move(*into), built_whole->ctx())), expected)
+        << (a_first ? "a + b" : "b + a");
+  }
 }
 
 TEST(OverallFrameworkMetricsTest, TakesNoParameters) {

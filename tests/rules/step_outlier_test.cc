@@ -1,16 +1,19 @@
 #include "src/rules/builtin_rules.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "smr/rule.h"
+#include "smr/state_io.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {
 namespace {
 
+using testing::BuiltData;
 using testing::TestData;
 using Json = nlohmann::ordered_json;
 
@@ -286,6 +289,107 @@ TEST(StepOutlierTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
   EXPECT_FALSE(none.applicable);
   EXPECT_EQ(none.not_applicable_reason,
             "the framework data has no step events (Step:ModeKeys): step durations are unknown");
+}
+
+// Node algo-2's outlier steps are in window 0, algo-1's in window 1,
+// while the reader (and shard A) meet algo-1 first; each node's outlier
+// steps contain a framework event of the other node (other shard).
+void AddNode1(TestData* d) {
+  std::vector<int64_t> durs = {2'000'000, 2'000'000};
+  for (int i = 0; i < 100; ++i) durs.push_back(125'000);
+  AddSteps(d, "algo-1-27", "TRAIN", 0, 1'061'000'000, durs);
+  d->Event("algo-1-27", "cpu_functions", "aten::conv2d", 1'001'100'000, 1'002'600'000);
+}
+void AddNode2(TestData* d) {
+  std::vector<int64_t> durs = {3'000'000, 125'000, 3'000'000};
+  for (int i = 0; i < 100; ++i) durs.push_back(100'000);
+  AddSteps(d, "algo-2-27", "TRAIN", 0, 1'001'000'000, durs);
+  d->Event("algo-2-27", "gpu_functions-dev:0", "volta_gemm", 1'061'500'000, 1'061'700'000);
+  d->Event("algo-2-27", "DataLoaderIter", "DataLoaderIter", 1'061'000'000, 1'061'100'000);
+}
+
+std::unique_ptr<RulePartial> ThroughBytes(const RulePartial& p,
+                                          std::unique_ptr<RulePartial> empty) {
+  StateWriter w;
+  p.Save(&w);
+  StateReader r(w.bytes());
+  EXPECT_TRUE(empty->Load(&r).ok());
+  EXPECT_TRUE(r.done());
+  return empty;
+}
+
+TEST(StepOutlierTest, ShardsMergeInTheWalkOrderOfTheWholeJob) {
+  TestData whole, a, b;
+  for (TestData* d : {&whole, &a, &b}) d->FrameworkFile("1-algo-1", 1'000'000'000);
+  AddNode1(&whole);
+  AddNode2(&whole);
+  AddNode1(&a);
+  AddNode2(&b);
+  auto built_whole = whole.Build();
+  auto built_a = a.Build();
+  auto built_b = b.Build();
+  const StepOutlierRule rule = RuleWithOutliers(1);
+  ASSERT_TRUE(rule.two_pass());
+  const RuleResult r = rule.Evaluate(built_whole->ctx());
+  EXPECT_EQ(r.datapoints, 205);
+  EXPECT_GE(r.triggered, 2);
+  std::vector<std::string> nodes;
+  for (auto it = r.details["step_details"].begin(); it != r.details["step_details"].end(); ++it) {
+    nodes.push_back(it.key());
+  }
+  EXPECT_EQ(nodes, (std::vector<std::string>{"algo-2-27", "algo-1-27"}));
+  std::vector<std::string> keys;
+  for (auto it = r.details.begin(); it != r.details.end(); ++it) keys.push_back(it.key());
+  // algo-2's trigger (window 0) meets algo-1's CPU operator, algo-1's
+  // (window 1) algo-2's GPU kernel and data loader.
+  EXPECT_EQ(keys, (std::vector<std::string>{"step_details", "step_details_by_phase", "ratio", "CPU",
+                                            "CPU_total", "phase", "phase_time", "GPU", "GPU_total",
+                                            "general"}));
+  const std::string expected = RuleResultToJson(r);
+  const BuiltData* shards[] = {built_a.get(), built_b.get()};
+  for (bool a_first : {true, false}) {
+    std::unique_ptr<RulePartial> first;
+    for (int i : a_first ? std::vector<int>{0, 1} : std::vector<int>{1, 0}) {
+      std::unique_ptr<RulePartial> p =
+          ThroughBytes(*rule.Partial(shards[i]->ctx()), rule.EmptyPartial());
+      if (first == nullptr) {
+        first = std::move(p);
+      } else {
+        ASSERT_TRUE(first->Merge(std::move(*p)).ok());
+      }
+    }
+    std::unique_ptr<RulePartial> second;
+    for (int i : a_first ? std::vector<int>{1, 0} : std::vector<int>{0, 1}) {
+      std::unique_ptr<RulePartial> p =
+          ThroughBytes(*rule.SecondPartial(shards[i]->ctx(), *first), rule.EmptySecondPartial());
+      if (second == nullptr) {
+        second = std::move(p);
+      } else {
+        ASSERT_TRUE(second->Merge(std::move(*p)).ok());
+      }
+    }
+    // FinishTwoPass reads no raw data: the whole job's context stands for
+    // the merged one.
+    EXPECT_EQ(RuleResultToJson(
+                  rule.FinishTwoPass(std::move(*first), std::move(*second), built_whole->ctx())),
+              expected)
+        << (a_first ? "a + b" : "b + a");
+  }
+}
+
+TEST(StepOutlierTest, ANodeSplitOverTwoShardsIsAnError) {
+  TestData a, b;
+  for (TestData* d : {&a, &b}) {
+    d->FrameworkFile("1-algo-1", 1'000'000'000);
+    AddNode1(d);
+  }
+  auto built_a = a.Build();
+  auto built_b = b.Build();
+  const StepOutlierRule rule;
+  std::unique_ptr<RulePartial> pa = rule.Partial(built_a->ctx());
+  const Status st = pa->Merge(std::move(*rule.Partial(built_b->ctx())));
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("algo-1-27"), std::string::npos) << st.message();
 }
 
 }  // namespace
