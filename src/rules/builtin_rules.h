@@ -29,6 +29,14 @@ class CpuBottleneckRule : public ParamRule<CpuBottleneckParams> {
  public:
   explicit CpuBottleneckRule(CpuBottleneckParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> Partial(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> EmptyPartial() const override;
+  bool two_pass() const override { return true; }
+  std::unique_ptr<RulePartial> SecondPartial(const AnalysisContext& ctx,
+                                             const RulePartial& first) const override;
+  std::unique_ptr<RulePartial> EmptySecondPartial() const override;
+  RuleResult FinishTwoPass(RulePartial&& first, RulePartial&& second,
+                           const AnalysisContext& ctx) const override;
 };
 
 // ---- IOBottleneck (§4.4; system_bottleneck.cc: CPUBottleneck with I/O wait) ----
@@ -46,6 +54,14 @@ class IoBottleneckRule : public ParamRule<IoBottleneckParams> {
  public:
   explicit IoBottleneckRule(IoBottleneckParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> Partial(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> EmptyPartial() const override;
+  bool two_pass() const override { return true; }
+  std::unique_ptr<RulePartial> SecondPartial(const AnalysisContext& ctx,
+                                             const RulePartial& first) const override;
+  std::unique_ptr<RulePartial> EmptySecondPartial() const override;
+  RuleResult FinishTwoPass(RulePartial&& first, RulePartial&& second,
+                           const AnalysisContext& ctx) const override;
 };
 
 // ---- LowGPUUtilization (§4.1; low_gpu_utilization.cc) -----------------------

@@ -40,22 +40,52 @@
 //    "Datapoints": 4, "RuleParameters":
 //    "threshold:50\ncpu_threshold:90\ngpu_threshold:10\npatience:2"}
 //   (IOBottleneck: "threshold:50\nio_threshold:50\ngpu_threshold:10\npatience:2")
+// Sharded (RulePartial, two passes): the first partial holds one segment
+// per (window, file) of the shard: the GPU-idle and busy counts per snapshot
+// key of its rows, in the order the busy keys appeared, its snapshot count
+// and the snapshot timestamp it ends with. A segment's first rows may join
+// the snapshot carried in from the previous file (another node, maybe in
+// another shard) or window: they are kept as runs of equal timestamps (the
+// head) until a row differs from all of them and from the first by more
+// than the 20 ms could bridge, after which the walk no longer depends on
+// what came in. Finish replays the walk over the segments in (window, file
+// order), head rows against the carried snapshot, and so gets the very
+// Datapoints, low_gpu_utilization, bottleneck entries (memory guard
+// included) and cumulative checks. The second pass gets the merged first
+// partial, replays it to know the windows that fired and their bottleneck
+// times, and adds the shard's framework events around them to a
+// CorrelationPartial (framework_correlation.h), which Finish replays into
+// the §4.12 keys.
 #include "src/rules/builtin_rules.h"
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
+#include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "src/rules/framework_correlation.h"
+#include "src/rules/partial_state.h"
 #include "src/rules/python_json.h"
 #include "src/rules/rule_inputs.h"
+#include "src/rules/system_bottleneck_state.h"
 
 namespace smr {
 namespace {
+
+using bottleneck::BottleneckState;
+using bottleneck::CorrelationState;
+using bottleneck::Counts;
+using bottleneck::kMaxBottlenecks;
+using bottleneck::kSnapshotWindowS;
+using bottleneck::Segment;
+using bottleneck::SegmentBuilder;
+using bottleneck::TimestampMap;
+using bottleneck::TsCounts;
 
 // The parameters of either rule, with the busy threshold of its dimension.
 struct SystemBottleneckParams {
@@ -65,52 +95,53 @@ struct SystemBottleneckParams {
   int64_t patience = 1000;     // snapshots before the ratio is checked
 };
 
-// SageMaker: rows within 20 ms of the snapshot's first row belong to it.
-constexpr double kSnapshotWindowS = 0.02;
-constexpr size_t kMaxBottlenecks = 1'000'000;
+BottleneckState Collect(const Rule& rule, const AnalysisContext& ctx, MetricKind busy_kind,
+                        const SystemBottleneckParams& p) {
+  const RuleInputs in(ctx);
+  const SeriesMask gpu = SeriesOfKind(in.store, MetricKind::kGpuUtilization);
+  const SeriesMask busy = SeriesOfKind(in.store, busy_kind);
+  BottleneckState st;
+  st.rule = std::string(rule.name());
+  st.has_gpu = gpu.any;
+  st.has_busy = busy.any;
+  for (size_t w = 0; w < in.plan.size(); ++w) {
+    std::optional<SegmentBuilder> seg;
+    uint32_t file = 0;
+    for (uint32_t row : in.plan.system_rows(w)) {
+      const auto row_file = static_cast<uint32_t>(in.store.RowOrder(row) >> 32);
+      if (!seg || row_file != file) {
+        if (seg) st.segments.push_back(seg->Take());
+        seg.emplace(w, row_file);
+        file = row_file;
+      }
+      const uint32_t s = in.sys.series(row);
+      const double v = in.sys.value(row);
+      const bool idle = gpu[s] && v < p.gpu_threshold;
+      seg->Add(in.sys.ts(row), idle, !idle && busy[s] && v > p.busy_threshold);
+    }
+    if (seg) st.segments.push_back(seg->Take());
+  }
+  return st;
+}
 
-// Python dict keyed by float timestamp: insertion order, overwrite in place.
-template <typename V>
-class TimestampMap {
- public:
-  V& operator[](double ts) {
-    auto [it, inserted] = index_.try_emplace(ts, items_.size());
-    if (inserted) items_.emplace_back(ts, V{});
-    return items_[it->second].second;
-  }
-  const V* Find(double ts) const {
-    auto it = index_.find(ts);
-    return it == index_.end() ? nullptr : &items_[it->second].second;
-  }
-  size_t size() const { return items_.size(); }
-  void clear() {
-    items_.clear();
-    index_.clear();
-  }
-  const std::vector<std::pair<double, V>>& items() const { return items_; }
-
- private:
-  std::vector<std::pair<double, V>> items_;
-  std::unordered_map<double, size_t> index_;
+// A window that fired and its bottleneck times (µs), the correlation's
+// intervals.
+struct Fired {
+  size_t window = 0;
+  std::vector<FrameworkCorrelation::Interval> times;
 };
 
-struct Counts {
-  int64_t gpus = 0;
-  int64_t busy = 0;
-};
-
-// One evaluation: the state SageMaker's rule keeps across windows.
+// The walk of SageMaker's rule, replayed over the merged segments: the
+// state it keeps across windows.
 class BottleneckRun {
  public:
-  BottleneckRun(const Rule& rule, const AnalysisContext& ctx, MetricKind busy,
-                const SystemBottleneckParams& p)
-      : in_(ctx),
-        p_(p),
-        r_(StartResult(rule)),
-        gpu_(SeriesOfKind(in_.store, MetricKind::kGpuUtilization)),
-        busy_(SeriesOfKind(in_.store, busy)) {
-    RequireSeries(gpu_, "GPUUtilization", &r_, ": no bottleneck can be flagged");
-    if (r_.applicable && !busy_.any) {
+  BottleneckRun(const Rule& rule, const WindowPlan& plan, const BottleneckState& st,
+                MetricKind busy, const SystemBottleneckParams& p, const CorrelationReplay* corr)
+      : plan_(plan), st_(st), p_(p), corr_(corr), r_(StartResult(rule)) {
+    SeriesMask gpu;
+    gpu.any = st.has_gpu;
+    RequireSeries(gpu, "GPUUtilization", &r_, ": no bottleneck can be flagged");
+    if (r_.applicable && !st.has_busy) {
       r_.applicable = false;
       r_.not_applicable_reason =
           busy == MetricKind::kCpuIoWait
@@ -121,7 +152,7 @@ class BottleneckRun {
   }
 
   RuleResult Run() {
-    for (size_t w = 0; w < in_.plan.size(); ++w) {
+    for (size_t w = 0; w < plan_.size(); ++w) {
       if (bottlenecks_.size() > kMaxBottlenecks) bottlenecks_.clear();
       CheckWindow(w, ScanWindow(w));
     }
@@ -136,22 +167,24 @@ class BottleneckRun {
     }
     return std::move(r_);
   }
+  const std::vector<Fired>& fired() const { return fired_; }
 
  private:
   // Counts the idle GPUs and busy cores of each snapshot of window `w`;
   // returns the window's bottleneck times (µs) for the correlation.
   std::vector<FrameworkCorrelation::Interval> ScanWindow(size_t w);
   // The check after window `w` and the Details keys it writes.
-  void CheckWindow(size_t w, const std::vector<FrameworkCorrelation::Interval>& times);
+  void CheckWindow(size_t w, std::vector<FrameworkCorrelation::Interval> times);
   void WriteBottlenecks();
 
-  RuleInputs in_;
+  const WindowPlan& plan_;
+  const BottleneckState& st_;
   const SystemBottleneckParams p_;
+  const CorrelationReplay* corr_;  // null: the windows that fired are all we need
   RuleResult r_;
-  SeriesMask gpu_;
-  SeriesMask busy_;
+  size_t next_segment_ = 0;
   TimestampMap<Counts> bottlenecks_;
-  FrameworkCorrelation correlation_;
+  std::vector<Fired> fired_;
   double snapshot_ts_ = 0;
   int64_t low_gpu_ = 0;
 };
@@ -159,20 +192,27 @@ class BottleneckRun {
 std::vector<FrameworkCorrelation::Interval> BottleneckRun::ScanWindow(size_t w) {
   TimestampMap<int64_t> idle_gpus;  // snapshot -> GPUs below gpu_threshold
   TimestampMap<int64_t> busy;       // snapshot -> cores above the threshold
-  for (uint32_t row : in_.plan.system_rows(w)) {
-    const double ts = in_.sys.ts(row);
-    if (std::abs(snapshot_ts_ - ts) > kSnapshotWindowS) {
-      snapshot_ts_ = ts;
-      r_.datapoints += 1;
+  auto add = [&](double key, int64_t n_idle, int64_t n_busy) {
+    if (n_idle > 0) {
+      if (idle_gpus.Find(key) == nullptr) low_gpu_ += 1;
+      idle_gpus[key] += n_idle;
     }
-    const uint32_t s = in_.sys.series(row);
-    const double v = in_.sys.value(row);
-    if (gpu_[s] && v < p_.gpu_threshold) {
-      if (idle_gpus.Find(snapshot_ts_) == nullptr) low_gpu_ += 1;
-      idle_gpus[snapshot_ts_] += 1;
-    } else if (busy_[s] && v > p_.busy_threshold) {
-      busy[snapshot_ts_] += 1;
+    if (n_busy > 0) busy[key] += n_busy;
+  };
+  const std::vector<Segment>& segs = st_.segments;
+  for (; next_segment_ < segs.size() && segs[next_segment_].window == w; ++next_segment_) {
+    const Segment& seg = segs[next_segment_];
+    for (const TsCounts& run : seg.head) {
+      if (std::abs(snapshot_ts_ - run.ts) > kSnapshotWindowS) {
+        snapshot_ts_ = run.ts;
+        r_.datapoints += 1;
+      }
+      add(snapshot_ts_, run.idle, run.busy);
     }
+    if (!seg.has_tail) continue;
+    snapshot_ts_ = seg.tail_ts;
+    r_.datapoints += seg.tail_snapshots;
+    for (const TsCounts& k : seg.keys) add(k.ts, k.idle, k.busy);
   }
   std::vector<FrameworkCorrelation::Interval> times;
   for (const auto& [ts, n_busy] : busy.items()) {
@@ -186,8 +226,7 @@ std::vector<FrameworkCorrelation::Interval> BottleneckRun::ScanWindow(size_t w) 
   return times;
 }
 
-void BottleneckRun::CheckWindow(size_t w,
-                                const std::vector<FrameworkCorrelation::Interval>& times) {
+void BottleneckRun::CheckWindow(size_t w, std::vector<FrameworkCorrelation::Interval> times) {
   nlohmann::ordered_json& d = r_.details;
   r_.violations = static_cast<int64_t>(bottlenecks_.size());
   const double ratio_pct = r_.datapoints > 0 ? static_cast<double>(bottlenecks_.size()) /
@@ -199,8 +238,9 @@ void BottleneckRun::CheckWindow(size_t w,
     // "low_gpu_utilization", which is only written when there is one.
     d["bottlenecks"] = nlohmann::ordered_json::object();  // filled at the end
     if (bottlenecks_.size() > 0) d["low_gpu_utilization"] = low_gpu_;
-    correlation_.AddBatch(in_.store, in_.plan.events(w), times, &d);
-    r_.findings.push_back({in_.plan.start_us(w), "", "", ratio_pct});
+    if (corr_ != nullptr) corr_->WriteBatch(w, times.size(), &d);
+    r_.findings.push_back({plan_.start_us(w), "", "", ratio_pct});
+    fired_.push_back({w, std::move(times)});
   } else {
     d["low_gpu_utilization"] = low_gpu_;
     d["bottlenecks"] = nlohmann::ordered_json::object();  // filled at the end
@@ -209,7 +249,7 @@ void BottleneckRun::CheckWindow(size_t w,
 
 void BottleneckRun::WriteBottlenecks() {
   nlohmann::ordered_json& d = r_.details;
-  if (in_.plan.size() == 0) {
+  if (plan_.size() == 0) {
     // No window at all: write the keys the report expects (SageMaker: {}).
     d["low_gpu_utilization"] = 0;
     d["bottlenecks"] = nlohmann::ordered_json::object();
@@ -222,18 +262,105 @@ void BottleneckRun::WriteBottlenecks() {
   }
 }
 
-}  // namespace
-
-RuleResult CpuBottleneckRule::Evaluate(const AnalysisContext& ctx) const {
-  return BottleneckRun(*this, ctx, MetricKind::kCpuUtilization,
-                       {p_.threshold, p_.cpu_threshold, p_.gpu_threshold, p_.patience})
-      .Run();
+// The second pass over a shard: its events around the bottlenecks of the
+// windows that fired (known from the merged first partial).
+std::unique_ptr<RulePartial> SecondPass(const Rule& rule, const AnalysisContext& ctx,
+                                        const RulePartial& first, MetricKind busy,
+                                        const SystemBottleneckParams& p) {
+  const BottleneckState& st = dynamic_cast<const StatePartial<BottleneckState>&>(first).state;
+  BottleneckRun run(rule, *ctx.windows, st, busy, p, nullptr);
+  run.Run();
+  CorrelationState out;
+  for (const Fired& f : run.fired()) {
+    out.corr.AddBatch(f.window, *ctx.store, ctx.windows->events(f.window), f.times);
+  }
+  return MakePartial(std::move(out));
 }
 
+RuleResult FinishBoth(const Rule& rule, RulePartial&& first, RulePartial&& second,
+                      const AnalysisContext& ctx, MetricKind busy,
+                      const SystemBottleneckParams& p) {
+  const BottleneckState& st = StateOf<BottleneckState>(first);
+  const CorrelationReplay corr(StateOf<CorrelationState>(second).corr);
+  return BottleneckRun(rule, *ctx.windows, st, busy, p, &corr).Run();
+}
+
+SystemBottleneckParams CpuParams(const CpuBottleneckParams& p) {
+  return {p.threshold, p.cpu_threshold, p.gpu_threshold, p.patience};
+}
+
+SystemBottleneckParams IoParams(const IoBottleneckParams& p) {
+  return {p.threshold, p.io_threshold, p.gpu_threshold, p.patience};
+}
+
+BottleneckState EmptyState(const Rule& rule) {
+  BottleneckState st;
+  st.rule = std::string(rule.name());
+  return st;
+}
+
+}  // namespace
+
+// ---- CPUBottleneck ----------------------------------------------------------
+
+RuleResult CpuBottleneckRule::Evaluate(const AnalysisContext& ctx) const {
+  std::unique_ptr<RulePartial> first = Partial(ctx);
+  std::unique_ptr<RulePartial> second = SecondPartial(ctx, *first);
+  return FinishTwoPass(std::move(*first), std::move(*second), ctx);
+}
+
+std::unique_ptr<RulePartial> CpuBottleneckRule::Partial(const AnalysisContext& ctx) const {
+  return MakePartial(Collect(*this, ctx, MetricKind::kCpuUtilization, CpuParams(p_)));
+}
+
+std::unique_ptr<RulePartial> CpuBottleneckRule::EmptyPartial() const {
+  return MakePartial(EmptyState(*this));
+}
+
+std::unique_ptr<RulePartial> CpuBottleneckRule::SecondPartial(const AnalysisContext& ctx,
+                                                              const RulePartial& first) const {
+  return SecondPass(*this, ctx, first, MetricKind::kCpuUtilization, CpuParams(p_));
+}
+
+std::unique_ptr<RulePartial> CpuBottleneckRule::EmptySecondPartial() const {
+  return MakePartial(CorrelationState{});
+}
+
+RuleResult CpuBottleneckRule::FinishTwoPass(RulePartial&& first, RulePartial&& second,
+                                            const AnalysisContext& ctx) const {
+  return FinishBoth(*this, std::move(first), std::move(second), ctx, MetricKind::kCpuUtilization,
+                    CpuParams(p_));
+}
+
+// ---- IOBottleneck -----------------------------------------------------------
+
 RuleResult IoBottleneckRule::Evaluate(const AnalysisContext& ctx) const {
-  return BottleneckRun(*this, ctx, MetricKind::kCpuIoWait,
-                       {p_.threshold, p_.io_threshold, p_.gpu_threshold, p_.patience})
-      .Run();
+  std::unique_ptr<RulePartial> first = Partial(ctx);
+  std::unique_ptr<RulePartial> second = SecondPartial(ctx, *first);
+  return FinishTwoPass(std::move(*first), std::move(*second), ctx);
+}
+
+std::unique_ptr<RulePartial> IoBottleneckRule::Partial(const AnalysisContext& ctx) const {
+  return MakePartial(Collect(*this, ctx, MetricKind::kCpuIoWait, IoParams(p_)));
+}
+
+std::unique_ptr<RulePartial> IoBottleneckRule::EmptyPartial() const {
+  return MakePartial(EmptyState(*this));
+}
+
+std::unique_ptr<RulePartial> IoBottleneckRule::SecondPartial(const AnalysisContext& ctx,
+                                                             const RulePartial& first) const {
+  return SecondPass(*this, ctx, first, MetricKind::kCpuIoWait, IoParams(p_));
+}
+
+std::unique_ptr<RulePartial> IoBottleneckRule::EmptySecondPartial() const {
+  return MakePartial(CorrelationState{});
+}
+
+RuleResult IoBottleneckRule::FinishTwoPass(RulePartial&& first, RulePartial&& second,
+                                           const AnalysisContext& ctx) const {
+  return FinishBoth(*this, std::move(first), std::move(second), ctx, MetricKind::kCpuIoWait,
+                    IoParams(p_));
 }
 
 }  // namespace smr
