@@ -143,6 +143,9 @@ class BatchSizeRule : public ParamRule<BatchSizeParams> {
  public:
   explicit BatchSizeRule(BatchSizeParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> Partial(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> EmptyPartial() const override;
+  RuleResult Finish(RulePartial&& merged, const AnalysisContext& ctx) const override;
 };
 
 // ---- MaxInitializationTime (§4.9; max_initialization_time.cc) ---------------
@@ -195,6 +198,9 @@ class OverallSystemUsageRule : public ParamRule<NoParams> {
  public:
   OverallSystemUsageRule();
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> Partial(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> EmptyPartial() const override;
+  RuleResult Finish(RulePartial&& merged, const AnalysisContext& ctx) const override;
 };
 
 // ---- Dataloader (§4.8; dataloader.cc) ---------------------------------------
@@ -218,6 +224,9 @@ class DataloaderRule : public ParamRule<DataloaderParams> {
   // a violation).
   Status ValidateParams() const override;
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> Partial(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> EmptyPartial() const override;
+  RuleResult Finish(RulePartial&& merged, const AnalysisContext& ctx) const override;
 };
 
 // ---- OverallFrameworkMetrics (§4.11; overall_framework_metrics.cc) ----------

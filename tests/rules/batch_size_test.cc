@@ -1,12 +1,15 @@
 #include "src/rules/builtin_rules.h"
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "smr/analysis.h"
 #include "smr/rule.h"
+#include "testing/shards.h"
+#include "tests/rules/mini_job.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {
@@ -162,6 +165,47 @@ TEST(BatchSizeTest, CpuOnlyInstanceDoesNotApply) {
   EXPECT_EQ(r.not_applicable_reason,
             "no GPUUtilization samples (CPU-only instance or no system data)");
   EXPECT_EQ(r.not_evaluated_reason, "");
+}
+
+TEST(BatchSizeTest, ShardsReplayTheChecksInWindowAndCpuDictOrder) {
+  // patience 2, window 2. algo-1 is read first (first in the cpu dict) but
+  // has only one CPU value in window 0 and fires in window 1; algo-2 (in
+  // the other shard) fires in windows 0 and 1. Details: algo-2 (first to fire), last_timestamp,
+  // algo-1; Datapoints from the node checked last (algo-2, 7 values).
+  const double t0 = 1600000000;
+  testing::MiniJob job("batch-two-nodes");
+  std::vector<std::string> a1, a2;
+  auto sample = [](std::vector<std::string>* out, const char* node, double ts, double cpu) {
+    out->push_back(testing::CpuLine(node, "cpu0", ts, cpu));
+    out->push_back(testing::GpuLine(node, "gpu0", ts, 5));
+    out->push_back(testing::GpuMemLine(node, "gpu0", ts, 6));
+  };
+  for (double dt : {1.0, 61.0, 62.0}) sample(&a1, "algo-1", t0 + dt, 10);
+  for (double dt : {2.0, 3.0, 4.0, 63.0, 64.0, 65.0, 66.0})
+    sample(&a2, "algo-2", t0 + dt, 20 + dt / 10);
+  job.System("algo-1", 1600000000, a1);
+  job.System("algo-2", 1600000000, a2);
+  WindowPlanOptions options;
+  options.analyze_trailing_data = true;
+  const BatchSizeRule rule = SmallRule(2, 2);
+  for (int groups = 1; groups <= 2; ++groups) {
+    const auto sharded = testing::LoadShardedJob(job.dir(), groups, options);
+    ASSERT_EQ(sharded->shards.size(), static_cast<size_t>(groups));
+    testing::ExpectShardedEqualsWhole(rule, *sharded);
+  }
+  const auto whole = testing::LoadShardedJob(job.dir(), 1, options);
+  const RuleResult r = rule.Evaluate(whole->WholeContext());
+  EXPECT_EQ(r.triggered, 3);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : r.details.items()) keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"algo-2", "last_timestamp", "algo-1"}));
+  EXPECT_EQ(r.datapoints, 7);
+  // The values of algo-2's last trigger: all 7 CPU values (upper: the max).
+  EXPECT_EQ(r.details["algo-2"]["cpu"]["upper"].get<double>(), 20 + 66.0 / 10);
+  ASSERT_EQ(r.findings.size(), 3u);
+  EXPECT_EQ(r.findings[0].node, "algo-2");
+  EXPECT_EQ(r.findings[1].node, "algo-1");
+  EXPECT_EQ(r.findings[2].node, "algo-2");
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 
 #include "smr/rule.h"
 #include "src/rules/python_json.h"
+#include "testing/shards.h"
+#include "tests/rules/mini_job.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {
@@ -255,6 +257,58 @@ TEST(DataloaderTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
   auto built1 = one.Build();
   EXPECT_EQ(DataloaderRule().Evaluate(built1->ctx()).not_evaluated_reason,
             "1 second with data-loader events; needs more than 10 (patience)");
+}
+
+TEST(DataloaderTest, ShardsPoolThePidsOfEverySecondAcrossNodes) {
+  // Both nodes load in seconds 1..8: pid 7 on algo-1 and pid 7 and 8 on
+  // algo-2 (pid 7 of both counts once: 2 per second); algo-2 alone loads
+  // in seconds 9..12 (1 per second): median of [2 x 8, 1 x 4] = 2 < 4 cores
+  // x 0.7. algo-2 (in the other shard) initializes its loader later in the
+  // walk: its pin_memory and num_workers are the
+  // ones written. Cores: cpu0..cpu3 over both nodes in window 0; cpu4 only
+  // comes in window 1.
+  const int64_t base = 1600000000'000'000;
+  const double t0 = 1600000000;
+  testing::MiniJob job("loaders-two-nodes");
+  job.System("algo-1", 1600000000,
+             {testing::CpuLine("algo-1", "cpu0", t0 + 0.5, 10),
+              testing::CpuLine("algo-1", "cpu1", t0 + 0.5, 10)});
+  job.System("algo-2", 1600000000,
+             {testing::CpuLine("algo-2", "cpu2", t0 + 0.5, 10),
+              testing::CpuLine("algo-2", "cpu3", t0 + 0.5, 10),
+              testing::CpuLine("algo-2", "cpu4", t0 + 70, 10)});
+  const std::string init = "DataLoaderIterInitialize";
+  std::vector<testing::TraceEvent> e1 = {
+      {init, init, 100'000, 1'000, R"("pid": 7, "num_workers": 2, "pin_memory": false)"}};
+  std::vector<testing::TraceEvent> e2 = {
+      {init, init, 200'000, 1'000, R"("pid": 7, "num_workers": 4, "pin_memory": true)"}};
+  for (int64_t sec = 1; sec <= 12; ++sec) {
+    if (sec <= 8) e1.push_back({kIter, kIterName, sec * 1'000'000, 250'000, R"("pid": 7)"});
+    for (int64_t pid : {7, 8}) {
+      if (pid == 7 && sec > 8) continue;
+      e2.push_back({kIter, kIterName, sec * 1'000'000 + 1'000, 500'000 + pid,
+                    "\"pid\": " + std::to_string(pid)});
+    }
+  }
+  job.Trace(1, base, e1);
+  job.Trace(2, base, e2);
+  WindowPlanOptions options;
+  options.analyze_trailing_data = true;
+  const DataloaderRule rule;
+  for (int groups = 1; groups <= 2; ++groups) {
+    const auto sharded = testing::LoadShardedJob(job.dir(), groups, options);
+    ASSERT_EQ(sharded->shards.size(), static_cast<size_t>(groups));
+    testing::ExpectShardedEqualsWhole(rule, *sharded);
+  }
+  const auto whole = testing::LoadShardedJob(job.dir(), 1, options);
+  const RuleResult r = rule.Evaluate(whole->WholeContext());
+  EXPECT_EQ(r.details["pin_memory"], true);
+  EXPECT_EQ(r.details["num_workers"], 4);
+  EXPECT_EQ(r.details["cores"], 4);
+  EXPECT_EQ(r.details["dataloaders"], 2);
+  EXPECT_EQ(r.violations, 1);
+  EXPECT_EQ(r.datapoints, 8 + 8 + 12);
+  EXPECT_EQ(r.details["dataloading_time"]["p50"].get<double>(), 0.500007);
 }
 
 }  // namespace

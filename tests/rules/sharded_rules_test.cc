@@ -19,7 +19,7 @@ namespace {
 const std::vector<std::string>& ShardedRules() {
   static const std::vector<std::string> names = {
       "CPUBottleneck", "IOBottleneck", "MaxInitializationTime", "OverallFrameworkMetrics",
-      "StepOutlier"};
+      "StepOutlier",   "BatchSize",    "OverallSystemUsage",    "Dataloader"};
   return names;
 }
 
