@@ -17,7 +17,8 @@ namespace {
 // The rules with a sharded evaluation so far (all of SageMaker's rules once
 // done; the Kineto-only rules run on the merged Kineto analysis instead).
 const std::vector<std::string>& ShardedRules() {
-  static const std::vector<std::string> names = {"MaxInitializationTime"};
+  static const std::vector<std::string> names = {"MaxInitializationTime", "LowGPUUtilization",
+                                                 "GPUMemoryIncrease", "LoadBalancing"};
   return names;
 }
 
