@@ -80,6 +80,9 @@ class LowGpuUtilizationRule : public ParamRule<LowGpuUtilizationParams> {
  public:
   explicit LowGpuUtilizationRule(LowGpuUtilizationParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> Partial(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> EmptyPartial() const override;
+  RuleResult Finish(RulePartial&& merged, const AnalysisContext& ctx) const override;
 };
 
 // ---- StepOutlier (§4.6; step_outlier.cc) ------------------------------------
@@ -124,6 +127,9 @@ class GpuMemoryIncreaseRule : public ParamRule<GpuMemoryIncreaseParams> {
  public:
   explicit GpuMemoryIncreaseRule(GpuMemoryIncreaseParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> Partial(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> EmptyPartial() const override;
+  RuleResult Finish(RulePartial&& merged, const AnalysisContext& ctx) const override;
 };
 
 // ---- BatchSize (§4.2; batch_size.cc) ----------------------------------------
@@ -182,6 +188,9 @@ class LoadBalancingRule : public ParamRule<LoadBalancingParams> {
  public:
   explicit LoadBalancingRule(LoadBalancingParams params = {});
   RuleResult Evaluate(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> Partial(const AnalysisContext& ctx) const override;
+  std::unique_ptr<RulePartial> EmptyPartial() const override;
+  RuleResult Finish(RulePartial&& merged, const AnalysisContext& ctx) const override;
 };
 
 // Jensen–Shannon distance (natural log) of two histograms, each normalised

@@ -34,16 +34,31 @@
 //     "p75": 5.0, "p95": 9.0, "upper": 10.0, "lower": 0.0}},
 //    "last_timestamp": 1000000000}, "Datapoints": 3, "RuleParameters":
 //    "threshold_p95:70\nthreshold_p5:10\nwindow:3\npatience:2"}
+//
+// Sharded (RulePartial): a (node, GPU)'s samples all come from its node's
+// files, so each shard runs the per-window checks of its own GPUs and keeps
+// per GPU its node and GPU names, the walk position (window, reader order)
+// of its first sample, its number of samples, every flag (window and the
+// statistic that crossed) and the statistics of its latest flag. Finish
+// rebuilds the table's first-seen order from the first positions, replays
+// the flags by window and table order (Details keys, last_timestamp,
+// findings) and takes Datapoints from the last GPU of the table. The
+// PyTorch-profiler branch reads the merged ctx.kineto and runs in Finish.
+// A shard in which the memory guard fired finishes on its own (gpu_partial.h).
 #include "src/rules/builtin_rules.h"
 
 #include <algorithm>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "smr/kineto_analysis.h"
+#include "src/rules/gpu_partial.h"
+#include "src/rules/partial_state.h"
 #include "src/rules/rule_inputs.h"
 #include "src/rules/rule_util.h"
 
@@ -56,33 +71,50 @@ struct GpuValues {
 };
 using GpuTable = NodeGpuTable<GpuValues>;
 
-// Flags a GPU whose last `window` values are under-used or fluctuating:
-// Details[node_key][gpu_key] gets the statistics, last_timestamp `ts_us`.
-void FlagIfLow(const LowGpuUtilizationParams& p, const std::string& node_key,
-               const std::string& gpu_key, int64_t ts_us, const std::vector<double>& values,
-               RuleResult* r) {
+// The test on the last `window` values of a GPU.
+struct TailCheck {
+  double p95w = 0, p5w = 0;
+  bool under_used = false, fluctuating = false;
+  bool flagged() const { return under_used || fluctuating; }
+  // The statistic the report shows for the flag.
+  double value() const { return under_used ? p95w : p5w; }
+};
+
+TailCheck CheckTail(const LowGpuUtilizationParams& p, const std::vector<double>& values) {
   const size_t n = values.size();
   const size_t window = static_cast<size_t>(p.window);
   std::vector<double> tail(values.end() - static_cast<std::ptrdiff_t>(std::min(window, n)),
                            values.end());
   std::sort(tail.begin(), tail.end());
-  const double p95w = QuantileSorted(tail, 0.95);
-  const double p5w = QuantileSorted(tail, 0.05);
-  const bool under_used = p95w < p.threshold_p95;
-  const bool fluctuating = p95w > p.threshold_p95 && p5w < p.threshold_p5;
-  if (!under_used && !fluctuating) return;
+  TailCheck c;
+  c.p95w = QuantileSorted(tail, 0.95);
+  c.p5w = QuantileSorted(tail, 0.05);
+  c.under_used = c.p95w < p.threshold_p95;
+  c.fluctuating = c.p95w > p.threshold_p95 && c.p5w < p.threshold_p5;
+  return c;
+}
 
-  r->triggered += 1;
-  r->violations += 1;
-  r->datapoints = static_cast<int64_t>(n);
-  r->findings.push_back({ts_us, node_key, gpu_key, under_used ? p95w : p5w});
-  const BoxStats box = ComputeBoxStats(values);
-  nlohmann::ordered_json& entry = r->details[node_key][gpu_key];
-  entry = nlohmann::ordered_json::object();
+nlohmann::ordered_json FlagEntry(const BoxStats& box, double p95w, double p5w) {
+  nlohmann::ordered_json entry = nlohmann::ordered_json::object();
   entry["gpu_max"] = box.max;
   entry["gpu_95"] = p95w;
   entry["gpu_5"] = p5w;
   AddBoxQuartiles(box, &entry);
+  return entry;
+}
+
+// Flags a GPU whose last `window` values are under-used or fluctuating:
+// Details[node_key][gpu_key] gets the statistics, last_timestamp `ts_us`.
+void FlagIfLow(const LowGpuUtilizationParams& p, const std::string& node_key,
+               const std::string& gpu_key, int64_t ts_us, const std::vector<double>& values,
+               RuleResult* r) {
+  const TailCheck c = CheckTail(p, values);
+  if (!c.flagged()) return;
+  r->triggered += 1;
+  r->violations += 1;
+  r->datapoints = static_cast<int64_t>(values.size());
+  r->findings.push_back({ts_us, node_key, gpu_key, c.value()});
+  r->details[node_key][gpu_key] = FlagEntry(ComputeBoxStats(values), c.p95w, c.p5w);
   r->details["last_timestamp"] = ts_us;
 }
 
@@ -116,6 +148,36 @@ void CheckWindow(const RuleInputs& in, const LowGpuUtilizationParams& p, size_t 
       CheckGpu(in, p, w, node_id, g.gpu, g.values, r);
     }
   }
+}
+
+void MarkFewSamples(const LowGpuUtilizationParams& p, size_t most, RuleResult* r) {
+  if (static_cast<int64_t>(most) > p.patience) return;
+  MarkNotEvaluated(
+      most == 0 ? std::string("no GPU utilization samples in the evaluated windows")
+                : PatienceReason(fmt::format("at most {} samples per GPU", most), p.patience),
+      r);
+}
+
+// The whole algorithm over the samples of `ctx`: the result of a shard in
+// which the memory guard fired (then the shard holds every GPU sample).
+RuleResult EvaluateInOneShard(const Rule& rule, const LowGpuUtilizationParams& p,
+                              const AnalysisContext& ctx) {
+  RuleResult r = StartResult(rule);
+  const RuleInputs in(ctx);
+  const SeriesMask is_gpu_util =
+      RequiredSeriesOfKind(in.store, MetricKind::kGpuUtilization, "GPUUtilization", &r);
+  GpuTable table;
+  size_t most = 0;  // the most samples any GPU had
+  for (size_t w = 0; w < in.plan.size(); ++w) {
+    ForEachSample(in, w, is_gpu_util, [&](uint32_t row, const SeriesInfo& info) {
+      std::vector<double>& values = table.At(info.node, info.name).values;
+      values.push_back(in.sys.value(row));
+      most = std::max(most, values.size());
+    });
+    CheckWindow(in, p, w, &table, &r);
+  }
+  MarkFewSamples(p, most, &r);
+  return r;
 }
 
 // The utilization samples of a rank's Kineto trace: 100 · busy / bucket
@@ -168,34 +230,195 @@ bool HasKinetoGpu(const AnalysisContext& ctx) {
   return false;
 }
 
+// ---- Sharded evaluation ----------------------------------------------------
+
+struct LowFlag {
+  uint64_t window = 0;
+  double value = 0;  // the statistic that crossed (the finding's value)
+};
+
+struct LowGpuKey {
+  std::string node, gpu;
+  WalkPos first;  // of its first sample
+  int64_t n = 0;  // samples
+  std::vector<LowFlag> flags;
+  // The latest flag's statistics.
+  double p95w = 0, p5w = 0;
+  BoxStats box;
+};
+
+struct LowGpuState {
+  bool has_series = false;  // some GPUUtilization series
+  std::vector<LowGpuKey> gpus;
+  OneShardResult one_shard;
+
+  Status Merge(LowGpuState&& o) {
+    has_series = has_series || o.has_series;
+    Status s =
+        one_shard.Merge("LowGPUUtilization", !gpus.empty() || one_shard.result.has_value(),
+                        std::move(o.one_shard), !o.gpus.empty() || o.one_shard.result.has_value());
+    if (!s.ok()) return s;
+    std::vector<std::string_view> mine, theirs;
+    for (const LowGpuKey& g : gpus) mine.push_back(g.node);
+    for (const LowGpuKey& g : o.gpus) theirs.push_back(g.node);
+    s = NodesApart("LowGPUUtilization", mine, theirs);
+    if (!s.ok()) return s;
+    for (LowGpuKey& g : o.gpus) gpus.push_back(std::move(g));
+    return Status::Ok();
+  }
+  void Save(StateWriter* out) const {
+    out->Put(has_series);
+    out->Put<uint64_t>(gpus.size());
+    for (const LowGpuKey& g : gpus) {
+      out->PutString(g.node);
+      out->PutString(g.gpu);
+      out->Put(g.first);
+      out->Put(g.n);
+      out->PutVector(g.flags);
+      out->Put(g.p95w);
+      out->Put(g.p5w);
+      out->Put(g.box);
+    }
+    one_shard.Save(out);
+  }
+  void Load(StateReader* in) {
+    has_series = in->Get<bool>();
+    const auto n = in->Get<uint64_t>();
+    for (uint64_t i = 0; i < n && in->ok(); ++i) {
+      LowGpuKey g;
+      g.node = in->GetString();
+      g.gpu = in->GetString();
+      g.first = in->Get<WalkPos>();
+      g.n = in->Get<int64_t>();
+      g.flags = in->GetVector<LowFlag>();
+      g.p95w = in->Get<double>();
+      g.p5w = in->Get<double>();
+      g.box = in->Get<BoxStats>();
+      gpus.push_back(std::move(g));
+    }
+    one_shard.Load(in);
+  }
+};
+
+// The shard's GPUs, each checked after every window as the whole walk
+// checks it (a GPU's checks read only its own samples).
+LowGpuState Collect(const Rule& rule, const LowGpuUtilizationParams& p,
+                    const AnalysisContext& ctx) {
+  LowGpuState st;
+  const RuleInputs in(ctx);
+  const SeriesMask is_gpu_util = SeriesOfKind(in.store, MetricKind::kGpuUtilization);
+  st.has_series = is_gpu_util.any;
+  std::unordered_map<uint64_t, size_t> index;  // (node, gpu) ids -> st.gpus
+  std::vector<std::vector<double>> values;     // per key
+  std::vector<size_t> flag_n;                  // per key: samples at its latest flag
+  for (size_t w = 0; w < in.plan.size(); ++w) {
+    ForEachSample(in, w, is_gpu_util, [&](uint32_t row, const SeriesInfo& info) {
+      const uint64_t id = (static_cast<uint64_t>(info.node) << 32) | info.name;
+      const auto [it, added] = index.emplace(id, st.gpus.size());
+      if (added) {
+        LowGpuKey& g = st.gpus.emplace_back();
+        g.node = in.store.str(info.node);
+        g.gpu = in.store.str(info.name);
+        g.first = {w, in.store.RowOrder(row)};
+        values.emplace_back();
+        flag_n.push_back(0);
+      }
+      values[it->second].push_back(in.sys.value(row));
+    });
+    for (size_t k = 0; k < st.gpus.size(); ++k) {
+      const int64_t n = static_cast<int64_t>(values[k].size());
+      if (n > kMaxDatapoints) {
+        st.gpus.clear();
+        st.one_shard.result = EvaluateInOneShard(rule, p, ctx);
+        return st;
+      }
+      if (n <= p.patience) continue;
+      const TailCheck c = CheckTail(p, values[k]);
+      if (!c.flagged()) continue;
+      st.gpus[k].flags.push_back({w, c.value()});
+      st.gpus[k].p95w = c.p95w;
+      st.gpus[k].p5w = c.p5w;
+      flag_n[k] = values[k].size();
+    }
+  }
+  for (size_t k = 0; k < st.gpus.size(); ++k) {
+    st.gpus[k].n = static_cast<int64_t>(values[k].size());
+    if (!st.gpus[k].flags.empty()) {
+      st.gpus[k].box = ComputeBoxStats(std::span<const double>(values[k].data(), flag_n[k]));
+    }
+  }
+  return st;
+}
+
+// The flags of every GPU by window, then in the table's first-seen order:
+// counts, Details (keys in the order of their first flag, each with its
+// latest statistics), last_timestamp, findings and Datapoints.
+void ReplayFlags(const LowGpuState& st, const WindowPlan& plan, RuleResult* r) {
+  std::vector<std::string_view> nodes;
+  std::vector<WalkPos> firsts;
+  for (const LowGpuKey& g : st.gpus) {
+    nodes.push_back(g.node);
+    firsts.push_back(g.first);
+  }
+  const std::vector<size_t> order = NodeGpuTableOrder(nodes, firsts);
+  struct Fired {
+    uint64_t window;
+    size_t rank;
+  };
+  std::vector<Fired> fired;
+  for (size_t rank = 0; rank < order.size(); ++rank) {
+    for (const LowFlag& f : st.gpus[order[rank]].flags) fired.push_back({f.window, rank});
+  }
+  std::sort(fired.begin(), fired.end(), [](const Fired& a, const Fired& b) {
+    return a.window != b.window ? a.window < b.window : a.rank < b.rank;
+  });
+  std::vector<size_t> next_flag(order.size(), 0);
+  for (const Fired& f : fired) {
+    const LowGpuKey& g = st.gpus[order[f.rank]];
+    const int64_t ts_us = plan.start_us(f.window);
+    r->triggered += 1;
+    r->violations += 1;
+    r->details[g.node][g.gpu] = nullptr;  // its place; the statistics below
+    r->details["last_timestamp"] = ts_us;
+    r->findings.push_back({ts_us, g.node, g.gpu, g.flags[next_flag[f.rank]++].value});
+  }
+  for (size_t k : order) {
+    const LowGpuKey& g = st.gpus[k];
+    if (!g.flags.empty()) r->details[g.node][g.gpu] = FlagEntry(g.box, g.p95w, g.p5w);
+  }
+  // Every window's checks end with the table's last GPU.
+  if (!order.empty()) r->datapoints = st.gpus[order.back()].n;
+}
+
 }  // namespace
 
 RuleResult LowGpuUtilizationRule::Evaluate(const AnalysisContext& ctx) const {
+  return Finish(std::move(*Partial(ctx)), ctx);
+}
+
+std::unique_ptr<RulePartial> LowGpuUtilizationRule::Partial(const AnalysisContext& ctx) const {
+  return MakePartial(Collect(*this, p_, ctx));
+}
+
+std::unique_ptr<RulePartial> LowGpuUtilizationRule::EmptyPartial() const {
+  return MakePartial(LowGpuState{});
+}
+
+RuleResult LowGpuUtilizationRule::Finish(RulePartial&& merged, const AnalysisContext& ctx) const {
+  LowGpuState& st = StateOf<LowGpuState>(merged);
+  if (st.one_shard.result) return std::move(*st.one_shard.result);
   RuleResult r = StartResult(*this);
-  const RuleInputs in(ctx);
-  if (!SeriesOfKind(in.store, MetricKind::kGpuUtilization).any && HasKinetoGpu(ctx)) {
+  if (!st.has_series && HasKinetoGpu(ctx)) {
     EvaluateKineto(*ctx.kineto, p_, &r);
     return r;
   }
-  const SeriesMask is_gpu_util =
-      RequiredSeriesOfKind(in.store, MetricKind::kGpuUtilization, "GPUUtilization", &r);
-
-  GpuTable table;
-  size_t most = 0;  // the most samples any GPU had
-  for (size_t w = 0; w < in.plan.size(); ++w) {
-    ForEachSample(in, w, is_gpu_util, [&](uint32_t row, const SeriesInfo& info) {
-      std::vector<double>& values = table.At(info.node, info.name).values;
-      values.push_back(in.sys.value(row));
-      most = std::max(most, values.size());
-    });
-    CheckWindow(in, p_, w, &table, &r);
-  }
-  if (static_cast<int64_t>(most) <= p_.patience) {
-    MarkNotEvaluated(
-        most == 0 ? std::string("no GPU utilization samples in the evaluated windows")
-                  : PatienceReason(fmt::format("at most {} samples per GPU", most), p_.patience),
-        &r);
-  }
+  SeriesMask is_gpu_util;
+  is_gpu_util.any = st.has_series;
+  RequireSeries(is_gpu_util, "GPUUtilization", &r);
+  ReplayFlags(st, *ctx.windows, &r);
+  int64_t most = 0;  // the most samples any GPU had
+  for (const LowGpuKey& g : st.gpus) most = std::max(most, g.n);
+  MarkFewSamples(p_, static_cast<size_t>(most), &r);
   return r;
 }
 

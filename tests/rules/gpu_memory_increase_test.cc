@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "smr/rule.h"
+#include "testing/shards.h"
+#include "testing/system_job.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {
@@ -195,6 +197,38 @@ TEST(GpuMemoryIncreaseTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
   RuleResult fired = SmallRule(5, 11).Evaluate(twelve->ctx());
   EXPECT_EQ(fired.triggered, 1);
   EXPECT_EQ(fired.not_evaluated_reason, "");
+}
+
+// algo-1's first file (window 0) starts the input, so algo-1 is the first
+// of two shards, but algo-2's GPUs are seen first (window 1, algo-1's in
+// window 2): the finished result follows the walk's first-seen order.
+TEST(GpuMemoryIncreaseTest, ShardsKeepTheWalksFirstSeenOrder) {
+  testing::SystemJob files("GpuMemoryIncreaseShards");
+  files.File("algo-1", 1600000000).Cpu(1600000000.5, 50);  // no GPU sample yet
+  files.File("algo-2", 1600000060);
+  const double first[] = {0, 0, 0, 50, 50};
+  for (int i = 0; i < 5; ++i) files.GpuMem("gpu0", 1600000060.5 + i, first[i]);
+  files.File("algo-1", 1600000120);
+  const double second[] = {0, 0, 0, 40};
+  for (int i = 0; i < 4; ++i) files.GpuMem("gpu1", 1600000120.5 + i, second[i]);
+  files.File("algo-2", 1600000180);
+  files.GpuMem("gpu0", 1600000180.5, 60).GpuMem("gpu0", 1600000181.5, 90);
+  const std::string dir = files.Write();
+  const GpuMemoryIncreaseRule rule = SmallRule(5, 3, 2);
+  WindowPlanOptions options;
+  options.analyze_trailing_data = true;
+
+  const auto one = testing::LoadShardedJob(dir, 1, options);
+  const RuleResult whole = rule.Evaluate(one->WholeContext());
+  EXPECT_EQ(testing::KeysOf(whole.details),
+            (std::vector<std::string>{"algo-2", "last_timestamp", "algo-1"}));
+  EXPECT_EQ(whole.triggered, 4);   // algo-2/gpu0 at its 4th, 5th and 7th sample, algo-1/gpu1
+  EXPECT_EQ(whole.datapoints, 7);  // algo-2/gpu0 has the last sample
+  EXPECT_EQ(whole.details["last_timestamp"], 1600000180000000);
+  const auto two = testing::LoadShardedJob(dir, 2, options);
+  ASSERT_EQ(two->groups[0].keys, std::vector<std::string>{"algo-1"});
+  testing::ExpectShardedEqualsWhole(rule, *two);
+  EXPECT_EQ(testing::FindingLines(testing::FinishShards(rule, *two)), testing::FindingLines(whole));
 }
 
 }  // namespace

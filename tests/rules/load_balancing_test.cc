@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -9,6 +10,9 @@
 #include <gtest/gtest.h>
 
 #include "smr/rule.h"
+#include "src/rules/rule_util.h"
+#include "testing/shards.h"
+#include "testing/system_job.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {
@@ -443,6 +447,63 @@ TEST(LoadBalancingTest, SingleGpuHasNothingToBalance) {
   EXPECT_FALSE(r2.applicable);
   EXPECT_EQ(r2.not_applicable_reason, "one GPU per node: nothing to balance");
   EXPECT_EQ(r2.triggered, 0);
+}
+
+// algo-1's first file (window 0) starts the input, so algo-1 is the first
+// of two shards, but algo-2's GPUs are seen first (window 1, algo-1's in
+// window 2): the finished result follows the walk's first-seen order.
+TEST(LoadBalancingTest, ShardsKeepTheWalksFirstSeenOrder) {
+  testing::SystemJob files("LoadBalancingShards");
+  files.File("algo-1", 1600000000).Cpu(1600000000.5, 50);  // no GPU sample yet
+  files.File("algo-2", 1600000060);
+  for (int i = 0; i < 3; ++i)
+    files.Gpu("gpu0", 1600000060.5 + i, 100).Gpu("gpu1", 1600000060.5 + i, 0);
+  files.File("algo-1", 1600000120);
+  for (int i = 0; i < 3; ++i)
+    files.Gpu("gpu1", 1600000120.5 + i, 0).Gpu("gpu0", 1600000120.5 + i, 100);
+  files.File("algo-2", 1600000180);
+  files.Gpu("gpu0", 1600000180.5, 100).Gpu("gpu1", 1600000180.5, 0);
+  const std::string dir = files.Write();
+  const LoadBalancingRule rule = SmallRule(0.2, 2);
+  WindowPlanOptions options;
+  options.analyze_trailing_data = true;
+
+  const auto one = testing::LoadShardedJob(dir, 1, options);
+  const RuleResult whole = rule.Evaluate(one->WholeContext());
+  EXPECT_EQ(testing::KeysOf(whole.details), (std::vector<std::string>{"algo-2", "algo-1"}));
+  EXPECT_EQ(testing::KeysOf(whole.details["algo-1"]["workloads"]),
+            (std::vector<std::string>{"gpu1", "gpu0"}));
+  EXPECT_EQ(whole.triggered, 5);   // algo-2 in windows 1, 2, 3; algo-1 in 2, 3
+  EXPECT_EQ(whole.datapoints, 4);  // algo-2/gpu1 has the last sample
+  const auto two = testing::LoadShardedJob(dir, 2, options);
+  ASSERT_EQ(two->groups[0].keys, std::vector<std::string>{"algo-1"});
+  testing::ExpectShardedEqualsWhole(rule, *two);
+  EXPECT_EQ(testing::FindingLines(testing::FinishShards(rule, *two)), testing::FindingLines(whole));
+}
+
+// A GPU over SageMaker's memory guard: the shard finishes its result on its
+// own (also through the byte form) and cannot be merged with another that
+// holds samples.
+TEST(LoadBalancingTest, AShardWhoseMemoryGuardFiredFinishesAlone) {
+  TestData big;
+  big.SystemFile("algo-1", 1000);
+  for (int64_t i = 0; i <= kMaxDatapoints; ++i)
+    big.GpuUtil("algo-1", "gpu0", 1000.5 + 1e-6 * i, 50);
+  big.GpuUtil("algo-1", "gpu1", 1010.5, 0);
+  auto built = big.Build();
+  TestData small;
+  small.SystemFile("algo-2", 1000);
+  small.GpuUtil("algo-2", "gpu0", 1000.5, 50);
+  auto other = small.Build();
+  const LoadBalancingRule rule = SmallRule(0.2, 2);
+  std::unique_ptr<RulePartial> p = rule.Partial(built->ctx());
+  const RuleResult whole = rule.Evaluate(built->ctx());
+  EXPECT_EQ(whole.datapoints, 1);  // the histograms started afresh
+  EXPECT_EQ(RuleResultToJson(rule.Finish(std::move(*testing::RoundTrip(rule, *p)), built->ctx())),
+            RuleResultToJson(whole));
+  const Status st = p->Merge(std::move(*rule.Partial(other->ctx())));
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("memory guard"), std::string::npos) << st.message();
 }
 
 }  // namespace

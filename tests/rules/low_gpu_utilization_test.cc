@@ -1,10 +1,14 @@
 #include "src/rules/builtin_rules.h"
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "smr/rule.h"
+#include "testing/shards.h"
+#include "testing/system_job.h"
 #include "tests/testing/store_builder.h"
 
 namespace smr {
@@ -155,6 +159,51 @@ TEST(LowGpuUtilizationTest, StatesNotEvaluatedOkTriggeredNotApplicable) {
   EXPECT_EQ(none.not_applicable_reason,
             "no GPUUtilization samples (CPU-only instance or no system data)");
   EXPECT_EQ(none.not_evaluated_reason, "");
+}
+
+// algo-1's first file (window 0) starts the input, so algo-1 is the first
+// of two shards, but algo-2's GPUs are seen first (window 1, algo-1's in
+// window 2): the finished result follows the walk's first-seen order.
+TEST(LowGpuUtilizationTest, ShardsKeepTheWalksFirstSeenOrder) {
+  testing::SystemJob files("LowGpuUtilizationShards");
+  files.File("algo-1", 1600000000).Cpu(1600000000.5, 50);  // no GPU sample yet
+  files.File("algo-2", 1600000060);
+  for (int i = 0; i < 4; ++i)
+    files.Gpu("gpu0", 1600000060.5 + i, 0).Gpu("gpu1", 1600000060.5 + i, 90);
+  files.File("algo-1", 1600000120);
+  for (int i = 0; i < 4; ++i) files.Gpu("gpu3", 1600000120.5 + i, 5);
+  files.File("algo-2", 1600000180);
+  for (int i = 0; i < 4; ++i) files.Gpu("gpu0", 1600000180.5 + i, 0);
+  const std::string dir = files.Write();
+  LowGpuUtilizationParams p;
+  p.patience = 2;
+  p.window = 3;
+  const LowGpuUtilizationRule rule(p);
+  WindowPlanOptions options;
+  options.analyze_trailing_data = true;
+
+  const auto one = testing::LoadShardedJob(dir, 1, options);
+  const RuleResult whole = rule.Evaluate(one->WholeContext());
+  EXPECT_EQ(testing::KeysOf(whole.details),
+            (std::vector<std::string>{"algo-2", "last_timestamp", "algo-1"}));
+  EXPECT_EQ(whole.triggered, 5);   // algo-2/gpu0 in windows 1, 2, 3; algo-1/gpu3 in 2, 3
+  EXPECT_EQ(whole.datapoints, 4);  // algo-1/gpu3, the table's last GPU
+  const auto two = testing::LoadShardedJob(dir, 2, options);
+  ASSERT_EQ(two->groups[0].keys, std::vector<std::string>{"algo-1"});
+  testing::ExpectShardedEqualsWhole(rule, *two);
+  EXPECT_EQ(testing::FindingLines(testing::FinishShards(rule, *two)), testing::FindingLines(whole));
+}
+
+TEST(LowGpuUtilizationTest, ANodeInTwoPartialsIsAnError) {
+  TestData d;
+  d.SystemFile("algo-1", 1000);
+  d.GpuUtil("algo-1", "gpu0", 1000.5, 1);
+  auto built = d.Build();
+  const LowGpuUtilizationRule rule;
+  std::unique_ptr<RulePartial> a = rule.Partial(built->ctx());
+  const Status st = a->Merge(std::move(*rule.Partial(built->ctx())));
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("algo-1"), std::string::npos) << st.message();
 }
 
 }  // namespace

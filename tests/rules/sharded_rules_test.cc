@@ -14,12 +14,14 @@
 namespace smr {
 namespace {
 
-// The rules with a sharded evaluation so far (all of SageMaker's rules once
-// done; the Kineto-only rules run on the merged Kineto analysis instead).
+// The rules with a sharded evaluation: every one of SageMaker's rules (the
+// Kineto-only rules run once on the merged Kineto analysis instead).
 const std::vector<std::string>& ShardedRules() {
   static const std::vector<std::string> names = {
-      "CPUBottleneck", "IOBottleneck", "MaxInitializationTime", "OverallFrameworkMetrics",
-      "StepOutlier",   "BatchSize",    "OverallSystemUsage",    "Dataloader"};
+      "CPUBottleneck",     "IOBottleneck",       "LowGPUUtilization",
+      "StepOutlier",       "GPUMemoryIncrease",  "BatchSize",
+      "MaxInitializationTime", "LoadBalancing",  "OverallSystemUsage",
+      "Dataloader",        "OverallFrameworkMetrics"};
   return names;
 }
 
