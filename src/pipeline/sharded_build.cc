@@ -186,11 +186,16 @@ Status MergePass(StateReader* r, const std::vector<std::unique_ptr<Rule>>& rules
     if (!error.empty() && into->errors[i].empty()) into->errors[i] = std::move(error);
     if (r->Get<uint8_t>() == 0) continue;
     const std::string bytes = r->GetString();
+    if (!into->errors[i].empty()) continue;
     std::unique_ptr<RulePartial> p =
         second ? rules[i]->EmptySecondPartial() : rules[i]->EmptyPartial();
     StateReader pr(bytes);
-    if (Status st = p->Load(&pr); !st.ok()) return st;
-    if (Status st = MergeInto(&into->merged[i], std::move(p)); !st.ok()) return st;
+    Status st = p->Load(&pr);
+    if (st.ok()) st = MergeInto(&into->merged[i], std::move(p));
+    // A partial that cannot be merged fails its rule, not the run.
+    if (!st.ok()) {
+      into->errors[i] = fmt::format("rule {} failed: {}", rules[i]->name(), st.message());
+    }
   }
   return r->ok() ? Status::Ok() : Status::Error("a rank sent truncated rule partials");
 }

@@ -18,10 +18,9 @@ namespace {
 // Kineto-only rules run once on the merged Kineto analysis instead).
 const std::vector<std::string>& ShardedRules() {
   static const std::vector<std::string> names = {
-      "CPUBottleneck",     "IOBottleneck",       "LowGPUUtilization",
-      "StepOutlier",       "GPUMemoryIncrease",  "BatchSize",
-      "MaxInitializationTime", "LoadBalancing",  "OverallSystemUsage",
-      "Dataloader",        "OverallFrameworkMetrics"};
+      "CPUBottleneck",      "IOBottleneck", "LowGPUUtilization",      "StepOutlier",
+      "GPUMemoryIncrease",  "BatchSize",    "MaxInitializationTime",  "LoadBalancing",
+      "OverallSystemUsage", "Dataloader",   "OverallFrameworkMetrics"};
   return names;
 }
 
