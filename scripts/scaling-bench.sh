@@ -15,7 +15,7 @@
 # (also written to $SCRATCH/scaling.md).
 #
 # Environment: BUILD_DIR (default build-mpi; configured with -DSMR_MPI=ON
-# and built here), SCRATCH (default /tmp/smr-scaling), LIMIT (default 1G),
+# unless it exists, and built here), SCRATCH (default /tmp/smr-scaling), LIMIT (default 1G),
 # MPI_SIZE (default 5G).
 set -euo pipefail
 
@@ -27,8 +27,10 @@ MPI_SIZE=${MPI_SIZE:-5G}
 SIZES=("$@")
 [[ ${#SIZES[@]} -eq 0 ]] && SIZES=(1G 5G 20G)
 
-cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSMR_MPI=ON \
-  -DSMR_BUILD_TESTS=OFF >/dev/null
+if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSMR_MPI=ON \
+    -DSMR_BUILD_TESTS=OFF >/dev/null
+fi
 cmake --build "$BUILD_DIR" --target sm-report smr-sample-gen >/dev/null
 SMR="$BUILD_DIR/sm-report"
 GEN="$BUILD_DIR/samples/generator/smr-sample-gen"

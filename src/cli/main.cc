@@ -406,8 +406,7 @@ void MaybeInjectFault() {
 
 int Main(int argc, char** argv) {
   CLI::App app{"sm-report: offline SageMaker Debugger profiler reports", "sm-report"};
-  app.set_version_flag(
-      "--version", std::string("sm-report ") + SMR_VERSION + (smr::BuiltWithMpi() ? " (MPI)" : ""));
+  app.set_version_flag("--version", std::string("sm-report ") + SMR_VERSION);
   app.footer(
       "Exit codes: 0 ok; 1 internal error; 2 usage or input error; 3 gate (a --fail-on rule "
       "triggered, --strict and a rule failed, or diff --fail-on-regression found a "

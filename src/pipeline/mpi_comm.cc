@@ -108,6 +108,4 @@ std::unique_ptr<ShardComm> MpiComm() {
   return comm;
 }
 
-bool BuiltWithMpi() { return true; }
-
 }  // namespace smr

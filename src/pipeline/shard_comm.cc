@@ -37,7 +37,6 @@ std::unique_ptr<ShardComm> LocalComm() { return std::make_unique<Local>(); }
 std::unique_ptr<ShardComm> MpiComm() { return nullptr; }
 void InitMpi(int* /*argc*/, char*** /*argv*/) {}
 void FinalizeMpi() {}
-bool BuiltWithMpi() { return false; }
 #endif
 
 }  // namespace smr

@@ -35,8 +35,6 @@ std::unique_ptr<ShardComm> MpiComm();
 // built with MPI; FinalizeMpi at exit. No-ops otherwise.
 void InitMpi(int* argc, char*** argv);
 void FinalizeMpi();
-// Whether this build has MPI support (`sm-report --version` says so).
-bool BuiltWithMpi();
 
 }  // namespace smr
 

@@ -14,11 +14,11 @@
 #include "tests/testing/files.h"
 #include "tests/testing/scratch.h"
 
-#if defined(SMR_CLI) && defined(SMR_SAMPLE_GEN)
+namespace fs = std::filesystem;
 
 namespace {
 
-namespace fs = std::filesystem;
+#if defined(SMR_CLI) && defined(SMR_SAMPLE_GEN)
 using smr::testing::ReadFile;
 using smr::testing::RunCommandCapture;
 
@@ -57,7 +57,10 @@ Run Build(const fs::path& job, const fs::path& out, const std::string& extra) {
   const auto r = RunCommandCapture(fmt::format("'{}' build '{}' -o '{}' --format json {}", SMR_CLI,
                                                job.string(), out.string(), extra));
   EXPECT_EQ(r.code, 0) << r.err;
-  return {r.out + r.err, Outputs(out)};
+  Run run;
+  run.log = r.out + r.err;
+  run.files = Outputs(out);
+  return run;
 }
 
 void ExpectSameOutputs(const fs::path& job, const fs::path& dir) {
@@ -112,9 +115,11 @@ TEST(ShardedCliTest, ACopyInAnotherGroupIsDroppedOnce) {
     }
   }
   ASSERT_FALSE(original.empty());
-  std::string copy = original.filename().string();
-  copy.replace(copy.find("algo-1"), 6, "algo-4");
-  fs::copy_file(original, original.parent_path() / ("9" + copy));  // a later name
+  // "<ts>.algo-1.json" -> "<ts + 1>.algo-4.json": algo-4's group, after the
+  // original in reader order.
+  const std::string name = original.filename().string();
+  const std::string copy = std::to_string(std::stoll(name.substr(0, 10)) + 1) + ".algo-4.json";
+  fs::copy_file(original, original.parent_path() / copy);
   ExpectSameOutputs(job, dir);
   const std::string dq = ReadFile(dir / "groups-4" / "data-quality.json");
   EXPECT_NE(dq.find("same bytes as"), std::string::npos);
@@ -140,6 +145,6 @@ TEST(ShardedCliTest, BadMaxMemoryIsAUsageError) {
   EXPECT_NE(r.err.find("--max-memory 12X: expected a size"), std::string::npos) << r.err;
 }
 
-}  // namespace
-
 #endif  // SMR_CLI && SMR_SAMPLE_GEN
+
+}  // namespace

@@ -1,3 +1,5 @@
+// Length: the rule's hand-computed cases, and its sharded evaluation on two
+// nodes whose shard order differs from the walk's first-seen order.
 #include "src/rules/builtin_rules.h"
 
 #include <algorithm>
