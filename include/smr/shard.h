@@ -36,9 +36,14 @@ std::vector<ShardGroup> GroupByNode(const Discovery& discovery, int n);
 // of trace JSON and 6x a gzip trace's size.
 uint64_t EstimatePeakMemory(const Discovery& discovery, const ShardGroup& group);
 
-// The fewest groups (GroupByNode) whose every group's EstimatePeakMemory
-// fits in `max_memory`; a node larger than that on its own gets a group of
-// its own (the limit cannot be kept below one node).
+// Memory the merged partial states of the whole job take while it is read
+// in groups: 5 % of its input (JSON bytes), as measured (docs/scaling.md).
+uint64_t EstimateMergedStates(const Discovery& discovery);
+
+// One group when the whole job's EstimatePeakMemory fits in `max_memory`;
+// else the fewest groups (GroupByNode) whose every group's estimate plus
+// the merged states fits. A node larger than that gets a group of its own
+// (the limit cannot be kept below one node and the merged states).
 std::vector<ShardGroup> GroupForMemory(const Discovery& discovery, uint64_t max_memory);
 
 // The Discovery of one group's files (same root, files in reader order,

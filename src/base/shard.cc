@@ -26,6 +26,11 @@ constexpr double kTraceShare = 0.33;
 // A gzip trace holds ~18x its size of JSON (the real PyTorch-profiler
 // traces: 15.3 MB for 300 MB) and is never inflated whole: about 6x its size.
 constexpr double kGzipShare = 6.0;
+constexpr double kGzipJson = 18.0;
+// The merged partial states of a job read in groups, measured on generated
+// multi-node jobs (docs/scaling.md): 3-5 % of the input (per-timestamp sums
+// of OverallSystemUsage, bottleneck snapshots, step durations, the digest).
+constexpr double kStateShare = 0.05;
 constexpr uint64_t kBaseBytes = 100ull << 20;
 
 }  // namespace
@@ -105,15 +110,27 @@ uint64_t EstimatePeakMemory(const Discovery& discovery, const ShardGroup& group)
   return kBaseBytes + static_cast<uint64_t>(bytes);
 }
 
+uint64_t EstimateMergedStates(const Discovery& discovery) {
+  double bytes = 0;
+  for (const InputFile& f : discovery.files) {
+    const bool gz = f.rel_path.size() > 3 && f.rel_path.ends_with(".gz");
+    bytes += kStateShare * static_cast<double>(f.size_bytes) * (gz ? kGzipJson : 1.0);
+  }
+  return static_cast<uint64_t>(bytes);
+}
+
 std::vector<ShardGroup> GroupForMemory(const Discovery& discovery, uint64_t max_memory) {
   std::vector<ShardGroup> groups = GroupByNode(discovery, 1);
+  if (EstimatePeakMemory(discovery, groups[0]) <= max_memory) return groups;
+  // In groups, the merged partial states stay beside the group being read.
+  const uint64_t states = EstimateMergedStates(discovery);
   const size_t max_groups = GroupByNode(discovery, 1 << 30).size();
-  for (size_t n = 1; n <= max_groups; ++n) {
+  for (size_t n = 2; n <= max_groups; ++n) {
     groups = GroupByNode(discovery, static_cast<int>(n));
     bool fits = true;
     for (const ShardGroup& g : groups) {
       // A group of one node cannot be split further.
-      if (g.keys.size() > 1 && EstimatePeakMemory(discovery, g) > max_memory) fits = false;
+      if (g.keys.size() > 1 && EstimatePeakMemory(discovery, g) + states > max_memory) fits = false;
     }
     if (fits) break;
   }

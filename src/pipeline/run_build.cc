@@ -410,6 +410,17 @@ StatusOr<BuildSummary> RunBuild(const BuildOptions& opts, std::ostream* log) {
   b.timer.Lap("discover");
   std::vector<ShardGroup> groups = GroupsOfProcess(opts, discovery, mpi.get());
   if (mpi != nullptr || groups.size() > 1) {
+    // The limit cannot go below one node and the merged states: say so.
+    const uint64_t limit = opts.max_memory > 0 ? opts.max_memory : PhysicalMemoryBytes() / 2;
+    uint64_t need = 0;
+    for (const ShardGroup& g : groups) need = std::max(need, EstimatePeakMemory(discovery, g));
+    if (groups.size() > 1) need += EstimateMergedStates(discovery);
+    if (limit > 0 && need > limit) {
+      b.out << fmt::format(
+          "warning: the largest group of nodes needs about {} of memory with the merged states, "
+          "more than the {} allowed; a node is not split\n",
+          FormatBytes(static_cast<double>(need)), FormatBytes(static_cast<double>(limit)));
+    }
     if (mpi != nullptr) {
       b.out << fmt::format("{} MPI ranks share the job's nodes\n", mpi->size());
     } else {

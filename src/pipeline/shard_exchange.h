@@ -98,10 +98,14 @@ Status MergePass(StateReader* r, const std::vector<std::unique_ptr<Rule>>& rules
 // Sends `mine` to rank 0, which merges every rank's with `merge`; every
 // rank learns whether all went well.
 template <typename Merge>
-Status Exchange(ShardComm& comm, const Status& mine_status, std::string mine, Merge merge) {
+Status Exchange(ShardComm& comm, const Status& mine_status, std::string mine, Merge merge,
+                uint64_t* bytes = nullptr) {
   const std::vector<std::string> all = comm.Gather(Framed(mine_status, std::move(mine)));
   Status st = Status::Ok();
   if (comm.rank() == 0) {
+    for (const std::string& m : all) {
+      if (bytes != nullptr) *bytes += m.size();
+    }
     for (size_t r = 0; r < all.size() && st.ok(); ++r) {
       std::string_view body;
       st = Unframe(all[r], static_cast<int>(r), &body);

@@ -508,9 +508,16 @@ StatusOr<std::optional<ShardedOutcome>> EvaluateInShards(const ShardedSpec& spec
     } catch (const std::exception& e) {
       st = Status::Error(RankError(comm, e.what()));
     }
-    st = Exchange(comm, st, std::move(mine),
-                  [&](StateReader* in) { return MergeRulesPass(in, rules, usage, &merged); });
+    uint64_t bytes = 0;
+    st = Exchange(
+        comm, st, std::move(mine),
+        [&](StateReader* in) { return MergeRulesPass(in, rules, usage, &merged); }, &bytes);
     if (!st.ok()) return st;
+    if (root) {
+      out << fmt::format("merged {:.1f} MB of rule partial states from {} rank{}\n",
+                         static_cast<double>(bytes) / 1e6, comm.size(),
+                         comm.size() == 1 ? "" : "s");
+    }
   }
   // Pass C.
   PassState second;

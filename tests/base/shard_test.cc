@@ -80,9 +80,14 @@ TEST(GroupForMemoryTest, FewestGroupsThatFit) {
   const uint64_t one = EstimatePeakMemory(d, GroupByNode(d, 4)[0]);
   EXPECT_EQ(one, (100ull << 20) + static_cast<uint64_t>(0.19 * (1ull << 30)));
   EXPECT_EQ(GroupForMemory(d, 100ull << 40).size(), 1u);
-  const uint64_t two_nodes = EstimatePeakMemory(d, GroupByNode(d, 2)[0]);
+  // In groups, 5 % of the input (4 GiB) for the merged states is added.
+  const uint64_t states = EstimateMergedStates(d);
+  EXPECT_EQ(states, static_cast<uint64_t>(0.05 * (4.0 * (1ull << 30))));
+  const uint64_t two_nodes = EstimatePeakMemory(d, GroupByNode(d, 2)[0]) + states;
   EXPECT_EQ(GroupForMemory(d, two_nodes).size(), 2u);
   EXPECT_EQ(GroupForMemory(d, two_nodes - 1).size(), 4u);
+  // The whole job fits: one group, no states to add.
+  EXPECT_EQ(GroupForMemory(d, EstimatePeakMemory(d, GroupByNode(d, 1)[0])).size(), 1u);
   // Below one node: one node a group, the limit cannot be kept.
   EXPECT_EQ(GroupForMemory(d, 1).size(), 4u);
 }

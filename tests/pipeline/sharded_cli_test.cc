@@ -37,7 +37,8 @@ std::map<std::string, std::string> Outputs(const fs::path& dir) {
 }
 
 // The --max-memory that makes the build read `job` in `groups` groups: the
-// estimated peak of the largest of GroupByNode's groups.
+// estimated peak of the largest of GroupByNode's groups plus the merged
+// states.
 uint64_t MemoryForGroups(const fs::path& job, int groups) {
   const smr::StatusOr<smr::Discovery> d = smr::DiscoverInputs(job.string());
   EXPECT_TRUE(d.ok());
@@ -45,7 +46,7 @@ uint64_t MemoryForGroups(const fs::path& job, int groups) {
   for (const smr::ShardGroup& g : smr::GroupByNode(*d, groups)) {
     most = std::max(most, smr::EstimatePeakMemory(*d, g));
   }
-  return most;
+  return most + smr::EstimateMergedStates(*d);
 }
 
 struct Run {
