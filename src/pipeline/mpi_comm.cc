@@ -1,16 +1,15 @@
 // MpiComm (shard_comm.h): the ranks of an MPI job (Open MPI), for a build
-// with -DSMR_MPI=ON. Byte strings travel as MPI_BYTE with their sizes
-// gathered first; one message is at most 2 GiB (partial states are small:
-// per node, GPU and window, docs/scaling.md).
+// with -DSMR_MPI=ON. Byte strings travel as MPI_BYTE, their size first,
+// in pieces of at most 1 GiB.
 // The C API only: Open MPI's deprecated C++ bindings do not build cleanly
 // with the project's warnings.
 #define OMPI_SKIP_MPICXX 1
 #define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
-#include <limits>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,11 +32,28 @@ bool LaunchedByMpi() {
   return false;
 }
 
-int CheckedSize(size_t n) {
-  if (n > static_cast<size_t>(std::numeric_limits<int>::max())) {
-    throw std::runtime_error("a partial state over 2 GiB cannot be sent in one MPI message");
+// Messages go in pieces of at most 1 GiB (MPI counts are ints), so a rank's
+// partial states and rank 0's merged ones may be of any size.
+constexpr size_t kPiece = size_t{1} << 30;
+
+void SendBytes(const std::string& data, int to) {
+  uint64_t n = data.size();
+  MPI_Send(&n, 1, MPI_UINT64_T, to, 0, MPI_COMM_WORLD);
+  for (size_t off = 0; off < data.size(); off += kPiece) {
+    const int len = static_cast<int>(std::min(kPiece, data.size() - off));
+    MPI_Send(data.data() + off, len, MPI_BYTE, to, 1, MPI_COMM_WORLD);
   }
-  return static_cast<int>(n);
+}
+
+std::string ReceiveBytes(int from) {
+  uint64_t n = 0;
+  MPI_Recv(&n, 1, MPI_UINT64_T, from, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  std::string data(n, '\0');
+  for (size_t off = 0; off < data.size(); off += kPiece) {
+    const int len = static_cast<int>(std::min(kPiece, data.size() - off));
+    MPI_Recv(data.data() + off, len, MPI_BYTE, from, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  }
+  return data;
 }
 
 class Mpi final : public ShardComm {
@@ -49,31 +65,27 @@ class Mpi final : public ShardComm {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
 
+  // Rank 0 receives from every rank in turn (one message in flight: rank
+  // 0 holds each rank's partials only until it merges them).
   std::vector<std::string> Gather(std::string mine) override {
-    int n = CheckedSize(mine.size());
-    std::vector<int> sizes(rank_ == 0 ? size_ : 0);
-    MPI_Gather(&n, 1, MPI_INT, sizes.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
-    std::vector<int> offsets(sizes.size());
-    size_t total = 0;
-    for (size_t i = 0; i < sizes.size(); ++i) {
-      offsets[i] = CheckedSize(total);
-      total += static_cast<size_t>(sizes[i]);
-    }
-    std::string all(rank_ == 0 ? total : 0, '\0');
-    MPI_Gatherv(mine.data(), n, MPI_BYTE, all.data(), sizes.data(), offsets.data(), MPI_BYTE, 0,
-                MPI_COMM_WORLD);
     std::vector<std::string> out;
-    for (size_t i = 0; i < sizes.size(); ++i) {
-      out.push_back(all.substr(static_cast<size_t>(offsets[i]), static_cast<size_t>(sizes[i])));
+    if (rank_ != 0) {
+      SendBytes(mine, 0);
+      return out;
     }
+    out.push_back(std::move(mine));
+    for (int r = 1; r < size_; ++r) out.push_back(ReceiveBytes(r));
     return out;
   }
 
   std::string Broadcast(std::string data) override {
-    int n = CheckedSize(data.size());
-    MPI_Bcast(&n, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    data.resize(static_cast<size_t>(n));
-    MPI_Bcast(data.data(), n, MPI_BYTE, 0, MPI_COMM_WORLD);
+    uint64_t n = data.size();
+    MPI_Bcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    data.resize(n);
+    for (size_t off = 0; off < data.size(); off += kPiece) {
+      const int len = static_cast<int>(std::min(kPiece, data.size() - off));
+      MPI_Bcast(data.data() + off, len, MPI_BYTE, 0, MPI_COMM_WORLD);
+    }
     return data;
   }
 
