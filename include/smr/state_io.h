@@ -72,6 +72,7 @@ class StateReader {
       return {};
     }
     std::vector<T> v(n);
+    if (n == 0) return v;  // (an empty vector's data() may be null: no memcpy)
     std::memcpy(v.data(), data_.data() + pos_, n * sizeof(T));
     pos_ += n * sizeof(T);
     return v;
