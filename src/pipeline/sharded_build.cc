@@ -169,6 +169,15 @@ void RulePartials(const std::vector<std::unique_ptr<Rule>>& rules,
   }
 }
 
+// What another shard's plan left out, added (as WindowPlan::AddCoverage).
+void AddCoverage(const WindowCoverage& c, WindowCoverage* into) {
+  into->system_rows_after += c.system_rows_after;
+  into->system_rows_before += c.system_rows_before;
+  into->events_after += c.events_after;
+  into->events_before += c.events_before;
+  into->system_seconds_after = std::max(into->system_seconds_after, c.system_seconds_after);
+}
+
 // Pass B's extras: the plan's coverage, OverallSystemUsage over all data,
 // and the network traffic before the first and after the last step.
 struct RulesPass {
@@ -247,25 +256,21 @@ namespace {
 Status RunFactsPass(const ShardedSpec& spec, ShardComm& comm, GroupReader* reader, FactsPass* root,
                     Plan* plan, ShardedOutcome* outcome) {
   std::string mine;
+  Status status = Status::Ok();
   try {
     StateWriter w;
     SaveFacts(CollectFacts(spec, comm.rank(), reader), &w);
-    mine = Framed(Status::Ok(), w.Take());
+    mine = w.Take();
   } catch (const std::exception& e) {
-    mine = Framed(Status::Error(RankError(comm, e.what())), "");
+    status = Status::Error(RankError(comm, e.what()));
   }
-  const std::vector<std::string> all = comm.Gather(std::move(mine));
-  Status st = Status::Ok();
+  if (Status st = Exchange(comm, status, std::move(mine),
+                           [&](StateReader* in) { return MergeFacts(in, *spec.discovery, root); });
+      !st.ok()) {
+    return st;
+  }
   if (comm.rank() == 0) {
-    for (size_t r = 0; r < all.size() && st.ok(); ++r) {
-      std::string_view body;
-      st = Unframe(all[r], static_cast<int>(r), &body);
-      if (!st.ok()) break;
-      const std::string copy(body);
-      StateReader in(copy);
-      st = MergeFacts(&in, *spec.discovery, root);
-    }
-    if (st.ok()) {
+    {
       plan->layout = MakePlanLayout(root->facts, spec.plan_options);
       WindowPlanOptions all_options = spec.plan_options;
       all_options.analyze_trailing_data = true;
@@ -281,7 +286,6 @@ Status RunFactsPass(const ShardedSpec& spec, ShardComm& comm, GroupReader* reade
       plan->bounds.last_step_end_us = outcome->timeline.last_step_end_us;
     }
   }
-  if (Status agreed = Agree(comm, st); !agreed.ok()) return agreed;
   *plan = LoadPlan(comm.Broadcast(comm.rank() == 0 ? SavePlan(*plan) : std::string()));
   return Status::Ok();
 }
@@ -331,13 +335,7 @@ RulesPass CollectRules(const ShardedSpec& spec, const Plan& plan,
     ctx.store = &in.store;
     ctx.windows = &windows;
     RulePartials(rules, modes, ctx, nullptr, &b.rules);
-    WindowCoverage& c = b.coverage;
-    c.system_rows_after += windows.coverage().system_rows_after;
-    c.system_rows_before += windows.coverage().system_rows_before;
-    c.events_after += windows.coverage().events_after;
-    c.events_before += windows.coverage().events_before;
-    c.system_seconds_after =
-        std::max(c.system_seconds_after, windows.coverage().system_seconds_after);
+    AddCoverage(windows.coverage(), &b.coverage);
     if (usage != nullptr && b.usage_all_error.empty()) {
       try {
         const WindowPlan all_windows(in.store, plan.layout_all);
@@ -392,13 +390,7 @@ Status MergeRulesPass(StateReader* r, const std::vector<std::unique_ptr<Rule>>& 
     if (Status st = p->Load(&pr); !st.ok()) return st;
     if (Status st = MergeInto(&into->usage_all, std::move(p)); !st.ok()) return st;
   }
-  const WindowCoverage c = LoadCoverage(r);
-  into->coverage.system_rows_after += c.system_rows_after;
-  into->coverage.system_rows_before += c.system_rows_before;
-  into->coverage.events_after += c.events_after;
-  into->coverage.events_before += c.events_before;
-  into->coverage.system_seconds_after =
-      std::max(into->coverage.system_seconds_after, c.system_seconds_after);
+  AddCoverage(LoadCoverage(r), &into->coverage);
   for (const SeriesTraffic& t : r->GetVector<SeriesTraffic>()) into->init.push_back(t);
   for (const SeriesTraffic& t : r->GetVector<SeriesTraffic>()) into->fin.push_back(t);
   return r->ok() ? Status::Ok() : Status::Error("a rank sent a truncated rules pass");
